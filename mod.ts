@@ -1,0 +1,15 @@
+/**
+ * @module
+ * denats: a NATS server for Deno. Public API for embedding.
+ *
+ * @example Start an embedded server on a random port
+ * ```ts
+ * import { startServer } from "./mod.ts";
+ * await using server = await startServer({ port: -1 });
+ * console.log(server.clientUrl);
+ * ```
+ */
+export { startServer } from "./server/server.ts";
+export type { ServerHandle, StartOptions } from "./server/server.ts";
+export { defaultOptions } from "./server/options.ts";
+export type { Permissions, ServerOptions, UserOptions } from "./server/options.ts";

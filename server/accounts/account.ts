@@ -1,0 +1,22 @@
+/**
+ * @module
+ * An account: its own subject space (one sublist) and the connections bound to it.
+ * Imports/exports and limits arrive with the accounts issue. Runs in the isolate that owns
+ * the connections.
+ */
+import { Sublist } from "../sublist/sublist.ts";
+import type { Subscription } from "../client/subscription.ts";
+
+/** Name of the default (global) account, as nats-server. */
+export const GLOBAL_ACCOUNT = "$G";
+
+/** One account's subject space. */
+export class Account {
+  readonly name: string;
+  readonly sublist: Sublist<Subscription>;
+
+  constructor(name: string, opts: { cache?: boolean } = {}) {
+    this.name = name;
+    this.sublist = new Sublist<Subscription>({ cache: opts.cache ?? true });
+  }
+}

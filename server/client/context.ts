@@ -1,0 +1,42 @@
+/**
+ * @module
+ * What a client connection needs from the server that owns it. Implemented by `server.ts`;
+ * tests may provide their own.
+ */
+import type { Account } from "../accounts/account.ts";
+import type { Authenticator } from "../accounts/auth.ts";
+import type { Logger } from "../log/logger.ts";
+import type { ServerOptions } from "../options.ts";
+
+/** Server-wide counters (nats-server `/varz` in_msgs, out_msgs, ...). */
+export class ServerStats {
+  inMsgs = 0;
+  outMsgs = 0;
+  inBytes = 0;
+  outBytes = 0;
+  slowConsumers = 0;
+  totalConnections = 0;
+}
+
+/** A connection with output that wants flushing. */
+export interface Flushable {
+  flushOutbound(): void;
+}
+
+/** Services a connection handler uses. */
+export interface ClientContext {
+  readonly options: ServerOptions;
+  readonly logger: Logger;
+  readonly auth: Authenticator;
+  readonly stats: ServerStats;
+  /** Milliseconds, monotonic enough for timeouts. */
+  now(): number;
+  /** The INFO line for a new connection. */
+  infoLine(cid: number, clientIp: string): Uint8Array;
+  /** Account by name; undefined name = the default account. Null if unknown. */
+  account(name?: string): Account | null;
+  /** Queue a connection for a flush at the end of this turn. */
+  markDirty(c: Flushable): void;
+  /** A connection has closed. */
+  removed(cid: number): void;
+}

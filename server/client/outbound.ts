@@ -1,0 +1,103 @@
+/**
+ * @module
+ * Outbound byte queue of one connection: appends are coalesced into one buffer and written with
+ * at most one write in flight, swapping two buffers (ARCHITECTURE.md "one write in flight").
+ * Runs in whichever isolate owns the socket. No timers: the owner schedules {@link Outbound.flush}.
+ */
+
+/** The write half of a transport (a Deno.Conn satisfies it). */
+export interface Writer {
+  write(p: Uint8Array): Promise<number>;
+}
+
+const INITIAL = 32 * 1024;
+const SHRINK_ABOVE = 1024 * 1024;
+
+/** Coalescing output buffer with back-pressure accounting. */
+export class Outbound {
+  /** Buffer being filled. Producers write at [len, buf.length) after {@link ensure}. */
+  buf: Uint8Array;
+  len = 0;
+  #spare: Uint8Array | null = null;
+  #writer: Writer;
+  #inFlight = 0;
+  /** Time (ms, caller's clock) the current write started; 0 when none is in flight. */
+  writeStartedAt = 0;
+  #closed = false;
+  /** Called with the error when a write fails; the owner closes the connection. */
+  onError: (err: unknown) => void = () => {};
+  /** Called whenever everything queued so far has been written. */
+  onDrained: (() => void) | null = null;
+  #now: () => number;
+
+  constructor(writer: Writer, now: () => number) {
+    this.#writer = writer;
+    this.#now = now;
+    this.buf = new Uint8Array(INITIAL);
+  }
+
+  /** Bytes queued or being written. */
+  get pending(): number {
+    return this.len + this.#inFlight;
+  }
+
+  /** True when a write is in flight. */
+  get writing(): boolean {
+    return this.#inFlight > 0;
+  }
+
+  /** Makes room for `n` more bytes at `len`. */
+  ensure(n: number): void {
+    const need = this.len + n;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
+
+  /** Appends bytes. */
+  append(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.len);
+    this.len += bytes.length;
+  }
+
+  /** Starts writing what is queued, unless a write is already in flight. */
+  flush(): void {
+    if (this.#inFlight > 0 || this.len === 0 || this.#closed) return;
+    const out = this.buf.subarray(0, this.len);
+    this.#inFlight = this.len;
+    const spare = this.#spare;
+    this.#spare = this.buf.length > SHRINK_ABOVE ? null : this.buf;
+    this.buf = spare ?? new Uint8Array(INITIAL);
+    this.len = 0;
+    this.writeStartedAt = this.#now();
+    this.#writeAll(out);
+  }
+
+  async #writeAll(out: Uint8Array): Promise<void> {
+    try {
+      let off = 0;
+      while (off < out.length) {
+        off += await this.#writer.write(off === 0 ? out : out.subarray(off));
+      }
+    } catch (err) {
+      this.#inFlight = 0;
+      this.writeStartedAt = 0;
+      if (!this.#closed) this.onError(err);
+      return;
+    }
+    this.#inFlight = 0;
+    this.writeStartedAt = 0;
+    if (this.len > 0) this.flush();
+    else if (this.onDrained) this.onDrained();
+  }
+
+  /** Stops all further writes; queued bytes are dropped. */
+  close(): void {
+    this.#closed = true;
+    this.len = 0;
+  }
+}

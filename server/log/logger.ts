@@ -1,0 +1,95 @@
+/**
+ * @module
+ * Log lines in nats-server's format (logger/log.go): `[pid] YYYY/MM/DD HH:MM:SS.uuuuuu [INF] msg`.
+ * The sink (stderr, a file) is injected, so the logger itself is isolate-agnostic.
+ */
+
+/** Where formatted lines go. */
+export type LogSink = (line: string) => void;
+
+/** Logger settings (nats-server `-D`, `-V`, `-T`, logtime_utc). */
+export interface LoggerOptions {
+  pid: number;
+  debug: boolean;
+  trace: boolean;
+  logtime: boolean;
+  logtimeUTC: boolean;
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, "0");
+}
+
+/** Formats a timestamp like Go's `2006/01/02 15:04:05.000000`. */
+export function formatLogTime(d: Date, utc: boolean): string {
+  const y = utc ? d.getUTCFullYear() : d.getFullYear();
+  const mo = (utc ? d.getUTCMonth() : d.getMonth()) + 1;
+  const da = utc ? d.getUTCDate() : d.getDate();
+  const h = utc ? d.getUTCHours() : d.getHours();
+  const mi = utc ? d.getUTCMinutes() : d.getMinutes();
+  const s = utc ? d.getUTCSeconds() : d.getSeconds();
+  const micros = d.getMilliseconds() * 1000;
+  return `${y}/${pad(mo, 2)}/${pad(da, 2)} ${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}.${
+    pad(micros, 6)
+  }`;
+}
+
+/** nats-server style leveled logger. */
+export class Logger {
+  #sink: LogSink;
+  opts: LoggerOptions;
+
+  constructor(sink: LogSink, opts: LoggerOptions) {
+    this.#sink = sink;
+    this.opts = opts;
+  }
+
+  /** Replaces the sink (log file reopen, reload). */
+  setSink(sink: LogSink): void {
+    this.#sink = sink;
+  }
+
+  get debugEnabled(): boolean {
+    return this.opts.debug;
+  }
+
+  get traceEnabled(): boolean {
+    return this.opts.trace;
+  }
+
+  #line(label: string, msg: string): void {
+    const o = this.opts;
+    const time = o.logtime ? formatLogTime(new Date(), o.logtimeUTC) + " " : "";
+    this.#sink(`[${o.pid}] ${time}${label} ${msg}`);
+  }
+
+  notice(msg: string): void {
+    this.#line("[INF]", msg);
+  }
+  warn(msg: string): void {
+    this.#line("[WRN]", msg);
+  }
+  error(msg: string): void {
+    this.#line("[ERR]", msg);
+  }
+  fatal(msg: string): void {
+    this.#line("[FTL]", msg);
+  }
+  debug(msg: string): void {
+    if (this.opts.debug) this.#line("[DBG]", msg);
+  }
+  trace(msg: string): void {
+    if (this.opts.trace) this.#line("[TRC]", msg);
+  }
+}
+
+/** A logger that drops everything (embedding with `quiet`). */
+export function silentLogger(): Logger {
+  return new Logger(() => {}, {
+    pid: 0,
+    debug: false,
+    trace: false,
+    logtime: false,
+    logtimeUTC: false,
+  });
+}

@@ -1,0 +1,265 @@
+/**
+ * @module
+ * Composition root of one NATS server in the current isolate: builds the long-lived objects
+ * (accounts, authenticator, logger, listeners), accepts client connections and owns the
+ * per-turn flush of connection output. Used by `main.ts` (the CLI), by `mod.ts` (embedding)
+ * and by tests.
+ */
+import { Account, GLOBAL_ACCOUNT } from "./accounts/account.ts";
+import { Authenticator } from "./accounts/auth.ts";
+import { ClientConnection } from "./client/client.ts";
+import { type ClientContext, type Flushable, ServerStats } from "./client/context.ts";
+import { Logger, silentLogger } from "./log/logger.ts";
+import { defaultOptions, type ServerOptions } from "./options.ts";
+import { newServerId } from "./server_id.ts";
+import * as wire from "./protocol/wire_errors.ts";
+import { CloseReason } from "./protocol/wire_errors.ts";
+import { SERVER_VERSION } from "./version.ts";
+
+const enc = new TextEncoder();
+
+/** Options accepted by {@link startServer}: any subset of ServerOptions. */
+export interface StartOptions extends Partial<ServerOptions> {
+  /** Suppress log output (embedding, tests). */
+  quiet?: boolean;
+  /** A logger to use instead of the default stderr logger. */
+  logger?: Logger;
+}
+
+/** A running server. */
+export interface ServerHandle {
+  /** The server's id (`server_id` in INFO). */
+  readonly serverId: string;
+  /** The host clients are accepted on. */
+  readonly host: string;
+  /** The bound client port (the real one when `port` was -1 or 0). */
+  readonly port: number;
+  /** `nats://host:port` for clients (loopback when listening on all interfaces). */
+  readonly clientUrl: string;
+  /** The server itself, for monitoring and tests. */
+  readonly server: Server;
+  /** Closes listeners and all connections. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** One NATS server running in this isolate. */
+export class Server implements ClientContext {
+  readonly options: ServerOptions;
+  readonly logger: Logger;
+  readonly auth: Authenticator;
+  readonly stats = new ServerStats();
+  readonly id: string;
+  readonly name: string;
+  readonly startedAt = new Date();
+  readonly clients = new Map<number, ClientConnection>();
+  #accounts = new Map<string, Account>();
+  #listener: Deno.Listener | null = null;
+  #port = 0;
+  #nextCid = 1;
+  #dirty: Flushable[] = [];
+  #flushScheduled = false;
+  #sweeper: ReturnType<typeof setInterval> | undefined;
+  #infoBase = "";
+  #acceptLoop: Promise<void> | null = null;
+  #running = false;
+  #conns = new Set<Promise<void>>();
+
+  constructor(options: ServerOptions, logger: Logger) {
+    this.options = options;
+    this.logger = logger;
+    this.auth = new Authenticator(options);
+    this.id = newServerId();
+    this.name = options.serverName ?? this.id;
+    this.#accounts.set(GLOBAL_ACCOUNT, new Account(GLOBAL_ACCOUNT));
+  }
+
+  /** The bound client port. */
+  get port(): number {
+    return this.#port;
+  }
+
+  /** Milliseconds since the epoch. */
+  now(): number {
+    return Date.now();
+  }
+
+  account(name?: string): Account | null {
+    return this.#accounts.get(name ?? GLOBAL_ACCOUNT) ?? null;
+  }
+
+  /** Opens the client listener and starts accepting. */
+  start(): void {
+    const o = this.options;
+    const log = this.logger;
+    log.notice(`Starting nats-server`);
+    log.notice(`  Version:  ${SERVER_VERSION}`);
+    log.notice(`  Git:      [not set]`);
+    log.notice(`  Name:     ${this.name}`);
+    log.notice(`  ID:       ${this.id}`);
+    if (o.configFile) log.notice(`Using configuration file: ${o.configFile}`);
+    const port = o.port <= 0 ? 0 : o.port;
+    this.#listener = Deno.listen({ hostname: o.host, port, transport: "tcp" });
+    this.#port = (this.#listener.addr as Deno.NetAddr).port;
+    this.#infoBase = this.#buildInfoBase();
+    log.notice(`Listening for client connections on ${hostPort(o.host, this.#port)}`);
+    log.notice(`Server is ready`);
+    this.#running = true;
+    this.#acceptLoop = this.#accept(this.#listener);
+    const tick = Math.max(50, Math.min(1000, o.writeDeadlineMs / 2));
+    this.#sweeper = setInterval(() => this.#sweep(), tick);
+  }
+
+  #buildInfoBase(): string {
+    const o = this.options;
+    const info: Record<string, unknown> = {
+      server_id: this.id,
+      server_name: this.name,
+      version: SERVER_VERSION,
+      proto: 1,
+      go: "go1.19.4",
+      host: o.host,
+      port: this.#port,
+      headers: !o.noHeaderSupport,
+    };
+    if (this.auth.required) info.auth_required = true;
+    info.max_payload = o.maxPayload;
+    const json = JSON.stringify(info);
+    return json.slice(0, -1);
+  }
+
+  infoLine(cid: number, clientIp: string): Uint8Array {
+    return enc.encode(
+      `INFO ${this.#infoBase},"client_id":${cid},"client_ip":${JSON.stringify(clientIp)}}\r\n`,
+    );
+  }
+
+  async #accept(listener: Deno.Listener): Promise<void> {
+    try {
+      for await (const conn of listener) {
+        this.#serve(conn as Deno.TcpConn);
+      }
+    } catch (err) {
+      if (this.#running) this.logger.error(`Error accepting client connection: ${err}`);
+    }
+  }
+
+  #serve(conn: Deno.TcpConn): void {
+    try {
+      conn.setNoDelay(true);
+    } catch {
+      // not a TCP socket
+    }
+    const addr = conn.remoteAddr as Deno.NetAddr;
+    const cid = this.#nextCid++;
+    this.stats.totalConnections++;
+    const client = new ClientConnection(this, cid, conn, addr.hostname, addr.port, this.account()!);
+    const o = this.options;
+    if (o.maxConnections > 0 && this.clients.size >= o.maxConnections) {
+      client.sendErr(wire.ERR_MAXIMUM_CONNECTIONS_EXCEEDED.text);
+      this.logger.error(`${client.logPrefix} - ${wire.ERR_MAXIMUM_CONNECTIONS_EXCEEDED.text}`);
+      client.close(CloseReason.MaxConnectionsExceeded);
+      return;
+    }
+    this.clients.set(cid, client);
+    const done = client.run().catch((err) => {
+      this.logger.error(`${client.logPrefix} - ${err}`);
+      client.close(CloseReason.ReadError);
+    });
+    this.#conns.add(done);
+    done.finally(() => this.#conns.delete(done));
+  }
+
+  markDirty(c: Flushable): void {
+    this.#dirty.push(c);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(() => this.#flushAll());
+    }
+  }
+
+  #flushAll(): void {
+    this.#flushScheduled = false;
+    const list = this.#dirty;
+    this.#dirty = [];
+    for (let i = 0; i < list.length; i++) list[i].flushOutbound();
+  }
+
+  removed(cid: number): void {
+    this.clients.delete(cid);
+  }
+
+  /** Cuts connections whose write has been stuck longer than write_deadline. */
+  #sweep(): void {
+    const deadline = this.options.writeDeadlineMs;
+    const now = this.now();
+    for (const c of this.clients.values()) {
+      const started = c.out.writeStartedAt;
+      if (started > 0 && now - started > deadline) {
+        c.slowConsumer(CloseReason.SlowConsumerWriteDeadline);
+      }
+    }
+  }
+
+  /** Stops accepting, closes every connection and waits for their loops to end. */
+  async shutdown(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.logger.notice("Initiating Shutdown...");
+    clearInterval(this.#sweeper);
+    try {
+      this.#listener?.close();
+    } catch {
+      // already closed
+    }
+    await this.#acceptLoop;
+    for (const c of [...this.clients.values()]) c.close(CloseReason.ServerShutdown);
+    await Promise.allSettled([...this.#conns]);
+    this.logger.notice("Server Exiting..");
+  }
+}
+
+/** Formats `host:port` as nats-server logs it (IPv6 in brackets). */
+export function hostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function stderrLogger(o: ServerOptions): Logger {
+  return new Logger((line) => Deno.stderr.writeSync(enc.encode(line + "\n")), {
+    pid: Deno.pid,
+    debug: o.debug,
+    trace: o.trace,
+    logtime: o.logtime,
+    logtimeUTC: o.logtimeUTC,
+  });
+}
+
+/**
+ * Starts a server in this isolate.
+ *
+ * @example
+ * ```ts
+ * import { startServer } from "./mod.ts";
+ * await using server = await startServer({ port: -1, quiet: true });
+ * const conn = await Deno.connect({ port: server.port });
+ * conn.close();
+ * ```
+ */
+export function startServer(opts: StartOptions = {}): Promise<ServerHandle> {
+  const { quiet, logger: given, ...rest } = opts;
+  const options: ServerOptions = { ...defaultOptions(), ...rest };
+  const logger = given ?? (quiet ? silentLogger() : stderrLogger(options));
+  const server = new Server(options, logger);
+  server.start();
+  const host = options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host;
+  const close = () => server.shutdown();
+  return Promise.resolve({
+    serverId: server.id,
+    host: options.host,
+    port: server.port,
+    clientUrl: `nats://${hostPort(host, server.port)}`,
+    server,
+    close,
+    [Symbol.asyncDispose]: close,
+  });
+}
