@@ -74,6 +74,10 @@ export class Server implements ClientContext {
     this.#accounts.set(GLOBAL_ACCOUNT, new Account(GLOBAL_ACCOUNT));
   }
 
+  get authAnnounced(): boolean {
+    return this.auth.required && !this.options.noAuthUser;
+  }
+
   /** The bound client port. */
   get port(): number {
     return this.#port;
@@ -122,7 +126,7 @@ export class Server implements ClientContext {
       port: this.#port,
       headers: !o.noHeaderSupport,
     };
-    if (this.auth.required) info.auth_required = true;
+    if (this.authAnnounced) info.auth_required = true;
     info.max_payload = o.maxPayload;
     const json = JSON.stringify(info);
     return json.slice(0, -1);
@@ -130,7 +134,7 @@ export class Server implements ClientContext {
 
   infoLine(cid: number, clientIp: string): Uint8Array {
     return enc.encode(
-      `INFO ${this.#infoBase},"client_id":${cid},"client_ip":${JSON.stringify(clientIp)}}\r\n`,
+      `INFO ${this.#infoBase},"client_id":${cid},"client_ip":${JSON.stringify(clientIp)}} \r\n`,
     );
   }
 
@@ -156,9 +160,8 @@ export class Server implements ClientContext {
     const client = new ClientConnection(this, cid, conn, addr.hostname, addr.port, this.account()!);
     const o = this.options;
     if (o.maxConnections > 0 && this.clients.size >= o.maxConnections) {
-      client.sendErr(wire.ERR_MAXIMUM_CONNECTIONS_EXCEEDED.text);
       this.logger.error(`${client.logPrefix} - ${wire.ERR_MAXIMUM_CONNECTIONS_EXCEEDED.text}`);
-      client.close(CloseReason.MaxConnectionsExceeded);
+      client.reject(wire.ERR_MAXIMUM_CONNECTIONS_EXCEEDED);
       return;
     }
     this.clients.set(cid, client);

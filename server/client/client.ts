@@ -7,10 +7,17 @@
  */
 import { Parser } from "../protocol/parser.ts";
 import { type MsgOp, ParseErrorKind, type ProtocolSink } from "../protocol/sink.ts";
-import { isValidLiteralSubject } from "../protocol/subject.ts";
+import {
+  hasGatewayReplyPrefixBytes,
+  isReservedReplyBytes,
+  isValidLiteralSubjectBytes,
+  SYS_QUEUE_GROUP,
+} from "../protocol/subject.ts";
 import * as wire from "../protocol/wire_errors.ts";
-import { CloseReason } from "../protocol/wire_errors.ts";
+import { CloseReason, type WireError } from "../protocol/wire_errors.ts";
+import { decodeConnect } from "./connect_json.ts";
 import type { Account } from "../accounts/account.ts";
+import type { AuthResult } from "../accounts/auth.ts";
 import { ClientPermissions } from "./permissions.ts";
 import type { ClientContext, Flushable } from "./context.ts";
 import { Outbound } from "./outbound.ts";
@@ -40,6 +47,21 @@ export interface ConnectOptions {
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+const strictDec = new TextDecoder("utf-8", { fatal: true });
+
+function isUtf8(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] >= 0x80) {
+      try {
+        strictDec.decode(bytes);
+        return true;
+      } catch {
+        return false;
+      }
+    }
+  }
+  return true;
+}
 const PONG = enc.encode("PONG\r\n");
 const PING = enc.encode("PING\r\n");
 const OK = enc.encode("+OK\r\n");
@@ -76,7 +98,7 @@ export class ClientConnection implements ProtocolSink, Flushable {
   outBytes = 0;
   lastActivity: number;
   closed = false;
-  closeReason: CloseReason | null = null;
+  closeReason: string | null = null;
   dirty = false;
   #transport: Transport;
   #parser: Parser;
@@ -119,14 +141,26 @@ export class ClientConnection implements ProtocolSink, Flushable {
     return `${this.host}:${this.remotePort} - cid:${this.cid}`;
   }
 
+  /** Sends INFO and a closing error without serving the connection (max_connections). */
+  reject(err: WireError): void {
+    this.#send(this.ctx.infoLine(this.cid, this.host));
+    this.#errAndClose(err);
+  }
+
   /** Sends INFO, arms timers and runs the read loop until the connection ends. */
   async run(): Promise<void> {
     const ctx = this.ctx;
     ctx.logger.debug(`${this.logPrefix} - Client connection created`);
     this.#send(ctx.infoLine(this.cid, this.host));
-    if (ctx.auth.required) {
+    if (ctx.authAnnounced) {
       const ms = Math.max(1, ctx.options.authTimeout * 1000);
       this.#authTimer = setTimeout(() => this.#authTimeout(), ms);
+    }
+    this.#parser.requireConnect = ctx.authAnnounced;
+    if (ctx.auth.required && !ctx.authAnnounced) {
+      // no_auth_user: until CONNECT says otherwise, the connection acts as that user.
+      const auth = ctx.auth.authenticate({});
+      if (auth) this.#applyAuth(auth);
     }
     this.#schedulePing(Math.min(FIRST_PING_MS, ctx.options.pingIntervalMs));
     let buf = new Uint8Array(READ_MIN);
@@ -182,7 +216,7 @@ export class ClientConnection implements ProtocolSink, Flushable {
   }
 
   /** Cuts a slow consumer off, as nats-server does (no -ERR, the connection is closed). */
-  slowConsumer(reason: CloseReason): void {
+  slowConsumer(reason: string): void {
     if (this.closed) return;
     this.ctx.stats.slowConsumers++;
     this.ctx.logger.notice(
@@ -199,7 +233,7 @@ export class ClientConnection implements ProtocolSink, Flushable {
   // ---- lifecycle --------------------------------------------------------------------------
 
   /** Closes the connection: unsubscribes everything, flushes what is queued, then closes. */
-  close(reason: CloseReason): void {
+  close(reason: string): void {
     if (this.closed) return;
     this.closed = true;
     this.closeReason = reason;
@@ -229,15 +263,15 @@ export class ClientConnection implements ProtocolSink, Flushable {
     }
   }
 
-  /** Closes with an error text first (nats-server sendErr + closeConnection). */
-  #errAndClose(text: string, reason: CloseReason): void {
-    this.sendErr(text);
-    this.close(reason);
+  /** Sends a closing `-ERR` and closes with its reason (nats-server sendErr + closeConnection). */
+  #errAndClose(err: WireError): void {
+    this.#send(err.line);
+    this.close(err.closeReason ?? CloseReason.ProtocolViolation);
   }
 
   #authTimeout(): void {
     if (this.#connectReceived || this.closed) return;
-    this.#errAndClose(wire.ERR_AUTHENTICATION_TIMEOUT.text, CloseReason.AuthenticationTimeout);
+    this.#errAndClose(wire.ERR_AUTHENTICATION_TIMEOUT);
   }
 
   #schedulePing(ms: number): void {
@@ -248,7 +282,7 @@ export class ClientConnection implements ProtocolSink, Flushable {
     if (this.closed) return;
     const o = this.ctx.options;
     if (this.#pingsOut + 1 > o.pingMax) {
-      this.#errAndClose(wire.ERR_STALE_CONNECTION.text, CloseReason.StaleConnection);
+      this.#errAndClose(wire.ERR_STALE_CONNECTION);
       return;
     }
     this.#pingsOut++;
@@ -256,112 +290,97 @@ export class ClientConnection implements ProtocolSink, Flushable {
     this.#schedulePing(o.pingIntervalMs);
   }
 
-  /** True (and the connection closed) when an op arrives before a required CONNECT. */
-  #notAuthorized(): boolean {
-    if (this.#connectReceived || !this.ctx.auth.required) return false;
-    this.#errAndClose(wire.ERR_AUTHORIZATION_VIOLATION.text, CloseReason.AuthenticationViolation);
-    return true;
-  }
-
   // ---- ProtocolSink -------------------------------------------------------------------------
 
   onConnect(json: Uint8Array): void {
-    let raw: Record<string, unknown>;
-    try {
-      raw = JSON.parse(dec.decode(json));
-      if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new Error("type");
-    } catch {
+    const c = decodeConnect(dec.decode(json));
+    if (c === null) {
       this.close(CloseReason.ProtocolViolation);
       return;
     }
     const o = this.opts;
-    const bool = (k: string, d: boolean) => (typeof raw[k] === "boolean" ? raw[k] as boolean : d);
-    const str = (k: string) => (typeof raw[k] === "string" ? raw[k] as string : "");
-    o.verbose = bool("verbose", o.verbose);
-    o.pedantic = bool("pedantic", o.pedantic);
-    o.echo = bool("echo", o.echo);
-    o.headers = bool("headers", o.headers) && !this.ctx.options.noHeaderSupport;
-    o.noResponders = bool("no_responders", o.noResponders);
-    o.protocol = typeof raw.protocol === "number" ? raw.protocol : 0;
-    o.name = str("name");
-    o.lang = str("lang");
-    o.version = str("version");
+    o.verbose = c.verbose ?? o.verbose;
+    o.pedantic = c.pedantic ?? o.pedantic;
+    o.echo = c.echo ?? o.echo;
+    o.headers = (c.headers ?? o.headers) && !this.ctx.options.noHeaderSupport;
+    o.noResponders = c.no_responders ?? o.noResponders;
+    o.protocol = c.protocol ?? o.protocol;
+    o.name = c.name ?? o.name;
+    o.lang = c.lang ?? o.lang;
+    o.version = c.version ?? o.version;
     this.#connectReceived = true;
+    this.#parser.headers = o.headers;
     clearTimeout(this.#authTimer);
-    if (o.protocol < 0 || o.protocol > 1) {
-      this.#errAndClose(
-        wire.ERR_INVALID_CLIENT_PROTOCOL.text,
-        CloseReason.BadClientProtocolVersion,
-      );
-      return;
-    }
-    if (raw.account !== undefined || raw.new_account !== undefined) {
-      this.#errAndClose(wire.ERR_AUTHORIZATION_VIOLATION.text, CloseReason.AuthenticationViolation);
-      return;
-    }
-    const auth = this.ctx.auth.authenticate({
-      user: typeof raw.user === "string" ? raw.user : undefined,
-      pass: typeof raw.pass === "string" ? raw.pass : undefined,
-      auth_token: typeof raw.auth_token === "string" ? raw.auth_token : undefined,
-      nkey: typeof raw.nkey === "string" ? raw.nkey : undefined,
-      jwt: typeof raw.jwt === "string" ? raw.jwt : undefined,
-    });
-    if (auth === null) {
+    const auth = this.ctx.auth.authenticate(c);
+    if (auth === null || c.account !== undefined || c.new_account) {
       this.ctx.logger.error(`${this.logPrefix} - ${wire.ERR_AUTHORIZATION_VIOLATION.text}`);
-      this.#errAndClose(wire.ERR_AUTHORIZATION_VIOLATION.text, CloseReason.AuthenticationViolation);
+      this.#errAndClose(wire.ERR_AUTHORIZATION_VIOLATION);
       return;
     }
-    if (auth.user?.user) o.user = auth.user.user;
+    this.#applyAuth(auth);
+    if (o.protocol < 0 || o.protocol > 1) {
+      this.#errAndClose(wire.ERR_INVALID_CLIENT_PROTOCOL);
+      return;
+    }
+    if (o.noResponders && !o.headers) {
+      this.#errAndClose(wire.ERR_NO_RESPONDERS_REQUIRES_HEADERS);
+      return;
+    }
+    this.#parser.requireConnect = false;
+    this.#sendOK();
+  }
+
+  /** Binds the authenticated user: name, account and permissions. */
+  #applyAuth(auth: AuthResult): void {
+    this.opts.user = auth.user?.user;
     if (auth.account) {
       const acc = this.ctx.account(auth.account);
       if (acc) this.account = acc;
     }
-    if (auth.permissions) this.perms = new ClientPermissions(auth.permissions);
-    if (o.noResponders && !o.headers) {
-      this.#errAndClose(
-        wire.ERR_NO_RESPONDERS_REQUIRES_HEADERS.text,
-        CloseReason.NoRespondersRequiresHeaders,
-      );
-      return;
-    }
-    this.#sendOK();
+    this.perms = auth.permissions ? new ClientPermissions(auth.permissions) : null;
   }
 
   onPub(op: MsgOp): void {
-    if (this.#notAuthorized()) return;
-    if (op.headerSize >= 0 && !this.opts.headers) {
-      this.close(CloseReason.MsgHeaderViolation);
-      return;
-    }
     const size = op.size;
     this.inMsgs++;
     this.inBytes += size;
     const stats = this.ctx.stats;
     stats.inMsgs++;
     stats.inBytes += size;
-    if (this.opts.pedantic || this.perms !== null) {
-      const subject = dec.decode(op.argBuf.subarray(op.subjectStart, op.subjectEnd));
-      if (this.opts.pedantic && !isValidLiteralSubject(subject)) {
-        this.sendErr(wire.ERR_INVALID_PUBLISH_SUBJECT.text);
-      }
-      if (this.perms?.checksPublish && !this.perms.canPublish(subject, this.ctx.now())) {
-        const text = wire.pubPermissionViolation(subject);
-        this.ctx.logger.error(`${this.logPrefix} - ${text}`);
-        this.sendErr(text);
+    const buf = op.argBuf;
+    if (this.opts.pedantic && !isValidLiteralSubjectBytes(buf, op.subjectStart, op.subjectEnd)) {
+      this.sendErr(wire.ERR_INVALID_PUBLISH_SUBJECT.text);
+    }
+    if (hasGatewayReplyPrefixBytes(buf, op.subjectStart, op.subjectEnd)) {
+      this.#pubViolation(wire.pubPermissionViolation(buf.subarray(op.subjectStart, op.subjectEnd)));
+      return;
+    }
+    if (this.perms?.checksPublish) {
+      const subject = dec.decode(buf.subarray(op.subjectStart, op.subjectEnd));
+      if (!this.perms.canPublish(subject, this.ctx.now())) {
+        this.#pubViolation(wire.pubPermissionViolation(subject));
         return;
       }
+    }
+    if (op.replyEnd > op.replyStart && isReservedReplyBytes(buf, op.replyStart, op.replyEnd)) {
+      this.#pubViolation(wire.replyPermissionViolation(buf.subarray(op.replyStart, op.replyEnd)));
+      return;
     }
     if (this.opts.verbose) this.#send(OK);
     routeMessage(this, op);
   }
 
+  #pubViolation(text: string): void {
+    this.ctx.logger.error(`${this.logPrefix} - ${text}`);
+    this.sendErr(text);
+  }
+
   onSub(subjectBytes: Uint8Array, queueBytes: Uint8Array | null, sidBytes: Uint8Array): void {
-    if (this.#notAuthorized()) return;
     const subject = dec.decode(subjectBytes);
     const queue = queueBytes ? dec.decode(queueBytes) : null;
     const sidText = dec.decode(sidBytes);
-    if (this.perms && !this.perms.canSubscribe(subject, queue)) {
-      const text = wire.subPermissionViolation(subject, queue);
+    if (queue === SYS_QUEUE_GROUP || (this.perms && !this.perms.canSubscribe(subject, queue))) {
+      const text = wire.subPermissionViolation(subjectBytes, queueBytes);
       this.ctx.logger.error(`${this.logPrefix} - ${text}`);
       this.sendErr(text);
       return;
@@ -374,6 +393,7 @@ export class ClientConnection implements ProtocolSink, Flushable {
     }
     if (!this.subs.has(sidText)) {
       const sub = new Subscription(this, subject, queue, sidBytes.slice(), sidText);
+      if (!isUtf8(subjectBytes)) sub.subjectBytes = subjectBytes.slice();
       try {
         this.account.sublist.insert(sub);
       } catch {
@@ -386,7 +406,6 @@ export class ClientConnection implements ProtocolSink, Flushable {
   }
 
   onUnsub(sidBytes: Uint8Array, max: number): void {
-    if (this.#notAuthorized()) return;
     const sub = this.subs.get(dec.decode(sidBytes));
     if (sub) {
       if (max > 0 && max > sub.delivered) sub.max = max;
@@ -396,45 +415,44 @@ export class ClientConnection implements ProtocolSink, Flushable {
   }
 
   onPing(): void {
-    if (this.#notAuthorized()) return;
     this.#send(PONG);
   }
 
   onPong(): void {
-    if (this.#notAuthorized()) return;
     this.#pingsOut = 0;
   }
 
-  onInfo(_json: Uint8Array): void {
-    this.#notAuthorized();
+  onInfo(json: Uint8Array): void {
+    try {
+      JSON.parse(dec.decode(json));
+    } catch {
+      this.close(CloseReason.ProtocolViolation);
+    }
   }
 
-  onOk(): void {
-    this.#notAuthorized();
-  }
+  onOk(): void {}
 
   onErr(text: Uint8Array): void {
-    if (this.#notAuthorized()) return;
     this.ctx.logger.error(`${this.logPrefix} - Client Error ${dec.decode(text)}`);
     this.close(CloseReason.ParseError);
   }
 
   onParseError(kind: ParseErrorKind, detail: string): void {
-    if (kind !== ParseErrorKind.UnknownOp && this.#notAuthorized()) return;
     switch (kind) {
       case ParseErrorKind.UnknownOp:
         this.ctx.logger.error(`${this.logPrefix} - ${detail}`);
-        this.#errAndClose(wire.ERR_UNKNOWN_PROTOCOL_OPERATION.text, CloseReason.ParseError);
+        this.#errAndClose(wire.ERR_UNKNOWN_PROTOCOL_OPERATION);
+        return;
+      case ParseErrorKind.AuthViolation:
+        this.ctx.logger.error(`${this.logPrefix} - ${wire.ERR_AUTHORIZATION_VIOLATION.text}`);
+        this.#errAndClose(wire.ERR_AUTHORIZATION_VIOLATION);
         return;
       case ParseErrorKind.MaxControlLine:
-        this.#errAndClose(
-          wire.ERR_MAXIMUM_CONTROL_LINE_EXCEEDED.text,
-          CloseReason.MaxControlLineExceeded,
-        );
+        this.#errAndClose(wire.ERR_MAXIMUM_CONTROL_LINE_EXCEEDED);
         return;
       case ParseErrorKind.MaxPayload:
         this.ctx.logger.error(`${this.logPrefix} - ${detail}`);
-        this.#errAndClose(wire.ERR_MAXIMUM_PAYLOAD_VIOLATION.text, CloseReason.MaxPayloadExceeded);
+        this.#errAndClose(wire.ERR_MAXIMUM_PAYLOAD_VIOLATION);
         return;
       default:
         this.ctx.logger.error(`${this.logPrefix} - ${detail}`);

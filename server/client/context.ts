@@ -29,6 +29,8 @@ export interface ClientContext {
   readonly logger: Logger;
   readonly auth: Authenticator;
   readonly stats: ServerStats;
+  /** INFO `auth_required`: auth is configured and no `no_auth_user` stands in for it. */
+  readonly authAnnounced: boolean;
   /** Milliseconds, monotonic enough for timeouts. */
   now(): number;
   /** The INFO line for a new connection. */

@@ -1,5 +1,7 @@
 import { strictEqual } from "node:assert";
-import { appendMsg, type OutMsg } from "./msg_writer.ts";
+import { Parser } from "../protocol/parser.ts";
+import type { MsgOp, ProtocolSink } from "../protocol/sink.ts";
+import { appendMsg, appendNoResponders } from "./msg_writer.ts";
 import { Outbound } from "./outbound.ts";
 
 const enc = new TextEncoder();
@@ -9,52 +11,55 @@ function outbound(): Outbound {
   return new Outbound({ write: (p) => Promise.resolve(p.length) }, () => 0);
 }
 
-function msg(subject: string, reply: string, headerSize: number, body: string): OutMsg {
-  const s = enc.encode(subject);
-  const r = enc.encode(reply);
-  const b = enc.encode(body);
-  return {
-    subjectBuf: s,
-    subjectStart: 0,
-    subjectEnd: s.length,
-    replyBuf: r,
-    replyStart: 0,
-    replyEnd: r.length,
-    headerSize,
-    payloadBuf: b,
-    payloadStart: 0,
-    payloadEnd: b.length,
+/** Parses one PUB/HPUB and appends its delivery for `sid`. */
+function deliver(wire: string, sid: string, headers: boolean): string {
+  const out = outbound();
+  const sink: Partial<ProtocolSink> = {
+    onPub: (op: MsgOp) => {
+      appendMsg(out, op, enc.encode(sid), headers);
+    },
   };
+  const p = new Parser(sink as ProtocolSink, { maxControlLine: 4096, maxPayload: 1 << 20 });
+  p.headers = true;
+  p.parse(enc.encode(wire));
+  return dec.decode(out.buf.subarray(0, out.len));
 }
 
-Deno.test("appendMsg writes a MSG frame with and without reply", () => {
-  const out = outbound();
-  appendMsg(out, msg("foo.bar", "", -1, "hello"), enc.encode("1"), true);
-  appendMsg(out, msg("foo", "_INBOX.x", -1, ""), enc.encode("22"), true);
-  strictEqual(
-    dec.decode(out.buf.subarray(0, out.len)),
-    "MSG foo.bar 1 5\r\nhello\r\nMSG foo 22 _INBOX.x 0\r\n\r\n",
-  );
+Deno.test("a PUB is delivered as MSG with and without reply", () => {
+  strictEqual(deliver("PUB foo.bar 5\r\nhello\r\n", "1", true), "MSG foo.bar 1 5\r\nhello\r\n");
+  strictEqual(deliver("PUB foo _INBOX.x 0\r\n\r\n", "22", true), "MSG foo 22 _INBOX.x 0\r\n\r\n");
 });
 
-Deno.test("appendMsg writes HMSG for header clients and strips headers for others", () => {
+Deno.test("size digits are echoed as the publisher wrote them", () => {
+  strictEqual(deliver("PUB foo 005\r\nhello\r\n", "1", true), "MSG foo 1 005\r\nhello\r\n");
+});
+
+Deno.test("an HPUB is delivered as HMSG to header clients and stripped for others", () => {
   const hdr = "NATS/1.0\r\nA: b\r\n\r\n";
-  const out = outbound();
-  appendMsg(out, msg("s", "r", hdr.length, hdr + "xy"), enc.encode("9"), true);
+  const wire = `HPUB s r ${hdr.length} ${hdr.length + 2}\r\n${hdr}xy\r\n`;
   strictEqual(
-    dec.decode(out.buf.subarray(0, out.len)),
+    deliver(wire, "9", true),
     `HMSG s 9 r ${hdr.length} ${hdr.length + 2}\r\n${hdr}xy\r\n`,
   );
-  const plain = outbound();
-  appendMsg(plain, msg("s", "", hdr.length, hdr + "xy"), enc.encode("9"), false);
-  strictEqual(dec.decode(plain.buf.subarray(0, plain.len)), "MSG s 9 2\r\nxy\r\n");
+  strictEqual(deliver(wire, "9", false), "MSG s 9 r 2\r\nxy\r\n");
 });
 
-Deno.test("appendMsg copies large payloads and grows the buffer", () => {
-  const out = outbound();
+Deno.test("large payloads are copied whole and the buffer grows", () => {
   const body = "x".repeat(100_000);
-  appendMsg(out, msg("big", "", -1, body), enc.encode("1"), true);
-  strictEqual(dec.decode(out.buf.subarray(0, out.len)), `MSG big 1 100000\r\n${body}\r\n`);
+  strictEqual(
+    deliver(`PUB big 100000\r\n${body}\r\n`, "1", true),
+    `MSG big 1 100000\r\n${body}\r\n`,
+  );
+});
+
+Deno.test("the no-responders status is nats-server's 503 HMSG", () => {
+  const out = outbound();
+  const reply = enc.encode("_INBOX.abc");
+  appendNoResponders(out, reply, 0, reply.length, enc.encode("7"));
+  strictEqual(
+    dec.decode(out.buf.subarray(0, out.len)),
+    "HMSG _INBOX.abc 7 16 16\r\nNATS/1.0 503\r\n\r\n\r\n",
+  );
 });
 
 Deno.test("outbound writes everything queued, across partial writes", async () => {
@@ -71,10 +76,6 @@ Deno.test("outbound writes everything queued, across partial writes", async () =
   out.flush();
   out.append(enc.encode("world"));
   await drained;
-  if (out.len > 0) {
-    const again = new Promise<void>((resolve) => (out.onDrained = resolve));
-    await again;
-  }
   strictEqual(dec.decode(new Uint8Array(written)), "hello world");
   strictEqual(out.pending, 0);
 });

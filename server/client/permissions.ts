@@ -5,7 +5,14 @@
  * sublists (a subscription subject is treated as a literal against the patterns), deny wins, and
  * results for publish subjects are cached.
  */
-import { Sublist, type SubscriptionLike } from "../sublist/sublist.ts";
+import {
+  subjectIsLiteral,
+  subjectIsSubsetMatch,
+  Sublist,
+  type SubscriptionLike,
+} from "../sublist/sublist.ts";
+
+const dec = new TextDecoder();
 import type { Permissions, ResponsePermission } from "../options.ts";
 
 interface PermEntry extends SubscriptionLike {
@@ -33,6 +40,12 @@ export class ClientPermissions {
   #subDeny: Sublist<PermEntry> | null;
   #pubCache = new Map<string, boolean>();
   readonly response: ResponsePermission | null;
+  /**
+   * Set once a wildcard subscription overlaps the subscribe deny list: from then on each
+   * delivery is checked against it (nats-server `loadMsgDenyFilter`).
+   */
+  filtersDelivery = false;
+  #denyDeliveryCache = new Map<string, boolean>();
   /** Reply subjects this client may answer: subject -> [count, firstSeenMs]. */
   #replies = new Map<string, [number, number]>();
 
@@ -75,6 +88,23 @@ export class ClientPermissions {
       const r = this.#subDeny.matchString(subject);
       ok = r.psubs.length === 0;
       if (ok && queue !== null) ok = !r.qsubs.some((g) => g[0].queue === queue);
+      if (ok && !this.filtersDelivery && !subjectIsLiteral(subject)) {
+        this.filtersDelivery = this.#subDeny.all().some((d) =>
+          subjectIsSubsetMatch(d.subject, subject)
+        );
+      }
+    }
+    return ok;
+  }
+
+  /** With {@link filtersDelivery}: may a message on this subject be delivered? */
+  mayReceive(buf: Uint8Array, start: number, end: number): boolean {
+    const subject = dec.decode(buf.subarray(start, end));
+    let ok = this.#denyDeliveryCache.get(subject);
+    if (ok === undefined) {
+      ok = this.#subDeny!.matchString(subject).psubs.length === 0;
+      if (this.#denyDeliveryCache.size >= PUB_CACHE_MAX) this.#denyDeliveryCache.clear();
+      this.#denyDeliveryCache.set(subject, ok);
     }
     return ok;
   }

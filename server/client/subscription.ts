@@ -12,6 +12,8 @@ export class Subscription implements SubscriptionLike {
   /** sid bytes as sent by the client (copied). */
   readonly sid: Uint8Array;
   readonly sidText: string;
+  /** Set only when the subject bytes are not valid UTF-8 (see SubscriptionLike). */
+  subjectBytes?: Uint8Array;
   readonly owner: ClientConnection;
   /** Auto-unsubscribe limit; 0 = none. */
   max = 0;

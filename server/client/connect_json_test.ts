@@ -1,0 +1,25 @@
+import { deepStrictEqual, strictEqual } from "node:assert";
+import { decodeConnect } from "./connect_json.ts";
+
+Deno.test("CONNECT fields decode with their types", () => {
+  deepStrictEqual(decodeConnect('{"verbose":false,"protocol":1,"name":"x","foo":[1]}'), {
+    verbose: false,
+    protocol: 1,
+    name: "x",
+  });
+});
+
+Deno.test("CONNECT keys match case-insensitively and null leaves a field unset", () => {
+  deepStrictEqual(decodeConnect('{"Verbose":true,"ECHO":false,"user":null}'), {
+    verbose: true,
+    echo: false,
+  });
+});
+
+Deno.test("CONNECT values of the wrong type are rejected", () => {
+  strictEqual(decodeConnect('{"verbose":"yes"}'), null);
+  strictEqual(decodeConnect('{"protocol":1.5}'), null);
+  strictEqual(decodeConnect('{"user":5}'), null);
+  strictEqual(decodeConnect("[1]"), null);
+  strictEqual(decodeConnect("{nope"), null);
+});

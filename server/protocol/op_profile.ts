@@ -1,0 +1,95 @@
+/**
+ * @module
+ * Which ops a connection kind may send: op codes and a case-insensitive trie over op names
+ * (a profile). The client profile mirrors parser.go's OP_START for `c.kind == CLIENT`; the
+ * route/leaf profiles (RMSG, LMSG, RS+, RS-, LS+, LS-, A+, A-) will be added here with new op
+ * codes. PURE: no Deno, timers or console. Runs in any isolate.
+ */
+
+/** What a finished op name means. Route/leaf ops will get the next codes. */
+export const Op = {
+  None: 0,
+  Pub: 1,
+  Hpub: 2,
+  Sub: 3,
+  Unsub: 4,
+  Connect: 5,
+  Info: 6,
+  Err: 7,
+  Ping: 8,
+  Pong: 9,
+  Ok: 10,
+  /**
+   * HMSG sent by a client. nats-server 2.9.10 (parser.go HMSG_ARG, which processes no args
+   * for a CLIENT) ignores the arguments, expects CRLF right after the line and publishes an
+   * empty message (hdr 0, size 0) on an EMPTY subject, which matches nothing (a verbose
+   * client still gets +OK). We emit that as an `onPub` with empty subject and reply.
+   */
+  ClientHmsg: 11,
+} as const;
+export type Op = typeof Op[keyof typeof Op];
+
+/** The ops one connection kind may send, as a trie over op-name bytes. */
+export interface OpProfile {
+  /** `next[node * 256 + byte]` is the child node, 0 when the byte is not allowed. */
+  readonly next: Uint16Array;
+  /** `ops[node]` is the op a node completes, or `Op.None`. */
+  readonly ops: Uint8Array;
+  /** True when the profile has PUB (enables the PUB fast path). */
+  readonly hasPub: boolean;
+}
+
+/**
+ * Builds a profile from op names. Letters match either case (like parser.go); other bytes
+ * (`+`, `-`) match exactly. Names must be prefix-free.
+ *
+ * @example
+ * ```ts
+ * import { buildProfile, Op } from "./op_profile.ts";
+ * const p = buildProfile([["PING", Op.Ping], ["PONG", Op.Pong]]);
+ * let node = 0;
+ * for (const c of "pInG") node = p.next[node * 256 + c.charCodeAt(0)];
+ * if (p.ops[node] !== Op.Ping) throw new Error();
+ * ```
+ */
+export function buildProfile(names: ReadonlyArray<readonly [string, Op]>): OpProfile {
+  let nodes = 1;
+  for (const [name] of names) nodes += name.length;
+  const next = new Uint16Array(nodes * 256);
+  const ops = new Uint8Array(nodes);
+  let used = 1;
+  for (const [name, op] of names) {
+    let node = 0;
+    for (let k = 0; k < name.length; k++) {
+      const c = name.charCodeAt(k);
+      let child = next[node * 256 + c];
+      if (child === 0) {
+        child = used++;
+        const lower = c | 0x20;
+        const isLetter = lower >= 0x61 && lower <= 0x7a;
+        if (isLetter) {
+          next[node * 256 + lower] = child;
+          next[node * 256 + (lower & ~0x20)] = child;
+        } else next[node * 256 + c] = child;
+      }
+      node = child;
+    }
+    ops[node] = op;
+  }
+  return { next, ops, hasPub: names.some(([, op]) => op === Op.Pub) };
+}
+
+/** What a client connection may send (parser.go OP_START for `c.kind == CLIENT`). */
+export const CLIENT_PROFILE: OpProfile = buildProfile([
+  ["PUB", Op.Pub],
+  ["HPUB", Op.Hpub],
+  ["SUB", Op.Sub],
+  ["UNSUB", Op.Unsub],
+  ["CONNECT", Op.Connect],
+  ["INFO", Op.Info],
+  ["-ERR", Op.Err],
+  ["+OK", Op.Ok],
+  ["PING", Op.Ping],
+  ["PONG", Op.Pong],
+  ["HMSG", Op.ClientHmsg],
+]);
