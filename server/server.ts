@@ -132,9 +132,10 @@ export class Server implements ClientContext {
     return json.slice(0, -1);
   }
 
-  infoLine(cid: number, clientIp: string): Uint8Array {
+  infoLine(cid: number, clientIp: string, nonce?: string): Uint8Array {
+    const n = nonce === undefined ? "" : `,"nonce":${JSON.stringify(nonce)}`;
     return enc.encode(
-      `INFO ${this.#infoBase},"client_id":${cid},"client_ip":${JSON.stringify(clientIp)}} \r\n`,
+      `INFO ${this.#infoBase},"client_id":${cid},"client_ip":${JSON.stringify(clientIp)}${n}} \r\n`,
     );
   }
 

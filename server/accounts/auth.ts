@@ -13,6 +13,7 @@ export interface ConnectCredentials {
   auth_token?: string;
   nkey?: string;
   jwt?: string;
+  sig?: string;
 }
 
 /** Outcome of a successful authentication. */
@@ -50,8 +51,16 @@ export class Authenticator {
       o.username !== undefined;
   }
 
-  /** Checks a CONNECT's credentials; null means `Authorization Violation`. */
-  authenticate(c: ConnectCredentials): AuthResult | null {
+  /** True when INFO must carry a `nonce` for the client to sign (nkeys, JWT). */
+  get needsNonce(): boolean {
+    return false;
+  }
+
+  /**
+   * Checks a CONNECT's credentials; null means `Authorization Violation`. `nonce` is the one
+   * sent in this connection's INFO (when {@link needsNonce}).
+   */
+  authenticate(c: ConnectCredentials, _nonce?: string): AuthResult | null {
     const o = this.#opts;
     if (this.#users.size > 0) {
       let user: UserOptions | undefined;

@@ -19,6 +19,7 @@ import { decodeConnect } from "./connect_json.ts";
 import type { Account } from "../accounts/account.ts";
 import type { AuthResult } from "../accounts/auth.ts";
 import { ClientPermissions } from "./permissions.ts";
+import { newNonce } from "../server_id.ts";
 import type { ClientContext, Flushable } from "./context.ts";
 import { Outbound } from "./outbound.ts";
 import { Subscription } from "./subscription.ts";
@@ -91,6 +92,8 @@ export class ClientConnection implements ProtocolSink, Flushable {
     version: "",
   };
   perms: ClientPermissions | null = null;
+  /** The nonce sent in INFO for nkey/JWT signatures, when auth needs one. */
+  readonly nonce: string | undefined;
   readonly subs = new Map<string, Subscription>();
   inMsgs = 0;
   inBytes = 0;
@@ -123,6 +126,7 @@ export class ClientConnection implements ProtocolSink, Flushable {
     this.remotePort = remotePort;
     this.account = account;
     this.startedAt = ctx.now();
+    this.nonce = ctx.auth.needsNonce ? newNonce() : undefined;
     this.lastActivity = this.startedAt;
     const o = ctx.options;
     this.#parser = new Parser(this, {
@@ -143,7 +147,7 @@ export class ClientConnection implements ProtocolSink, Flushable {
 
   /** Sends INFO and a closing error without serving the connection (max_connections). */
   reject(err: WireError): void {
-    this.#send(this.ctx.infoLine(this.cid, this.host));
+    this.#send(this.ctx.infoLine(this.cid, this.host, this.nonce));
     this.#errAndClose(err);
   }
 
@@ -151,7 +155,7 @@ export class ClientConnection implements ProtocolSink, Flushable {
   async run(): Promise<void> {
     const ctx = this.ctx;
     ctx.logger.debug(`${this.logPrefix} - Client connection created`);
-    this.#send(ctx.infoLine(this.cid, this.host));
+    this.#send(ctx.infoLine(this.cid, this.host, this.nonce));
     if (ctx.authAnnounced) {
       const ms = Math.max(1, ctx.options.authTimeout * 1000);
       this.#authTimer = setTimeout(() => this.#authTimeout(), ms);
@@ -311,7 +315,7 @@ export class ClientConnection implements ProtocolSink, Flushable {
     this.#connectReceived = true;
     this.#parser.headers = o.headers;
     clearTimeout(this.#authTimer);
-    const auth = this.ctx.auth.authenticate(c);
+    const auth = this.ctx.auth.authenticate(c, this.nonce);
     if (auth === null || c.account !== undefined || c.new_account) {
       this.ctx.logger.error(`${this.logPrefix} - ${wire.ERR_AUTHORIZATION_VIOLATION.text}`);
       this.#errAndClose(wire.ERR_AUTHORIZATION_VIOLATION);

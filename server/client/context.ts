@@ -33,8 +33,8 @@ export interface ClientContext {
   readonly authAnnounced: boolean;
   /** Milliseconds, monotonic enough for timeouts. */
   now(): number;
-  /** The INFO line for a new connection. */
-  infoLine(cid: number, clientIp: string): Uint8Array;
+  /** The INFO line for a new connection (with `nonce` when one was generated for it). */
+  infoLine(cid: number, clientIp: string, nonce?: string): Uint8Array;
   /** Account by name; undefined name = the default account. Null if unknown. */
   account(name?: string): Account | null;
   /** Queue a connection for a flush at the end of this turn. */

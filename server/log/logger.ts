@@ -20,18 +20,16 @@ function pad(n: number, width: number): string {
   return String(n).padStart(width, "0");
 }
 
-/** Formats a timestamp like Go's `2006/01/02 15:04:05.000000`. */
-export function formatLogTime(d: Date, utc: boolean): string {
+/** Formats a timestamp like Go's `2006/01/02 15:04:05.000000` (`micros`: 0-999 within the ms). */
+export function formatLogTime(d: Date, utc: boolean, micros = 0): string {
   const y = utc ? d.getUTCFullYear() : d.getFullYear();
   const mo = (utc ? d.getUTCMonth() : d.getMonth()) + 1;
   const da = utc ? d.getUTCDate() : d.getDate();
   const h = utc ? d.getUTCHours() : d.getHours();
   const mi = utc ? d.getUTCMinutes() : d.getMinutes();
   const s = utc ? d.getUTCSeconds() : d.getSeconds();
-  const micros = d.getMilliseconds() * 1000;
-  return `${y}/${pad(mo, 2)}/${pad(da, 2)} ${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}.${
-    pad(micros, 6)
-  }`;
+  const us = d.getMilliseconds() * 1000 + micros;
+  return `${y}/${pad(mo, 2)}/${pad(da, 2)} ${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}.${pad(us, 6)}`;
 }
 
 /** nats-server style leveled logger. */
@@ -59,7 +57,12 @@ export class Logger {
 
   #line(label: string, msg: string): void {
     const o = this.opts;
-    const time = o.logtime ? formatLogTime(new Date(), o.logtimeUTC) + " " : "";
+    let time = "";
+    if (o.logtime) {
+      const now = performance.timeOrigin + performance.now();
+      const ms = Math.floor(now);
+      time = formatLogTime(new Date(ms), o.logtimeUTC, Math.floor((now - ms) * 1000)) + " ";
+    }
     this.#sink(`[${o.pid}] ${time}${label} ${msg}`);
   }
 
