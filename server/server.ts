@@ -15,6 +15,7 @@ import { newServerId } from "./server_id.ts";
 import * as wire from "./protocol/wire_errors.ts";
 import { CloseReason } from "./protocol/wire_errors.ts";
 import { SERVER_VERSION } from "./version.ts";
+import { diffOptions, type OptionChange, ReloadEffect } from "./reload_diff.ts";
 
 const enc = new TextEncoder();
 
@@ -45,9 +46,10 @@ export interface ServerHandle {
 
 /** One NATS server running in this isolate. */
 export class Server implements ClientContext {
-  readonly options: ServerOptions;
+  /** Current options; replaced as a whole by {@link reload}. */
+  options: ServerOptions;
   readonly logger: Logger;
-  readonly auth: Authenticator;
+  auth: Authenticator;
   readonly stats = new ServerStats();
   readonly id: string;
   readonly name: string;
@@ -64,6 +66,8 @@ export class Server implements ClientContext {
   #acceptLoop: Promise<void> | null = null;
   #running = false;
   #conns = new Set<Promise<void>>();
+  #lameDuck = false;
+  #timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(options: ServerOptions, logger: Logger) {
     this.options = options;
@@ -205,6 +209,81 @@ export class Server implements ClientContext {
     }
   }
 
+  /**
+   * Applies a new option set (SIGHUP). Throws {@link ReloadNotSupported} (and changes nothing)
+   * when an option that cannot change at runtime differs. Returns what changed.
+   */
+  reload(next: ServerOptions): OptionChange[] {
+    const changes = diffOptions(this.options, next);
+    this.options = next;
+    const effects = new Set(changes.map((c) => c.effect));
+    const lo = this.logger.opts;
+    lo.debug = next.debug;
+    lo.trace = next.trace;
+    lo.logtime = next.logtime;
+    lo.logtimeUTC = next.logtimeUTC;
+    if (effects.has(ReloadEffect.Auth)) this.auth = new Authenticator(next);
+    this.#infoBase = this.#buildInfoBase();
+    for (const c of [...this.clients.values()]) {
+      if (effects.has(ReloadEffect.Limits)) c.applyLimits();
+      if (effects.has(ReloadEffect.Auth)) c.reauthorize();
+    }
+    for (const c of changes) this.logger.notice(`Reloaded: ${describeChange(c.key, next)}`);
+    this.logger.notice("Reloaded server configuration");
+    return changes;
+  }
+
+  /** True once lame duck mode started. */
+  get inLameDuckMode(): boolean {
+    return this.#lameDuck;
+  }
+
+  /**
+   * Lame duck mode (SIGUSR2, nats-server server.go lameDuckMode): stop accepting, tell
+   * protocol-1 clients through an INFO with `ldm:true`, wait the grace period, close the clients
+   * spread over the rest of `lame_duck_duration`, then shut down.
+   */
+  async enterLameDuckMode(): Promise<void> {
+    if (this.#lameDuck || !this.#running) return;
+    this.#lameDuck = true;
+    const o = this.options;
+    this.logger.notice("Entering lame duck mode, stop accepting new clients");
+    try {
+      this.#listener?.close();
+    } catch {
+      // already closed
+    }
+    const ldmInfo = enc.encode(`INFO ${this.#infoBase},"ldm":true} \r\n`);
+    for (const c of this.clients.values()) {
+      if (c.opts.protocol >= 1) c.sendRaw(ldmInfo);
+    }
+    const duration = Math.max(0, o.lameDuckDurationMs);
+    const grace = Math.min(Math.max(0, o.lameDuckGracePeriodMs), duration);
+    await this.#sleep(grace);
+    const clients = [...this.clients.values()];
+    if (clients.length > 0) {
+      this.logger.notice("Closing existing clients");
+      const spread = duration - grace;
+      const perClient = clients.length > 0 ? spread / clients.length : 0;
+      for (const c of clients) {
+        c.close(CloseReason.ServerShutdown);
+        if (perClient >= 1) await this.#sleep(perClient);
+      }
+    }
+    await this.shutdown();
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.#timers.delete(t);
+        resolve();
+      }, ms);
+      this.#timers.add(t);
+    });
+  }
+
   /** Stops accepting, closes every connection and waits for their loops to end. */
   async shutdown(): Promise<void> {
     if (!this.#running) return;
@@ -221,6 +300,13 @@ export class Server implements ClientContext {
     await Promise.allSettled([...this.#conns]);
     this.logger.notice("Server Exiting..");
   }
+}
+
+function describeChange(key: keyof ServerOptions, o: ServerOptions): string {
+  const v = o[key];
+  if (key === "users") return "authorization users";
+  if (v === undefined || typeof v === "object") return key;
+  return `${key} = ${v}`;
 }
 
 /** Formats `host:port` as nats-server logs it (IPv6 in brackets). */

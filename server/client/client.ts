@@ -15,7 +15,7 @@ import {
 } from "../protocol/subject.ts";
 import * as wire from "../protocol/wire_errors.ts";
 import { CloseReason, type WireError } from "../protocol/wire_errors.ts";
-import { decodeConnect } from "./connect_json.ts";
+import { type ConnectFields, decodeConnect } from "./connect_json.ts";
 import type { Account } from "../accounts/account.ts";
 import type { AuthResult } from "../accounts/auth.ts";
 import { ClientPermissions } from "./permissions.ts";
@@ -106,6 +106,8 @@ export class ClientConnection implements ProtocolSink, Flushable {
   #transport: Transport;
   #parser: Parser;
   #connectReceived = false;
+  /** Credentials from CONNECT, kept to re-check them on a config reload. */
+  #credentials: ConnectFields = {};
   #authTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setTimeout> | undefined;
   #pingsOut = 0;
@@ -193,6 +195,11 @@ export class ClientConnection implements ProtocolSink, Flushable {
     if (this.closed) return;
     this.out.append(bytes);
     this.ctx.markDirty(this);
+  }
+
+  /** Queues raw protocol bytes (async INFO). */
+  sendRaw(bytes: Uint8Array): void {
+    this.#send(bytes);
   }
 
   /** Sends `-ERR '<text>'`. */
@@ -315,6 +322,7 @@ export class ClientConnection implements ProtocolSink, Flushable {
     this.#connectReceived = true;
     this.#parser.headers = o.headers;
     clearTimeout(this.#authTimer);
+    this.#credentials = c;
     const auth = this.ctx.auth.authenticate(c, this.nonce);
     if (auth === null || c.account !== undefined || c.new_account) {
       this.ctx.logger.error(`${this.logPrefix} - ${wire.ERR_AUTHORIZATION_VIOLATION.text}`);
@@ -332,6 +340,38 @@ export class ClientConnection implements ProtocolSink, Flushable {
     }
     this.#parser.requireConnect = false;
     this.#sendOK();
+  }
+
+  /** Re-reads limits after a config reload. */
+  applyLimits(): void {
+    const o = this.ctx.options;
+    this.#parser.limits = { maxControlLine: o.maxControlLine, maxPayload: o.maxPayload };
+  }
+
+  /**
+   * Re-checks this connection against reloaded auth settings (nats-server reload.go
+   * reloadAuthorization): closed if no longer authorized; otherwise new permissions apply and
+   * subscriptions they no longer allow are removed with an -ERR each.
+   */
+  reauthorize(): void {
+    if (this.closed) return;
+    const ctx = this.ctx;
+    if (!this.#connectReceived) {
+      this.#parser.requireConnect = ctx.authAnnounced;
+      return;
+    }
+    const auth = ctx.auth.authenticate(this.#credentials, this.nonce);
+    if (auth === null) {
+      ctx.logger.error(`${this.logPrefix} - ${wire.ERR_AUTHORIZATION_VIOLATION.text}`);
+      this.#errAndClose(wire.ERR_AUTHORIZATION_VIOLATION);
+      return;
+    }
+    this.#applyAuth(auth);
+    for (const sub of [...this.subs.values()]) {
+      if (this.perms === null || this.perms.canSubscribe(sub.subject, sub.queue)) continue;
+      this.sendErr(wire.subRemovedViolation(sub.subject, sub.sidText));
+      this.removeSub(sub);
+    }
   }
 
   /** Binds the authenticated user: name, account and permissions. */

@@ -21,7 +21,7 @@ function deliver(pub: ClientConnection, sub: Subscription, op: MsgOp): boolean {
     return false;
   }
   sub.delivered++;
-  const n = appendMsg(c.out, op, sub.sid, c.opts.headers);
+  appendMsg(c.out, op, sub.sid, c.opts.headers);
   c.outMsgs++;
   c.outBytes += op.size;
   const stats = c.ctx.stats;

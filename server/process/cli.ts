@@ -6,12 +6,13 @@
  */
 import {
   formatConfigFailure,
+  formatIssues,
   loadConfigFileSync,
   mergeOptions,
   parseFlags,
 } from "../config/mod.ts";
 import { tlsHelpText, usageText } from "../config/usage.ts";
-import { type ConfigResult } from "../config/normalize.ts";
+import type { ConfigResult } from "../config/normalize.ts";
 import { Logger } from "../log/logger.ts";
 import { FileLog, stderrSink } from "../log/file_sink.ts";
 import { defaultOptions, type ServerOptions } from "../options.ts";
@@ -43,6 +44,8 @@ interface Running {
   fileLog: FileLog | null;
   portsFile: string | null;
   pidFile: string | undefined;
+  argv0: string;
+  reloader: Reloader | null;
 }
 
 /**
@@ -54,7 +57,8 @@ export async function runCli(args: string[], argv0: string): Promise<number> {
   const flags = parseFlags(args);
   if (flags.error) {
     if (flags.error.kind === "flag") {
-      err(`${flags.error.message}\n${usageText(EXE)}`);
+      err(`${flags.error.message}\n`);
+      out(`${usageText(EXE)}\n`);
       return 0;
     }
     err(`${EXE}: ${flags.error.message}\n`);
@@ -65,7 +69,7 @@ export async function runCli(args: string[], argv0: string): Promise<number> {
     return 0;
   }
   if (flags.showHelp) {
-    out(usageText(EXE));
+    out(`${usageText(EXE)}\n`);
     return 0;
   }
   if (flags.showTlsHelp) {
@@ -88,10 +92,13 @@ export async function runCli(args: string[], argv0: string): Promise<number> {
   let fileResult: ConfigResult = { options: {}, errors: [], warnings: [] };
   if (flags.configFile) {
     fileResult = loadConfigFileSync(flags.configFile);
-    if (fileResult.errors.length > 0) {
+    const fails = fileResult.errors.length > 0 ||
+      (flags.testConfig && fileResult.warnings.length > 0);
+    if (fails) {
       err(`${EXE}: ${formatConfigFailure(fileResult)}\n`);
       return 1;
     }
+    if (fileResult.warnings.length > 0) err(formatIssues(fileResult));
   }
   if (flags.testConfig) {
     if (!flags.configFile) {
@@ -101,9 +108,33 @@ export async function runCli(args: string[], argv0: string): Promise<number> {
     out(`${EXE}: configuration file ${flags.configFile} is valid\n`);
     return 0;
   }
-  const options = mergeOptions(defaultOptions(), fileResult.options, flags.options);
-  if (flags.configFile) options.configFile = flags.configFile;
-  return await serve(options, argv0, flags.unsupported, fileResult);
+  const options = cliOptions(fileResult.options, flags.options, flags.configFile);
+  const reloader = flags.configFile ? makeReloader(flags.configFile, flags.options) : null;
+  return await serve(options, argv0, flags.unsupported, reloader);
+}
+
+/** nats-server's option assembly for the CLI: file, then flags, then baseline defaults. */
+function cliOptions(
+  file: Partial<ServerOptions>,
+  flags: Partial<ServerOptions>,
+  configFile: string | undefined,
+): ServerOptions {
+  const options = mergeOptions(defaultOptions(), file, flags);
+  // nats-server setBaselineOptions: port 0 means the default port; only -1 is random.
+  if (options.port === 0) options.port = 4222;
+  if (configFile) options.configFile = configFile;
+  return options;
+}
+
+/** Re-reads the config file and re-applies the command-line flags (SIGHUP). */
+type Reloader = () => ServerOptions;
+
+function makeReloader(configFile: string, flagOpts: Partial<ServerOptions>): Reloader {
+  return () => {
+    const result = loadConfigFileSync(configFile);
+    if (result.errors.length > 0) throw new Error(formatConfigFailure(result).trimEnd());
+    return cliOptions(result.options, flagOpts, configFile);
+  };
 }
 
 function makeLogger(options: ServerOptions): { logger: Logger; fileLog: FileLog | null } {
@@ -122,10 +153,9 @@ async function serve(
   options: ServerOptions,
   argv0: string,
   unsupported: string[],
-  config: ConfigResult,
+  reloader: Reloader | null,
 ): Promise<number> {
   const { logger, fileLog } = makeLogger(options);
-  for (const w of config.warnings) logger.warn(w.message);
   for (const flag of unsupported) {
     logger.warn(`Flag ${flag} is not supported by denats yet; ignored`);
   }
@@ -141,7 +171,14 @@ async function serve(
     fileLog?.close();
     return 1;
   }
-  const running: Running = { server, fileLog, portsFile: null, pidFile: options.pidFile };
+  const running: Running = {
+    server,
+    fileLog,
+    portsFile: null,
+    pidFile: options.pidFile,
+    argv0,
+    reloader,
+  };
   if (options.pidFile) {
     try {
       await writePidFile(options.pidFile, Deno.pid);
@@ -178,6 +215,44 @@ export function portsOf(server: Server): Ports {
   return ports;
 }
 
+/** SIGHUP: reload the config file; a bad one is logged and the running config kept. */
+function reload(r: Running): void {
+  const log = r.server.logger;
+  if (!r.reloader) {
+    log.error(
+      "Failed to reload server configuration: can only reload config when a file is provided using -c or --config",
+    );
+    return;
+  }
+  let next: ServerOptions;
+  try {
+    next = r.reloader();
+    const before = r.server.options;
+    r.server.reload(next);
+    if (next.logFile !== before.logFile || next.logSizeLimit !== before.logSizeLimit) {
+      r.fileLog?.close();
+      r.fileLog = next.logFile ? new FileLog(next.logFile, next.logSizeLimit) : null;
+      log.setSink(r.fileLog ? r.fileLog.sink : stderrSink());
+    }
+    if (next.pidFile !== before.pidFile && next.pidFile) {
+      removeFileQuietly(r.pidFile);
+      r.pidFile = next.pidFile;
+      writePidFile(next.pidFile, Deno.pid).catch((e) => log.error(`Could not write pidfile: ${e}`));
+    }
+    if (next.portsFileDir !== before.portsFileDir) {
+      removeFileQuietly(r.portsFile ?? undefined);
+      r.portsFile = null;
+      if (next.portsFileDir) {
+        writePortsFile(next.portsFileDir, r.argv0, Deno.pid, portsOf(r.server))
+          .then((p) => (r.portsFile = p))
+          .catch((e) => log.error(`Error writing ports file: ${e}`));
+      }
+    }
+  } catch (e) {
+    log.error(`Failed to reload server configuration: ${(e as Error).message}`);
+  }
+}
+
 async function stop(r: Running): Promise<void> {
   await r.server.shutdown();
   removeFileQuietly(r.portsFile ?? undefined);
@@ -205,7 +280,19 @@ function waitForSignals(r: Running): Promise<number> {
       stop(r).then(() => resolve(0));
     };
     on("SIGINT", shutdown);
-    on("SIGTERM", shutdown);
+    on("SIGTERM", () => {
+      // nats-server ignores SIGTERM while lame duck mode is finishing.
+      if (!r.server.inLameDuckMode) shutdown();
+    });
+    on("SIGHUP", () => reload(r));
+    on("SIGUSR2", () => {
+      if (stopping || r.server.inLameDuckMode) return;
+      r.server.enterLameDuckMode().then(() => {
+        stopping = true;
+        for (const [sig, fn] of handlers) Deno.removeSignalListener(sig, fn);
+        stop(r).then(() => resolve(0));
+      });
+    });
     on("SIGUSR1", () => {
       if (r.fileLog) {
         r.fileLog.reopen();

@@ -1,0 +1,65 @@
+/**
+ * @module
+ * The only impure part of the config pipeline: reads config files and the environment and
+ * hands them to the pure parser/normalizer. File errors read like Go's (`open x: no such file
+ * or directory`), since nats-server prints them verbatim. Main isolate.
+ */
+
+import { type ConfigResult, parseConfigText } from "./normalize.ts";
+import { makeIssue } from "./issues.ts";
+
+/** Go-style text for a file read failure. */
+function describeReadError(path: string, err: unknown): string {
+  if (err instanceof Deno.errors.NotFound) return `open ${path}: no such file or directory`;
+  if (err instanceof Deno.errors.PermissionDenied) return `open ${path}: permission denied`;
+  if (err instanceof Deno.errors.IsADirectory) return `read ${path}: is a directory`;
+  const message = err instanceof Error ? err.message : String(err);
+  if (/is a directory/i.test(message)) return `read ${path}: is a directory`;
+  return `open ${path}: ${message}`;
+}
+
+/** Reads a file synchronously, throwing an Error with the Go-style message. */
+export function readConfigFile(path: string): string {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch (err) {
+    throw new Error(describeReadError(path, err));
+  }
+}
+
+/** Environment lookup that tolerates a missing `--allow-env` (treated as unset). */
+export function lookupEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Loads and normalizes a config file (`.conf`, or `.yaml`/`.yml`). The result's options carry
+ * `configFile`; a missing file is the single error, worded as nats-server words it.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadConfigFile } from "./load.ts";
+ * const { options, errors } = await loadConfigFile("nats.conf");
+ * ```
+ */
+export function loadConfigFile(path: string): Promise<ConfigResult> {
+  return Promise.resolve(loadConfigFileSync(path));
+}
+
+/** Synchronous {@linkcode loadConfigFile}. */
+export function loadConfigFileSync(path: string): ConfigResult {
+  let text: string;
+  try {
+    text = readConfigFile(path);
+  } catch (err) {
+    const issue = { ...makeIssue(undefined, (err as Error).message), syntax: true };
+    return { options: {}, errors: [issue], warnings: [] };
+  }
+  const result = parseConfigText(text, { file: path, readFile: readConfigFile, env: lookupEnv });
+  result.options.configFile = path;
+  return result;
+}

@@ -1,0 +1,8 @@
+/**
+ * @module
+ * Runs the shared real-client cases against the reference nats-server binary.
+ */
+import { clientSuites } from "../cases/mod.ts";
+import { registerCompat } from "./_register.ts";
+
+registerCompat(clientSuites);

@@ -1,0 +1,9 @@
+/**
+ * @module
+ * Runs the shared real-client cases against denats (in-process `startServer`).
+ */
+import { clientSuites } from "../cases/mod.ts";
+import { registerSuites } from "../helpers/cases.ts";
+import { denatsTarget } from "../helpers/denats_target.ts";
+
+registerSuites("denats", denatsTarget, clientSuites);
