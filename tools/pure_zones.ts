@@ -1,0 +1,38 @@
+/**
+ * @module
+ * STYLE.md rule 1: the pure folders (protocol, sublist, links, ipc, config except load.ts) use
+ * no `Deno.*`, timers or `console`. Exits 1 listing offending lines.
+ *
+ * ```sh
+ * deno run --allow-read tools/pure_zones.ts
+ * ```
+ */
+const PURE = ["server/protocol", "server/sublist", "server/links", "server/ipc", "server/config"];
+const ALLOWED = new Set(["server/config/load.ts"]);
+const BANNED = /\bDeno\.|\bsetTimeout\b|\bsetInterval\b|\bconsole\./;
+
+const problems: string[] = [];
+for (const dir of PURE) {
+  let entries: Deno.DirEntry[] = [];
+  try {
+    entries = [...Deno.readDirSync(dir)];
+  } catch {
+    continue;
+  }
+  for (const e of entries) {
+    const path = `${dir}/${e.name}`;
+    if (!e.isFile || !e.name.endsWith(".ts") || e.name.endsWith("_test.ts")) continue;
+    if (e.name.startsWith("_") || ALLOWED.has(path)) continue;
+    const lines = Deno.readTextFileSync(path).split("\n");
+    lines.forEach((line, i) => {
+      const code = line.replace(/\/\/.*$/, "");
+      if (/^\s*\*/.test(line)) return;
+      if (BANNED.test(code)) problems.push(`${path}:${i + 1}: ${line.trim()}`);
+    });
+  }
+}
+if (problems.length > 0) {
+  console.error("Pure-zone violations (STYLE.md rule 1):\n" + problems.join("\n"));
+  Deno.exit(1);
+}
+console.log(`pure zones clean (${PURE.join(", ")})`);
