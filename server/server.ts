@@ -7,6 +7,7 @@
  */
 import { Account, GLOBAL_ACCOUNT } from "./accounts/account.ts";
 import { Authenticator } from "./accounts/auth.ts";
+import { prepareAuth } from "./accounts/bcrypt.ts";
 import { ClientConnection } from "./client/client.ts";
 import { type ClientContext, type Flushable, ServerStats } from "./client/context.ts";
 import { Logger, silentLogger } from "./log/logger.ts";
@@ -16,6 +17,8 @@ import * as wire from "./protocol/wire_errors.ts";
 import { CloseReason } from "./protocol/wire_errors.ts";
 import { SERVER_VERSION } from "./version.ts";
 import { diffOptions, type OptionChange, ReloadEffect } from "./reload_diff.ts";
+import { type MonitorListener, startMonitorListener } from "./monitor/http.ts";
+import { MonitorState } from "./monitor/state.ts";
 
 const enc = new TextEncoder();
 
@@ -37,6 +40,8 @@ export interface ServerHandle {
   readonly port: number;
   /** `nats://host:port` for clients (loopback when listening on all interfaces). */
   readonly clientUrl: string;
+  /** `http(s)://host:port` of the monitoring listener, when monitoring is enabled. */
+  readonly monitorUrl?: string;
   /** The server itself, for monitoring and tests. */
   readonly server: Server;
   /** Closes listeners and all connections. */
@@ -55,6 +60,9 @@ export class Server implements ClientContext {
   readonly name: string;
   readonly startedAt = new Date();
   readonly clients = new Map<number, ClientConnection>();
+  /** Monitoring state: closed connections, HTTP request counts (server/monitor/). */
+  readonly monitor = new MonitorState();
+  #monitorListeners: MonitorListener[] = [];
   #accounts = new Map<string, Account>();
   #listener: Deno.Listener | null = null;
   #port = 0;
@@ -96,6 +104,21 @@ export class Server implements ClientContext {
     return this.#accounts.get(name ?? GLOBAL_ACCOUNT) ?? null;
   }
 
+  /** Every account, in creation order (monitoring). */
+  accounts(): IterableIterator<Account> {
+    return this.#accounts.values();
+  }
+
+  /** Bound monitoring port (http first, then https); 0 when monitoring is off. */
+  get monitorPort(): number {
+    return this.#monitorListeners[0]?.port ?? 0;
+  }
+
+  /** `http://` or `https://` of the first monitoring listener, or "" when off. */
+  get monitorProtocol(): string {
+    return this.#monitorListeners[0]?.protocol ?? "";
+  }
+
   /** Opens the client listener and starts accepting. */
   start(): void {
     const o = this.options;
@@ -106,6 +129,12 @@ export class Server implements ClientContext {
     log.notice(`  Name:     ${this.name}`);
     log.notice(`  ID:       ${this.id}`);
     if (o.configFile) log.notice(`Using configuration file: ${o.configFile}`);
+    for (const secure of [false, true]) {
+      if ((secure ? o.httpsPort : o.httpPort) === 0) continue;
+      const m = startMonitorListener(this, secure);
+      this.#monitorListeners.push(m);
+      log.notice(`Starting ${m.protocol} monitor on ${hostPort(m.host, m.port)}`);
+    }
     const port = o.port <= 0 ? 0 : o.port;
     this.#listener = Deno.listen({ hostname: o.host, port, transport: "tcp" });
     this.#port = (this.#listener.addr as Deno.NetAddr).port;
@@ -167,6 +196,7 @@ export class Server implements ClientContext {
     if (o.maxConnections > 0 && this.clients.size >= o.maxConnections) {
       this.logger.error(`${client.logPrefix} - ${wire.ERR_MAXIMUM_CONNECTIONS_EXCEEDED.text}`);
       client.reject(wire.ERR_MAXIMUM_CONNECTIONS_EXCEEDED);
+      this.monitor.connectionClosed(client);
       return;
     }
     this.clients.set(cid, client);
@@ -194,6 +224,8 @@ export class Server implements ClientContext {
   }
 
   removed(cid: number): void {
+    const client = this.clients.get(cid);
+    if (client) this.monitor.connectionClosed(client);
     this.clients.delete(cid);
   }
 
@@ -216,6 +248,7 @@ export class Server implements ClientContext {
   reload(next: ServerOptions): OptionChange[] {
     const changes = diffOptions(this.options, next);
     this.options = next;
+    this.monitor.configLoadTime = Date.now();
     const effects = new Set(changes.map((c) => c.effect));
     const lo = this.logger.opts;
     lo.debug = next.debug;
@@ -298,6 +331,7 @@ export class Server implements ClientContext {
     await this.#acceptLoop;
     for (const c of [...this.clients.values()]) c.close(CloseReason.ServerShutdown);
     await Promise.allSettled([...this.#conns]);
+    await Promise.all(this.#monitorListeners.map((m) => m.close()));
     this.logger.notice("Server Exiting..");
   }
 }
@@ -307,6 +341,11 @@ function describeChange(key: keyof ServerOptions, o: ServerOptions): string {
   if (key === "users") return "authorization users";
   if (v === undefined || typeof v === "object") return key;
   return `${key} = ${v}`;
+}
+
+/** A connectable host for a listener bound to `host` (loopback for the wildcard addresses). */
+function monitorHost(host: string): string {
+  return host === "0.0.0.0" || host === "" ? "127.0.0.1" : host === "::" ? "::1" : host;
 }
 
 /** Formats `host:port` as nats-server logs it (IPv6 in brackets). */
@@ -335,21 +374,27 @@ function stderrLogger(o: ServerOptions): Logger {
  * conn.close();
  * ```
  */
-export function startServer(opts: StartOptions = {}): Promise<ServerHandle> {
+export async function startServer(opts: StartOptions = {}): Promise<ServerHandle> {
   const { quiet, logger: given, ...rest } = opts;
   const options: ServerOptions = { ...defaultOptions(), ...rest };
+  await prepareAuth(options);
   const logger = given ?? (quiet ? silentLogger() : stderrLogger(options));
   const server = new Server(options, logger);
   server.start();
   const host = options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host;
   const close = () => server.shutdown();
-  return Promise.resolve({
+  return {
     serverId: server.id,
     host: options.host,
     port: server.port,
     clientUrl: `nats://${hostPort(host, server.port)}`,
+    monitorUrl: server.monitorPort > 0
+      ? `${server.monitorProtocol}://${
+        hostPort(monitorHost(options.httpHost ?? options.host), server.monitorPort)
+      }`
+      : undefined,
     server,
     close,
     [Symbol.asyncDispose]: close,
-  });
+  };
 }

@@ -6,6 +6,9 @@
 import assert from "node:assert/strict";
 import { type ConfigResult, parseConfigText } from "./normalize.ts";
 import { fixtureFiles } from "./test_helpers.ts";
+import { loadYamlSupport } from "./yaml.ts";
+
+await loadYamlSupport();
 
 const ENV: Record<string, string> = { DENATS_FIXTURE_PAYLOAD: "512KB" };
 

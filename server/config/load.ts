@@ -7,6 +7,8 @@
 
 import { type ConfigResult, parseConfigText } from "./normalize.ts";
 import { makeIssue } from "./issues.ts";
+import { isYamlPath } from "./paths.ts";
+import { loadYamlSupport } from "./yaml.ts";
 
 /** Go-style text for a file read failure. */
 function describeReadError(path: string, err: unknown): string {
@@ -46,11 +48,20 @@ export function lookupEnv(name: string): string | undefined {
  * const { options, errors } = await loadConfigFile("nats.conf");
  * ```
  */
-export function loadConfigFile(path: string): Promise<ConfigResult> {
-  return Promise.resolve(loadConfigFileSync(path));
+export async function loadConfigFile(path: string): Promise<ConfigResult> {
+  let mentionsYaml = isYamlPath(path);
+  if (!mentionsYaml) {
+    try {
+      mentionsYaml = /\.ya?ml\b/i.test(readConfigFile(path));
+    } catch {
+      // reported by the sync loader below
+    }
+  }
+  if (mentionsYaml) await loadYamlSupport();
+  return loadConfigFileSync(path);
 }
 
-/** Synchronous {@linkcode loadConfigFile}. */
+/** Synchronous {@linkcode loadConfigFile}; YAML needs {@linkcode loadYamlSupport} first. */
 export function loadConfigFileSync(path: string): ConfigResult {
   let text: string;
   try {

@@ -5,6 +5,9 @@
 
 import assert from "node:assert/strict";
 import { loadConfigFile, loadConfigFileSync, readConfigFile } from "./load.ts";
+import { loadYamlSupport } from "./yaml.ts";
+
+await loadYamlSupport();
 
 Deno.test("loading a config file reads includes from disk and records the path", async () => {
   const dir = await Deno.makeTempDir();

@@ -25,7 +25,7 @@ export {
 } from "./normalize.ts";
 export { loadConfigFile, loadConfigFileSync, lookupEnv, readConfigFile } from "./load.ts";
 export { ConfigParseError, parseConf, type ParseSource } from "./conf_parser.ts";
-export { parseYaml } from "./yaml.ts";
+export { loadYamlSupport, parseYaml } from "./yaml.ts";
 export { type ConfigIssue, formatConfigFailure, formatIssues } from "./issues.ts";
 export {
   type FlagError,

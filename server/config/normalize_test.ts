@@ -9,6 +9,9 @@ import { formatConfigFailure } from "./issues.ts";
 import { type ConfigResult, parseConfigText } from "./normalize.ts";
 import { OPTION_SPECS } from "./options_table.ts";
 import { memoryFiles } from "./test_helpers.ts";
+import { loadYamlSupport } from "./yaml.ts";
+
+await loadYamlSupport();
 
 function conf(text: string, file = "t.conf"): ConfigResult {
   return parseConfigText(text, { file, readFile: memoryFiles({}) });

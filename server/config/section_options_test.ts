@@ -7,6 +7,9 @@ import assert from "node:assert/strict";
 import type { ServerOptions } from "../options.ts";
 import { type ConfigResult, parseConfigText } from "./normalize.ts";
 import { memoryFiles } from "./test_helpers.ts";
+import { loadYamlSupport } from "./yaml.ts";
+
+await loadYamlSupport();
 
 const OPERATOR_KEY = "OAFTAVL2T7COSDRTLB62FR7MCE3FXAFFZLXRIOK6QOUM34QXHRQYMVDQ";
 const ACCOUNT_KEY = "AAFTAVL2T7COSDRTLB62FR7MCE3FXAFFZLXRIOK6QOUM34QXHRQYMDPW";

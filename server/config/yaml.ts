@@ -8,11 +8,24 @@
  * Pure (file reading is injected); main isolate.
  */
 
-import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
-import type { Node as YamlNode, Pair, Scalar, YAMLMap } from "yaml";
+import type { Document, LineCounter, Node as YamlNode, Pair, Scalar, YAMLMap } from "yaml";
+import type * as YamlLib from "yaml";
 import { ConfigParseError, parseConf, type ParseSource } from "./conf_parser.ts";
 import { dirPath, joinPath } from "./paths.ts";
 import { type ConfMap, type ConfNode, type SourcePosition, withPosition } from "./tree.ts";
+
+/** The `yaml` npm module, loaded on first need: npm modules cost memory at startup. */
+let yamlLib: typeof YamlLib | null = null;
+
+/** Loads YAML support; call (and await) before parsing YAML. */
+export async function loadYamlSupport(): Promise<void> {
+  yamlLib ??= await import("yaml");
+}
+
+function lib(): typeof YamlLib {
+  if (yamlLib === null) throw new Error("YAML support is not loaded (await loadYamlSupport())");
+  return yamlLib;
+}
 
 const ENV_KEY = "pk";
 const MAX_DEPTH = 64;
@@ -46,15 +59,15 @@ class YamlLoader {
   convert(node: unknown, where: SourcePosition): ConfNode {
     if (++this.#depth > MAX_DEPTH) this.#fail("YAML nesting too deep", where);
     try {
-      if (isAlias(node)) return this.convert(node.resolve(this.#doc), where);
-      if (isMap(node)) return this.convertMap(node, where);
-      if (isSeq(node)) {
+      if (lib().isAlias(node)) return this.convert(node.resolve(this.#doc), where);
+      if (lib().isMap(node)) return this.convertMap(node, where);
+      if (lib().isSeq(node)) {
         const items = node.items.map((item) =>
           this.convert(item, this.position((item as YamlNode | null)?.range?.[0]))
         );
         return { kind: "array", value: items, ...where };
       }
-      if (isScalar(node)) return this.#scalar(node, where);
+      if (lib().isScalar(node)) return this.#scalar(node, where);
       if (node === null || node === undefined) return { kind: "string", value: "", ...where };
       return this.#fail("unsupported YAML node", where);
     } finally {
@@ -84,7 +97,7 @@ class YamlLoader {
   }
 
   #keyText(pair: Pair): string {
-    if (isScalar(pair.key)) return String(pair.key.value ?? "");
+    if (lib().isScalar(pair.key)) return String(pair.key.value ?? "");
     if (pair.key === null || pair.key === undefined) return "";
     return this.#fail("map keys must be scalars", this.position((pair.key as YamlNode).range?.[0]));
   }
@@ -95,8 +108,8 @@ class YamlLoader {
     explicit: Set<string>,
     at: SourcePosition,
   ): void {
-    const target = isAlias(source) ? source.resolve(this.#doc) : source;
-    const maps = isSeq(target) ? target.items : [target];
+    const target = lib().isAlias(source) ? source.resolve(this.#doc) : source;
+    const maps = lib().isSeq(target) ? target.items : [target];
     for (const item of maps) {
       const merged = this.convert(item, at);
       if (merged.kind !== "map") this.#fail("merge key << needs a map", at);
@@ -173,8 +186,12 @@ class YamlLoader {
  * ```
  */
 export function parseYaml(text: string, source: ParseSource): ConfMap {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, schema: "failsafe", uniqueKeys: true });
+  const lines = new (lib().LineCounter)();
+  const doc = lib().parseDocument(text, {
+    lineCounter: lines,
+    schema: "failsafe",
+    uniqueKeys: true,
+  });
   const loader = new YamlLoader(source, doc, lines);
   const problem = doc.errors[0];
   if (problem) {
@@ -188,7 +205,7 @@ export function parseYaml(text: string, source: ParseSource): ConfMap {
   }
   const top = { file: source.file, line: 1, col: 1 };
   if (doc.contents === null) return { kind: "map", value: new Map(), ...top };
-  if (!isMap(doc.contents)) {
+  if (!lib().isMap(doc.contents)) {
     throw new ConfigParseError(`${source.file}:1:1: a YAML config must be a map`, source.file, 1);
   }
   return loader.convertMap(doc.contents, top);

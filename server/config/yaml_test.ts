@@ -9,6 +9,9 @@ import { parseSource } from "./normalize.ts";
 import { memoryEnv, memoryFiles } from "./test_helpers.ts";
 import { type ConfMap, toPlain } from "./tree.ts";
 import { parseYaml } from "./yaml.ts";
+import { loadYamlSupport } from "./yaml.ts";
+
+await loadYamlSupport();
 
 function yaml(
   text: string,

@@ -7,7 +7,7 @@
 import {
   formatConfigFailure,
   formatIssues,
-  loadConfigFileSync,
+  loadConfigFile,
   mergeOptions,
   parseFlags,
 } from "../config/mod.ts";
@@ -17,6 +17,7 @@ import { Logger } from "../log/logger.ts";
 import { FileLog, stderrSink } from "../log/file_sink.ts";
 import { defaultOptions, type ServerOptions } from "../options.ts";
 import { Server } from "../server.ts";
+import { prepareAuth } from "../accounts/bcrypt.ts";
 import { SERVER_VERSION } from "../version.ts";
 import {
   listenerUrls,
@@ -91,7 +92,7 @@ export async function runCli(args: string[], argv0: string): Promise<number> {
   }
   let fileResult: ConfigResult = { options: {}, errors: [], warnings: [] };
   if (flags.configFile) {
-    fileResult = loadConfigFileSync(flags.configFile);
+    fileResult = await loadConfigFile(flags.configFile);
     const fails = fileResult.errors.length > 0 ||
       (flags.testConfig && fileResult.warnings.length > 0);
     if (fails) {
@@ -127,11 +128,11 @@ function cliOptions(
 }
 
 /** Re-reads the config file and re-applies the command-line flags (SIGHUP). */
-type Reloader = () => ServerOptions;
+type Reloader = () => Promise<ServerOptions>;
 
 function makeReloader(configFile: string, flagOpts: Partial<ServerOptions>): Reloader {
-  return () => {
-    const result = loadConfigFileSync(configFile);
+  return async () => {
+    const result = await loadConfigFile(configFile);
     if (result.errors.length > 0) throw new Error(formatConfigFailure(result).trimEnd());
     return cliOptions(result.options, flagOpts, configFile);
   };
@@ -155,6 +156,7 @@ async function serve(
   unsupported: string[],
   reloader: Reloader | null,
 ): Promise<number> {
+  await prepareAuth(options);
   const { logger, fileLog } = makeLogger(options);
   for (const flag of unsupported) {
     logger.warn(`Flag ${flag} is not supported by denats yet; ignored`);
@@ -216,7 +218,7 @@ export function portsOf(server: Server): Ports {
 }
 
 /** SIGHUP: reload the config file; a bad one is logged and the running config kept. */
-function reload(r: Running): void {
+async function reload(r: Running): Promise<void> {
   const log = r.server.logger;
   if (!r.reloader) {
     log.error(
@@ -226,7 +228,8 @@ function reload(r: Running): void {
   }
   let next: ServerOptions;
   try {
-    next = r.reloader();
+    next = await r.reloader();
+    await prepareAuth(next);
     const before = r.server.options;
     r.server.reload(next);
     if (next.logFile !== before.logFile || next.logSizeLimit !== before.logSizeLimit) {
