@@ -8,7 +8,9 @@
 import { Account, GLOBAL_ACCOUNT } from "./accounts/account.ts";
 import { Authenticator } from "./accounts/auth.ts";
 import { prepareAuth } from "./accounts/bcrypt.ts";
-import { ClientConnection } from "./client/client.ts";
+import { ClientConnection, type Transport } from "./client/client.ts";
+import type { Subscription } from "./client/subscription.ts";
+import { ClientTransports } from "./transport/client_transports.ts";
 import { type ClientContext, type Flushable, ServerStats } from "./client/context.ts";
 import { Logger, silentLogger } from "./log/logger.ts";
 import { defaultOptions, type ServerOptions } from "./options.ts";
@@ -16,7 +18,7 @@ import { newServerId } from "./server_id.ts";
 import * as wire from "./protocol/wire_errors.ts";
 import { CloseReason } from "./protocol/wire_errors.ts";
 import { SERVER_VERSION } from "./version.ts";
-import { diffOptions, type OptionChange, ReloadEffect } from "./reload_diff.ts";
+import { diffOptions, type OptionChange, ReloadEffect, reloadNotices } from "./reload_diff.ts";
 import { type MonitorListener, startMonitorListener } from "./monitor/http.ts";
 import { MonitorState } from "./monitor/state.ts";
 
@@ -65,6 +67,8 @@ export class Server implements ClientContext {
   #monitorListeners: MonitorListener[] = [];
   #accounts = new Map<string, Account>();
   #listener: Deno.Listener | null = null;
+  /** Client-port TLS and the WebSocket listener (server/transport/). */
+  #transports: ClientTransports | null = null;
   #port = 0;
   #nextCid = 1;
   #dirty: Flushable[] = [];
@@ -93,6 +97,16 @@ export class Server implements ClientContext {
   /** The bound client port. */
   get port(): number {
     return this.#port;
+  }
+
+  /** The bound WebSocket port (0 without `websocket {}`), for the ports file and tests. */
+  get websocketPort(): number {
+    return this.#transports?.websocketPort ?? 0;
+  }
+
+  /** `ws://host:port` or `wss://...` of the WebSocket listener, or null. */
+  get websocketUrl(): string | null {
+    return this.#transports?.websocketUrl ?? null;
   }
 
   /** Milliseconds since the epoch. */
@@ -135,11 +149,16 @@ export class Server implements ClientContext {
       this.#monitorListeners.push(m);
       log.notice(`Starting ${m.protocol} monitor on ${hostPort(m.host, m.port)}`);
     }
+    this.#transports = new ClientTransports(
+      this,
+      (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),
+    );
     const port = o.port <= 0 ? 0 : o.port;
     this.#listener = Deno.listen({ hostname: o.host, port, transport: "tcp" });
     this.#port = (this.#listener.addr as Deno.NetAddr).port;
     this.#infoBase = this.#buildInfoBase();
     log.notice(`Listening for client connections on ${hostPort(o.host, this.#port)}`);
+    if (this.#transports.tls) log.notice("TLS required for client connections");
     log.notice(`Server is ready`);
     this.#running = true;
     this.#acceptLoop = this.#accept(this.#listener);
@@ -160,6 +179,7 @@ export class Server implements ClientContext {
       headers: !o.noHeaderSupport,
     };
     if (this.authAnnounced) info.auth_required = true;
+    Object.assign(info, this.#transports?.infoFields());
     info.max_payload = o.maxPayload;
     const json = JSON.stringify(info);
     return json.slice(0, -1);
@@ -189,9 +209,14 @@ export class Server implements ClientContext {
       // not a TCP socket
     }
     const addr = conn.remoteAddr as Deno.NetAddr;
+    this.#serveClient(this.#transports!.wrap(conn), addr.hostname, addr.port, this);
+  }
+
+  /** Runs a client connection on any transport (TCP, TLS, WebSocket). */
+  #serveClient(transport: Transport, host: string, port: number, ctx: ClientContext): void {
     const cid = this.#nextCid++;
     this.stats.totalConnections++;
-    const client = new ClientConnection(this, cid, conn, addr.hostname, addr.port, this.account()!);
+    const client = new ClientConnection(ctx, cid, transport, host, port, this.account()!);
     const o = this.options;
     if (o.maxConnections > 0 && this.clients.size >= o.maxConnections) {
       this.logger.error(`${client.logPrefix} - ${wire.ERR_MAXIMUM_CONNECTIONS_EXCEEDED.text}`);
@@ -206,6 +231,14 @@ export class Server implements ClientContext {
     });
     this.#conns.add(done);
     done.finally(() => this.#conns.delete(done));
+  }
+
+  /** Listeners told about local interest changes (mesh peers, routes). */
+  readonly interestListeners: ((account: Account, sub: Subscription, delta: 1 | -1) => void)[] = [];
+
+  interestChanged(account: Account, sub: Subscription, delta: 1 | -1): void {
+    const listeners = this.interestListeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i](account, sub, delta);
   }
 
   markDirty(c: Flushable): void {
@@ -257,11 +290,12 @@ export class Server implements ClientContext {
     lo.logtimeUTC = next.logtimeUTC;
     if (effects.has(ReloadEffect.Auth)) this.auth = new Authenticator(next);
     this.#infoBase = this.#buildInfoBase();
+    // reload.go applyOptions: each option logs its notice, then clients are re-checked.
+    for (const line of reloadNotices(changes, next)) this.logger.notice(line);
     for (const c of [...this.clients.values()]) {
       if (effects.has(ReloadEffect.Limits)) c.applyLimits();
       if (effects.has(ReloadEffect.Auth)) c.reauthorize();
     }
-    for (const c of changes) this.logger.notice(`Reloaded: ${describeChange(c.key, next)}`);
     this.logger.notice("Reloaded server configuration");
     return changes;
   }
@@ -286,22 +320,32 @@ export class Server implements ClientContext {
     } catch {
       // already closed
     }
-    const ldmInfo = enc.encode(`INFO ${this.#infoBase},"ldm":true} \r\n`);
-    for (const c of this.clients.values()) {
-      if (c.opts.protocol >= 1) c.sendRaw(ldmInfo);
-    }
-    const duration = Math.max(0, o.lameDuckDurationMs);
-    const grace = Math.min(Math.max(0, o.lameDuckGracePeriodMs), duration);
-    await this.#sleep(grace);
+    this.#transports?.stopAccepting();
+    // server.go lameDuckMode: with no client left there is nothing to wait for.
     const clients = [...this.clients.values()];
-    if (clients.length > 0) {
-      this.logger.notice("Closing existing clients");
-      const spread = duration - grace;
-      const perClient = clients.length > 0 ? spread / clients.length : 0;
-      for (const c of clients) {
-        c.close(CloseReason.ServerShutdown);
-        if (perClient >= 1) await this.#sleep(perClient);
-      }
+    if (clients.length === 0) {
+      await this.shutdown();
+      return;
+    }
+    // Closes are spread over duration - grace (1s if that is not positive), one client every
+    // si/2..si with si = spread / clients, at most 1s.
+    const grace = Math.max(0, o.lameDuckGracePeriodMs);
+    let spread = o.lameDuckDurationMs - grace;
+    if (spread <= 0) spread = 1000;
+    const si = Math.min(1000, spread / clients.length);
+    for (const c of clients) {
+      if (c.opts.protocol < 1) continue;
+      const id = `"client_id":${c.cid},"client_ip":${JSON.stringify(c.host)}`;
+      c.sendRaw(enc.encode(`INFO ${this.#infoBase},${id},"ldm":true} \r\n`));
+    }
+    await this.#sleep(grace);
+    if (!this.#running) return;
+    this.logger.notice("Closing existing clients");
+    for (let i = 0; i < clients.length; i++) {
+      clients[i].close(CloseReason.ServerShutdown);
+      if (i === clients.length - 1) break;
+      await this.#sleep(Math.max(si / 2, Math.random() * si));
+      if (!this.#running) return;
     }
     await this.shutdown();
   }
@@ -323,24 +367,21 @@ export class Server implements ClientContext {
     this.#running = false;
     this.logger.notice("Initiating Shutdown...");
     clearInterval(this.#sweeper);
+    // Lame duck waits end here (their sleeps never resolve; the mode checks #running).
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
     try {
       this.#listener?.close();
     } catch {
       // already closed
     }
     await this.#acceptLoop;
+    await this.#transports?.close();
     for (const c of [...this.clients.values()]) c.close(CloseReason.ServerShutdown);
     await Promise.allSettled([...this.#conns]);
     await Promise.all(this.#monitorListeners.map((m) => m.close()));
     this.logger.notice("Server Exiting..");
   }
-}
-
-function describeChange(key: keyof ServerOptions, o: ServerOptions): string {
-  const v = o[key];
-  if (key === "users") return "authorization users";
-  if (v === undefined || typeof v === "object") return key;
-  return `${key} = ${v}`;
 }
 
 /** A connectable host for a listener bound to `host` (loopback for the wildcard addresses). */

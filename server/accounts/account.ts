@@ -5,7 +5,7 @@
  * the connections.
  */
 import { Sublist } from "../sublist/sublist.ts";
-import type { Subscription } from "../client/subscription.ts";
+import type { SublistEntry } from "../client/subscription.ts";
 
 /** Name of the default (global) account, as nats-server. */
 export const GLOBAL_ACCOUNT = "$G";
@@ -13,10 +13,10 @@ export const GLOBAL_ACCOUNT = "$G";
 /** One account's subject space. */
 export class Account {
   readonly name: string;
-  readonly sublist: Sublist<Subscription>;
+  readonly sublist: Sublist<SublistEntry>;
 
   constructor(name: string, opts: { cache?: boolean } = {}) {
     this.name = name;
-    this.sublist = new Sublist<Subscription>({ cache: opts.cache ?? true });
+    this.sublist = new Sublist<SublistEntry>({ cache: opts.cache ?? true });
   }
 }

@@ -17,19 +17,35 @@ import * as wire from "../protocol/wire_errors.ts";
 import { CloseReason, type WireError } from "../protocol/wire_errors.ts";
 import { type ConnectFields, decodeConnect } from "./connect_json.ts";
 import type { Account } from "../accounts/account.ts";
-import type { AuthResult } from "../accounts/auth.ts";
+import type { AuthResult, ConnectCredentials } from "../accounts/auth.ts";
 import { ClientPermissions } from "./permissions.ts";
+import { authErrorText, authUserLabel, movedToDifferentAccount } from "./reauth.ts";
+import { goQuote, redactPassword, traceDelSub, traceIn, traceOut, tracePub } from "./trace.ts";
 import { newNonce } from "../server_id.ts";
 import type { ClientContext, Flushable } from "./context.ts";
 import { Outbound } from "./outbound.ts";
-import { Subscription } from "./subscription.ts";
-import { routeMessage } from "./router.ts";
+import { type Receiver, type SublistEntry, Subscription } from "./subscription.ts";
+import { type Publisher, routeMessage } from "./router.ts";
+import { deliverToClient, sendNoResponders } from "./deliver.ts";
 
 /** The transport a client runs on (a Deno.Conn satisfies it). */
 export interface Transport {
   read(p: Uint8Array): Promise<number | null>;
   write(p: Uint8Array): Promise<number>;
-  close(): void;
+  /** `reason` is the close reason (a WebSocket transport sends it in its close frame). */
+  close(reason?: string): void;
+  /**
+   * TLS listeners (server/transport/tls_transport.ts): runs the server handshake after INFO
+   * (before it when {@link handshakeFirst}); resolves null to proceed, else the close reason.
+   */
+  secure?(logger: ClientContext["logger"], logPrefix: string): Promise<string | null>;
+  readonly handshakeFirst?: boolean;
+  /** Credentials the transport adds to CONNECT's (TLS client certificate, WebSocket cookie JWT). */
+  readonly credentials?: Partial<ConnectCredentials>;
+  /** `"websocket"` for WebSocket clients (allowed connection types); absent for TCP. */
+  readonly kind?: string;
+  /** Log prefix override (WebSocket clients log as `wid:N`, with any X-Forwarded-For). */
+  logPrefix?(host: string, port: number, cid: number): string;
 }
 
 /** CONNECT options (nats-server `ClientOpts`), with nats-server's defaults before CONNECT. */
@@ -72,7 +88,7 @@ const READ_MAX = 64 * 1024;
 const FIRST_PING_MS = 2000;
 
 /** A connected client, the sink of its own parser. */
-export class ClientConnection implements ProtocolSink, Flushable {
+export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publisher {
   readonly cid: number;
   readonly ctx: ClientContext;
   readonly host: string;
@@ -92,6 +108,8 @@ export class ClientConnection implements ProtocolSink, Flushable {
     version: "",
   };
   perms: ClientPermissions | null = null;
+  /** A subscription changed since the last PING: the next PONG waits for other workers. */
+  interestDirty = false;
   /** The nonce sent in INFO for nkey/JWT signatures, when auth needs one. */
   readonly nonce: string | undefined;
   readonly subs = new Map<string, Subscription>();
@@ -100,6 +118,8 @@ export class ClientConnection implements ProtocolSink, Flushable {
   outMsgs = 0;
   outBytes = 0;
   lastActivity: number;
+  /** Round trip in ms (CONNECT estimate, then PING to PONG), `/connz` `rtt`. */
+  rttMs = 0;
   closed = false;
   closeReason: string | null = null;
   dirty = false;
@@ -112,6 +132,10 @@ export class ClientConnection implements ProtocolSink, Flushable {
   #pingTimer: ReturnType<typeof setTimeout> | undefined;
   #pingsOut = 0;
   #flushClose = false;
+  /** RTT bookkeeping (performance.now() ms) and a message delivered since the last flush. */
+  #acceptedAt = performance.now();
+  #pingSentAt = 0;
+  #delivered = false;
 
   constructor(
     ctx: ClientContext,
@@ -142,9 +166,28 @@ export class ClientConnection implements ProtocolSink, Flushable {
     };
   }
 
+  /** Receiver: a local connection. */
+  readonly remote = false;
+
+  /** Publisher: with CONNECT `echo:false` its own subscriptions are skipped. */
+  get echoSkip(): Receiver | null {
+    return this.opts.echo ? null : this;
+  }
+
+  /** Receiver: delivers a matched message to one of this connection's subscriptions. */
+  receive(entry: SublistEntry, op: MsgOp): boolean {
+    return deliverToClient(this, entry as Subscription, op);
+  }
+
+  /** Publisher: a request of this connection reached nobody. */
+  noResponders(op: MsgOp): void {
+    sendNoResponders(this, op);
+  }
+
   /** `ip:port - cid:N` log prefix, as nats-server. */
   get logPrefix(): string {
-    return `${this.host}:${this.remotePort} - cid:${this.cid}`;
+    const custom = this.#transport.logPrefix?.(this.host, this.remotePort, this.cid);
+    return custom ?? `${this.host}:${this.remotePort} - cid:${this.cid}`;
   }
 
   /** Sends INFO and a closing error without serving the connection (max_connections). */
@@ -157,7 +200,10 @@ export class ClientConnection implements ProtocolSink, Flushable {
   async run(): Promise<void> {
     const ctx = this.ctx;
     ctx.logger.debug(`${this.logPrefix} - Client connection created`);
+    const tls = this.#transport.secure ? this.#transport : null;
+    if (tls?.handshakeFirst && !(await this.#secure())) return;
     this.#send(ctx.infoLine(this.cid, this.host, this.nonce));
+    if (tls && !tls.handshakeFirst && !(await this.#secure())) return;
     if (ctx.authAnnounced) {
       const ms = Math.max(1, ctx.options.authTimeout * 1000);
       this.#authTimer = setTimeout(() => this.#authTimeout(), ms);
@@ -189,6 +235,14 @@ export class ClientConnection implements ProtocolSink, Flushable {
     }
   }
 
+  /** TLS handshake on the transport (nats-server createClient); closes the client on failure. */
+  async #secure(): Promise<boolean> {
+    this.flushOutbound();
+    const failed = await this.#transport.secure!(this.ctx.logger, this.logPrefix);
+    if (failed !== null) this.close(failed);
+    return failed === null && !this.closed;
+  }
+
   // ---- output ----------------------------------------------------------------------------
 
   #send(bytes: Uint8Array): void {
@@ -204,16 +258,24 @@ export class ClientConnection implements ProtocolSink, Flushable {
 
   /** Sends `-ERR '<text>'`. */
   sendErr(text: string): void {
+    if (this.ctx.logger.traceEnabled) traceOut(this, "-ERR", text);
     this.#send(enc.encode(`-ERR '${text}'\r\n`));
   }
 
   #sendOK(): void {
-    if (this.opts.verbose) this.#send(OK);
+    if (!this.opts.verbose) return;
+    if (this.ctx.logger.traceEnabled) traceOut(this, "OK");
+    this.#send(OK);
   }
 
   /** Starts writing queued output (called once per turn by the server). */
   flushOutbound(): void {
     this.dirty = false;
+    // nats-server flushClients: a delivery counts as activity of the receiving connection.
+    if (this.#delivered) {
+      this.#delivered = false;
+      this.lastActivity = this.ctx.now();
+    }
     this.out.flush();
   }
 
@@ -223,6 +285,7 @@ export class ClientConnection implements ProtocolSink, Flushable {
       this.slowConsumer(CloseReason.SlowConsumerPendingBytes);
       return;
     }
+    this.#delivered = true;
     this.ctx.markDirty(this);
   }
 
@@ -251,10 +314,15 @@ export class ClientConnection implements ProtocolSink, Flushable {
     this.#parser.stop();
     clearTimeout(this.#authTimer);
     clearTimeout(this.#pingTimer);
-    for (const sub of this.subs.values()) this.#dropSub(sub);
-    this.subs.clear();
-    this.ctx.logger.debug(`${this.logPrefix} - Client connection closed: ${reason}`);
+    // Before the subscriptions go: the server snapshots them for /connz?state=closed.
     this.ctx.removed(this.cid);
+    this.ctx.logger.debug(`${this.logPrefix} - Client connection closed: ${reason}`);
+    const trace = this.ctx.logger.traceEnabled;
+    for (const sub of this.subs.values()) {
+      if (trace && !sub.closed) traceDelSub(this, sub.sidText);
+      this.#dropSub(sub);
+    }
+    this.subs.clear();
     if (this.out.pending > 0 && reason !== CloseReason.WriteError) {
       this.#flushClose = true;
       this.out.flush();
@@ -268,7 +336,7 @@ export class ClientConnection implements ProtocolSink, Flushable {
   #finishClose(): void {
     this.out.close();
     try {
-      this.#transport.close();
+      this.#transport.close(this.closeReason ?? undefined);
     } catch {
       // already closed
     }
@@ -297,6 +365,8 @@ export class ClientConnection implements ProtocolSink, Flushable {
       return;
     }
     this.#pingsOut++;
+    this.#pingSentAt = performance.now();
+    if (this.ctx.logger.traceEnabled) traceOut(this, "PING");
     this.#send(PING);
     this.#schedulePing(o.pingIntervalMs);
   }
@@ -304,6 +374,7 @@ export class ClientConnection implements ProtocolSink, Flushable {
   // ---- ProtocolSink -------------------------------------------------------------------------
 
   onConnect(json: Uint8Array): void {
+    if (this.ctx.logger.traceEnabled) traceIn(this, "CONNECT", redactPassword(dec.decode(json)));
     const c = decodeConnect(dec.decode(json));
     if (c === null) {
       this.close(CloseReason.ProtocolViolation);
@@ -320,12 +391,14 @@ export class ClientConnection implements ProtocolSink, Flushable {
     o.lang = c.lang ?? o.lang;
     o.version = c.version ?? o.version;
     this.#connectReceived = true;
+    // nats-server processConnect estimates the RTT as the time since the connection was accepted.
+    this.rttMs = Math.max(1e-6, performance.now() - this.#acceptedAt);
     this.#parser.headers = o.headers;
     clearTimeout(this.#authTimer);
-    this.#credentials = c;
-    const auth = this.ctx.auth.authenticate(c, this.nonce);
+    this.#credentials = { ...this.#transport.credentials, ...c };
+    const auth = this.ctx.auth.authenticate(this.#credentials, this.nonce);
     if (auth === null || c.account !== undefined || c.new_account) {
-      this.ctx.logger.error(`${this.logPrefix} - ${wire.ERR_AUTHORIZATION_VIOLATION.text}`);
+      this.ctx.logger.error(`${this.logPrefix} - ${this.#authErrorText()}`);
       this.#errAndClose(wire.ERR_AUTHORIZATION_VIOLATION);
       return;
     }
@@ -360,18 +433,44 @@ export class ClientConnection implements ProtocolSink, Flushable {
       this.#parser.requireConnect = ctx.authAnnounced;
       return;
     }
+    const id = { ...this.#credentials, user: this.#credentials.user || this.opts.user };
+    if (movedToDifferentAccount(ctx.options, id, this.account.name)) {
+      // nats-server closes such clients without an -ERR; they reconnect to the right account.
+      this.close(CloseReason.ClientClosed);
+      return;
+    }
     const auth = ctx.auth.authenticate(this.#credentials, this.nonce);
     if (auth === null) {
-      ctx.logger.error(`${this.logPrefix} - ${wire.ERR_AUTHORIZATION_VIOLATION.text}`);
+      ctx.logger.error(`${this.logPrefix} - ${this.#authErrorText()}`);
       this.#errAndClose(wire.ERR_AUTHORIZATION_VIOLATION);
       return;
     }
     this.#applyAuth(auth);
     for (const sub of [...this.subs.values()]) {
       if (this.perms === null || this.perms.canSubscribe(sub.subject, sub.queue)) continue;
-      this.sendErr(wire.subRemovedViolation(sub.subject, sub.sidText));
       this.removeSub(sub);
+      this.sendErr(wire.subRemovedViolation(sub.subject, sub.sidText));
+      ctx.logger.notice(
+        `Removed sub "${sub.subject}" (sid "${sub.sidText}") for ${
+          authUserLabel(id)
+        } - not authorized`,
+      );
     }
+  }
+
+  /** What nats-server logs with an Authorization Violation (client.go authViolation). */
+  #authErrorText(): string {
+    return authErrorText(this.ctx.options, this.ctx.auth.trust.enabled, this.#credentials);
+  }
+
+  /** CONNECT user, or the `no_auth_user` bound to it (nats-server `opts.Username`); monitoring. */
+  get userName(): string {
+    return this.opts.user ?? this.#credentials.user ?? "";
+  }
+
+  /** nats-server `getRawAuthUser`: nkey, user name or token (`/connz?auth=1`). */
+  get rawAuthUser(): string {
+    return this.#credentials.nkey || this.userName || this.#credentials.auth_token || "";
   }
 
   /** Binds the authenticated user: name, account and permissions. */
@@ -385,6 +484,7 @@ export class ClientConnection implements ProtocolSink, Flushable {
   }
 
   onPub(op: MsgOp): void {
+    if (this.ctx.logger.traceEnabled) tracePub(this, op);
     const size = op.size;
     this.inMsgs++;
     this.inBytes += size;
@@ -410,23 +510,42 @@ export class ClientConnection implements ProtocolSink, Flushable {
       this.#pubViolation(wire.replyPermissionViolation(buf.subarray(op.replyStart, op.replyEnd)));
       return;
     }
-    if (this.opts.verbose) this.#send(OK);
+    this.#sendOK();
     routeMessage(this, op);
   }
 
   #pubViolation(text: string): void {
-    this.ctx.logger.error(`${this.logPrefix} - ${text}`);
     this.sendErr(text);
+    // client.go pubPermissionViolation / replySubjectViolation log their own text.
+    const m = /^Permissions Violation for Publish (to|with Reply of) (.*)$/s.exec(text);
+    const what = m ? `${m[1] === "to" ? "Subject" : "Reply"} ${m[2]}` : text;
+    this.ctx.logger.error(`${this.logPrefix} - Publish Violation - ${this.#authUser()}, ${what}`);
+  }
+
+  /** client.go getAuthUser, for log lines. */
+  #authUser(): string {
+    return authUserLabel({ ...this.#credentials, user: this.#credentials.user || this.opts.user });
   }
 
   onSub(subjectBytes: Uint8Array, queueBytes: Uint8Array | null, sidBytes: Uint8Array): void {
     const subject = dec.decode(subjectBytes);
     const queue = queueBytes ? dec.decode(queueBytes) : null;
     const sidText = dec.decode(sidBytes);
+    if (this.ctx.logger.traceEnabled) {
+      traceIn(
+        this,
+        "SUB",
+        queue === null ? `${subject} ${sidText}` : `${subject} ${queue} ${sidText}`,
+      );
+    }
     if (queue === SYS_QUEUE_GROUP || (this.perms && !this.perms.canSubscribe(subject, queue))) {
-      const text = wire.subPermissionViolation(subjectBytes, queueBytes);
-      this.ctx.logger.error(`${this.logPrefix} - ${text}`);
-      this.sendErr(text);
+      this.sendErr(wire.subPermissionViolation(subjectBytes, queueBytes));
+      const q = queueBytes ? `, Queue: ${goQuote(queueBytes)}` : "";
+      this.ctx.logger.error(
+        `${this.logPrefix} - Subscription Violation - ${this.#authUser()}, Subject ${
+          goQuote(subjectBytes)
+        }${q}, SID ${sidText}`,
+      );
       return;
     }
     const max = this.ctx.options.maxSubscriptions;
@@ -445,25 +564,35 @@ export class ClientConnection implements ProtocolSink, Flushable {
         return;
       }
       this.subs.set(sidText, sub);
+      this.interestDirty = true;
+      this.ctx.interestChanged(this.account, sub, 1);
     }
     this.#sendOK();
   }
 
   onUnsub(sidBytes: Uint8Array, max: number): void {
-    const sub = this.subs.get(dec.decode(sidBytes));
+    const sid = dec.decode(sidBytes);
+    if (this.ctx.logger.traceEnabled) traceIn(this, "UNSUB", max >= 0 ? `${sid} ${max}` : sid);
+    const sub = this.subs.get(sid);
+    this.#sendOK();
     if (sub) {
       if (max > 0 && max > sub.delivered) sub.max = max;
       else this.removeSub(sub);
     }
-    this.#sendOK();
   }
 
   onPing(): void {
+    if (this.ctx.logger.traceEnabled) {
+      traceIn(this, "PING");
+      traceOut(this, "PONG");
+    }
     this.#send(PONG);
   }
 
   onPong(): void {
+    if (this.ctx.logger.traceEnabled) traceIn(this, "PONG");
     this.#pingsOut = 0;
+    if (this.#pingSentAt > 0) this.rttMs = Math.max(1e-6, performance.now() - this.#pingSentAt);
   }
 
   onInfo(json: Uint8Array): void {
@@ -488,7 +617,7 @@ export class ClientConnection implements ProtocolSink, Flushable {
         this.#errAndClose(wire.ERR_UNKNOWN_PROTOCOL_OPERATION);
         return;
       case ParseErrorKind.AuthViolation:
-        this.ctx.logger.error(`${this.logPrefix} - ${wire.ERR_AUTHORIZATION_VIOLATION.text}`);
+        this.ctx.logger.error(`${this.logPrefix} - ${this.#authErrorText()}`);
         this.#errAndClose(wire.ERR_AUTHORIZATION_VIOLATION);
         return;
       case ParseErrorKind.MaxControlLine:
@@ -508,6 +637,7 @@ export class ClientConnection implements ProtocolSink, Flushable {
 
   /** Removes a subscription from this connection and its account. */
   removeSub(sub: Subscription): void {
+    if (this.ctx.logger.traceEnabled && !sub.closed) traceDelSub(this, sub.sidText);
     if (this.subs.get(sub.sidText) === sub) this.subs.delete(sub.sidText);
     this.#dropSub(sub);
   }
@@ -516,5 +646,7 @@ export class ClientConnection implements ProtocolSink, Flushable {
     if (sub.closed) return;
     sub.closed = true;
     this.account.sublist.remove(sub);
+    this.interestDirty = true;
+    this.ctx.interestChanged(this.account, sub, -1);
   }
 }

@@ -7,6 +7,7 @@ import type { Account } from "../accounts/account.ts";
 import type { Authenticator } from "../accounts/auth.ts";
 import type { Logger } from "../log/logger.ts";
 import type { ServerOptions } from "../options.ts";
+import type { Subscription } from "./subscription.ts";
 
 /** Server-wide counters (nats-server `/varz` in_msgs, out_msgs, ...). */
 export class ServerStats {
@@ -39,6 +40,11 @@ export interface ClientContext {
   account(name?: string): Account | null;
   /** Queue a connection for a flush at the end of this turn. */
   markDirty(c: Flushable): void;
+  /**
+   * A local subscription was added (+1) or removed (-1) in `account`: interest that other
+   * workers and linked servers must learn about.
+   */
+  interestChanged(account: Account, sub: Subscription, delta: 1 | -1): void;
   /** A connection has closed. */
   removed(cid: number): void;
 }

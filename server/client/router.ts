@@ -1,72 +1,82 @@
 /**
  * @module
- * The publish hot path: match a PUB against the account's sublist and append a MSG/HMSG to each
- * receiving connection (nats-server client.go processInboundClientMsg / processMsgResults /
- * deliverMsg). One queue member per group, chosen at random; echo suppression; auto-unsubscribe;
- * no-responders status for requests nobody answers.
+ * The publish hot path: match a PUB against the account's sublist and hand it to each receiver
+ * (nats-server client.go processInboundClientMsg / processMsgResults): every plain
+ * subscription, and one member per queue group chosen at random (weighted by the members a
+ * remote entry stands for); echo suppression; no-responders status for requests nobody got.
+ * Peers (other shards) that take the message are collected and sent one copy each at the end.
  */
 import type { MsgOp } from "../protocol/sink.ts";
-import type { ClientConnection } from "./client.ts";
-import { appendMsg, appendNoResponders } from "./msg_writer.ts";
-import type { Subscription } from "./subscription.ts";
+import type { Account } from "../accounts/account.ts";
+import type { Receiver, SublistEntry } from "./subscription.ts";
 
-const dec = new TextDecoder();
-
-function deliver(pub: ClientConnection, sub: Subscription, op: MsgOp): boolean {
-  const c = sub.owner;
-  if (c === pub && !pub.opts.echo) return false;
-  if (c.closed || sub.closed) return false;
-  if (sub.max > 0 && sub.delivered >= sub.max) return false;
-  if (c.perms?.filtersDelivery && !c.perms.mayReceive(op.argBuf, op.subjectStart, op.subjectEnd)) {
-    return false;
-  }
-  sub.delivered++;
-  appendMsg(c.out, op, sub.sid, c.opts.headers);
-  c.outMsgs++;
-  c.outBytes += op.size;
-  const stats = c.ctx.stats;
-  stats.outMsgs++;
-  stats.outBytes += op.size;
-  if (c.perms?.response && op.replyEnd > op.replyStart) {
-    c.perms.noteReply(dec.decode(op.argBuf.subarray(op.replyStart, op.replyEnd)), c.ctx.now());
-  }
-  if (sub.max > 0 && sub.delivered >= sub.max) c.removeSub(sub);
-  c.noteOutput();
-  return true;
+/** The publishing side, as the router sees it. */
+export interface Publisher {
+  readonly account: Account;
+  /** Entries owned by this receiver are skipped: the publisher itself with echo off. */
+  readonly echoSkip: Receiver | null;
+  /** Called when nothing received a request (no_responders); may do nothing. */
+  noResponders(op: MsgOp): void;
 }
 
-/** Routes one published message from `pub`. */
-export function routeMessage(pub: ClientConnection, op: MsgOp): void {
+/** Receivers that forward (mesh peers) and need a flush once the fan-out is done. */
+export interface ForwardingReceiver extends Receiver {
+  /** Sends the collected copy (with the queue groups it must serve); resets its state. */
+  forward(account: Account, op: MsgOp): void;
+}
+
+const forwarders: ForwardingReceiver[] = [];
+
+/** A forwarding receiver registers itself (once per message) while receiving. */
+export function pendForward(r: ForwardingReceiver): void {
+  forwarders.push(r);
+}
+
+function pickQueueMember(
+  skip: Receiver | null,
+  group: readonly SublistEntry[],
+  op: MsgOp,
+): boolean {
+  const n = group.length;
+  if (n === 1) {
+    const e = group[0];
+    return e.owner !== skip && e.owner.receive(e, op);
+  }
+  let total = 0;
+  for (let i = 0; i < n; i++) total += group[i].weight;
+  let r = Math.random() * total;
+  let start = 0;
+  for (; start < n - 1; start++) {
+    r -= group[start].weight;
+    if (r < 0) break;
+  }
+  for (let k = 0; k < n; k++) {
+    const e = group[(start + k) % n];
+    if (e.owner === skip) continue;
+    if (e.owner.receive(e, op)) return true;
+  }
+  return false;
+}
+
+/** Routes one published message. Returns true when anything received it. */
+export function routeMessage(pub: Publisher, op: MsgOp): boolean {
   const r = pub.account.sublist.match(op.argBuf, op.subjectStart, op.subjectEnd);
   const psubs = r.psubs;
   const qsubs = r.qsubs;
+  const skip = pub.echoSkip;
   let delivered = false;
   for (let i = 0; i < psubs.length; i++) {
-    if (deliver(pub, psubs[i], op)) delivered = true;
+    const e = psubs[i];
+    if (e.owner === skip) continue;
+    if (e.owner.receive(e, op)) delivered = true;
   }
   for (let g = 0; g < qsubs.length; g++) {
-    const group = qsubs[g];
-    const n = group.length;
-    const start = (Math.random() * n) | 0;
-    for (let k = 0; k < n; k++) {
-      if (deliver(pub, group[(start + k) % n], op)) {
-        delivered = true;
-        break;
-      }
-    }
+    if (pickQueueMember(skip, qsubs[g], op)) delivered = true;
   }
-  if (!delivered && op.replyEnd > op.replyStart && pub.opts.noResponders) noResponders(pub, op);
-}
-
-/** Sends the 503 status to the requester's own subscription on the reply subject. */
-function noResponders(pub: ClientConnection, op: MsgOp): void {
-  const r = pub.account.sublist.match(op.argBuf, op.replyStart, op.replyEnd);
-  for (const sub of r.psubs) {
-    if (sub.owner !== pub || sub.closed) continue;
-    const n = appendNoResponders(pub.out, op.argBuf, op.replyStart, op.replyEnd, sub.sid);
-    pub.outMsgs++;
-    pub.outBytes += n;
-    pub.noteOutput();
-    return;
+  if (forwarders.length > 0) {
+    for (let i = 0; i < forwarders.length; i++) forwarders[i].forward(pub.account, op);
+    forwarders.length = 0;
   }
+  if (!delivered && op.replyEnd > op.replyStart) pub.noResponders(op);
+  return delivered;
 }

@@ -1,0 +1,131 @@
+/**
+ * @module
+ * Monitoring test targets: denats in this process (`startServer` with `httpPort: -1`) and the
+ * reference `nats-server` (spawned with a random client and monitoring port, both read back
+ * from `nats-server_<pid>.ports`). Each gives the client address and the monitoring base URL.
+ * Runs in the test isolate.
+ */
+import { type StartOptions, startServer } from "../../mod.ts";
+import { natsServerBinary } from "../helpers/nats_server_target.ts";
+import { waitFor } from "../helpers/poll.ts";
+
+/** A server with monitoring enabled. */
+export interface MonitorTarget {
+  readonly kind: "denats" | "nats-server";
+  readonly host: string;
+  readonly port: number;
+  /** `http://host:port` of the monitoring listener (no trailing slash). */
+  readonly monitorUrl: string;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Starts denats on loopback with monitoring on a random port. */
+export async function denatsMonitor(opts: StartOptions = {}): Promise<MonitorTarget> {
+  const server = await startServer({
+    host: "127.0.0.1",
+    port: -1,
+    httpPort: -1,
+    quiet: true,
+    ...opts,
+  });
+  if (!server.monitorUrl) throw new Error("denats started without a monitoring URL");
+  const close = () => server.close();
+  return {
+    kind: "denats",
+    host: "127.0.0.1",
+    port: server.port,
+    monitorUrl: server.monitorUrl,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/**
+ * Spawns `nats-server` with a random client and monitoring port. `conf` lines (nats-server
+ * config syntax) are written to a config file when given; otherwise the command line is
+ * `nats-server -a 127.0.0.1 -p -1 -m -1 --ports_file_dir <tmp>`.
+ */
+export async function natsServerMonitor(conf?: string[]): Promise<MonitorTarget> {
+  const dir = await Deno.makeTempDir({ prefix: "denats_monitor_compat_" });
+  let args = ["-a", "127.0.0.1", "-p", "-1", "-m", "-1", "--ports_file_dir", dir];
+  if (conf) {
+    const lines = ["listen: 127.0.0.1:-1", "http: 127.0.0.1:-1", `ports_file_dir: "${dir}"`];
+    await Deno.writeTextFile(`${dir}/server.conf`, [...lines, ...conf].join("\n") + "\n");
+    args = ["-c", `${dir}/server.conf`];
+  }
+  const child = new Deno.Command(natsServerBinary(), {
+    args,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const log = new Response(child.stderr).text();
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    return s;
+  });
+  const close = async () => {
+    if (!exited) {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* gone */ }
+    }
+    await status;
+    await log;
+    await Deno.remove(dir, { recursive: true });
+  };
+  try {
+    type Ports = { nats?: string[]; monitoring?: string[] };
+    const ports = await waitFor(
+      async (): Promise<Ports | null> => {
+        if (exited) throw new Error(`nats-server exited: ${await log}`);
+        try {
+          const text = await Deno.readTextFile(`${dir}/nats-server_${child.pid}.ports`);
+          const p = JSON.parse(text) as Ports;
+          return p.nats?.length && p.monitoring?.length ? p : null;
+        } catch {
+          return null;
+        }
+      },
+      5000,
+      "nats-server ports file",
+    );
+    const nats = new URL(ports.nats![0].replace(/^nats:/, "http:"));
+    return {
+      kind: "nats-server",
+      host: "127.0.0.1",
+      port: Number(nats.port),
+      monitorUrl: ports.monitoring![0].replace(/\/$/, ""),
+      close,
+      [Symbol.asyncDispose]: close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** Fetches `path` from the monitoring listener. */
+export async function fetchMonitor(
+  t: MonitorTarget,
+  path: string,
+): Promise<{ status: number; type: string; text: string }> {
+  const res = await fetch(t.monitorUrl + path, { redirect: "manual" });
+  return {
+    status: res.status,
+    type: res.headers.get("content-type") ?? "",
+    text: await res.text(),
+  };
+}
+
+/** Fetches `path` and parses the JSON body (asserting a 200). */
+export async function monitorJson<T = Record<string, unknown>>(
+  t: MonitorTarget,
+  path: string,
+): Promise<T> {
+  const res = await fetchMonitor(t, path);
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${res.text}`);
+  return JSON.parse(res.text) as T;
+}
