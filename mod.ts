@@ -9,7 +9,7 @@
  * console.log(server.clientUrl);
  * ```
  */
-export { startServer } from "./server/server.ts";
-export type { ServerHandle, StartOptions } from "./server/server.ts";
+export { startServer } from "./server/start.ts";
+export type { ServerHandle, StartOptions } from "./server/start.ts";
 export { defaultOptions } from "./server/options.ts";
 export type { Permissions, ServerOptions, UserOptions } from "./server/options.ts";

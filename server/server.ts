@@ -7,13 +7,13 @@
  */
 import { Account, GLOBAL_ACCOUNT } from "./accounts/account.ts";
 import { Authenticator } from "./accounts/auth.ts";
-import { prepareAuth } from "./accounts/bcrypt.ts";
 import { ClientConnection, type Transport } from "./client/client.ts";
 import type { Subscription } from "./client/subscription.ts";
+import type { MeshNode } from "./mesh/mesh_node.ts";
 import { ClientTransports } from "./transport/client_transports.ts";
 import { type ClientContext, type Flushable, ServerStats } from "./client/context.ts";
-import { Logger, silentLogger } from "./log/logger.ts";
-import { defaultOptions, type ServerOptions } from "./options.ts";
+import type { Logger } from "./log/logger.ts";
+import type { ServerOptions } from "./options.ts";
 import { newServerId } from "./server_id.ts";
 import * as wire from "./protocol/wire_errors.ts";
 import { CloseReason } from "./protocol/wire_errors.ts";
@@ -24,33 +24,6 @@ import { MonitorState } from "./monitor/state.ts";
 
 const enc = new TextEncoder();
 
-/** Options accepted by {@link startServer}: any subset of ServerOptions. */
-export interface StartOptions extends Partial<ServerOptions> {
-  /** Suppress log output (embedding, tests). */
-  quiet?: boolean;
-  /** A logger to use instead of the default stderr logger. */
-  logger?: Logger;
-}
-
-/** A running server. */
-export interface ServerHandle {
-  /** The server's id (`server_id` in INFO). */
-  readonly serverId: string;
-  /** The host clients are accepted on. */
-  readonly host: string;
-  /** The bound client port (the real one when `port` was -1 or 0). */
-  readonly port: number;
-  /** `nats://host:port` for clients (loopback when listening on all interfaces). */
-  readonly clientUrl: string;
-  /** `http(s)://host:port` of the monitoring listener, when monitoring is enabled. */
-  readonly monitorUrl?: string;
-  /** The server itself, for monitoring and tests. */
-  readonly server: Server;
-  /** Closes listeners and all connections. */
-  close(): Promise<void>;
-  [Symbol.asyncDispose](): Promise<void>;
-}
-
 /** One NATS server running in this isolate. */
 export class Server implements ClientContext {
   /** Current options; replaced as a whole by {@link reload}. */
@@ -60,7 +33,7 @@ export class Server implements ClientContext {
   readonly stats = new ServerStats();
   readonly id: string;
   readonly name: string;
-  readonly startedAt = new Date();
+  readonly startedAt: Date = new Date();
   readonly clients = new Map<number, ClientConnection>();
   /** Monitoring state: closed connections, HTTP request counts (server/monitor/). */
   readonly monitor = new MonitorState();
@@ -81,11 +54,17 @@ export class Server implements ClientContext {
   #lameDuck = false;
   #timers = new Set<ReturnType<typeof setTimeout>>();
 
-  constructor(options: ServerOptions, logger: Logger) {
+  /** Set when this server is one shard of several (a worker); null when it is the whole server. */
+  readonly shard: ShardIdentity | null;
+  #mesh: MeshNode | null = null;
+
+  constructor(options: ServerOptions, logger: Logger, shard: ShardIdentity | null = null) {
     this.options = options;
     this.logger = logger;
+    this.shard = shard;
     this.auth = new Authenticator(options);
-    this.id = newServerId();
+    this.id = shard?.serverId ?? newServerId();
+    if (shard) this.startedAt = new Date(shard.startedAt);
     this.name = options.serverName ?? this.id;
     this.#accounts.set(GLOBAL_ACCOUNT, new Account(GLOBAL_ACCOUNT));
   }
@@ -133,8 +112,54 @@ export class Server implements ClientContext {
     return this.#monitorListeners[0]?.protocol ?? "";
   }
 
+  /** Server-level notices: a shard leaves them to the main isolate, which logs them once. */
+  #notice(line: string): void {
+    if (this.shard === null) this.logger.notice(line);
+  }
+
+  /** Connection ids: a shard takes every `count`-th id, so ids are unique server-wide. */
+  #allocCid(): number {
+    const k = this.#nextCid++;
+    return this.shard ? (k - 1) * this.shard.count + this.shard.index + 1 : k;
+  }
+
+  /** Joins the worker mesh: interest goes out to other workers, PONGs wait for barriers. */
+  attachMesh(mesh: MeshNode): void {
+    this.#mesh = mesh;
+    this.interestListeners.push((account, sub, delta) => mesh.onLocalInterest(account, sub, delta));
+  }
+
+  /** The mesh this shard is part of (null in a single-isolate server). */
+  get mesh(): MeshNode | null {
+    return this.#mesh;
+  }
+
+  pongBarrier(): Promise<void> | null {
+    const mesh = this.#mesh;
+    return mesh !== null && mesh.peerCount > 0 ? mesh.barrier() : null;
+  }
+
+  get backlogged(): boolean {
+    return this.#mesh !== null && this.#mesh.backlogged;
+  }
+
+  drained(): Promise<void> {
+    return this.#mesh ? this.#mesh.drained() : Promise.resolve();
+  }
+
+  /** Every local subscription with its account (replayed to a worker that joins the mesh). */
+  *localSubscriptions(): Iterable<[Account, Subscription]> {
+    for (const c of this.clients.values()) {
+      for (const sub of c.subs.values()) yield [c.account, sub];
+    }
+  }
+
   /** Opens the client listener and starts accepting. */
   start(): void {
+    if (this.shard) {
+      this.#startShard();
+      return;
+    }
     const o = this.options;
     const log = this.logger;
     log.notice(`Starting nats-server`);
@@ -160,6 +185,27 @@ export class Server implements ClientContext {
     log.notice(`Listening for client connections on ${hostPort(o.host, this.#port)}`);
     if (this.#transports.tls) log.notice("TLS required for client connections");
     log.notice(`Server is ready`);
+    this.#running = true;
+    this.#acceptLoop = this.#accept(this.#listener);
+    const tick = Math.max(50, Math.min(1000, o.writeDeadlineMs / 2));
+    this.#sweeper = setInterval(() => this.#sweep(), tick);
+  }
+
+  /** A shard listens on the shared port with SO_REUSEPORT; the main isolate logs for it. */
+  #startShard(): void {
+    const o = this.options;
+    this.#transports = new ClientTransports(
+      this,
+      (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),
+    );
+    this.#listener = Deno.listen({
+      hostname: o.host,
+      port: o.port,
+      transport: "tcp",
+      reusePort: true,
+    });
+    this.#port = (this.#listener.addr as Deno.NetAddr).port;
+    this.#infoBase = this.#buildInfoBase();
     this.#running = true;
     this.#acceptLoop = this.#accept(this.#listener);
     const tick = Math.max(50, Math.min(1000, o.writeDeadlineMs / 2));
@@ -214,7 +260,7 @@ export class Server implements ClientContext {
 
   /** Runs a client connection on any transport (TCP, TLS, WebSocket). */
   #serveClient(transport: Transport, host: string, port: number, ctx: ClientContext): void {
-    const cid = this.#nextCid++;
+    const cid = this.#allocCid();
     this.stats.totalConnections++;
     const client = new ClientConnection(ctx, cid, transport, host, port, this.account()!);
     const o = this.options;
@@ -256,9 +302,15 @@ export class Server implements ClientContext {
     for (let i = 0; i < list.length; i++) list[i].flushOutbound();
   }
 
+  /** Set by a shard worker: closed connections are recorded by the main isolate. */
+  onClientClosed: ((c: ClientConnection) => void) | null = null;
+
   removed(cid: number): void {
     const client = this.clients.get(cid);
-    if (client) this.monitor.connectionClosed(client);
+    if (client) {
+      if (this.onClientClosed) this.onClientClosed(client);
+      else this.monitor.connectionClosed(client);
+    }
     this.clients.delete(cid);
   }
 
@@ -291,12 +343,12 @@ export class Server implements ClientContext {
     if (effects.has(ReloadEffect.Auth)) this.auth = new Authenticator(next);
     this.#infoBase = this.#buildInfoBase();
     // reload.go applyOptions: each option logs its notice, then clients are re-checked.
-    for (const line of reloadNotices(changes, next)) this.logger.notice(line);
+    for (const line of reloadNotices(changes, next)) this.#notice(line);
     for (const c of [...this.clients.values()]) {
       if (effects.has(ReloadEffect.Limits)) c.applyLimits();
       if (effects.has(ReloadEffect.Auth)) c.reauthorize();
     }
-    this.logger.notice("Reloaded server configuration");
+    this.#notice("Reloaded server configuration");
     return changes;
   }
 
@@ -314,7 +366,7 @@ export class Server implements ClientContext {
     if (this.#lameDuck || !this.#running) return;
     this.#lameDuck = true;
     const o = this.options;
-    this.logger.notice("Entering lame duck mode, stop accepting new clients");
+    this.#notice("Entering lame duck mode, stop accepting new clients");
     try {
       this.#listener?.close();
     } catch {
@@ -340,7 +392,7 @@ export class Server implements ClientContext {
     }
     await this.#sleep(grace);
     if (!this.#running) return;
-    this.logger.notice("Closing existing clients");
+    this.#notice("Closing existing clients");
     for (let i = 0; i < clients.length; i++) {
       clients[i].close(CloseReason.ServerShutdown);
       if (i === clients.length - 1) break;
@@ -365,7 +417,7 @@ export class Server implements ClientContext {
   async shutdown(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
-    this.logger.notice("Initiating Shutdown...");
+    this.#notice("Initiating Shutdown...");
     clearInterval(this.#sweeper);
     // Lame duck waits end here (their sleeps never resolve; the mode checks #running).
     for (const t of this.#timers) clearTimeout(t);
@@ -380,62 +432,20 @@ export class Server implements ClientContext {
     for (const c of [...this.clients.values()]) c.close(CloseReason.ServerShutdown);
     await Promise.allSettled([...this.#conns]);
     await Promise.all(this.#monitorListeners.map((m) => m.close()));
-    this.logger.notice("Server Exiting..");
+    this.#notice("Server Exiting..");
   }
 }
 
-/** A connectable host for a listener bound to `host` (loopback for the wildcard addresses). */
-function monitorHost(host: string): string {
-  return host === "0.0.0.0" || host === "" ? "127.0.0.1" : host === "::" ? "::1" : host;
+/** Who a shard is: the one server id every shard shares, and its place among the shards. */
+export interface ShardIdentity {
+  serverId: string;
+  /** Server start time (ms since the epoch), the same in every shard. */
+  startedAt: number;
+  index: number;
+  count: number;
 }
 
 /** Formats `host:port` as nats-server logs it (IPv6 in brackets). */
 export function hostPort(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
-function stderrLogger(o: ServerOptions): Logger {
-  return new Logger((line) => Deno.stderr.writeSync(enc.encode(line + "\n")), {
-    pid: Deno.pid,
-    debug: o.debug,
-    trace: o.trace,
-    logtime: o.logtime,
-    logtimeUTC: o.logtimeUTC,
-  });
-}
-
-/**
- * Starts a server in this isolate.
- *
- * @example
- * ```ts
- * import { startServer } from "./mod.ts";
- * await using server = await startServer({ port: -1, quiet: true });
- * const conn = await Deno.connect({ port: server.port });
- * conn.close();
- * ```
- */
-export async function startServer(opts: StartOptions = {}): Promise<ServerHandle> {
-  const { quiet, logger: given, ...rest } = opts;
-  const options: ServerOptions = { ...defaultOptions(), ...rest };
-  await prepareAuth(options);
-  const logger = given ?? (quiet ? silentLogger() : stderrLogger(options));
-  const server = new Server(options, logger);
-  server.start();
-  const host = options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host;
-  const close = () => server.shutdown();
-  return {
-    serverId: server.id,
-    host: options.host,
-    port: server.port,
-    clientUrl: `nats://${hostPort(host, server.port)}`,
-    monitorUrl: server.monitorPort > 0
-      ? `${server.monitorProtocol}://${
-        hostPort(monitorHost(options.httpHost ?? options.host), server.monitorPort)
-      }`
-      : undefined,
-    server,
-    close,
-    [Symbol.asyncDispose]: close,
-  };
 }

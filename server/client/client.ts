@@ -108,6 +108,9 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
     version: "",
   };
   perms: ClientPermissions | null = null;
+  /** PONGs waiting for a barrier, and the chain that keeps them in order. */
+  #pongsPending = 0;
+  #pongChain: Promise<void> = Promise.resolve();
   /** A subscription changed since the last PING: the next PONG waits for other workers. */
   interestDirty = false;
   /** The nonce sent in INFO for nkey/JWT signatures, when auth needs one. */
@@ -232,6 +235,8 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
       this.lastActivity = ctx.now();
       this.#parser.parse(buf.subarray(0, n));
       if (n === buf.length && buf.length < READ_MAX) buf = new Uint8Array(buf.length * 2);
+      // A full ring to another worker: stop reading until it drains (back-pressure).
+      if (ctx.backlogged) await ctx.drained();
     }
   }
 
@@ -586,7 +591,18 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
       traceIn(this, "PING");
       traceOut(this, "PONG");
     }
-    this.#send(PONG);
+    // PONG means registered: after a SUB/UNSUB, answer only once every worker has it.
+    const barrier = this.interestDirty ? this.ctx.pongBarrier() : null;
+    this.interestDirty = false;
+    if (barrier === null && this.#pongsPending === 0) {
+      this.#send(PONG);
+      return;
+    }
+    this.#pongsPending++;
+    this.#pongChain = this.#pongChain.then(() => barrier).then(() => {
+      this.#pongsPending--;
+      this.#send(PONG);
+    });
   }
 
   onPong(): void {

@@ -45,6 +45,14 @@ export interface ClientContext {
    * workers and linked servers must learn about.
    */
   interestChanged(account: Account, sub: Subscription, delta: 1 | -1): void;
+  /**
+   * With other workers: resolves once they all applied this worker's interest changes so far
+   * (a PONG after SUB waits for it). Null when there is nothing to wait for.
+   */
+  pongBarrier(): Promise<void> | null;
+  /** A ring to another worker is full: connections stop reading until {@link drained}. */
+  readonly backlogged: boolean;
+  drained(): Promise<void>;
   /** A connection has closed. */
   removed(cid: number): void;
 }

@@ -124,6 +124,8 @@ const FLAG_SPECS: readonly FlagSpec[] = [
   { names: ["tlskey"], type: "string" },
   { names: ["tlscacert"], type: "string" },
   { names: ["max_traced_msg_len"], type: "int", apply: set("maxTracedMsgLen") },
+  // denats extension: number of shard workers.
+  { names: ["shards"], type: "int", apply: set("shards") },
   { names: ["js", "jetstream"], type: "bool" },
   { names: ["sd", "store_dir"], type: "string" },
 ];

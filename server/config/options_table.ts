@@ -221,6 +221,8 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   option(["max_pending"], int, "maxPending"),
   option(["max_connections", "max_conn"], int, "maxConnections"),
   option(["max_traced_msg_len"], int, "maxTracedMsgLen"),
+  // denats extension: shard workers sharing the client port (not a nats-server option).
+  option(["shards"], int, "shards"),
   option(["max_subscriptions", "max_subs"], int, "maxSubscriptions"),
   option(["max_sub_tokens", "max_subscription_tokens"], subTokens, "maxSubTokens"),
   option(["ping_interval"], duration("ping_interval"), "pingIntervalMs"),

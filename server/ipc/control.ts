@@ -44,6 +44,7 @@ export const ControlKind = {
   Shutdown: "shutdown",
   Stopped: "stopped",
   Log: "log",
+  ConnClosed: "conn_closed",
 } as const;
 export type ControlKind = typeof ControlKind[keyof typeof ControlKind];
 
@@ -210,7 +211,17 @@ export type MainToWorker =
   | ShutdownMessage;
 
 /** Messages a worker sends to the main isolate. */
+/** Worker → main: a client connection closed (for `/connz?state=closed`); plain data. */
+export interface ConnClosedMessage {
+  readonly kind: typeof ControlKind.ConnClosed;
+  readonly workerId: number;
+  /** The connection as monitoring sees it (structured-cloneable). */
+  readonly conn: unknown;
+  readonly stopMs: number;
+}
+
 export type WorkerToMain =
+  | ConnClosedMessage
   | ReadyMessage
   | FatalMessage
   | StatsResponseMessage
@@ -237,6 +248,7 @@ const WORKER_TO_MAIN: ReadonlySet<string> = new Set<ControlKind>([
   ControlKind.ReloadResult,
   ControlKind.Stopped,
   ControlKind.Log,
+  ControlKind.ConnClosed,
 ]);
 
 function kindOf(value: unknown): unknown {

@@ -1,8 +1,7 @@
 /**
  * @module
  * Log destinations: stderr, or a file (`-l`/`log_file`) with nats-server's size-based rotation
- * (`log_size_limit`: when a write would pass the limit the file is renamed to
- * `<file>.<YYYY.MM.DD.HH.MM.SS.micros>` and a new one started) and reopen on SIGUSR1.
+ * (`log_size_limit`) and reopen on SIGUSR1.
  * Main isolate.
  */
 import type { LogSink } from "./logger.ts";
@@ -24,12 +23,26 @@ function pad(n: number, w = 2): string {
   return String(n).padStart(w, "0");
 }
 
-/** A log file with optional rotation by size. */
+/** logger/log.go's backup suffix: `.YYYY.MM.DD.HH.MM.SS.<nanoseconds, 9 digits>` (local time). */
+export function rotationSuffix(d: Date, nanos: number): string {
+  return `.${d.getFullYear()}.${pad(d.getMonth() + 1)}.${pad(d.getDate())}.${pad(d.getHours())}.${
+    pad(d.getMinutes())
+  }.${pad(d.getSeconds())}.${pad(nanos, 9)}`;
+}
+
+/**
+ * A log file with nats-server's size-based rotation (logger/log.go `fileLogger.Write`): a line
+ * is written first; when the file then exceeds the limit it is renamed to
+ * `<file><rotationSuffix>`, a new file is opened and starts with the line
+ * `Rotated log, backup saved as "<backup>"` (ended by CRLF, as nats-server's `logDirect`).
+ */
 export class FileLog {
   readonly path: string;
   #limit: number;
   #file: Deno.FsFile;
   #size: number;
+  /** Formats the notice written at the top of a rotated file (set by the logger's owner). */
+  formatNotice: (msg: string) => string = (msg) => `[INF] ${msg}`;
 
   constructor(path: string, sizeLimit = 0) {
     this.path = path;
@@ -42,17 +55,23 @@ export class FileLog {
     return Deno.openSync(this.path, { create: true, append: true, write: true, mode: 0o660 });
   }
 
+  /** Bytes in the current file. */
+  get size(): number {
+    return this.#size;
+  }
+
   /** The sink writing lines to this file. */
   get sink(): LogSink {
     return (line) => this.write(line);
   }
 
-  /** Appends one line, rotating first when it would pass the size limit. */
+  /** Appends one line, then rotates when the file passed the size limit. */
   write(line: string): void {
-    const bytes = enc.encode(line + "\n");
-    if (this.#limit > 0 && this.#size + bytes.length > this.#limit && this.#size > 0) {
-      this.#rotate();
-    }
+    this.#append(enc.encode(line + "\n"));
+    if (this.#limit > 0 && this.#size > this.#limit) this.#rotate();
+  }
+
+  #append(bytes: Uint8Array): void {
     try {
       this.#file.writeSync(bytes);
       this.#size += bytes.length;
@@ -62,27 +81,29 @@ export class FileLog {
   }
 
   #rotate(): void {
-    const d = new Date();
-    const stamp = `${d.getFullYear()}.${pad(d.getMonth() + 1)}.${pad(d.getDate())}.${
-      pad(d.getHours())
-    }.${pad(d.getMinutes())}.${pad(d.getSeconds())}.${pad(d.getMilliseconds() * 1000, 9)}`;
-    this.#file.close();
+    const now = performance.timeOrigin + performance.now();
+    const ms = Math.floor(now);
+    const date = new Date(ms);
+    const nanos = date.getMilliseconds() * 1_000_000 + Math.floor((now - ms) * 1_000_000);
+    const backup = `${this.path}${rotationSuffix(date, nanos)}`;
+    this.close();
     try {
-      Deno.renameSync(this.path, `${this.path}.${stamp}`);
+      Deno.renameSync(this.path, backup);
     } catch {
       // keep appending to the same file
     }
     this.#file = this.#open();
-    this.#size = this.#file.statSync().size;
+    this.#size = 0;
+    this.#append(
+      enc.encode(
+        this.formatNotice(`Rotated log, backup saved as ${JSON.stringify(backup)}`) + "\r\n",
+      ),
+    );
   }
 
   /** Closes and reopens the file (SIGUSR1, for logrotate). */
   reopen(): void {
-    try {
-      this.#file.close();
-    } catch {
-      // already closed
-    }
+    this.close();
     this.#file = this.#open();
     this.#size = this.#file.statSync().size;
   }

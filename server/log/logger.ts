@@ -55,7 +55,8 @@ export class Logger {
     return this.opts.trace;
   }
 
-  #line(label: string, msg: string): void {
+  /** Formats one line (without the newline) as it would be logged now with `label`. */
+  format(label: string, msg: string): string {
     const o = this.opts;
     let time = "";
     if (o.logtime) {
@@ -63,7 +64,16 @@ export class Logger {
       const ms = Math.floor(now);
       time = formatLogTime(new Date(ms), o.logtimeUTC, Math.floor((now - ms) * 1000)) + " ";
     }
-    this.#sink(`[${o.pid}] ${time}${label} ${msg}`);
+    return `[${o.pid}] ${time}${label} ${msg}`;
+  }
+
+  #line(label: string, msg: string): void {
+    this.#sink(this.format(label, msg));
+  }
+
+  /** Writes an already formatted line (lines relayed from worker isolates). */
+  raw(line: string): void {
+    this.#sink(line);
   }
 
   notice(msg: string): void {

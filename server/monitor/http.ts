@@ -39,14 +39,19 @@ function tlsFiles(server: MonitoredServer): { cert: string; key: string } {
  * await listener.close();
  * ```
  */
-export function startMonitorListener(server: MonitoredServer, secure: boolean): MonitorListener {
+export function startMonitorListener(
+  server: MonitoredServer,
+  secure: boolean,
+  snapshot?: () => Promise<MonitoredServer>,
+): MonitorListener {
   const o = server.options;
   const host = o.httpHost ?? o.host;
   const configured = secure ? o.httpsPort : o.httpPort;
   const port = configured < 0 ? 0 : configured;
-  const handler = (request: Request): Response => {
+  const handler = async (request: Request): Promise<Response> => {
     try {
-      return handleMonitorRequest(server, request);
+      // A sharded server answers from its workers' combined data.
+      return handleMonitorRequest(snapshot ? await snapshot() : server, request);
     } catch (err) {
       return new Response(`monitoring error: ${err}`, { status: 500 });
     }

@@ -68,29 +68,14 @@ export function portsFileName(argv0: string, pid: number): string {
   return `${base.replace(/\.exe$/, "")}_${pid}.ports`;
 }
 
-/** Writes the ports file; returns its path. */
-export async function writePortsFile(
-  dir: string,
-  argv0: string,
-  pid: number,
-  ports: Ports,
-): Promise<string> {
+/** Writes the ports file (mode 0666, as nats-server); returns its path. */
+export function writePortsFileSync(dir: string, argv0: string, pid: number, ports: Ports): string {
   const path = `${dir.replace(/\/+$/, "")}/${portsFileName(argv0, pid)}`;
-  await Deno.writeTextFile(path, JSON.stringify(ports), { mode: 0o666 });
+  Deno.writeTextFileSync(path, JSON.stringify(ports), { mode: 0o666 });
   return path;
 }
 
-/** Writes the pid file: the decimal pid, no newline, mode 0600 (nats-server `logPid`). */
-export async function writePidFile(path: string, pid: number): Promise<void> {
-  await Deno.writeTextFile(path, String(pid), { mode: 0o600 });
-}
-
-/** Removes a file if it exists. */
-export function removeFileQuietly(path: string | undefined): void {
-  if (!path) return;
-  try {
-    Deno.removeSync(path);
-  } catch {
-    // already gone
-  }
+/** Writes the pid file: the decimal pid, no newline, mode 0660 (nats-server 2.9.10 `logPid`). */
+export function writePidFileSync(path: string, pid: number): void {
+  Deno.writeTextFileSync(path, String(pid), { mode: 0o660 });
 }

@@ -1,9 +1,9 @@
 /**
  * @module
  * Which ops a connection kind may send: op codes and a case-insensitive trie over op names
- * (a profile). The client profile mirrors parser.go's OP_START for `c.kind == CLIENT`; the
- * route/leaf profiles (RMSG, LMSG, RS+, RS-, LS+, LS-, A+, A-) will be added here with new op
- * codes. PURE: no Deno, timers or console. Runs in any isolate.
+ * (a profile). The client and route profiles mirror parser.go's OP_START for `c.kind == CLIENT`
+ * and `ROUTER`; leaf/gateway profiles (A+, A-) will be added here with new op codes.
+ * PURE: no Deno, timers or console. Runs in any isolate.
  */
 
 /** What a finished op name means. Route/leaf ops will get the next codes. */
@@ -26,6 +26,15 @@ export const Op = {
    * client still gets +OK). We emit that as an `onPub` with empty subject and reply.
    */
   ClientHmsg: 11,
+  /** Route ops (parser.go OP_R / OP_L for `c.kind == ROUTER`); their arguments go to a RouteSink. */
+  RsPlus: 12,
+  RsMinus: 13,
+  LsPlus: 14,
+  LsMinus: 15,
+  /** Routed messages (Rmsg and up are message ops with a payload, see route_args.ts). */
+  Rmsg: 16,
+  RouteHmsg: 17,
+  Lmsg: 18,
 } as const;
 export type Op = typeof Op[keyof typeof Op];
 
@@ -92,4 +101,21 @@ export const CLIENT_PROFILE: OpProfile = buildProfile([
   ["PING", Op.Ping],
   ["PONG", Op.Pong],
   ["HMSG", Op.ClientHmsg],
+]);
+
+/** What a route connection may send (parser.go OP_START for `c.kind == ROUTER`). */
+export const ROUTE_PROFILE: OpProfile = buildProfile([
+  ["RS+", Op.RsPlus],
+  ["RS-", Op.RsMinus],
+  ["LS+", Op.LsPlus],
+  ["LS-", Op.LsMinus],
+  ["RMSG", Op.Rmsg],
+  ["HMSG", Op.RouteHmsg],
+  ["LMSG", Op.Lmsg],
+  ["CONNECT", Op.Connect],
+  ["INFO", Op.Info],
+  ["-ERR", Op.Err],
+  ["+OK", Op.Ok],
+  ["PING", Op.Ping],
+  ["PONG", Op.Pong],
 ]);

@@ -7,18 +7,19 @@
  * PURE: no Deno, timers or console. Runs in any isolate.
  *
  * Which ops a connection may send is an `OpProfile` (op_profile.ts); argument parsing of the
- * message ops lives in msg_args.ts. Route/leaf ops (RMSG, LMSG, RS+, RS-, LS+, LS-) will be
- * added as a second profile, their arg parsers in msg_args.ts, and cases in `#lineDone` /
- * `#finishLine`; the client profile is the only one today.
+ * message ops lives in msg_args.ts. Route connections use `ROUTE_PROFILE` (RS+, RS-, LS+, LS-,
+ * RMSG, HMSG, LMSG): routed message args are parsed by route_args.ts into a `RoutedMsgOp` given
+ * to `onPub`, interest ops go to the `RouteSink` methods. Leaf ops will follow the same way.
  */
 
 import { CR, EMPTY_BYTES, LF, parseSize, SPACE, TAB } from "./chars.ts";
 import { argsError, clientHmsgArgs, parseHpubArgs, parsePubArgs, splitArgs } from "./msg_args.ts";
 import { CLIENT_PROFILE, Op, type OpProfile } from "./op_profile.ts";
-import { type MsgOp, ParseErrorKind, type ProtocolSink } from "./sink.ts";
+import { parseRoutedMsgArgs, type RoutedOp } from "./route_args.ts";
+import { ParseErrorKind, type ProtocolSink, type RoutedMsgOp, type RouteSink } from "./sink.ts";
 import { goQuote } from "./wire_errors.ts";
 
-export { buildProfile, CLIENT_PROFILE, Op, type OpProfile } from "./op_profile.ts";
+export { buildProfile, CLIENT_PROFILE, Op, type OpProfile, ROUTE_PROFILE } from "./op_profile.ts";
 
 /** Limits read on every check, so a config reload can change them in place. */
 export interface ParserLimits {
@@ -67,6 +68,13 @@ const AFTER_NAME: readonly State[] = [
   State.LineEnd, // Pong
   State.LineEnd, // Ok
   State.NeedSpace, // ClientHmsg
+  State.NeedSpace, // RsPlus
+  State.NeedSpace, // RsMinus
+  State.NeedSpace, // LsPlus
+  State.NeedSpace, // LsMinus
+  State.NeedSpace, // Rmsg
+  State.NeedSpace, // RouteHmsg
+  State.NeedSpace, // Lmsg
 ];
 
 /** Split buffers bigger than this are dropped after use instead of kept for the next op. */
@@ -105,7 +113,7 @@ export class Parser {
 
   readonly #sink: ProtocolSink;
   readonly #profile: OpProfile;
-  readonly #msg: MsgOp;
+  readonly #msg: RoutedMsgOp;
   readonly #tok = new Int32Array(10);
   #state: State = State.Start;
   #node = 0;
@@ -139,6 +147,12 @@ export class Parser {
       payloadBuf: EMPTY_BYTES,
       payloadStart: 0,
       payloadEnd: 0,
+      accountStart: 0,
+      accountEnd: 0,
+      queuesStart: 0,
+      queuesEnd: 0,
+      originStart: 0,
+      originEnd: 0,
     };
   }
 
@@ -343,11 +357,13 @@ export class Parser {
       return -1;
     }
     const op = this.#op;
-    if (op === Op.Pub || op === Op.Hpub || op === Op.ClientHmsg) {
+    if (op === Op.Pub || op === Op.Hpub || op === Op.ClientHmsg || op >= Op.Rmsg) {
       const ok = op === Op.Pub
         ? this.#pubArgs(argBuf, start, end)
         : op === Op.Hpub
         ? this.#hpubArgs(argBuf, start, end)
+        : op >= Op.Rmsg
+        ? this.#routedArgs(op, argBuf, start, end)
         : clientHmsgArgs(this.#msg, start);
       if (!ok) return -1;
       const msg = this.#msg;
@@ -475,6 +491,16 @@ export class Parser {
         sink.onUnsub(argBuf.subarray(t[0], t[1]), max);
         return;
       }
+      case Op.RsPlus:
+      case Op.LsPlus:
+        this.#endOp();
+        (sink as RouteSink).onRouteSub(argBuf.subarray(start, end), this.#op === Op.LsPlus);
+        return;
+      case Op.RsMinus:
+      case Op.LsMinus:
+        this.#endOp();
+        (sink as RouteSink).onRouteUnsub(argBuf.subarray(start, end));
+        return;
       case Op.Connect:
         this.#endOp();
         sink.onConnect(argBuf.subarray(start, end));
@@ -512,6 +538,16 @@ export class Parser {
     return this.#checkMaxPayload(this.#msg.size);
   }
 
+  /** RMSG/HMSG/LMSG args of a route into `#msg`; false (after reporting) on error. */
+  #routedArgs(op: Op, buf: Uint8Array, start: number, end: number): boolean {
+    const error = parseRoutedMsgArgs(this.#msg, (op - Op.Rmsg) as RoutedOp, buf, start, end);
+    if (error !== null) {
+      this.#fail(ParseErrorKind.ProtocolViolation, error);
+      return false;
+    }
+    return this.#checkMaxPayload(this.#msg.size);
+  }
+
   #checkMaxPayload(size: number): boolean {
     const max = this.limits.maxPayload;
     if (max >= 0 && size > max) {
@@ -537,6 +573,12 @@ export class Parser {
       msg.sizeEnd -= start;
       msg.headerSizeStart -= start;
       msg.headerSizeEnd -= start;
+      msg.accountStart -= start;
+      msg.accountEnd -= start;
+      msg.queuesStart -= start;
+      msg.queuesEnd -= start;
+      msg.originStart -= start;
+      msg.originEnd -= start;
     }
     const have = this.#payloadCopy.length;
     if (have < msg.size) {

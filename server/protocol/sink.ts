@@ -73,3 +73,30 @@ export interface ProtocolSink {
   /** The parser stops at the first error; `detail` is for logs only. */
   onParseError(kind: ParseErrorKind, detail: string): void;
 }
+
+/**
+ * A routed message (RMSG, route HMSG, LMSG): the {@link MsgOp} fields plus the account, the
+ * optional origin cluster (LMSG) and the queue-group list, as ranges of `argBuf`
+ * (route.go processRoutedMsgArgs). Empty ranges (`start === end`) mean absent. The parser's
+ * reusable op always has these fields, so a route sink's `onPub` may read them.
+ */
+export interface RoutedMsgOp extends MsgOp {
+  accountStart: number;
+  accountEnd: number;
+  /** Queue names separated by spaces or tabs (the groups this server must serve). */
+  queuesStart: number;
+  queuesEnd: number;
+  originStart: number;
+  originEnd: number;
+}
+
+/**
+ * Receives a route connection's ops (parser built with `ROUTE_PROFILE`): `onPub` gets each
+ * RMSG/HMSG/LMSG as a {@link RoutedMsgOp}; interest ops arrive as raw argument bytes.
+ */
+export interface RouteSink extends ProtocolSink {
+  /** `RS+ <account> <subject> [<queue> <weight>]` (with `<origin>` first for LS+). */
+  onRouteSub(args: Uint8Array, hasOrigin: boolean): void;
+  /** `RS- <account> <subject> [<queue>]` (LS- has the same arguments). */
+  onRouteUnsub(args: Uint8Array): void;
+}

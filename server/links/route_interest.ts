@@ -1,0 +1,124 @@
+/**
+ * @module
+ * Interest bookkeeping for routes, both ways (nats-server route.go):
+ * - {@link LocalInterest}: this server's own subscriptions aggregated per account, subject and
+ *   queue (`acc.rm`), deciding when an RS+/RS- goes to every route (`updateRouteSubscriptionMap`:
+ *   plain interest on 0->1 and 1->0, queue groups on every weight change) and replaying all of
+ *   it to a route that just registered (`sendSubsToRoute`).
+ * - {@link RemoteSub}: one entry of a route's interest in an account's sublist, owned by the
+ *   route (`processRemoteSub`; a queue entry's weight is its member count on the remote).
+ * PURE: no Deno, timers or console. Runs in any isolate.
+ */
+import type { Receiver, SublistEntry } from "../client/subscription.ts";
+
+const enc = new TextEncoder();
+
+/** One aggregated local interest. */
+export interface LocalInterestEntry {
+  readonly account: string;
+  readonly subject: string;
+  readonly subjectBytes?: Uint8Array;
+  readonly queue: string | null;
+  /** Local subscriptions (plain) or queue members. */
+  count: number;
+}
+
+/** What one local change means for the routes. */
+export const InterestUpdate = {
+  /** Nothing to send. */
+  None: 0,
+  /** Send `RS+` (for a queue, with the entry's new count as weight). */
+  Sub: 1,
+  /** Send `RS-`. */
+  Unsub: 2,
+} as const;
+export type InterestUpdate = typeof InterestUpdate[keyof typeof InterestUpdate];
+
+/**
+ * This server's interest, as routes must learn it.
+ *
+ * @example
+ * ```ts
+ * import { InterestUpdate, LocalInterest } from "./route_interest.ts";
+ * const local = new LocalInterest();
+ * if (local.change("$G", "foo", null, 1).update !== InterestUpdate.Sub) throw new Error();
+ * if (local.change("$G", "foo", null, 1).update !== InterestUpdate.None) throw new Error();
+ * const q = local.change("$G", "bar", "q", 1);
+ * if (q.update !== InterestUpdate.Sub || q.entry.count !== 1) throw new Error();
+ * ```
+ */
+export class LocalInterest {
+  readonly #entries = new Map<string, LocalInterestEntry>();
+
+  /** Number of distinct (account, subject, queue) entries. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * Applies `delta` local subscriptions; returns the update to send and the entry (whose
+   * `count` is the weight to announce for a queue).
+   */
+  change(
+    account: string,
+    subject: string,
+    queue: string | null,
+    delta: number,
+    subjectBytes?: Uint8Array,
+  ): { update: InterestUpdate; entry: LocalInterestEntry } {
+    const key = queue === null ? `${account} ${subject}` : `${account} ${subject} ${queue}`;
+    let entry = this.#entries.get(key);
+    if (entry === undefined) {
+      entry = { account, subject, subjectBytes, queue, count: 0 };
+      if (delta <= 0) return { update: InterestUpdate.None, entry };
+      entry.count = delta;
+      this.#entries.set(key, entry);
+      return { update: InterestUpdate.Sub, entry };
+    }
+    entry.count += delta;
+    if (entry.count <= 0) {
+      entry.count = 0;
+      this.#entries.delete(key);
+      return { update: InterestUpdate.Unsub, entry };
+    }
+    return { update: queue === null ? InterestUpdate.None : InterestUpdate.Sub, entry };
+  }
+
+  /** Every entry (the full interest sent to a new route). */
+  entries(): IterableIterator<LocalInterestEntry> {
+    return this.#entries.values();
+  }
+}
+
+/** A route's interest in one subject (and queue group) of one account. */
+export class RemoteSub implements SublistEntry {
+  readonly subject: string;
+  readonly subjectBytes?: Uint8Array;
+  readonly queue: string | null;
+  /** The queue name as bytes (the RMSG queue list), empty for plain interest. */
+  readonly queueBytes: Uint8Array;
+  readonly owner: Receiver;
+  readonly account: string;
+  /** `<account> <subject>[ <queue>]`. */
+  readonly key: string;
+  weight: number;
+
+  constructor(
+    owner: Receiver,
+    account: string,
+    subject: string,
+    subjectBytes: Uint8Array | undefined,
+    queue: string | null,
+    weight: number,
+    key: string,
+  ) {
+    this.owner = owner;
+    this.account = account;
+    this.subject = subject;
+    this.subjectBytes = subjectBytes;
+    this.queue = queue;
+    this.queueBytes = queue === null ? new Uint8Array(0) : enc.encode(queue);
+    this.weight = weight;
+    this.key = key;
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * @module
+ * Route wire helpers: RS+/RS- lines (route.go addRouteSubOrUnsubProtoToBuf), decoding of
+ * RS+/RS-/LS+ arguments (processRemoteSub, parseUnsubProto) and the RMSG/HMSG a server sends
+ * for a message (client.go msgHeaderForRouteOrLeaf), written by copying bytes.
+ * PURE: no Deno, timers or console. Runs in any isolate.
+ */
+import { decimalLength, writeBytes, writeDecimal } from "../protocol/encode.ts";
+import type { MsgOp } from "../protocol/sink.ts";
+import type { Outbound } from "../client/outbound.ts";
+
+const enc = new TextEncoder();
+const strict = new TextDecoder("utf-8", { fatal: true });
+const lenient = new TextDecoder();
+
+/**
+ * `RS+ <account> <subject>[ <queue> <weight>]\r\n`.
+ *
+ * @example
+ * ```ts
+ * import { routeSubLine } from "./route_protocol.ts";
+ * const line = new TextDecoder().decode(routeSubLine("$G", "foo", "q", 2));
+ * if (line !== "RS+ $G foo q 2\r\n") throw new Error(line);
+ * ```
+ */
+export function routeSubLine(
+  account: string,
+  subject: string | Uint8Array,
+  queue: string | null,
+  weight: number,
+): Uint8Array {
+  const s = typeof subject === "string" ? subject : lenient.decode(subject);
+  if (typeof subject !== "string") {
+    // Opaque (non UTF-8) subject bytes are sent as they are.
+    const head = enc.encode(`RS+ ${account} `);
+    const tail = enc.encode(queue === null ? "\r\n" : ` ${queue} ${weight}\r\n`);
+    const out = new Uint8Array(head.length + subject.length + tail.length);
+    out.set(head);
+    out.set(subject, head.length);
+    out.set(tail, head.length + subject.length);
+    return out;
+  }
+  return enc.encode(queue === null ? `RS+ ${account} ${s}\r\n` : `RS+ ${account} ${s} ${queue} ${weight}\r\n`);
+}
+
+/** `RS- <account> <subject>[ <queue>]\r\n`. */
+export function routeUnsubLine(
+  account: string,
+  subject: string | Uint8Array,
+  queue: string | null,
+): Uint8Array {
+  if (typeof subject !== "string") {
+    const head = enc.encode(`RS- ${account} `);
+    const tail = enc.encode(queue === null ? "\r\n" : ` ${queue}\r\n`);
+    const out = new Uint8Array(head.length + subject.length + tail.length);
+    out.set(head);
+    out.set(subject, head.length);
+    out.set(tail, head.length + subject.length);
+    return out;
+  }
+  return enc.encode(queue === null ? `RS- ${account} ${subject}\r\n` : `RS- ${account} ${subject} ${queue}\r\n`);
+}
+
+/** Decoded RS+/RS-/LS+ arguments. */
+export interface RouteSubArgs {
+  account: string;
+  subject: string;
+  /** Set when the subject bytes are not valid UTF-8 (sublist opaque subjects). */
+  subjectBytes?: Uint8Array;
+  queue: string | null;
+  /** Queue weight (RS+ with a queue); 1 for plain interest. */
+  weight: number;
+  /** `<account> <subject>[ <queue>]`: the key RS- names (route.go keys remote subs this way). */
+  key: string;
+}
+
+function tokens(args: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let s = -1;
+  for (let i = 0; i <= args.length; i++) {
+    const b = i < args.length ? args[i] : 0x20;
+    if (b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a) {
+      if (s >= 0) out.push(args.subarray(s, i));
+      s = -1;
+    } else if (s < 0) s = i;
+  }
+  return out;
+}
+
+function text(bytes: Uint8Array): string {
+  return lenient.decode(bytes);
+}
+
+/**
+ * Decodes `RS+` (or `LS+` with `hasOrigin`) arguments; a string is nats-server's error text
+ * (`processRemoteSub Parse Error: '<args>'`). The weight of a queue entry is parsed like
+ * parseSize (a bad weight gives -1, as there).
+ *
+ * @example
+ * ```ts
+ * import { parseRouteSub } from "./route_protocol.ts";
+ * const r = parseRouteSub(new TextEncoder().encode("$G foo bar 3"), false);
+ * if (typeof r === "string" || r.queue !== "bar" || r.weight !== 3) throw new Error();
+ * ```
+ */
+export function parseRouteSub(args: Uint8Array, hasOrigin: boolean): RouteSubArgs | string {
+  const t = tokens(args);
+  const off = hasOrigin ? 1 : 0;
+  if (t.length !== 2 + off && t.length !== 4 + off) {
+    return `processRemoteSub Parse Error: '${text(args)}'`;
+  }
+  const account = text(t[off]);
+  const raw = t[off + 1];
+  let subject: string;
+  let subjectBytes: Uint8Array | undefined;
+  try {
+    subject = strict.decode(raw);
+  } catch {
+    subject = lenient.decode(raw);
+    subjectBytes = raw.slice();
+  }
+  let queue: string | null = null;
+  let weight = 1;
+  if (t.length === 4 + off) {
+    queue = text(t[off + 2]);
+    weight = parseWeight(t[off + 3]);
+  }
+  const key = queue === null ? `${account} ${text(raw)}` : `${account} ${text(raw)} ${queue}`;
+  return { account, subject, subjectBytes, queue, weight, key };
+}
+
+function parseWeight(b: Uint8Array): number {
+  if (b.length === 0 || b.length > 9) return -1;
+  let n = 0;
+  for (let i = 0; i < b.length; i++) {
+    const d = b[i] - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Decodes `RS-`/`LS-` arguments to the key of the entry to drop, or an error text. */
+export function parseRouteUnsub(args: Uint8Array): { account: string; key: string } | string {
+  const t = tokens(args);
+  if (t.length !== 2 && t.length !== 3) return `processRemoteUnsub parse error: '${text(args)}'`;
+  const parts = t.map(text);
+  return { account: parts[0], key: parts.join(" ") };
+}
+
+const RMSG = enc.encode("RMSG ");
+const HMSG = enc.encode("HMSG ");
+const PLUS = enc.encode("+ ");
+const BAR = enc.encode("| ");
+
+/**
+ * Appends the RMSG (HMSG when the message has headers and the route takes them) of `op` for
+ * `account` to `out`, naming `queueCount` queue groups (client.go msgHeaderForRouteOrLeaf: a
+ * `+ <reply>` or `|` marker precedes the queues). Returns the bytes appended.
+ */
+export function appendRoutedMsg(
+  out: Outbound,
+  account: Uint8Array,
+  op: MsgOp,
+  queues: readonly Uint8Array[],
+  queueCount: number,
+  headers: boolean,
+): number {
+  const a = op.argBuf;
+  const ss = op.subjectStart, se = op.subjectEnd, rs = op.replyStart, re = op.replyEnd;
+  const hasHeader = op.headerSize > 0;
+  const strip = hasHeader && !headers;
+  const bodyStart = strip ? op.payloadStart + op.headerSize : op.payloadStart;
+  const bodyLen = op.payloadEnd - bodyStart;
+  let queueBytes = 0;
+  for (let i = 0; i < queueCount; i++) queueBytes += queues[i].length + 1;
+  const replyLen = re - rs;
+  let n = 5 + account.length + 1 + (se - ss) + 1;
+  if (queueCount > 0) n += 2 + (replyLen > 0 ? replyLen + 1 : 0) + queueBytes;
+  else if (replyLen > 0) n += replyLen + 1;
+  if (hasHeader && headers) {
+    n += (op.headerSizeEnd - op.headerSizeStart) + 1 + (op.sizeEnd - op.sizeStart);
+  } else if (strip) n += decimalLength(bodyLen);
+  else n += op.sizeEnd - op.sizeStart;
+  n += 2 + bodyLen + 2;
+  out.ensure(n);
+  const buf = out.buf;
+  let p = out.len;
+  p = writeBytes(buf, p, hasHeader && headers ? HMSG : RMSG, 0, 5);
+  p = writeBytes(buf, p, account, 0, account.length);
+  buf[p++] = 0x20;
+  p = writeBytes(buf, p, a, ss, se);
+  buf[p++] = 0x20;
+  if (queueCount > 0) {
+    if (replyLen > 0) {
+      p = writeBytes(buf, p, PLUS, 0, 2);
+      p = writeBytes(buf, p, a, rs, re);
+      buf[p++] = 0x20;
+    } else p = writeBytes(buf, p, BAR, 0, 2);
+    for (let i = 0; i < queueCount; i++) {
+      const q = queues[i];
+      p = writeBytes(buf, p, q, 0, q.length);
+      buf[p++] = 0x20;
+    }
+  } else if (replyLen > 0) {
+    p = writeBytes(buf, p, a, rs, re);
+    buf[p++] = 0x20;
+  }
+  if (hasHeader && headers) {
+    p = writeBytes(buf, p, a, op.headerSizeStart, op.headerSizeEnd);
+    buf[p++] = 0x20;
+    p = writeBytes(buf, p, a, op.sizeStart, op.sizeEnd);
+  } else if (strip) p = writeDecimal(buf, p, bodyLen);
+  else p = writeBytes(buf, p, a, op.sizeStart, op.sizeEnd);
+  buf[p++] = 0x0d;
+  buf[p++] = 0x0a;
+  p = writeBytes(buf, p, op.payloadBuf, bodyStart, op.payloadEnd);
+  buf[p++] = 0x0d;
+  buf[p++] = 0x0a;
+  out.len = p;
+  return n;
+}

@@ -1,0 +1,292 @@
+/**
+ * @module
+ * This worker's place in the ring mesh (ARCHITECTURE.md): one {@link PeerReceiver} per other
+ * worker, a pump per inbound ring, interest replication (local SUB/UNSUB out, remote SUB/UNSUB
+ * into the account sublists as entries owned by the peer), PUB records delivered to local
+ * receivers only (never forwarded again), and barriers for "PONG means registered".
+ * Runs in a shard worker.
+ */
+import type { Account } from "../accounts/account.ts";
+import type { Flushable } from "../client/context.ts";
+import type { SublistEntry, Subscription } from "../client/subscription.ts";
+import {
+  FrameDispatcher,
+  type FrameHandler,
+  type InterestView,
+  type PubView,
+} from "../ipc/frames.ts";
+import { type InterestEntry, InterestTable } from "../ipc/interest.ts";
+import { RingPeer } from "../ipc/peer.ts";
+import { RingConsumer, RingProducer } from "../ipc/ring.ts";
+import type { RingLink } from "../ipc/control.ts";
+import type { Sublist } from "../sublist/sublist.ts";
+import { PeerReceiver } from "./peer_receiver.ts";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+/** Records handled per pump turn before yielding to socket I/O. */
+const DRAIN_BATCH = 2048;
+
+/** What the mesh needs of the worker's server. */
+export interface MeshHost {
+  account(name: string): Account | null;
+  markDirty(f: Flushable): void;
+  /** Every local subscription, to replay to a worker that joins. */
+  localSubscriptions(): Iterable<[Account, Subscription]>;
+  logError(text: string): void;
+}
+
+interface PendingBarrier {
+  remaining: Set<number>;
+  resolve: () => void;
+}
+
+/**
+ * A macrotask yield (lets socket reads and timers run between ring drains). A MessageChannel
+ * round, not setTimeout(0), which browsers and Deno clamp to 4 ms once nested.
+ */
+let yielder: MessageChannel | null = null;
+const waiting: (() => void)[] = [];
+
+function yieldTask(): Promise<void> {
+  if (yielder === null) {
+    yielder = new MessageChannel();
+    yielder.port1.onmessage = () => waiting.shift()?.();
+  }
+  const port = yielder.port2;
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    port.postMessage(0);
+  });
+}
+
+/** Stops the yield channel (an open port keeps an isolate alive). */
+export function closeYielder(): void {
+  yielder?.port1.close();
+  yielder?.port2.close();
+  yielder = null;
+  for (const resolve of waiting.splice(0)) resolve();
+}
+
+/** Records from one other worker. */
+class InboundLink implements FrameHandler {
+  readonly #node: MeshNode;
+  readonly #peerId: number;
+  readonly #receiver: PeerReceiver;
+  #accounts: (Account | null)[] = [];
+
+  constructor(node: MeshNode, peerId: number, receiver: PeerReceiver) {
+    this.#node = node;
+    this.#peerId = peerId;
+    this.#receiver = receiver;
+  }
+
+  onPub(view: PubView): void {
+    const account = this.#accounts[view.account];
+    if (account) deliverInbound(account, view);
+  }
+
+  onInterest(view: InterestView): void {
+    const account = this.#accounts[view.account];
+    if (account) this.#node.applyInterest(account, this.#peerId, view);
+  }
+
+  onBarrier(seq: number, ack: boolean): void {
+    if (ack) this.#node.barrierAcked(this.#peerId, seq);
+    else this.#receiver.sendBarrierAck(seq);
+  }
+
+  onAccount(index: number, buf: Uint8Array, start: number, end: number): void {
+    this.#accounts[index] = this.#node.host.account(dec.decode(buf.subarray(start, end)));
+  }
+}
+
+const queueNames = new Map<string, Uint8Array>();
+
+function queueBytes(name: string): Uint8Array {
+  let bytes = queueNames.get(name);
+  if (bytes === undefined) {
+    bytes = enc.encode(name);
+    if (queueNames.size > 10_000) queueNames.clear();
+    queueNames.set(name, bytes);
+  }
+  return bytes;
+}
+
+/**
+ * Delivers a message that came from another worker to local receivers: every local plain
+ * subscription, and one local member of each queue group the record names.
+ */
+export function deliverInbound(account: Account, view: PubView): void {
+  const r = account.sublist.match(view.argBuf, view.subjectStart, view.subjectEnd);
+  const psubs = r.psubs;
+  for (let i = 0; i < psubs.length; i++) {
+    const e = psubs[i];
+    if (!e.owner.remote) e.owner.receive(e, view);
+  }
+  if (!view.hasQueues) return;
+  const qsubs = r.qsubs;
+  for (let g = 0; g < qsubs.length; g++) {
+    const group = qsubs[g];
+    const name = queueBytes(group[0].queue!);
+    if (!view.servesQueue(name, 0, name.length)) continue;
+    const n = group.length;
+    const start = (Math.random() * n) | 0;
+    for (let k = 0; k < n; k++) {
+      const e = group[(start + k) % n];
+      if (!e.owner.remote && e.owner.receive(e, view)) break;
+    }
+  }
+}
+
+/** The mesh as seen from one worker. */
+export class MeshNode {
+  readonly workerId: number;
+  readonly host: MeshHost;
+  readonly #peers = new Map<number, PeerReceiver>();
+  readonly #tables = new Map<Account, InterestTable>();
+  readonly #barriers = new Map<number, PendingBarrier>();
+  #barrierSeq = 0;
+  #closed = false;
+
+  constructor(workerId: number, host: MeshHost) {
+    this.workerId = workerId;
+    this.host = host;
+  }
+
+  /** Number of other workers linked. */
+  get peerCount(): number {
+    return this.#peers.size;
+  }
+
+  /** Times a ring was full and records waited (back-pressure events). */
+  get fullWaits(): number {
+    let n = 0;
+    for (const p of this.#peers.values()) n += p.peer.fullWaits;
+    return n;
+  }
+
+  /** True when some ring is full and records wait: stop reading sockets until drained. */
+  get backlogged(): boolean {
+    for (const p of this.#peers.values()) if (p.peer.backlogged) return true;
+    return false;
+  }
+
+  /** Resolves once every backlogged ring took its waiting records. */
+  async drained(): Promise<void> {
+    for (const p of this.#peers.values()) {
+      if (p.peer.backlogged) await p.peer.drained();
+    }
+  }
+
+  /** Links this worker to others: outbound producers, inbound pumps, interest replay. */
+  addLinks(links: readonly RingLink[]): void {
+    for (const link of links) {
+      const old = this.#peers.get(link.peerId);
+      if (old) this.removePeer(link.peerId);
+      const producer = RingProducer.attach(link.outbound);
+      const receiver = new PeerReceiver(
+        new RingPeer(link.peerId, link.peerRole, producer),
+        (f) => this.host.markDirty(f),
+      );
+      this.#peers.set(link.peerId, receiver);
+      const consumer = RingConsumer.attach(link.inbound);
+      const dispatcher = new FrameDispatcher(new InboundLink(this, link.peerId, receiver));
+      this.#pump(consumer, dispatcher, receiver);
+      for (const [account, sub] of this.host.localSubscriptions()) {
+        receiver.sendInterest(account, subjectBytesOf(sub), queueOf(sub), 1);
+      }
+    }
+  }
+
+  /** Forgets a worker (it died or left): its interest goes, barriers stop waiting for it. */
+  removePeer(peerId: number): void {
+    const receiver = this.#peers.get(peerId);
+    if (!receiver) return;
+    this.#peers.delete(peerId);
+    receiver.close();
+    for (const table of this.#tables.values()) table.removePeer(peerId);
+    for (const [seq, b] of this.#barriers) {
+      if (b.remaining.delete(peerId) && b.remaining.size === 0) {
+        this.#barriers.delete(seq);
+        b.resolve();
+      }
+    }
+  }
+
+  /** Local subscription added or removed: tell every other worker. */
+  onLocalInterest(account: Account, sub: Subscription, delta: 1 | -1): void {
+    if (this.#peers.size === 0) return;
+    const subject = subjectBytesOf(sub);
+    const queue = queueOf(sub);
+    for (const p of this.#peers.values()) p.sendInterest(account, subject, queue, delta);
+  }
+
+  /** Applies a SUB/UNSUB record from `peerId` to the account's sublist. */
+  applyInterest(account: Account, peerId: number, view: InterestView): void {
+    let table = this.#tables.get(account);
+    if (!table) {
+      table = new InterestTable(
+        account.sublist as unknown as Sublist<InterestEntry>,
+        (peer) => this.#peers.get(peer),
+      );
+      this.#tables.set(account, table);
+    }
+    try {
+      table.apply(peerId, view);
+    } catch (err) {
+      this.host.logError(`mesh: interest from worker ${peerId} refused: ${err}`);
+    }
+  }
+
+  /**
+   * Resolves when every other worker has applied everything this worker sent before the call
+   * (PONG means registered). Immediate with no peers.
+   */
+  barrier(): Promise<void> {
+    if (this.#peers.size === 0) return Promise.resolve();
+    const seq = ++this.#barrierSeq;
+    return new Promise((resolve) => {
+      this.#barriers.set(seq, { remaining: new Set(this.#peers.keys()), resolve });
+      for (const p of this.#peers.values()) p.sendBarrier(seq);
+    });
+  }
+
+  /** A worker answered barrier `seq`. */
+  barrierAcked(peerId: number, seq: number): void {
+    const b = this.#barriers.get(seq);
+    if (!b || !b.remaining.delete(peerId) || b.remaining.size > 0) return;
+    this.#barriers.delete(seq);
+    b.resolve();
+  }
+
+  async #pump(consumer: RingConsumer, dispatcher: FrameDispatcher, receiver: PeerReceiver) {
+    try {
+      while (!this.#closed && !receiver.closed && !consumer.closed) {
+        if (!consumer.hasData) {
+          await consumer.waitForData(1000);
+          continue;
+        }
+        consumer.drain(dispatcher, DRAIN_BATCH);
+        await yieldTask();
+      }
+    } catch (err) {
+      this.host.logError(`mesh: ring from worker ${receiver.peer.id} failed: ${err}`);
+    }
+  }
+
+  /** Stops all pumps and closes the rings. */
+  close(): void {
+    this.#closed = true;
+    for (const id of [...this.#peers.keys()]) this.removePeer(id);
+  }
+}
+
+/** Subject bytes of a local subscription (its raw bytes when they are not UTF-8). */
+function subjectBytesOf(sub: Subscription): Uint8Array {
+  return sub.subjectBytes ?? enc.encode(sub.subject);
+}
+
+function queueOf(sub: SublistEntry): Uint8Array | null {
+  return sub.queue === null ? null : queueBytes(sub.queue);
+}

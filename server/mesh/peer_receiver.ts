@@ -1,0 +1,135 @@
+/**
+ * @module
+ * One other worker of the mesh, as the router and the interest code of this worker see it:
+ * the owner of the remote-interest entries that worker announced (so one sublist match finds
+ * local and remote interest), and the sender of ONE PUB record per message to it, naming the
+ * queue groups it must serve. Runs in a shard worker.
+ */
+import type { Account } from "../accounts/account.ts";
+import type { Flushable } from "../client/context.ts";
+import { type ForwardingReceiver, pendForward } from "../client/router.ts";
+import type { SublistEntry } from "../client/subscription.ts";
+import { FrameKind, type InterestRecord } from "../ipc/frames.ts";
+import type { InterestEntry } from "../ipc/interest.ts";
+import type { RingPeer } from "../ipc/peer.ts";
+import type { MsgOp } from "../protocol/sink.ts";
+
+const enc = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+
+/** The receiver standing for another worker. */
+export class PeerReceiver implements ForwardingReceiver, Flushable {
+  readonly cid: number;
+  readonly remote = true;
+  readonly peer: RingPeer;
+  closed = false;
+  #marked = false;
+  #queues: Uint8Array[] = [];
+  #queueCount = 0;
+  #accountIndex = new Map<Account, number>();
+  #dirty = false;
+  #markDirty: (f: Flushable) => void;
+  #interest: InterestRecord = {
+    kind: FrameKind.Sub,
+    account: 0,
+    weight: 1,
+    subjectBuf: EMPTY,
+    subjectStart: 0,
+    subjectEnd: 0,
+    queueBuf: EMPTY,
+    queueStart: 0,
+    queueEnd: 0,
+  };
+
+  constructor(peer: RingPeer, markDirty: (f: Flushable) => void) {
+    this.peer = peer;
+    this.cid = -(peer.id + 1);
+    this.#markDirty = markDirty;
+  }
+
+  /** Takes the message for this worker once, recording queue groups it must serve. */
+  receive(entry: SublistEntry, _op: MsgOp): boolean {
+    if (this.closed) return false;
+    if (!this.#marked) {
+      this.#marked = true;
+      pendForward(this);
+    }
+    if (entry.queue !== null) {
+      this.#queues[this.#queueCount++] = (entry as InterestEntry).queueBytes;
+    }
+    return true;
+  }
+
+  /** Writes the one PUB record for this message. */
+  forward(account: Account, op: MsgOp): void {
+    const index = this.#indexOf(account);
+    this.peer.sendPub(index, op, this.#queueCount > 0 ? this.#queues : null, this.#queueCount);
+    this.#marked = false;
+    this.#queueCount = 0;
+    this.#touch();
+  }
+
+  /** Announces a local subscription change to this worker. */
+  sendInterest(
+    account: Account,
+    subject: Uint8Array,
+    queue: Uint8Array | null,
+    delta: 1 | -1,
+  ): void {
+    if (this.closed) return;
+    const rec = this.#interest;
+    rec.kind = delta > 0 ? FrameKind.Sub : FrameKind.Unsub;
+    rec.account = this.#indexOf(account);
+    rec.weight = 1;
+    rec.subjectBuf = subject;
+    rec.subjectStart = 0;
+    rec.subjectEnd = subject.length;
+    rec.queueBuf = queue ?? EMPTY;
+    rec.queueStart = 0;
+    rec.queueEnd = queue?.length ?? 0;
+    this.peer.sendInterest(rec);
+    this.#touch();
+  }
+
+  /** Asks this worker to answer once everything sent before is applied. */
+  sendBarrier(seq: number): void {
+    if (this.closed) return;
+    this.peer.barrier(seq);
+    this.#touch();
+  }
+
+  /** Answers a barrier from this worker. */
+  sendBarrierAck(seq: number): void {
+    if (this.closed) return;
+    this.peer.barrierAck(seq);
+    this.#touch();
+  }
+
+  #indexOf(account: Account): number {
+    let index = this.#accountIndex.get(account);
+    if (index === undefined) {
+      index = this.#accountIndex.size;
+      this.#accountIndex.set(account, index);
+      this.peer.sendAccount(index, enc.encode(account.name));
+    }
+    return index;
+  }
+
+  #touch(): void {
+    if (this.#dirty) return;
+    this.#dirty = true;
+    this.#markDirty(this);
+  }
+
+  /** Publishes what was written this turn (one tail store). */
+  flushOutbound(): void {
+    this.#dirty = false;
+    if (!this.closed) this.peer.flush();
+  }
+
+  /** Stops sending; the worker is gone. */
+  close(): void {
+    this.closed = true;
+    this.peer.close();
+  }
+}

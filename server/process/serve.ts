@@ -1,0 +1,286 @@
+/**
+ * @module
+ * A server run from the command line, as a process (nats-server server.go `Start`, `Shutdown`,
+ * signal.go `handleSignals`, reload.go `Reload`): pid and ports files, the log destination,
+ * and process signals (SIGINT, SIGTERM, SIGHUP reload, SIGUSR1 log reopen, SIGUSR2 lame duck).
+ * Main isolate.
+ */
+import { Logger } from "../log/logger.ts";
+import { FileLog, stderrSink } from "../log/file_sink.ts";
+import type { ServerOptions } from "../options.ts";
+import { Server } from "../server.ts";
+import { ShardedServer } from "../runtime/sharded.ts";
+import { prepareAuth } from "../accounts/bcrypt.ts";
+import { diffOptions } from "../reload_diff.ts";
+import {
+  listenerUrls,
+  type Ports,
+  portsFileName,
+  writePidFileSync,
+  writePortsFileSync,
+} from "./ports_file.ts";
+import { validateOptions } from "./validate.ts";
+
+/** Re-reads the config file and re-applies the command-line flags (SIGHUP). */
+export type Reloader = () => Promise<ServerOptions>;
+
+/** Go's names for the signals a server traps (`Trapped "<name>" signal`). */
+const GO_SIGNAL_NAMES: Partial<Record<Deno.Signal, string>> = {
+  SIGINT: "interrupt",
+  SIGTERM: "terminated",
+  SIGHUP: "hangup",
+  SIGUSR1: "user defined signal 1",
+  SIGUSR2: "user defined signal 2",
+};
+
+/** What the running CLI server needs to reload and stop. */
+interface Running {
+  server: Server | ShardedServer;
+  logger: Logger;
+  fileLog: FileLog | null;
+  argv0: string;
+  reloader: Reloader | null;
+  /** Serializes reloads: SIGHUPs arriving during one are applied after it. */
+  reloading: Promise<void>;
+}
+
+/** Go's `*PathError` text: `<op> <path>: <reason>`. */
+function goPathError(op: string, path: string, err: unknown): string {
+  let reason = (err as Error).message.replace(/ \(os error \d+\).*$/s, "");
+  if (err instanceof Deno.errors.NotFound) reason = "no such file or directory";
+  else if (err instanceof Deno.errors.PermissionDenied) reason = "permission denied";
+  else if (err instanceof Deno.errors.IsADirectory) reason = "is a directory";
+  return `${op} ${path}: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`;
+}
+
+function openFileLog(options: ServerOptions, logger: Logger | null): FileLog | null {
+  if (!options.logFile) return null;
+  const fileLog = new FileLog(options.logFile, options.logSizeLimit);
+  if (logger) fileLog.formatNotice = (msg) => logger.format("[INF]", msg);
+  return fileLog;
+}
+
+function makeLogger(options: ServerOptions): { logger: Logger; fileLog: FileLog | null } {
+  const fileLog = openFileLog(options, null);
+  const logger = new Logger(fileLog ? fileLog.sink : stderrSink(), {
+    pid: Deno.pid,
+    debug: options.debug,
+    trace: options.trace,
+    logtime: options.logtime,
+    logtimeUTC: options.logtimeUTC,
+  });
+  if (fileLog) {
+    fileLog.formatNotice = (msg) => logger.format("[INF]", msg);
+    // nats-server logger.setLimit: a file already over the limit rotates on the next write.
+    if (options.logSizeLimit > 0 && fileLog.size > options.logSizeLimit) {
+      logger.notice("Rotating logfile...");
+    }
+  }
+  return { logger, fileLog };
+}
+
+/**
+ * Names the process like the command that started it (`/proc/self/comm`), so `ps` and
+ * `pgrep nats-server` (what `--signal` without a pid runs) find it. Linux only; best effort.
+ */
+function setProcessName(argv0: string): void {
+  const base = argv0.split("/").pop() || "nats-server";
+  try {
+    Deno.writeTextFileSync("/proc/self/comm", base.slice(0, 15));
+  } catch {
+    // not Linux, or not allowed
+  }
+}
+
+/**
+ * Starts a server from CLI options and serves until a signal stops it. Resolves with the exit
+ * code: 0 after SIGINT or lame duck mode, 1 after SIGTERM (nats-server 2.9.10 signal.go), 1 when
+ * it cannot start.
+ */
+export async function serve(
+  options: ServerOptions,
+  argv0: string,
+  unsupported: string[],
+  reloader: Reloader | null,
+): Promise<number> {
+  await prepareAuth(options);
+  const { logger, fileLog } = makeLogger(options);
+  setProcessName(argv0);
+  for (const flag of unsupported) {
+    logger.warn(`Flag ${flag} is not supported by denats yet; ignored`);
+  }
+  if (options.pidFile) {
+    // nats-server Start writes the pid file before opening any listener; it is left in place.
+    try {
+      writePidFileSync(options.pidFile, Deno.pid);
+    } catch (e) {
+      logger.fatal(`Could not write pidfile: ${goPathError("open", options.pidFile, e)}`);
+      fileLog?.close();
+      return 1;
+    }
+  }
+  // `--shards N` (N > 1): shard workers on the client port; otherwise one isolate.
+  const server = (options.shards ?? 1) > 1
+    ? new ShardedServer(options, logger)
+    : new Server(options, logger);
+  try {
+    await server.start();
+  } catch (e) {
+    const o = options;
+    const reason = e instanceof Deno.errors.AddrInUse
+      ? `listen tcp ${o.host}:${o.port}: bind: address already in use`
+      : (e as Error).message;
+    logger.fatal(`Error listening on port: ${o.host}:${o.port}, ${JSON.stringify(reason)}`);
+    fileLog?.close();
+    return 1;
+  }
+  // nats-server AcceptLoop: a random port becomes the bound one in the running options.
+  if (options.port <= 0) options.port = server.port;
+  const running: Running = {
+    server,
+    logger,
+    fileLog,
+    argv0,
+    reloader,
+    reloading: Promise.resolve(),
+  };
+  writePorts(running, options.portsFileDir);
+  return await waitForSignals(running);
+}
+
+/** Listener URLs for the ports file (server.go `PortsInfo`). */
+export function portsOf(server: Server | ShardedServer): Ports {
+  const o = server.options;
+  const ifaces = Deno.networkInterfaces();
+  const ports: Ports = { nats: listenerUrls("nats", o.host, server.port, ifaces) };
+  if (server.monitorPort > 0) {
+    const scheme = server.monitorProtocol || "http";
+    ports.monitoring = listenerUrls(scheme, o.httpHost ?? o.host, server.monitorPort, ifaces);
+  }
+  if (server.websocketPort > 0) {
+    const scheme = server.websocketUrl?.startsWith("wss:") ? "wss" : "ws";
+    const host = typeof o.websocket?.host === "string" && o.websocket.host
+      ? o.websocket.host
+      : "0.0.0.0";
+    ports.websocket = listenerUrls(scheme, host, server.websocketPort, ifaces);
+  }
+  return ports;
+}
+
+function writePorts(r: Running, dir: string | undefined): void {
+  if (!dir) return;
+  try {
+    writePortsFileSync(dir, r.argv0, Deno.pid, portsOf(r.server));
+  } catch (e) {
+    const path = `${dir}/${portsFileName(r.argv0, Deno.pid)}`;
+    r.logger.error(`Error writing ports file (${path}): ${goPathError("open", path, e)}`);
+  }
+}
+
+/** server.go deletePortsFile. */
+function deletePorts(r: Running, dir: string | undefined): void {
+  if (!dir) return;
+  const path = `${dir.replace(/\/+$/, "")}/${portsFileName(r.argv0, Deno.pid)}`;
+  try {
+    Deno.removeSync(path);
+  } catch (e) {
+    r.logger.error(`Error cleaning up ports file ${path}: ${goPathError("remove", path, e)}`);
+  }
+}
+
+/**
+ * SIGHUP (reload.go `Reload`): re-read the config file, refuse it whole when it is broken or
+ * changes an option that cannot change, else apply it. Errors are logged; the old config stays.
+ */
+async function reload(r: Running): Promise<void> {
+  const log = r.logger;
+  if (!r.reloader) {
+    log.error(
+      "Failed to reload server configuration: can only reload config when a file is provided using -c or --config",
+    );
+    return;
+  }
+  try {
+    const next = await r.reloader();
+    await prepareAuth(next);
+    const before = r.server.options;
+    // reload.go ReloadOptions: a random port (-1) keeps the port the server is bound to.
+    if (next.port <= 0) next.port = before.port;
+    if (diffOptions(before, next).length > 0) {
+      const invalid = validateOptions(next);
+      if (invalid) throw new Error(invalid);
+    }
+    if (next.logFile !== before.logFile || next.logSizeLimit !== before.logSizeLimit) {
+      r.fileLog?.close();
+      r.fileLog = openFileLog(next, log);
+      log.setSink(r.fileLog ? r.fileLog.sink : stderrSink());
+    }
+    await r.server.reload(next);
+    if (next.pidFile !== before.pidFile && next.pidFile) {
+      try {
+        writePidFileSync(next.pidFile, Deno.pid);
+      } catch (e) {
+        log.error(`Failed to write pidfile: ${goPathError("open", next.pidFile, e)}`);
+      }
+    }
+    if (next.portsFileDir !== before.portsFileDir) {
+      deletePorts(r, before.portsFileDir);
+      writePorts(r, next.portsFileDir);
+    }
+  } catch (e) {
+    log.error(`Failed to reload server configuration: ${(e as Error).message}`);
+  }
+}
+
+/** server.go Shutdown, then what main does after it: the ports file goes, the pid file stays. */
+async function stop(r: Running): Promise<void> {
+  await r.server.shutdown();
+  deletePorts(r, r.server.options.portsFileDir);
+  r.fileLog?.close();
+}
+
+/** Serves until SIGINT, SIGTERM or the end of lame duck mode; resolves with the exit code. */
+function waitForSignals(r: Running): Promise<number> {
+  return new Promise((resolve) => {
+    const handlers: [Deno.Signal, () => void][] = [];
+    let stopping = false;
+    const finish = (code: number) => {
+      if (stopping) return;
+      stopping = true;
+      for (const [sig, fn] of handlers) Deno.removeSignalListener(sig, fn);
+      stop(r).then(() => resolve(code));
+    };
+    const on = (sig: Deno.Signal, fn: () => void) => {
+      const handler = () => {
+        r.logger.debug(`Trapped "${GO_SIGNAL_NAMES[sig]}" signal`);
+        fn();
+      };
+      try {
+        Deno.addSignalListener(sig, handler);
+        handlers.push([sig, handler]);
+      } catch {
+        // signal not supported on this platform
+      }
+    };
+    on("SIGINT", () => finish(0));
+    on("SIGTERM", () => {
+      // nats-server ignores SIGTERM while lame duck mode is finishing.
+      if (!r.server.inLameDuckMode) finish(1);
+    });
+    on("SIGHUP", () => {
+      r.reloading = r.reloading.then(() => reload(r));
+    });
+    on("SIGUSR2", () => {
+      if (stopping || r.server.inLameDuckMode) return;
+      r.server.enterLameDuckMode().then(() => finish(0));
+    });
+    on("SIGUSR1", () => {
+      if (r.fileLog) {
+        r.fileLog.reopen();
+        r.logger.notice("File log re-opened");
+      } else {
+        r.logger.notice("File log re-open ignored, not a file logger");
+      }
+    });
+  });
+}

@@ -1,0 +1,366 @@
+/**
+ * @module
+ * The main isolate of a sharded server (`--shards N`, ARCHITECTURE.md): the control plane only.
+ * It spawns N shard workers that share the client port (SO_REUSEPORT), builds one SPSC ring
+ * per ordered worker pair and hands the SharedArrayBuffers over, relays worker log lines,
+ * serves monitoring from the workers' combined data, applies reloads, lame duck mode and
+ * shutdown, and restarts a worker that dies. No message data passes through here.
+ */
+import { newServerId } from "../server_id.ts";
+import type { Logger } from "../log/logger.ts";
+import type { ServerOptions } from "../options.ts";
+import {
+  ControlKind,
+  type RingLink,
+  type StatsResponseMessage,
+  type WorkerToMain,
+} from "../ipc/control.ts";
+import { createRing, ringCapacityFor } from "../ipc/ring.ts";
+import { MonitorState } from "../monitor/state.ts";
+import { type MonitorListener, startMonitorListener } from "../monitor/http.ts";
+import type { MonitoredConn, MonitoredServer } from "../monitor/types.ts";
+import { diffOptions, reloadNotices } from "../reload_diff.ts";
+import { SERVER_VERSION } from "../version.ts";
+import { combineSnapshots, type WorkerSnapshot } from "./snapshot.ts";
+import { Authenticator } from "../accounts/auth.ts";
+
+const WORKER_URL = new URL("../../workers/shard_worker.ts", import.meta.url).href;
+const STOP_TIMEOUT_MS = 10_000;
+
+interface Slot {
+  index: number;
+  worker: Worker;
+  ready: Promise<number>;
+  stopped: Promise<void>;
+  alive: boolean;
+}
+
+interface Pending {
+  remaining: number;
+  responses: StatsResponseMessage[];
+  resolve: (r: StatsResponseMessage[]) => void;
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** A server made of shard workers. */
+export class ShardedServer {
+  options: ServerOptions;
+  readonly logger: Logger;
+  readonly id = newServerId();
+  readonly name: string;
+  readonly startedAt = new Date();
+  readonly monitor = new MonitorState();
+  readonly shardCount: number;
+  #slots: Slot[] = [];
+  #port = 0;
+  #monitorListeners: MonitorListener[] = [];
+  #pending = new Map<number, Pending>();
+  #nextRequest = 1;
+  #lameDuck = false;
+  #stopping = false;
+  #restarts = 0;
+
+  constructor(options: ServerOptions, logger: Logger) {
+    this.options = options;
+    this.logger = logger;
+    this.name = options.serverName ?? this.id;
+    this.shardCount = Math.max(2, options.shards ?? 2);
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  get monitorPort(): number {
+    return this.#monitorListeners[0]?.port ?? 0;
+  }
+
+  get monitorProtocol(): string {
+    return this.#monitorListeners[0]?.protocol ?? "";
+  }
+
+  /** WebSocket clients are not sharded yet. */
+  readonly websocketPort = 0;
+  readonly websocketUrl: string | null = null;
+
+  get inLameDuckMode(): boolean {
+    return this.#lameDuck;
+  }
+
+  /** Number of worker restarts after failures. */
+  get restarts(): number {
+    return this.#restarts;
+  }
+
+  /** Starts the workers, links them, then logs readiness as nats-server does. */
+  async start(): Promise<void> {
+    const o = this.options;
+    const log = this.logger;
+    log.notice(`Starting nats-server`);
+    log.notice(`  Version:  ${SERVER_VERSION}`);
+    log.notice(`  Git:      [not set]`);
+    log.notice(`  Name:     ${this.name}`);
+    log.notice(`  ID:       ${this.id}`);
+    if (o.configFile) log.notice(`Using configuration file: ${o.configFile}`);
+    for (const secure of [false, true]) {
+      if ((secure ? o.httpsPort : o.httpPort) === 0) continue;
+      const m = startMonitorListener(
+        combineSnapshots(this.#view(), []),
+        secure,
+        () => this.snapshot(),
+      );
+      this.#monitorListeners.push(m);
+      log.notice(`Starting ${m.protocol} monitor on ${hostPort(m.host, m.port)}`);
+    }
+    // The first shard binds (a random port when asked), the others join its port.
+    const first = this.#spawn(0, o.port <= 0 ? 0 : o.port);
+    this.#port = await first.ready;
+    const rest = [];
+    for (let i = 1; i < this.shardCount; i++) rest.push(this.#spawn(i, this.#port).ready);
+    await Promise.all(rest);
+    this.#linkAll();
+    log.notice(`Listening for client connections on ${hostPort(o.host, this.#port)}`);
+    log.notice(`Started ${this.shardCount} shard workers`);
+    log.notice(`Server is ready`);
+  }
+
+  #spawn(index: number, port: number): Slot {
+    const worker = new Worker(WORKER_URL, { type: "module", name: `shard-${index}` });
+    let readyResolve!: (port: number) => void;
+    let readyReject!: (err: Error) => void;
+    let stoppedResolve!: () => void;
+    const slot: Slot = {
+      index,
+      worker,
+      alive: true,
+      ready: new Promise((resolve, reject) => {
+        readyResolve = resolve;
+        readyReject = reject;
+      }),
+      stopped: new Promise((resolve) => (stoppedResolve = resolve)),
+    };
+    worker.onmessage = (e: MessageEvent<WorkerToMain>) => {
+      const msg = e.data;
+      switch (msg.kind) {
+        case ControlKind.Ready:
+          readyResolve(msg.clientPort ?? port);
+          return;
+        case ControlKind.Fatal:
+          readyReject(new Error(msg.message));
+          return;
+        case ControlKind.Log:
+          this.logger.raw(msg.text);
+          return;
+        case ControlKind.ConnClosed:
+          this.monitor.connectionClosed(msg.conn as MonitoredConn, msg.stopMs);
+          return;
+        case ControlKind.StatsResponse:
+        case ControlKind.ReloadResult:
+          this.#answer(msg as StatsResponseMessage);
+          return;
+        case ControlKind.Stopped:
+          slot.alive = false;
+          stoppedResolve();
+          return;
+      }
+    };
+    worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      this.#died(slot, e.message);
+      readyReject(new Error(e.message));
+      stoppedResolve();
+    };
+    const options = { ...this.options, port };
+    worker.postMessage({
+      kind: ControlKind.Spawn,
+      workerId: index,
+      role: "shard",
+      serverId: this.id,
+      serverName: this.name,
+      startedAt: this.startedAt.getTime(),
+      options,
+      accounts: [],
+      shardCount: this.shardCount,
+    });
+    this.#slots[index] = slot;
+    return slot;
+  }
+
+  #ringCapacity(): number {
+    const o = this.options;
+    return ringCapacityFor(Math.max(0, o.maxPayload) + o.maxControlLine + 4096);
+  }
+
+  /** One ring per ordered pair of live workers. */
+  #linkAll(): void {
+    const live = this.#slots.filter((s) => s.alive);
+    const links = new Map<number, RingLink[]>(live.map((s) => [s.index, []]));
+    for (let a = 0; a < live.length; a++) {
+      for (let b = a + 1; b < live.length; b++) this.#pair(live[a], live[b], links);
+    }
+    for (const s of live) {
+      s.worker.postMessage({ kind: ControlKind.Rings, links: links.get(s.index) });
+    }
+  }
+
+  #pair(x: Slot, y: Slot, links: Map<number, RingLink[]>): void {
+    const cap = this.#ringCapacity();
+    const xy = createRing(cap);
+    const yx = createRing(cap);
+    links.get(x.index)!.push({ peerId: y.index, peerRole: "shard", inbound: yx, outbound: xy });
+    links.get(y.index)!.push({ peerId: x.index, peerRole: "shard", inbound: xy, outbound: yx });
+  }
+
+  /** A worker failed: tell the others, then start a fresh one on the same port. */
+  #died(slot: Slot, reason: string): void {
+    if (!slot.alive) return;
+    slot.alive = false;
+    this.logger.error(`Shard worker ${slot.index} failed: ${reason}`);
+    try {
+      slot.worker.terminate();
+    } catch {
+      // already gone
+    }
+    for (const s of this.#slots) {
+      if (s.alive) {
+        s.worker.postMessage({
+          kind: ControlKind.WorkerDied,
+          workerId: slot.index,
+          role: "shard",
+          reason,
+        });
+      }
+    }
+    for (const p of this.#pending.values()) {
+      p.remaining--;
+      if (p.remaining <= 0) p.resolve(p.responses);
+    }
+    if (this.#stopping) return;
+    this.#restarts++;
+    const fresh = this.#spawn(slot.index, this.#port);
+    fresh.ready.then(() => {
+      const links = new Map<number, RingLink[]>([[fresh.index, []]]);
+      for (const s of this.#slots) {
+        if (!s.alive || s === fresh) continue;
+        links.set(s.index, []);
+        this.#pair(fresh, s, links);
+      }
+      for (const [index, list] of links) {
+        this.#slots[index].worker.postMessage({ kind: ControlKind.Rings, links: list });
+      }
+      this.logger.notice(`Shard worker ${fresh.index} restarted`);
+    }).catch((err) => this.logger.error(`Shard worker ${fresh.index} did not restart: ${err}`));
+  }
+
+  #answer(msg: StatsResponseMessage): void {
+    const p = this.#pending.get(msg.requestId);
+    if (!p) return;
+    p.responses.push(msg);
+    if (--p.remaining <= 0) {
+      this.#pending.delete(msg.requestId);
+      p.resolve(p.responses);
+    }
+  }
+
+  /** Sends a request to every live worker and collects the answers. */
+  #ask(make: (requestId: number) => unknown): Promise<StatsResponseMessage[]> {
+    const live = this.#slots.filter((s) => s.alive);
+    const requestId = this.#nextRequest++;
+    if (live.length === 0) return Promise.resolve([]);
+    return new Promise((resolve) => {
+      this.#pending.set(requestId, { remaining: live.length, responses: [], resolve });
+      for (const s of live) s.worker.postMessage(make(requestId));
+    });
+  }
+
+  #view() {
+    return {
+      id: this.id,
+      name: this.name,
+      options: this.options,
+      startedAt: this.startedAt,
+      port: this.#port,
+      authRequired: new Authenticator(this.options).required,
+      monitor: this.monitor,
+      logger: this.logger,
+    };
+  }
+
+  /** One server's monitoring view, combined from every worker. */
+  async snapshot(): Promise<MonitoredServer> {
+    const answers = await this.#ask((requestId) => ({
+      kind: ControlKind.StatsRequest,
+      requestId,
+      topic: "connz",
+      params: {},
+    }));
+    const snapshots = answers.map((a) => a.data as WorkerSnapshot).filter((d) => d !== null);
+    return combineSnapshots({ ...this.#view(), port: this.#port }, snapshots);
+  }
+
+  /** Applies a reloaded configuration in every worker (same rules as a single server). */
+  async reload(next: ServerOptions): Promise<void> {
+    const changes = diffOptions(this.options, { ...next, port: this.options.port });
+    const answers = await this.#ask((requestId) => ({
+      kind: ControlKind.Reload,
+      requestId,
+      options: { ...next, port: this.#port },
+      accounts: [],
+    }));
+    const errors = answers.flatMap((a) => (a as unknown as { errors: string[] }).errors ?? []);
+    if (errors.length > 0) throw new Error(errors[0]);
+    this.options = next;
+    const lo = this.logger.opts;
+    lo.debug = next.debug;
+    lo.trace = next.trace;
+    lo.logtime = next.logtime;
+    for (const line of reloadNotices(changes, next)) this.logger.notice(line);
+    this.logger.notice("Reloaded server configuration");
+  }
+
+  /** Lame duck mode in every worker, then exit. */
+  async enterLameDuckMode(): Promise<void> {
+    if (this.#lameDuck) return;
+    this.#lameDuck = true;
+    this.logger.notice("Entering lame duck mode, stop accepting new clients");
+    await this.#stopWorkers(true);
+    this.#stopping = true;
+    await this.#closeMonitor();
+  }
+
+  async #stopWorkers(lameDuck: boolean): Promise<void> {
+    this.#stopping = true;
+    const live = this.#slots.filter((s) => s.alive);
+    for (const s of live) {
+      s.worker.postMessage({ kind: ControlKind.Shutdown, lameDuck, gracePeriodMs: 0 });
+    }
+    const limit = lameDuck ? this.options.lameDuckDurationMs + STOP_TIMEOUT_MS : STOP_TIMEOUT_MS;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(live.map((s) => s.stopped)),
+      new Promise((resolve) => (timer = setTimeout(resolve, limit))),
+    ]);
+    clearTimeout(timer);
+    for (const s of this.#slots) {
+      s.alive = false;
+      s.worker.terminate();
+    }
+  }
+
+  async #closeMonitor(): Promise<void> {
+    await Promise.all(this.#monitorListeners.map((m) => m.close()));
+    this.#monitorListeners = [];
+  }
+
+  /** Stops every worker and the monitoring listener. */
+  async shutdown(): Promise<void> {
+    if (this.#stopping && this.#slots.every((s) => !s.alive)) return;
+    this.logger.notice("Initiating Shutdown...");
+    await this.#stopWorkers(false);
+    await this.#closeMonitor();
+    this.logger.notice("Server Exiting..");
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * @module
+ * Embedding: {@link startServer} runs a server inside a Deno program (and in tests), in this
+ * isolate, or with `shards > 1` as shard workers controlled from this isolate.
+ */
+import { prepareAuth } from "./accounts/bcrypt.ts";
+import { Logger, silentLogger } from "./log/logger.ts";
+import { defaultOptions, type ServerOptions } from "./options.ts";
+import { ShardedServer } from "./runtime/sharded.ts";
+import { hostPort, Server } from "./server.ts";
+
+const enc = new TextEncoder();
+
+/** Options accepted by {@link startServer}: any subset of ServerOptions. */
+export interface StartOptions extends Partial<ServerOptions> {
+  /** Suppress log output (embedding, tests). */
+  quiet?: boolean;
+  /** A logger to use instead of the default stderr logger. */
+  logger?: Logger;
+}
+
+/** A running server. */
+export interface ServerHandle {
+  /** The server's id (`server_id` in INFO). */
+  readonly serverId: string;
+  /** The host clients are accepted on. */
+  readonly host: string;
+  /** The bound client port (the real one when `port` was -1 or 0). */
+  readonly port: number;
+  /** `nats://host:port` for clients (loopback when listening on all interfaces). */
+  readonly clientUrl: string;
+  /** `http(s)://host:port` of the monitoring listener, when monitoring is enabled. */
+  readonly monitorUrl?: string;
+  /** The server itself (single-isolate mode), for monitoring and tests. */
+  readonly server: Server;
+  /** The control plane of a sharded server (`shards > 1`), else undefined. */
+  readonly sharded?: ShardedServer;
+  /** Closes listeners and all connections. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** A connectable host for a listener bound to `host` (loopback for the wildcard addresses). */
+function connectHost(host: string): string {
+  return host === "0.0.0.0" || host === "" ? "127.0.0.1" : host === "::" ? "::1" : host;
+}
+
+function stderrLogger(o: ServerOptions): Logger {
+  return new Logger((line) => Deno.stderr.writeSync(enc.encode(line + "\n")), {
+    pid: Deno.pid,
+    debug: o.debug,
+    trace: o.trace,
+    logtime: o.logtime,
+    logtimeUTC: o.logtimeUTC,
+  });
+}
+
+/**
+ * Starts a server. `port: -1` (or 0) picks a free port; `shards: N` runs N shard workers.
+ *
+ * @example
+ * ```ts
+ * import { startServer } from "./mod.ts";
+ * await using server = await startServer({ port: -1, quiet: true });
+ * const conn = await Deno.connect({ port: server.port });
+ * conn.close();
+ * ```
+ */
+export async function startServer(opts: StartOptions = {}): Promise<ServerHandle> {
+  const { quiet, logger: given, ...rest } = opts;
+  const options: ServerOptions = { ...defaultOptions(), ...rest };
+  await prepareAuth(options);
+  const logger = given ?? (quiet ? silentLogger() : stderrLogger(options));
+  const sharded = (options.shards ?? 1) > 1 ? new ShardedServer(options, logger) : undefined;
+  const server = sharded ? undefined : new Server(options, logger);
+  if (sharded) await sharded.start();
+  else server!.start();
+  const running = (sharded ?? server)!;
+  const port = running.port;
+  const close = () => running.shutdown();
+  return {
+    serverId: running.id,
+    host: options.host,
+    port,
+    clientUrl: `nats://${hostPort(connectHost(options.host), port)}`,
+    monitorUrl: running.monitorPort > 0
+      ? `${running.monitorProtocol}://${
+        hostPort(connectHost(options.httpHost ?? options.host), running.monitorPort)
+      }`
+      : undefined,
+    get server(): Server {
+      if (!server) throw new Error("a sharded server has no single-isolate Server; use .sharded");
+      return server;
+    },
+    sharded,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * @module
+ * Everything between an accepted client socket and a `ClientConnection`, for the server's
+ * composition root: the client-port TLS material (plaintext INFO, then the handshake), the
+ * WebSocket listener with its auth view, the INFO fields TLS adds and the startup notices
+ * and warnings nats-server prints for them. Runs in the isolate that owns the listeners.
+ */
+import { loadBcrypt, optionsUseBcrypt } from "../accounts/bcrypt.ts";
+import type { Transport } from "../client/client.ts";
+import type { ClientContext } from "../client/context.ts";
+import type { ServerOptions } from "../options.ts";
+import { parseTlsSection, tlsInfoFields, type TlsSettings } from "./tls_options.ts";
+import { TlsConfigError, TlsSetup } from "./tls_setup.ts";
+import { TlsServerTransport } from "./tls_transport.ts";
+import { WebSocketAuth, webSocketClientContext } from "./ws_context.ts";
+import { WebSocketListener } from "./ws_listener.ts";
+import {
+  parseWebSocketSection,
+  validateWebSocket,
+  webSocketAuthOptions,
+  type WebSocketSettings,
+} from "./ws_options.ts";
+
+/** Runs a client connection on a transport (the server's registry, limits, read loop). */
+export type ServeClient = (
+  transport: Transport,
+  host: string,
+  port: number,
+  ctx: ClientContext,
+) => void;
+
+function tlsSettings(raw: ServerOptions["tls"]): TlsSettings | null {
+  if (!raw) return null;
+  const parsed = parseTlsSection(raw);
+  if (parsed.error !== undefined) throw new TlsConfigError(parsed.error);
+  return parsed.settings;
+}
+
+/**
+ * nats-server's startup errors for the `tls` and `websocket` options (file-independent
+ * checks), or null. For the config pipeline and `validateOptions`.
+ *
+ * @example
+ * ```ts
+ * import { defaultOptions } from "../options.ts";
+ * import { validateTransportOptions } from "./client_transports.ts";
+ * const o = { ...defaultOptions(), tls: { key_file: "k.pem" } };
+ * if (validateTransportOptions(o) !== "missing 'cert_file' in TLS configuration") throw 1;
+ * ```
+ */
+export function validateTransportOptions(o: ServerOptions): string | null {
+  if (o.tls) {
+    const parsed = parseTlsSection(o.tls);
+    if (parsed.error !== undefined) return parsed.error;
+  }
+  return validateWebSocket(o);
+}
+
+/** The client-side listeners and wrappers of one server. */
+export class ClientTransports {
+  /** Client-port TLS, or null when clients connect in plaintext. */
+  readonly tls: TlsSetup | null;
+  /** The WebSocket listener, when `websocket { port }` is set. */
+  readonly websocket: WebSocketListener | null = null;
+  #wsTls: TlsSetup | null = null;
+
+  /**
+   * Loads TLS material (throws {@link TlsConfigError} with nats-server's message) and starts
+   * the WebSocket listener, logging what nats-server logs. Call where nats-server starts its
+   * WebSocket server: after monitoring, before the client listener.
+   */
+  constructor(server: ClientContext, serve: ServeClient) {
+    const o = server.options;
+    const log = server.logger;
+    const settings = tlsSettings(o.tls);
+    this.tls = settings ? new TlsSetup(settings, o.allowNonTls === true, log) : null;
+    this.tls?.warnUnsupported("tls");
+    const ws = parseWebSocketSection(o.websocket);
+    if (ws === null) return;
+    if ("error" in ws) throw new TlsConfigError(ws.error);
+    const invalid = validateWebSocket(o);
+    if (invalid) throw new TlsConfigError(invalid);
+    this.#wsTls = this.#webSocketTls(ws, server);
+    const auth = new WebSocketAuth(server, ws);
+    if (optionsUseBcrypt(webSocketAuthOptions(o, ws))) void loadBcrypt();
+    const ctx = webSocketClientContext(server, auth);
+    this.websocket = new WebSocketListener(ws, this.#wsTls, log, (transport, host, port) => {
+      serve(transport, host, port, ctx);
+    });
+    const l = this.websocket;
+    const shown = l.host.includes(":") ? `[${l.host}]` : l.host;
+    log.notice(`Listening for websocket clients on ${l.scheme}://${shown}:${l.port}`);
+    if (l.scheme === "ws") log.warn("Websocket not configured with TLS. DO NOT USE IN PRODUCTION!");
+  }
+
+  #webSocketTls(ws: WebSocketSettings, server: ClientContext): TlsSetup | null {
+    const log = server.logger;
+    if (ws.compression) {
+      log.warn(
+        "websocket: 'compression' cannot be honoured: the Deno WebSocket server does not " +
+          "negotiate permessage-deflate, frames are sent uncompressed",
+      );
+    }
+    if (ws.handshakeTimeoutMs > 0) {
+      log.warn(
+        "websocket: 'handshake_timeout' is not enforced: Deno.serve has no per-request " +
+          "read timeout",
+      );
+    }
+    if (!ws.tls) return null;
+    if (ws.tls.verify) {
+      throw new TlsConfigError(
+        "websocket: client certificate verification ('verify', 'verify_and_map') is not " +
+          "supported by denats: Deno.serve cannot request client certificates",
+      );
+    }
+    if (!ws.tls.certFile) {
+      throw new TlsConfigError("websocket: 'cert_file' and 'key_file' are required for wss");
+    }
+    const setup = new TlsSetup(ws.tls, false, log);
+    setup.warnUnsupported("websocket tls");
+    return setup;
+  }
+
+  /** The transport for a connection accepted on the client port. */
+  wrap(conn: Deno.Conn): Transport {
+    return this.tls ? new TlsServerTransport(conn, this.tls) : conn;
+  }
+
+  /** INFO fields for TLS (`tls_required`/`tls_available`, `tls_verify`), in nats-server order. */
+  infoFields(): Record<string, boolean> {
+    return tlsInfoFields(this.tls?.settings ?? null, this.tls?.allowNonTls ?? false);
+  }
+
+  /** The bound WebSocket port, 0 when there is no WebSocket listener. */
+  get websocketPort(): number {
+    return this.websocket?.port ?? 0;
+  }
+
+  /** `ws://host:port` / `wss://...` of the WebSocket listener (ports file), or null. */
+  get websocketUrl(): string | null {
+    const l = this.websocket;
+    if (!l) return null;
+    return `${l.scheme}://${l.host.includes(":") ? `[${l.host}]` : l.host}:${l.port}`;
+  }
+
+  /** Stops accepting WebSocket clients (lame duck mode). */
+  stopAccepting(): void {
+    void this.websocket?.close();
+  }
+
+  /** Closes the WebSocket listener and stops TLS timers. */
+  async close(): Promise<void> {
+    this.tls?.close();
+    this.#wsTls?.close();
+    await this.websocket?.close();
+  }
+}
