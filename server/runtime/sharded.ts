@@ -49,10 +49,10 @@ function hostPort(host: string, port: number): string {
 export class ShardedServer {
   options: ServerOptions;
   readonly logger: Logger;
-  readonly id = newServerId();
+  readonly id: string = newServerId();
   readonly name: string;
-  readonly startedAt = new Date();
-  readonly monitor = new MonitorState();
+  readonly startedAt: Date = new Date();
+  readonly monitor: MonitorState = new MonitorState();
   readonly shardCount: number;
   #slots: Slot[] = [];
   #port = 0;
@@ -88,6 +88,20 @@ export class ShardedServer {
 
   get inLameDuckMode(): boolean {
     return this.#lameDuck;
+  }
+
+  /** Workers running now. */
+  get liveWorkers(): number {
+    return this.#slots.filter((s) => s.alive).length;
+  }
+
+  /**
+   * Treats worker `index` as failed (tests, operators): it is terminated, the others forget
+   * it, and a fresh worker takes its place. Its clients are disconnected and reconnect.
+   */
+  failWorker(index: number, reason: string): void {
+    const slot = this.#slots[index];
+    if (slot) this.#died(slot, reason);
   }
 
   /** Number of worker restarts after failures. */
