@@ -9,7 +9,9 @@ import { Account, GLOBAL_ACCOUNT } from "./accounts/account.ts";
 import { Authenticator } from "./accounts/auth.ts";
 import { ClientConnection, type Transport } from "./client/client.ts";
 import type { Subscription } from "./client/subscription.ts";
-import type { MeshNode } from "./mesh/mesh_node.ts";
+import type { InterestSource, MeshNode } from "./mesh/mesh_node.ts";
+import { resolveImports } from "./accounts/imports.ts";
+import { type WiredImports, wireImports } from "./accounts/import_routing.ts";
 import { ClientTransports } from "./transport/client_transports.ts";
 import { type ClientContext, type Flushable, ServerStats } from "./client/context.ts";
 import type { Logger } from "./log/logger.ts";
@@ -21,6 +23,8 @@ import { SERVER_VERSION } from "./version.ts";
 import { diffOptions, type OptionChange, ReloadEffect, reloadNotices } from "./reload_diff.ts";
 import { type MonitorListener, startMonitorListener } from "./monitor/http.ts";
 import { MonitorState } from "./monitor/state.ts";
+import type { LinkMonitor } from "./monitor/types.ts";
+import { ClusterManager } from "./cluster/cluster_manager.ts";
 
 const enc = new TextEncoder();
 
@@ -30,13 +34,13 @@ export class Server implements ClientContext {
   options: ServerOptions;
   readonly logger: Logger;
   auth: Authenticator;
-  readonly stats = new ServerStats();
+  readonly stats: ServerStats = new ServerStats();
   readonly id: string;
   readonly name: string;
   readonly startedAt: Date = new Date();
-  readonly clients = new Map<number, ClientConnection>();
+  readonly clients: Map<number, ClientConnection> = new Map();
   /** Monitoring state: closed connections, HTTP request counts (server/monitor/). */
-  readonly monitor = new MonitorState();
+  readonly monitor: MonitorState = new MonitorState();
   #monitorListeners: MonitorListener[] = [];
   #accounts = new Map<string, Account>();
   #listener: Deno.Listener | null = null;
@@ -53,10 +57,17 @@ export class Server implements ClientContext {
   #conns = new Set<Promise<void>>();
   #lameDuck = false;
   #timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Routes (server/cluster/), when `cluster {}` has a port. */
+  #cluster: ClusterManager | null = null;
+  /** Route data for monitoring, set by the cluster code. */
+  links: LinkMonitor | undefined = undefined;
+  /** Appended to every client INFO (`cluster`, `connect_urls`), set by the cluster code. */
+  infoTail = "";
 
   /** Set when this server is one shard of several (a worker); null when it is the whole server. */
   readonly shard: ShardIdentity | null;
   #mesh: MeshNode | null = null;
+  #imports: WiredImports = { routers: [] };
 
   constructor(options: ServerOptions, logger: Logger, shard: ShardIdentity | null = null) {
     this.options = options;
@@ -67,6 +78,31 @@ export class Server implements ClientContext {
     if (shard) this.startedAt = new Date(shard.startedAt);
     this.name = options.serverName ?? this.id;
     this.#accounts.set(GLOBAL_ACCOUNT, new Account(GLOBAL_ACCOUNT));
+    this.#wireAccounts();
+  }
+
+  /** Accounts from the config, and their stream and service imports on the data path. */
+  #wireAccounts(): void {
+    const configs = this.auth.accounts;
+    for (const name of configs.keys()) {
+      if (!this.#accounts.has(name)) this.#accounts.set(name, new Account(name));
+    }
+    const imports = resolveImports([...configs.values()], this.now());
+    const tag = Math.random().toString(36).slice(2, 6) + (this.shard?.index ?? "");
+    this.#imports = wireImports(this.#accounts, imports, tag, () => this.now(), () => {});
+  }
+
+  /**
+   * The account a user is bound to, created on first use (accounts of operator/JWT users are
+   * known only when they connect).
+   */
+  bindAccount(name: string): Account {
+    let account = this.#accounts.get(name);
+    if (!account) {
+      account = new Account(name);
+      this.#accounts.set(name, account);
+    }
+    return account;
   }
 
   get authAnnounced(): boolean {
@@ -123,6 +159,16 @@ export class Server implements ClientContext {
     return this.shard ? (k - 1) * this.shard.count + this.shard.index + 1 : k;
   }
 
+  /** A connection id from the server-wide sequence (routes share it with clients). */
+  allocateConnectionId(): number {
+    return this.#allocCid();
+  }
+
+  /** The route manager, when clustering is on (tests, monitoring). */
+  get cluster(): ClusterManager | null {
+    return this.#cluster;
+  }
+
   /** Joins the worker mesh: interest goes out to other workers, PONGs wait for barriers. */
   attachMesh(mesh: MeshNode): void {
     this.#mesh = mesh;
@@ -147,11 +193,15 @@ export class Server implements ClientContext {
     return this.#mesh ? this.#mesh.drained() : Promise.resolve();
   }
 
-  /** Every local subscription with its account (replayed to a worker that joins the mesh). */
-  *localSubscriptions(): Iterable<[Account, Subscription]> {
+  /**
+   * Every local interest with its account, replayed to a worker that joins the mesh: client
+   * subscriptions and the `_R_.` response routers of service imports.
+   */
+  *localSubscriptions(): Iterable<[Account, InterestSource]> {
     for (const c of this.clients.values()) {
       for (const sub of c.subs.values()) yield [c.account, sub];
     }
+    for (const r of this.#imports.routers) yield [r.account, r];
   }
 
   /** Opens the client listener and starts accepting. */
@@ -165,6 +215,8 @@ export class Server implements ClientContext {
     log.notice(`Starting nats-server`);
     log.notice(`  Version:  ${SERVER_VERSION}`);
     log.notice(`  Git:      [not set]`);
+    this.#cluster = ClusterManager.create(this);
+    if (this.#cluster) log.notice(`  Cluster:  ${this.#cluster.clusterName}`);
     log.notice(`  Name:     ${this.name}`);
     log.notice(`  ID:       ${this.id}`);
     if (o.configFile) log.notice(`Using configuration file: ${o.configFile}`);
@@ -186,6 +238,7 @@ export class Server implements ClientContext {
     if (this.#transports.tls) log.notice("TLS required for client connections");
     log.notice(`Server is ready`);
     this.#running = true;
+    this.#cluster?.start();
     this.#acceptLoop = this.#accept(this.#listener);
     const tick = Math.max(50, Math.min(1000, o.writeDeadlineMs / 2));
     this.#sweeper = setInterval(() => this.#sweep(), tick);
@@ -197,6 +250,7 @@ export class Server implements ClientContext {
     this.#transports = new ClientTransports(
       this,
       (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),
+      { shard: true },
     );
     this.#listener = Deno.listen({
       hostname: o.host,
@@ -234,7 +288,9 @@ export class Server implements ClientContext {
   infoLine(cid: number, clientIp: string, nonce?: string): Uint8Array {
     const n = nonce === undefined ? "" : `,"nonce":${JSON.stringify(nonce)}`;
     return enc.encode(
-      `INFO ${this.#infoBase},"client_id":${cid},"client_ip":${JSON.stringify(clientIp)}${n}} \r\n`,
+      `INFO ${this.#infoBase},"client_id":${cid},"client_ip":${
+        JSON.stringify(clientIp)
+      }${n}${this.infoTail}} \r\n`,
     );
   }
 
@@ -318,6 +374,7 @@ export class Server implements ClientContext {
   #sweep(): void {
     const deadline = this.options.writeDeadlineMs;
     const now = this.now();
+    for (const r of this.#imports.routers) r.sweep(now);
     for (const c of this.clients.values()) {
       const started = c.out.writeStartedAt;
       if (started > 0 && now - started > deadline) {
@@ -429,6 +486,7 @@ export class Server implements ClientContext {
     }
     await this.#acceptLoop;
     await this.#transports?.close();
+    await this.#cluster?.close();
     for (const c of [...this.clients.values()]) c.close(CloseReason.ServerShutdown);
     await Promise.allSettled([...this.#conns]);
     await Promise.all(this.#monitorListeners.map((m) => m.close()));

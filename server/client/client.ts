@@ -42,7 +42,7 @@ export interface Transport {
   readonly handshakeFirst?: boolean;
   /** Credentials the transport adds to CONNECT's (TLS client certificate, WebSocket cookie JWT). */
   readonly credentials?: Partial<ConnectCredentials>;
-  /** `"websocket"` for WebSocket clients (allowed connection types); absent for TCP. */
+  /** nats-server connection type: `"WEBSOCKET"` for WebSocket clients; absent for TCP. */
   readonly kind?: string;
   /** Log prefix override (WebSocket clients log as `wid:N`, with any X-Forwarded-For). */
   logPrefix?(host: string, port: number, cid: number): string;
@@ -115,7 +115,7 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
   interestDirty = false;
   /** The nonce sent in INFO for nkey/JWT signatures, when auth needs one. */
   readonly nonce: string | undefined;
-  readonly subs = new Map<string, Subscription>();
+  readonly subs: Map<string, Subscription> = new Map();
   inMsgs = 0;
   inBytes = 0;
   outMsgs = 0;
@@ -481,10 +481,7 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
   /** Binds the authenticated user: name, account and permissions. */
   #applyAuth(auth: AuthResult): void {
     this.opts.user = auth.user?.user;
-    if (auth.account) {
-      const acc = this.ctx.account(auth.account);
-      if (acc) this.account = acc;
-    }
+    if (auth.account) this.account = this.ctx.bindAccount(auth.account);
     this.perms = auth.permissions ? new ClientPermissions(auth.permissions) : null;
   }
 

@@ -38,6 +38,8 @@ export interface ClientContext {
   infoLine(cid: number, clientIp: string, nonce?: string): Uint8Array;
   /** Account by name; undefined name = the default account. Null if unknown. */
   account(name?: string): Account | null;
+  /** The account a user is bound to, created on first use. */
+  bindAccount(name: string): Account;
   /** Queue a connection for a flush at the end of this turn. */
   markDirty(c: Flushable): void;
   /**

@@ -27,6 +27,27 @@ export interface ForwardingReceiver extends Receiver {
 
 const forwarders: ForwardingReceiver[] = [];
 
+/** Work that routes the message again in another account (imports), after the fan-out. */
+export interface DeferredRoute {
+  run(op: MsgOp): void;
+}
+
+const deferred: DeferredRoute[] = [];
+
+/**
+ * Queues `d` to run once the current fan-out is done (forwarded copies flushed), so routing the
+ * message again, into an importing account, never interleaves with the first fan-out.
+ */
+export function deferRoute(d: DeferredRoute): void {
+  deferred.push(d);
+}
+
+/** Runs the routes deferred since `mark` (in order; they may defer more, which run too). */
+export function runDeferred(mark: number, op: MsgOp): void {
+  for (let i = mark; i < deferred.length; i++) deferred[i].run(op);
+  deferred.length = mark;
+}
+
 /** A forwarding receiver registers itself (once per message) while receiving. */
 export function pendForward(r: ForwardingReceiver): void {
   forwarders.push(r);
@@ -60,6 +81,7 @@ function pickQueueMember(
 
 /** Routes one published message. Returns true when anything received it. */
 export function routeMessage(pub: Publisher, op: MsgOp): boolean {
+  const mark = deferred.length;
   const r = pub.account.sublist.match(op.argBuf, op.subjectStart, op.subjectEnd);
   const psubs = r.psubs;
   const qsubs = r.qsubs;
@@ -77,6 +99,7 @@ export function routeMessage(pub: Publisher, op: MsgOp): boolean {
     for (let i = 0; i < forwarders.length; i++) forwarders[i].forward(pub.account, op);
     forwarders.length = 0;
   }
+  if (deferred.length > mark) runDeferred(mark, op);
   if (!delivered && op.replyEnd > op.replyStart) pub.noResponders(op);
   return delivered;
 }

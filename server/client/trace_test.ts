@@ -1,3 +1,7 @@
+/**
+ * @module
+ * Unit tests for the protocol trace formatting (Go %q, password redaction). No sockets.
+ */
 import { strictEqual } from "node:assert";
 import { goQuote, redactPassword } from "./trace.ts";
 

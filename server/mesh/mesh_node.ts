@@ -8,7 +8,6 @@
  */
 import type { Account } from "../accounts/account.ts";
 import type { Flushable } from "../client/context.ts";
-import type { SublistEntry, Subscription } from "../client/subscription.ts";
 import {
   FrameDispatcher,
   type FrameHandler,
@@ -27,12 +26,19 @@ const dec = new TextDecoder();
 /** Records handled per pump turn before yielding to socket I/O. */
 const DRAIN_BATCH = 2048;
 
+/** A local interest to replicate: a client subscription, or a response router. */
+export interface InterestSource {
+  readonly subject: string;
+  readonly queue: string | null;
+  readonly subjectBytes?: Uint8Array;
+}
+
 /** What the mesh needs of the worker's server. */
 export interface MeshHost {
   account(name: string): Account | null;
   markDirty(f: Flushable): void;
   /** Every local subscription, to replay to a worker that joins. */
-  localSubscriptions(): Iterable<[Account, Subscription]>;
+  localSubscriptions(): Iterable<[Account, InterestSource]>;
   logError(text: string): void;
 }
 
@@ -215,7 +221,7 @@ export class MeshNode {
   }
 
   /** Local subscription added or removed: tell every other worker. */
-  onLocalInterest(account: Account, sub: Subscription, delta: 1 | -1): void {
+  onLocalInterest(account: Account, sub: InterestSource, delta: 1 | -1): void {
     if (this.#peers.size === 0) return;
     const subject = subjectBytesOf(sub);
     const queue = queueOf(sub);
@@ -283,10 +289,10 @@ export class MeshNode {
 }
 
 /** Subject bytes of a local subscription (its raw bytes when they are not UTF-8). */
-function subjectBytesOf(sub: Subscription): Uint8Array {
+function subjectBytesOf(sub: InterestSource): Uint8Array {
   return sub.subjectBytes ?? enc.encode(sub.subject);
 }
 
-function queueOf(sub: SublistEntry): Uint8Array | null {
+function queueOf(sub: InterestSource): Uint8Array | null {
   return sub.queue === null ? null : queueBytes(sub.queue);
 }

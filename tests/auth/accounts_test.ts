@@ -12,7 +12,7 @@ import { pub, sub } from "../helpers/frames.ts";
 import { type ConfTarget, confTargets, type Target } from "./_servers.ts";
 
 /** denats wiring these cases need; flip when server.ts creates accounts and wires imports. */
-const PENDING_IN_DENATS = { isolation: true, imports: true };
+const PENDING_IN_DENATS = { isolation: false, imports: false };
 
 const carol = createUser();
 const CONF = `accounts {

@@ -1,0 +1,303 @@
+/**
+ * @module
+ * Stream and service imports on the data path (nats-server accounts.go addServiceImportSub,
+ * addStreamImport, the `_R_.` response mappings): receivers placed in account sublists that
+ * route a message again, into the importing (streams) or exporting (services) account, with its
+ * subject mapped. Service requests get a `_R_.` reply that a response router maps back to the
+ * requester's inbox. Runs where connections are owned (every shard wires the same imports;
+ * only the worker a message was published on acts on it).
+ */
+import type { Account } from "./account.ts";
+import type { AccountImports, ResolvedServiceImport, ResolvedStreamImport } from "./imports.ts";
+import { ResponseType } from "./account_config.ts";
+import { type DeferredRoute, deferRoute, type Publisher, routeMessage } from "../client/router.ts";
+import type { Receiver, SublistEntry } from "../client/subscription.ts";
+import type { MsgOp } from "../protocol/sink.ts";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+/** nats-server's default response threshold for service imports. */
+const DEFAULT_RESPONSE_MS = 2 * 60_000;
+
+/** A scratch copy of an op with another subject (and optionally reply). */
+class RewrittenOp implements MsgOp {
+  argBuf: Uint8Array = new Uint8Array(256);
+  subjectStart = 0;
+  subjectEnd = 0;
+  replyStart = 0;
+  replyEnd = 0;
+  headerSize = -1;
+  size = 0;
+  sizeStart = 0;
+  sizeEnd = 0;
+  headerSizeStart = 0;
+  headerSizeEnd = 0;
+  payloadBuf: Uint8Array = new Uint8Array(0);
+  payloadStart = 0;
+  payloadEnd = 0;
+
+  /** Copies `op` with `subject` and `reply` (null keeps the op's reply). */
+  set(op: MsgOp, subject: Uint8Array, reply: Uint8Array | null): this {
+    const replyLen = reply ? reply.length : op.replyEnd - op.replyStart;
+    const sizeLen = op.sizeEnd - op.sizeStart;
+    const hdrLen = op.headerSizeEnd - op.headerSizeStart;
+    const need = subject.length + replyLen + sizeLen + hdrLen;
+    if (this.argBuf.length < need) this.argBuf = new Uint8Array(need * 2);
+    const buf = this.argBuf;
+    let p = 0;
+    buf.set(subject, p);
+    this.subjectStart = p;
+    p += subject.length;
+    this.subjectEnd = p;
+    this.replyStart = p;
+    if (reply) buf.set(reply, p);
+    else buf.set(op.argBuf.subarray(op.replyStart, op.replyEnd), p);
+    p += replyLen;
+    this.replyEnd = p;
+    buf.set(op.argBuf.subarray(op.sizeStart, op.sizeEnd), p);
+    this.sizeStart = p;
+    p += sizeLen;
+    this.sizeEnd = p;
+    buf.set(op.argBuf.subarray(op.headerSizeStart, op.headerSizeEnd), p);
+    this.headerSizeStart = p;
+    p += hdrLen;
+    this.headerSizeEnd = p;
+    this.headerSize = op.headerSize;
+    this.size = op.size;
+    this.payloadBuf = op.payloadBuf;
+    this.payloadStart = op.payloadStart;
+    this.payloadEnd = op.payloadEnd;
+    return this;
+  }
+}
+
+/** Publishing into another account on behalf of an import. */
+function publisherIn(account: Account): Publisher {
+  return { account, echoSkip: null, noResponders() {} };
+}
+
+function subjectOf(op: MsgOp): string {
+  return dec.decode(op.argBuf.subarray(op.subjectStart, op.subjectEnd));
+}
+
+/**
+ * Maps a published subject through an import: unchanged when `usePub`, the pattern's own
+ * subject when it is literal, `prefix.<subject>` for a prefix import, else wildcard tokens of
+ * `to` filled from the published subject in order (nats-server subject transforms, simple form).
+ */
+export function mapSubject(published: string, from: string, to: string, usePub: boolean): string {
+  if (usePub || from === to) return published;
+  if (!to.includes("*") && !to.includes(">")) return to;
+  if (to.endsWith("." + from)) return to.slice(0, to.length - from.length) + published;
+  const pub = published.split(".");
+  const src = from.split(".");
+  const wild: string[] = [];
+  for (let i = 0; i < src.length && i < pub.length; i++) {
+    if (src[i] === "*") wild.push(pub[i]);
+    else if (src[i] === ">") {
+      wild.push(pub.slice(i).join("."));
+      break;
+    }
+  }
+  let k = 0;
+  return to.split(".").map((t) => (t === "*" || t === ">") ? (wild[k++] ?? t) : t).join(".");
+}
+
+/** Base of the receivers imports place in sublists. */
+abstract class ImportEntry implements SublistEntry, Receiver, DeferredRoute {
+  readonly subject: string;
+  readonly queue = null;
+  readonly owner: Receiver = this;
+  weight = 1;
+  readonly cid = 0;
+  readonly closed = false;
+  /** Acted on only on the worker the message was published on (never for mesh deliveries). */
+  readonly remote: boolean = true;
+
+  constructor(subject: string) {
+    this.subject = subject;
+  }
+
+  receive(_entry: SublistEntry, _op: MsgOp): boolean {
+    deferRoute(this);
+    return true;
+  }
+
+  abstract run(op: MsgOp): void;
+}
+
+/** In the exporting account: messages on the exported subject go to the importer too. */
+class StreamImportEntry extends ImportEntry {
+  readonly #into: Publisher;
+  readonly #imp: ResolvedStreamImport;
+  readonly #op = new RewrittenOp();
+
+  constructor(into: Account, imp: ResolvedStreamImport) {
+    super(imp.subject);
+    this.#into = publisherIn(into);
+    this.#imp = imp;
+  }
+
+  run(op: MsgOp): void {
+    const imp = this.#imp;
+    const local = mapSubject(subjectOf(op), imp.subject, imp.localSubject, imp.usePub);
+    routeMessage(this.#into, this.#op.set(op, enc.encode(local), null));
+  }
+}
+
+interface PendingResponse {
+  account: Account;
+  reply: Uint8Array;
+  singleton: boolean;
+  expiresAt: number;
+}
+
+/**
+ * In an exporting account: `_R_.<tag>.>` replies of its service responders, mapped back to the
+ * requesting account's inbox. Delivered to it locally and from other workers.
+ */
+export class ResponseRouter implements SublistEntry, Receiver, DeferredRoute {
+  readonly subject: string;
+  readonly queue = null;
+  readonly owner: Receiver = this;
+  weight = 1;
+  readonly cid = 0;
+  readonly closed = false;
+  readonly remote = false;
+  /** The exporting account whose sublist holds this router. */
+  readonly account: Account;
+  readonly #prefix: string;
+  readonly #pending = new Map<string, PendingResponse>();
+  readonly #op = new RewrittenOp();
+  #next = 0;
+
+  constructor(account: Account, tag: string) {
+    this.account = account;
+    this.#prefix = `_R_.${tag}.`;
+    this.subject = `${this.#prefix}>`;
+  }
+
+  /** Number of requests waiting for responses. */
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  /** A new reply subject standing for `reply` in `account`. */
+  register(account: Account, reply: Uint8Array, type: string, now: number): Uint8Array {
+    const token = (this.#next++).toString(36) + Math.random().toString(36).slice(2, 8);
+    this.#pending.set(token, {
+      account,
+      reply: reply.slice(),
+      singleton: type === ResponseType.Singleton,
+      expiresAt: now + DEFAULT_RESPONSE_MS,
+    });
+    return enc.encode(this.#prefix + token);
+  }
+
+  receive(_entry: SublistEntry, _op: MsgOp): boolean {
+    deferRoute(this);
+    return true;
+  }
+
+  run(op: MsgOp): void {
+    const subject = subjectOf(op);
+    if (!subject.startsWith(this.#prefix)) return;
+    const token = subject.slice(this.#prefix.length);
+    const p = this.#pending.get(token);
+    if (!p) return;
+    if (p.singleton) this.#pending.delete(token);
+    routeMessage(publisherIn(p.account), this.#op.set(op, p.reply, null));
+  }
+
+  /** Drops mappings past their response threshold. */
+  sweep(now: number): void {
+    for (const [token, p] of this.#pending) if (p.expiresAt <= now) this.#pending.delete(token);
+  }
+}
+
+/** In the importing account: requests on the local subject go to the exporter. */
+class ServiceImportEntry extends ImportEntry {
+  readonly #target: Account;
+  readonly #into: Publisher;
+  readonly #from: Account;
+  readonly #imp: ResolvedServiceImport;
+  readonly #responses: ResponseRouter;
+  readonly #op = new RewrittenOp();
+  readonly #now: () => number;
+
+  constructor(
+    from: Account,
+    target: Account,
+    imp: ResolvedServiceImport,
+    responses: ResponseRouter,
+    now: () => number,
+  ) {
+    super(imp.localSubject);
+    this.#from = from;
+    this.#target = target;
+    this.#into = publisherIn(target);
+    this.#imp = imp;
+    this.#responses = responses;
+    this.#now = now;
+  }
+
+  run(op: MsgOp): void {
+    const imp = this.#imp;
+    const subject = mapSubject(subjectOf(op), imp.localSubject, imp.subject, imp.usePub);
+    let reply: Uint8Array | null = null;
+    if (op.replyEnd > op.replyStart) {
+      reply = this.#responses.register(
+        this.#from,
+        op.argBuf.subarray(op.replyStart, op.replyEnd),
+        imp.responseType,
+        this.#now(),
+      );
+    }
+    routeMessage(this.#into, this.#op.set(op, enc.encode(subject), reply ?? new Uint8Array(0)));
+    void this.#target;
+  }
+}
+
+/** What wiring imports left in the sublists (response routers need sweeping). */
+export interface WiredImports {
+  routers: ResponseRouter[];
+}
+
+/**
+ * Places the receivers for every resolved import into the account sublists. `tag` makes this
+ * worker's `_R_.` replies distinct from other workers'; `announce` tells other workers about
+ * a response router's interest.
+ */
+export function wireImports(
+  accounts: ReadonlyMap<string, Account>,
+  imports: ReadonlyMap<string, AccountImports>,
+  tag: string,
+  now: () => number,
+  announce: (account: Account, entry: SublistEntry) => void,
+): WiredImports {
+  const routers = new Map<Account, ResponseRouter>();
+  const routerFor = (account: Account): ResponseRouter => {
+    let r = routers.get(account);
+    if (!r) {
+      r = new ResponseRouter(account, tag);
+      routers.set(account, r);
+      account.sublist.insert(r);
+      announce(account, r);
+    }
+    return r;
+  };
+  for (const [name, imps] of imports) {
+    const local = accounts.get(name);
+    if (!local) continue;
+    for (const s of imps.streams) {
+      const exporter = accounts.get(s.account);
+      if (exporter) exporter.sublist.insert(new StreamImportEntry(local, s));
+    }
+    for (const s of imps.services) {
+      const exporter = accounts.get(s.account);
+      if (!exporter) continue;
+      local.sublist.insert(new ServiceImportEntry(local, exporter, s, routerFor(exporter), now));
+    }
+  }
+  return { routers: [...routers.values()] };
+}
