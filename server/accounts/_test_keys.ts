@@ -6,6 +6,7 @@
  */
 import { createAccount, createOperator, createUser, fromSeed, type KeyPair } from "@nats-io/nkeys";
 import { encodeAccount, encodeOperator, encodeUser, fmtCreds } from "@nats-io/jwt";
+import { loadNkeySupport } from "./nkey.ts";
 
 export { createAccount, createOperator, createUser, fromSeed };
 export type { KeyPair };
@@ -105,3 +106,6 @@ export function signJwt(
 export function now(): number {
   return Math.floor(Date.now() / 1000);
 }
+
+// Signature checks need node:crypto, which the server loads only when a config uses nkeys.
+await loadNkeySupport();

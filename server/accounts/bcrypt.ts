@@ -4,6 +4,8 @@
  * hash: loading any npm module costs several MB of memory at startup.
  */
 import type { ServerOptions } from "../options.ts";
+import { loadNkeySupport } from "./nkey.ts";
+import { prepareTransports } from "../transport/tls_loader.ts";
 
 interface BcryptLib {
   compareSync(password: string, hash: string): boolean;
@@ -35,7 +37,17 @@ export function optionsUseBcrypt(o: Partial<ServerOptions>): boolean {
   return secrets.some((s) => typeof s === "string" && isBcrypt(s));
 }
 
+/** True when these options may verify nkey signatures (nkey users, operators, JWTs). */
+export function optionsUseNkeys(o: Partial<ServerOptions>): boolean {
+  if ((o.users ?? []).some((u) => u.nkey !== undefined)) return true;
+  if (o.operator !== undefined || (o.trustedKeys?.length ?? 0) > 0) return true;
+  return o.accounts !== undefined && JSON.stringify(o.accounts).includes('"nkey"');
+}
+
 /** Loads what authentication with these options needs, before the server starts or reloads. */
 export async function prepareAuth(o: Partial<ServerOptions>): Promise<void> {
-  if (optionsUseBcrypt(o)) await loadBcrypt();
+  const ws = o.websocket as Partial<ServerOptions> | undefined;
+  if (optionsUseBcrypt(o) || (ws !== undefined && optionsUseBcrypt(ws))) await loadBcrypt();
+  if (optionsUseNkeys(o)) await loadNkeySupport();
+  await prepareTransports(o);
 }

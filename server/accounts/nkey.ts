@@ -7,7 +7,20 @@
  * synchronous (`node:crypto`, the same primitive WebCrypto exposes asynchronously) because
  * CONNECT is authenticated inside the parser callback. Runs where connections are owned.
  */
-import { createPublicKey, type KeyObject, verify } from "node:crypto";
+import type { KeyObject } from "node:crypto";
+
+/** `node:crypto`, loaded only when nkeys or JWTs are configured (Node compat costs memory). */
+let nodeCrypto: typeof import("node:crypto") | null = null;
+
+/** Loads what signature checks need; call before verifying (see `prepareAuth`). */
+export async function loadNkeySupport(): Promise<void> {
+  nodeCrypto ??= await import("node:crypto");
+}
+
+function crypto(): typeof import("node:crypto") {
+  if (nodeCrypto === null) throw new Error("nkey support is not loaded (await loadNkeySupport())");
+  return nodeCrypto;
+}
 import { NKeyPrefix } from "../config/nkeys.ts";
 
 export { NKeyPrefix };
@@ -192,7 +205,7 @@ function keyObject(key: string, raw: Uint8Array): KeyObject {
     const der = new Uint8Array(SPKI_ED25519.length + 32);
     der.set(SPKI_ED25519);
     der.set(raw, SPKI_ED25519.length);
-    object = createPublicKey({ key: der as unknown as Buffer, format: "der", type: "spki" });
+    object = crypto().createPublicKey({ key: der as unknown as Buffer, format: "der", type: "spki" });
     if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
     keyCache.set(key, object);
   }
@@ -213,7 +226,7 @@ export function verifySignature(key: string, data: Uint8Array, sig: Uint8Array):
   const decoded = decodePublicKey(key);
   if (decoded === null || sig.length !== 64) return false;
   try {
-    return verify(null, data, keyObject(key, decoded.raw), sig);
+    return crypto().verify(null, data, keyObject(key, decoded.raw), sig);
   } catch {
     return false;
   }

@@ -151,6 +151,24 @@ const PENDING = new Set([
   "store_dir",
 ]);
 
+/**
+ * Pending flags another part applies itself (cluster flags: server/links/cluster_options.ts;
+ * TLS flags: server/transport/tls_options.ts tlsSectionFromFlags).
+ */
+const WIRED_PENDING = new Set([
+  "tls",
+  "tlsverify",
+  "tlscert",
+  "tlskey",
+  "tlscacert",
+  "routes",
+  "cluster",
+  "cluster_advertise",
+  "no_advertise",
+  "connect_retries",
+  "cluster_name",
+]);
+
 const FLAGS = new Map(FLAG_SPECS.flatMap((spec) => spec.names.map((name) => [name, spec])));
 
 /** Go `strconv.ParseBool`. */
@@ -267,7 +285,8 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
     if (PENDING.has(name)) {
       out.pending[spec.names[0]] = parsed;
       const typed = "-".repeat(dashes) + name;
-      if (!out.unsupported.includes(typed)) out.unsupported.push(typed);
+      const wired = WIRED_PENDING.has(spec.names[0]);
+      if (!wired && !out.unsupported.includes(typed)) out.unsupported.push(typed);
     }
   }
   out.args = rest;

@@ -145,7 +145,7 @@ Deno.test("signal requests carry the command and an optional pid", () => {
   assert.equal(parseFlags(["-sl", "a=b=c"]).error?.message, "invalid signal parameters: [c]");
 });
 
-Deno.test("cluster, TLS, JetStream and profiling flags are accepted but listed as unsupported", () => {
+Deno.test("cluster and TLS flags are kept for their code; JetStream, profiling are unsupported", () => {
   const parsed = parseFlags([
     "--cluster",
     "nats://127.0.0.1:6222",
@@ -175,23 +175,8 @@ Deno.test("cluster, TLS, JetStream and profiling flags are accepted but listed a
   ]);
   assert.equal(parsed.error, undefined);
   assert.deepEqual(parsed.options, {});
-  assert.deepEqual(parsed.unsupported, [
-    "--cluster",
-    "--cluster_name",
-    "--routes",
-    "--no_advertise",
-    "--connect_retries",
-    "--cluster_advertise",
-    "--cluster_listen",
-    "-js",
-    "-sd",
-    "--tls",
-    "--tlscert",
-    "--tlskey",
-    "--tlscacert",
-    "--tlsverify",
-    "--profile",
-  ]);
+  // Cluster and TLS flags are applied from `pending` (cluster_options.ts, tls_options.ts).
+  assert.deepEqual(parsed.unsupported, ["-js", "-sd", "--profile"]);
   assert.deepEqual(parsed.pending, {
     cluster: "nats://0.0.0.0:6222",
     cluster_name: "c",

@@ -26,7 +26,7 @@ const names = (list: string): ReadonlySet<string> => new Set(list.split(/\s+/));
 export const SECTION_FIELDS = {
   cluster: names(
     "name listen port host net authorization routes tls cluster_advertise advertise " +
-      "no_advertise connect_retries permissions",
+      "no_advertise connect_retries permissions pool_size",
   ),
   gateway: names(
     "name listen port host net authorization tls advertise connect_retries gateways " +

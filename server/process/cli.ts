@@ -1,9 +1,10 @@
 /**
  * @module
- * The `nats-server` command line: flags, config file, `-t`, `-v`, `-h`, `--signal`, then a
- * running server with its pid and ports files, log destination and process signals
- * (nats-server main.go, server/signal.go). Main isolate.
+ * The `nats-server` command line (nats-server main.go, opts.go ConfigureOptions): flags, config
+ * file, `-t`, `-v`, `-h`, `--signal`, option validation, then {@link serve} for a running
+ * server (pid/ports files, logging, signals: see `serve.ts`). Main isolate.
  */
+import { tlsSectionFromFlags } from "../transport/tls_options.ts";
 import {
   formatConfigFailure,
   formatIssues,
@@ -18,6 +19,7 @@ import { SERVER_VERSION } from "../version.ts";
 import { type Reloader, serve } from "./serve.ts";
 import { sendSignalCommand, SignalCommandError } from "./signal_cmd.ts";
 import { validateOptions } from "./validate.ts";
+import { applyClusterFlags } from "../links/cluster_options.ts";
 
 /** nats-server prints its messages under this name, whatever the binary is called. */
 const EXE = "nats-server";
@@ -88,14 +90,39 @@ export async function runCli(args: string[], argv0: string): Promise<number> {
     err(`${EXE}: configuration file ${flags.configFile} is valid\n`);
     return 0;
   }
+  // nats-server overrideCluster: the cluster flags go over the file's cluster block.
+  const cluster = applyClusterFlags(fileResult.options.cluster, flags.pending);
+  if (typeof cluster === "string") {
+    err(`${EXE}: ${cluster}\n`);
+    return 1;
+  }
+  fileResult.options.cluster = cluster;
+  // The --tls* flags go over the file's tls block (nats-server overrideTLS).
+  const tlsFlags = tlsSectionFromFlags(flags.pending);
+  if (tlsFlags.error) {
+    err(`${EXE}: ${tlsFlags.error}\n`);
+    return 1;
+  }
+  applyTlsFlags(fileResult.options, tlsFlags);
   const options = cliOptions(fileResult.options, flags.options, flags.configFile);
   const invalid = validateOptions(options);
   if (invalid) {
     err(`${EXE}: ${invalid}\n`);
     return 1;
   }
-  const reloader = flags.configFile ? makeReloader(flags.configFile, flags.options) : null;
+  const reloader = flags.configFile
+    ? makeReloader(flags.configFile, flags.options, flags.pending)
+    : null;
   return await serve(options, argv0, flags.unsupported, reloader);
+}
+
+/** Applies `--tls*` flags: a tls block replaces the file's, `-tls=false` removes it. */
+function applyTlsFlags(
+  options: Partial<ServerOptions>,
+  flags: ReturnType<typeof tlsSectionFromFlags>,
+): void {
+  if (flags.tls === null) delete options.tls;
+  else if (flags.tls) options.tls = flags.tls;
 }
 
 /** nats-server's option assembly for the CLI: file, then flags, then baseline defaults. */
@@ -111,10 +138,17 @@ function cliOptions(
   return options;
 }
 
-function makeReloader(configFile: string, flagOpts: Partial<ServerOptions>): Reloader {
+function makeReloader(
+  configFile: string,
+  flagOpts: Partial<ServerOptions>,
+  pending: Record<string, string | number | boolean>,
+): Reloader {
   return async () => {
     const result = await loadConfigFile(configFile);
     if (result.errors.length > 0) throw new Error(formatConfigFailure(result).trimEnd());
+    const cluster = applyClusterFlags(result.options.cluster, pending);
+    if (typeof cluster !== "string") result.options.cluster = cluster;
+    applyTlsFlags(result.options, tlsSectionFromFlags(pending));
     return cliOptions(result.options, flagOpts, configFile);
   };
 }

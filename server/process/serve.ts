@@ -5,7 +5,7 @@
  * and process signals (SIGINT, SIGTERM, SIGHUP reload, SIGUSR1 log reopen, SIGUSR2 lame duck).
  * Main isolate.
  */
-import { Logger } from "../log/logger.ts";
+import { formatLogTime, Logger } from "../log/logger.ts";
 import { FileLog, stderrSink } from "../log/file_sink.ts";
 import type { ServerOptions } from "../options.ts";
 import { Server } from "../server.ts";
@@ -53,9 +53,21 @@ function goPathError(op: string, path: string, err: unknown): string {
   return `${op} ${path}: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`;
 }
 
+/**
+ * Opens the log file. As nats-server's NewFileLogger (Go `log.Fatalf`), a file that cannot be
+ * opened ends the process: `YYYY/MM/DD HH:MM:SS error opening file: open <path>: <reason>`.
+ */
 function openFileLog(options: ServerOptions, logger: Logger | null): FileLog | null {
   if (!options.logFile) return null;
-  const fileLog = new FileLog(options.logFile, options.logSizeLimit);
+  let fileLog: FileLog;
+  try {
+    fileLog = new FileLog(options.logFile, options.logSizeLimit);
+  } catch (e) {
+    const stamp = formatLogTime(new Date(), false).slice(0, 19);
+    const text = `${stamp} error opening file: ${goPathError("open", options.logFile, e)}\n`;
+    Deno.stderr.writeSync(new TextEncoder().encode(text));
+    Deno.exit(1);
+  }
   if (logger) fileLog.formatNotice = (msg) => logger.format("[INF]", msg);
   return fileLog;
 }
@@ -152,7 +164,9 @@ export async function serve(
 export function portsOf(server: Server | ShardedServer): Ports {
   const o = server.options;
   const ifaces = Deno.networkInterfaces();
-  const ports: Ports = { nats: listenerUrls("nats", o.host, server.port, ifaces) };
+  // nats-server PortsInfo: `tls://` when clients must use TLS.
+  const scheme = o.tls && !o.allowNonTls ? "tls" : "nats";
+  const ports: Ports = { nats: listenerUrls(scheme, o.host, server.port, ifaces) };
   if (server.monitorPort > 0) {
     const scheme = server.monitorProtocol || "http";
     ports.monitoring = listenerUrls(scheme, o.httpHost ?? o.host, server.monitorPort, ifaces);
@@ -210,10 +224,11 @@ async function reload(r: Running): Promise<void> {
       const invalid = validateOptions(next);
       if (invalid) throw new Error(invalid);
     }
-    if (next.logFile !== before.logFile || next.logSizeLimit !== before.logSizeLimit) {
+    if (next.logFile !== before.logFile) {
+      const fileLog = openFileLog(next, log);
       r.fileLog?.close();
-      r.fileLog = openFileLog(next, log);
-      log.setSink(r.fileLog ? r.fileLog.sink : stderrSink());
+      r.fileLog = fileLog;
+      log.setSink(fileLog ? fileLog.sink : stderrSink());
     }
     await r.server.reload(next);
     if (next.pidFile !== before.pidFile && next.pidFile) {

@@ -5,6 +5,8 @@
  */
 import { formatGoDuration } from "../config/duration.ts";
 import type { ServerOptions } from "../options.ts";
+import { parseClusterOptions } from "../links/cluster_options.ts";
+import { validateTransportOptions } from "../transport/client_transports.ts";
 
 function goDuration(ms: number): string {
   return formatGoDuration(BigInt(Math.round(ms * 1_000_000)));
@@ -29,5 +31,7 @@ export function validateOptions(o: ServerOptions): string | null {
   if (o.maxPayload > o.maxPending) {
     return `max_payload (${o.maxPayload}) cannot be higher than max_pending (${o.maxPending})`;
   }
-  return null;
+  const cluster = parseClusterOptions(o.cluster);
+  if (cluster.errors.length > 0) return cluster.errors[0];
+  return validateTransportOptions(o);
 }

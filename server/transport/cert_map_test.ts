@@ -1,3 +1,7 @@
+/**
+ * @module
+ * Tests for verify_and_map: Go's RFC 2253 subject string, go-ldap DN parsing and matching, the mapping order.
+ */
 import assert from "node:assert/strict";
 import { goSubjectString, mapCertificateTo, mapCertificateUser, parseDn } from "./cert_map.ts";
 import type { NameAttribute, PeerCertificate } from "./x509_der.ts";

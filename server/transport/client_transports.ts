@@ -8,10 +8,12 @@
 import { loadBcrypt, optionsUseBcrypt } from "../accounts/bcrypt.ts";
 import type { Transport } from "../client/client.ts";
 import type { ClientContext } from "../client/context.ts";
+import { type Logger, silentLogger } from "../log/logger.ts";
 import type { ServerOptions } from "../options.ts";
 import { parseTlsSection, tlsInfoFields, type TlsSettings } from "./tls_options.ts";
-import { TlsConfigError, TlsSetup } from "./tls_setup.ts";
-import { TlsServerTransport } from "./tls_transport.ts";
+import { TlsConfigError } from "./tls_options.ts";
+import type { TlsSetup } from "./tls_setup.ts";
+import { tlsImpl } from "./tls_loader.ts";
 import { WebSocketAuth, webSocketClientContext } from "./ws_context.ts";
 import { WebSocketListener } from "./ws_listener.ts";
 import {
@@ -56,6 +58,16 @@ export function validateTransportOptions(o: ServerOptions): string | null {
   return validateWebSocket(o);
 }
 
+/** How a {@link ClientTransports} is set up. */
+export interface ClientTransportsOptions {
+  /**
+   * A shard worker: the WebSocket listener binds with `reusePort` on the configured port (the
+   * main isolate must have resolved a random port first) and nothing is logged (the main
+   * isolate logs the listeners once).
+   */
+  shard?: boolean;
+}
+
 /** The client-side listeners and wrappers of one server. */
 export class ClientTransports {
   /** Client-port TLS, or null when clients connect in plaintext. */
@@ -69,23 +81,28 @@ export class ClientTransports {
    * the WebSocket listener, logging what nats-server logs. Call where nats-server starts its
    * WebSocket server: after monitoring, before the client listener.
    */
-  constructor(server: ClientContext, serve: ServeClient) {
+  constructor(server: ClientContext, serve: ServeClient, options: ClientTransportsOptions = {}) {
     const o = server.options;
-    const log = server.logger;
+    const log = options.shard ? silentLogger() : server.logger;
     const settings = tlsSettings(o.tls);
-    this.tls = settings ? new TlsSetup(settings, o.allowNonTls === true, log) : null;
-    this.tls?.warnUnsupported("tls");
+    this.tls = settings
+      ? new (tlsImpl().TlsSetup)(settings, o.allowNonTls === true, server.logger)
+      : null;
+    if (!options.shard) this.tls?.warnUnsupported("tls");
     const ws = parseWebSocketSection(o.websocket);
     if (ws === null) return;
     if ("error" in ws) throw new TlsConfigError(ws.error);
     const invalid = validateWebSocket(o);
     if (invalid) throw new TlsConfigError(invalid);
-    this.#wsTls = this.#webSocketTls(ws, server);
+    this.#wsTls = this.#webSocketTls(ws, log);
     const auth = new WebSocketAuth(server, ws);
     if (optionsUseBcrypt(webSocketAuthOptions(o, ws))) void loadBcrypt();
     const ctx = webSocketClientContext(server, auth);
-    this.websocket = new WebSocketListener(ws, this.#wsTls, log, (transport, host, port) => {
+    const onClient = (transport: Transport, host: string, port: number) => {
       serve(transport, host, port, ctx);
+    };
+    this.websocket = new WebSocketListener(ws, this.#wsTls, server.logger, onClient, {
+      reusePort: options.shard === true,
     });
     const l = this.websocket;
     const shown = l.host.includes(":") ? `[${l.host}]` : l.host;
@@ -93,8 +110,7 @@ export class ClientTransports {
     if (l.scheme === "ws") log.warn("Websocket not configured with TLS. DO NOT USE IN PRODUCTION!");
   }
 
-  #webSocketTls(ws: WebSocketSettings, server: ClientContext): TlsSetup | null {
-    const log = server.logger;
+  #webSocketTls(ws: WebSocketSettings, log: Logger): TlsSetup | null {
     if (ws.compression) {
       log.warn(
         "websocket: 'compression' cannot be honoured: the Deno WebSocket server does not " +
@@ -117,14 +133,14 @@ export class ClientTransports {
     if (!ws.tls.certFile) {
       throw new TlsConfigError("websocket: 'cert_file' and 'key_file' are required for wss");
     }
-    const setup = new TlsSetup(ws.tls, false, log);
+    const setup = new (tlsImpl().TlsSetup)(ws.tls, false, log);
     setup.warnUnsupported("websocket tls");
     return setup;
   }
 
   /** The transport for a connection accepted on the client port. */
   wrap(conn: Deno.Conn): Transport {
-    return this.tls ? new TlsServerTransport(conn, this.tls) : conn;
+    return this.tls ? new (tlsImpl().TlsServerTransport)(conn, this.tls) : conn;
   }
 
   /** INFO fields for TLS (`tls_required`/`tls_available`, `tls_verify`), in nats-server order. */

@@ -1,3 +1,7 @@
+/**
+ * @module
+ * Tests for pull reads over a push socket with back-pressure.
+ */
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
 import { HIGH_WATER, SocketReader } from "./socket_reader.ts";

@@ -103,7 +103,7 @@ function stringList(value: unknown): string[] | null {
  * ```ts
  * import { parseTlsSection } from "./tls_options.ts";
  * const parsed = parseTlsSection({ cert_file: "a.pem", key_file: "b.pem", verify: true });
- * if (parsed.error || !parsed.settings.verify) throw new Error("unexpected");
+ * if (parsed.error !== undefined || !parsed.settings.verify) throw new Error("unexpected");
  * const bad = parseTlsSection({ cert_file: "a.pem" });
  * if (bad.error !== "missing 'key_file' in TLS configuration") throw new Error(bad.error);
  * ```
@@ -302,7 +302,7 @@ export function tlsInfoFields(
  * ```ts
  * import { parseTlsSection, unsupportedTlsWarnings } from "./tls_options.ts";
  * const parsed = parseTlsSection({ curve_preferences: ["X25519"] });
- * if (parsed.error) throw new Error(parsed.error);
+ * if (parsed.error !== undefined) throw new Error(parsed.error);
  * if (unsupportedTlsWarnings(parsed.settings, "tls").length !== 1) throw new Error();
  * ```
  */
@@ -321,4 +321,9 @@ export function unsupportedTlsWarnings(settings: TlsSettings, where: string): st
     );
   }
   return out;
+}
+
+/** A TLS or WebSocket configuration problem, with nats-server's message. */
+export class TlsConfigError extends Error {
+  override name = "TlsConfigError";
 }

@@ -1,3 +1,7 @@
+/**
+ * @module
+ * Tests for the tls block checks (nats-server texts), the --tls flags, INFO fields, warnings and Go TLS error wording.
+ */
 import assert from "node:assert/strict";
 import {
   parseTlsSection,

@@ -12,9 +12,8 @@ import { type TlsSettings, unsupportedTlsWarnings } from "./tls_options.ts";
 import { pemToDer } from "./x509_der.ts";
 
 /** Error thrown when TLS material cannot be loaded (the message is nats-server's). */
-export class TlsConfigError extends Error {
-  override name = "TlsConfigError";
-}
+import { TlsConfigError } from "./tls_options.ts";
+export { TlsConfigError };
 
 /** Go `os.ReadFile` error text. */
 function readFile(path: string): string {

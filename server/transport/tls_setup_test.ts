@@ -1,3 +1,7 @@
+/**
+ * @module
+ * Tests for loading TLS material with nats-server's error texts and the connection rate limit.
+ */
 import assert from "node:assert/strict";
 import { silentLogger } from "../log/logger.ts";
 import { parseTlsSection } from "./tls_options.ts";

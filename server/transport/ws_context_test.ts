@@ -1,3 +1,7 @@
+/**
+ * @module
+ * Tests for the WebSocket INFO auth_required rewrite.
+ */
 import assert from "node:assert/strict";
 import { withAuthRequired } from "./ws_context.ts";
 

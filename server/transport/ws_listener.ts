@@ -98,6 +98,7 @@ export class WebSocketListener {
     tls: TlsSetup | null,
     logger: Logger,
     onClient: WebSocketClientHandler,
+    options: { reusePort?: boolean } = {},
   ) {
     const { policy, errors } = originPolicy(settings.sameOrigin, settings.allowedOrigins);
     for (const e of errors) logger.error(e);
@@ -121,13 +122,8 @@ export class WebSocketListener {
           },
         });
       }
+      // Read the request before upgrading: the request is closed afterwards.
       const path = new URL(req.url).pathname;
-      const { socket, response } = Deno.upgradeWebSocket(req);
-      if (path.startsWith("/leafnode")) {
-        logger.error("Not configured to accept leaf node connections");
-        socket.addEventListener("open", () => socket.close());
-        return response;
-      }
       const ua = req.headers.get("user-agent") ?? "";
       const fwd = req.headers.get("x-forwarded-for");
       const client: WebSocketClientInfo = {
@@ -135,6 +131,12 @@ export class WebSocketListener {
         forwardedFor: fwd && isIp(fwd) ? fwd : undefined,
         cookieJwt: settings.jwtCookie ? cookie(req.headers, settings.jwtCookie) : undefined,
       };
+      const { socket, response } = Deno.upgradeWebSocket(req);
+      if (path.startsWith("/leafnode")) {
+        logger.error("Not configured to accept leaf node connections");
+        socket.addEventListener("open", () => socket.close());
+        return response;
+      }
       const transport = new WebSocketTransport(socket, client);
       socket.addEventListener("open", () => onClient(transport, remote.hostname, remote.port));
       return response;
@@ -143,8 +145,12 @@ export class WebSocketListener {
     const common = {
       hostname: settings.host,
       port,
+      ...(options.reusePort ? { reusePort: true } : {}),
       onListen: () => {},
-      onError: () => new Response(null, { status: 500 }),
+      onError: (err: unknown) => {
+        logger.error(`websocket: ${err}`);
+        return new Response(null, { status: 500 });
+      },
     };
     this.#server = tls
       ? Deno.serve({ ...common, ...readCertAndKey(tls) }, handler)

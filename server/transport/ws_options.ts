@@ -61,7 +61,9 @@ function str(value: unknown): string | undefined {
  * ```ts
  * import { parseWebSocketSection } from "./ws_options.ts";
  * const ws = parseWebSocketSection({ listen: "127.0.0.1:8080", no_tls: true });
- * if ("error" in ws! || ws.port !== 8080 || ws.host !== "127.0.0.1") throw new Error();
+ * if (ws === null || "error" in ws || ws.port !== 8080 || ws.host !== "127.0.0.1") {
+ *   throw new Error("unexpected");
+ * }
  * ```
  */
 export function parseWebSocketSection(

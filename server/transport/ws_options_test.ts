@@ -1,3 +1,7 @@
+/**
+ * @module
+ * Tests for the websocket block: parsing, nats-server's startup checks, the auth override.
+ */
 import assert from "node:assert/strict";
 import { defaultOptions, type ServerOptions } from "../options.ts";
 import {

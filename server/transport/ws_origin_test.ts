@@ -1,3 +1,7 @@
+/**
+ * @module
+ * Tests for the WebSocket same_origin / allowed_origins checks.
+ */
 import assert from "node:assert/strict";
 import { checkOrigin, originPolicy } from "./ws_origin.ts";
 

@@ -1,3 +1,7 @@
+/**
+ * @module
+ * Tests for the DER certificate reader against the committed test certificates.
+ */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { parseCertificate, pemToDer } from "./x509_der.ts";

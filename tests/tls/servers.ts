@@ -140,19 +140,25 @@ export const natsServer: ServerFactory = async (config) => {
     await Deno.remove(dir, { recursive: true });
   };
   try {
-    await waitFor(async () => {
-      if (exited) throw new Error(`nats-server exited: ${logText}`);
-      try {
-        const ports = JSON.parse(await Deno.readTextFile(`${dir}/nats-server_${child.pid}.ports`));
-        port = Number(new URL(String(ports.nats[0]).replace(/^\w+:/, "http:")).port);
-        if (ports.websocket) {
-          wsPort = Number(new URL(String(ports.websocket[0]).replace(/^\w+:/, "http:")).port);
+    await waitFor(
+      async () => {
+        if (exited) throw new Error(`nats-server exited: ${logText}`);
+        try {
+          const ports = JSON.parse(
+            await Deno.readTextFile(`${dir}/nats-server_${child.pid}.ports`),
+          );
+          port = Number(new URL(String(ports.nats[0]).replace(/^\w+:/, "http:")).port);
+          if (ports.websocket) {
+            wsPort = Number(new URL(String(ports.websocket[0]).replace(/^\w+:/, "http:")).port);
+          }
+          return port > 0;
+        } catch {
+          return false;
         }
-        return port > 0;
-      } catch {
-        return false;
-      }
-    }, 5000, "nats-server ports file");
+      },
+      5000,
+      "nats-server ports file",
+    );
   } catch (err) {
     await close();
     throw err;

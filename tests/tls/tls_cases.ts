@@ -8,7 +8,7 @@
  */
 import net from "node:net";
 import tls from "node:tls";
-import { Buffer } from "node:buffer";
+import type { Buffer } from "node:buffer";
 import assert from "node:assert/strict";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { waitFor } from "../helpers/poll.ts";
@@ -247,7 +247,10 @@ export const TLS_CASES: TlsCase[] = [
       const elapsed = Date.now() - started;
       assert.ok(out.closed, "expected a close");
       assert.ok(elapsed >= 400 && elapsed < 2000, `closed after ${elapsed}ms`);
-      await expectLog(s, /TLS handshake error: read tcp 127\.0\.0\.1:\d+->127\.0\.0\.1:\d+: i\/o timeout$/);
+      await expectLog(
+        s,
+        /TLS handshake error: read tcp 127\.0\.0\.1:\d+->127\.0\.0\.1:\d+: i\/o timeout$/,
+      );
       // nats-server's "TLS handshake timeout" line races with the read deadline; not checked.
     },
   },
@@ -350,6 +353,28 @@ export const TLS_CASES: TlsCase[] = [
       await nc.close();
       const plain = await rawExchange(s.port, null, 300);
       assert.equal(plain.text, "", "no plaintext INFO in handshake_first mode");
+    },
+  },
+  {
+    name: "large messages cross TLS intact in both directions",
+    config: { tls: serverTls() },
+    async run(s) {
+      const pub = await tlsClient(s.port, null);
+      const sub = await tlsClient(s.port, null);
+      const payload = new Uint8Array(900 * 1024).map((_, i) => i % 251);
+      const received = sub.subscribe("big", { max: 3 });
+      await sub.flush();
+      for (let i = 0; i < 3; i++) pub.publish("big", payload);
+      await pub.flush();
+      let n = 0;
+      for await (const m of received) {
+        assert.equal(m.data.length, payload.length);
+        assert.ok(m.data.every((b, i) => b === i % 251));
+        n++;
+      }
+      assert.equal(n, 3);
+      await pub.close();
+      await sub.close();
     },
   },
 ];

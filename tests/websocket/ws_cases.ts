@@ -3,12 +3,14 @@
  * WebSocket client cases that run against denats (`ws_test.ts`) and the reference nats-server
  * (`ws_compat_test.ts`): INFO and the protocol over binary and text messages, a real client
  * (`wsconnect`), interop with TCP clients, the upgrade checks and origin policy with their
- * HTTP answers, the block's auth override, browser frame sizes and close frames.
+ * HTTP answers, the block's auth override and close frames (browser frame sizes are checked
+ * by `browser_test.ts`).
  * Runs in the test isolate.
  */
 import assert from "node:assert/strict";
+import tls from "node:tls";
 import { connect, wsconnect } from "@nats-io/transport-node";
-import type { RunningServer, ServerConfig } from "../tls/servers.ts";
+import { cert, type RunningServer, type ServerConfig } from "../tls/servers.ts";
 import { expectLog, roundTrip } from "../tls/tls_cases.ts";
 import { httpUpgrade, upgradeHeaders, WsClient } from "./ws_client.ts";
 
@@ -27,17 +29,59 @@ export function wsBlock(extra: Record<string, unknown> = {}): Record<string, unk
 const url = (s: RunningServer) => `ws://127.0.0.1:${s.wsPort}`;
 const CONNECT = 'CONNECT {"verbose":false,"pedantic":false,"protocol":1}\r\n';
 
+/** Upgrades over TLS with `node:tls` (trusting the test CA) and returns what arrives. */
+function wssUpgrade(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = tls.connect({
+      host: "127.0.0.1",
+      port,
+      servername: "localhost",
+      ca: Deno.readTextFileSync(cert("ca.pem")),
+    });
+    let text = "";
+    const timer = setTimeout(() => {
+      c.destroy();
+      resolve(text);
+    }, 3000);
+    c.on("secureConnect", () => {
+      const h = upgradeHeaders(port);
+      c.write(
+        "GET / HTTP/1.1\r\n" + Object.entries(h).map(([k, v]) => `${k}: ${v}\r\n`).join("") +
+          "\r\n",
+      );
+    });
+    c.on("data", (d: Uint8Array) => {
+      text += new TextDecoder().decode(d);
+      if (/INFO \{[^\r\n]*\r\n/.test(text)) {
+        clearTimeout(timer);
+        c.destroy();
+        resolve(text);
+      }
+    });
+    c.on("error", (e: Error) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+}
+
 /** Every WebSocket case. */
 export const WS_CASES: WsCase[] = [
   {
     name: "the listener is logged and a ws client gets INFO, then PING/PONG works",
     config: { websocket: wsBlock() },
     async run(s) {
-      await expectLog(s, new RegExp(`^Listening for websocket clients on ws://127\\.0\\.0\\.1:${s.wsPort}$`));
+      await expectLog(
+        s,
+        new RegExp(`^Listening for websocket clients on ws://127\\.0\\.0\\.1:${s.wsPort}$`),
+      );
       await expectLog(s, /^Websocket not configured with TLS\. DO NOT USE IN PRODUCTION!$/);
       await using ws = new WsClient(url(s));
       const [info] = await ws.expect(/^INFO \{[^\r\n]*\} \r\n/);
-      assert.match(info, /"headers":true,"max_payload":1048576,"client_id":\d+,"client_ip":"127\.0\.0\.1"\} \r\n$/);
+      assert.match(
+        info,
+        /"headers":true,"max_payload":1048576,"client_id":\d+,"client_ip":"127\.0\.0\.1"\} \r\n$/,
+      );
       assert.doesNotMatch(info, /auth_required|connect_urls/);
       ws.send(CONNECT + "PING\r\n");
       await ws.expect(/PONG\r\n/);
@@ -83,9 +127,15 @@ export const WS_CASES: WsCase[] = [
       delete noKey["Sec-WebSocket-Key"];
       const missing = await httpUpgrade(s.wsPort, noKey);
       assert.deepEqual([missing.status, missing.body], [400, "Bad Request\n"]);
-      const version = await httpUpgrade(s.wsPort, upgradeHeaders(s.wsPort, { "Sec-WebSocket-Version": "12" }));
+      const version = await httpUpgrade(
+        s.wsPort,
+        upgradeHeaders(s.wsPort, { "Sec-WebSocket-Version": "12" }),
+      );
       assert.equal(version.status, 400);
-      await expectLog(s, /^127\.0\.0\.1:\d+ - websocket handshake error: request method must be GET$/);
+      await expectLog(
+        s,
+        /^127\.0\.0\.1:\d+ - websocket handshake error: request method must be GET$/,
+      );
       await expectLog(s, /^127\.0\.0\.1:\d+ - websocket handshake error: key missing$/);
       await expectLog(s, /^127\.0\.0\.1:\d+ - websocket handshake error: invalid version$/);
     },
@@ -94,10 +144,16 @@ export const WS_CASES: WsCase[] = [
     name: "same_origin: a foreign Origin gets 403, the same origin upgrades",
     config: { websocket: wsBlock({ same_origin: true }) },
     async run(s) {
-      const foreign = await httpUpgrade(s.wsPort, upgradeHeaders(s.wsPort, { Origin: "http://evil.example" }));
+      const foreign = await httpUpgrade(
+        s.wsPort,
+        upgradeHeaders(s.wsPort, { Origin: "http://evil.example" }),
+      );
       assert.deepEqual([foreign.status, foreign.body], [403, "Forbidden\n"]);
       await expectLog(s, /websocket handshake error: origin not allowed: not same origin$/);
-      const same = await httpUpgrade(s.wsPort, upgradeHeaders(s.wsPort, { Origin: `http://127.0.0.1:${s.wsPort}` }));
+      const same = await httpUpgrade(
+        s.wsPort,
+        upgradeHeaders(s.wsPort, { Origin: `http://127.0.0.1:${s.wsPort}` }),
+      );
       assert.equal(same.status, 101);
       const none = await httpUpgrade(s.wsPort, upgradeHeaders(s.wsPort));
       assert.equal(none.status, 101, "no Origin header is accepted");
@@ -105,11 +161,19 @@ export const WS_CASES: WsCase[] = [
   },
   {
     name: "allowed_origins: only listed scheme://host:port origins upgrade",
-    config: { websocket: wsBlock({ allowed_origins: ["https://app.example.com", "http://localhost:3000"] }) },
+    config: {
+      websocket: wsBlock({ allowed_origins: ["https://app.example.com", "http://localhost:3000"] }),
+    },
     async run(s) {
-      const ok = await httpUpgrade(s.wsPort, upgradeHeaders(s.wsPort, { Origin: "http://localhost:3000" }));
+      const ok = await httpUpgrade(
+        s.wsPort,
+        upgradeHeaders(s.wsPort, { Origin: "http://localhost:3000" }),
+      );
       assert.equal(ok.status, 101);
-      const scheme = await httpUpgrade(s.wsPort, upgradeHeaders(s.wsPort, { Origin: "http://app.example.com" }));
+      const scheme = await httpUpgrade(
+        s.wsPort,
+        upgradeHeaders(s.wsPort, { Origin: "http://app.example.com" }),
+      );
       assert.equal(scheme.status, 403);
       await expectLog(s, /origin not allowed: not in the allowed list$/);
       await using ws = new WsClient(url(s), { Origin: "https://app.example.com:443" });
@@ -169,25 +233,32 @@ export const WS_CASES: WsCase[] = [
     },
   },
   {
-    name: "a browser (User-Agent Mozilla/) gets messages of at most 4096 bytes",
-    config: { websocket: wsBlock() },
-    async run(s) {
-      await using ws = new WsClient(url(s), { "User-Agent": "Mozilla/5.0 (test)" });
-      await ws.expect(/^INFO /);
-      const payload = "x".repeat(10_000);
-      ws.send(CONNECT + `SUB big 1\r\nPUB big ${payload.length}\r\n${payload}\r\nPING\r\n`);
-      await ws.expect(/PONG\r\n/);
-      assert.ok(ws.text.includes(`MSG big 1 10000\r\n${payload}\r\n`));
-      assert.ok(Math.max(...ws.sizes) <= 4096, `sizes ${ws.sizes}`);
-    },
-  },
-  {
     name: "X-Forwarded-For shows in the client's log prefix",
     config: { websocket: wsBlock() },
     async run(s) {
       await using ws = new WsClient(url(s), { "X-Forwarded-For": "10.1.2.3" });
       await ws.expect(/^INFO [^\r\n]*"client_ip":"127\.0\.0\.1"/);
       await expectLog(s, /^10\.1\.2\.3\/127\.0\.0\.1:\d+ - wid:\d+ - Client connection created$/);
+    },
+  },
+  {
+    name: "wss: with a tls block the listener upgrades over TLS",
+    config: {
+      websocket: {
+        host: "127.0.0.1",
+        port: -1,
+        tls: { cert_file: cert("server-cert.pem"), key_file: cert("server-key.pem") },
+      },
+    },
+    async run(s) {
+      await expectLog(
+        s,
+        new RegExp(`^Listening for websocket clients on wss://127\\.0\\.0\\.1:${s.wsPort}$`),
+      );
+      assert.ok(!s.logs().some((l) => l.includes("DO NOT USE IN PRODUCTION")));
+      const text = await wssUpgrade(s.wsPort);
+      assert.match(text, /^HTTP\/1\.1 101 Switching Protocols\r\n/);
+      assert.match(text, /INFO \{"server_id":/);
     },
   },
 ];

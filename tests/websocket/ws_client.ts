@@ -50,10 +50,14 @@ export class WsClient {
 
   /** Resolves once open; rejects if the socket closes first. */
   async open(): Promise<void> {
-    await waitFor(() => {
-      if (this.#closedValue) throw new Error(`websocket closed: ${this.#closedValue.code}`);
-      return this.socket.readyState === WebSocket.OPEN;
-    }, 3000, "websocket open");
+    await waitFor(
+      () => {
+        if (this.#closedValue) throw new Error(`websocket closed: ${this.#closedValue.code}`);
+        return this.socket.readyState === WebSocket.OPEN;
+      },
+      3000,
+      "websocket open",
+    );
   }
 
   /** Sends protocol text as a binary message (or a text message). */
@@ -93,7 +97,10 @@ export async function httpUpgrade(
 ): Promise<HttpAnswer> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   try {
-    const lines = [`${method} / HTTP/1.1`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+    const lines = [
+      `${method} / HTTP/1.1`,
+      ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    ];
     await conn.write(enc.encode(lines.join("\r\n") + "\r\n\r\n"));
     let text = "";
     const buf = new Uint8Array(8192);

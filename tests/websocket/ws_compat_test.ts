@@ -6,7 +6,9 @@
 import { WS_CASES } from "./ws_cases.ts";
 import { natsServer, natsServerInstalled } from "../tls/servers.ts";
 
-if (!natsServerInstalled) console.warn("websocket compat: nats-server not installed, cases skipped");
+if (!natsServerInstalled) {
+  console.warn("websocket compat: nats-server not installed, cases skipped");
+}
 for (const c of WS_CASES) {
   Deno.test({
     name: `nats-server websocket: ${c.name}`,

@@ -1,0 +1,30 @@
+/**
+ * @module
+ * Loads the TLS implementation (Deno's `node:tls` layer) only when a configuration uses TLS:
+ * loading Node compatibility costs about 15 MB of memory at startup. Call
+ * {@link prepareTransports} before constructing a server with these options.
+ */
+import type { ServerOptions } from "../options.ts";
+
+type TlsImpl = typeof import("./tls_impl.ts");
+
+let impl: TlsImpl | null = null;
+
+/** True when the options need the TLS implementation (client port or WebSocket TLS). */
+export function optionsUseTls(o: Partial<ServerOptions>): boolean {
+  const ws = o.websocket as Record<string, unknown> | undefined;
+  return o.tls !== undefined || (ws !== undefined && typeof ws.tls === "object" && ws.tls !== null);
+}
+
+/** Loads the TLS implementation when these options need it. */
+export async function prepareTransports(o: Partial<ServerOptions>): Promise<void> {
+  if (optionsUseTls(o)) impl ??= await import("./tls_impl.ts");
+}
+
+/** The TLS implementation; {@link prepareTransports} must have loaded it. */
+export function tlsImpl(): TlsImpl {
+  if (impl === null) {
+    throw new Error("TLS support is not loaded (await prepareTransports(options) first)");
+  }
+  return impl;
+}
