@@ -4,6 +4,7 @@
  * isolate, or with `shards > 1` as shard workers controlled from this isolate.
  */
 import { prepareAuth } from "./accounts/bcrypt.ts";
+import { Authenticator } from "./accounts/auth.ts";
 import { Logger, silentLogger } from "./log/logger.ts";
 import { defaultOptions, type ServerOptions } from "./options.ts";
 import { ShardedServer } from "./runtime/sharded.ts";
@@ -70,6 +71,8 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
   const { quiet, logger: given, ...rest } = opts;
   const options: ServerOptions = { ...defaultOptions(), ...rest };
   await prepareAuth(options);
+  const configErrors = new Authenticator(options).configErrors;
+  if (configErrors.length > 0) throw new Error(configErrors[0]);
   const logger = given ?? (quiet ? silentLogger() : stderrLogger(options));
   const sharded = (options.shards ?? 1) > 1 ? new ShardedServer(options, logger) : undefined;
   const server = sharded ? undefined : new Server(options, logger);

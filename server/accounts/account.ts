@@ -14,6 +14,8 @@ export const GLOBAL_ACCOUNT = "$G";
 export class Account {
   readonly name: string;
   readonly sublist: Sublist<SublistEntry>;
+  /** Client connections bound to this account now (account `max_connections`). */
+  connections = 0;
 
   constructor(name: string, opts: { cache?: boolean } = {}) {
     this.name = name;

@@ -41,6 +41,7 @@ export function optionsUseBcrypt(o: Partial<ServerOptions>): boolean {
 export function optionsUseNkeys(o: Partial<ServerOptions>): boolean {
   if ((o.users ?? []).some((u) => u.nkey !== undefined)) return true;
   if (o.operator !== undefined || (o.trustedKeys?.length ?? 0) > 0) return true;
+  if (o.resolverPreload !== undefined) return true;
   return o.accounts !== undefined && JSON.stringify(o.accounts).includes('"nkey"');
 }
 

@@ -205,7 +205,11 @@ function keyObject(key: string, raw: Uint8Array): KeyObject {
     const der = new Uint8Array(SPKI_ED25519.length + 32);
     der.set(SPKI_ED25519);
     der.set(raw, SPKI_ED25519.length);
-    object = crypto().createPublicKey({ key: der as unknown as Buffer, format: "der", type: "spki" });
+    object = crypto().createPublicKey({
+      key: der as unknown as Buffer,
+      format: "der",
+      type: "spki",
+    });
     if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
     keyCache.set(key, object);
   }

@@ -134,6 +134,9 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
   #authTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setTimeout> | undefined;
   #pingsOut = 0;
+  /** Subscription limit from the user's JWT/account (-1: the server's max_subscriptions). */
+  #limitSubs = -1;
+  #expiryTimers = new Set<ReturnType<typeof setTimeout>>();
   #flushClose = false;
   /** RTT bookkeeping (performance.now() ms) and a message delivered since the last flush. */
   #acceptedAt = performance.now();
@@ -154,6 +157,7 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
     this.host = host;
     this.remotePort = remotePort;
     this.account = account;
+    account.connections++;
     this.startedAt = ctx.now();
     this.nonce = ctx.auth.needsNonce ? newNonce() : undefined;
     this.lastActivity = this.startedAt;
@@ -319,6 +323,8 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
     this.#parser.stop();
     clearTimeout(this.#authTimer);
     clearTimeout(this.#pingTimer);
+    for (const t of this.#expiryTimers) clearTimeout(t);
+    this.account.connections--;
     // Before the subscriptions go: the server snapshots them for /connz?state=closed.
     this.ctx.removed(this.cid);
     this.ctx.logger.debug(`${this.logPrefix} - Client connection closed: ${reason}`);
@@ -401,13 +407,14 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
     this.#parser.headers = o.headers;
     clearTimeout(this.#authTimer);
     this.#credentials = { ...this.#transport.credentials, ...c };
-    const auth = this.ctx.auth.authenticate(this.#credentials, this.nonce);
+    const auth = this.ctx.auth.authenticate(this.#credentials, this.nonce, this.#connInfo());
     if (auth === null || c.account !== undefined || c.new_account) {
       this.ctx.logger.error(`${this.logPrefix} - ${this.#authErrorText()}`);
       this.#errAndClose(wire.ERR_AUTHORIZATION_VIOLATION);
       return;
     }
     this.#applyAuth(auth);
+    if (this.closed) return;
     if (o.protocol < 0 || o.protocol > 1) {
       this.#errAndClose(wire.ERR_INVALID_CLIENT_PROTOCOL);
       return;
@@ -444,7 +451,7 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
       this.close(CloseReason.ClientClosed);
       return;
     }
-    const auth = ctx.auth.authenticate(this.#credentials, this.nonce);
+    const auth = ctx.auth.authenticate(this.#credentials, this.nonce, this.#connInfo());
     if (auth === null) {
       ctx.logger.error(`${this.logPrefix} - ${this.#authErrorText()}`);
       this.#errAndClose(wire.ERR_AUTHORIZATION_VIOLATION);
@@ -481,8 +488,45 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
   /** Binds the authenticated user: name, account and permissions. */
   #applyAuth(auth: AuthResult): void {
     this.opts.user = auth.user?.user;
-    if (auth.account) this.account = this.ctx.bindAccount(auth.account);
+    if (auth.account) {
+      const account = this.ctx.bindAccount(auth.account);
+      if (account !== this.account) {
+        const max = auth.accountLimits?.maxConnections ?? -1;
+        if (max >= 0 && account.connections >= max) {
+          this.#errAndClose(wire.ERR_MAXIMUM_ACCOUNT_CONNECTIONS_EXCEEDED);
+          return;
+        }
+        this.account.connections--;
+        account.connections++;
+        this.account = account;
+      }
+    }
     this.perms = auth.permissions ? new ClientPermissions(auth.permissions) : null;
+    for (const note of auth.notes ?? []) this.ctx.logger.error(`${this.logPrefix} - ${note}`);
+    this.#limitSubs = auth.limits ? auth.limits.maxSubscriptions : -1;
+    if (auth.limits && auth.limits.maxPayload >= 0) {
+      this.#parser.limits = {
+        maxControlLine: this.ctx.options.maxControlLine,
+        maxPayload: auth.limits.maxPayload,
+      };
+    }
+    this.#armExpiry(auth.expiresAt, wire.ERR_USER_AUTHENTICATION_EXPIRED);
+    this.#armExpiry(auth.accountExpiresAt, wire.ERR_ACCOUNT_AUTHENTICATION_EXPIRED);
+  }
+
+  /** Closes the connection with `err` when its credentials expire (nats-server authExpired). */
+  #armExpiry(at: number | undefined, err: WireError): void {
+    if (at === undefined) return;
+    const timer = setTimeout(() => {
+      this.#expiryTimers.delete(timer);
+      if (!this.closed) this.#errAndClose(err);
+    }, Math.max(0, at - this.ctx.now()));
+    this.#expiryTimers.add(timer);
+  }
+
+  /** What kind of connection this is, for `allowed_connection_types`. */
+  #connInfo(): { type: string; host: string } {
+    return { type: this.#transport.kind ?? "STANDARD", host: this.host };
   }
 
   onPub(op: MsgOp): void {
@@ -550,8 +594,9 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
       );
       return;
     }
-    const max = this.ctx.options.maxSubscriptions;
-    if (max > 0 && this.subs.size >= max) {
+    const serverMax = this.ctx.options.maxSubscriptions;
+    const max = this.#limitSubs >= 0 ? this.#limitSubs : serverMax > 0 ? serverMax : -1;
+    if (max >= 0 && this.subs.size >= max) {
       this.ctx.logger.error(`${this.logPrefix} - ${wire.ERR_MAXIMUM_SUBSCRIPTIONS_EXCEEDED.text}`);
       this.sendErr(wire.ERR_MAXIMUM_SUBSCRIPTIONS_EXCEEDED.text);
       return;

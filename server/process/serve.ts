@@ -11,6 +11,7 @@ import type { ServerOptions } from "../options.ts";
 import { Server } from "../server.ts";
 import { ShardedServer } from "../runtime/sharded.ts";
 import { prepareAuth } from "../accounts/bcrypt.ts";
+import { Authenticator } from "../accounts/auth.ts";
 import { diffOptions } from "../reload_diff.ts";
 import {
   listenerUrls,
@@ -116,7 +117,14 @@ export async function serve(
   reloader: Reloader | null,
 ): Promise<number> {
   await prepareAuth(options);
+  // nats-server NewServer refuses inconsistent auth settings (operators, accounts, imports).
+  const auth = new Authenticator(options);
+  if (auth.configErrors.length > 0) {
+    Deno.stderr.writeSync(new TextEncoder().encode(`nats-server: ${auth.configErrors[0]}\n`));
+    return 1;
+  }
   const { logger, fileLog } = makeLogger(options);
+  for (const w of auth.warnings) logger.warn(w);
   setProcessName(argv0);
   for (const flag of unsupported) {
     logger.warn(`Flag ${flag} is not supported by denats yet; ignored`);

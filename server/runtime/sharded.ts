@@ -290,6 +290,15 @@ export class ShardedServer {
     });
   }
 
+  #auth: { options: ServerOptions; required: boolean } | null = null;
+
+  #authRequired(): boolean {
+    if (this.#auth?.options !== this.options) {
+      this.#auth = { options: this.options, required: new Authenticator(this.options).required };
+    }
+    return this.#auth.required;
+  }
+
   #view() {
     return {
       id: this.id,
@@ -297,7 +306,7 @@ export class ShardedServer {
       options: this.options,
       startedAt: this.startedAt,
       port: this.#port,
-      authRequired: new Authenticator(this.options).required,
+      authRequired: this.#authRequired(),
       monitor: this.monitor,
       logger: this.logger,
     };

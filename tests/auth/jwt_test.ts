@@ -26,11 +26,11 @@ ignoreConnectionResets();
 /** denats features these cases need from the lead's client wiring; flip when wired. */
 const PENDING_IN_DENATS = {
   /** client.ts: a timer on `AuthResult.expiresAt` sending `User Authentication Expired`. */
-  expiry: true,
+  expiry: false,
   /** client.ts: `AuthResult.limits` (max payload / max subscriptions per connection). */
-  limits: true,
+  limits: false,
   /** server.ts: `AuthResult.accountLimits.maxConnections` checked when joining the account. */
-  accountConnections: true,
+  accountConnections: false,
 };
 
 const AUTH_VIOLATION = "-ERR 'Authorization Violation'\r\n";
