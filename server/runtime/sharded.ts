@@ -349,9 +349,15 @@ export class ShardedServer {
     if (this.#lameDuck) return;
     this.#lameDuck = true;
     this.logger.notice("Entering lame duck mode, stop accepting new clients");
+    // The workers wait the grace period, then close their clients spread over the rest.
+    const grace = Math.min(this.options.lameDuckGracePeriodMs, this.options.lameDuckDurationMs);
+    const notice = setTimeout(() => this.logger.notice("Closing existing clients"), grace);
     await this.#stopWorkers(true);
+    clearTimeout(notice);
     this.#stopping = true;
+    this.logger.notice("Initiating Shutdown...");
     await this.#closeMonitor();
+    this.logger.notice("Server Exiting..");
   }
 
   async #stopWorkers(lameDuck: boolean): Promise<void> {
