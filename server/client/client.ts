@@ -26,7 +26,7 @@ import type { ClientContext, Flushable } from "./context.ts";
 import { Outbound } from "./outbound.ts";
 import { type Receiver, type SublistEntry, Subscription } from "./subscription.ts";
 import { type Publisher, routeMessage } from "./router.ts";
-import { deliverToClient, sendNoResponders } from "./deliver.ts";
+import { deliverToClient, sendNoResponders, takeStalled, waitForStalled } from "./deliver.ts";
 
 /** The transport a client runs on (a Deno.Conn satisfies it). */
 export interface Transport {
@@ -83,6 +83,8 @@ const PONG = enc.encode("PONG\r\n");
 const PING = enc.encode("PING\r\n");
 const OK = enc.encode("+OK\r\n");
 const READ_MIN = 4 * 1024;
+/** Longest a publisher waits for slow receivers before reading on (nats-server stall cap). */
+const STALL_MAX_MS = 1000;
 const READ_MAX = 64 * 1024;
 /** nats-server `firstClientPingInterval`. */
 const FIRST_PING_MS = 2000;
@@ -176,6 +178,11 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
   /** Receiver: a local connection. */
   readonly remote = false;
 
+  /** nats-server `clientTypeString`: `"websocket"` on a WebSocket transport, else `"nats"`. */
+  get clientType(): string {
+    return this.#transport.kind === "WEBSOCKET" ? "websocket" : "nats";
+  }
+
   /** Publisher: with CONNECT `echo:false` its own subscriptions are skipped. */
   get echoSkip(): Receiver | null {
     return this.opts.echo ? null : this;
@@ -241,6 +248,9 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
       if (n === buf.length && buf.length < READ_MAX) buf = new Uint8Array(buf.length * 2);
       // A full ring to another worker: stop reading until it drains (back-pressure).
       if (ctx.backlogged) await ctx.drained();
+      // Receivers far behind: let them catch up before reading more (producer stall).
+      const stalled = takeStalled();
+      if (stalled.length > 0) await waitForStalled(stalled, STALL_MAX_MS);
     }
   }
 
@@ -415,6 +425,7 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
     }
     this.#applyAuth(auth);
     if (this.closed) return;
+    this.ctx.clientAuthorized?.(this.cid);
     if (o.protocol < 0 || o.protocol > 1) {
       this.#errAndClose(wire.ERR_INVALID_CLIENT_PROTOCOL);
       return;

@@ -57,4 +57,6 @@ export interface ClientContext {
   drained(): Promise<void>;
   /** A connection has closed. */
   removed(cid: number): void;
+  /** A connection authenticated on CONNECT (system account events); optional. */
+  clientAuthorized?(cid: number): void;
 }

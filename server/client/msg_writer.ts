@@ -11,7 +11,7 @@ import type { Outbound } from "./outbound.ts";
 
 function copy(dst: Uint8Array, pos: number, src: Uint8Array, start: number, end: number): number {
   const n = end - start;
-  if (n < 48) {
+  if (n < 512) {
     for (let i = start; i < end; i++) dst[pos++] = src[i];
     return pos;
   }

@@ -29,6 +29,8 @@ export class Outbound {
   /** Called whenever everything queued so far has been written. */
   onDrained: (() => void) | null = null;
   #now: () => number;
+  /** Waiters for the pending bytes to drop to a level (producer stalls). */
+  #below: { bytes: number; resolve: () => void }[] = [];
 
   constructor(writer: Writer, now: () => number) {
     this.#writer = writer;
@@ -91,13 +93,31 @@ export class Outbound {
     }
     this.#inFlight = 0;
     this.writeStartedAt = 0;
+    if (this.#below.length > 0) this.#wakeBelow();
     if (this.len > 0) this.flush();
     else if (this.onDrained) this.onDrained();
+  }
+
+  /** Resolves once at most `bytes` are pending (or the queue is closed). */
+  waitBelow(bytes: number): Promise<void> {
+    if (this.pending <= bytes || this.#closed) return Promise.resolve();
+    return new Promise((resolve) => this.#below.push({ bytes, resolve }));
+  }
+
+  #wakeBelow(): void {
+    const pending = this.len;
+    const keep: { bytes: number; resolve: () => void }[] = [];
+    for (const w of this.#below) {
+      if (pending <= w.bytes || this.#closed) w.resolve();
+      else keep.push(w);
+    }
+    this.#below = keep;
   }
 
   /** Stops all further writes; queued bytes are dropped. */
   close(): void {
     this.#closed = true;
     this.len = 0;
+    this.#wakeBelow();
   }
 }

@@ -20,6 +20,7 @@ import { RingConsumer, RingProducer } from "../ipc/ring.ts";
 import type { RingLink } from "../ipc/control.ts";
 import type { Sublist } from "../sublist/sublist.ts";
 import { PeerReceiver } from "./peer_receiver.ts";
+import { takeStalled, waitForStalled } from "../client/deliver.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -274,6 +275,10 @@ export class MeshNode {
           continue;
         }
         consumer.drain(dispatcher, DRAIN_BATCH);
+        // Local receivers far behind: stop draining (the ring fills, the publisher's shard
+        // stops reading) until they catch up.
+        const stalled = takeStalled();
+        if (stalled.length > 0) await waitForStalled(stalled, 1000);
         await yieldTask();
       }
     } catch (err) {
