@@ -19,18 +19,28 @@ const dec = new TextDecoder();
  */
 export const STALL_BYTES = 1024 * 1024;
 
-const stalled: ClientConnection[] = [];
+/** A receiver with an outbound queue a publisher may wait on (client or route). */
+export interface StallTarget {
+  readonly out: { readonly pending: number; waitBelow(bytes: number): Promise<void> };
+}
+
+const stalled: StallTarget[] = [];
+
+/** Records a receiver over {@link STALL_BYTES} (routes call this after queueing an RMSG). */
+export function noteStalled(r: StallTarget): void {
+  if (!stalled.includes(r)) stalled.push(r);
+}
 
 /**
  * Receivers that passed {@link STALL_BYTES} since the last call, emptied. The read loop of the
  * publisher (or a mesh pump) waits for them before reading more.
  */
-export function takeStalled(): ClientConnection[] {
+export function takeStalled(): StallTarget[] {
   return stalled.length === 0 ? [] : stalled.splice(0);
 }
 
 /** Resolves when every stalled receiver is below half the stall level, or after `maxMs`. */
-export async function waitForStalled(list: ClientConnection[], maxMs: number): Promise<void> {
+export async function waitForStalled(list: StallTarget[], maxMs: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([
     Promise.all(list.map((c) => c.out.waitBelow(STALL_BYTES / 2))),

@@ -232,8 +232,12 @@ export function parseClusterOptions(section: RawSection | undefined): ClusterPar
         };
         break;
       }
+      case "tls":
+        // Plaintext routes to peers that expect TLS would fail anyway: refuse to start.
+        errors.push("cluster TLS is not supported by denats yet");
+        break;
       default:
-        // tls and others: accepted (the config pipeline reported unknown fields already).
+        // Others: accepted (the config pipeline reported unknown fields already).
         break;
     }
   }

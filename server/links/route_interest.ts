@@ -9,7 +9,10 @@
  *   route (`processRemoteSub`; a queue entry's weight is its member count on the remote).
  * PURE: no Deno, timers or console. Runs in any isolate.
  */
+import type { Account } from "../accounts/account.ts";
+import type { ClientPermissions } from "../client/permissions.ts";
 import type { Receiver, SublistEntry } from "../client/subscription.ts";
+import type { RouteSubArgs } from "./route_protocol.ts";
 
 const enc = new TextEncoder();
 
@@ -120,5 +123,96 @@ export class RemoteSub implements SublistEntry {
     this.queueBytes = queue === null ? new Uint8Array(0) : enc.encode(queue);
     this.weight = weight;
     this.key = key;
+  }
+}
+
+/** Why an RS+ was not recorded (route.go processRemoteSub). */
+export const RemoteSubRefusal = {
+  /** The account does not exist here: logged, the route stays. */
+  UnknownAccount: "unknown_account",
+  /** Cluster `permissions.export` does not allow the subject: ignored. */
+  NotExported: "not_exported",
+} as const;
+export type RemoteSubRefusal = typeof RemoteSubRefusal[keyof typeof RemoteSubRefusal];
+
+/**
+ * One route's interest: its RS+ entries in the account sublists, by `<account> <subject>[
+ * <queue>]` (route.go keeps remote subs by that key; RS- names it; RS+ again updates a queue
+ * weight, as `UpdateRemoteQSub`).
+ */
+export class RemoteInterest {
+  readonly #owner: Receiver;
+  readonly #account: (name: string) => Account | null;
+  readonly #permissions: ClientPermissions | null;
+  readonly #subs = new Map<string, RemoteSub>();
+
+  constructor(
+    owner: Receiver,
+    account: (name: string) => Account | null,
+    permissions: ClientPermissions | null,
+  ) {
+    this.#owner = owner;
+    this.#account = account;
+    this.#permissions = permissions;
+  }
+
+  get size(): number {
+    return this.#subs.size;
+  }
+
+  values(): IterableIterator<RemoteSub> {
+    return this.#subs.values();
+  }
+
+  /** Records an RS+. Throws when the sublist rejects the subject (then nothing is held). */
+  add(r: RouteSubArgs): RemoteSubRefusal | null {
+    const acc = this.#account(r.account);
+    if (acc === null) return RemoteSubRefusal.UnknownAccount;
+    if (this.#permissions !== null && !this.#permissions.canSubscribe(r.subject, null)) {
+      return RemoteSubRefusal.NotExported;
+    }
+    const weight = Math.max(0, r.weight);
+    const held = this.#subs.get(r.key);
+    if (held !== undefined) {
+      if (r.queue !== null) held.weight = weight;
+      return null;
+    }
+    const sub = new RemoteSub(
+      this.#owner,
+      r.account,
+      r.subject,
+      r.subjectBytes,
+      r.queue,
+      weight,
+      r.key,
+    );
+    acc.sublist.insert(sub);
+    this.#subs.set(r.key, sub);
+    return null;
+  }
+
+  /** Drops the entry an RS- names, if held. */
+  remove(key: string): void {
+    const sub = this.#subs.get(key);
+    if (sub === undefined) return;
+    this.#subs.delete(key);
+    this.#account(sub.account)?.sublist.remove(sub);
+  }
+
+  /** Drops everything (the route closed); returns the count removed per account. */
+  clear(): Map<string, number> {
+    const byAccount = new Map<string, RemoteSub[]>();
+    for (const sub of this.#subs.values()) {
+      let list = byAccount.get(sub.account);
+      if (list === undefined) byAccount.set(sub.account, list = []);
+      list.push(sub);
+    }
+    this.#subs.clear();
+    const counts = new Map<string, number>();
+    for (const [name, list] of byAccount) {
+      this.#account(name)?.sublist.removeBatch(list);
+      counts.set(name, list.length);
+    }
+    return counts;
   }
 }

@@ -8,6 +8,7 @@
 import { decimalLength, writeBytes, writeDecimal } from "../protocol/encode.ts";
 import type { MsgOp } from "../protocol/sink.ts";
 import type { Outbound } from "../client/outbound.ts";
+import type { Account } from "../accounts/account.ts";
 
 const enc = new TextEncoder();
 const strict = new TextDecoder("utf-8", { fatal: true });
@@ -40,7 +41,9 @@ export function routeSubLine(
     out.set(tail, head.length + subject.length);
     return out;
   }
-  return enc.encode(queue === null ? `RS+ ${account} ${s}\r\n` : `RS+ ${account} ${s} ${queue} ${weight}\r\n`);
+  return enc.encode(
+    queue === null ? `RS+ ${account} ${s}\r\n` : `RS+ ${account} ${s} ${queue} ${weight}\r\n`,
+  );
 }
 
 /** `RS- <account> <subject>[ <queue>]\r\n`. */
@@ -58,7 +61,9 @@ export function routeUnsubLine(
     out.set(tail, head.length + subject.length);
     return out;
   }
-  return enc.encode(queue === null ? `RS- ${account} ${subject}\r\n` : `RS- ${account} ${subject} ${queue}\r\n`);
+  return enc.encode(
+    queue === null ? `RS- ${account} ${subject}\r\n` : `RS- ${account} ${subject} ${queue}\r\n`,
+  );
 }
 
 /** Decoded RS+/RS-/LS+ arguments. */
@@ -146,6 +151,18 @@ export function parseRouteUnsub(args: Uint8Array): { account: string; key: strin
   if (t.length !== 2 && t.length !== 3) return `processRemoteUnsub parse error: '${text(args)}'`;
   const parts = t.map(text);
   return { account: parts[0], key: parts.join(" ") };
+}
+
+const accountBytes = new WeakMap<Account, Uint8Array>();
+
+/** The account name as bytes (cached per account), for RMSG lines. */
+export function accountNameBytes(account: Account): Uint8Array {
+  let b = accountBytes.get(account);
+  if (b === undefined) {
+    b = enc.encode(account.name);
+    accountBytes.set(account, b);
+  }
+  return b;
 }
 
 const RMSG = enc.encode("RMSG ");

@@ -1,0 +1,567 @@
+/**
+ * @module
+ * One route connection's protocol handler (nats-server route.go plus the ROUTER parts of
+ * client.go): the parser sink for RS+/RS-/RMSG/HMSG/LMSG/INFO/CONNECT/PING, the owner of the
+ * route's remote-interest entries in account sublists, and a forwarding receiver that sends
+ * ONE RMSG per message with the queue groups the remote must serve. Server-wide decisions
+ * (registration, duplicates, gossip, cluster name) go to its {@link RouteLinkHost}.
+ * PURE: no Deno, timers or console; time arrives as arguments and sockets are injected, so
+ * it runs in whichever isolate owns the route socket (main isolate today, a route worker later).
+ */
+import type { Account } from "../accounts/account.ts";
+import type { Logger } from "../log/logger.ts";
+import type { Flushable } from "../client/context.ts";
+import { Outbound } from "../client/outbound.ts";
+import { type ForwardingReceiver, pendForward } from "../client/router.ts";
+import { noteStalled, STALL_BYTES } from "../client/deliver.ts";
+import type { SublistEntry } from "../client/subscription.ts";
+import { Parser, ROUTE_PROFILE } from "../protocol/parser.ts";
+import { type MsgOp, ParseErrorKind, type RoutedMsgOp, type RouteSink } from "../protocol/sink.ts";
+import * as wire from "../protocol/wire_errors.ts";
+import { CloseReason } from "../protocol/wire_errors.ts";
+import type { RouteUrl } from "./cluster_options.ts";
+import type { RouteLinkHost, RouteLinkInit, RouteTransport, RouteType } from "./route_host.ts";
+import { deliverRouted } from "./route_inbound.ts";
+import {
+  parseRouteConnect,
+  parseRouteInfo,
+  type RouteConnectMessage,
+  type RouteInfoMessage,
+} from "./route_info.ts";
+
+export {
+  type ClusterServer,
+  type RouteLinkHost,
+  type RouteLinkInit,
+  type RouteTransport,
+  RouteType,
+} from "./route_host.ts";
+import {
+  type LocalInterestEntry,
+  RemoteInterest,
+  type RemoteSub,
+  RemoteSubRefusal,
+} from "./route_interest.ts";
+import {
+  accountNameBytes,
+  appendRoutedMsg,
+  parseRouteSub,
+  parseRouteUnsub,
+  routeSubLine,
+  routeUnsubLine,
+} from "./route_protocol.ts";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const PING = enc.encode("PING\r\n");
+const PONG = enc.encode("PONG\r\n");
+/** nats-server `firstPingInterval` for non-client connections. */
+const FIRST_PING_MS = 1000;
+/** Bound on the wait for queued output when closing. */
+const CLOSE_FLUSH_MS = 500;
+
+/** One route connection. */
+export class RouteLink implements RouteSink, ForwardingReceiver, Flushable {
+  readonly cid: number;
+  readonly remote = true;
+  /** True when this server dialed (or took over a dialed duplicate's role). */
+  didSolicit: boolean;
+  readonly remoteHost: string;
+  readonly remotePort: number;
+  readonly startedAt: number;
+  readonly out: Outbound;
+  url: RouteUrl | null;
+  routeType: RouteType;
+  /** Reconnect even if implicit (set on the survivor of a duplicate pair). */
+  retry = false;
+  /** Set before closing when no reconnect must follow. */
+  noReconnect = false;
+  remoteId = "";
+  remoteName = "";
+  remoteHeaders = false;
+  remoteAuthRequired = false;
+  lnoc = false;
+  infoReceived = false;
+  connectReceived = false;
+  /** Client URLs the remote advertised (removed from ours when it goes). */
+  connectUrls: string[] = [];
+  /** The remote's INFO as first received (gossiped to other routes). */
+  info: RouteInfoMessage | null = null;
+  /** Remote interest held for this route (its entries in the account sublists). */
+  readonly subs: RemoteInterest;
+  inMsgs = 0;
+  inBytes = 0;
+  outMsgs = 0;
+  outBytes = 0;
+  lastActivity: number;
+  rttMs = 0;
+  closed = false;
+  closeReason: string | null = null;
+  readonly #host: RouteLinkHost;
+  readonly #transport: RouteTransport;
+  readonly #parser: Parser;
+  #authDeadline = 0;
+  #pingAt = 0;
+  #pingsOut = 0;
+  #pingSentAt = 0;
+  #closeDeadline = 0;
+  #transportClosed = false;
+  /** Queued for the per-turn flush. */
+  #dirty = false;
+  /** Forwarding state of the message being routed. */
+  #pending = false;
+  #queues: Uint8Array[] = [];
+  #queueCount = 0;
+  #lastAccountBytes: Uint8Array | null = null;
+  #lastAccount: Account | null = null;
+
+  constructor(host: RouteLinkHost, transport: RouteTransport, init: RouteLinkInit) {
+    this.#host = host;
+    this.#transport = transport;
+    this.subs = new RemoteInterest(this, (name) => host.server.account(name), host.permissions);
+    this.cid = init.cid;
+    this.remoteHost = init.remoteHost;
+    this.remotePort = init.remotePort;
+    this.url = init.url;
+    this.didSolicit = init.url !== null;
+    this.routeType = init.routeType;
+    this.startedAt = init.now;
+    this.lastActivity = init.now;
+    // client.go: routes have no max payload and no max control line (mpay -1, kind != CLIENT).
+    this.#parser = new Parser(
+      this,
+      { maxControlLine: Number.MAX_SAFE_INTEGER, maxPayload: -1 },
+      ROUTE_PROFILE,
+    );
+    this.out = new Outbound(transport, () => this.lastActivity);
+    this.out.onError = () => this.close(CloseReason.WriteError);
+    this.out.onDrained = () => {
+      if (this.closed) this.#closeTransport();
+    };
+  }
+
+  /** `ip:port - rid:N`, as nats-server prefixes route log lines. */
+  get logPrefix(): string {
+    const h = this.remoteHost.includes(":") ? `[${this.remoteHost}]` : this.remoteHost;
+    return `${h}:${this.remotePort} - rid:${this.cid}`;
+  }
+
+  get #logger(): Logger {
+    return this.#host.server.logger;
+  }
+
+  /**
+   * Opens the protocol (route.go createRoute): a solicited route sends CONNECT, then both
+   * sides send INFO. An accepted route must send CONNECT first, within the auth timeout when
+   * the cluster has credentials.
+   */
+  start(connectJson: string | null, infoJson: string, now: number): void {
+    const cfg = this.#host.config;
+    // client.go awaitingAuth: only an accepted route with an auth timer must open with CONNECT.
+    if (!this.didSolicit && cfg.username !== "") {
+      this.#parser.requireConnect = true;
+      this.#authDeadline = now + cfg.authTimeout * 1000;
+    }
+    if (connectJson !== null) {
+      this.#logger.debug(`${this.logPrefix} - Route connect msg sent`);
+      this.#trace("->>", `CONNECT ${connectJson.replace(/"pass":"[^"]*"/, '"pass":"[REDACTED]"')}`);
+      this.send(enc.encode(`CONNECT ${connectJson}\r\n`));
+    }
+    // server.go generateRouteInfoJSON: `INFO <json> \r\n` (forwarded INFOs have no space).
+    this.send(enc.encode(`INFO ${infoJson} \r\n`));
+    const interval = Math.min(FIRST_PING_MS, this.#host.server.options.pingIntervalMs);
+    this.#pingAt = now + interval + Math.floor(this.#host.random() * interval / 5);
+    this.#logger.notice(`${this.logPrefix} - Route connection created`);
+  }
+
+  /** Bytes read from the socket. */
+  feed(bytes: Uint8Array, now: number): void {
+    if (this.closed) return;
+    this.lastActivity = now;
+    this.#parser.parse(bytes);
+  }
+
+  /** Timers: auth timeout, pings, the bounded close flush. Called periodically. */
+  tick(now: number): void {
+    if (this.closed) {
+      if (this.#closeDeadline === 0) this.#closeDeadline = now + CLOSE_FLUSH_MS;
+      else if (!this.#transportClosed && now >= this.#closeDeadline) this.#closeTransport();
+      return;
+    }
+    if (this.#authDeadline > 0 && !this.connectReceived && now >= this.#authDeadline) {
+      this.#logger.debug(`${this.logPrefix} - ${wire.ERR_AUTHENTICATION_TIMEOUT.text}`);
+      this.#errAndClose(wire.ERR_AUTHENTICATION_TIMEOUT.line, CloseReason.AuthenticationTimeout);
+      return;
+    }
+    if (now < this.#pingAt) return;
+    const o = this.#host.server.options;
+    this.#pingAt = now + o.pingIntervalMs;
+    this.#logger.debug(`${this.logPrefix} - Router Ping Timer`);
+    if (this.rttMs > 0 && now - this.lastActivity < o.pingIntervalMs) return;
+    if (this.#pingsOut + 1 > o.pingMax) {
+      this.#logger.debug(`${this.logPrefix} - Stale Client Connection - Closing`);
+      this.#errAndClose(wire.ERR_STALE_CONNECTION.line, CloseReason.StaleConnection);
+      return;
+    }
+    this.#pingsOut++;
+    this.#pingSentAt = now;
+    this.#trace("->>", "PING");
+    this.send(PING);
+  }
+
+  // ---- output ----------------------------------------------------------------------------
+
+  /** Queues protocol bytes. */
+  send(bytes: Uint8Array): void {
+    if (this.closed) return;
+    this.out.append(bytes);
+    this.#noteOutput();
+  }
+
+  #noteOutput(): void {
+    const max = this.#host.server.options.maxPending;
+    if (this.out.pending > max) {
+      this.#host.server.stats.slowConsumers++;
+      this.#logger.notice(
+        `${this.logPrefix} - Slow Consumer Detected: MaxPending of ${max} Exceeded`,
+      );
+      this.out.close();
+      this.close(CloseReason.SlowConsumerPendingBytes);
+      return;
+    }
+    if (this.#dirty) return;
+    this.#dirty = true;
+    this.#host.server.markDirty(this);
+  }
+
+  flushOutbound(): void {
+    this.#dirty = false;
+    this.out.flush();
+  }
+
+  #trace(dir: "<<-" | "->>", text: string): void {
+    if (this.#host.server.logger.traceEnabled) {
+      this.#logger.trace(`${this.logPrefix} - ${dir} [${text}]`);
+    }
+  }
+
+  /** RS+ for one local interest (skipped when the route may not import the subject). */
+  sendInterest(entry: LocalInterestEntry, subscribe: boolean): void {
+    if (this.closed || !this.#canImport(entry.subject)) return;
+    const subject = entry.subjectBytes ?? entry.subject;
+    const line = subscribe
+      ? routeSubLine(entry.account, subject, entry.queue, entry.count)
+      : routeUnsubLine(entry.account, subject, entry.queue);
+    if (this.#host.server.logger.traceEnabled) this.#trace("->>", dec.decode(line.subarray(0, -2)));
+    this.send(line);
+  }
+
+  /** All local interest, once the route is registered (route.go sendSubsToRoute). */
+  sendAllInterest(entries: Iterable<LocalInterestEntry>): void {
+    for (const e of entries) this.sendInterest(e, true);
+    this.#logger.debug(`${this.logPrefix} - Sent local subscriptions to route`);
+  }
+
+  #canImport(subject: string): boolean {
+    const p = this.#host.permissions;
+    return p === null || p.canPublish(subject, 0);
+  }
+
+  // ---- Receiver / ForwardingReceiver: messages to the remote ------------------------------
+
+  receive(entry: SublistEntry, _op: MsgOp): boolean {
+    if (this.closed) return false;
+    if (!this.#pending) {
+      this.#pending = true;
+      pendForward(this);
+    }
+    if (entry.queue !== null) this.#queues[this.#queueCount++] = (entry as RemoteSub).queueBytes;
+    return true;
+  }
+
+  forward(account: Account, op: MsgOp): void {
+    const queues = this.#queueCount;
+    this.#pending = false;
+    this.#queueCount = 0;
+    if (this.closed) return;
+    appendRoutedMsg(
+      this.out,
+      accountNameBytes(account),
+      op,
+      this.#queues,
+      queues,
+      this.remoteHeaders,
+    );
+    this.outMsgs++;
+    this.outBytes += op.size;
+    const stats = this.#host.server.stats;
+    stats.outMsgs++;
+    stats.outBytes += op.size;
+    this.#noteOutput();
+    // A route far behind stalls its publishers like a slow client does (deliver.ts).
+    if (this.out.pending > STALL_BYTES) noteStalled(this);
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------
+
+  /** Closes the route (client.go closeConnection for a ROUTER): logs, drops remote interest. */
+  close(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeReason = reason;
+    this.#parser.stop();
+    this.#logger.notice(`${this.logPrefix} - Router connection closed: ${reason}`);
+    this.#removeRemoteSubs();
+    if (this.out.pending > 0 && reason !== CloseReason.WriteError) this.out.flush();
+    else this.#closeTransport();
+    this.#host.linkClosed(this);
+  }
+
+  /** Closes the socket now, dropping unsent bytes (shutdown). */
+  abort(): void {
+    this.#closeTransport();
+  }
+
+  #closeTransport(): void {
+    if (this.#transportClosed) return;
+    this.#transportClosed = true;
+    this.out.close();
+    try {
+      this.#transport.close();
+    } catch {
+      // already closed
+    }
+  }
+
+  /** Whether the socket is closed (the owner stops ticking then). */
+  get finished(): boolean {
+    return this.#transportClosed;
+  }
+
+  #removeRemoteSubs(): void {
+    for (const [name, n] of this.subs.clear()) {
+      this.#logger.debug(`${this.logPrefix} - Removing ${n} subscriptions for account "${name}"`);
+    }
+  }
+
+  #errAndClose(line: Uint8Array, reason: string): void {
+    this.send(line);
+    this.close(reason);
+  }
+
+  #sendErr(text: string): void {
+    this.#trace("->>", `-ERR ${text}`);
+    this.send(wire.encodeErr(text));
+  }
+
+  // ---- RouteSink ----------------------------------------------------------------------------
+
+  onConnect(json: Uint8Array): void {
+    const text = dec.decode(json);
+    this.#trace("<<-", `CONNECT ${text.replace(/"pass":"[^"]*"/, '"pass":"[REDACTED]"')}`);
+    const c = parseRouteConnect(text);
+    if (c === null) {
+      this.close(CloseReason.ProtocolViolation);
+      return;
+    }
+    this.connectReceived = true;
+    this.#parser.requireConnect = false;
+    this.#authDeadline = 0;
+    if (!this.#authorized(c)) {
+      const hasUsers = (this.#host.server.options.users?.length ?? 0) > 0;
+      this.#logger.error(
+        `${this.logPrefix} - authentication error${
+          hasUsers ? ` - User ${JSON.stringify(c.user ?? "")}` : ""
+        }`,
+      );
+      this.#errAndClose(wire.ERR_AUTHORIZATION_VIOLATION.line, CloseReason.AuthenticationViolation);
+      return;
+    }
+    // route.go processRouteConnect.
+    if (c.lang) {
+      this.#sendErr(wire.ERR_CONNECTED_TO_ROUTE_PORT.text);
+      this.#logger.error(`${this.logPrefix} - ${wire.ERR_CONNECTED_TO_ROUTE_PORT.text}`);
+      this.close(CloseReason.WrongPort);
+      return;
+    }
+    if (c.gateway) {
+      const text = wire.gatewayOnRoutePort(c.gateway);
+      this.#logger.error(`${this.logPrefix} - ${text}`);
+      this.#sendErr(text);
+      this.close(CloseReason.WrongGateway);
+      return;
+    }
+    if (!this.#host.acceptConnectCluster(this, c.cluster ?? "", c.cluster_dynamic === true)) return;
+    this.remoteId = c.name ?? "";
+    this.lnoc = c.lnoc === true;
+    this.remoteHeaders = !this.#host.server.options.noHeaderSupport && c.headers === true;
+  }
+
+  /** route.go isRouterAuthorized: the single cluster user, when one is configured. */
+  #authorized(c: RouteConnectMessage): boolean {
+    const cfg = this.#host.config;
+    if (cfg.username === "") return true;
+    return c.user === cfg.username && (c.pass ?? "") === cfg.password;
+  }
+
+  /** Rejects a CONNECT whose cluster name conflicts (called by the host). */
+  rejectCluster(text: string): void {
+    this.#logger.error(`${this.logPrefix} - ${text}`);
+    this.#sendErr(text);
+    this.close(CloseReason.ClusterNameConflict);
+  }
+
+  onInfo(json: Uint8Array): void {
+    const text = dec.decode(json);
+    this.#trace("<<-", `INFO ${text}`);
+    const info = parseRouteInfo(text);
+    if (info === null) {
+      this.close(CloseReason.ProtocolViolation);
+      return;
+    }
+    this.#host.processInfo(this, info);
+  }
+
+  /** Records the remote's identity from its first INFO (route.go processRouteInfo). */
+  adoptInfo(info: RouteInfoMessage): void {
+    this.infoReceived = true;
+    this.info = info;
+    this.remoteId = info.server_id;
+    this.remoteName = info.server_name ?? "";
+    this.remoteAuthRequired = info.auth_required === true;
+    this.lnoc = info.lnoc === true;
+    this.remoteHeaders = !this.#host.server.options.noHeaderSupport && info.headers === true;
+  }
+
+  onRouteSub(args: Uint8Array, hasOrigin: boolean): void {
+    if (this.#host.server.logger.traceEnabled) {
+      this.#trace("<<-", `${hasOrigin ? "LS+" : "RS+"} ${dec.decode(args)}`);
+    }
+    const r = parseRouteSub(args, hasOrigin);
+    if (typeof r === "string") {
+      this.#logger.error(`${this.logPrefix} - ${r}`);
+      this.close(CloseReason.ProtocolViolation);
+      return;
+    }
+    let refused: RemoteSubRefusal | null;
+    try {
+      refused = this.subs.add(r);
+    } catch (e) {
+      this.#logger.error(
+        `${this.logPrefix} - Could not insert subscription: ${(e as Error).message}`,
+      );
+      this.#sendErr(wire.ERR_INVALID_SUBSCRIPTION.text);
+      return;
+    }
+    if (refused === RemoteSubRefusal.UnknownAccount) {
+      // route.go processRemoteSub (static resolver) logs an error and ignores the interest.
+      // nats-server always sends its $SYS interest; without a system account that is noise.
+      const line =
+        `${this.logPrefix} - Unknown account "${r.account}" for remote subject "${r.subject}"`;
+      if (r.account === "$SYS") this.#logger.debug(line);
+      else this.#logger.error(line);
+    } else if (refused === RemoteSubRefusal.NotExported) {
+      this.#logger.debug(
+        `${this.logPrefix} - Can not export "${r.subject}", ignoring remote subscription request`,
+      );
+    }
+  }
+
+  onRouteUnsub(args: Uint8Array): void {
+    if (this.#host.server.logger.traceEnabled) this.#trace("<<-", `RS- ${dec.decode(args)}`);
+    const r = parseRouteUnsub(args);
+    if (typeof r === "string") {
+      this.#logger.error(`${this.logPrefix} - processRemoteUnsub ${r}`);
+      this.close(CloseReason.ProtocolViolation);
+      return;
+    }
+    this.subs.remove(r.key);
+  }
+
+  /** A routed message (RMSG/HMSG/LMSG): delivered to this server's own receivers only. */
+  onPub(op: MsgOp): void {
+    const m = op as RoutedMsgOp;
+    if (this.#host.server.logger.traceEnabled) {
+      this.#trace("<<-", `RMSG ${dec.decode(m.argBuf.subarray(m.accountStart, m.sizeEnd))}`);
+    }
+    const size = m.size;
+    this.inMsgs++;
+    this.inBytes += size;
+    const stats = this.#host.server.stats;
+    stats.inMsgs++;
+    stats.inBytes += size;
+    const acc = this.#accountOf(m);
+    if (acc === null) {
+      const name = dec.decode(m.argBuf.subarray(m.accountStart, m.accountEnd));
+      const subject = dec.decode(m.argBuf.subarray(m.subjectStart, m.subjectEnd));
+      this.#logger.debug(
+        `${this.logPrefix} - Unknown account "${name}" for routed message on subject: "${subject}"`,
+      );
+      return;
+    }
+    deliverRouted(acc, m, this.#host.random);
+  }
+
+  #accountOf(m: RoutedMsgOp): Account | null {
+    const buf = m.argBuf;
+    const s = m.accountStart, e = m.accountEnd;
+    const last = this.#lastAccountBytes;
+    if (last !== null && last.length === e - s) {
+      let same = true;
+      for (let i = 0; i < last.length; i++) {
+        if (last[i] !== buf[s + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return this.#lastAccount;
+    }
+    const acc = this.#host.server.account(dec.decode(buf.subarray(s, e)));
+    if (acc !== null) {
+      this.#lastAccountBytes = buf.slice(s, e);
+      this.#lastAccount = acc;
+    }
+    return acc;
+  }
+
+  onSub(): void {}
+  onUnsub(): void {}
+
+  onPing(): void {
+    this.#trace("<<-", "PING");
+    this.#trace("->>", "PONG");
+    this.send(PONG);
+  }
+
+  onPong(): void {
+    this.#trace("<<-", "PONG");
+    this.#pingsOut = 0;
+    if (this.#pingSentAt > 0) this.rttMs = Math.max(1e-6, this.lastActivity - this.#pingSentAt);
+  }
+
+  onOk(): void {}
+
+  onErr(text: Uint8Array): void {
+    this.#logger.error(`${this.logPrefix} - Route Error ${dec.decode(text)}`);
+    this.close(CloseReason.ParseError);
+  }
+
+  onParseError(kind: ParseErrorKind, detail: string): void {
+    switch (kind) {
+      case ParseErrorKind.AuthViolation:
+        this.#logger.error(`${this.logPrefix} - authentication error`);
+        this.#errAndClose(
+          wire.ERR_AUTHORIZATION_VIOLATION.line,
+          CloseReason.AuthenticationViolation,
+        );
+        return;
+      case ParseErrorKind.UnknownOp:
+        this.#logger.error(`${this.logPrefix} - Router parser ERROR, ${detail}`);
+        this.#errAndClose(wire.ERR_UNKNOWN_PROTOCOL_OPERATION.line, CloseReason.ProtocolViolation);
+        return;
+      default:
+        this.#logger.error(`${this.logPrefix} - ${detail}`);
+        this.close(CloseReason.ProtocolViolation);
+    }
+  }
+}
