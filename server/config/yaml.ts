@@ -176,7 +176,8 @@ class YamlLoader {
  *
  * @example
  * ```ts
- * import { parseYaml } from "./yaml.ts";
+ * import { loadYamlSupport, parseYaml } from "./yaml.ts";
+ * await loadYamlSupport();
  * const tree = parseYaml("port: 4222\nmax_payload: 1MB\n", {
  *   file: "nats.yaml",
  *   readFile: () => "",
