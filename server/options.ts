@@ -99,6 +99,8 @@ export interface ServerOptions {
   tags?: string[];
   systemAccount?: string;
   noSystemAccount: boolean;
+  /** System account statsz ceiling in ms (nats-server: fixed 30s); for tests, not a config key. */
+  statszIntervalMs?: number;
 
   /** Sections owned by later issues; accepted and validated for shape only. */
   accounts?: RawSection;

@@ -1,3 +1,7 @@
+/**
+ * @module
+ * Unit tests for the reload diff: nats-server 2.9.10 field order, notices and refusals. Pure.
+ */
 import { deepStrictEqual, strictEqual, throws } from "node:assert";
 import { defaultOptions } from "./options.ts";
 import { diffOptions, goDurationMs, reloadNotices, ReloadNotSupported } from "./reload_diff.ts";

@@ -25,6 +25,7 @@ import { type MonitorListener, startMonitorListener } from "./monitor/http.ts";
 import { MonitorState } from "./monitor/state.ts";
 import type { LinkMonitor } from "./monitor/types.ts";
 import { ClusterManager } from "./cluster/cluster_manager.ts";
+import { configuredSystemAccount, SystemService } from "./system/system_service.ts";
 
 const enc = new TextEncoder();
 
@@ -68,6 +69,8 @@ export class Server implements ClientContext {
   readonly shard: ShardIdentity | null;
   #mesh: MeshNode | null = null;
   #imports: WiredImports = { routers: [] };
+  /** The system account's events and requests (server/system/); null without one or in a shard. */
+  #system: SystemService | null = null;
 
   constructor(options: ServerOptions, logger: Logger, shard: ShardIdentity | null = null) {
     this.options = options;
@@ -79,6 +82,20 @@ export class Server implements ClientContext {
     this.name = options.serverName ?? this.id;
     this.#accounts.set(GLOBAL_ACCOUNT, new Account(GLOBAL_ACCOUNT));
     this.#wireAccounts();
+    this.#system = this.#createSystem();
+  }
+
+  /** The system account (nats-server setSystemAccount); shards leave it to a whole server. */
+  #createSystem(): SystemService | null {
+    const name = configuredSystemAccount(this.options, this.auth.trust.systemAccount);
+    if (name === null || this.shard !== null) return null;
+    const statszIntervalMs = this.options.statszIntervalMs;
+    return new SystemService(this, this.bindAccount(name), { statszIntervalMs });
+  }
+
+  /** The system account service, or null (no system account, or a shard worker). */
+  get system(): SystemService | null {
+    return this.#system;
   }
 
   /** Accounts from the config, and their stream and service imports on the data path. */
@@ -101,6 +118,7 @@ export class Server implements ClientContext {
     if (!account) {
       account = new Account(name);
       this.#accounts.set(name, account);
+      this.#system?.accountAdded(account);
     }
     return account;
   }
@@ -238,6 +256,7 @@ export class Server implements ClientContext {
     if (this.#transports.tls) log.notice("TLS required for client connections");
     log.notice(`Server is ready`);
     this.#running = true;
+    this.#system?.start();
     this.#cluster?.start();
     this.#acceptLoop = this.#accept(this.#listener);
     const tick = Math.max(50, Math.min(1000, o.writeDeadlineMs / 2));
@@ -327,6 +346,7 @@ export class Server implements ClientContext {
       return;
     }
     this.clients.set(cid, client);
+    this.#system?.clientAdded(client);
     const done = client.run().catch((err) => {
       this.logger.error(`${client.logPrefix} - ${err}`);
       client.close(CloseReason.ReadError);
@@ -368,6 +388,18 @@ export class Server implements ClientContext {
       else this.monitor.connectionClosed(client);
     }
     this.clients.delete(cid);
+    if (client) this.#system?.clientRemoved(client, client.closeReason ?? CloseReason.ClientClosed);
+  }
+
+  /** `/accountz` exports and imports of an account (the system service ones). */
+  accountLinks(name: string): { exports?: unknown[]; imports?: unknown[] } {
+    return this.#system?.accountLinks(name) ?? {};
+  }
+
+  /** A client authenticated on CONNECT: the system account's connect event. */
+  clientAuthorized(cid: number): void {
+    const client = this.clients.get(cid);
+    if (client) this.#system?.clientAuthorized(client);
   }
 
   /** Cuts connections whose write has been stuck longer than write_deadline. */
@@ -442,10 +474,11 @@ export class Server implements ClientContext {
     let spread = o.lameDuckDurationMs - grace;
     if (spread <= 0) spread = 1000;
     const si = Math.min(1000, spread / clients.length);
+    this.#cluster?.enterLameDuck();
     for (const c of clients) {
       if (c.opts.protocol < 1) continue;
       const id = `"client_id":${c.cid},"client_ip":${JSON.stringify(c.host)}`;
-      c.sendRaw(enc.encode(`INFO ${this.#infoBase},${id},"ldm":true} \r\n`));
+      c.sendRaw(enc.encode(`INFO ${this.#infoBase},${id}${this.infoTail},"ldm":true} \r\n`));
     }
     await this.#sleep(grace);
     if (!this.#running) return;
@@ -473,6 +506,7 @@ export class Server implements ClientContext {
   /** Stops accepting, closes every connection and waits for their loops to end. */
   async shutdown(): Promise<void> {
     if (!this.#running) return;
+    this.#system?.shutdown();
     this.#running = false;
     this.#notice("Initiating Shutdown...");
     clearInterval(this.#sweeper);

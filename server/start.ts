@@ -61,7 +61,7 @@ function stderrLogger(o: ServerOptions): Logger {
  *
  * @example
  * ```ts
- * import { startServer } from "./mod.ts";
+ * import { startServer } from "../mod.ts";
  * await using server = await startServer({ port: -1, quiet: true });
  * const conn = await Deno.connect({ port: server.port });
  * conn.close();

@@ -22,6 +22,8 @@ export interface AccountInfo {
   leafnode_connections: number;
   client_connections: number;
   subscriptions: number;
+  exports?: unknown[];
+  imports?: unknown[];
   sublist_stats: SublistStats;
 }
 
@@ -70,6 +72,7 @@ function accountInfo(server: MonitoredServer, acc: MonitoredAccount): AccountInf
     leafnode_connections: 0,
     client_connections: localConnections(server, acc.name),
     subscriptions: acc.sublist.count,
+    ...server.accountLinks?.(acc.name),
     sublist_stats: sublistStats(acc.sublist.counters()),
   };
 }

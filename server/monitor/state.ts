@@ -60,7 +60,7 @@ export class ProcessUsage {
   }
 
   /** CPU percent (one decimal) over the last sampling window; the first window starts at exec. */
-  cpu(nowMs = Date.now()): number {
+  cpu(nowMs: number = Date.now()): number {
     if (this.#last !== null && nowMs - this.#lastAt < 1000) return this.#pcpu;
     const fields = readProcStat();
     const uptime = systemUptime();
@@ -81,13 +81,13 @@ export class ProcessUsage {
 export class MonitorState {
   readonly closed: ClosedConnections;
   /** Requests per monitoring path (`http_req_stats`). */
-  readonly httpReqStats = new Map<string, number>();
+  readonly httpReqStats: Map<string, number> = new Map();
   readonly usage = new ProcessUsage();
   /** When the configuration was (re)loaded, ms since the epoch (`config_load_time`). */
   configLoadTime: number;
   readonly #accountTotals = new Map<string, AccountTotals>();
 
-  constructor(maxClosed = DEFAULT_MAX_CLOSED_CLIENTS, now = Date.now()) {
+  constructor(maxClosed: number = DEFAULT_MAX_CLOSED_CLIENTS, now: number = Date.now()) {
     this.closed = new ClosedConnections(maxClosed);
     this.configLoadTime = now;
   }
@@ -101,7 +101,7 @@ export class MonitorState {
    * Records a connection that is closing: call it before its subscriptions are dropped, with
    * `closeReason` set. Keeps a snapshot for `/connz` and folds its counters into its account.
    */
-  connectionClosed(c: MonitoredConn, nowMs = Date.now()): void {
+  connectionClosed(c: MonitoredConn, nowMs: number = Date.now()): void {
     this.closed.add(closedSnapshot(c, nowMs));
     const t = this.#totalsOf(c.account.name);
     t.inMsgs += c.inMsgs;

@@ -106,6 +106,8 @@ export interface MonitoredServer {
   account(name?: string): MonitoredAccount | null;
   /** Route, gateway and leafnode data, once those links exist. */
   readonly links?: LinkMonitor;
+  /** An account's `exports` and `imports` for `/accountz?acc=` (the system service ones). */
+  accountLinks?(name: string): { exports?: unknown[]; imports?: unknown[] };
 }
 
 /** A route's entry in `/routez` (nats-server `RouteInfo`). */
@@ -166,6 +168,8 @@ export interface LinkMonitor {
   inboundGateways?(
     opts: { name: string; accounts: boolean; accountName: string },
   ): Record<string, RemoteGatewayz[]>;
+  /** The client `connect_urls` of the cluster (`/varz`), undefined when none. */
+  connectUrls?(): string[] | undefined;
   /** Number of remote servers reachable through routes (`remotes`). */
   remotes?(): number;
   /** Bound ports of configured listeners (cluster, gateway, leafnodes, websocket, mqtt). */

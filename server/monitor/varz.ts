@@ -71,6 +71,7 @@ export function varz(server: MonitoredServer, _opts: VarzOptions = {}): Varz {
     auth_required: server.auth.required || undefined,
     tls_required: tls !== undefined || undefined,
     tls_verify: tls?.verify === true || undefined,
+    connect_urls: links?.connectUrls?.(),
     max_connections: o.maxConnections,
     max_subscriptions: o.maxSubscriptions > 0 ? o.maxSubscriptions : undefined,
     ping_interval: o.pingIntervalMs * NS_PER_MS,

@@ -139,6 +139,8 @@ export async function serve(
       return 1;
     }
   }
+  // Trap signals now: a harness may signal as soon as it reads "Server is ready".
+  const early = new EarlySignals();
   // `--shards N` (N > 1): shard workers on the client port; otherwise one isolate.
   const server = (options.shards ?? 1) > 1
     ? new ShardedServer(options, logger)
@@ -152,6 +154,7 @@ export async function serve(
       : (e as Error).message;
     logger.fatal(`Error listening on port: ${o.host}:${o.port}, ${JSON.stringify(reason)}`);
     fileLog?.close();
+    early.stop();
     return 1;
   }
   // nats-server AcceptLoop: a random port becomes the bound one in the running options.
@@ -165,7 +168,7 @@ export async function serve(
     reloading: Promise.resolve(),
   };
   writePorts(running, options.portsFileDir);
-  return await waitForSignals(running);
+  return await waitForSignals(running, early);
 }
 
 /** Listener URLs for the ports file (server.go `PortsInfo`). */
@@ -263,8 +266,37 @@ async function stop(r: Running): Promise<void> {
 }
 
 /** Serves until SIGINT, SIGTERM or the end of lame duck mode; resolves with the exit code. */
-function waitForSignals(r: Running): Promise<number> {
+/** Signals trapped from the start, so one sent as soon as the server is ready is not lost. */
+const TRAPPED: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGUSR1", "SIGUSR2"];
+
+/** Records signals that arrive before the server is running (replayed once it is). */
+class EarlySignals {
+  readonly seen: Deno.Signal[] = [];
+  #handlers: [Deno.Signal, () => void][] = [];
+
+  constructor() {
+    for (const sig of TRAPPED) {
+      const fn = () => this.seen.push(sig);
+      try {
+        Deno.addSignalListener(sig, fn);
+        this.#handlers.push([sig, fn]);
+      } catch {
+        // signal not supported on this platform
+      }
+    }
+  }
+
+  /** Stops recording (the real handlers are installed by then). */
+  stop(): Deno.Signal[] {
+    for (const [sig, fn] of this.#handlers) Deno.removeSignalListener(sig, fn);
+    this.#handlers = [];
+    return this.seen;
+  }
+}
+
+function waitForSignals(r: Running, early: EarlySignals): Promise<number> {
   return new Promise((resolve) => {
+    const replay: Record<string, () => void> = {};
     const handlers: [Deno.Signal, () => void][] = [];
     let stopping = false;
     const finish = (code: number) => {
@@ -281,6 +313,7 @@ function waitForSignals(r: Running): Promise<number> {
       try {
         Deno.addSignalListener(sig, handler);
         handlers.push([sig, handler]);
+        replay[sig] = handler;
       } catch {
         // signal not supported on this platform
       }
@@ -305,5 +338,6 @@ function waitForSignals(r: Running): Promise<number> {
         r.logger.notice("File log re-open ignored, not a file logger");
       }
     });
+    for (const sig of early.stop()) replay[sig]?.();
   });
 }

@@ -20,13 +20,17 @@ export interface MonitorTarget {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Starts denats on loopback with monitoring on a random port. */
+/**
+ * Starts denats on loopback with monitoring on a random port, without a system account unless
+ * `opts` asks for one (the compat cases run nats-server with `no_system_account: true`).
+ */
 export async function denatsMonitor(opts: StartOptions = {}): Promise<MonitorTarget> {
   const server = await startServer({
     host: "127.0.0.1",
     port: -1,
     httpPort: -1,
     quiet: true,
+    noSystemAccount: true,
     ...opts,
   });
   if (!server.monitorUrl) throw new Error("denats started without a monitoring URL");

@@ -155,3 +155,19 @@ Deno.test("--signal errors: unknown command, bad pid, pid file contents, dead pi
   await same(["--signal", "quit=nl.pid"], fail("nats-server: invalid pid: 99999999\n\n"));
   await same(["--signal", "quit=99*"], fail("nats-server: invalid pid: 99*\n"));
 });
+
+Deno.test("a log file that cannot be opened is fatal, with Go's log.Fatalf line", async () => {
+  const outputs = await runAll(["-p", "-1", "-l", "no/such/dir/server.log"]);
+  const stamp = (o: Output) => ({
+    ...o,
+    stderr: o.stderr.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /, "<TIME> "),
+  });
+  const denats = stamp(outputs.get("denats")!);
+  deepStrictEqual(denats, {
+    code: 1,
+    stdout: "",
+    stderr: "<TIME> error opening file: open no/such/dir/server.log: no such file or directory\n",
+  });
+  const ref = outputs.get("nats-server");
+  if (ref) deepStrictEqual(denats, stamp(ref));
+});

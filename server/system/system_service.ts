@@ -1,0 +1,560 @@
+/**
+ * @module
+ * The system account's machinery (nats-server server.go setSystemAccount, events.go
+ * initEventTracking, internalSendLoop, registerSystemImports): an internal client in the
+ * system account that answers `$SYS.REQ.*` requests and publishes client connect/disconnect,
+ * account connection, statsz and shutdown events; internal clients in every other account that
+ * hold nats-server's three automatic service imports (`$SYS.REQ.ACCOUNT.PING.CONNZ`,
+ * `$SYS.REQ.SERVER.PING.CONNZ`, `$SYS.REQ.ACCOUNT.PING.STATZ`, answered for that account only).
+ * Outgoing messages wait in a send queue drained after the current turn's work (the Go send
+ * loop), and get the `server` block with the next sequence number when sent. Single-isolate
+ * servers only: a shard worker never builds one. Runs in the isolate that owns the connections.
+ */
+import type { Account } from "../accounts/account.ts";
+import { GLOBAL_ACCOUNT } from "../accounts/account.ts";
+import { routeMessage } from "../client/router.ts";
+import { accountStatz } from "../monitor/accountz.ts";
+import { goTime, marshal, preciseNow } from "../monitor/format.ts";
+import type { MonitoredConn, MonitoredServer, MonitoredStats } from "../monitor/types.ts";
+import { totalSubscriptions } from "../monitor/varz.ts";
+import { SERVER_VERSION } from "../version.ts";
+import {
+  ACCOUNT_ENDPOINTS,
+  ACCOUNT_REQUEST_STRUCTS,
+  type AccountEndpoint,
+  accountEndpointData,
+  accountStatzData,
+  filteredOut,
+  type FilterTarget,
+  type RequestOptions,
+  SERVER_ENDPOINTS,
+  SERVER_REQUEST_STRUCTS,
+  type ServerEndpoint,
+  serverEndpointData,
+  SkipReply,
+} from "./endpoints.ts";
+import {
+  accountConnsEvent,
+  type AccountStat,
+  type ApiError,
+  apiResponse,
+  type ClientView,
+  connectEvent,
+  disconnectEvent,
+  Nuid,
+  type ServerIdentity,
+  type ServerInfo,
+  serverInfo,
+  type ServerStats,
+  statsMessage,
+  systemHash,
+} from "./events.ts";
+import { decodeGoStruct, type GoStruct } from "./go_json.ts";
+import { InternalClient, type InternalMsg, type InternalSub } from "./internal_client.ts";
+import { InternalOp } from "./internal_op.ts";
+
+/** nats-server `AuthenticationViolation.String()`: the close reason of a refused login. */
+const AUTH_FAILURE = "Authentication Failure";
+/** nats-server's default system account name. */
+export const DEFAULT_SYSTEM_ACCOUNT = "$SYS";
+/** nats-server `eventsHBInterval`: statsz ceiling and account-connections heartbeat (30s). */
+export const DEFAULT_STATSZ_INTERVAL_MS = 30_000;
+/** nats-server `startStatszTimer`: the first statsz goes out after 250ms, then doubles. */
+export const FIRST_STATSZ_MS = 250;
+
+/** A client connection as the system service reads it. */
+export type SystemClientView = MonitoredConn & ClientView;
+
+/** What the system service needs of the server (`Server` satisfies it). */
+export interface SystemHost extends MonitoredServer {
+  readonly clients: ReadonlyMap<number, SystemClientView>;
+  readonly stats: MonitoredStats;
+  readonly auth: { readonly required: boolean };
+  account(name?: string): Account | null;
+  accounts(): Iterable<Account>;
+  bindAccount(name: string): Account;
+  allocateConnectionId(): number;
+  /** Cluster name when routes are configured. */
+  readonly cluster: { readonly clusterName: string } | null;
+}
+
+/** Tuning for tests. */
+export interface SystemServiceOptions {
+  /** Statsz ceiling and account heartbeat in ms (default 30s, nats-server `eventsHBInterval`). */
+  statszIntervalMs?: number;
+}
+
+interface Outgoing {
+  account: InternalClient;
+  subject: string;
+  reply: string;
+  /** The payload, given the `server` block when the message carries one. */
+  build: (server: ServerInfo) => unknown;
+}
+
+const enc = new TextEncoder();
+
+/** The system account name `options` ask for, or null when there is none. */
+export function configuredSystemAccount(
+  options: { systemAccount?: string; noSystemAccount: boolean },
+  operatorSystemAccount?: string,
+): string | null {
+  if (options.noSystemAccount) return null;
+  return options.systemAccount ?? operatorSystemAccount ?? DEFAULT_SYSTEM_ACCOUNT;
+}
+
+/** The system account's internal clients, event publishing and request handling. */
+export class SystemService {
+  readonly account: Account;
+  readonly #host: SystemHost;
+  readonly #sys: InternalClient;
+  readonly #imports = new Map<string, InternalClient>();
+  readonly #ids = new Nuid();
+  readonly #op = new InternalOp();
+  readonly #statszMs: number;
+  #seq = 1;
+  #sendq: Outgoing[] = [];
+  #inbox: [InternalSub, InternalMsg][] = [];
+  #scheduled = false;
+  #running = false;
+  #stopped = false;
+  #statszTimer: ReturnType<typeof setTimeout> | undefined;
+  #currentStatszMs = FIRST_STATSZ_MS;
+  readonly #connsTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(host: SystemHost, account: Account, opts: SystemServiceOptions = {}) {
+    this.#host = host;
+    this.account = account;
+    this.#statszMs = opts.statszIntervalMs ?? DEFAULT_STATSZ_INTERVAL_MS;
+    const inbox = (sub: InternalSub, msg: InternalMsg) => this.#received(sub, msg);
+    this.#sys = new InternalClient(host.allocateConnectionId(), account, inbox);
+    this.#subscribeSystem();
+    for (const acc of [...host.accounts()]) this.accountAdded(acc);
+    // nats-server's send queue has its own internal client (one more connection id).
+    host.allocateConnectionId();
+  }
+
+  /** Starts the statsz heartbeat (250ms, doubling up to the interval). */
+  start(): void {
+    if (this.#running || this.#stopped) return;
+    this.#running = true;
+    this.#currentStatszMs = FIRST_STATSZ_MS;
+    this.#statszTimer = setTimeout(() => this.#heartbeat(), this.#currentStatszMs);
+  }
+
+  /** The current statsz period in ms (tests). */
+  get statszPeriodMs(): number {
+    return this.#currentStatszMs;
+  }
+
+  // ---- server hooks ---------------------------------------------------------------------
+
+  /** A new account: it gets the system service imports (nats-server registerSystemImports). */
+  accountAdded(acc: Account): void {
+    if (acc === this.account || this.#imports.has(acc.name) || this.#stopped) return;
+    const client = new InternalClient(
+      this.#host.allocateConnectionId(),
+      acc,
+      (sub, msg) => this.#received(sub, msg),
+    );
+    this.#imports.set(acc.name, client);
+    const connz = (m: InternalMsg) => this.#accountRequest(client, "CONNZ", acc.name, m);
+    client.subscribe("$SYS.REQ.ACCOUNT.PING.CONNZ", connz);
+    client.subscribe("$SYS.REQ.SERVER.PING.CONNZ", connz);
+    client.subscribe(
+      "$SYS.REQ.ACCOUNT.PING.STATZ",
+      (m) => this.#accountRequest(client, "STATZ", acc.name, m),
+    );
+  }
+
+  /**
+   * `/accountz` detail: the system account's service exports, or the three service imports of
+   * another account (nats-server addSystemAccountExports / registerSystemImports).
+   */
+  accountLinks(name: string): { exports?: unknown[]; imports?: unknown[] } {
+    const sys = this.account.name;
+    if (name === sys) {
+      const service = (subject: string, response_type: string) => ({
+        subject,
+        type: "service",
+        response_type,
+      });
+      return {
+        exports: [
+          service("$SYS.REQ.ACCOUNT.*.CONNZ", "Streamed"),
+          service("$SYS.REQ.ACCOUNT.*.STATZ", "Streamed"),
+          service("$SYS.DEBUG.SUBSCRIBERS", "Singleton"),
+        ],
+      };
+    }
+    if (!this.#imports.has(name)) return {};
+    const service = (subject: string, to: string) => ({
+      subject,
+      account: sys,
+      to,
+      type: "service",
+      invalid: false,
+      share: false,
+      tracking: false,
+    });
+    const connz = `$SYS.REQ.ACCOUNT.${name}.CONNZ`;
+    return {
+      imports: [
+        service("$SYS.REQ.ACCOUNT.PING.CONNZ", connz),
+        service("$SYS.REQ.SERVER.PING.CONNZ", connz),
+        service("$SYS.REQ.ACCOUNT.PING.STATZ", `$SYS.REQ.ACCOUNT.${name}.STATZ`),
+      ],
+    };
+  }
+
+  /** A connection was accepted: it starts out in the global account (createClient). */
+  clientAdded(c: SystemClientView): void {
+    if (c.account.name === GLOBAL_ACCOUNT) this.#accountConnsUpdate(GLOBAL_ACCOUNT);
+  }
+
+  /** A connection authenticated: account registration, then the connect event. */
+  clientAuthorized(c: SystemClientView): void {
+    const name = c.account.name;
+    if (this.#host.auth.required) this.#accountConnsUpdate(name);
+    if (name === GLOBAL_ACCOUNT) return;
+    const id = this.#ids.next();
+    const now = preciseNow();
+    this.#send(this.#sys, `$SYS.ACCOUNT.${name}.CONNECT`, "", (si) => connectEvent(id, now, si, c));
+  }
+
+  /**
+   * A connection closed (after it left the server's client list). One refused for bad
+   * credentials gets nats-server's `$SYS.SERVER.<id>.CLIENT.AUTH.ERR` event (sendAuthErrorEvent).
+   */
+  clientRemoved(c: SystemClientView, reason: string): void {
+    if (reason === AUTH_FAILURE) {
+      const id = this.#ids.next();
+      const stop = preciseNow();
+      const subject = `$SYS.SERVER.${this.#host.id}.CLIENT.AUTH.ERR`;
+      this.#send(this.#sys, subject, "", (si) => disconnectEvent(id, stop, si, c, reason));
+    }
+    const name = c.account.name;
+    if (name === GLOBAL_ACCOUNT) return;
+    this.#accountConnsUpdate(name);
+    const id = this.#ids.next();
+    const stop = preciseNow();
+    this.#send(
+      this.#sys,
+      `$SYS.ACCOUNT.${name}.DISCONNECT`,
+      "",
+      (si) => disconnectEvent(id, stop, si, c, reason),
+    );
+  }
+
+  /** Sends `$SYS.SERVER.<id>.SHUTDOWN` with what is still queued, then stops for good. */
+  shutdown(): void {
+    if (this.#stopped) return;
+    clearTimeout(this.#statszTimer);
+    for (const t of this.#connsTimers.values()) clearTimeout(t);
+    this.#connsTimers.clear();
+    this.#send(this.#sys, `$SYS.SERVER.${this.#host.id}.SHUTDOWN`, "", (si) => si);
+    this.#drain();
+    this.#stopped = true;
+    this.#running = false;
+    this.#sys.close();
+    for (const c of this.#imports.values()) c.close();
+  }
+
+  // ---- subscriptions --------------------------------------------------------------------
+
+  #subscribeSystem(): void {
+    const sys = this.#sys;
+    const id = this.#host.id;
+    const hash = systemHash(this.#host.name);
+    const ignore = () => {};
+    sys.subscribe(`$SYS._INBOX.${hash}.*`, ignore);
+    sys.subscribe("$SYS.SERVER.ACCOUNT.*.CONNS", ignore);
+    sys.subscribe(`$SYS._INBOX_.${id}`, ignore);
+    sys.subscribe("$SYS.REQ.ACCOUNT.NSUBS", ignore);
+    sys.subscribe("$SYS.SERVER.*.STATSZ", ignore);
+    sys.subscribe("$SYS.SERVER.*.SHUTDOWN", ignore);
+    sys.subscribe("$SYS.ACCOUNT.*.CLAIMS.UPDATE", ignore);
+    sys.subscribe("$SYS.REQ.ACCOUNT.*.CLAIMS.UPDATE", ignore);
+    sys.subscribe("$SYS.REQ.SERVER.PING", (m) => this.#statszRequest(m));
+    for (const ep of SERVER_ENDPOINTS) {
+      const handler = (m: InternalMsg) => this.#serverRequest(ep, m);
+      sys.subscribe(`$SYS.REQ.SERVER.${id}.${ep}`, handler);
+      sys.subscribe(`$SYS.REQ.SERVER.PING.${ep}`, handler);
+    }
+    for (const ep of ACCOUNT_ENDPOINTS) {
+      sys.subscribe(`$SYS.REQ.ACCOUNT.*.${ep}`, (m) => {
+        const acc = m.subject.split(".")[3];
+        if (ep === "CONNS") this.#connsRequest(acc, m);
+        else this.#accountRequest(sys, ep, acc, m);
+      });
+    }
+    sys.subscribe("$SYS.REQ.ACCOUNT.PING.STATZ", (m) => this.#pingStatz(m));
+    sys.subscribe("$SYS.ACCOUNT.*.LEAFNODE.CONNECT", ignore);
+    sys.subscribe(`$SYS.LATENCY.M2.${hash}`, ignore);
+    sys.subscribe("$SYS.DEBUG.SUBSCRIBERS", ignore);
+  }
+
+  // ---- requests -------------------------------------------------------------------------
+
+  #filterTarget(): FilterTarget {
+    const o = this.#host.options;
+    return {
+      name: this.#host.name,
+      host: o.host,
+      cluster: this.#host.cluster?.clusterName ?? "",
+      tags: o.tags ?? [],
+      domain: "",
+    };
+  }
+
+  /**
+   * nats-server `zReq`: decode the body into the endpoint's struct (400 on failure), apply the
+   * server filter, then answer `{server, data}` or `{server, data: null, error}` (500).
+   */
+  #zReq(
+    from: InternalClient,
+    m: InternalMsg,
+    struct: GoStruct,
+    data: (o: RequestOptions) => unknown,
+  ): void {
+    if (m.reply === "") return;
+    let opts: RequestOptions = {};
+    if (m.body.length > 0) {
+      try {
+        opts = decodeGoStruct(m.body, struct);
+      } catch (err) {
+        this.#respond(from, m.reply, null, { code: 400, description: (err as Error).message });
+        return;
+      }
+      if (filteredOut(opts, this.#filterTarget())) return;
+    }
+    let result: unknown;
+    try {
+      result = data(opts);
+    } catch (err) {
+      if (err instanceof SkipReply) return;
+      this.#respond(from, m.reply, null, { code: 500, description: (err as Error).message });
+      return;
+    }
+    this.#respond(from, m.reply, result);
+  }
+
+  #respond(from: InternalClient, reply: string, data: unknown, error?: ApiError): void {
+    this.#send(from, reply, "", (si) => apiResponse(si, data, error));
+  }
+
+  #serverRequest(ep: ServerEndpoint, m: InternalMsg): void {
+    if (ep === "STATSZ") {
+      this.#statszRequest(m);
+      return;
+    }
+    this.#zReq(
+      this.#sys,
+      m,
+      SERVER_REQUEST_STRUCTS[ep],
+      (o) => serverEndpointData(ep, this.#host, o),
+    );
+  }
+
+  #accountRequest(
+    from: InternalClient,
+    ep: Exclude<AccountEndpoint, "CONNS">,
+    acc: string,
+    m: InternalMsg,
+  ): void {
+    const struct = ACCOUNT_REQUEST_STRUCTS[ep];
+    this.#zReq(from, m, struct, (o) => accountEndpointData(ep, this.#host, acc, o));
+  }
+
+  #pingStatz(m: InternalMsg): void {
+    this.#zReq(this.#sys, m, ACCOUNT_REQUEST_STRUCTS.STATZ, (o) => {
+      const accounts = Array.isArray(o.accounts) ? o.accounts as string[] : [];
+      return accountStatzData(this.#host, accounts, o.include_unused === true);
+    });
+  }
+
+  /** nats-server `statszReq`: no reply means the broadcast subject. */
+  #statszRequest(m: InternalMsg): void {
+    const reply = m.reply !== "" ? m.reply : `$SYS.SERVER.${this.#host.id}.STATSZ`;
+    if (m.body.length > 0) {
+      let opts: RequestOptions;
+      try {
+        opts = decodeGoStruct(m.body, SERVER_REQUEST_STRUCTS.STATSZ);
+      } catch (err) {
+        this.#respond(this.#sys, reply, null, { code: 400, description: (err as Error).message });
+        return;
+      }
+      if (filteredOut(opts, this.#filterTarget())) return;
+    }
+    this.#sendStatsz(reply);
+  }
+
+  /** nats-server `connsRequest`: this server's count for the account, when it has clients. */
+  #connsRequest(acc: string, m: InternalMsg): void {
+    if (m.body.length > 0) {
+      try {
+        const req = JSON.parse(m.body) as { acc?: unknown };
+        if (req.acc !== acc) return;
+      } catch {
+        return;
+      }
+    }
+    if (this.#host.account(acc) === null || m.reply === "") return;
+    if (this.#accountStat(acc).conns > 0) this.#accountConnsUpdate(acc, [m.reply]);
+  }
+
+  // ---- events ---------------------------------------------------------------------------
+
+  #accountStat(name: string): AccountStat {
+    return accountStatz(this.#host, { accounts: [name], includeUnused: true }).account_statz[0] ??
+      {
+        acc: name,
+        conns: 0,
+        leafnodes: 0,
+        total_conns: 0,
+        sent: { msgs: 0, bytes: 0 },
+        received: { msgs: 0, bytes: 0 },
+        slow_consumers: 0,
+      };
+  }
+
+  /**
+   * nats-server `sendAccConnsUpdate`: the account's connection count on both CONNS subjects (or
+   * to `subjects`), re-sent every interval while it has connections.
+   */
+  #accountConnsUpdate(name: string, subjects?: string[]): void {
+    if (this.#stopped) return;
+    const all = subjects ??
+      [`$SYS.SERVER.ACCOUNT.${name}.CONNS`, `$SYS.ACCOUNT.${name}.SERVER.CONNS`];
+    // Counted only when someone listens: a connection storm nobody watches costs no scan of
+    // the client list per connection (and no heartbeat, which nobody would see).
+    const to = all.filter((subject) => this.#listened(this.#sys, subject));
+    if (to.length === 0) return;
+    const id = this.#ids.next();
+    const now = preciseNow();
+    const stat = this.#countAccount(name);
+    for (const subject of to) {
+      this.#send(this.#sys, subject, "", (si) => accountConnsEvent(id, now, si, stat));
+    }
+  }
+
+  /** The account's stat; re-arms its heartbeat while it has connections. */
+  #countAccount(name: string): AccountStat {
+    const stat = this.#accountStat(name);
+    clearTimeout(this.#connsTimers.get(name));
+    this.#connsTimers.delete(name);
+    if (stat.total_conns > 0 && this.#running && !this.#stopped) {
+      this.#connsTimers.set(name, setTimeout(() => this.#accountConnsUpdate(name), this.#statszMs));
+    }
+    return stat;
+  }
+
+  #heartbeat(): void {
+    if (!this.#running) return;
+    if (this.#currentStatszMs < this.#statszMs) {
+      this.#currentStatszMs = Math.min(this.#currentStatszMs * 2, this.#statszMs);
+    }
+    this.#statszTimer = setTimeout(() => this.#heartbeat(), this.#currentStatszMs);
+    this.#sendStatsz(`$SYS.SERVER.${this.#host.id}.STATSZ`);
+  }
+
+  /** nats-server `sendStatsz`: the `ServerStatsMsg`, its numbers taken when it is sent. */
+  #sendStatsz(subject: string): void {
+    this.#send(this.#sys, subject, "", (si) => statsMessage(si, this.#serverStats()));
+  }
+
+  #serverStats(): ServerStats {
+    const h = this.#host;
+    const active = new Set<string>([this.account.name]);
+    for (const c of h.clients.values()) active.add(c.account.name);
+    const routes = h.links?.routes?.({ subs: false, detail: false }) ?? [];
+    return {
+      start: goTime(h.startedAt.getTime()),
+      mem: h.monitor.usage.rss(),
+      cores: navigator.hardwareConcurrency,
+      cpu: h.monitor.usage.cpu(),
+      connections: h.clients.size,
+      total_connections: h.stats.totalConnections,
+      active_accounts: active.size,
+      subscriptions: totalSubscriptions(h),
+      sent: { msgs: h.stats.outMsgs, bytes: h.stats.outBytes },
+      received: { msgs: h.stats.inMsgs, bytes: h.stats.inBytes },
+      slow_consumers: h.stats.slowConsumers,
+      routes: routes.length > 0
+        ? routes.map((r) => ({
+          rid: r.rid,
+          name: (r as { remote_name?: string }).remote_name || undefined,
+          sent: { msgs: r.out_msgs, bytes: r.out_bytes },
+          received: { msgs: r.in_msgs, bytes: r.in_bytes },
+          pending: r.pending_size,
+        }))
+        : undefined,
+      active_servers: 1,
+    };
+  }
+
+  // ---- the send loop ----------------------------------------------------------------------
+
+  #identity(): ServerIdentity {
+    const o = this.#host.options;
+    return {
+      name: this.#host.name,
+      host: o.host,
+      id: this.#host.id,
+      cluster: this.#host.cluster?.clusterName,
+      version: SERVER_VERSION,
+      tags: o.tags,
+      jetstream: false,
+    };
+  }
+
+  #send(from: InternalClient, subject: string, reply: string, build: Outgoing["build"]): void {
+    if (this.#stopped) return;
+    this.#sendq.push({ account: from, subject, reply, build });
+    this.#schedule();
+  }
+
+  #received(sub: InternalSub, msg: InternalMsg): void {
+    if (this.#stopped) return;
+    this.#inbox.push([sub, msg]);
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => this.#drain());
+  }
+
+  /** Handles received requests and sends queued messages until both queues are empty. */
+  #drain(): void {
+    this.#scheduled = false;
+    while (this.#inbox.length > 0 || this.#sendq.length > 0) {
+      const inbox = this.#inbox;
+      this.#inbox = [];
+      for (const [sub, msg] of inbox) {
+        try {
+          sub.handler(msg);
+        } catch (err) {
+          this.#host.logger.warn(`Error handling system request on "${msg.subject}": ${err}`);
+        }
+      }
+      const out = this.#sendq;
+      this.#sendq = [];
+      for (const m of out) this.#publish(m);
+    }
+  }
+
+  /** True when a subscriber other than the sending internal client would get `subject`. */
+  #listened(from: InternalClient, subject: string): boolean {
+    const r = from.account.sublist.matchString(subject);
+    return r.qsubs.length > 0 || r.psubs.some((e) => e.owner !== from);
+  }
+
+  #publish(m: Outgoing): void {
+    if (!this.#listened(m.account, m.subject)) return;
+    const si = serverInfo(this.#identity(), ++this.#seq, preciseNow());
+    const payload = enc.encode(marshal(m.build(si)));
+    routeMessage(m.account, this.#op.set(m.subject, m.reply, payload));
+  }
+}
