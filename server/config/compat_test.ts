@@ -59,9 +59,22 @@ function sortedLines(text: string): string[] {
   return text.replace(/^nats-server: /, "").split("\n").sort();
 }
 
-function assertSameCheck(theirs: Run, ours: Run, label: string): void {
+/**
+ * Snippets whose error position depends on which of two top-level blocks Go's map iteration
+ * visits first: nats-server itself names either position from run to run.
+ */
+const RANDOM_POSITION = new Set([
+  "accounts { A { users: [{user: x}] } }\nauthorization { users: [{user: x}] }\n",
+]);
+
+function withoutPositions(lines: string[]): string[] {
+  return lines.map((line) => line.replace(/^(\S+\.conf):\d+:\d+: /, "$1: "));
+}
+
+function assertSameCheck(theirs: Run, ours: Run, label: string, anyPosition = false): void {
   assert.equal(ours.code, theirs.code, `${label}: exit code\n${theirs.stderr}`);
-  assert.deepEqual(sortedLines(ours.stderr), sortedLines(theirs.stderr), label);
+  const strip = anyPosition ? withoutPositions : (lines: string[]) => lines;
+  assert.deepEqual(strip(sortedLines(ours.stderr)), strip(sortedLines(theirs.stderr)), label);
 }
 
 function fixtureNames(dir: string): string[] {
@@ -150,7 +163,8 @@ Deno.test({
         await Deno.writeTextFile(`${dir}/${file}`, text);
         const theirs = natsServer(["-t", "-c", file], dir);
         const ours = parseConfigText(text, { file, env: () => undefined });
-        assertSameCheck(theirs, predictedCheck(file, ours), JSON.stringify(text));
+        const anyPosition = RANDOM_POSITION.has(text);
+        assertSameCheck(theirs, predictedCheck(file, ours), JSON.stringify(text), anyPosition);
       }
     } finally {
       await Deno.remove(dir, { recursive: true });
