@@ -152,17 +152,7 @@ export async function natsServerStartupErrors(conf: string): Promise<string[]> {
   }
 }
 
-/**
- * nats-server resets a refused client's socket; the node-compat clients then raise an uncaught
- * `ECONNRESET` after the refusal was already reported. Call once per test module that drives
- * refused logins with a real client: only that error is ignored.
- */
-export function ignoreConnectionResets(): void {
-  globalThis.addEventListener("error", (event) => {
-    const message = String((event.error as Error | undefined)?.message ?? event.message);
-    if (message.includes("ECONNRESET")) event.preventDefault();
-  });
-}
+export { ignoreConnectionResets } from "../helpers/node_resets.ts";
 
 /** denats always; nats-server when installed (otherwise a visible notice is printed once). */
 export function confTargets(): ConfTarget[] {

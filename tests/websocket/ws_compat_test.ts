@@ -5,6 +5,9 @@
  */
 import { WS_CASES } from "./ws_cases.ts";
 import { natsServer, natsServerInstalled } from "../tls/servers.ts";
+import { ignoreConnectionResets } from "../helpers/node_resets.ts";
+
+ignoreConnectionResets();
 
 if (!natsServerInstalled) {
   console.warn("websocket compat: nats-server not installed, cases skipped");

@@ -5,6 +5,9 @@
  */
 import { WS_CASES } from "./ws_cases.ts";
 import { denats } from "../tls/servers.ts";
+import { ignoreConnectionResets } from "../helpers/node_resets.ts";
+
+ignoreConnectionResets();
 
 for (const c of WS_CASES) {
   Deno.test(`denats websocket: ${c.name}`, async () => {
