@@ -4,5 +4,8 @@
  */
 import { clientSuites } from "../cases/mod.ts";
 import { registerCompat } from "./_register.ts";
+import { ignoreConnectionResets } from "../helpers/node_resets.ts";
+
+ignoreConnectionResets();
 
 registerCompat(clientSuites);

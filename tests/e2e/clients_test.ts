@@ -5,5 +5,8 @@
 import { clientSuites } from "../cases/mod.ts";
 import { registerSuites } from "../helpers/cases.ts";
 import { denatsTarget } from "../helpers/denats_target.ts";
+import { ignoreConnectionResets } from "../helpers/node_resets.ts";
+
+ignoreConnectionResets();
 
 registerSuites("denats", denatsTarget, clientSuites);
