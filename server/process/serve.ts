@@ -129,6 +129,9 @@ export async function serve(
   for (const flag of unsupported) {
     logger.warn(`Flag ${flag} is not supported by denats yet; ignored`);
   }
+  if (options.syslog || options.remoteSyslog) {
+    logger.warn("syslog is not supported by denats; logging to stderr or the log file instead");
+  }
   if (options.pidFile) {
     // nats-server Start writes the pid file before opening any listener; it is left in place.
     try {
