@@ -119,6 +119,8 @@ export class ShardedServer {
     log.notice(`  Name:     ${this.name}`);
     log.notice(`  ID:       ${this.id}`);
     if (o.configFile) log.notice(`Using configuration file: ${o.configFile}`);
+    if (o.cluster) log.warn("cluster routes are not supported with --shards > 1 yet; not started");
+    if (o.websocket) log.warn("websocket clients are not supported with --shards > 1 yet");
     for (const secure of [false, true]) {
       if ((secure ? o.httpsPort : o.httpPort) === 0) continue;
       const m = startMonitorListener(
