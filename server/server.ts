@@ -12,6 +12,7 @@ import type { Subscription } from "./client/subscription.ts";
 import type { InterestSource, MeshNode } from "./mesh/mesh_node.ts";
 import { resolveImports } from "./accounts/imports.ts";
 import { type WiredImports, wireImports } from "./accounts/import_routing.ts";
+import { compileMappings } from "./accounts/mapping.ts";
 import { ClientTransports } from "./transport/client_transports.ts";
 import { type ClientContext, type Flushable, ServerStats } from "./client/context.ts";
 import type { Logger } from "./log/logger.ts";
@@ -103,6 +104,12 @@ export class Server implements ClientContext {
     const configs = this.auth.accounts;
     for (const name of configs.keys()) {
       if (!this.#accounts.has(name)) this.#accounts.set(name, new Account(name));
+    }
+    const cluster = String(this.options.cluster?.name ?? "");
+    const global = this.#accounts.get(GLOBAL_ACCOUNT)!;
+    global.mappings = compileMappings(this.options.mappings, cluster);
+    for (const c of configs.values()) {
+      this.#accounts.get(c.name)!.mappings = compileMappings(c.mappings, cluster);
     }
     const imports = resolveImports([...configs.values()], this.now());
     const tag = Math.random().toString(36).slice(2, 6) + (this.shard?.index ?? "");

@@ -6,6 +6,7 @@
  */
 import { Sublist } from "../sublist/sublist.ts";
 import type { SublistEntry } from "../client/subscription.ts";
+import type { AccountMappings } from "./mapping.ts";
 
 /** Name of the default (global) account, as nats-server. */
 export const GLOBAL_ACCOUNT = "$G";
@@ -16,6 +17,8 @@ export class Account {
   readonly sublist: Sublist<SublistEntry>;
   /** Client connections bound to this account now (account `max_connections`). */
   connections = 0;
+  /** Subject mappings applied to messages published into the account; null when none. */
+  mappings: AccountMappings | null = null;
 
   constructor(name: string, opts: { cache?: boolean } = {}) {
     this.name = name;

@@ -20,7 +20,7 @@ const dec = new TextDecoder();
 const DEFAULT_RESPONSE_MS = 2 * 60_000;
 
 /** A scratch copy of an op with another subject (and optionally reply). */
-class RewrittenOp implements MsgOp {
+export class RewrittenOp implements MsgOp {
   argBuf: Uint8Array = new Uint8Array(256);
   subjectStart = 0;
   subjectEnd = 0;
@@ -243,7 +243,9 @@ class ServiceImportEntry extends ImportEntry {
 
   run(op: MsgOp): void {
     const imp = this.#imp;
-    const subject = mapSubject(subjectOf(op), imp.localSubject, imp.subject, imp.usePub);
+    const to = mapSubject(subjectOf(op), imp.localSubject, imp.subject, imp.usePub);
+    // The exporter's own mappings apply to the request (nats-server processServiceImport).
+    const subject = this.#target.mappings?.select(to) ?? to;
     let reply: Uint8Array | null = null;
     if (op.replyEnd > op.replyStart) {
       reply = this.#responses.register(

@@ -26,6 +26,7 @@ import type { ClientContext, Flushable } from "./context.ts";
 import { Outbound } from "./outbound.ts";
 import { type Receiver, type SublistEntry, Subscription } from "./subscription.ts";
 import { type Publisher, routeMessage } from "./router.ts";
+import { RewrittenOp } from "../accounts/import_routing.ts";
 import { deliverToClient, sendNoResponders, takeStalled, waitForStalled } from "./deliver.ts";
 
 /** The transport a client runs on (a Deno.Conn satisfies it). */
@@ -136,6 +137,8 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
   #authTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setTimeout> | undefined;
   #pingsOut = 0;
+  /** Scratch for PUBs whose subject an account mapping rewrites. */
+  #mappedOp: RewrittenOp | null = null;
   /** Subscription limit from the user's JWT/account (-1: the server's max_subscriptions). */
   #limitSubs = -1;
   #expiryTimers = new Set<ReturnType<typeof setTimeout>>();
@@ -548,6 +551,9 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
     const stats = this.ctx.stats;
     stats.inMsgs++;
     stats.inBytes += size;
+    // Account mappings rewrite the subject before permissions and routing (parser.go MSG_END_N).
+    const mappings = this.account.mappings;
+    if (mappings !== null) op = mappings.mapOp(op, this.#mappedOp ??= new RewrittenOp());
     const buf = op.argBuf;
     if (this.opts.pedantic && !isValidLiteralSubjectBytes(buf, op.subjectStart, op.subjectEnd)) {
       this.sendErr(wire.ERR_INVALID_PUBLISH_SUBJECT.text);

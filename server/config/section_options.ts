@@ -19,6 +19,7 @@ import {
   recoverPanic,
 } from "./normalize_context.ts";
 import { type ConfMap, type ConfNode, goTypeName, toPlain } from "./tree.ts";
+import { type MapDest, mappingError } from "../accounts/mapping.ts";
 
 const names = (list: string): ReadonlySet<string> => new Set(list.split(/\s+/));
 
@@ -235,53 +236,77 @@ export function applyAccounts(node: ConfNode, ctx: NormalizeContext): void {
 }
 
 /** One weighted destination `{dest, weight, cluster}` (nats-server parseAccountMapDest). */
-function checkMapDest(node: ConfNode, ctx: NormalizeContext): void {
+function checkMapDest(node: ConfNode, ctx: NormalizeContext): MapDest | undefined {
   if (node.kind !== "map") {
     ctx.error(node, "Expected an entry for the mapping destination");
-    return;
+    return undefined;
   }
   let dest = "";
+  let cluster = "";
+  let weight = 0;
   let weighted = false;
   for (const [lower, value, key] of entriesLower(node)) {
     if (lower === "dest" || lower === "destination") dest = asString(value);
-    else if (lower === "cluster") asString(value);
+    else if (lower === "cluster") cluster = asString(value);
     else if (lower === "weight") {
-      let weight: number;
       if (value.kind === "string") {
         const text = value.value.replace(/%$/, "");
         if (!/^[+-]?[0-9]+$/.test(text)) {
-          return ctx.error(value, `Invalid weight ${JSON.stringify(text)} for mapping destination`);
+          return void ctx.error(
+            value,
+            `Invalid weight ${JSON.stringify(text)} for mapping destination`,
+          );
         }
         weight = Number(text);
       } else if (value.kind === "integer") weight = value.value;
       else {
-        return ctx.error(value, `Unknown entry type for weight of ${String(value.value)}\n`);
+        return void ctx.error(value, `Unknown entry type for weight of ${String(value.value)}\n`);
       }
       if (weight > 100 || weight < 0) {
-        return ctx.error(value, `Invalid weight ${weight} for mapping destination`);
+        return void ctx.error(value, `Invalid weight ${weight} for mapping destination`);
       }
       weighted = true;
     } else {
-      return ctx.error(value, `Unknown field ${JSON.stringify(key)} for mapping destination`);
+      return void ctx.error(value, `Unknown field ${JSON.stringify(key)} for mapping destination`);
     }
   }
   if (!weighted) {
     ctx.error(node, `Missing weight for mapping destination ${JSON.stringify(dest)}`);
+    return undefined;
   }
+  return { subject: dest, weight, cluster };
 }
 
 /**
- * Subject mappings (global `mappings` or an account's): shape only; the subject transforms
- * themselves are validated by the mapping feature.
+ * Subject mappings (global `mappings` or an account's): shape, then each mapping compiled as
+ * nats-server parseAccountMappings does (server/accounts/mapping.ts), with its error texts.
  */
 function checkMappings(node: ConfNode, ctx: NormalizeContext): RawSection {
   const map = asMap(node);
   for (const [subject, value] of map.value) {
     if (!isValidSubject(subject)) {
       ctx.error(node, `Subject ${JSON.stringify(subject)} is not a valid subject`);
-    } else if (value.kind === "array") {
-      for (const entry of value.value) checkMapDest(entry, ctx);
-    } else if (value.kind !== "string") checkMapDest(value, ctx);
+      continue;
+    }
+    let dests: MapDest[];
+    if (value.kind === "string") dests = [{ subject: value.value, weight: 100, cluster: "" }];
+    else if (value.kind === "array") {
+      dests = value.value.map((entry) => checkMapDest(entry, ctx)).filter((d) => d !== undefined);
+    } else {
+      const dest = checkMapDest(value, ctx);
+      if (!dest) continue;
+      dests = [dest];
+    }
+    const err = mappingError(subject, dests);
+    if (err === null) continue;
+    if (value.kind === "string") {
+      const to = JSON.stringify(value.value);
+      ctx.error(value, `Error adding mapping for ${JSON.stringify(subject)} to ${to} : ${err}`);
+    } else {
+      // nats-server formats this error with `v.(string)`, which panics for lists and maps.
+      const where = value.kind === "array" ? value.value.at(-1) ?? value : value;
+      throw new ConversionPanic(value, "string", where);
+    }
   }
   return plainSection(map);
 }
