@@ -11,7 +11,7 @@
  * payload bytes, a minimal MSG parser). Every subscriber must receive every published message,
  * in order, with the right length; anything else fails the run (exit status 1).
  *
- * Usage: deno run -A bench/cluster_bench.ts [--rounds 3] [--n 500000] [--reqs 5000] [--cap 4]
+ * Usage: deno run -A bench/cluster_bench.ts [--rounds 3] [--n 1500000] [--reqs 5000] [--cap 5]
  *        [--only pubsub16,fanout128,reqrep] [--nats-server /usr/sbin/nats-server]
  */
 
@@ -36,10 +36,10 @@ interface Options {
 function parseArgs(args: string[]): Options {
   const o: Options = {
     rounds: 3,
-    n: 500_000,
+    n: 1_500_000,
     reqs: 5_000,
     warmup: 500,
-    cap: 4,
+    cap: 5,
     drain: 15,
     only: null,
     denats: `${ROOT}bin/denats`,
@@ -101,7 +101,7 @@ function parseArgs(args: string[]): Options {
 function usage(err?: string): never {
   if (err) console.error(`cluster_bench: ${err}`);
   console.error(
-    "usage: bench/cluster_bench.sh [--rounds 3] [--n 500000] [--reqs 5000] [--warmup 500] [--cap 4]\n" +
+    "usage: bench/cluster_bench.sh [--rounds 3] [--n 1500000] [--reqs 5000] [--warmup 500] [--cap 5]\n" +
       "                              [--drain 15] [--only pubsub16,pubsub128,fanout16,fanout128,reqrep]\n" +
       "                              [--denats bin/denats] [--nats-server /usr/sbin/nats-server]",
   );
