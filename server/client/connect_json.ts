@@ -53,8 +53,30 @@ const FIELDS: Record<string, FieldType> = {
 
 const INT_MAX = 2 ** 63;
 
+/** Go's encoding/json refuses nesting deeper than this. */
+const MAX_DEPTH = 10_000;
+
+/** Deepest nesting of arrays/objects in JSON text (strings skipped). */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped char
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
 /** Decodes CONNECT JSON text; null when nats-server would reject it. */
 export function decodeConnect(text: string): ConnectFields | null {
+  if (text.length > MAX_DEPTH && nestingDepth(text) > MAX_DEPTH) return null;
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -23,3 +23,8 @@ Deno.test("CONNECT values of the wrong type are rejected", () => {
   strictEqual(decodeConnect("[1]"), null);
   strictEqual(decodeConnect("{nope"), null);
 });
+
+Deno.test("CONNECT nested deeper than Go's 10000 levels is rejected, shallower is fine", () => {
+  strictEqual(decodeConnect('{"x":' + "[".repeat(10_001) + "]".repeat(10_001) + "}"), null);
+  deepStrictEqual(decodeConnect('{"x":' + "[".repeat(9_000) + "]".repeat(9_000) + "}"), {});
+});

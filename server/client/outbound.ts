@@ -10,7 +10,7 @@ export interface Writer {
   write(p: Uint8Array): Promise<number>;
 }
 
-const INITIAL = 32 * 1024;
+const INITIAL = 4 * 1024;
 const SHRINK_ABOVE = 1024 * 1024;
 
 /** Coalescing output buffer with back-pressure accounting. */

@@ -1,0 +1,219 @@
+/**
+ * @module
+ * Servers for the hostile-input tests: denats in this process or the reference nats-server as
+ * a child process, both from `.conf` text, with a monitoring listener (for `/varz`) and a way
+ * to read the server's resident memory (`VmRSS` of this process for denats, of the child for
+ * nats-server). Also a seeded PRNG and small socket helpers. Runs in the test isolate.
+ */
+import { startServer } from "../../mod.ts";
+import { denatsOptions, writeConf } from "../auth/_servers.ts";
+import { natsServerAvailable, natsServerBinary } from "../helpers/nats_server_target.ts";
+import { waitFor } from "../helpers/poll.ts";
+import { RawClient } from "../helpers/raw_client.ts";
+import { pub, sub } from "../helpers/frames.ts";
+import assert from "node:assert/strict";
+import { LOOPBACK, type Target } from "../helpers/target.ts";
+
+/** A running server with monitoring and a memory probe. */
+export interface HostileTarget extends Target {
+  readonly monitorUrl: string;
+  /** Resident set size of the process running the server, in MB. */
+  rssMb(): Promise<number>;
+  /** `/varz` as JSON. */
+  varz(): Promise<Record<string, unknown>>;
+}
+
+/** A named way to start a {@link HostileTarget}. */
+export interface HostileKind {
+  name: string;
+  /** Run only the cases that report memory figures (a second denats variant). */
+  memoryOnly?: boolean;
+  start(conf: string): Promise<HostileTarget>;
+}
+
+async function readRssMb(pid: number | "self"): Promise<number> {
+  const status = await Deno.readTextFile(`/proc/${pid}/status`);
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(status);
+  if (!m) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Number(m[1]) / 1024;
+}
+
+async function fetchVarz(monitorUrl: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${monitorUrl}/varz`);
+  return await res.json();
+}
+
+/** denats in this process (its RSS is the test process's RSS). */
+export async function startDenats(conf: string): Promise<HostileTarget> {
+  const options = await denatsOptions(conf);
+  const server = await startServer({
+    ...options,
+    host: LOOPBACK,
+    port: -1,
+    httpHost: LOOPBACK,
+    httpPort: -1,
+    quiet: true,
+  });
+  const monitorUrl = server.monitorUrl ?? "";
+  const close = () => server.close();
+  return {
+    host: LOOPBACK,
+    port: server.port,
+    url: `nats://${LOOPBACK}:${server.port}`,
+    monitorUrl,
+    rssMb: () => readRssMb("self"),
+    varz: () => fetchVarz(monitorUrl),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** The reference nats-server as a child process. */
+export function startNatsServer(conf: string): Promise<HostileTarget> {
+  return startChild(natsServerBinary(), "nats-server", conf);
+}
+
+const DENATS_BIN = new URL("../../bin/denats", import.meta.url).pathname;
+
+/** denats as a child process (`bin/denats`), so RSS figures are the server's alone. */
+export function startDenatsProcess(conf: string): Promise<HostileTarget> {
+  return startChild(DENATS_BIN, "denats", conf);
+}
+
+/** `binary -c conf` with a ports file named `<portsPrefix>_<pid>.ports`. */
+async function startChild(
+  binary: string,
+  portsPrefix: string,
+  conf: string,
+): Promise<HostileTarget> {
+  const { dir, path } = await writeConf("");
+  await Deno.writeTextFile(
+    path,
+    `listen: "${LOOPBACK}:-1"\nhttp: "${LOOPBACK}:-1"\nports_file_dir: ${
+      JSON.stringify(dir)
+    }\n${conf}`,
+  );
+  const child = new Deno.Command(binary, {
+    args: ["-c", path],
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    return s;
+  });
+  const close = async () => {
+    if (!exited) {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* gone */ }
+    }
+    await status;
+    await Deno.remove(dir, { recursive: true });
+  };
+  let port = 0;
+  let monitorUrl = "";
+  try {
+    await waitFor(async () => {
+      if (exited) throw new Error(`${binary} exited`);
+      try {
+        const ports = JSON.parse(
+          await Deno.readTextFile(`${dir}/${portsPrefix}_${child.pid}.ports`),
+        ) as { nats?: string[]; monitoring?: string[] };
+        port = Number(new URL((ports.nats?.[0] ?? "").replace(/^nats:/, "http:")).port);
+        monitorUrl = ports.monitoring?.[0] ?? "";
+        return port > 0 && monitorUrl !== "";
+      } catch (err) {
+        if (err instanceof Deno.errors.NotFound || err instanceof SyntaxError) return false;
+        throw err;
+      }
+    }, 15_000);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return {
+    host: LOOPBACK,
+    port,
+    url: `nats://${LOOPBACK}:${port}`,
+    monitorUrl,
+    rssMb: () => readRssMb(child.pid),
+    varz: () => fetchVarz(monitorUrl),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/**
+ * denats always (in this process; also as a child process with `subprocess`, for RSS figures
+ * of the server alone); nats-server when installed (otherwise a visible notice).
+ */
+export function hostileKinds(subprocess = false): HostileKind[] {
+  const kinds: HostileKind[] = [{ name: "denats", start: startDenats }];
+  if (subprocess) {
+    kinds.push({ name: "denats process", start: startDenatsProcess, memoryOnly: true });
+  }
+  if (natsServerAvailable()) kinds.push({ name: "nats-server", start: startNatsServer });
+  else console.warn("tests/hostile: nats-server not found; cases run against denats only");
+  return kinds;
+}
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same fuzz inputs. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+export async function pool<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+export function report(kind: HostileKind, what: string, figures: Record<string, unknown>): void {
+  console.log(`[hostile ${kind.name}] ${what}: ${JSON.stringify(figures)}`);
+}
+
+/** Sends PING and classifies what follows: "pong", "closed" or "timeout". */
+export async function settle(
+  c: RawClient,
+  timeoutMs: number,
+): Promise<"pong" | "closed" | "timeout"> {
+  if (!(await c.trySend("PING\r\n"))) return "closed";
+  try {
+    await c.expect(/PONG\r\n/, timeoutMs);
+    return "pong";
+  } catch {
+    return c.closed ? "closed" : "timeout";
+  }
+}
+
+/** Asserts the server still routes between two fresh connections. */
+export async function assertServing(t: HostileTarget): Promise<void> {
+  await using s = await RawClient.open(t);
+  await using p = await RawClient.open(t);
+  await s.send(sub("health", 1));
+  await s.flush();
+  await p.send(pub("health", "ok"));
+  assert.equal((await s.expectMsg()).payload, "ok");
+}
