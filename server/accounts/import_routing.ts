@@ -12,7 +12,7 @@ import type { AccountImports, ResolvedServiceImport, ResolvedStreamImport } from
 import { ResponseType } from "./account_config.ts";
 import { type DeferredRoute, deferRoute, type Publisher, routeMessage } from "../client/router.ts";
 import type { Receiver, SublistEntry } from "../client/subscription.ts";
-import type { MsgOp } from "../protocol/sink.ts";
+import { type MsgOp, OpFields } from "../protocol/sink.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -20,21 +20,8 @@ const dec = new TextDecoder();
 const DEFAULT_RESPONSE_MS = 2 * 60_000;
 
 /** A scratch copy of an op with another subject (and optionally reply). */
-export class RewrittenOp implements MsgOp {
-  argBuf: Uint8Array = new Uint8Array(256);
-  subjectStart = 0;
-  subjectEnd = 0;
-  replyStart = 0;
-  replyEnd = 0;
-  headerSize = -1;
-  size = 0;
-  sizeStart = 0;
-  sizeEnd = 0;
-  headerSizeStart = 0;
-  headerSizeEnd = 0;
-  payloadBuf: Uint8Array = new Uint8Array(0);
-  payloadStart = 0;
-  payloadEnd = 0;
+export class RewrittenOp extends OpFields {
+  override argBuf: Uint8Array = new Uint8Array(256);
 
   /** Copies `op` with `subject` and `reply` (null keeps the op's reply). */
   set(op: MsgOp, subject: Uint8Array, reply: Uint8Array | null): this {

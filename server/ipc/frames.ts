@@ -65,7 +65,7 @@
  * | 6      | bytes | account name                 |
  */
 
-import type { MsgOp } from "../protocol/sink.ts";
+import { type MsgOp, OpFields } from "../protocol/sink.ts";
 
 /** The kind byte at offset 0 of every ring record. */
 export const FrameKind = {
@@ -225,23 +225,9 @@ export function encodePub(
  * a `MsgOp` (`argBuf` and `payloadBuf` are the ring's buffer), so delivery code written for
  * client PUBs takes it as is. Valid only until the ring is released.
  */
-export class PubView implements MsgOp {
+export class PubView extends OpFields {
   /** Account index on the ring this record came from. */
   account = 0;
-  argBuf: Uint8Array = new Uint8Array(0);
-  subjectStart = 0;
-  subjectEnd = 0;
-  replyStart = 0;
-  replyEnd = 0;
-  headerSize = -1;
-  size = 0;
-  sizeStart = 0;
-  sizeEnd = 0;
-  headerSizeStart = 0;
-  headerSizeEnd = 0;
-  payloadBuf: Uint8Array = new Uint8Array(0);
-  payloadStart = 0;
-  payloadEnd = 0;
   /** Queue section: walk it with {@link readU16} (`u16 length` + name, repeated). */
   queuesStart = 0;
   queuesEnd = 0;

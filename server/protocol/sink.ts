@@ -40,6 +40,27 @@ export interface MsgOp {
   payloadEnd: number;
 }
 
+/**
+ * A mutable {@link MsgOp} with empty fields, for code that builds ops itself (rewritten
+ * subjects, internal publishes, ring records) instead of getting them from the parser.
+ */
+export class OpFields implements MsgOp {
+  argBuf: Uint8Array = new Uint8Array(0);
+  subjectStart = 0;
+  subjectEnd = 0;
+  replyStart = 0;
+  replyEnd = 0;
+  headerSize = -1;
+  size = 0;
+  sizeStart = 0;
+  sizeEnd = 0;
+  headerSizeStart = 0;
+  headerSizeEnd = 0;
+  payloadBuf: Uint8Array = new Uint8Array(0);
+  payloadStart = 0;
+  payloadEnd = 0;
+}
+
 /** Why the parser stopped. The handler maps each kind to nats-server's reply and close. */
 export const ParseErrorKind = {
   /** Unknown op or illegal byte: `-ERR 'Unknown Protocol Operation'`, then close. */

@@ -5,7 +5,7 @@
  * events.go internalSendLoop fills `c.pa` and calls processInboundClientMsg). Runs in the
  * isolate that owns the connections.
  */
-import type { MsgOp } from "../protocol/sink.ts";
+import { type MsgOp, OpFields } from "../protocol/sink.ts";
 
 const enc = new TextEncoder();
 
@@ -20,21 +20,8 @@ const enc = new TextEncoder();
  * if (op.size !== 2 || op.subjectEnd !== 20) throw new Error("unexpected op");
  * ```
  */
-export class InternalOp implements MsgOp {
-  argBuf: Uint8Array = new Uint8Array(128);
-  subjectStart = 0;
-  subjectEnd = 0;
-  replyStart = 0;
-  replyEnd = 0;
-  headerSize = -1;
-  size = 0;
-  sizeStart = 0;
-  sizeEnd = 0;
-  headerSizeStart = 0;
-  headerSizeEnd = 0;
-  payloadBuf: Uint8Array = new Uint8Array(0);
-  payloadStart = 0;
-  payloadEnd = 0;
+export class InternalOp extends OpFields {
+  override argBuf: Uint8Array = new Uint8Array(128);
 
   /** Points the op at `subject`, `reply` ("" for none) and `payload`. */
   set(subject: string, reply: string, payload: Uint8Array): this {

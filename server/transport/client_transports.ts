@@ -16,6 +16,7 @@ import type { TlsSetup } from "./tls_setup.ts";
 import { tlsImpl } from "./tls_loader.ts";
 import { WebSocketAuth, webSocketClientContext } from "./ws_context.ts";
 import { WebSocketListener } from "./ws_listener.ts";
+import { RawWebSocketListener } from "./ws_raw_listener.ts";
 import {
   parseWebSocketSection,
   validateWebSocket,
@@ -72,8 +73,11 @@ export interface ClientTransportsOptions {
 export class ClientTransports {
   /** Client-port TLS, or null when clients connect in plaintext. */
   readonly tls: TlsSetup | null;
-  /** The WebSocket listener, when `websocket { port }` is set. */
-  readonly websocket: WebSocketListener | null = null;
+  /**
+   * The WebSocket listener, when `websocket { port }` is set: our own RFC 6455 server when
+   * `compression` is on (`Deno.serve` cannot negotiate permessage-deflate), else `Deno.serve`.
+   */
+  readonly websocket: WebSocketListener | RawWebSocketListener | null = null;
   #wsTls: TlsSetup | null = null;
 
   /**
@@ -101,7 +105,8 @@ export class ClientTransports {
     const onClient = (transport: Transport, host: string, port: number) => {
       serve(transport, host, port, ctx);
     };
-    this.websocket = new WebSocketListener(ws, this.#wsTls, server.logger, onClient, {
+    const Listener = ws.compression ? RawWebSocketListener : WebSocketListener;
+    this.websocket = new Listener(ws, this.#wsTls, server.logger, onClient, {
       reusePort: options.shard === true,
     });
     const l = this.websocket;
@@ -111,13 +116,8 @@ export class ClientTransports {
   }
 
   #webSocketTls(ws: WebSocketSettings, log: Logger): TlsSetup | null {
-    if (ws.compression) {
-      log.warn(
-        "websocket: 'compression' cannot be honoured: the Deno WebSocket server does not " +
-          "negotiate permessage-deflate, frames are sent uncompressed",
-      );
-    }
-    if (ws.handshakeTimeoutMs > 0) {
+    // With compression the raw listener (ws_raw_listener.ts) serves clients and enforces it.
+    if (ws.handshakeTimeoutMs > 0 && !ws.compression) {
       log.warn(
         "websocket: 'handshake_timeout' is not enforced: Deno.serve has no per-request " +
           "read timeout",

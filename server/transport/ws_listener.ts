@@ -33,7 +33,8 @@ function headerContains(headers: Headers, name: string, value: string): boolean 
   return v.split(",").some((t) => t.trim().toLowerCase() === want);
 }
 
-function cookie(headers: Headers, name: string): string | undefined {
+/** A cookie's value from the `Cookie` header (quotes removed). */
+export function cookie(headers: Headers, name: string): string | undefined {
   const raw = headers.get("cookie");
   if (!raw) return undefined;
   for (const part of raw.split(";")) {
@@ -47,7 +48,7 @@ function cookie(headers: Headers, name: string): string | undefined {
 }
 
 /** A textual IP address (Go `net.ParseIP` accepts it). */
-function isIp(text: string): boolean {
+export function isIp(text: string): boolean {
   if (/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(text)) {
     return text.split(".").every((n) => Number(n) <= 255);
   }
@@ -59,7 +60,7 @@ function isIp(text: string): boolean {
  * the reason nats-server logs.
  */
 export function checkUpgrade(
-  req: Request,
+  req: Pick<Request, "method" | "headers">,
   policy: OriginPolicy,
   tls: boolean,
 ): { status: number; reason: string } | null {
