@@ -268,18 +268,25 @@ export class MeshNode {
   }
 
   async #pump(consumer: RingConsumer, dispatcher: FrameDispatcher, receiver: PeerReceiver) {
+    let sinceYield = 0;
     try {
       while (!this.#closed && !receiver.closed && !consumer.closed) {
         if (!consumer.hasData) {
+          sinceYield = 0;
           await consumer.waitForData(1000);
           continue;
         }
-        consumer.drain(dispatcher, DRAIN_BATCH);
+        sinceYield += consumer.drain(dispatcher, DRAIN_BATCH);
         // Local receivers far behind: stop draining (the ring fills, the publisher's shard
         // stops reading) until they catch up.
         const stalled = takeStalled();
         if (stalled.length > 0) await waitForStalled(stalled, 1000);
-        await yieldTask();
+        // After a batch's worth of records, let sockets and timers run before draining more;
+        // below that, keep draining (an empty ring makes the loop wait, which yields anyway).
+        if (sinceYield >= DRAIN_BATCH) {
+          sinceYield = 0;
+          await yieldTask();
+        } else await Promise.resolve();
       }
     } catch (err) {
       this.host.logError(`mesh: ring from worker ${receiver.peer.id} failed: ${err}`);
