@@ -5,7 +5,7 @@
  * events.go internalSendLoop fills `c.pa` and calls processInboundClientMsg). Runs in the
  * isolate that owns the connections.
  */
-import { type MsgOp, OpFields } from "../protocol/sink.ts";
+import { OpFields } from "../protocol/sink.ts";
 
 const enc = new TextEncoder();
 

@@ -9,7 +9,7 @@ import { startServer } from "../../mod.ts";
 import { loadConfigFileSync } from "../../server/config/load.ts";
 import { mergeOptions } from "../../server/config/merge.ts";
 import { defaultOptions, type ServerOptions } from "../../server/options.ts";
-import { natsServerAvailable, natsServerBinary } from "../helpers/nats_server_target.ts";
+import { natsServerAvailable, natsServerBinary, spawnFromConf } from "../helpers/spawn_server.ts";
 import { waitFor } from "../helpers/poll.ts";
 import { LOOPBACK, type Target } from "../helpers/target.ts";
 
@@ -60,58 +60,13 @@ export async function denatsFromConf(conf: string): Promise<Target> {
 
 /** The reference nats-server, configured from `conf` plus a loopback listen and ports file. */
 export async function natsServerFromConf(conf: string): Promise<Target> {
-  const { dir, path } = await writeConf("");
-  await Deno.writeTextFile(
-    path,
-    `listen: "${LOOPBACK}:-1"\nports_file_dir: ${JSON.stringify(dir)}\n${conf}`,
-  );
-  const child = new Deno.Command(natsServerBinary(), {
-    args: ["-c", path],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const log = new Response(child.stderr).text();
-  let exited = false;
-  const status = child.status.then((s) => {
-    exited = true;
-    return s;
-  });
-  const close = async () => {
-    if (!exited) {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* gone */ }
-    }
-    await status;
-    await log;
-    await Deno.remove(dir, { recursive: true });
-  };
-  let port = 0;
-  try {
-    await waitFor(async () => {
-      if (exited) throw new Error(`nats-server exited: ${await log}`);
-      try {
-        const ports = JSON.parse(
-          await Deno.readTextFile(`${dir}/nats-server_${child.pid}.ports`),
-        ) as { nats?: string[] };
-        port = Number(new URL((ports.nats?.[0] ?? "").replace(/^nats:/, "http:")).port);
-        return port > 0;
-      } catch (err) {
-        if (err instanceof Deno.errors.NotFound || err instanceof SyntaxError) return false;
-        throw err;
-      }
-    }, 5000);
-  } catch (err) {
-    await close();
-    throw err;
-  }
+  const server = await spawnFromConf(natsServerBinary(), conf, { tempPrefix: "denats_auth_" });
   return {
     host: LOOPBACK,
-    port,
-    url: `nats://${LOOPBACK}:${port}`,
-    close,
-    [Symbol.asyncDispose]: close,
+    port: server.port,
+    url: `nats://${LOOPBACK}:${server.port}`,
+    close: () => server.close(),
+    [Symbol.asyncDispose]: () => server.close(),
   };
 }
 

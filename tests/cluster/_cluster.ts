@@ -9,7 +9,13 @@
 import { startServer } from "../../mod.ts";
 import type { ServerHandle, StartOptions } from "../../server/start.ts";
 import { routez } from "../../server/monitor/links.ts";
-import { DENATS_BIN, NATS_SERVER_BIN, ServerProcess, TempDir } from "../process/_proc.ts";
+import {
+  DENATS_BIN,
+  haveNatsServer,
+  NATS_SERVER_BIN,
+  ServerProcess,
+  TempDir,
+} from "../process/_proc.ts";
 import { waitFor } from "../helpers/poll.ts";
 
 export { TempDir, waitFor };
@@ -54,18 +60,8 @@ export function freePort(): number {
 }
 
 /** True when the reference nats-server is installed; warns visibly once when it is not. */
-let warned = false;
 export function haveReference(): boolean {
-  try {
-    Deno.statSync(NATS_SERVER_BIN);
-    return true;
-  } catch {
-    if (!warned) {
-      warned = true;
-      console.warn(`%c${NATS_SERVER_BIN} not found: mixed-cluster tests skipped`, "color: yellow");
-    }
-    return false;
-  }
+  return haveNatsServer("mixed-cluster tests skipped");
 }
 
 /** One node's settings, written as `.conf` or YAML. */

@@ -6,26 +6,9 @@
  */
 import type { Permissions, UserOptions } from "../../server/options.ts";
 import { LOOPBACK, type Target, type TargetOptions } from "./target.ts";
-import { waitFor } from "./poll.ts";
+import { natsServerAvailable, natsServerBinary, spawnFromConf } from "./spawn_server.ts";
 
-/** Path of the reference binary (override with `NATS_SERVER_BIN`). */
-export function natsServerBinary(): string {
-  return Deno.env.get("NATS_SERVER_BIN") ?? "nats-server";
-}
-
-/** True when the reference `nats-server` binary can be run. */
-export function natsServerAvailable(): boolean {
-  try {
-    const out = new Deno.Command(natsServerBinary(), {
-      args: ["--version"],
-      stdout: "piped",
-      stderr: "null",
-    }).outputSync();
-    return out.success;
-  } catch {
-    return false;
-  }
-}
+export { natsServerAvailable, natsServerBinary };
 
 /** Renders a JSON-compatible value in `.conf` syntax (the conf lexer accepts JSON values). */
 function confValue(value: unknown): string {
@@ -63,10 +46,13 @@ function confUser(u: UserOptions): Record<string, unknown> {
  * ```
  */
 export function toNatsServerConf(opts: TargetOptions, portsDir: string): string {
-  const lines = [
-    `listen: ${confValue(`${LOOPBACK}:-1`)}`,
-    `ports_file_dir: ${confValue(portsDir)}`,
-  ];
+  return `listen: ${confValue(`${LOOPBACK}:-1`)}\nports_file_dir: ${confValue(portsDir)}\n` +
+    confBody(opts);
+}
+
+/** The option lines of {@link toNatsServerConf} (without `listen` and `ports_file_dir`). */
+function confBody(opts: TargetOptions): string {
+  const lines: string[] = [];
   const top: Record<string, unknown> = {};
   const auth: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(opts)) {
@@ -129,62 +115,16 @@ export function toNatsServerConf(opts: TargetOptions, portsDir: string): string 
   return lines.join("\n") + "\n";
 }
 
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
-  return await new Response(stream).text();
-}
-
 /** Spawns the reference `nats-server` with the translated options on a random loopback port. */
 export async function natsServerTarget(opts: TargetOptions = {}): Promise<Target> {
-  const dir = await Deno.makeTempDir({ prefix: "denats_compat_" });
-  const confPath = `${dir}/server.conf`;
-  await Deno.writeTextFile(confPath, toNatsServerConf(opts, dir));
-  const child = new Deno.Command(natsServerBinary(), {
-    args: ["-c", confPath],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const logText = readAll(child.stderr);
-  let exited = false;
-  const status = child.status.then((s) => {
-    exited = true;
-    return s;
+  const server = await spawnFromConf(natsServerBinary(), confBody(opts), {
+    tempPrefix: "denats_compat_",
   });
-  const portsFile = `${dir}/nats-server_${child.pid}.ports`;
-  let port = 0;
-  const close = async () => {
-    if (!exited) {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* already gone */ }
-    }
-    await status;
-    await logText;
-    await Deno.remove(dir, { recursive: true });
-  };
-  try {
-    await waitFor(async () => {
-      if (exited) throw new Error(`nats-server exited early: ${await logText}`);
-      try {
-        const ports = JSON.parse(await Deno.readTextFile(portsFile)) as { nats?: string[] };
-        const url = ports.nats?.[0];
-        if (!url) return false;
-        port = Number(new URL(url.replace(/^nats:/, "http:")).port);
-        return port > 0;
-      } catch (err) {
-        if (err instanceof Deno.errors.NotFound || err instanceof SyntaxError) return false;
-        throw err;
-      }
-    }, 5000);
-  } catch (err) {
-    await close();
-    throw err;
-  }
   return {
     host: LOOPBACK,
-    port,
-    url: `nats://${LOOPBACK}:${port}`,
-    close,
-    [Symbol.asyncDispose]: close,
+    port: server.port,
+    url: `nats://${LOOPBACK}:${server.port}`,
+    close: () => server.close(),
+    [Symbol.asyncDispose]: () => server.close(),
   };
 }

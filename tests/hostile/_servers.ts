@@ -6,9 +6,8 @@
  * nats-server). Also a seeded PRNG and small socket helpers. Runs in the test isolate.
  */
 import { startServer } from "../../mod.ts";
-import { denatsOptions, writeConf } from "../auth/_servers.ts";
-import { natsServerAvailable, natsServerBinary } from "../helpers/nats_server_target.ts";
-import { waitFor } from "../helpers/poll.ts";
+import { denatsOptions } from "../auth/_servers.ts";
+import { natsServerAvailable, natsServerBinary, spawnFromConf } from "../helpers/spawn_server.ts";
 import { RawClient } from "../helpers/raw_client.ts";
 import { pub, sub } from "../helpers/frames.ts";
 import assert from "node:assert/strict";
@@ -70,79 +69,34 @@ export async function startDenats(conf: string): Promise<HostileTarget> {
 
 /** The reference nats-server as a child process. */
 export function startNatsServer(conf: string): Promise<HostileTarget> {
-  return startChild(natsServerBinary(), "nats-server", conf);
+  return startChild(natsServerBinary(), conf);
 }
 
 const DENATS_BIN = new URL("../../bin/denats", import.meta.url).pathname;
 
 /** denats as a child process (`bin/denats`), so RSS figures are the server's alone. */
 export function startDenatsProcess(conf: string): Promise<HostileTarget> {
-  return startChild(DENATS_BIN, "denats", conf);
+  return startChild(DENATS_BIN, conf);
 }
 
-/** `binary -c conf` with a ports file named `<portsPrefix>_<pid>.ports`. */
-async function startChild(
-  binary: string,
-  portsPrefix: string,
-  conf: string,
-): Promise<HostileTarget> {
-  const { dir, path } = await writeConf("");
-  await Deno.writeTextFile(
-    path,
-    `listen: "${LOOPBACK}:-1"\nhttp: "${LOOPBACK}:-1"\nports_file_dir: ${
-      JSON.stringify(dir)
-    }\n${conf}`,
-  );
-  const child = new Deno.Command(binary, {
-    args: ["-c", path],
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  let exited = false;
-  const status = child.status.then((s) => {
-    exited = true;
-    return s;
+/** `binary -c conf` with monitoring, stderr discarded. */
+async function startChild(binary: string, conf: string): Promise<HostileTarget> {
+  const server = await spawnFromConf(binary, conf, {
+    monitor: true,
+    captureLogs: false,
+    timeoutMs: 15_000,
+    tempPrefix: "denats_hostile_",
   });
-  const close = async () => {
-    if (!exited) {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* gone */ }
-    }
-    await status;
-    await Deno.remove(dir, { recursive: true });
-  };
-  let port = 0;
-  let monitorUrl = "";
-  try {
-    await waitFor(async () => {
-      if (exited) throw new Error(`${binary} exited`);
-      try {
-        const ports = JSON.parse(
-          await Deno.readTextFile(`${dir}/${portsPrefix}_${child.pid}.ports`),
-        ) as { nats?: string[]; monitoring?: string[] };
-        port = Number(new URL((ports.nats?.[0] ?? "").replace(/^nats:/, "http:")).port);
-        monitorUrl = ports.monitoring?.[0] ?? "";
-        return port > 0 && monitorUrl !== "";
-      } catch (err) {
-        if (err instanceof Deno.errors.NotFound || err instanceof SyntaxError) return false;
-        throw err;
-      }
-    }, 15_000);
-  } catch (err) {
-    await close();
-    throw err;
-  }
+  const monitorUrl = server.monitorUrl!;
   return {
     host: LOOPBACK,
-    port,
-    url: `nats://${LOOPBACK}:${port}`,
+    port: server.port,
+    url: `nats://${LOOPBACK}:${server.port}`,
     monitorUrl,
-    rssMb: () => readRssMb(child.pid),
+    rssMb: () => readRssMb(server.pid),
     varz: () => fetchVarz(monitorUrl),
-    close,
-    [Symbol.asyncDispose]: close,
+    close: () => server.close(),
+    [Symbol.asyncDispose]: () => server.close(),
   };
 }
 

@@ -6,8 +6,7 @@
  * Runs in the test isolate.
  */
 import { type StartOptions, startServer } from "../../mod.ts";
-import { natsServerBinary } from "../helpers/nats_server_target.ts";
-import { waitFor } from "../helpers/poll.ts";
+import { natsServerBinary, spawnFromConf } from "../helpers/spawn_server.ts";
 
 /** A server with monitoring enabled. */
 export interface MonitorTarget {
@@ -51,64 +50,23 @@ export async function denatsMonitor(opts: StartOptions = {}): Promise<MonitorTar
  * `nats-server -a 127.0.0.1 -p -1 -m -1 --ports_file_dir <tmp>`.
  */
 export async function natsServerMonitor(conf?: string[]): Promise<MonitorTarget> {
-  const dir = await Deno.makeTempDir({ prefix: "denats_monitor_compat_" });
-  let args = ["-a", "127.0.0.1", "-p", "-1", "-m", "-1", "--ports_file_dir", dir];
-  if (conf) {
-    const lines = ["listen: 127.0.0.1:-1", "http: 127.0.0.1:-1", `ports_file_dir: "${dir}"`];
-    await Deno.writeTextFile(`${dir}/server.conf`, [...lines, ...conf].join("\n") + "\n");
-    args = ["-c", `${dir}/server.conf`];
-  }
-  const child = new Deno.Command(natsServerBinary(), {
-    args,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const log = new Response(child.stderr).text();
-  let exited = false;
-  const status = child.status.then((s) => {
-    exited = true;
-    return s;
-  });
-  const close = async () => {
-    if (!exited) {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* gone */ }
-    }
-    await status;
-    await log;
-    await Deno.remove(dir, { recursive: true });
+  const server = await spawnFromConf(
+    natsServerBinary(),
+    conf ? conf.join("\n") + "\n" : null,
+    {
+      monitor: true,
+      extraArgs: conf ? [] : ["-a", "127.0.0.1", "-p", "-1", "-m", "-1"],
+      tempPrefix: "denats_monitor_compat_",
+    },
+  );
+  return {
+    kind: "nats-server",
+    host: "127.0.0.1",
+    port: server.port,
+    monitorUrl: server.monitorUrl!,
+    close: () => server.close(),
+    [Symbol.asyncDispose]: () => server.close(),
   };
-  try {
-    type Ports = { nats?: string[]; monitoring?: string[] };
-    const ports = await waitFor(
-      async (): Promise<Ports | null> => {
-        if (exited) throw new Error(`nats-server exited: ${await log}`);
-        try {
-          const text = await Deno.readTextFile(`${dir}/nats-server_${child.pid}.ports`);
-          const p = JSON.parse(text) as Ports;
-          return p.nats?.length && p.monitoring?.length ? p : null;
-        } catch {
-          return null;
-        }
-      },
-      5000,
-      "nats-server ports file",
-    );
-    const nats = new URL(ports.nats![0].replace(/^nats:/, "http:"));
-    return {
-      kind: "nats-server",
-      host: "127.0.0.1",
-      port: Number(nats.port),
-      monitorUrl: ports.monitoring![0].replace(/\/$/, ""),
-      close,
-      [Symbol.asyncDispose]: close,
-    };
-  } catch (err) {
-    await close();
-    throw err;
-  }
 }
 
 /** Fetches `path` from the monitoring listener. */

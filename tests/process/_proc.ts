@@ -5,6 +5,7 @@
  * log lines, wait for lines/files/exits with deadlines, and kill whatever is left on dispose.
  * Runs in the test isolate.
  */
+import { deepStrictEqual } from "node:assert";
 import { waitFor } from "../helpers/poll.ts";
 
 export { waitFor };
@@ -22,17 +23,20 @@ export interface Binary {
   readonly path: string;
 }
 
-let warned = false;
+const warned = new Set<string>();
 
-/** True when the reference nats-server is installed; warns once (visibly) when it is not. */
-export function haveNatsServer(): boolean {
+/**
+ * True when the reference nats-server is installed; warns once (visibly) when it is not, saying
+ * what is `skipped`.
+ */
+export function haveNatsServer(skipped = "side-by-side checks skipped"): boolean {
   try {
     Deno.statSync(NATS_SERVER_BIN);
     return true;
   } catch {
-    if (!warned) {
-      warned = true;
-      console.warn(`%c${NATS_SERVER_BIN} not found: side-by-side checks skipped`, "color: yellow");
+    if (!warned.has(skipped)) {
+      warned.add(skipped);
+      console.warn(`%c${NATS_SERVER_BIN} not found: ${skipped}`, "color: yellow");
     }
     return false;
   }
@@ -81,6 +85,19 @@ export function binaries(dir: TempDir): Binary[] {
   const list: Binary[] = [{ kind: "denats", path: link }];
   if (haveNatsServer()) list.push({ kind: "nats-server", path: NATS_SERVER_BIN });
   return list;
+}
+
+/** Runs `scenario` against each binary; asserts nats-server (when present) agrees; returns denats'. */
+export async function compare<T>(scenario: (bin: Binary, dir: TempDir) => Promise<T>): Promise<T> {
+  await using root = await TempDir.create();
+  const results = new Map<string, T>();
+  for (const bin of binaries(root)) {
+    await using dir = await TempDir.create();
+    results.set(bin.kind, await scenario(bin, dir));
+  }
+  const denats = results.get("denats")!;
+  if (results.has("nats-server")) deepStrictEqual(denats, results.get("nats-server"));
+  return denats;
 }
 
 /** What a finished command printed and returned. */

@@ -9,30 +9,9 @@
  */
 import { deepStrictEqual, ok, strictEqual } from "node:assert";
 import { INFO_LINE, RawClient } from "../helpers/raw_client.ts";
-import {
-  binaries,
-  type Binary,
-  normalizeLine,
-  run,
-  ServerProcess,
-  TempDir,
-  waitFor,
-} from "./_proc.ts";
+import { compare, normalizeLine, run, ServerProcess, waitFor } from "./_proc.ts";
 
 const CONF = 'port: -1\nlame_duck_duration: "30s"\nlame_duck_grace_period: "500ms"\n';
-
-/** Runs `scenario` against each binary; asserts nats-server (when present) agrees; returns denats'. */
-async function compare<T>(scenario: (bin: Binary, dir: TempDir) => Promise<T>): Promise<T> {
-  await using root = await TempDir.create();
-  const results = new Map<string, T>();
-  for (const bin of binaries(root)) {
-    await using dir = await TempDir.create();
-    results.set(bin.kind, await scenario(bin, dir));
-  }
-  const denats = results.get("denats")!;
-  if (results.has("nats-server")) deepStrictEqual(denats, results.get("nats-server"));
-  return denats;
-}
 
 async function refused(port: number): Promise<boolean> {
   try {

@@ -7,20 +7,7 @@
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert";
 import { RawClient } from "../helpers/raw_client.ts";
-import { binaries, type Binary, normalizeLine, ServerProcess, TempDir, waitFor } from "./_proc.ts";
-
-/** Runs `scenario` against each binary; asserts nats-server (when present) agrees; returns denats'. */
-async function compare<T>(scenario: (bin: Binary, dir: TempDir) => Promise<T>): Promise<T> {
-  await using root = await TempDir.create();
-  const results = new Map<string, T>();
-  for (const bin of binaries(root)) {
-    await using dir = await TempDir.create();
-    results.set(bin.kind, await scenario(bin, dir));
-  }
-  const denats = results.get("denats")!;
-  if (results.has("nats-server")) deepStrictEqual(denats, results.get("nats-server"));
-  return denats;
-}
+import { compare, normalizeLine, ServerProcess, waitFor } from "./_proc.ts";
 
 async function stop(proc: ServerProcess): Promise<void> {
   proc.signal("SIGINT");

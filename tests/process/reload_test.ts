@@ -7,7 +7,7 @@
  */
 import { deepStrictEqual } from "node:assert";
 import { RawClient } from "../helpers/raw_client.ts";
-import { binaries, type Binary, normalizeLine, ServerProcess, TempDir } from "./_proc.ts";
+import { type Binary, compare, normalizeLine, ServerProcess, type TempDir } from "./_proc.ts";
 
 const USERS = (alicePerms: string, extra = "") =>
   `port: -1
@@ -54,19 +54,6 @@ async function withServer<T>(
   proc.signal("SIGINT");
   await proc.waitExit();
   return result;
-}
-
-/** Runs `scenario` against each binary; asserts nats-server (when present) agrees; returns denats'. */
-async function compare<T>(scenario: (bin: Binary, dir: TempDir) => Promise<T>): Promise<T> {
-  await using root = await TempDir.create();
-  const results = new Map<string, T>();
-  for (const bin of binaries(root)) {
-    await using dir = await TempDir.create();
-    results.set(bin.kind, await scenario(bin, dir));
-  }
-  const denats = results.get("denats")!;
-  if (results.has("nats-server")) deepStrictEqual(denats, results.get("nats-server"));
-  return denats;
 }
 
 /** Drops server PINGs (the first comes 2s after CONNECT) from received text. */

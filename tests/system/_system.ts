@@ -8,8 +8,8 @@
  */
 import { connect, type NatsConnection, type Subscription } from "@nats-io/transport-node";
 import { startServer } from "../../mod.ts";
-import { denatsOptions, writeConf } from "../auth/_servers.ts";
-import { natsServerAvailable, natsServerBinary } from "../helpers/nats_server_target.ts";
+import { denatsOptions } from "../auth/_servers.ts";
+import { natsServerAvailable, natsServerBinary, spawnFromConf } from "../helpers/spawn_server.ts";
 import { waitFor } from "../helpers/poll.ts";
 import { LOOPBACK } from "../helpers/target.ts";
 
@@ -56,55 +56,11 @@ export async function denatsSystem(
 
 /** nats-server configured from `conf` plus a loopback listener and a ports file. */
 export async function natsServerSystem(conf: string): Promise<SystemTarget> {
-  const { dir, path } = await writeConf("");
-  await Deno.writeTextFile(
-    path,
-    `listen: "${LOOPBACK}:-1"\nports_file_dir: ${JSON.stringify(dir)}\n${conf}`,
-  );
-  const child = new Deno.Command(natsServerBinary(), {
-    args: ["-c", path],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const log = new Response(child.stderr).text();
-  let exited = false;
-  const status = child.status.then((s) => {
-    exited = true;
-    return s;
-  });
-  let stopped: Promise<void> | null = null;
-  const stop = () =>
-    stopped ??= (async () => {
-      if (!exited) {
-        try {
-          child.kill("SIGTERM");
-        } catch { /* gone */ }
-      }
-      await status;
-      await log;
-      await Deno.remove(dir, { recursive: true });
-    })();
-  let port = 0;
-  try {
-    port = await waitFor(async () => {
-      if (exited) throw new Error(`nats-server exited: ${await log}`);
-      try {
-        const text = await Deno.readTextFile(`${dir}/nats-server_${child.pid}.ports`);
-        const nats = (JSON.parse(text) as { nats?: string[] }).nats?.[0] ?? "";
-        return Number(new URL(nats.replace(/^nats:/, "http:")).port);
-      } catch (err) {
-        if (err instanceof Deno.errors.NotFound || err instanceof SyntaxError) return 0;
-        throw err;
-      }
-    }, 5000);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+  const server = await spawnFromConf(natsServerBinary(), conf, { tempPrefix: "denats_system_" });
+  const stop = () => server.close("SIGTERM");
   return {
     kind: "nats-server",
-    url: `nats://${LOOPBACK}:${port}`,
+    url: `nats://${LOOPBACK}:${server.port}`,
     stop,
     [Symbol.asyncDispose]: stop,
   };

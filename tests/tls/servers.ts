@@ -8,8 +8,12 @@
 import { startServer } from "../../mod.ts";
 import { Logger } from "../../server/log/logger.ts";
 import type { RawSection, UserOptions } from "../../server/options.ts";
-import { waitFor } from "../helpers/poll.ts";
-import { natsServerAvailable, natsServerBinary } from "../helpers/nats_server_target.ts";
+import {
+  natsServerAvailable,
+  natsServerBinary,
+  portOf,
+  spawnFromConf,
+} from "../helpers/spawn_server.ts";
 
 /** Directory of the committed test certificates. */
 export const CERTS = new URL("./certs/", import.meta.url).pathname;
@@ -93,13 +97,7 @@ export const natsServerInstalled = natsServerAvailable();
 
 /** Spawns the reference nats-server with the equivalent `.conf`. */
 export const natsServer: ServerFactory = async (config) => {
-  const dir = await Deno.makeTempDir({ prefix: "denats_tls_" });
-  const conf: Record<string, unknown> = {
-    listen: `${LOOPBACK}:-1`,
-    ports_file_dir: dir,
-    debug: true,
-    trace: true,
-  };
+  const conf: Record<string, unknown> = { debug: true, trace: true };
   if (config.tls) conf.tls = config.tls;
   if (config.allow_non_tls !== undefined) conf.allow_non_tls = config.allow_non_tls;
   if (config.websocket) conf.websocket = config.websocket;
@@ -113,63 +111,16 @@ export const natsServer: ServerFactory = async (config) => {
     };
   }
   const text = Object.entries(conf).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join("\n");
-  await Deno.writeTextFile(`${dir}/server.conf`, text + "\n");
-  const child = new Deno.Command(natsServerBinary(), {
-    args: ["-c", `${dir}/server.conf`],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let logText = "";
-  const decoder = new TextDecoder();
-  const pump = (async () => {
-    for await (const chunk of child.stderr) logText += decoder.decode(chunk, { stream: true });
-  })();
-  let exited = false;
-  const status = child.status.then((s) => (exited = true, s));
-  let port = 0;
-  let wsPort = 0;
-  const close = async () => {
-    if (!exited) {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* gone */ }
-    }
-    await status;
-    await pump;
-    await Deno.remove(dir, { recursive: true });
-  };
-  try {
-    await waitFor(
-      async () => {
-        if (exited) throw new Error(`nats-server exited: ${logText}`);
-        try {
-          const ports = JSON.parse(
-            await Deno.readTextFile(`${dir}/nats-server_${child.pid}.ports`),
-          );
-          port = Number(new URL(String(ports.nats[0]).replace(/^\w+:/, "http:")).port);
-          if (ports.websocket) {
-            wsPort = Number(new URL(String(ports.websocket[0]).replace(/^\w+:/, "http:")).port);
-          }
-          return port > 0;
-        } catch {
-          return false;
-        }
-      },
-      5000,
-      "nats-server ports file",
-    );
-  } catch (err) {
-    await close();
-    throw err;
-  }
+  const server = await spawnFromConf(natsServerBinary(), text + "\n", {
+    tempPrefix: "denats_tls_",
+  });
   return {
     kind: "nats-server",
-    port,
-    wsPort,
-    logs: () => logText.split("\n").filter((l) => l !== "").map((l) => l.replace(PREFIX, "")),
-    close,
-    [Symbol.asyncDispose]: close,
+    port: server.port,
+    wsPort: portOf(server.ports.websocket?.[0]),
+    logs: () => server.logs().split("\n").filter((l) => l !== "").map((l) => l.replace(PREFIX, "")),
+    close: () => server.close(),
+    [Symbol.asyncDispose]: () => server.close(),
   };
 };
 
