@@ -10,6 +10,10 @@ import { Authenticator } from "./accounts/auth.ts";
 import { ClientConnection, type Transport } from "./client/client.ts";
 import type { Subscription } from "./client/subscription.ts";
 import type { InterestSource, MeshNode } from "./mesh/mesh_node.ts";
+import { PeerReceiver } from "./mesh/peer_receiver.ts";
+import { meshWeight, type RemoteInterestListener } from "./links/route_interest.ts";
+import type { SkipReceiver } from "./links/route_inbound.ts";
+import type { WorkerRole } from "./ipc/control.ts";
 import { resolveImports } from "./accounts/imports.ts";
 import { type WiredImports, wireImports } from "./accounts/import_routing.ts";
 import { compileMappings } from "./accounts/mapping.ts";
@@ -72,6 +76,10 @@ export class Server implements ClientContext {
   #imports: WiredImports = { routers: [] };
   /** The system account's events and requests (server/system/); null without one or in a shard. */
   #system: SystemService | null = null;
+  /** Route worker: a route's RS+/RS- becomes this worker's interest in the mesh. */
+  readonly remoteInterestListener: RemoteInterestListener | null = null;
+  /** Route worker: routed messages go to the shards (mesh peers), never to another route. */
+  readonly routedSkip: SkipReceiver | null = null;
 
   constructor(options: ServerOptions, logger: Logger, shard: ShardIdentity | null = null) {
     this.options = options;
@@ -84,6 +92,30 @@ export class Server implements ClientContext {
     this.#accounts.set(GLOBAL_ACCOUNT, new Account(GLOBAL_ACCOUNT));
     this.#wireAccounts();
     this.#system = this.#createSystem();
+    if (this.isRouteWorker) {
+      this.remoteInterestListener = (account, sub, delta) =>
+        this.#mesh?.onLocalInterest(account, sub, delta);
+      this.routedSkip = (owner) => owner.remote && !(owner instanceof PeerReceiver);
+    }
+  }
+
+  /** True in the route worker of a sharded server (routes, no client listener). */
+  get isRouteWorker(): boolean {
+    return this.shard?.role === "route";
+  }
+
+  /**
+   * Route worker: another worker's interest changed (mesh SUB/UNSUB with its weight). The
+   * union of the shards' interest is what the routes learn as this server's (RS+/RS-).
+   */
+  peerInterestChanged(
+    account: Account,
+    subject: string,
+    queue: string | null,
+    delta: number,
+    subjectBytes?: Uint8Array,
+  ): void {
+    this.#cluster?.table.localInterestChanged(account.name, subject, queue, delta, subjectBytes);
   }
 
   /** The system account (nats-server setSystemAccount); shards leave it to a whole server. */
@@ -223,6 +255,18 @@ export class Server implements ClientContext {
    * subscriptions and the `_R_.` response routers of service imports.
    */
   *localSubscriptions(): Iterable<[Account, InterestSource]> {
+    if (this.isRouteWorker) {
+      // The routes' interest, with queue weights, is this worker's interest in the mesh.
+      for (const link of this.#cluster?.table.links ?? []) {
+        for (const sub of link.subs.values()) {
+          const account = this.account(sub.account);
+          if (account === null) continue;
+          const { subject, queue, subjectBytes } = sub;
+          yield [account, { subject, queue, subjectBytes, meshWeight: meshWeight(sub) }];
+        }
+      }
+      return;
+    }
     for (const c of this.clients.values()) {
       for (const sub of c.subs.values()) yield [c.account, sub];
     }
@@ -273,6 +317,15 @@ export class Server implements ClientContext {
   /** A shard listens on the shared port with SO_REUSEPORT; the main isolate logs for it. */
   #startShard(): void {
     const o = this.options;
+    if (this.isRouteWorker) {
+      // No client listener: `options.port` is the shared client port (for connect_urls).
+      this.#port = o.port;
+      this.#infoBase = this.#buildInfoBase();
+      this.#running = true;
+      this.#cluster = ClusterManager.create(this);
+      this.#cluster?.start();
+      return;
+    }
     this.#transports = new ClientTransports(
       this,
       (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),
@@ -385,6 +438,26 @@ export class Server implements ClientContext {
     for (let i = 0; i < list.length; i++) list[i].flushOutbound();
   }
 
+  /** Set by the route worker: relays the client INFO tail to the shards. */
+  onInfoTail: ((tail: string, notify: boolean) => void) | null = null;
+
+  infoTailChanged(notify: boolean): void {
+    this.onInfoTail?.(this.infoTail, notify);
+  }
+
+  /**
+   * A shard: the route worker's client INFO tail; with `notify`, protocol-1 clients get an
+   * async INFO (as ClusterManager.clientInfoChanged in a single-isolate server).
+   */
+  applyInfoTail(tail: string, notify: boolean): void {
+    this.infoTail = tail;
+    if (!notify) return;
+    for (const c of this.clients.values()) {
+      if (c.closed || c.opts.protocol < 1 || c.logPrefix.includes(" - wid:")) continue;
+      c.sendRaw(this.infoLine(c.cid, c.host));
+    }
+  }
+
   /** Set by a shard worker: closed connections are recorded by the main isolate. */
   onClientClosed: ((c: ClientConnection) => void) | null = null;
 
@@ -461,6 +534,13 @@ export class Server implements ClientContext {
   async enterLameDuckMode(): Promise<void> {
     if (this.#lameDuck || !this.#running) return;
     this.#lameDuck = true;
+    if (this.isRouteWorker) {
+      // Routes learn of it (ldm INFO) and stay up while the shards close their clients; the
+      // main isolate shuts this worker down once they are done.
+      this.#cluster?.enterLameDuck();
+      await this.#shutDown;
+      return;
+    }
     const o = this.options;
     this.#notice("Entering lame duck mode, stop accepting new clients");
     try {
@@ -510,8 +590,20 @@ export class Server implements ClientContext {
     });
   }
 
+  #shutDownResolve!: () => void;
+  /** Resolves once {@link shutdown} completed. */
+  readonly #shutDown: Promise<void> = new Promise((resolve) => (this.#shutDownResolve = resolve));
+
   /** Stops accepting, closes every connection and waits for their loops to end. */
   async shutdown(): Promise<void> {
+    try {
+      await this.#shutdown();
+    } finally {
+      this.#shutDownResolve();
+    }
+  }
+
+  async #shutdown(): Promise<void> {
     if (!this.#running) return;
     this.#system?.shutdown();
     this.#running = false;
@@ -541,7 +633,10 @@ export interface ShardIdentity {
   /** Server start time (ms since the epoch), the same in every shard. */
   startedAt: number;
   index: number;
+  /** Workers sharing the connection id sequence (shards and link workers). */
   count: number;
+  /** What this worker does; a shard when unset. */
+  role?: WorkerRole;
 }
 
 /** Formats `host:port` as nats-server logs it (IPv6 in brackets). */

@@ -1,7 +1,9 @@
 /**
  * @module
  * A shard worker: owns a share of the client connections (SO_REUSEPORT on the client port)
- * end to end, and is one node of the ring mesh. A thin shell: the engine is `server/server.ts`
+ * end to end, and is one node of the ring mesh. With role `"route"` it is the route worker
+ * instead: no client listener, it runs the routes (listener, solicited routes, gossip) and
+ * relays between them and the mesh. A thin shell: the engine is `server/server.ts`
  * plus `server/mesh/`; this file only speaks the control protocol of `server/ipc/control.ts`
  * with the main isolate.
  */
@@ -21,6 +23,9 @@ import { prepareAuth } from "../server/accounts/bcrypt.ts";
 let server: Server | null = null;
 let mesh: MeshNode | null = null;
 let workerId = -1;
+let stopped = false;
+/** A client INFO tail that came before the server was up (a restarted shard). */
+let pendingInfoTail: string | null = null;
 
 function post(msg: WorkerToMain): void {
   self.postMessage(msg);
@@ -39,7 +44,9 @@ async function spawn(msg: SpawnMessage & { shardCount: number }): Promise<void> 
     startedAt: msg.startedAt,
     index: msg.workerId,
     count: msg.shardCount,
+    role: msg.role,
   });
+  s.onInfoTail = (infoTail, notify) => post({ kind: ControlKind.ClientInfo, infoTail, notify });
   s.onClientClosed = (c) =>
     post({ kind: ControlKind.ConnClosed, workerId, conn: connData(c), stopMs: Date.now() });
   const m = new MeshNode(msg.workerId, {
@@ -47,6 +54,11 @@ async function spawn(msg: SpawnMessage & { shardCount: number }): Promise<void> 
     markDirty: (f) => s.markDirty(f),
     localSubscriptions: () => s.localSubscriptions(),
     logError: (text) => logger.error(text),
+    linkWorker: s.isRouteWorker,
+    peerInterestChanged: s.isRouteWorker
+      ? (account, subject, queue, delta, bytes) =>
+        s.peerInterestChanged(account, subject, queue, delta, bytes)
+      : undefined,
   });
   s.attachMesh(m);
   try {
@@ -57,7 +69,9 @@ async function spawn(msg: SpawnMessage & { shardCount: number }): Promise<void> 
   }
   server = s;
   mesh = m;
-  post({ kind: ControlKind.Ready, workerId, clientPort: s.port });
+  if (pendingInfoTail !== null) s.applyInfoTail(pendingInfoTail, false);
+  pendingInfoTail = null;
+  post({ kind: ControlKind.Ready, workerId, clientPort: s.port, clusterPort: s.cluster?.port });
 }
 
 self.onmessage = async (event: MessageEvent<MainToWorker>) => {
@@ -68,6 +82,10 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
       return;
     case ControlKind.Rings:
       mesh?.addLinks(msg.links);
+      return;
+    case ControlKind.ClientInfo:
+      if (server) server.applyInfoTail(msg.infoTail, msg.notify);
+      else pendingInfoTail = msg.infoTail;
       return;
     case ControlKind.WorkerDied:
       mesh?.removePeer(msg.workerId);
@@ -104,6 +122,9 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
         if (msg.lameDuck) await server.enterLameDuckMode();
         else await server.shutdown();
       }
+      // The route worker in lame duck mode gets a second Shutdown once the shards are done.
+      if (stopped) return;
+      stopped = true;
       mesh?.close();
       closeYielder();
       post({ kind: ControlKind.Stopped, workerId });

@@ -53,6 +53,16 @@ export function pendForward(r: ForwardingReceiver): void {
   forwarders.push(r);
 }
 
+/**
+ * Sends the copies collected by forwarding receivers during a delivery that did not go through
+ * {@link routeMessage} (a link worker relaying mesh or route traffic). No-op when none pended.
+ */
+export function flushForwards(account: Account, op: MsgOp): void {
+  if (forwarders.length === 0) return;
+  for (let i = 0; i < forwarders.length; i++) forwarders[i].forward(account, op);
+  forwarders.length = 0;
+}
+
 function pickQueueMember(
   skip: Receiver | null,
   group: readonly SublistEntry[],

@@ -5,7 +5,7 @@
  * and backoff, one read loop per route socket, a ticker for the links' timers, the client INFO
  * fields (`cluster`, `connect_urls`) with async INFO to clients, and `/routez` data. Protocol
  * and cluster logic live in server/links/ (pure). Runs in the isolate that owns the route
- * sockets: the main isolate of a single-isolate server today.
+ * sockets: a single-isolate server, or the route worker of a sharded one.
  */
 import type { Account } from "../accounts/account.ts";
 import type { ClientConnection } from "../client/client.ts";
@@ -46,6 +46,8 @@ export interface ClusterHostServer extends ClusterServer {
   links: LinkMonitor | undefined;
   infoLine(cid: number, clientIp: string, nonce?: string): Uint8Array;
   allocateConnectionId(): number;
+  /** Told after `infoTail` changed (the route worker relays it to the shards). */
+  infoTailChanged?(notify: boolean): void;
 }
 
 /** NUID-like 22-char name for a dynamic cluster (server.go uses nuid.Next()). */
@@ -343,6 +345,7 @@ export class ClusterManager implements ClusterEffects {
     const urls = this.table.clientConnectUrls(this.#ownUrls);
     s.infoTail = `,"cluster":${JSON.stringify(this.table.clusterName)}` +
       (urls.length > 0 ? `,"connect_urls":${JSON.stringify(urls)}` : "");
+    s.infoTailChanged?.(notify);
     if (!notify) return;
     for (const c of s.clients.values()) {
       // WebSocket clients would need ws_connect_urls, which routes do not gossip here.

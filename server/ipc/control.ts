@@ -45,6 +45,7 @@ export const ControlKind = {
   Stopped: "stopped",
   Log: "log",
   ConnClosed: "conn_closed",
+  ClientInfo: "client_info",
 } as const;
 export type ControlKind = typeof ControlKind[keyof typeof ControlKind];
 
@@ -70,6 +71,8 @@ export interface ReadyMessage {
   readonly kind: typeof ControlKind.Ready;
   readonly workerId: number;
   readonly clientPort?: number;
+  /** The route worker's bound route port. */
+  readonly clusterPort?: number;
 }
 
 /** A worker cannot start or continue (e.g. listen failed); the main isolate decides. */
@@ -201,6 +204,16 @@ export interface LogMessage {
   readonly text: string;
 }
 
+/**
+ * Both ways: the route worker's client INFO tail (`cluster`, `connect_urls`) changed; the main
+ * isolate relays it to every shard. With `notify`, shards send protocol-1 clients an async INFO.
+ */
+export interface ClientInfoMessage {
+  readonly kind: typeof ControlKind.ClientInfo;
+  readonly infoTail: string;
+  readonly notify: boolean;
+}
+
 /** Messages the main isolate sends to a worker. */
 export type MainToWorker =
   | SpawnMessage
@@ -208,7 +221,8 @@ export type MainToWorker =
   | WorkerDiedMessage
   | StatsRequestMessage
   | ReloadMessage
-  | ShutdownMessage;
+  | ShutdownMessage
+  | ClientInfoMessage;
 
 /** Messages a worker sends to the main isolate. */
 /** Worker → main: a client connection closed (for `/connz?state=closed`); plain data. */
@@ -227,7 +241,8 @@ export type WorkerToMain =
   | StatsResponseMessage
   | ReloadResultMessage
   | StoppedMessage
-  | LogMessage;
+  | LogMessage
+  | ClientInfoMessage;
 
 /** Any control-plane message. */
 export type ControlMessage = MainToWorker | WorkerToMain;
@@ -239,6 +254,7 @@ const MAIN_TO_WORKER: ReadonlySet<string> = new Set<ControlKind>([
   ControlKind.StatsRequest,
   ControlKind.Reload,
   ControlKind.Shutdown,
+  ControlKind.ClientInfo,
 ]);
 
 const WORKER_TO_MAIN: ReadonlySet<string> = new Set<ControlKind>([
@@ -249,6 +265,7 @@ const WORKER_TO_MAIN: ReadonlySet<string> = new Set<ControlKind>([
   ControlKind.Stopped,
   ControlKind.Log,
   ControlKind.ConnClosed,
+  ControlKind.ClientInfo,
 ]);
 
 function kindOf(value: unknown): unknown {

@@ -14,6 +14,8 @@ import type { Writer } from "../client/outbound.ts";
 import type { ClusterConfig, RouteUrl } from "./cluster_options.ts";
 import type { RouteInfoMessage } from "./route_info.ts";
 import type { RouteLink } from "./route_link.ts";
+import type { RemoteInterestListener } from "./route_interest.ts";
+import type { SkipReceiver } from "./route_inbound.ts";
 
 /** Route kinds (route.go RouteType). */
 export const RouteType = { Implicit: 0, Explicit: 1 } as const;
@@ -33,6 +35,16 @@ export interface ClusterServer {
   readonly stats: ServerStats;
   account(name?: string): Account | null;
   markDirty(c: Flushable): void;
+  /**
+   * Set in the route worker of a sharded server: told of every change of a route's interest
+   * (which it announces into the worker mesh).
+   */
+  readonly remoteInterestListener?: RemoteInterestListener | null;
+  /**
+   * Which receivers a routed message must skip (`route_inbound.ts`); unset: every remote one.
+   * The route worker lets the mesh peers (shards) in.
+   */
+  readonly routedSkip?: SkipReceiver | null;
 }
 
 /** Server-wide route decisions a link delegates (implemented by `RouteTable`). */

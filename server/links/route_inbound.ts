@@ -31,7 +31,7 @@ function queueNames(op: RoutedMsgOp): number {
 
 /**
  * Which receivers a routed message must not reach: by default every remote one (routes, and
- * mesh peers). A route worker of the sharded runtime will pass one that lets shard peers in.
+ * mesh peers). The route worker of the sharded runtime passes one that lets shard peers in.
  */
 export type SkipReceiver = (owner: Receiver) => boolean;
 

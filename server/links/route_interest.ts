@@ -126,6 +126,19 @@ export class RemoteSub implements SublistEntry {
   }
 }
 
+/**
+ * The weight a route's interest stands for in the worker mesh of a sharded server: 1 for plain
+ * interest, the remote member count (at least 1) for a queue group.
+ */
+export function meshWeight(
+  sub: { readonly queue: string | null; readonly weight: number },
+): number {
+  return sub.queue === null ? 1 : Math.max(1, sub.weight);
+}
+
+/** Told of every change of a route's interest (`delta`: signed {@link meshWeight} change). */
+export type RemoteInterestListener = (account: Account, sub: RemoteSub, delta: number) => void;
+
 /** Why an RS+ was not recorded (route.go processRemoteSub). */
 export const RemoteSubRefusal = {
   /** The account does not exist here: logged, the route stays. */
@@ -145,15 +158,18 @@ export class RemoteInterest {
   readonly #account: (name: string) => Account | null;
   readonly #permissions: ClientPermissions | null;
   readonly #subs = new Map<string, RemoteSub>();
+  readonly #listener: RemoteInterestListener | null;
 
   constructor(
     owner: Receiver,
     account: (name: string) => Account | null,
     permissions: ClientPermissions | null,
+    listener: RemoteInterestListener | null = null,
   ) {
     this.#owner = owner;
     this.#account = account;
     this.#permissions = permissions;
+    this.#listener = listener;
   }
 
   get size(): number {
@@ -174,7 +190,12 @@ export class RemoteInterest {
     const weight = Math.max(0, r.weight);
     const held = this.#subs.get(r.key);
     if (held !== undefined) {
-      if (r.queue !== null) held.weight = weight;
+      if (r.queue !== null) {
+        const before = meshWeight(held);
+        held.weight = weight;
+        const after = meshWeight(held);
+        if (after !== before) this.#listener?.(acc, held, after - before);
+      }
       return null;
     }
     const sub = new RemoteSub(
@@ -188,6 +209,7 @@ export class RemoteInterest {
     );
     acc.sublist.insert(sub);
     this.#subs.set(r.key, sub);
+    this.#listener?.(acc, sub, meshWeight(sub));
     return null;
   }
 
@@ -196,7 +218,9 @@ export class RemoteInterest {
     const sub = this.#subs.get(key);
     if (sub === undefined) return;
     this.#subs.delete(key);
-    this.#account(sub.account)?.sublist.remove(sub);
+    const acc = this.#account(sub.account);
+    acc?.sublist.remove(sub);
+    if (acc) this.#listener?.(acc, sub, -meshWeight(sub));
   }
 
   /** Drops everything (the route closed); returns the count removed per account. */
@@ -210,7 +234,11 @@ export class RemoteInterest {
     this.#subs.clear();
     const counts = new Map<string, number>();
     for (const [name, list] of byAccount) {
-      this.#account(name)?.sublist.removeBatch(list);
+      const acc = this.#account(name);
+      acc?.sublist.removeBatch(list);
+      if (acc && this.#listener) {
+        for (const sub of list) this.#listener(acc, sub, -meshWeight(sub));
+      }
       counts.set(name, list.length);
     }
     return counts;

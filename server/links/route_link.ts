@@ -12,7 +12,7 @@ import type { Account } from "../accounts/account.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Flushable } from "../client/context.ts";
 import { Outbound } from "../client/outbound.ts";
-import { type ForwardingReceiver, pendForward } from "../client/router.ts";
+import { flushForwards, type ForwardingReceiver, pendForward } from "../client/router.ts";
 import { noteStalled, STALL_BYTES } from "../client/deliver.ts";
 import type { SublistEntry } from "../client/subscription.ts";
 import { Parser, ROUTE_PROFILE } from "../protocol/parser.ts";
@@ -118,7 +118,12 @@ export class RouteLink implements RouteSink, ForwardingReceiver, Flushable {
   constructor(host: RouteLinkHost, transport: RouteTransport, init: RouteLinkInit) {
     this.#host = host;
     this.#transport = transport;
-    this.subs = new RemoteInterest(this, (name) => host.server.account(name), host.permissions);
+    this.subs = new RemoteInterest(
+      this,
+      (name) => host.server.account(name),
+      host.permissions,
+      host.server.remoteInterestListener ?? null,
+    );
     this.cid = init.cid;
     this.remoteHost = init.remoteHost;
     this.remotePort = init.remotePort;
@@ -499,7 +504,12 @@ export class RouteLink implements RouteSink, ForwardingReceiver, Flushable {
       );
       return;
     }
-    deliverRouted(acc, m, this.#host.random);
+    const skip = this.#host.server.routedSkip;
+    if (skip) {
+      // The route worker of a sharded server: shards (mesh peers) get one copy each.
+      deliverRouted(acc, m, this.#host.random, skip);
+      flushForwards(acc, m);
+    } else deliverRouted(acc, m, this.#host.random);
   }
 
   #accountOf(m: RoutedMsgOp): Account | null {

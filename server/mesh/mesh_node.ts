@@ -3,14 +3,15 @@
  * This worker's place in the ring mesh (ARCHITECTURE.md): one {@link PeerReceiver} per other
  * worker, a pump per inbound ring, interest replication (local SUB/UNSUB out, remote SUB/UNSUB
  * into the account sublists as entries owned by the peer), PUB records delivered to local
- * receivers only (never forwarded again), and barriers for "PONG means registered".
- * Runs in a shard worker.
+ * receivers only (never forwarded again; in a link worker, to its link receivers only), and
+ * barriers for "PONG means registered". Runs in a shard worker and in the route worker.
  */
 import type { Account } from "../accounts/account.ts";
 import type { Flushable } from "../client/context.ts";
 import {
   FrameDispatcher,
   type FrameHandler,
+  FrameKind,
   type InterestView,
   type PubView,
 } from "../ipc/frames.ts";
@@ -21,9 +22,11 @@ import type { RingLink } from "../ipc/control.ts";
 import type { Sublist } from "../sublist/sublist.ts";
 import { PeerReceiver } from "./peer_receiver.ts";
 import { takeStalled, waitForStalled } from "../client/deliver.ts";
+import { flushForwards } from "../client/router.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+const strictDec = new TextDecoder("utf-8", { fatal: true });
 /** Records handled per pump turn before yielding to socket I/O. */
 const DRAIN_BATCH = 2048;
 
@@ -32,6 +35,8 @@ export interface InterestSource {
   readonly subject: string;
   readonly queue: string | null;
   readonly subjectBytes?: Uint8Array;
+  /** Weight to announce when replayed to a joining worker (a route's queue members); 1 if unset. */
+  readonly meshWeight?: number;
 }
 
 /** What the mesh needs of the worker's server. */
@@ -41,6 +46,22 @@ export interface MeshHost {
   /** Every local subscription, to replay to a worker that joins. */
   localSubscriptions(): Iterable<[Account, InterestSource]>;
   logError(text: string): void;
+  /**
+   * Set in a link worker (routes): mesh records are delivered to its link receivers (remote,
+   * but not mesh peers), never back into the mesh.
+   */
+  readonly linkWorker?: boolean;
+  /**
+   * A link worker's view of the mesh interest: another worker's SUB/UNSUB (`delta` is the signed
+   * weight), applied; also called with negative weights when a worker leaves.
+   */
+  peerInterestChanged?(
+    account: Account,
+    subject: string,
+    queue: string | null,
+    delta: number,
+    subjectBytes?: Uint8Array,
+  ): void;
 }
 
 interface PendingBarrier {
@@ -90,7 +111,9 @@ class InboundLink implements FrameHandler {
 
   onPub(view: PubView): void {
     const account = this.#accounts[view.account];
-    if (account) deliverInbound(account, view);
+    if (!account) return;
+    if (this.#node.linkWorker) deliverToLinks(account, view);
+    else deliverInbound(account, view);
   }
 
   onInterest(view: InterestView): void {
@@ -146,10 +169,46 @@ export function deliverInbound(account: Account, view: PubView): void {
   }
 }
 
+/** A link worker's receivers for mesh traffic: anything but the mesh peers themselves. */
+function isMeshPeer(owner: unknown): boolean {
+  return owner instanceof PeerReceiver;
+}
+
+/**
+ * Delivers a message from another worker in a link worker: to every link receiver (route) with
+ * plain interest, and for each queue group the record names, to one link member; never to a
+ * mesh peer. The links' copies are sent at the end (one RMSG per route).
+ */
+export function deliverToLinks(account: Account, view: PubView): void {
+  const r = account.sublist.match(view.argBuf, view.subjectStart, view.subjectEnd);
+  const psubs = r.psubs;
+  for (let i = 0; i < psubs.length; i++) {
+    const e = psubs[i];
+    if (!isMeshPeer(e.owner)) e.owner.receive(e, view);
+  }
+  if (view.hasQueues) {
+    const qsubs = r.qsubs;
+    for (let g = 0; g < qsubs.length; g++) {
+      const group = qsubs[g];
+      const name = queueBytes(group[0].queue!);
+      if (!view.servesQueue(name, 0, name.length)) continue;
+      const n = group.length;
+      const start = (Math.random() * n) | 0;
+      for (let k = 0; k < n; k++) {
+        const e = group[(start + k) % n];
+        if (!isMeshPeer(e.owner) && e.owner.receive(e, view)) break;
+      }
+    }
+  }
+  flushForwards(account, view);
+}
+
 /** The mesh as seen from one worker. */
 export class MeshNode {
   readonly workerId: number;
   readonly host: MeshHost;
+  /** True in a link worker (see {@link MeshHost.linkWorker}). */
+  readonly linkWorker: boolean;
   readonly #peers = new Map<number, PeerReceiver>();
   readonly #tables = new Map<Account, InterestTable>();
   readonly #barriers = new Map<number, PendingBarrier>();
@@ -159,6 +218,7 @@ export class MeshNode {
   constructor(workerId: number, host: MeshHost) {
     this.workerId = workerId;
     this.host = host;
+    this.linkWorker = host.linkWorker === true;
   }
 
   /** Number of other workers linked. */
@@ -201,7 +261,7 @@ export class MeshNode {
       const dispatcher = new FrameDispatcher(new InboundLink(this, link.peerId, receiver));
       this.#pump(consumer, dispatcher, receiver);
       for (const [account, sub] of this.host.localSubscriptions()) {
-        receiver.sendInterest(account, subjectBytesOf(sub), queueOf(sub), 1);
+        receiver.sendInterest(account, subjectBytesOf(sub), queueOf(sub), sub.meshWeight ?? 1);
       }
     }
   }
@@ -212,7 +272,15 @@ export class MeshNode {
     if (!receiver) return;
     this.#peers.delete(peerId);
     receiver.close();
-    for (const table of this.#tables.values()) table.removePeer(peerId);
+    const changed = this.host.peerInterestChanged?.bind(this.host);
+    for (const [account, table] of this.#tables) {
+      if (changed) {
+        for (const e of table.entries(peerId)) {
+          changed(account, e.subject, e.queue, -e.weight, e.subjectBytes);
+        }
+      }
+      table.removePeer(peerId);
+    }
     for (const [seq, b] of this.#barriers) {
       if (b.remaining.delete(peerId) && b.remaining.size === 0) {
         this.#barriers.delete(seq);
@@ -221,8 +289,12 @@ export class MeshNode {
     }
   }
 
-  /** Local subscription added or removed: tell every other worker. */
-  onLocalInterest(account: Account, sub: InterestSource, delta: 1 | -1): void {
+  /**
+   * Local subscription added or removed: tell every other worker. `delta` is the signed weight
+   * (1 or -1 for a client subscription; a route's queue members in a link worker).
+   */
+  onLocalInterest(account: Account, sub: InterestSource, delta: number): void {
+    if (delta === 0) return;
     if (this.#peers.size === 0) return;
     const subject = subjectBytesOf(sub);
     const queue = queueOf(sub);
@@ -243,7 +315,24 @@ export class MeshNode {
       table.apply(peerId, view);
     } catch (err) {
       this.host.logError(`mesh: interest from worker ${peerId} refused: ${err}`);
+      return;
     }
+    const changed = this.host.peerInterestChanged;
+    if (changed === undefined) return;
+    const bytes = view.subjectBuf.subarray(view.subjectStart, view.subjectEnd);
+    let subject: string;
+    let subjectBytes: Uint8Array | undefined;
+    try {
+      subject = strictDec.decode(bytes);
+    } catch {
+      subject = dec.decode(bytes);
+      subjectBytes = bytes.slice();
+    }
+    const queue = view.queueEnd > view.queueStart
+      ? dec.decode(view.queueBuf.subarray(view.queueStart, view.queueEnd))
+      : null;
+    const delta = view.kind === FrameKind.Sub ? view.weight : -view.weight;
+    changed.call(this.host, account, subject, queue, delta, subjectBytes);
   }
 
   /**

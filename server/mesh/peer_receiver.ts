@@ -69,18 +69,18 @@ export class PeerReceiver implements ForwardingReceiver, Flushable {
     this.#touch();
   }
 
-  /** Announces a local subscription change to this worker. */
+  /** Announces a local interest change to this worker (`delta`: signed weight, not 0). */
   sendInterest(
     account: Account,
     subject: Uint8Array,
     queue: Uint8Array | null,
-    delta: 1 | -1,
+    delta: number,
   ): void {
-    if (this.closed) return;
+    if (this.closed || delta === 0) return;
     const rec = this.#interest;
     rec.kind = delta > 0 ? FrameKind.Sub : FrameKind.Unsub;
     rec.account = this.#indexOf(account);
-    rec.weight = 1;
+    rec.weight = Math.abs(delta);
     rec.subjectBuf = subject;
     rec.subjectStart = 0;
     rec.subjectEnd = subject.length;

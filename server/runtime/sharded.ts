@@ -1,7 +1,8 @@
 /**
  * @module
  * The main isolate of a sharded server (`--shards N`, ARCHITECTURE.md): the control plane only.
- * It spawns N shard workers that share the client port (SO_REUSEPORT), builds one SPSC ring
+ * It spawns N shard workers that share the client port (SO_REUSEPORT) and, with a `cluster {}`
+ * port, one route worker (a mesh peer without clients that runs the routes), builds one SPSC ring
  * per ordered worker pair and hands the SharedArrayBuffers over, relays worker log lines,
  * serves monitoring from the workers' combined data, applies reloads, lame duck mode and
  * shutdown, and restarts a worker that dies. No message data passes through here.
@@ -13,8 +14,10 @@ import {
   ControlKind,
   type RingLink,
   type StatsResponseMessage,
+  type WorkerRole,
   type WorkerToMain,
 } from "../ipc/control.ts";
+import { parseClusterOptions } from "../links/cluster_options.ts";
 import { createRing, ringCapacityFor } from "../ipc/ring.ts";
 import { MonitorState } from "../monitor/state.ts";
 import { type MonitorListener, startMonitorListener } from "../monitor/http.ts";
@@ -29,6 +32,7 @@ const STOP_TIMEOUT_MS = 10_000;
 
 interface Slot {
   index: number;
+  role: WorkerRole;
   worker: Worker;
   ready: Promise<number>;
   stopped: Promise<void>;
@@ -62,6 +66,11 @@ export class ShardedServer {
   #lameDuck = false;
   #stopping = false;
   #restarts = 0;
+  /** Whether a route worker runs (a `cluster {}` section with a port). */
+  #routes = false;
+  #clusterPort = 0;
+  /** The route worker's latest client INFO tail, relayed to every shard (and new ones). */
+  #infoTail = "";
 
   constructor(options: ServerOptions, logger: Logger) {
     this.options = options;
@@ -72,6 +81,16 @@ export class ShardedServer {
 
   get port(): number {
     return this.#port;
+  }
+
+  /** The route worker's bound route port (0 without routes). */
+  get clusterPort(): number {
+    return this.#clusterPort;
+  }
+
+  /** Shards plus link workers: the stride of the connection id sequence. */
+  get #workerCount(): number {
+    return this.shardCount + (this.#routes ? 1 : 0);
   }
 
   get monitorPort(): number {
@@ -119,7 +138,9 @@ export class ShardedServer {
     log.notice(`  Name:     ${this.name}`);
     log.notice(`  ID:       ${this.id}`);
     if (o.configFile) log.notice(`Using configuration file: ${o.configFile}`);
-    if (o.cluster) log.warn("cluster routes are not supported with --shards > 1 yet; not started");
+    const cluster = parseClusterOptions(o.cluster);
+    if (cluster.errors.length > 0) throw new Error(cluster.errors.join("\n"));
+    this.#routes = cluster.config !== null;
     if (o.websocket) log.warn("websocket clients are not supported with --shards > 1 yet");
     for (const secure of [false, true]) {
       if ((secure ? o.httpsPort : o.httpPort) === 0) continue;
@@ -137,19 +158,25 @@ export class ShardedServer {
     const rest = [];
     for (let i = 1; i < this.shardCount; i++) rest.push(this.#spawn(i, this.#port).ready);
     await Promise.all(rest);
+    // The route worker: one more mesh peer, no clients; it logs its cluster name and route port.
+    if (this.#routes) await this.#spawn(this.shardCount, this.#port, "route").ready;
     this.#linkAll();
     log.notice(`Listening for client connections on ${hostPort(o.host, this.#port)}`);
-    log.notice(`Started ${this.shardCount} shard workers`);
+    log.notice(
+      `Started ${this.shardCount} shard workers${this.#routes ? " and a route worker" : ""}`,
+    );
     log.notice(`Server is ready`);
   }
 
-  #spawn(index: number, port: number): Slot {
-    const worker = new Worker(WORKER_URL, { type: "module", name: `shard-${index}` });
+  #spawn(index: number, port: number, role: WorkerRole = "shard"): Slot {
+    const name = role === "shard" ? `shard-${index}` : role;
+    const worker = new Worker(WORKER_URL, { type: "module", name });
     let readyResolve!: (port: number) => void;
     let readyReject!: (err: Error) => void;
     let stoppedResolve!: () => void;
     const slot: Slot = {
       index,
+      role,
       worker,
       alive: true,
       ready: new Promise((resolve, reject) => {
@@ -162,6 +189,7 @@ export class ShardedServer {
       const msg = e.data;
       switch (msg.kind) {
         case ControlKind.Ready:
+          if (role === "route") this.#clusterPort = msg.clusterPort ?? 0;
           readyResolve(msg.clientPort ?? port);
           return;
         case ControlKind.Fatal:
@@ -169,6 +197,12 @@ export class ShardedServer {
           return;
         case ControlKind.Log:
           this.logger.raw(msg.text);
+          return;
+        case ControlKind.ClientInfo:
+          this.#infoTail = msg.infoTail;
+          for (const s of this.#slots) {
+            if (s.alive && s.role === "shard") s.worker.postMessage(msg);
+          }
           return;
         case ControlKind.ConnClosed:
           this.monitor.connectionClosed(msg.conn as MonitoredConn, msg.stopMs);
@@ -193,14 +227,17 @@ export class ShardedServer {
     worker.postMessage({
       kind: ControlKind.Spawn,
       workerId: index,
-      role: "shard",
+      role,
       serverId: this.id,
       serverName: this.name,
       startedAt: this.startedAt.getTime(),
       options,
       accounts: [],
-      shardCount: this.shardCount,
+      shardCount: this.#workerCount,
     });
+    if (role === "shard" && this.#infoTail !== "") {
+      worker.postMessage({ kind: ControlKind.ClientInfo, infoTail: this.#infoTail, notify: false });
+    }
     this.#slots[index] = slot;
     return slot;
   }
@@ -226,15 +263,16 @@ export class ShardedServer {
     const cap = this.#ringCapacity();
     const xy = createRing(cap);
     const yx = createRing(cap);
-    links.get(x.index)!.push({ peerId: y.index, peerRole: "shard", inbound: yx, outbound: xy });
-    links.get(y.index)!.push({ peerId: x.index, peerRole: "shard", inbound: xy, outbound: yx });
+    links.get(x.index)!.push({ peerId: y.index, peerRole: y.role, inbound: yx, outbound: xy });
+    links.get(y.index)!.push({ peerId: x.index, peerRole: x.role, inbound: xy, outbound: yx });
   }
 
   /** A worker failed: tell the others, then start a fresh one on the same port. */
   #died(slot: Slot, reason: string): void {
     if (!slot.alive) return;
     slot.alive = false;
-    this.logger.error(`Shard worker ${slot.index} failed: ${reason}`);
+    const what = slot.role === "shard" ? `Shard worker ${slot.index}` : `The ${slot.role} worker`;
+    this.logger.error(`${what} failed: ${reason}`);
     try {
       slot.worker.terminate();
     } catch {
@@ -245,7 +283,7 @@ export class ShardedServer {
         s.worker.postMessage({
           kind: ControlKind.WorkerDied,
           workerId: slot.index,
-          role: "shard",
+          role: slot.role,
           reason,
         });
       }
@@ -256,7 +294,7 @@ export class ShardedServer {
     }
     if (this.#stopping) return;
     this.#restarts++;
-    const fresh = this.#spawn(slot.index, this.#port);
+    const fresh = this.#spawn(slot.index, this.#port, slot.role);
     fresh.ready.then(() => {
       const links = new Map<number, RingLink[]>([[fresh.index, []]]);
       for (const s of this.#slots) {
@@ -267,8 +305,8 @@ export class ShardedServer {
       for (const [index, list] of links) {
         this.#slots[index].worker.postMessage({ kind: ControlKind.Rings, links: list });
       }
-      this.logger.notice(`Shard worker ${fresh.index} restarted`);
-    }).catch((err) => this.logger.error(`Shard worker ${fresh.index} did not restart: ${err}`));
+      this.logger.notice(`${what} restarted`);
+    }).catch((err) => this.logger.error(`${what} did not restart: ${err}`));
   }
 
   #answer(msg: StatsResponseMessage): void {
@@ -369,12 +407,21 @@ export class ShardedServer {
       s.worker.postMessage({ kind: ControlKind.Shutdown, lameDuck, gracePeriodMs: 0 });
     }
     const limit = lameDuck ? this.options.lameDuckDurationMs + STOP_TIMEOUT_MS : STOP_TIMEOUT_MS;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      Promise.all(live.map((s) => s.stopped)),
-      new Promise((resolve) => (timer = setTimeout(resolve, limit))),
-    ]);
-    clearTimeout(timer);
+    const within = async (slots: Slot[], ms: number) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all(slots.map((s) => s.stopped)),
+        new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+      ]);
+      clearTimeout(timer);
+    };
+    // In lame duck mode the route worker keeps the routes up until the shards are done.
+    const links = lameDuck ? live.filter((s) => s.role !== "shard") : [];
+    await within(live.filter((s) => !links.includes(s)), limit);
+    for (const s of links) {
+      s.worker.postMessage({ kind: ControlKind.Shutdown, lameDuck: false, gracePeriodMs: 0 });
+    }
+    if (links.length > 0) await within(links, STOP_TIMEOUT_MS);
     for (const s of this.#slots) {
       s.alive = false;
       s.worker.terminate();

@@ -14,8 +14,10 @@ import type {
   MonitoredConn,
   MonitoredServer,
   MonitoredSub,
+  RouteInfo,
   SublistEntryView,
 } from "../monitor/types.ts";
+import type { LinkMonitor } from "../monitor/types.ts";
 import { isClientSub } from "../monitor/types.ts";
 import type { ServerOptions } from "../options.ts";
 import type { Server } from "../server.ts";
@@ -29,11 +31,21 @@ export interface AccountData {
   entries: SublistEntryView[];
 }
 
+/** The route worker's route data (`/routez` with details, `/varz` cluster fields). */
+export interface LinkData {
+  routes: RouteInfo[];
+  remotes: number;
+  connectUrls?: string[];
+  clusterPort: number;
+}
+
 /** What a worker reports for monitoring. */
 export interface WorkerSnapshot {
   counters: WorkerCounters;
   conns: MonitoredConn[];
   accounts: AccountData[];
+  /** Set by the route worker. */
+  links?: LinkData;
 }
 
 /** A connection as plain data. */
@@ -107,7 +119,38 @@ export function workerSnapshot(server: Server): WorkerSnapshot {
     }
     accounts.push({ name: a.name, count: entries.length, counters: a.sublist.counters(), entries });
   }
-  return { counters: workerCounters(server), conns, accounts };
+  const snapshot: WorkerSnapshot = { counters: workerCounters(server), conns, accounts };
+  const links = server.links;
+  if (links?.routes) {
+    snapshot.links = {
+      routes: links.routes({ subs: true, detail: true }),
+      remotes: links.remotes?.() ?? 0,
+      connectUrls: links.connectUrls?.(),
+      clusterPort: links.boundPort?.("cluster") ?? 0,
+    };
+  }
+  return snapshot;
+}
+
+/** A {@link LinkMonitor} over the route worker's data (subscription lists cut to the query). */
+function linkMonitor(data: LinkData): LinkMonitor {
+  return {
+    routes: (opts) =>
+      data.routes.map((r) => {
+        const out = { ...r };
+        const detail = r.subscriptions_list_detail;
+        delete out.subscriptions_list_detail;
+        delete out.subscriptions_list;
+        if (detail && opts.detail) out.subscriptions_list_detail = detail;
+        else if (detail && opts.subs) {
+          out.subscriptions_list = detail.map((d) => (d as { subject: string }).subject);
+        }
+        return out;
+      }),
+    remotes: () => data.remotes,
+    connectUrls: () => data.connectUrls,
+    boundPort: (section) => (section === "cluster" ? data.clusterPort : 0),
+  };
 }
 
 /** Identity and state the main isolate keeps for the combined view. */
@@ -127,7 +170,9 @@ export function combineSnapshots(main: MainView, snapshots: WorkerSnapshot[]): M
   const counters = sumCounters(snapshots.map((s) => s.counters));
   const clients = new Map<number, MonitoredConn>();
   const byName = new Map<string, AccountData>();
+  let links: LinkMonitor | undefined;
   for (const s of snapshots) {
+    if (s.links) links = linkMonitor(s.links);
     for (const c of s.conns) clients.set(c.cid, c);
     for (const a of s.accounts) {
       const held = byName.get(a.name);
@@ -155,6 +200,7 @@ export function combineSnapshots(main: MainView, snapshots: WorkerSnapshot[]): M
     auth: { required: main.authRequired },
     monitor: main.monitor,
     logger: main.logger,
+    links,
     accounts: () => accounts,
     account: (name?: string) => accounts.find((a) => a.name === (name ?? "$G")) ?? null,
   };

@@ -163,6 +163,18 @@ const CASES: ErrorCase[] = [
   },
 ];
 
+/**
+ * An entry with both `stream` and `service` is reported by whichever key Go's map iteration
+ * visits first, so nats-server names either one from run to run.
+ */
+const EITHER_ORDER: Record<string, string> = {
+  'Detected stream "a" but already saw a service': 'Detected service "b" but already saw a stream',
+};
+
+function canonical(errors: readonly string[]): string[] {
+  return errors.map((e) => EITHER_ORDER[e] ?? e).sort();
+}
+
 for (const c of CASES) {
   Deno.test(`startup errors: ${c.name}`, async () => {
     const conf = await c.conf();
@@ -170,8 +182,8 @@ for (const c of CASES) {
     assert.deepEqual([...denats].sort(), [...c.expected].sort(), "denats");
     if (HAVE_NATS_SERVER) {
       assert.deepEqual(
-        (await natsServerStartupErrors(conf)).sort(),
-        [...c.expected].sort(),
+        canonical(await natsServerStartupErrors(conf)),
+        canonical(c.expected),
         "nats-server",
       );
     }

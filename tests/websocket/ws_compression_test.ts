@@ -149,7 +149,12 @@ for (const [kind, factory] of [["denats", denats], ["nats-server", natsServer]] 
       await using c = await RawWsClient.connect(s.wsPort, OFFER);
       await c.expect(/^INFO /);
       await c.send("PING\r\n", false, false);
-      assert.equal(await c.closed(), null);
+      // The TCP connection is dropped; nats-server's 1002 close frame sometimes gets out first.
+      const frame = await c.closed();
+      assert.ok(
+        frame === null || (frame.status === 1002 && /mask bit missing/.test(frame.reason)),
+        JSON.stringify(frame),
+      );
       await expectLog(s, /- wid:\d+ - Client connection closed: Read Error$/);
     },
   });
