@@ -27,6 +27,9 @@ import { CloseReason } from "../protocol/wire_errors.ts";
 import { newNonce } from "../server_id.ts";
 import { SERVER_VERSION } from "../version.ts";
 import { clientConnectUrls, routesToSelf } from "./addresses.ts";
+import { tlsImpl } from "../transport/tls_loader.ts";
+import type { TlsSetup } from "../transport/tls_setup.ts";
+import type { RouteSocket } from "../transport/route_tls.ts";
 
 /** nats-server DEFAULT_ROUTE_CONNECT / DEFAULT_ROUTE_DIAL. */
 const ROUTE_CONNECT_DELAY_MS = 1000;
@@ -49,6 +52,10 @@ export interface ClusterHostServer extends ClusterServer {
   /** Told after `infoTail` changed (the route worker relays it to the shards). */
   infoTailChanged?(notify: boolean): void;
 }
+
+/** route.go clusterTLSInsecureWarning. */
+const TLS_INSECURE_WARNING = "TLS certificate chain and hostname of solicited routes will not " +
+  "be verified. DO NOT USE IN PRODUCTION!";
 
 /** NUID-like 22-char name for a dynamic cluster (server.go uses nuid.Next()). */
 function dynamicClusterName(): string {
@@ -84,6 +91,10 @@ export class ClusterManager implements ClusterEffects {
   #active = new Set<RouteLink>();
   #ownUrls: string[] = [];
   #self = new Set<string>();
+  /** Route TLS (`cluster { tls {} }`), null for plaintext routes. */
+  readonly #tls: TlsSetup | null;
+  /** Connections in their TLS handshake (closed on shutdown). */
+  #handshaking = new Set<Deno.Conn>();
 
   /**
    * Reads `server.options.cluster`; null when clustering is off (no section or no port).
@@ -99,6 +110,7 @@ export class ClusterManager implements ClusterEffects {
   private constructor(server: ClusterHostServer, config: ClusterConfig) {
     this.#server = server;
     this.config = config;
+    this.#tls = config.tls ? new (tlsImpl().TlsSetup)(config.tls, false, server.logger) : null;
     const name = config.name || dynamicClusterName();
     this.table = new RouteTable(server, config, this, Math.random, name, {
       serverId: server.id,
@@ -109,6 +121,7 @@ export class ClusterManager implements ClusterEffects {
       port: config.port,
       headers: !server.options.noHeaderSupport,
       authRequired: config.username !== "",
+      tls: config.tls !== undefined,
       maxPayload: server.options.maxPayload,
       ip: "",
       cluster: name,
@@ -151,6 +164,10 @@ export class ClusterManager implements ClusterEffects {
       throw new Error(`Error listening on router port: ${c.port} - ${reason}`);
     }
     this.#port = (this.#listener.addr as Deno.NetAddr).port;
+    if (this.#tls) {
+      this.#tls.warnUnsupported("cluster tls");
+      if (this.#tls.settings.insecure) log.warn(TLS_INSECURE_WARNING);
+    }
     log.notice(`Listening for route connections on ${joinHostPort(c.host, this.#port)}`);
     this.#ownUrls = clientConnectUrls(s.options, s.port);
     this.#self = routesToSelf(this.#port);
@@ -191,7 +208,10 @@ export class ClusterManager implements ClusterEffects {
     }
   }
 
-  /** route.go createRoute: a link for an accepted (url null) or dialed socket. */
+  /**
+   * route.go createRoute: a link for an accepted (url null) or dialed socket; with route TLS
+   * the handshake comes first (nothing is sent in plaintext).
+   */
   #createRoute(conn: Deno.TcpConn, url: RouteUrl | null, routeType: RouteType): void {
     if (!this.#running) {
       conn.close();
@@ -202,9 +222,64 @@ export class ClusterManager implements ClusterEffects {
     } catch {
       // not TCP
     }
+    const cid = this.#server.allocateConnectionId();
+    if (this.#tls) {
+      this.#track(this.#secureRoute(this.#tls, conn, url, routeType, cid));
+      return;
+    }
+    this.#startLink(conn, conn, url, routeType, cid);
+  }
+
+  async #secureRoute(
+    setup: TlsSetup,
+    conn: Deno.TcpConn,
+    url: RouteUrl | null,
+    routeType: RouteType,
+    cid: number,
+  ): Promise<void> {
     const addr = conn.remoteAddr as Deno.NetAddr;
-    const link = new RouteLink(this.table, conn, {
-      cid: this.#server.allocateConnectionId(),
+    const h = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
+    const prefix = `${h}:${addr.port} - rid:${cid}`;
+    this.#handshaking.add(conn);
+    const socket = await tlsImpl().secureRoute(
+      conn,
+      setup,
+      url?.host ?? null,
+      this.#server.logger,
+      prefix,
+    );
+    this.#handshaking.delete(conn);
+    if (socket === null) {
+      if (url !== null && this.#running) {
+        // client.go reconnect: a solicited route whose handshake failed is dialed again.
+        const log = this.#server.logger;
+        log.debug(`Attempting reconnect for solicited route "${redactUrl(url.url)}"`);
+        const explicit = routeType === RouteType.Explicit;
+        this.solicit(url, routeType, {
+          delayMs: Math.floor(Math.random() * 100) + (explicit ? ROUTE_CONNECT_DELAY_MS : 0),
+          tryForEver: explicit,
+          firstConnect: false,
+        });
+      }
+      return;
+    }
+    if (!this.#running) {
+      socket.close();
+      return;
+    }
+    this.#startLink(conn, socket, url, routeType, cid);
+  }
+
+  #startLink(
+    conn: Deno.TcpConn,
+    transport: RouteSocket,
+    url: RouteUrl | null,
+    routeType: RouteType,
+    cid: number,
+  ): void {
+    const addr = conn.remoteAddr as Deno.NetAddr;
+    const link = new RouteLink(this.table, transport, {
+      cid,
       remoteHost: addr.hostname,
       remotePort: addr.port,
       url,
@@ -215,10 +290,10 @@ export class ClusterManager implements ClusterEffects {
     this.#active.add(link);
     const connect = url === null ? null : this.table.connectJson(url);
     link.start(connect, this.table.routeInfoJson(newNonce()), preciseNow());
-    this.#track(this.#readLoop(conn, link));
+    this.#track(this.#readLoop(transport, link));
   }
 
-  async #readLoop(conn: Deno.TcpConn, link: RouteLink): Promise<void> {
+  async #readLoop(conn: RouteSocket, link: RouteLink): Promise<void> {
     const buf = new Uint8Array(READ_SIZE);
     while (!link.closed) {
       let n: number | null;
@@ -435,10 +510,18 @@ export class ClusterManager implements ClusterEffects {
     }
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
+    for (const conn of this.#handshaking) {
+      try {
+        conn.close();
+      } catch {
+        // already closed
+      }
+    }
     for (const wake of [...this.#wakers]) wake();
     this.table.closeAll();
     for (const link of this.#active) link.abort();
     clearInterval(this.#ticker);
     await Promise.allSettled([...this.#tasks]);
+    this.#tls?.close();
   }
 }

@@ -7,6 +7,7 @@
  * PURE: no Deno, timers or console. Runs in any isolate.
  */
 import type { RawSection, SubjectPermission } from "../options.ts";
+import { parseTlsSection, type TlsSettings } from "../transport/tls_options.ts";
 
 /** One route URL to solicit (`routes: [...]`, `--routes`), or learned by gossip. */
 export interface RouteUrl {
@@ -37,6 +38,11 @@ export interface ClusterConfig {
   poolSize: number;
   /** Route permissions: `import` maps to publish, `export` to subscribe (route.go). */
   permissions?: { import?: SubjectPermission; export?: SubjectPermission };
+  /**
+   * Route TLS (opts.go getTLSConfig): mutual, so `verify` is always true; the CA verifies both
+   * the certificates of accepted routes and those of the servers we dial.
+   */
+  tls?: TlsSettings;
 }
 
 /** The result of {@link parseClusterOptions}. */
@@ -233,8 +239,7 @@ export function parseClusterOptions(section: RawSection | undefined): ClusterPar
         break;
       }
       case "tls":
-        // Plaintext routes to peers that expect TLS would fail anyway: refuse to start.
-        errors.push("cluster TLS is not supported by denats yet");
+        applyTls(c, value, out);
         break;
       default:
         // Others: accepted (the config pipeline reported unknown fields already).
@@ -244,6 +249,41 @@ export function parseClusterOptions(section: RawSection | undefined): ClusterPar
   if (c.authTimeout === 0) c.authTimeout = DEFAULT_ROUTE_AUTH_TIMEOUT;
   if (c.port !== 0) out.config = c;
   return out;
+}
+
+/** opts.go parseCluster `tls`: parseTLS in a non-client context, then forced mutual TLS. */
+function applyTls(c: ClusterConfig, value: unknown, out: ClusterParse): void {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    out.errors.push("error parsing tls config, expected map");
+    return;
+  }
+  const raw: RawSection = { ...(value as RawSection) };
+  for (const key of Object.keys(raw)) {
+    const k = key.toLowerCase();
+    if (k === "verify_cert_and_check_known_urls") {
+      if (raw[key] === true) {
+        out.errors.push(
+          "cluster TLS 'verify_cert_and_check_known_urls' is not supported by denats",
+        );
+        return;
+      }
+      delete raw[key];
+    } else if (k === "handshake_first") {
+      out.errors.push(`error parsing tls config, unknown field [${JSON.stringify(key)}]`);
+      return;
+    }
+  }
+  const parsed = parseTlsSection(raw);
+  if (parsed.error !== undefined) {
+    out.errors.push(parsed.error);
+    return;
+  }
+  const s = parsed.settings;
+  if (s.map) {
+    out.errors.push("cluster TLS 'verify_and_map' is not supported by denats");
+    return;
+  }
+  c.tls = { ...s, verify: true, rateLimit: 0 };
 }
 
 function applyAuthorization(c: ClusterConfig, value: unknown, out: ClusterParse): void {

@@ -55,7 +55,15 @@ Deno.test("no port means no clustering; bad sections report nats-server's errors
   ]);
   assert.equal(parseClusterOptions({ port: 1, pool_size: 3 }).errors.length, 1);
   assert.deepEqual(parseClusterOptions({ port: 1, tls: { cert_file: "x" } }).errors, [
-    "cluster TLS is not supported by denats yet",
+    "missing 'key_file' in TLS configuration",
+  ]);
+  const tls = parseClusterOptions({ port: 1, tls: { cert_file: "c", key_file: "k", timeout: 3 } });
+  assert.deepEqual(tls.errors, []);
+  assert.equal(tls.config?.tls?.verify, true, "route TLS is always mutual");
+  assert.equal(tls.config?.tls?.timeoutSeconds, 3);
+  assert.equal(parseClusterOptions({ port: 1, tls: {} }).config?.tls?.timeoutSeconds, 2);
+  assert.deepEqual(parseClusterOptions({ port: 1, tls: { verify_and_map: true } }).errors, [
+    "cluster TLS 'verify_and_map' is not supported by denats",
   ]);
   assert.deepEqual(parseClusterOptions({ port: 1, routes: ["x", "x"] }).warnings, [
     "Duplicate route entry detected: x",

@@ -61,6 +61,8 @@ export interface LocalRouteInfo {
   port: number;
   headers: boolean;
   authRequired: boolean;
+  /** Route TLS configured: `tls_required` and `tls_verify` (route TLS is always mutual). */
+  tls?: boolean;
   maxPayload: number;
   /** `nats-route://host:port/` when `cluster.advertise` is set, else "". */
   ip: string;
@@ -101,6 +103,10 @@ export function routeInfoJson(info: LocalRouteInfo, nonce = "", ldm = false): st
     headers: info.headers,
   };
   if (info.authRequired) o.auth_required = true;
+  if (info.tls) {
+    o.tls_required = true;
+    o.tls_verify = true;
+  }
   o.max_payload = info.maxPayload;
   if (info.ip) o.ip = info.ip;
   if (nonce) o.nonce = nonce;

@@ -106,7 +106,7 @@ export class RouteTable implements RouteLinkHost {
     return routeConnectJson({
       user: url.user,
       pass: url.pass,
-      tlsRequired: false,
+      tlsRequired: this.localInfo.tls === true,
       headers: !this.server.options.noHeaderSupport,
       serverId: this.server.id,
       cluster: this.clusterName,

@@ -10,10 +10,15 @@ type TlsImpl = typeof import("./tls_impl.ts");
 
 let impl: TlsImpl | null = null;
 
-/** True when the options need the TLS implementation (client port or WebSocket TLS). */
+/** True when the options need the TLS implementation (client port, WebSocket or route TLS). */
 export function optionsUseTls(o: Partial<ServerOptions>): boolean {
   const ws = o.websocket as Record<string, unknown> | undefined;
-  return o.tls !== undefined || (ws !== undefined && typeof ws.tls === "object" && ws.tls !== null);
+  if (o.tls !== undefined || (ws !== undefined && typeof ws.tls === "object" && ws.tls !== null)) {
+    return true;
+  }
+  const cluster = o.cluster as Record<string, unknown> | undefined;
+  return cluster !== undefined && cluster !== null &&
+    Object.keys(cluster).some((k) => k.toLowerCase() === "tls");
 }
 
 /** Loads the TLS implementation when these options need it. */

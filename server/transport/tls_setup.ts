@@ -96,6 +96,8 @@ export class TlsSetup {
   /** `allow_non_tls`: plaintext clients accepted too. */
   readonly allowNonTls: boolean;
   #logger: Logger;
+  #pem: { cert?: string; key?: string; ca?: string };
+  #clientContext: tls.SecureContext | null = null;
   #windowEnd = 0;
   #count = 0;
   #blocked = 0;
@@ -120,6 +122,17 @@ export class TlsSetup {
       checkCa(ca);
     }
     this.secureContext = cert && key ? tls.createSecureContext({ cert, key, ca }) : null;
+    this.#pem = { cert, key, ca };
+  }
+
+  /**
+   * The context for connections this server dials (routes): the CA verifies the server it
+   * reaches and the certificate, when configured, is presented as the client certificate.
+   */
+  get clientContext(): tls.SecureContext {
+    const { cert, key, ca } = this.#pem;
+    this.#clientContext ??= tls.createSecureContext(cert && key ? { cert, key, ca } : { ca });
+    return this.#clientContext;
   }
 
   /** Logs the warnings for options the runtime cannot apply. */

@@ -33,7 +33,7 @@ function addr(a: Deno.Addr): string {
 }
 
 /** Go's verdict on the first bytes of a would-be TLS stream (crypto/tls conn.go). */
-function firstRecordError(b: Uint8Array): string | null {
+export function firstRecordError(b: Uint8Array): string | null {
   if (b[0] === 0x80) return "tls: unsupported SSLv2 handshake received";
   if ((b[0] !== 0x16 && b[0] !== 0x15) || (b.length > 1 && b[1] >= 0x10)) {
     return "tls: first record does not look like a TLS handshake";

@@ -1,0 +1,257 @@
+/**
+ * @module
+ * Route TLS (nats-server 2.9.10 route.go createRoute, client.go doTLSHandshake for a ROUTER):
+ * the handshake runs first, before any INFO or CONNECT, on the raw route socket. The accepting
+ * side is the TLS server and always requires and verifies the peer's certificate against
+ * `ca_file`; the dialing side is the TLS client, presents its certificate and verifies the
+ * server's chain and host name (the route URL's host) unless `insecure`. `pinned_certs` is
+ * checked on both sides, and `timeout` bounds the handshake. Uses `node:tls` over the
+ * `Deno.Conn` for both sides (`Deno.startTls` cannot present a client certificate). Runs in
+ * the isolate that owns the route sockets.
+ */
+import tls from "node:tls";
+import { isIP } from "node:net";
+import { Buffer } from "node:buffer";
+import type { Duplex } from "node:stream";
+import { createHash } from "node:crypto";
+import type { Logger } from "../log/logger.ts";
+import { connDuplex } from "./conn_duplex.ts";
+import { SocketReader } from "./socket_reader.ts";
+import type { TlsSetup } from "./tls_setup.ts";
+import { firstRecordError } from "./tls_transport.ts";
+import { goAlertError, goVerifyError } from "./tls_errors.ts";
+import { parseCertificate } from "./x509_der.ts";
+
+/** A secured route socket: what the route read loop and its link use. */
+export interface RouteSocket {
+  read(p: Uint8Array): Promise<number | null>;
+  write(p: Uint8Array): Promise<number>;
+  close(): void;
+}
+
+type Outcome = { ok: true } | { ok: false; error: string; timeout?: boolean };
+
+function addr(a: Deno.Addr): string {
+  const n = a as Deno.NetAddr;
+  return n.hostname.includes(":") ? `[${n.hostname}]:${n.port}` : `${n.hostname}:${n.port}`;
+}
+
+/** Go's x509 wording for a failed verification of the server we dialed. */
+function goServerVerifyError(err: Error | string, host: string): string {
+  const code = typeof err === "string" ? err : (err as { code?: string }).code ?? "";
+  const msg = typeof err === "string" ? err : err.message;
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID" || /altname|does not match/i.test(msg)) {
+    return `x509: certificate is not valid for ${host}`;
+  }
+  const text = goVerifyError(code || msg);
+  return text.replace("tls: failed to verify client certificate: ", "");
+}
+
+class SecuredRoute implements RouteSocket {
+  #socket: tls.TLSSocket;
+  #conn: Deno.Conn;
+  #reader: SocketReader;
+  #closed = false;
+
+  constructor(socket: tls.TLSSocket, conn: Deno.Conn) {
+    this.#socket = socket;
+    this.#conn = conn;
+    this.#reader = new SocketReader(socket);
+  }
+
+  read(p: Uint8Array): Promise<number | null> {
+    return this.#reader.read(p);
+  }
+
+  write(p: Uint8Array): Promise<number> {
+    const socket = this.#socket;
+    return new Promise((resolve, reject) => {
+      socket.write(Buffer.from(p.buffer, p.byteOffset, p.length), (err) => {
+        if (err) reject(err);
+        else resolve(p.length);
+      });
+    });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#socket.destroy();
+    // A TLS socket over a stream does not always close that stream: close the conn too.
+    closeConn(this.#conn);
+  }
+}
+
+/**
+ * Runs the route TLS handshake on `conn`: as the server for an accepted route (`dialedHost`
+ * null), as the client for a dialed one. Logs as nats-server does and returns the secured
+ * socket, or null after closing the connection when the handshake failed.
+ */
+export async function secureRoute(
+  conn: Deno.Conn,
+  setup: TlsSetup,
+  dialedHost: string | null,
+  logger: Logger,
+  prefix: string,
+): Promise<RouteSocket | null> {
+  const solicited = dialedHost !== null;
+  logger.debug(`${prefix} - Starting TLS route ${solicited ? "client" : "server"} handshake`);
+  const deadline = Date.now() + setup.timeoutMs;
+  const timeout = (): Outcome => ({
+    ok: false,
+    error: `read tcp ${addr(conn.localAddr)}->${addr(conn.remoteAddr)}: i/o timeout`,
+    timeout: true,
+  });
+  let socket: tls.TLSSocket | null = null;
+  let outcome: Outcome;
+  if (solicited) {
+    const insecure = setup.settings.insecure;
+    const duplex = connDuplex(conn, null);
+    socket = tls.connect({
+      socket: duplex,
+      secureContext: setup.clientContext,
+      servername: isIP(dialedHost) ? undefined : dialedHost,
+      rejectUnauthorized: false,
+      checkServerIdentity: () => undefined,
+    });
+    outcome = await handshake(socket, duplex, "secureConnect", conn, deadline, timeout);
+    if (outcome.ok && !insecure) {
+      if (!socket.authorized) {
+        outcome = {
+          ok: false,
+          error: goServerVerifyError(String(socket.authorizationError ?? ""), dialedHost),
+        };
+      } else {
+        const peer = socket.getPeerCertificate(false) as unknown as tls.PeerCertificate;
+        const bad = tls.checkServerIdentity(dialedHost, peer);
+        if (bad) outcome = { ok: false, error: goServerVerifyError(bad, dialedHost) };
+      }
+    }
+  } else {
+    const first = await peek(conn, deadline);
+    if (first === "timeout") outcome = timeout();
+    else if (first === null) outcome = { ok: false, error: "EOF" };
+    else if (firstRecordError(first)) outcome = { ok: false, error: firstRecordError(first)! };
+    else if (!setup.secureContext) {
+      outcome = { ok: false, error: "tls: no certificates configured" };
+    } else {
+      const duplex = connDuplex(conn, first);
+      socket = new tls.TLSSocket(duplex, {
+        isServer: true,
+        secureContext: setup.secureContext,
+        requestCert: true,
+        rejectUnauthorized: true,
+      });
+      outcome = await handshake(socket, duplex, "secure", conn, deadline, timeout);
+      if (outcome.ok) {
+        const ssl = (socket as unknown as { ssl?: { verifyError?: () => string | null } }).ssl;
+        const code = typeof ssl?.verifyError === "function" ? ssl.verifyError() : null;
+        if (code) outcome = { ok: false, error: goVerifyError(code) };
+      }
+    }
+  }
+  if (outcome.ok && setup.settings.pinnedCerts) {
+    outcome = checkPinned(socket!, setup.settings.pinnedCerts, logger, prefix);
+  }
+  if (!outcome.ok) {
+    logger.error(`${prefix} - TLS route handshake error: ${outcome.error}`);
+    socket?.destroy();
+    closeConn(conn);
+    logger.notice(`${prefix} - Router connection closed: TLS Handshake Failure`);
+    if (outcome.timeout) {
+      setTimeout(() => logger.error(`${prefix} - TLS handshake timeout`), 0);
+    }
+    return null;
+  }
+  const s = socket!;
+  const version = (s.getProtocol() ?? "").replace(/^TLSv/, "");
+  const c = s.getCipher() as { standardName?: string; name: string } | null;
+  logger.debug(`${prefix} - TLS handshake complete`);
+  logger.debug(`${prefix} - TLS version ${version}, cipher suite ${c?.standardName ?? c?.name}`);
+  return new SecuredRoute(s, conn);
+}
+
+function closeConn(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch {
+    // already closed
+  }
+}
+
+function handshake(
+  socket: tls.TLSSocket,
+  duplex: Duplex,
+  event: "secure" | "secureConnect",
+  conn: Deno.Conn,
+  deadline: number,
+  timeout: () => Outcome,
+): Promise<Outcome> {
+  return new Promise<Outcome>((resolve) => {
+    const finish = (outcome: Outcome) => {
+      clearTimeout(timer);
+      socket.off(event, onSecure);
+      socket.off("error", onError);
+      socket.off("_tlsError", onError);
+      socket.off("close", onClose);
+      duplex.off("end", onClose);
+      duplex.off("close", onClose);
+      resolve(outcome);
+    };
+    const onSecure = () => finish({ ok: true });
+    const onError = (err: Error) => finish({ ok: false, error: goAlertError(err, conn) });
+    const onClose = () => finish({ ok: false, error: "EOF" });
+    const timer = setTimeout(() => finish(timeout()), Math.max(0, deadline - Date.now()));
+    socket.on(event, onSecure);
+    socket.on("error", onError);
+    socket.on("_tlsError", onError);
+    socket.on("close", onClose);
+    // The peer hanging up mid-handshake ends the stream under the TLS socket.
+    duplex.on("end", onClose);
+    duplex.on("close", onClose);
+  });
+}
+
+/** Reads the first bytes of an accepted route, or "timeout" at the deadline. */
+async function peek(conn: Deno.Conn, deadline: number): Promise<Uint8Array | null | "timeout"> {
+  const buf = new Uint8Array(16 * 1024);
+  const read = conn.read(buf).then(
+    (n) => (n === null ? null : buf.subarray(0, n)),
+    () => null,
+  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now()));
+  });
+  const result = await Promise.race([read, expired]);
+  clearTimeout(timer);
+  return result;
+}
+
+/** client.go matchesPinnedCert: the peer's SPKI SHA-256 must be listed. */
+function checkPinned(
+  socket: tls.TLSSocket,
+  pins: ReadonlySet<string>,
+  logger: Logger,
+  prefix: string,
+): Outcome {
+  const raw = (socket.getPeerCertificate(true) as { raw?: Uint8Array } | null)?.raw;
+  let spki: Uint8Array | null = null;
+  if (raw && raw.length > 0) {
+    try {
+      spki = parseCertificate(new Uint8Array(raw)).spki;
+    } catch {
+      spki = null;
+    }
+  }
+  if (!spki) {
+    logger.debug(`${prefix} - Failed pinned cert test as client did not provide a certificate`);
+    return { ok: false, error: "certificate not pinned" };
+  }
+  const keyId = createHash("sha256").update(spki).digest("hex");
+  if (!pins.has(keyId)) {
+    logger.debug(`${prefix} - Failed pinned cert test for key id: ${keyId}`);
+    return { ok: false, error: "certificate not pinned" };
+  }
+  return { ok: true };
+}
