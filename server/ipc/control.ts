@@ -5,7 +5,7 @@
  * shutdown, worker death, logs). Never used for message data: that travels on the rings
  * (`ring.ts`, `frames.ts`). Every message is structured-clonable; ring buffers travel as
  * SharedArrayBuffers, which `postMessage` shares rather than copies.
- * PURE: no Deno, timers or console. Imported by the main isolate and by every worker.
+ * PURE: no Deno APIs, timers or console output. Imported by the main isolate and by every worker.
  *
  * | kind              | direction     | answered by        |
  * | ----------------- | ------------- | ------------------ |

@@ -5,7 +5,7 @@
  * any buffer); decoders fill reusable views with offsets into the record, so the receiving
  * worker builds MSG/HMSG frames by copying bytes (a {@link PubView} is a `MsgOp`, ready for
  * `client/msg_writer.ts appendMsg`) and never turns a published subject into a string.
- * PURE: no Deno, timers or console. Runs in any isolate (shard, link and test workers).
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate (shard, link and test workers).
  *
  * Integers are little endian. Every record starts with its kind byte ({@link FrameKind}).
  * Account indices are per ring direction: an {@link FrameKind.Account} record binds an index to

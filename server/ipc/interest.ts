@@ -6,7 +6,7 @@
  * learns which workers need ONE copy of the message, and which of them must serve which queue
  * group (a weighted random choice over local and remote members, as nats-server picks among
  * local and route queue subscriptions in client.go processMsgResults).
- * PURE: no Deno, timers or console. Runs in every mesh worker.
+ * PURE: no Deno APIs, timers or console output. Runs in every mesh worker.
  */
 
 import { FrameKind, type InterestRecord } from "./frames.ts";

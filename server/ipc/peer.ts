@@ -5,7 +5,7 @@
  * the outbound ring to that peer. Sends never fail for lack of space: when the ring is full,
  * records wait, in order, in a spill buffer, and `backlogged` tells the caller to stop reading
  * its sockets until {@link MeshPeer.drained} resolves (back-pressure bounded by one read).
- * PURE: no Deno, timers or console. Runs in every mesh worker.
+ * PURE: no Deno APIs, timers or console output. Runs in every mesh worker.
  */
 
 import type { MsgOp } from "../protocol/sink.ts";

@@ -4,7 +4,7 @@
  * two workers of the sharded runtime. The producer endpoint lives in one isolate and the
  * consumer endpoint in another (or both in one, for tests and `--shards 1` embedding); both
  * attach to the same buffer. Records are length-prefixed byte strings handed out in place.
- * PURE: no Deno, timers or console. Runs in any isolate (shard, link and test workers).
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate (shard, link and test workers).
  *
  * ## Layout (byte offsets into the SharedArrayBuffer)
  *

@@ -4,7 +4,7 @@
  * (nats-server 2.9.10 opts.go `parseCluster`, `overrideCluster`, `RoutesFromStr`, and the
  * cluster part of `setBaselineOptions`). The config pipeline keeps `cluster` as a raw map; this
  * turns it into a {@link ClusterConfig} and reports nats-server's errors.
- * PURE: no Deno, timers or console. Runs in any isolate.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 import type { RawSection, SubjectPermission } from "../options.ts";
 import { parseTlsSection, type TlsSettings } from "../transport/tls_options.ts";

@@ -3,7 +3,7 @@
  * What a route link needs around it: the server's services ({@link ClusterServer}), the
  * cluster-wide decisions it delegates ({@link RouteLinkHost}, implemented by `RouteTable`), its
  * socket and how it came to be. Types only, plus the route kinds.
- * PURE: no Deno, timers or console. Runs in whichever isolate owns the route sockets.
+ * PURE: no Deno APIs, timers or console output. Runs in whichever isolate owns the route sockets.
  */
 import type { Account } from "../accounts/account.ts";
 import type { Logger } from "../log/logger.ts";

@@ -5,7 +5,7 @@
  * named in the RMSG, one local member chosen at random (local members are preferred, as there;
  * a message from a route is never sent to a route again, so no loops). Groups the route did not
  * name are skipped: another server serves them.
- * PURE: no Deno, timers or console. Runs in the isolate that owns the local receivers.
+ * PURE: no Deno APIs, timers or console output. Runs in the isolate that owns the local receivers.
  */
 import type { Account } from "../accounts/account.ts";
 import type { Receiver, SublistEntry } from "../client/subscription.ts";

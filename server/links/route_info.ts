@@ -3,7 +3,7 @@
  * The route handshake documents: the INFO a server sends on a route connection (nats-server
  * 2.9.10 server.go `Info` field order, route.go `startRouteAcceptLoop`) and the CONNECT the
  * soliciting side sends (route.go `connectInfo`, `sendRouteConnect`), plus their decoding.
- * PURE: no Deno, timers or console. Runs in any isolate.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 import type { SubjectPermission } from "../options.ts";
 

@@ -7,7 +7,7 @@
  *   it to a route that just registered (`sendSubsToRoute`).
  * - {@link RemoteSub}: one entry of a route's interest in an account's sublist, owned by the
  *   route (`processRemoteSub`; a queue entry's weight is its member count on the remote).
- * PURE: no Deno, timers or console. Runs in any isolate.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 import type { Account } from "../accounts/account.ts";
 import type { ClientPermissions } from "../client/permissions.ts";

@@ -3,7 +3,7 @@
  * Route wire helpers: RS+/RS- lines (route.go addRouteSubOrUnsubProtoToBuf), decoding of
  * RS+/RS-/LS+ arguments (processRemoteSub, parseUnsubProto) and the RMSG/HMSG a server sends
  * for a message (client.go msgHeaderForRouteOrLeaf), written by copying bytes.
- * PURE: no Deno, timers or console. Runs in any isolate.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 import { decimalLength, writeBytes, writeDecimal } from "../protocol/encode.ts";
 import type { MsgOp } from "../protocol/sink.ts";

@@ -6,7 +6,7 @@
  * (client.go reconnect), this server's aggregated interest sent to every route, and the client
  * connect URLs advertised by the other servers (ref-counted, as `refCountedUrlSet`).
  * Sockets and timers are the {@link ClusterEffects} of the impure owner (server/cluster/).
- * PURE: no Deno, timers or console. Runs in whichever isolate owns the route sockets.
+ * PURE: no Deno APIs, timers or console output. Runs in whichever isolate owns the route sockets.
  */
 import { ClientPermissions } from "../client/permissions.ts";
 import { CloseReason } from "../protocol/wire_errors.ts";

@@ -2,7 +2,7 @@
  * @module
  * Byte constants and allocation-light byte/string helpers shared by the protocol files:
  * ASCII/UTF-8 encoding without `TextEncoder`, byte-range comparison, decimal digits.
- * PURE: no Deno, timers or console. Runs in any isolate.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 
 /** `\t` */

@@ -4,7 +4,7 @@
  * integers without strings, INFO, and the fixed PING/PONG/+OK lines. Writers take
  * `(out, offset, ...)`, return the new offset, and never check capacity: size the buffer
  * with the matching `*Length` function first.
- * PURE: no Deno, timers or console. Runs in any isolate.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 
 import { utf8Bytes, utf8Length, writeUtf8 } from "./chars.ts";

@@ -3,7 +3,7 @@
  * NATS header blocks (`NATS/1.0[ <status>[ <description>]]\r\n<Key>: <value>\r\n...\r\n`):
  * the no-responders status message exactly as nats-server 2.9.10 sends it, a Go-identical
  * single-header lookup, and a small parser/builder for non-hot paths.
- * PURE: no Deno, timers or console. Runs in any isolate.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 
 import { CR, LF, SPACE, utf8Bytes, utf8String } from "./chars.ts";

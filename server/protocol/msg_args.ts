@@ -3,7 +3,7 @@
  * Argument parsing for the message ops, mirroring nats-server 2.9.10 client.go `processPub`,
  * `processHeaderPub` and `splitArg`: fills the parser's reusable {@link MsgOp} from byte
  * offsets, without allocating, and returns nats-server's error text on failure.
- * PURE: no Deno, timers or console. Runs in any isolate.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 
 import { CR, LF, parseSize, SPACE, TAB } from "./chars.ts";

@@ -3,7 +3,7 @@
  * Which ops a connection kind may send: op codes and a case-insensitive trie over op names
  * (a profile). The client and route profiles mirror parser.go's OP_START for `c.kind == CLIENT`
  * and `ROUTER`; leaf/gateway profiles (A+, A-) will be added here with new op codes.
- * PURE: no Deno, timers or console. Runs in any isolate.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 
 /** What a finished op name means. Route/leaf ops will get the next codes. */

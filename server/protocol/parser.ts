@@ -4,7 +4,7 @@
  * nats-server 2.9.10 `server/parser.go` and the arg checks of `client.go processPub`,
  * `processHeaderPub`, `parseSub`, `processUnsub`) that emits ops to a {@link ProtocolSink}.
  * It keeps offsets into the read buffer and copies only when an op is split across reads.
- * PURE: no Deno, timers or console. Runs in any isolate.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  *
  * Which ops a connection may send is an `OpProfile` (op_profile.ts); argument parsing of the
  * message ops lives in msg_args.ts. Route connections use `ROUTE_PROFILE` (RS+, RS-, LS+, LS-,

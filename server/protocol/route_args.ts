@@ -5,7 +5,7 @@
  * `processRoutedOriginClusterMsgArgs` (LMSG): `[origin] <account> <subject> [reply | + reply
  * queues... | | queues...] [hdr] <size>`. Fills the parser's reusable {@link RoutedMsgOp} with
  * offsets, without allocating, and returns nats-server's error text on failure.
- * PURE: no Deno, timers or console. Runs in any isolate.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 
 import { CR, LF, parseSize, SPACE, TAB } from "./chars.ts";

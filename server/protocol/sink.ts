@@ -1,7 +1,7 @@
 /**
  * @module
  * The interface between the byte-level parser and whoever handles a connection's ops.
- * PURE: no Deno, timers or console. Runs in any isolate.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  *
  * Hot-path ops (PUB/HPUB, and later RMSG/LMSG) are delivered through one reusable
  * {@link MsgOp} object owned by the parser, so parsing a message allocates nothing when the

@@ -2,7 +2,7 @@
  * @module
  * Subject and queue-name rules of nats-server 2.9.10 (`server/sublist.go`, `client.go`), as
  * string functions and as byte-range functions for the hot path.
- * PURE: no Deno, timers or console. Runs in any isolate.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  *
  * Which rule applies where (nats-server 2.9.10):
  * - SUB from a client: the sublist `Insert` rules only ({@link isValidSubscribeSubjectBytes}):

@@ -3,7 +3,7 @@
  * Every `-ERR '<text>'` that nats-server 2.9.10 sends, byte for byte, with whether the
  * connection is closed right after it and the close reason it records (the `/connz`
  * `reason` string). Also Go's `%q` quoting, which the formatted texts use.
- * PURE: no Deno, timers or console. Runs in any isolate.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  *
  * Facts checked in nats-server v2.9.10:
  * - `-ERR` lines are built by `client.go sendErr` from `errProto = "-ERR '%s'\r\n"`; the text

@@ -9,7 +9,7 @@
  * does); beyond that a subject is admitted on its second miss within a window, tracked in a
  * small bitset. Unique subjects (reply inboxes, JetStream acks) then cost no copy and no result
  * retention, and cannot push out the hot entries.
- * PURE: no Deno, timers or console. Runs in any isolate.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  *
  * Entries live in parallel arrays indexed by slot (0 to CACHE_MAX - 1) and are chained per hash
  * bucket through `#next`. Key bytes are copied into one arena with a fixed segment per slot

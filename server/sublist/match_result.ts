@@ -2,7 +2,7 @@
  * @module
  * What a sublist match returns, and the copy-on-write edits that keep cached results correct when
  * a subscription is inserted or removed (nats-server `server/sublist.go`: `addSubToResult`).
- * PURE: no Deno, timers or console. Runs in any isolate.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 
 /** What the sublist needs to know about a subscription. Identity is the object itself. */

@@ -3,7 +3,7 @@
  * Pure subject-to-pattern matching, with the semantics of nats-server's `server/sublist.go`:
  * tokens are separated by `.`, a `*` token matches exactly one token and a trailing `>` token
  * matches one or more tokens. Used by the sublist cache and by permission checks.
- * PURE: no Deno, timers or console. Runs in any isolate.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 
 const DOT = 46; // "."

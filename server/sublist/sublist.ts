@@ -8,7 +8,7 @@
  * Everything works on the subject's UTF-8 bytes: a match never decodes the subject. Each token
  * is hashed while the subject is split, found in the trie level by that hash and verified against
  * the node's token (see `trie.ts`); string entry points encode into a reused scratch buffer.
- * PURE: no Deno, timers or console. Runs in any isolate.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 
 import { CACHE_MAX, hashBytes, MatchCache } from "./match_cache.ts";

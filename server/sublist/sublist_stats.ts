@@ -2,7 +2,7 @@
  * @module
  * Sublist statistics: raw counters that add up across sublists (accounts, workers), and the
  * JSON shape of nats-server's `SublistStats` (`server/sublist.go`, as served in `/subsz`).
- * PURE: no Deno, timers or console. Runs in any isolate.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 
 /** Sublist statistics with nats-server's JSON names (`SublistStats`, as in `/subsz`). */

@@ -7,7 +7,7 @@
  * Most levels (deep subjects, unique inboxes) never pay for a Map.
  * Literal tokens are stored as byte strings (one char per byte) and compared against the subject
  * bytes, so lookups never decode a subject.
- * PURE: no Deno, timers or console. Runs in any isolate.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 
 import type { SubscriptionLike } from "./match_result.ts";
