@@ -28,3 +28,12 @@ Deno.test("CONNECT nested deeper than Go's 10000 levels is rejected, shallower i
   strictEqual(decodeConnect('{"x":' + "[".repeat(10_001) + "]".repeat(10_001) + "}"), null);
   deepStrictEqual(decodeConnect('{"x":' + "[".repeat(9_000) + "]".repeat(9_000) + "}"), {});
 });
+
+Deno.test("a duplicated CONNECT key is refused when any occurrence has the wrong type, as in Go", () => {
+  strictEqual(decodeConnect('{"verbose":"x","verbose":true}'), null);
+  strictEqual(decodeConnect('{"sig":"s","nkey":false,"nkey":"k"}'), null);
+  strictEqual(decodeConnect('{"protocol":1.5,"protocol":1}'), null);
+  deepStrictEqual(decodeConnect('{"verbose":false,"verbose":true,"a":{"verbose":"x"}}'), {
+    verbose: true,
+  });
+});
