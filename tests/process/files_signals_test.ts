@@ -69,11 +69,14 @@ Deno.test("ports file is <argv0>_<pid>.ports with nats and monitoring URLs, gone
     strictEqual(ports.nats.every((u) => u.endsWith(`:${port}`)), true);
     proc.signal("SIGTERM");
     const status = await proc.waitExit();
+    // nats-server 2.9.10's signal handler calls os.Exit(1) after Shutdown, racing main(), which
+    // returns 0 once Shutdown is done: it exits 1 or, now and then, 0.
+    const racy = bin.kind === "nats-server" && status.code === 0;
     return {
       keys: Object.keys(ports),
       nats: ports.nats.map((u) => u.replace(/:\d+$/, ":<PORT>")),
       monitoring: ports.monitoring.map((u) => u.replace(/:\d+$/, ":<PORT>")),
-      exitCode: status.code,
+      exitCode: racy ? 1 : status.code,
       leftover: dir.list().filter((n) => n.endsWith(".ports")),
       tail: proc.lines().slice(-2).map(normalizeLine),
     };
@@ -154,7 +157,11 @@ Deno.test("--signal quit/term/stop=<pid> stop a running server with each signal'
       const sent = await run(bin.path, ["--signal", `${command}=${proc.pid}`]);
       deepStrictEqual(sent, { code: 0, stdout: "", stderr: "" });
       const status = await proc.waitExit();
-      exits[command] = status.signal ?? `exit ${status.code}`;
+      // SIGTERM: nats-server's os.Exit(1) races its main() returning 0 (see the SIGTERM test).
+      const code = bin.kind === "nats-server" && command === "term" && status.code === 0
+        ? 1
+        : status.code;
+      exits[command] = status.signal ?? `exit ${code}`;
     }
     return exits;
   });
