@@ -7,7 +7,7 @@
  * request/reply round trip for both placements.
  *
  * ```sh
- * deno run -A bench/cross_worker_bench.ts [messages]
+ * deno run -A bench/cross_worker.ts [messages]
  * ```
  */
 const N = Number(Deno.args[0] ?? 400_000);

@@ -6,7 +6,7 @@
  * (main isolate, shard workers, route worker) from /proc/<pid>/task.
  *
  * ```sh
- * deno run -A bench/route_worker_bench.ts [messages]
+ * deno run -A bench/route_worker.ts [messages]
  * ```
  */
 const N = Number(Deno.args[0] ?? 1_000_000);

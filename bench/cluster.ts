@@ -11,7 +11,7 @@
  * payload bytes, a minimal MSG parser). Every subscriber must receive every published message,
  * in order, with the right length; anything else fails the run (exit status 1).
  *
- * Usage: deno run -A bench/cluster_bench.ts [--rounds 3] [--n 1500000] [--reqs 5000] [--cap 5]
+ * Usage: deno run -A bench/cluster.ts [--rounds 3] [--n 1500000] [--reqs 5000] [--cap 5]
  *        [--only pubsub16,fanout128,reqrep] [--nats-server /usr/sbin/nats-server]
  */
 
@@ -101,7 +101,7 @@ function parseArgs(args: string[]): Options {
 function usage(err?: string): never {
   if (err) console.error(`cluster_bench: ${err}`);
   console.error(
-    "usage: bench/cluster_bench.sh [--rounds 3] [--n 1500000] [--reqs 5000] [--warmup 500] [--cap 5]\n" +
+    "usage: bench/cluster.sh [--rounds 3] [--n 1500000] [--reqs 5000] [--warmup 500] [--cap 5]\n" +
       "                              [--drain 15] [--only pubsub16,pubsub128,fanout16,fanout128,reqrep]\n" +
       "                              [--denats bin/denats] [--nats-server /usr/sbin/nats-server]",
   );
