@@ -17,6 +17,7 @@ import { Query, QueryError } from "./query.ts";
 import { subsz, subszBody } from "./subsz.ts";
 import type { MonitoredServer } from "./types.ts";
 import { varz } from "./varz.ts";
+import { cleanPath } from "../config/paths.ts";
 
 type Handler = (server: MonitoredServer, q: Query) => Response;
 
@@ -47,25 +48,6 @@ function notFound(): Response {
     status: 404,
     headers: { "content-type": TEXT_TYPE, "x-content-type-options": "nosniff" },
   });
-}
-
-/** Go's `path.Clean`. */
-export function cleanPath(p: string): string {
-  if (p === "") return ".";
-  const rooted = p.startsWith("/");
-  const out: string[] = [];
-  for (const part of p.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
-      else if (!rooted) out.push("..");
-      continue;
-    }
-    out.push(part);
-  }
-  const joined = out.join("/");
-  if (rooted) return "/" + joined;
-  return joined === "" ? "." : joined;
 }
 
 /** Go ServeMux's `cleanPath`: rooted, cleaned, trailing slash kept. */

@@ -6,6 +6,8 @@
  * growing memory. Runs in the isolate that owns the socket.
  */
 
+import { ChunkQueue } from "./chunk_queue.ts";
+
 /** The socket events and flow control this reader uses (a node socket satisfies it). */
 export interface PushSocket {
   on(event: "data", listener: (chunk: Uint8Array) => void): unknown;
@@ -23,71 +25,32 @@ export const LOW_WATER = 64 * 1024;
 /** Queue of received chunks with back-pressure. */
 export class SocketReader {
   #socket: PushSocket;
-  #chunks: Uint8Array[] = [];
-  #offset = 0;
-  #queued = 0;
-  #ended = false;
-  #error: Error | null = null;
+  #incoming = new ChunkQueue();
   #paused = false;
-  #wake: (() => void) | null = null;
 
   constructor(socket: PushSocket) {
     this.#socket = socket;
     socket.on("data", (chunk) => {
-      this.#chunks.push(chunk);
-      this.#queued += chunk.length;
-      if (this.#queued > HIGH_WATER && !this.#paused) {
+      this.#incoming.push(chunk);
+      if (this.#incoming.queued > HIGH_WATER && !this.#paused) {
         this.#paused = true;
         socket.pause();
       }
-      this.#notify();
     });
-    socket.on("end", () => {
-      this.#ended = true;
-      this.#notify();
-    });
-    socket.on("close", () => {
-      this.#ended = true;
-      this.#notify();
-    });
-    socket.on("error", (err) => {
-      this.#error ??= err;
-      this.#notify();
-    });
+    socket.on("end", () => this.#incoming.end());
+    socket.on("close", () => this.#incoming.end());
+    socket.on("error", (err) => this.#incoming.fail(err));
   }
 
   /** Bytes received and not read yet. */
   get queued(): number {
-    return this.#queued;
-  }
-
-  #notify(): void {
-    const wake = this.#wake;
-    this.#wake = null;
-    wake?.();
+    return this.#incoming.queued;
   }
 
   /** Copies queued bytes into `p`; resolves null at end of stream, rejects on socket error. */
   async read(p: Uint8Array): Promise<number | null> {
-    while (this.#queued === 0) {
-      if (this.#error) throw this.#error;
-      if (this.#ended) return null;
-      await new Promise<void>((resolve) => (this.#wake = resolve));
-    }
-    let n = 0;
-    while (n < p.length && this.#chunks.length > 0) {
-      const head = this.#chunks[0];
-      const take = Math.min(p.length - n, head.length - this.#offset);
-      p.set(head.subarray(this.#offset, this.#offset + take), n);
-      n += take;
-      this.#offset += take;
-      if (this.#offset === head.length) {
-        this.#chunks.shift();
-        this.#offset = 0;
-      }
-    }
-    this.#queued -= n;
-    if (this.#paused && this.#queued < LOW_WATER) {
+    const n = await this.#incoming.read(p);
+    if (this.#paused && this.#incoming.queued < LOW_WATER) {
       this.#paused = false;
       this.#socket.resume();
     }

@@ -7,6 +7,7 @@
  * `WebSocket` that `Deno.upgradeWebSocket` returns. Runs in the isolate that owns the socket.
  */
 import { CloseReason } from "../protocol/wire_errors.ts";
+import { ChunkQueue } from "./chunk_queue.ts";
 
 /** nats-server wsFrameSizeForBrowsers. */
 export const BROWSER_FRAME_SIZE = 4096;
@@ -74,12 +75,7 @@ export class WebSocketTransport {
   readonly credentials: { jwt?: string } | undefined;
   readonly info: WebSocketClientInfo;
   #socket: WebSocket;
-  #chunks: Uint8Array[] = [];
-  #offset = 0;
-  #queued = 0;
-  #ended = false;
-  #error: Error | null = null;
-  #wake: (() => void) | null = null;
+  #incoming = new ChunkQueue();
   #closed = false;
 
   constructor(socket: WebSocket, info: WebSocketClientInfo) {
@@ -88,13 +84,9 @@ export class WebSocketTransport {
     this.credentials = info.cookieJwt !== undefined ? { jwt: info.cookieJwt } : undefined;
     socket.binaryType = "arraybuffer";
     socket.addEventListener("message", (e) => this.#onMessage(e.data));
-    socket.addEventListener("close", () => {
-      this.#ended = true;
-      this.#notify();
-    });
+    socket.addEventListener("close", () => this.#incoming.end());
     socket.addEventListener("error", (e) => {
-      this.#error ??= new Error((e as ErrorEvent).message || "websocket error");
-      this.#notify();
+      this.#incoming.fail(new Error((e as ErrorEvent).message || "websocket error"));
     });
   }
 
@@ -113,42 +105,14 @@ export class WebSocketTransport {
       ? new Uint8Array(data)
       : null;
     if (!bytes || bytes.length === 0) return;
-    this.#chunks.push(bytes);
-    this.#queued += bytes.length;
-    if (this.#queued > MAX_QUEUED_READ) {
-      this.#error ??= new Error("websocket read queue limit exceeded");
-      this.#chunks = [];
-      this.#queued = 0;
+    this.#incoming.push(bytes);
+    if (this.#incoming.queued > MAX_QUEUED_READ) {
+      this.#incoming.fail(new Error("websocket read queue limit exceeded"), true);
     }
-    this.#notify();
   }
 
-  #notify(): void {
-    const wake = this.#wake;
-    this.#wake = null;
-    wake?.();
-  }
-
-  async read(p: Uint8Array): Promise<number | null> {
-    while (this.#queued === 0) {
-      if (this.#error) throw this.#error;
-      if (this.#ended) return null;
-      await new Promise<void>((resolve) => (this.#wake = resolve));
-    }
-    let n = 0;
-    while (n < p.length && this.#chunks.length > 0) {
-      const head = this.#chunks[0];
-      const take = Math.min(p.length - n, head.length - this.#offset);
-      p.set(head.subarray(this.#offset, this.#offset + take), n);
-      n += take;
-      this.#offset += take;
-      if (this.#offset === head.length) {
-        this.#chunks.shift();
-        this.#offset = 0;
-      }
-    }
-    this.#queued -= n;
-    return n;
+  read(p: Uint8Array): Promise<number | null> {
+    return this.#incoming.read(p);
   }
 
   async write(p: Uint8Array): Promise<number> {
