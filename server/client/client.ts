@@ -16,8 +16,9 @@ import {
 import * as wire from "../protocol/wire_errors.ts";
 import { CloseReason, type WireError } from "../protocol/wire_errors.ts";
 import { type ConnectFields, decodeConnect } from "./connect_json.ts";
+import type { ConnectOptions, Transport } from "./transport.ts";
 import type { Account } from "../accounts/account.ts";
-import type { AuthResult, ConnectCredentials } from "../accounts/auth.ts";
+import type { AuthResult } from "../accounts/auth.ts";
 import { ClientPermissions } from "./permissions.ts";
 import { authErrorText, authUserLabel, movedToDifferentAccount } from "./reauth.ts";
 import { goQuote, redactPassword, traceDelSub, traceIn, traceOut, tracePub } from "./trace.ts";
@@ -29,39 +30,7 @@ import { type Publisher, routeMessage } from "./router.ts";
 import { RewrittenOp } from "../accounts/import_routing.ts";
 import { deliverToClient, sendNoResponders, takeStalled, waitForStalled } from "./deliver.ts";
 
-/** The transport a client runs on (a Deno.Conn satisfies it). */
-export interface Transport {
-  read(p: Uint8Array): Promise<number | null>;
-  write(p: Uint8Array): Promise<number>;
-  /** `reason` is the close reason (a WebSocket transport sends it in its close frame). */
-  close(reason?: string): void;
-  /**
-   * TLS listeners (server/transport/tls_transport.ts): runs the server handshake after INFO
-   * (before it when {@link handshakeFirst}); resolves null to proceed, else the close reason.
-   */
-  secure?(logger: ClientContext["logger"], logPrefix: string): Promise<string | null>;
-  readonly handshakeFirst?: boolean;
-  /** Credentials the transport adds to CONNECT's (TLS client certificate, WebSocket cookie JWT). */
-  readonly credentials?: Partial<ConnectCredentials>;
-  /** nats-server connection type: `"WEBSOCKET"` for WebSocket clients; absent for TCP. */
-  readonly kind?: string;
-  /** Log prefix override (WebSocket clients log as `wid:N`, with any X-Forwarded-For). */
-  logPrefix?(host: string, port: number, cid: number): string;
-}
-
-/** CONNECT options (nats-server `ClientOpts`), with nats-server's defaults before CONNECT. */
-export interface ConnectOptions {
-  verbose: boolean;
-  pedantic: boolean;
-  echo: boolean;
-  headers: boolean;
-  noResponders: boolean;
-  protocol: number;
-  name: string;
-  lang: string;
-  version: string;
-  user?: string;
-}
+export type { ConnectOptions, Transport } from "./transport.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
