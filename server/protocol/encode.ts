@@ -127,48 +127,6 @@ export function encodeMsgHeader(
   return o;
 }
 
-/** Bytes of `HMSG <subject> <sid> [reply] <hdr> <total>\r\n`. */
-export function hmsgHeaderLength(
-  subjectLength: number,
-  sidLength: number,
-  replyLength: number,
-  headerSize: number,
-  totalSize: number,
-): number {
-  return 5 + subjectLength + 1 + (sidLength > 0 ? sidLength + 1 : 0) +
-    (replyLength > 0 ? replyLength + 1 : 0) + decimalLength(headerSize) + 1 +
-    decimalLength(totalSize) + 2;
-}
-
-/** Writes `HMSG <subject> <sid> [reply] <hdr> <total>\r\n`. */
-export function encodeHmsgHeader(
-  out: Uint8Array,
-  offset: number,
-  subject: Uint8Array,
-  subjectStart: number,
-  subjectEnd: number,
-  sid: Uint8Array,
-  reply: Uint8Array,
-  replyStart: number,
-  replyEnd: number,
-  headerSize: number,
-  totalSize: number,
-): number {
-  let o = offset;
-  out[o++] = H;
-  out[o++] = M;
-  out[o++] = S;
-  out[o++] = G;
-  out[o++] = SP;
-  o = writeRouting(out, o, subject, subjectStart, subjectEnd, sid, reply, replyStart, replyEnd);
-  o = writeDecimal(out, o, headerSize);
-  out[o++] = SP;
-  o = writeDecimal(out, o, totalSize);
-  out[o++] = 0x0d;
-  out[o++] = 0x0a;
-  return o;
-}
-
 /**
  * Bytes of the delivery header {@link encodeDeliveryHeader} writes for `op`.
  * `headers` is whether the receiving client supports headers.

@@ -5,10 +5,8 @@ import {
   decimalLength,
   deliveryHeaderLength,
   encodeDeliveryHeader,
-  encodeHmsgHeader,
   encodeInfo,
   encodeMsgHeader,
-  hmsgHeaderLength,
   msgHeaderLength,
   OK,
   PING,
@@ -63,22 +61,6 @@ Deno.test("encodeMsgHeader matches string-built MSG lines", () => {
     const expected = `MSG ${subject} ${sid ? sid + " " : ""}${reply ? reply + " " : ""}${size}\r\n`;
     assert.equal(latin1(out, 2, end), expected);
     assert.equal(end - 2, len);
-  }
-});
-
-Deno.test("encodeHmsgHeader matches string-built HMSG lines", () => {
-  for (const [subject, sid, reply, size] of cases) {
-    const s = utf8Bytes(subject);
-    const r = utf8Bytes(reply);
-    const hdr = Math.floor(size / 2);
-    const len = hmsgHeaderLength(subject.length, sid.length, reply.length, hdr, size);
-    const out = new Uint8Array(len);
-    const end = encodeHmsgHeader(out, 0, s, 0, s.length, utf8Bytes(sid), r, 0, r.length, hdr, size);
-    const expected = `HMSG ${subject} ${sid ? sid + " " : ""}${
-      reply ? reply + " " : ""
-    }${hdr} ${size}\r\n`;
-    assert.equal(latin1(out, 0, end), expected);
-    assert.equal(end, len);
   }
 });
 
