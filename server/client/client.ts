@@ -239,6 +239,13 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
   #send(bytes: Uint8Array): void {
     if (this.closed) return;
     this.out.append(bytes);
+    this.#queueFlush();
+  }
+
+  /** Queues this connection for the end-of-turn flush, once per turn. */
+  #queueFlush(): void {
+    if (this.dirty) return;
+    this.dirty = true;
     this.ctx.markDirty(this);
   }
 
@@ -277,7 +284,7 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
       return;
     }
     this.#delivered = true;
-    this.ctx.markDirty(this);
+    this.#queueFlush();
   }
 
   /** Cuts a slow consumer off, as nats-server does (no -ERR, the connection is closed). */

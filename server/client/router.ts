@@ -25,7 +25,9 @@ export interface ForwardingReceiver extends Receiver {
   forward(account: Account, op: MsgOp): void;
 }
 
+/** Forwarding receivers pending for the message being routed: `forwarders[0..forwarderCount)`. */
 const forwarders: ForwardingReceiver[] = [];
+let forwarderCount = 0;
 
 /** Work that routes the message again in another account (imports), after the fan-out. */
 export interface DeferredRoute {
@@ -50,7 +52,14 @@ export function runDeferred(mark: number, op: MsgOp): void {
 
 /** A forwarding receiver registers itself (once per message) while receiving. */
 export function pendForward(r: ForwardingReceiver): void {
-  forwarders.push(r);
+  forwarders[forwarderCount++] = r;
+}
+
+/** Sends the pending forwarded copies (a counter, not `length = 0`: no re-growing per message). */
+function sendForwards(account: Account, op: MsgOp): void {
+  const n = forwarderCount;
+  forwarderCount = 0;
+  for (let i = 0; i < n; i++) forwarders[i].forward(account, op);
 }
 
 /**
@@ -58,9 +67,7 @@ export function pendForward(r: ForwardingReceiver): void {
  * {@link routeMessage} (a link worker relaying mesh or route traffic). No-op when none pended.
  */
 export function flushForwards(account: Account, op: MsgOp): void {
-  if (forwarders.length === 0) return;
-  for (let i = 0; i < forwarders.length; i++) forwarders[i].forward(account, op);
-  forwarders.length = 0;
+  if (forwarderCount > 0) sendForwards(account, op);
 }
 
 function pickQueueMember(
@@ -105,10 +112,7 @@ export function routeMessage(pub: Publisher, op: MsgOp): boolean {
   for (let g = 0; g < qsubs.length; g++) {
     if (pickQueueMember(skip, qsubs[g], op)) delivered = true;
   }
-  if (forwarders.length > 0) {
-    for (let i = 0; i < forwarders.length; i++) forwarders[i].forward(pub.account, op);
-    forwarders.length = 0;
-  }
+  if (forwarderCount > 0) sendForwards(pub.account, op);
   if (deferred.length > mark) runDeferred(mark, op);
   if (!delivered && op.replyEnd > op.replyStart) pub.noResponders(op);
   return delivered;

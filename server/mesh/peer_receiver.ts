@@ -27,6 +27,9 @@ export class PeerReceiver implements ForwardingReceiver, Flushable {
   #queues: Uint8Array[] = [];
   #queueCount = 0;
   #accountIndex = new Map<Account, number>();
+  /** The last account looked up and its index (saves a map lookup per forwarded message). */
+  #lastAccount: Account | null = null;
+  #lastIndex = 0;
   #dirty = false;
   #markDirty: (f: Flushable) => void;
   #interest: InterestRecord = {
@@ -106,12 +109,15 @@ export class PeerReceiver implements ForwardingReceiver, Flushable {
   }
 
   #indexOf(account: Account): number {
+    if (account === this.#lastAccount) return this.#lastIndex;
     let index = this.#accountIndex.get(account);
     if (index === undefined) {
       index = this.#accountIndex.size;
       this.#accountIndex.set(account, index);
       this.peer.sendAccount(index, enc.encode(account.name));
     }
+    this.#lastAccount = account;
+    this.#lastIndex = index;
     return index;
   }
 

@@ -444,7 +444,9 @@ export class Parser {
     const max = this.limits.maxPayload;
     if ((max >= 0 && size > max) || buf[payloadEnd] !== CR || buf[payloadEnd + 1] !== LF) return 0;
     const msg = this.#msg;
-    msg.argBuf = buf;
+    // Only store the buffers when they change: a pointer store costs a write barrier.
+    if (msg.argBuf !== buf) msg.argBuf = buf;
+    if (msg.payloadBuf !== buf) msg.payloadBuf = buf;
     msg.subjectStart = s0;
     msg.subjectEnd = e0;
     msg.replyStart = r0;
@@ -453,7 +455,6 @@ export class Parser {
     msg.sizeEnd = e2;
     msg.headerSize = -1;
     msg.size = size;
-    msg.payloadBuf = buf;
     msg.payloadStart = payloadStart;
     msg.payloadEnd = payloadEnd;
     this.#state = State.Start;
