@@ -4,20 +4,11 @@
  * bytes, using the protocol encoders so the line is exactly nats-server's (size digits echoed
  * as the publisher sent them; headers stripped for receivers without header support).
  */
+import { copyBytes } from "../protocol/copy.ts";
 import { deliveryHeaderLength, encodeDeliveryHeader } from "../protocol/encode.ts";
 import { encodeNoResponders, noRespondersLength } from "../protocol/headers.ts";
 import type { MsgOp } from "../protocol/sink.ts";
 import type { Outbound } from "./outbound.ts";
-
-function copy(dst: Uint8Array, pos: number, src: Uint8Array, start: number, end: number): number {
-  const n = end - start;
-  if (n < 512) {
-    for (let i = start; i < end; i++) dst[pos++] = src[i];
-    return pos;
-  }
-  dst.set(src.subarray(start, end), pos);
-  return pos + n;
-}
 
 /**
  * Appends the delivery of `op` (subject and reply taken from `op.argBuf`) to subscription `sid`.
@@ -33,7 +24,7 @@ export function appendMsg(out: Outbound, op: MsgOp, sid: Uint8Array, headers: bo
   out.ensure(n);
   const buf = out.buf;
   let p = encodeDeliveryHeader(buf, out.len, op, buf0, ss, se, sid, buf0, rs, re, headers);
-  p = copy(buf, p, op.payloadBuf, bodyStart, op.payloadEnd);
+  p = copyBytes(buf, p, op.payloadBuf, bodyStart, op.payloadEnd);
   buf[p++] = 0x0d;
   buf[p++] = 0x0a;
   out.len = p;

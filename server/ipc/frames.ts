@@ -65,6 +65,7 @@
  * | 6      | bytes | account name                 |
  */
 
+import { copyBytes } from "../protocol/copy.ts";
 import { type MsgOp, OpFields } from "../protocol/sink.ts";
 
 /** The kind byte at offset 0 of every ring record. */
@@ -113,12 +114,7 @@ function writeU32(buf: Uint8Array, at: number, value: number): void {
   buf[at + 3] = value >>> 24;
 }
 
-function copy(dst: Uint8Array, at: number, src: Uint8Array, start: number, end: number): number {
-  const n = end - start;
-  if (n < 64) { for (let i = 0; i < n; i++) dst[at + i] = src[start + i]; }
-  else dst.set(src.subarray(start, end), at);
-  return at + n;
-}
+const copy = copyBytes;
 
 function checkU16(what: string, value: number): void {
   if (value > U16_MAX) {

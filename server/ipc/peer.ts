@@ -8,6 +8,7 @@
  * PURE: no Deno APIs, timers or console output. Runs in every mesh worker.
  */
 
+import { copyBytes } from "../protocol/copy.ts";
 import type { MsgOp } from "../protocol/sink.ts";
 import type { WorkerRole } from "./control.ts";
 import {
@@ -232,7 +233,7 @@ export class RingPeer implements MeshPeer {
         (spill[at + 3] << 24);
       const to = producer.tryReserve(length);
       if (to < 0) break;
-      ring.set(spill.subarray(at + 4, at + 4 + length), to);
+      copyBytes(ring, to, spill, at + 4, at + 4 + length);
       producer.commit(length);
       at += 4 + length;
     }

@@ -58,6 +58,8 @@
  * consumer hands out stays intact until its head store (`release`).
  */
 
+import { copyBytes } from "../protocol/copy.ts";
+
 /** Value at byte 256 of every ring buffer. */
 export const RING_MAGIC = 0x52494e47; // "RING"
 /** Byte offset of the data area; the header before it holds the indices. */
@@ -288,9 +290,7 @@ export class RingProducer {
     const length = end - start;
     const at = this.tryReserve(length);
     if (at < 0) return false;
-    const buf = this.buf;
-    if (length < 64) { for (let i = 0; i < length; i++) buf[at + i] = src[start + i]; }
-    else buf.set(src.subarray(start, end), at);
+    copyBytes(this.buf, at, src, start, end);
     this.commit(length);
     return true;
   }

@@ -214,6 +214,7 @@ export class MeshNode {
   readonly #barriers = new Map<number, PendingBarrier>();
   #barrierSeq = 0;
   #closed = false;
+  #drainWait: Promise<void> | null = null;
 
   constructor(workerId: number, host: MeshHost) {
     this.workerId = workerId;
@@ -239,8 +240,18 @@ export class MeshNode {
     return false;
   }
 
-  /** Resolves once every backlogged ring took its waiting records. */
-  async drained(): Promise<void> {
+  /**
+   * Resolves once every backlogged ring took its waiting records. One shared wait: every
+   * reader paused by the backlog resumes together and reads once, so a publisher that resumes
+   * first cannot refill the ring and starve the others.
+   */
+  drained(): Promise<void> {
+    return this.#drainWait ??= this.#drainAll().finally(() => {
+      this.#drainWait = null;
+    });
+  }
+
+  async #drainAll(): Promise<void> {
     for (const p of this.#peers.values()) {
       if (p.peer.backlogged) await p.peer.drained();
     }

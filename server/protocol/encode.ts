@@ -7,6 +7,7 @@
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 
+import { copyBytes } from "./copy.ts";
 import { utf8Bytes, utf8Length, writeUtf8 } from "./chars.ts";
 import type { MsgOp } from "./sink.ts";
 
@@ -64,20 +65,14 @@ export function writeDecimal(out: Uint8Array, offset: number, n: number): number
   return end;
 }
 
-/** Copies `src[start..end)` to `out` at `offset`; returns the new offset. */
-export function writeBytes(
+/** Copies `src[start..end)` to `out` at `offset`; returns the new offset ({@link copyBytes}). */
+export const writeBytes: (
   out: Uint8Array,
   offset: number,
   src: Uint8Array,
   start: number,
   end: number,
-): number {
-  const n = end - start;
-  if (n < 64) {
-    for (let k = 0; k < n; k++) out[offset + k] = src[start + k];
-  } else out.set(src.subarray(start, end), offset);
-  return offset + n;
-}
+) => number = copyBytes;
 
 /** Bytes of `MSG <subject> <sid> [reply] <size>\r\n` (sid and reply omitted when empty). */
 export function msgHeaderLength(
