@@ -375,6 +375,8 @@ export class Server implements ClientContext {
 
   async #accept(listener: Deno.Listener): Promise<void> {
     try {
+      if (this.shard?.acceptAfter) await this.shard.acceptAfter;
+      if (!this.#running) return;
       for await (const conn of listener) {
         this.#serve(conn as Deno.TcpConn);
       }
@@ -637,6 +639,11 @@ export interface ShardIdentity {
   count: number;
   /** What this worker does; a shard when unset. */
   role?: WorkerRole;
+  /**
+   * Connections are accepted only once this resolves (the kernel queues them meanwhile): a
+   * shard waits for its rings, so no client is served before its PUBs can reach other workers.
+   */
+  acceptAfter?: Promise<void>;
 }
 
 /** Formats `host:port` as nats-server logs it (IPv6 in brackets). */

@@ -26,6 +26,9 @@ let workerId = -1;
 let stopped = false;
 /** A client INFO tail that came before the server was up (a restarted shard). */
 let pendingInfoTail: string | null = null;
+/** Resolved by the first ring links: a shard accepts clients only once it is in the mesh. */
+let linked!: () => void;
+const meshLinked = new Promise<void>((resolve) => (linked = resolve));
 
 function post(msg: WorkerToMain): void {
   self.postMessage(msg);
@@ -45,10 +48,16 @@ async function spawn(msg: SpawnMessage & { shardCount: number }): Promise<void> 
     index: msg.workerId,
     count: msg.shardCount,
     role: msg.role,
+    acceptAfter: msg.shardCount > 1 ? meshLinked : undefined,
   });
   s.onInfoTail = (infoTail, notify) => post({ kind: ControlKind.ClientInfo, infoTail, notify });
   s.onClientClosed = (c) =>
-    post({ kind: ControlKind.ConnClosed, workerId, conn: connData(c), stopMs: Date.now() });
+    post({
+      kind: ControlKind.ConnClosed,
+      workerId,
+      conn: connData(c, workerId),
+      stopMs: Date.now(),
+    });
   const m = new MeshNode(msg.workerId, {
     account: (name) => s.account(name),
     markDirty: (f) => s.markDirty(f),
@@ -82,6 +91,7 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
       return;
     case ControlKind.Rings:
       mesh?.addLinks(msg.links);
+      linked();
       return;
     case ControlKind.ClientInfo:
       if (server) server.applyInfoTail(msg.infoTail, msg.notify);
@@ -97,7 +107,7 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
         requestId: msg.requestId,
         workerId,
         counters: workerCounters(server),
-        data: msg.topic === "connz" ? workerSnapshot(server) : null,
+        data: msg.topic === "connz" ? workerSnapshot(server, workerId) : null,
       });
       return;
     case ControlKind.Reload: {

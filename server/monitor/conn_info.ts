@@ -56,6 +56,8 @@ export interface ConnInfo {
   name_tag?: string;
   tags?: string[];
   mqtt_client?: string;
+  /** denats only: the shard worker owning the connection (`--shards` > 1; absent otherwise). */
+  shard?: number;
 }
 
 /** Raw numbers kept beside a ConnInfo for sorting (the JSON holds formatted strings). */
@@ -113,6 +115,7 @@ export function orderConnInfo(ci: ConnInfo): ConnInfo {
     name_tag: nonEmpty(ci.name_tag),
     tags: ci.tags?.length ? ci.tags : undefined,
     mqtt_client: nonEmpty(ci.mqtt_client),
+    shard: ci.shard,
   };
 }
 
@@ -141,6 +144,7 @@ export function connRecord(c: MonitoredConn, nowMs: number): ConnRecord {
     name: c.opts.name,
     lang: c.opts.lang,
     version: c.opts.version,
+    shard: c.shard,
   };
   return { info, keys: { startMs: c.startedAt, lastMs: c.lastActivity } };
 }

@@ -64,6 +64,8 @@ export interface MonitoredConn {
   readonly account: { readonly name: string };
   readonly subs: ReadonlyMap<string, MonitoredSub>;
   readonly closeReason: string | null;
+  /** The shard worker that owns the connection (`--shards` > 1 only). */
+  readonly shard?: number;
 }
 
 /** One account's subject space. */

@@ -152,12 +152,19 @@ export class ShardedServer {
       this.#monitorListeners.push(m);
       log.notice(`Starting ${m.protocol} monitor on ${hostPort(m.host, m.port)}`);
     }
-    // The first shard binds (a random port when asked), the others join its port.
-    const first = this.#spawn(0, o.port <= 0 ? 0 : o.port);
-    this.#port = await first.ready;
-    const rest = [];
-    for (let i = 1; i < this.shardCount; i++) rest.push(this.#spawn(i, this.#port).ready);
-    await Promise.all(rest);
+    // With a fixed port every shard binds at once (a client that connects early is not left
+    // with the first worker, and startup is shorter); for a random port the first shard binds
+    // and the others join the port it got.
+    if (o.port > 0) {
+      const all = [];
+      for (let i = 0; i < this.shardCount; i++) all.push(this.#spawn(i, o.port).ready);
+      this.#port = (await Promise.all(all))[0];
+    } else {
+      this.#port = await this.#spawn(0, 0).ready;
+      const rest = [];
+      for (let i = 1; i < this.shardCount; i++) rest.push(this.#spawn(i, this.#port).ready);
+      await Promise.all(rest);
+    }
     // The route worker: one more mesh peer, no clients; it logs its cluster name and route port.
     if (this.#routes) await this.#spawn(this.shardCount, this.#port, "route").ready;
     this.#linkAll();

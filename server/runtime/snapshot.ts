@@ -48,8 +48,8 @@ export interface WorkerSnapshot {
   links?: LinkData;
 }
 
-/** A connection as plain data. */
-export function connData(c: ClientConnection): MonitoredConn {
+/** A connection as plain data; `shard` is the owning worker's id in a sharded server. */
+export function connData(c: ClientConnection, shard?: number): MonitoredConn {
   const subs = new Map<string, MonitoredSub>();
   for (const s of c.subs.values()) {
     subs.set(s.sidText, {
@@ -78,6 +78,7 @@ export function connData(c: ClientConnection): MonitoredConn {
     account: { name: c.account.name },
     subs,
     closeReason: c.closeReason,
+    shard,
   };
 }
 
@@ -99,10 +100,10 @@ export function workerCounters(server: Server): WorkerCounters {
   };
 }
 
-/** Everything monitoring needs from one worker. */
-export function workerSnapshot(server: Server): WorkerSnapshot {
+/** Everything monitoring needs from one worker (`shard`: its worker id). */
+export function workerSnapshot(server: Server, shard?: number): WorkerSnapshot {
   const conns: MonitoredConn[] = [];
-  for (const c of server.clients.values()) conns.push(connData(c));
+  for (const c of server.clients.values()) conns.push(connData(c, shard));
   const accounts: AccountData[] = [];
   for (const a of server.accounts()) {
     const entries: SublistEntryView[] = [];

@@ -194,6 +194,12 @@ Deno.test("monitoring of a sharded server sums the workers", async () => {
     assert.equal(varz.subscriptions, 1);
     const connz = await (await fetch(`${s.monitorUrl}/connz`)).json();
     assert.equal(connz.num_connections, 2 + spare.length);
+    // Each connection names the worker that owns it.
+    const shards = new Map<number, number>(
+      connz.connections.map((c: { cid: number; shard: number }) => [c.cid, c.shard]),
+    );
+    assert.equal(shards.size, 2 + spare.length);
+    for (const [cid, shard] of shards) assert.equal(shard, workerOf(cid), `cid ${cid}`);
   } finally {
     await closeAll([a.client, b.client, ...spare]);
   }
