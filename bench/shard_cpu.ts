@@ -25,8 +25,10 @@ const RUNS = Number(values.runs);
 const root = new URL("..", import.meta.url).pathname;
 const natsbench = Deno.env.get("NATSBENCH") ?? `${root}../shared/natsbench/natsbench`;
 
-/** The multi-connection scenarios of `bench/compare.sh --multi` (same arguments). */
+/** Scenarios of `bench/compare.sh --multi` with more than one client connection (same arguments). */
 const SCENARIOS: Record<string, string[]> = {
+  pubsub1x4: ["pubsub", "-z", "128", "-S", "4", "-n", "2000000"],
+  queue1x4: ["queue", "-z", "128", "-S", "4", "-n", "3000000"],
   pubsub2x2: ["pubsub", "-z", "16", "-p", "2", "-S", "2", "-n", "4000000"],
   pub2sub2: ["pubsub", "-z", "128", "-p", "2", "-S", "2", "-n", "3000000"],
   fan2x4: ["pubsub", "-z", "128", "-p", "2", "-S", "4", "-n", "2000000"],
