@@ -56,6 +56,8 @@ const FNV_PRIME = 0x01000193;
 const TOKEN_HASH_MASK = 0x3fffffff;
 /** Wildcard removals in one batch above which the cache is cleared instead of patched. */
 const BATCH_PATCH_LIMIT = 8;
+/** Longest subject the last-match memo keeps. */
+const LAST_SUBJECT_MAX = 128;
 
 const encoder = new TextEncoder();
 
@@ -93,6 +95,15 @@ export class Sublist<S extends SubscriptionLike> {
   #matches = 0;
   #cacheHits = 0;
   #generation = 0;
+  /**
+   * The last subject matched (up to {@link LAST_SUBJECT_MAX} bytes) and its result, valid while
+   * the generation is unchanged: a publisher repeating its subject skips hashing and the cache
+   * lookup (nats-server keeps a per-client cache in front of the sublist for the same reason).
+   */
+  readonly #lastSubject = new Uint8Array(LAST_SUBJECT_MAX);
+  #lastLength = -1;
+  #lastGeneration = -1;
+  #lastResult: MatchResult<S> = EMPTY_RESULT as MatchResult<S>;
 
   constructor(options: SublistOptions = {}) {
     this.#cache = options.cache === false ? null : new MatchCache<MatchResult<S>>(EMPTY_RESULT);
@@ -207,6 +218,28 @@ export class Sublist<S extends SubscriptionLike> {
    */
   match(buf: Uint8Array, start: number, end: number): MatchResult<S> {
     this.#matches++;
+    const length = end - start;
+    if (length === this.#lastLength && this.#lastGeneration === this.#generation) {
+      const last = this.#lastSubject;
+      let i = 0;
+      while (i < length && last[i] === buf[start + i]) i++;
+      if (i === length) {
+        if (this.#cache !== null) this.#cacheHits++;
+        return this.#lastResult;
+      }
+    }
+    const result = this.#matchUncached(buf, start, end);
+    if (length <= LAST_SUBJECT_MAX) {
+      const last = this.#lastSubject;
+      for (let i = 0; i < length; i++) last[i] = buf[start + i];
+      this.#lastLength = length;
+      this.#lastGeneration = this.#generation;
+      this.#lastResult = result;
+    }
+    return result;
+  }
+
+  #matchUncached(buf: Uint8Array, start: number, end: number): MatchResult<S> {
     const cache = this.#cache;
     if (cache === null) return this.#walk(buf, start, end);
     const hash = hashBytes(buf, start, end);
