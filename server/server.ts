@@ -329,7 +329,11 @@ export class Server implements ClientContext {
     this.#transports = new ClientTransports(
       this,
       (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),
-      { shard: true },
+      {
+        shard: true,
+        websocketPort: this.shard?.websocketPort,
+        acceptAfter: this.shard?.acceptAfter,
+      },
     );
     this.#listener = Deno.listen({
       hostname: o.host,
@@ -644,6 +648,11 @@ export interface ShardIdentity {
    * shard waits for its rings, so no client is served before its PUBs can reach other workers.
    */
   acceptAfter?: Promise<void>;
+  /**
+   * The WebSocket port to join instead of the configured one (the port the first shard got for
+   * a random `websocket { port: -1 }`); 0 or absent: as configured.
+   */
+  websocketPort?: number;
 }
 
 /** Formats `host:port` as nats-server logs it (IPv6 in brackets). */

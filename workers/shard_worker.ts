@@ -1,8 +1,8 @@
 /**
  * @module
- * A shard worker: owns a share of the client connections (SO_REUSEPORT on the client port)
- * end to end, and is one node of the ring mesh. With role `"route"` it is the route worker
- * instead: no client listener, it runs the routes (listener, solicited routes, gossip) and
+ * A shard worker: owns a share of the client connections (SO_REUSEPORT on the client port
+ * and the WebSocket port) end to end, and is one node of the ring mesh. With role `"route"` it
+ * is the route worker instead: no client listener, it runs the routes (listener, solicited routes, gossip) and
  * relays between them and the mesh. A thin shell: the engine is `server/server.ts`
  * plus `server/mesh/`; this file only speaks the control protocol of `server/ipc/control.ts`
  * with the main isolate.
@@ -49,6 +49,7 @@ async function spawn(msg: SpawnMessage & { shardCount: number }): Promise<void> 
     count: msg.shardCount,
     role: msg.role,
     acceptAfter: msg.shardCount > 1 ? meshLinked : undefined,
+    websocketPort: msg.websocketPort,
   });
   s.onInfoTail = (infoTail, notify) => post({ kind: ControlKind.ClientInfo, infoTail, notify });
   s.onClientClosed = (c) =>
@@ -80,7 +81,14 @@ async function spawn(msg: SpawnMessage & { shardCount: number }): Promise<void> 
   mesh = m;
   if (pendingInfoTail !== null) s.applyInfoTail(pendingInfoTail, false);
   pendingInfoTail = null;
-  post({ kind: ControlKind.Ready, workerId, clientPort: s.port, clusterPort: s.cluster?.port });
+  post({
+    kind: ControlKind.Ready,
+    workerId,
+    clientPort: s.port,
+    clusterPort: s.cluster?.port,
+    websocketPort: s.websocketPort || undefined,
+    websocketUrl: s.websocketUrl ?? undefined,
+  });
 }
 
 self.onmessage = async (event: MessageEvent<MainToWorker>) => {

@@ -64,6 +64,11 @@ export interface SpawnMessage {
   readonly options: ServerOptions;
   /** Account names known at start, in a fixed order every worker shares. */
   readonly accounts: readonly string[];
+  /**
+   * The WebSocket port a shard binds with reusePort instead of `options.websocket`'s: the port
+   * the first shard got for a random one (`websocket { port: -1 }`). Absent or 0: as configured.
+   */
+  readonly websocketPort?: number;
 }
 
 /** A worker is serving (shards: listening; `clientPort` is the bound port). */
@@ -73,6 +78,10 @@ export interface ReadyMessage {
   readonly clientPort?: number;
   /** The route worker's bound route port. */
   readonly clusterPort?: number;
+  /** A shard's bound WebSocket port (absent without `websocket {}`). */
+  readonly websocketPort?: number;
+  /** `ws://host:port` or `wss://...` of that listener, as nats-server logs it. */
+  readonly websocketUrl?: string;
 }
 
 /** A worker cannot start or continue (e.g. listen failed); the main isolate decides. */

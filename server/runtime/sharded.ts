@@ -1,10 +1,10 @@
 /**
  * @module
  * The main isolate of a sharded server (`--shards N`, ARCHITECTURE.md): the control plane only.
- * It spawns N shard workers that share the client port (SO_REUSEPORT) and, with a `cluster {}`
- * port, one route worker (a mesh peer without clients that runs the routes), builds one SPSC ring
- * per ordered worker pair and hands the SharedArrayBuffers over, relays worker log lines,
- * serves monitoring from the workers' combined data, applies reloads, lame duck mode and
+ * It spawns N shard workers that share the client and WebSocket ports (SO_REUSEPORT) and, with
+ * a `cluster {}` port, one route worker (a mesh peer without clients that runs the routes),
+ * builds one SPSC ring per ordered worker pair and hands the SharedArrayBuffers over, relays
+ * worker log lines, serves monitoring from the workers' combined data, applies reloads, lame duck mode and
  * shutdown, and restarts a worker that dies. No message data passes through here.
  */
 import { newServerId } from "../server_id.ts";
@@ -26,6 +26,7 @@ import { diffOptions, reloadNotices } from "../reload_diff.ts";
 import { SERVER_VERSION } from "../version.ts";
 import { combineSnapshots, type WorkerSnapshot } from "./snapshot.ts";
 import { Authenticator } from "../accounts/auth.ts";
+import { parseWebSocketSection } from "../transport/ws_options.ts";
 
 const WORKER_URL = new URL("../../workers/shard_worker.ts", import.meta.url).href;
 const STOP_TIMEOUT_MS = 10_000;
@@ -43,6 +44,12 @@ interface Pending {
   remaining: number;
   responses: StatsResponseMessage[];
   resolve: (r: StatsResponseMessage[]) => void;
+}
+
+/** Whether `websocket {}` asks for a random port (nats-server: a negative port). */
+function randomWebSocketPort(o: ServerOptions): boolean {
+  const ws = parseWebSocketSection(o.websocket);
+  return ws !== null && !("error" in ws) && ws.port < 0;
 }
 
 function hostPort(host: string, port: number): string {
@@ -69,6 +76,9 @@ export class ShardedServer {
   /** Whether a route worker runs (a `cluster {}` section with a port). */
   #routes = false;
   #clusterPort = 0;
+  /** The shards' shared WebSocket port and URL, once the first shard has bound it. */
+  #websocketPort = 0;
+  #websocketUrl: string | null = null;
   /** The route worker's latest client INFO tail, relayed to every shard (and new ones). */
   #infoTail = "";
 
@@ -101,9 +111,15 @@ export class ShardedServer {
     return this.#monitorListeners[0]?.protocol ?? "";
   }
 
-  /** WebSocket clients are not sharded yet. */
-  readonly websocketPort = 0;
-  readonly websocketUrl: string | null = null;
+  /** The WebSocket port every shard listens on (0 without `websocket {}`). */
+  get websocketPort(): number {
+    return this.#websocketPort;
+  }
+
+  /** `ws://host:port` / `wss://...` of the shards' WebSocket listeners, or null. */
+  get websocketUrl(): string | null {
+    return this.#websocketUrl;
+  }
 
   get inLameDuckMode(): boolean {
     return this.#lameDuck;
@@ -141,7 +157,6 @@ export class ShardedServer {
     const cluster = parseClusterOptions(o.cluster);
     if (cluster.errors.length > 0) throw new Error(cluster.errors.join("\n"));
     this.#routes = cluster.config !== null;
-    if (o.websocket) log.warn("websocket clients are not supported with --shards > 1 yet");
     for (const secure of [false, true]) {
       if ((secure ? o.httpsPort : o.httpPort) === 0) continue;
       const m = startMonitorListener(
@@ -152,18 +167,25 @@ export class ShardedServer {
       this.#monitorListeners.push(m);
       log.notice(`Starting ${m.protocol} monitor on ${hostPort(m.host, m.port)}`);
     }
-    // With a fixed port every shard binds at once (a client that connects early is not left
-    // with the first worker, and startup is shorter); for a random port the first shard binds
-    // and the others join the port it got.
-    if (o.port > 0) {
+    // With fixed ports every shard binds at once (a client that connects early is not left
+    // with the first worker, and startup is shorter); for a random client or WebSocket port the
+    // first shard binds and the others join the ports it got.
+    if (o.port > 0 && !randomWebSocketPort(o)) {
       const all = [];
       for (let i = 0; i < this.shardCount; i++) all.push(this.#spawn(i, o.port).ready);
       this.#port = (await Promise.all(all))[0];
     } else {
-      this.#port = await this.#spawn(0, 0).ready;
+      this.#port = await this.#spawn(0, Math.max(0, o.port)).ready;
       const rest = [];
       for (let i = 1; i < this.shardCount; i++) rest.push(this.#spawn(i, this.#port).ready);
       await Promise.all(rest);
+    }
+    // Logged where nats-server starts its WebSocket server: before routes and the client port.
+    if (this.#websocketUrl !== null) {
+      log.notice(`Listening for websocket clients on ${this.#websocketUrl}`);
+      if (this.#websocketUrl.startsWith("ws:")) {
+        log.warn("Websocket not configured with TLS. DO NOT USE IN PRODUCTION!");
+      }
     }
     // The route worker: one more mesh peer, no clients; it logs its cluster name and route port.
     if (this.#routes) await this.#spawn(this.shardCount, this.#port, "route").ready;
@@ -197,6 +219,11 @@ export class ShardedServer {
       switch (msg.kind) {
         case ControlKind.Ready:
           if (role === "route") this.#clusterPort = msg.clusterPort ?? 0;
+          // The first shard's WebSocket port is the one every later shard joins.
+          if (msg.websocketPort && this.#websocketPort === 0) {
+            this.#websocketPort = msg.websocketPort;
+            this.#websocketUrl = msg.websocketUrl ?? null;
+          }
           readyResolve(msg.clientPort ?? port);
           return;
         case ControlKind.Fatal:
@@ -241,6 +268,7 @@ export class ShardedServer {
       options,
       accounts: [],
       shardCount: this.#workerCount,
+      websocketPort: this.#websocketPort,
     });
     if (role === "shard" && this.#infoTail !== "") {
       worker.postMessage({ kind: ControlKind.ClientInfo, infoTail: this.#infoTail, notify: false });

@@ -62,11 +62,20 @@ export function validateTransportOptions(o: ServerOptions): string | null {
 /** How a {@link ClientTransports} is set up. */
 export interface ClientTransportsOptions {
   /**
-   * A shard worker: the WebSocket listener binds with `reusePort` on the configured port (the
-   * main isolate must have resolved a random port first) and nothing is logged (the main
-   * isolate logs the listeners once).
+   * A shard worker: the WebSocket listener binds with `reusePort` and nothing is logged (the
+   * main isolate logs the listeners once).
    */
   shard?: boolean;
+  /**
+   * The WebSocket port to bind instead of the configured one (a shard joining the port the
+   * first shard got for `websocket { port: -1 }`); 0 or absent: as configured.
+   */
+  websocketPort?: number;
+  /**
+   * WebSocket clients are handed to the server only once this resolves (a shard waits for its
+   * ring links, as it does before accepting on the client port); their input is queued meanwhile.
+   */
+  acceptAfter?: Promise<void>;
 }
 
 /** The client-side listeners and wrappers of one server. */
@@ -93,17 +102,22 @@ export class ClientTransports {
       ? new (tlsImpl().TlsSetup)(settings, o.allowNonTls === true, server.logger)
       : null;
     if (!options.shard) this.tls?.warnUnsupported("tls");
-    const ws = parseWebSocketSection(o.websocket);
-    if (ws === null) return;
-    if ("error" in ws) throw new TlsConfigError(ws.error);
+    const parsed = parseWebSocketSection(o.websocket);
+    if (parsed === null) return;
+    if ("error" in parsed) throw new TlsConfigError(parsed.error);
+    const ws = options.websocketPort ? { ...parsed, port: options.websocketPort } : parsed;
     const invalid = validateWebSocket(o);
     if (invalid) throw new TlsConfigError(invalid);
     this.#wsTls = this.#webSocketTls(ws, log);
     const auth = new WebSocketAuth(server, ws);
     if (optionsUseBcrypt(webSocketAuthOptions(o, ws))) void loadBcrypt();
     const ctx = webSocketClientContext(server, auth);
+    const gate = options.acceptAfter;
+    let open = gate === undefined;
+    void gate?.then(() => (open = true));
     const onClient = (transport: Transport, host: string, port: number) => {
-      serve(transport, host, port, ctx);
+      if (open) serve(transport, host, port, ctx);
+      else void gate!.then(() => serve(transport, host, port, ctx));
     };
     const Listener = ws.compression ? RawWebSocketListener : WebSocketListener;
     this.websocket = new Listener(ws, this.#wsTls, server.logger, onClient, {
