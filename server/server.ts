@@ -250,6 +250,10 @@ export class Server implements ClientContext {
     return this.#mesh ? this.#mesh.drained() : Promise.resolve();
   }
 
+  pollMesh(): void {
+    this.#mesh?.pollInbound();
+  }
+
   /**
    * Every local interest with its account, replayed to a worker that joins the mesh: client
    * subscriptions and the `_R_.` response routers of service imports.

@@ -219,6 +219,7 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
       this.#parser.parse(buf.subarray(0, n));
       if (n === buf.length && buf.length < READ_MAX) buf = new Uint8Array(buf.length * 2);
       // A full ring to another worker: stop reading until it drains (back-pressure).
+      ctx.pollMesh();
       if (ctx.backlogged) await ctx.drained();
       // Receivers far behind: let them catch up before reading more (producer stall).
       const stalled = takeStalled();

@@ -55,6 +55,8 @@ export interface ClientContext {
   /** A ring to another worker is full: connections stop reading until {@link drained}. */
   readonly backlogged: boolean;
   drained(): Promise<void>;
+  /** Handles records waiting on the rings from other workers (after each socket read). */
+  pollMesh(): void;
   /** A connection has closed. */
   removed(cid: number): void;
   /** A connection authenticated on CONNECT (system account events); optional. */

@@ -226,6 +226,7 @@ export class MeshNode {
   #barrierSeq = 0;
   #closed = false;
   #drainWait: Promise<void> | null = null;
+  readonly #inbound = new Map<number, { consumer: RingConsumer; dispatcher: FrameDispatcher }>();
 
   constructor(workerId: number, host: MeshHost) {
     this.workerId = workerId;
@@ -287,6 +288,7 @@ export class MeshNode {
       this.#peers.set(link.peerId, receiver);
       const consumer = RingConsumer.attach(link.inbound);
       const dispatcher = new FrameDispatcher(new InboundLink(this, link.peerId, receiver));
+      this.#inbound.set(link.peerId, { consumer, dispatcher });
       this.#pump(consumer, dispatcher, receiver);
       for (const [account, sub] of this.host.localSubscriptions()) {
         receiver.sendInterest(account, subjectBytesOf(sub), queueOf(sub), sub.meshWeight ?? 1);
@@ -299,6 +301,7 @@ export class MeshNode {
     const receiver = this.#peers.get(peerId);
     if (!receiver) return;
     this.#peers.delete(peerId);
+    this.#inbound.delete(peerId);
     receiver.close();
     const changed = this.host.peerInterestChanged?.bind(this.host);
     for (const [account, table] of this.#tables) {
@@ -416,6 +419,17 @@ export class MeshNode {
       }
     } catch (err) {
       this.host.logError(`mesh: ring from worker ${receiver.peer.id} failed: ${err}`);
+    }
+  }
+
+  /**
+   * Handles what waits on the inbound rings now, up to a pump batch each: called after every
+   * socket read, so a busy worker interleaves its publishers' reads and its peers' records
+   * without waiting for a pump wake-up.
+   */
+  pollInbound(): void {
+    for (const { consumer, dispatcher } of this.#inbound.values()) {
+      if (!consumer.closed && consumer.hasData) consumer.drain(dispatcher, DRAIN_BATCH);
     }
   }
 
