@@ -380,6 +380,7 @@ export class RingConsumer {
   /** Last tail seen; refreshed only when the consumer catches up with it. */
   #tail: number;
   #end = 0;
+  #drainedBytes = 0;
 
   private constructor(sab: SharedArrayBuffer) {
     const capacity = ringCapacity(sab);
@@ -461,20 +462,30 @@ export class RingConsumer {
   }
 
   /**
-   * Hands up to `limit` published records to `sink` in order, then releases them once.
-   * Returns the number of records drained.
+   * Hands published records to `sink` in order, up to `limit` records and until `byteLimit`
+   * bytes of records were handed over (the record that reaches it included), then releases
+   * them once. Returns the number of records drained; {@link drainedBytes} has their bytes.
    */
-  drain(sink: RecordSink, limit = Infinity): number {
+  drain(sink: RecordSink, limit = Infinity, byteLimit = Infinity): number {
     const buf = this.buf;
     let count = 0;
-    while (count < limit) {
+    let bytes = 0;
+    while (count < limit && bytes < byteLimit) {
       const start = this.next();
       if (start < 0) break;
-      sink.onRecord(buf, start, this.#end);
+      const end = this.#end;
+      sink.onRecord(buf, start, end);
+      bytes += end - start;
       count++;
     }
+    this.#drainedBytes = bytes;
     this.release();
     return count;
+  }
+
+  /** Bytes of the records handed over by the last {@link drain}. */
+  get drainedBytes(): number {
+    return this.#drainedBytes;
   }
 
   /**

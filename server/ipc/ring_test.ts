@@ -244,6 +244,28 @@ Deno.test("drain hands every record to the sink and releases once at the end", (
   assert.equal(seen.length, 20);
 });
 
+Deno.test("drain stops once a byte budget is reached, the record that reaches it included", () => {
+  const sab = createRing(1024);
+  const producer = RingProducer.attach(sab);
+  const consumer = RingConsumer.attach(sab);
+  for (let i = 0; i < 10; i++) write(producer, 10, i); // ten records of 10 bytes
+  producer.publish();
+  const seen: number[] = [];
+  const sink = {
+    onRecord(buf: Uint8Array, start: number) {
+      seen.push(buf[start]);
+    },
+  };
+  assert.equal(consumer.drain(sink, Infinity, 25), 3);
+  assert.equal(consumer.drainedBytes, 30);
+  assert.equal(consumer.drain(sink, 2, 1000), 2);
+  assert.equal(consumer.drainedBytes, 20);
+  assert.equal(consumer.drain(sink), 5);
+  assert.deepEqual(seen, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.equal(consumer.drain(sink, Infinity, 25), 0);
+  assert.equal(consumer.drainedBytes, 0);
+});
+
 /** Counts `Atomics.notify` calls made while `body` runs. */
 async function countNotifies(body: () => Promise<void> | void): Promise<number> {
   const original = Atomics.notify;

@@ -30,6 +30,12 @@ const strictDec = new TextDecoder("utf-8", { fatal: true });
 /** Records handled per pump turn before yielding to socket I/O. */
 const DRAIN_BATCH = 2048;
 /**
+ * Record bytes handled per pump turn: like a socket read, one turn can add at most this much
+ * to a receiver's pending output before its writes get a chance to run (2048 records of 1 KiB
+ * would put 2 MiB in front of a subscriber at once and trip a small `max_pending`).
+ */
+const DRAIN_BYTES = 256 * 1024;
+/**
  * How long an empty ring is polled (yielding between polls) after a drain of at least
  * {@link POLL_MIN_BATCH} records, and a full ring polled for space, before sleeping on the
  * doorbell: under streaming load a `waitAsync` wake-up costs a scheduling round trip on each
@@ -389,12 +395,14 @@ export class MeshNode {
 
   async #pump(consumer: RingConsumer, dispatcher: FrameDispatcher, receiver: PeerReceiver) {
     let sinceYield = 0;
+    let bytesSinceYield = 0;
     let lastData = 0;
     let streaming = false;
     try {
       while (!this.#closed && !receiver.closed && !consumer.closed) {
         if (!consumer.hasData) {
           sinceYield = 0;
+          bytesSinceYield = 0;
           if (streaming && performance.now() - lastData < POLL_MS) await yieldTask();
           else {
             streaming = false;
@@ -403,17 +411,23 @@ export class MeshNode {
           continue;
         }
         lastData = performance.now();
-        const drained = consumer.drain(dispatcher, DRAIN_BATCH);
+        const drained = consumer.drain(
+          dispatcher,
+          DRAIN_BATCH - sinceYield,
+          DRAIN_BYTES - bytesSinceYield,
+        );
         if (drained >= POLL_MIN_BATCH) streaming = true;
         sinceYield += drained;
+        bytesSinceYield += consumer.drainedBytes;
         // Local receivers far behind: stop draining (the ring fills, the publisher's shard
         // stops reading) until they catch up.
         const stalled = takeStalled();
         if (stalled.length > 0) await waitForStalled(stalled, 1000);
         // After a batch's worth of records, let sockets and timers run before draining more;
         // below that, keep draining (an empty ring makes the loop wait, which yields anyway).
-        if (sinceYield >= DRAIN_BATCH) {
+        if (sinceYield >= DRAIN_BATCH || bytesSinceYield >= DRAIN_BYTES) {
           sinceYield = 0;
+          bytesSinceYield = 0;
           await yieldTask();
         } else await Promise.resolve();
       }
@@ -429,7 +443,9 @@ export class MeshNode {
    */
   pollInbound(): void {
     for (const { consumer, dispatcher } of this.#inbound.values()) {
-      if (!consumer.closed && consumer.hasData) consumer.drain(dispatcher, DRAIN_BATCH);
+      if (!consumer.closed && consumer.hasData) {
+        consumer.drain(dispatcher, DRAIN_BATCH, DRAIN_BYTES);
+      }
     }
   }
 

@@ -14,6 +14,8 @@ import {
   ControlKind,
   type RingLink,
   type StatsResponseMessage,
+  sumCounters,
+  type WorkerCounters,
   type WorkerRole,
   type WorkerToMain,
 } from "../ipc/control.ts";
@@ -385,6 +387,17 @@ export class ShardedServer {
       monitor: this.monitor,
       logger: this.logger,
     };
+  }
+
+  /** Every worker's counters summed (message and connection counts, ring back-pressure). */
+  async counters(): Promise<WorkerCounters> {
+    const answers = await this.#ask((requestId) => ({
+      kind: ControlKind.StatsRequest,
+      requestId,
+      topic: "varz",
+      params: {},
+    }));
+    return sumCounters(answers.map((a) => a.counters));
   }
 
   /** One server's monitoring view, combined from every worker. */

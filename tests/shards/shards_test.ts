@@ -13,39 +13,29 @@ import type { ServerHandle } from "../../server/start.ts";
 import { RawClient } from "../helpers/raw_client.ts";
 import { pub, sub } from "../helpers/frames.ts";
 import { waitFor } from "../helpers/poll.ts";
+import {
+  openElsewhere,
+  openRaw,
+  type Placed,
+  workerOf as workerOfShard,
+} from "../helpers/shard_placement.ts";
 
 const SHARDS = 4;
 
-function workerOf(cid: number): number {
-  return (cid - 1) % SHARDS;
-}
+const CONNECT_OPTS = { verbose: false, pedantic: false, headers: true, no_responders: true };
 
-interface Placed {
-  client: RawClient;
-  worker: number;
+function workerOf(cid: number): number {
+  return workerOfShard(cid, SHARDS);
 }
 
 /** Opens a raw client (CONNECT + PING/PONG done) and reports which worker owns it. */
-async function open(s: ServerHandle): Promise<Placed> {
-  const client = await RawClient.dial({ host: "127.0.0.1", port: s.port });
-  const info = await client.readInfo();
-  await client.connect({ verbose: false, pedantic: false, headers: true, no_responders: true });
-  await client.flush();
-  return { client, worker: workerOf(info.client_id as number) };
+function open(s: ServerHandle): Promise<Placed<RawClient>> {
+  return openRaw(s, SHARDS, CONNECT_OPTS);
 }
 
 /** Opens clients until one lands on a worker other than those in `avoid`. */
-async function openElsewhere(
-  s: ServerHandle,
-  avoid: number[],
-  spare: RawClient[],
-): Promise<Placed> {
-  for (let i = 0; i < 200; i++) {
-    const p = await open(s);
-    if (!avoid.includes(p.worker)) return p;
-    spare.push(p.client);
-  }
-  throw new Error("the kernel never placed a connection on another worker");
+function openAway(s: ServerHandle, avoid: number[], spare: RawClient[]) {
+  return openElsewhere(() => open(s), avoid, spare);
 }
 
 async function closeAll(list: RawClient[]): Promise<void> {
@@ -76,7 +66,7 @@ Deno.test("one publisher's messages reach a subscriber on another worker in orde
   await using s = await startServer({ port: -1, shards: SHARDS, quiet: true });
   const spare: RawClient[] = [];
   const subscriber = await open(s);
-  const publisher = await openElsewhere(s, [subscriber.worker], spare);
+  const publisher = await openAway(s, [subscriber.worker], spare);
   try {
     await subscriber.client.send(sub(">", 1));
     await subscriber.client.flush();
@@ -98,10 +88,10 @@ Deno.test("one publisher's messages reach a subscriber on another worker in orde
 Deno.test("a queue group spread over workers gets each message exactly once", async () => {
   await using s = await startServer({ port: -1, shards: SHARDS, quiet: true });
   const spare: RawClient[] = [];
-  const members: Placed[] = [];
+  const members: Placed<RawClient>[] = [];
   try {
     for (let i = 0; i < 4; i++) {
-      const m = await openElsewhere(s, members.map((x) => x.worker).slice(0, 1), spare);
+      const m = await openAway(s, members.map((x) => x.worker).slice(0, 1), spare);
       members.push(m);
       await m.client.send(sub("work", 1, "q"));
       await m.client.flush();
@@ -134,7 +124,7 @@ Deno.test("a PONG after SUB means a publisher on any worker reaches the subscrip
   await using s = await startServer({ port: -1, shards: SHARDS, quiet: true });
   const spare: RawClient[] = [];
   const subscriber = await open(s);
-  const publisher = await openElsewhere(s, [subscriber.worker], spare);
+  const publisher = await openAway(s, [subscriber.worker], spare);
   try {
     for (let i = 0; i < 50; i++) {
       await subscriber.client.send(sub(`fresh.${i}`, i + 1));
@@ -179,7 +169,7 @@ Deno.test("monitoring of a sharded server sums the workers", async () => {
   await using s = await startServer({ port: -1, httpPort: -1, shards: SHARDS, quiet: true });
   const spare: RawClient[] = [];
   const a = await open(s);
-  const b = await openElsewhere(s, [a.worker], spare);
+  const b = await openAway(s, [a.worker], spare);
   try {
     await b.client.send(sub("m.x", 1));
     await b.client.flush();
@@ -211,7 +201,7 @@ Deno.test("a worker that fails is restarted; other workers keep serving", async 
   const spare: RawClient[] = [];
   const subscriber = await open(s);
   const victim = (subscriber.worker + 1) % SHARDS;
-  const publisher = await openElsewhere(s, [victim], spare);
+  const publisher = await openAway(s, [victim], spare);
   try {
     await subscriber.client.send(sub("alive", 1));
     await subscriber.client.flush();

@@ -15,22 +15,13 @@ import type { ServerHandle } from "../../server/start.ts";
 import { RawClient } from "../helpers/raw_client.ts";
 import { pub, sub } from "../helpers/frames.ts";
 import { waitFor } from "../helpers/poll.ts";
+import { openElsewhere, openRaw, type Placed, workerOf } from "../helpers/shard_placement.ts";
 import { wsBlock } from "../websocket/ws_cases.ts";
 import { WsClient } from "../websocket/ws_client.ts";
 
 const SHARDS = 2;
 const CONNECT = 'CONNECT {"verbose":false,"pedantic":false,"protocol":1}\r\n';
 const PREFIX = /^\[\d+\] (?:[\d/:. ]+ )?\[[A-Z]{3}\] /;
-
-function workerOf(cid: number): number {
-  return (cid - 1) % SHARDS;
-}
-
-/** A client (WebSocket or TCP) and the worker that owns it. */
-interface Placed<C> {
-  client: C;
-  worker: number;
-}
 
 /** Opens a WebSocket client (INFO read, CONNECT + PING/PONG done) and reports its worker. */
 async function openWs(s: ServerHandle): Promise<Placed<WsClient>> {
@@ -39,30 +30,12 @@ async function openWs(s: ServerHandle): Promise<Placed<WsClient>> {
   const info = JSON.parse((await client.expect(/^INFO (\{[^\r\n]*\}) \r\n/))[1]);
   client.send(CONNECT + "PING\r\n");
   await client.expect(/PONG\r\n/);
-  return { client, worker: workerOf(info.client_id as number) };
+  return { client, worker: workerOf(info.client_id as number, SHARDS) };
 }
 
 /** Opens a TCP client (CONNECT + PING/PONG done) and reports its worker. */
-async function openTcp(s: ServerHandle): Promise<Placed<RawClient>> {
-  const client = await RawClient.dial({ host: "127.0.0.1", port: s.port });
-  const info = await client.readInfo();
-  await client.connect();
-  await client.flush();
-  return { client, worker: workerOf(info.client_id as number) };
-}
-
-/** Opens clients with `open` until one lands on a worker not in `avoid`; others go to `spare`. */
-async function openElsewhere<C>(
-  open: () => Promise<Placed<C>>,
-  avoid: number[],
-  spare: C[],
-): Promise<Placed<C>> {
-  for (let i = 0; i < 200; i++) {
-    const p = await open();
-    if (!avoid.includes(p.worker)) return p;
-    spare.push(p.client);
-  }
-  throw new Error("the kernel never placed a connection on another worker");
+function openTcp(s: ServerHandle): Promise<Placed<RawClient>> {
+  return openRaw(s, SHARDS);
 }
 
 async function closeAll(list: (WsClient | RawClient)[]): Promise<void> {
