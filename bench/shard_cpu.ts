@@ -59,7 +59,7 @@ function threadTicks(pid: number): Map<string, number> {
   return out;
 }
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (l.addr as Deno.NetAddr).port;
   l.close();
@@ -94,8 +94,8 @@ async function placement(httpPort: number): Promise<string> {
 }
 
 async function run(name: string, args: string[]): Promise<void> {
-  const port = await freePort();
-  const httpPort = await freePort();
+  const port = freePort();
+  const httpPort = freePort();
   const server = new Deno.Command(`${root}bin/denats`, {
     args: [
       "-a",

@@ -391,23 +391,23 @@ export class ShardedServer {
 
   /** Every worker's counters summed (message and connection counts, ring back-pressure). */
   async counters(): Promise<WorkerCounters> {
-    const answers = await this.#ask((requestId) => ({
+    const answers = await this.#askStats("varz");
+    return sumCounters(answers.map((a) => a.counters));
+  }
+
+  /** Every live worker's answer to a stats request on `topic`. */
+  #askStats(topic: "varz" | "connz"): Promise<StatsResponseMessage[]> {
+    return this.#ask((requestId) => ({
       kind: ControlKind.StatsRequest,
       requestId,
-      topic: "varz",
+      topic,
       params: {},
     }));
-    return sumCounters(answers.map((a) => a.counters));
   }
 
   /** One server's monitoring view, combined from every worker. */
   async snapshot(): Promise<MonitoredServer> {
-    const answers = await this.#ask((requestId) => ({
-      kind: ControlKind.StatsRequest,
-      requestId,
-      topic: "connz",
-      params: {},
-    }));
+    const answers = await this.#askStats("connz");
     const snapshots = answers.map((a) => a.data as WorkerSnapshot).filter((d) => d !== null);
     return combineSnapshots({ ...this.#view(), port: this.#port }, snapshots);
   }

@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import { startServer } from "../../mod.ts";
 import type { ServerHandle } from "../../server/start.ts";
-import { RawClient } from "../helpers/raw_client.ts";
+import type { RawClient } from "../helpers/raw_client.ts";
 import { pub, sub } from "../helpers/frames.ts";
 import { waitFor } from "../helpers/poll.ts";
 import { openOn, openRaw, type Placed, workerOf } from "../helpers/shard_placement.ts";
