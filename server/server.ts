@@ -2,8 +2,8 @@
  * @module
  * Composition root of one NATS server in the current isolate: builds the long-lived objects
  * (accounts, authenticator, logger, listeners), accepts client connections and owns the
- * per-turn flush of connection output. Used by `main.ts` (the CLI), by `mod.ts` (embedding)
- * and by tests.
+ * per-turn flush of connection output. INFO lines are built in `info.ts`, lame duck mode runs
+ * in `lame_duck.ts`. Used by `main.ts` (the CLI), by `mod.ts` (embedding) and by tests.
  */
 import { Account, GLOBAL_ACCOUNT } from "./accounts/account.ts";
 import { Authenticator } from "./accounts/auth.ts";
@@ -11,9 +11,8 @@ import { ClientConnection, type Transport } from "./client/client.ts";
 import type { Subscription } from "./client/subscription.ts";
 import type { InterestSource, MeshNode } from "./mesh/mesh_node.ts";
 import { PeerReceiver } from "./mesh/peer_receiver.ts";
-import { meshWeight, type RemoteInterestListener } from "./links/route_interest.ts";
+import type { RemoteInterestListener } from "./links/route_interest.ts";
 import type { SkipReceiver } from "./links/route_inbound.ts";
-import type { WorkerRole } from "./ipc/control.ts";
 import { resolveImports } from "./accounts/imports.ts";
 import { type WiredImports, wireImports } from "./accounts/import_routing.ts";
 import { compileMappings } from "./accounts/mapping.ts";
@@ -25,6 +24,10 @@ import { newServerId } from "./server_id.ts";
 import * as wire from "./protocol/wire_errors.ts";
 import { CloseReason } from "./protocol/wire_errors.ts";
 import { SERVER_VERSION } from "./version.ts";
+import { buildInfoBase, clientInfoLine, lameDuckInfoLine } from "./info.ts";
+import { CancellableSleeps, runLameDuck } from "./lame_duck.ts";
+import type { ShardIdentity } from "./shard_identity.ts";
+import { localInterest } from "./local_interest.ts";
 import { diffOptions, type OptionChange, ReloadEffect, reloadNotices } from "./reload_diff.ts";
 import { type MonitorListener, startMonitorListener } from "./monitor/http.ts";
 import { MonitorState } from "./monitor/state.ts";
@@ -32,7 +35,7 @@ import type { LinkMonitor } from "./monitor/types.ts";
 import { ClusterManager } from "./cluster/cluster_manager.ts";
 import { configuredSystemAccount, SystemService } from "./system/system_service.ts";
 
-const enc = new TextEncoder();
+export type { ShardIdentity } from "./shard_identity.ts";
 
 /** One NATS server running in this isolate. */
 export class Server implements ClientContext {
@@ -62,7 +65,8 @@ export class Server implements ClientContext {
   #running = false;
   #conns = new Set<Promise<void>>();
   #lameDuck = false;
-  #timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Lame duck waits, cancelled by a shutdown. */
+  #sleeps = new CancellableSleeps();
   /** Routes (server/cluster/), when `cluster {}` has a port. */
   #cluster: ClusterManager | null = null;
   /** Route data for monitoring, set by the cluster code. */
@@ -258,23 +262,8 @@ export class Server implements ClientContext {
    * Every local interest with its account, replayed to a worker that joins the mesh: client
    * subscriptions and the `_R_.` response routers of service imports.
    */
-  *localSubscriptions(): Iterable<[Account, InterestSource]> {
-    if (this.isRouteWorker) {
-      // The routes' interest, with queue weights, is this worker's interest in the mesh.
-      for (const link of this.#cluster?.table.links ?? []) {
-        for (const sub of link.subs.values()) {
-          const account = this.account(sub.account);
-          if (account === null) continue;
-          const { subject, queue, subjectBytes } = sub;
-          yield [account, { subject, queue, subjectBytes, meshWeight: meshWeight(sub) }];
-        }
-      }
-      return;
-    }
-    for (const c of this.clients.values()) {
-      for (const sub of c.subs.values()) yield [c.account, sub];
-    }
-    for (const r of this.#imports.routers) yield [r.account, r];
+  localSubscriptions(): Iterable<[Account, InterestSource]> {
+    return localInterest(this, this.#imports);
   }
 
   /** Opens the client listener and starts accepting. */
@@ -354,31 +343,11 @@ export class Server implements ClientContext {
   }
 
   #buildInfoBase(): string {
-    const o = this.options;
-    const info: Record<string, unknown> = {
-      server_id: this.id,
-      server_name: this.name,
-      version: SERVER_VERSION,
-      proto: 1,
-      go: "go1.19.4",
-      host: o.host,
-      port: this.#port,
-      headers: !o.noHeaderSupport,
-    };
-    if (this.authAnnounced) info.auth_required = true;
-    Object.assign(info, this.#transports?.infoFields());
-    info.max_payload = o.maxPayload;
-    const json = JSON.stringify(info);
-    return json.slice(0, -1);
+    return buildInfoBase(this, this.#port, this.#transports?.infoFields());
   }
 
   infoLine(cid: number, clientIp: string, nonce?: string): Uint8Array {
-    const n = nonce === undefined ? "" : `,"nonce":${JSON.stringify(nonce)}`;
-    return enc.encode(
-      `INFO ${this.#infoBase},"client_id":${cid},"client_ip":${
-        JSON.stringify(clientIp)
-      }${n}${this.infoTail}} \r\n`,
-    );
+    return clientInfoLine(this.#infoBase, cid, clientIp, nonce, this.infoTail);
   }
 
   async #accept(listener: Deno.Listener): Promise<void> {
@@ -551,52 +520,23 @@ export class Server implements ClientContext {
       await this.#shutDown;
       return;
     }
-    const o = this.options;
-    this.#notice("Entering lame duck mode, stop accepting new clients");
-    try {
-      this.#listener?.close();
-    } catch {
-      // already closed
-    }
-    this.#transports?.stopAccepting();
-    // server.go lameDuckMode: with no client left there is nothing to wait for.
-    const clients = [...this.clients.values()];
-    if (clients.length === 0) {
-      await this.shutdown();
-      return;
-    }
-    // Closes are spread over duration - grace (1s if that is not positive), one client every
-    // si/2..si with si = spread / clients, at most 1s.
-    const grace = Math.max(0, o.lameDuckGracePeriodMs);
-    let spread = o.lameDuckDurationMs - grace;
-    if (spread <= 0) spread = 1000;
-    const si = Math.min(1000, spread / clients.length);
-    this.#cluster?.enterLameDuck();
-    for (const c of clients) {
-      if (c.opts.protocol < 1) continue;
-      const id = `"client_id":${c.cid},"client_ip":${JSON.stringify(c.host)}`;
-      c.sendRaw(enc.encode(`INFO ${this.#infoBase},${id}${this.infoTail},"ldm":true} \r\n`));
-    }
-    await this.#sleep(grace);
-    if (!this.#running) return;
-    this.#notice("Closing existing clients");
-    for (let i = 0; i < clients.length; i++) {
-      clients[i].close(CloseReason.ServerShutdown);
-      if (i === clients.length - 1) break;
-      await this.#sleep(Math.max(si / 2, Math.random() * si));
-      if (!this.#running) return;
-    }
-    await this.shutdown();
-  }
-
-  #sleep(ms: number): Promise<void> {
-    if (ms <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.#timers.delete(t);
-        resolve();
-      }, ms);
-      this.#timers.add(t);
+    await runLameDuck({
+      options: this.options,
+      clients: this.clients,
+      notice: (line) => this.#notice(line),
+      stopAccepting: () => {
+        try {
+          this.#listener?.close();
+        } catch {
+          // already closed
+        }
+        this.#transports?.stopAccepting();
+      },
+      enterClusterLameDuck: () => this.#cluster?.enterLameDuck(),
+      lameDuckInfo: (c) => lameDuckInfoLine(this.#infoBase, c.cid, c.host, this.infoTail),
+      sleep: (ms) => this.#sleeps.sleep(ms),
+      running: () => this.#running,
+      shutdown: () => this.shutdown(),
     });
   }
 
@@ -620,8 +560,7 @@ export class Server implements ClientContext {
     this.#notice("Initiating Shutdown...");
     clearInterval(this.#sweeper);
     // Lame duck waits end here (their sleeps never resolve; the mode checks #running).
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
+    this.#sleeps.cancelAll();
     try {
       this.#listener?.close();
     } catch {
@@ -635,28 +574,6 @@ export class Server implements ClientContext {
     await Promise.all(this.#monitorListeners.map((m) => m.close()));
     this.#notice("Server Exiting..");
   }
-}
-
-/** Who a shard is: the one server id every shard shares, and its place among the shards. */
-export interface ShardIdentity {
-  serverId: string;
-  /** Server start time (ms since the epoch), the same in every shard. */
-  startedAt: number;
-  index: number;
-  /** Workers sharing the connection id sequence (shards and link workers). */
-  count: number;
-  /** What this worker does; a shard when unset. */
-  role?: WorkerRole;
-  /**
-   * Connections are accepted only once this resolves (the kernel queues them meanwhile): a
-   * shard waits for its rings, so no client is served before its PUBs can reach other workers.
-   */
-  acceptAfter?: Promise<void>;
-  /**
-   * The WebSocket port to join instead of the configured one (the port the first shard got for
-   * a random `websocket { port: -1 }`); 0 or absent: as configured.
-   */
-  websocketPort?: number;
 }
 
 /** Formats `host:port` as nats-server logs it (IPv6 in brackets). */

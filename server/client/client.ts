@@ -1,9 +1,10 @@
 /**
  * @module
  * One client connection: lifecycle (read loop, timers, close) and the client protocol semantics
- * of each op (nats-server client.go processConnect/processPub/processSub/processUnsub).
- * Routing a published message to subscribers lives in `router.ts`. Runs in the isolate that
- * owns the socket (a shard worker, the main isolate when embedded, or a test).
+ * of each op (nats-server client.go processPub/processSub/processUnsub). CONNECT and
+ * authorization live in `client_auth.ts`, routing a published message to subscribers in
+ * `router.ts`. Runs in the isolate that owns the socket (a shard worker, the main isolate when
+ * embedded, or a test).
  */
 import { Parser } from "../protocol/parser.ts";
 import { type MsgOp, ParseErrorKind, type ProtocolSink } from "../protocol/sink.ts";
@@ -15,13 +16,12 @@ import {
 } from "../protocol/subject.ts";
 import * as wire from "../protocol/wire_errors.ts";
 import { CloseReason, type WireError } from "../protocol/wire_errors.ts";
-import { type ConnectFields, decodeConnect } from "./connect_json.ts";
 import type { ConnectOptions, Transport } from "./transport.ts";
 import type { Account } from "../accounts/account.ts";
 import type { AuthResult } from "../accounts/auth.ts";
-import { ClientPermissions } from "./permissions.ts";
-import { authErrorText, authUserLabel, movedToDifferentAccount } from "./reauth.ts";
-import { goQuote, redactPassword, traceDelSub, traceIn, traceOut, tracePub } from "./trace.ts";
+import type { ClientPermissions } from "./permissions.ts";
+import { ClientAuth } from "./client_auth.ts";
+import { traceDelSub, traceIn, traceOut, tracePub } from "./trace.ts";
 import { newNonce } from "../server_id.ts";
 import type { ClientContext, Flushable } from "./context.ts";
 import { Outbound } from "./outbound.ts";
@@ -100,17 +100,13 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
   dirty = false;
   #transport: Transport;
   #parser: Parser;
-  #connectReceived = false;
-  /** Credentials from CONNECT, kept to re-check them on a config reload. */
-  #credentials: ConnectFields = {};
+  /** CONNECT, credentials, permissions and limits (client_auth.ts). */
+  #auth: ClientAuth;
   #authTimer: ReturnType<typeof setTimeout> | undefined;
   #pingTimer: ReturnType<typeof setTimeout> | undefined;
   #pingsOut = 0;
   /** Scratch for PUBs whose subject an account mapping rewrites. */
   #mappedOp: RewrittenOp | null = null;
-  /** Subscription limit from the user's JWT/account (-1: the server's max_subscriptions). */
-  #limitSubs = -1;
-  #expiryTimers = new Set<ReturnType<typeof setTimeout>>();
   #flushClose = false;
   /** RTT bookkeeping (performance.now() ms) and a message delivered since the last flush. */
   #acceptedAt = performance.now();
@@ -139,6 +135,11 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
     this.#parser = new Parser(this, {
       maxControlLine: o.maxControlLine,
       maxPayload: o.maxPayload,
+    });
+    this.#auth = new ClientAuth(this, this.#parser, transport, this.#acceptedAt, {
+      errAndClose: (err) => this.#errAndClose(err),
+      sendOK: () => this.#sendOK(),
+      clearAuthTimer: () => clearTimeout(this.#authTimer),
     });
     this.out = new Outbound(transport, () => ctx.now());
     this.out.onError = () => this.close(CloseReason.WriteError);
@@ -313,7 +314,7 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
     this.#parser.stop();
     clearTimeout(this.#authTimer);
     clearTimeout(this.#pingTimer);
-    for (const t of this.#expiryTimers) clearTimeout(t);
+    this.#auth.clearExpiry();
     this.account.connections--;
     // Before the subscriptions go: the server snapshots them for /connz?state=closed.
     this.ctx.removed(this.cid);
@@ -350,7 +351,7 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
   }
 
   #authTimeout(): void {
-    if (this.#connectReceived || this.closed) return;
+    if (this.#auth.connectReceived || this.closed) return;
     this.#errAndClose(wire.ERR_AUTHENTICATION_TIMEOUT);
   }
 
@@ -375,47 +376,7 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
   // ---- ProtocolSink -------------------------------------------------------------------------
 
   onConnect(json: Uint8Array): void {
-    if (this.ctx.logger.traceEnabled) traceIn(this, "CONNECT", redactPassword(dec.decode(json)));
-    const c = decodeConnect(dec.decode(json));
-    if (c === null) {
-      this.close(CloseReason.ProtocolViolation);
-      return;
-    }
-    const o = this.opts;
-    o.verbose = c.verbose ?? o.verbose;
-    o.pedantic = c.pedantic ?? o.pedantic;
-    o.echo = c.echo ?? o.echo;
-    o.headers = (c.headers ?? o.headers) && !this.ctx.options.noHeaderSupport;
-    o.noResponders = c.no_responders ?? o.noResponders;
-    o.protocol = c.protocol ?? o.protocol;
-    o.name = c.name ?? o.name;
-    o.lang = c.lang ?? o.lang;
-    o.version = c.version ?? o.version;
-    this.#connectReceived = true;
-    // nats-server processConnect estimates the RTT as the time since the connection was accepted.
-    this.rttMs = Math.max(1e-6, performance.now() - this.#acceptedAt);
-    this.#parser.headers = o.headers;
-    clearTimeout(this.#authTimer);
-    this.#credentials = { ...this.#transport.credentials, ...c };
-    const auth = this.ctx.auth.authenticate(this.#credentials, this.nonce, this.#connInfo());
-    if (auth === null || c.account !== undefined || c.new_account) {
-      this.ctx.logger.error(`${this.logPrefix} - ${this.#authErrorText()}`);
-      this.#errAndClose(wire.ERR_AUTHORIZATION_VIOLATION);
-      return;
-    }
-    this.#applyAuth(auth);
-    if (this.closed) return;
-    this.ctx.clientAuthorized?.(this.cid);
-    if (o.protocol < 0 || o.protocol > 1) {
-      this.#errAndClose(wire.ERR_INVALID_CLIENT_PROTOCOL);
-      return;
-    }
-    if (o.noResponders && !o.headers) {
-      this.#errAndClose(wire.ERR_NO_RESPONDERS_REQUIRES_HEADERS);
-      return;
-    }
-    this.#parser.requireConnect = false;
-    this.#sendOK();
+    this.#auth.connect(json);
   }
 
   /** Re-reads limits after a config reload. */
@@ -424,100 +385,24 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
     this.#parser.limits = { maxControlLine: o.maxControlLine, maxPayload: o.maxPayload };
   }
 
-  /**
-   * Re-checks this connection against reloaded auth settings (nats-server reload.go
-   * reloadAuthorization): closed if no longer authorized; otherwise new permissions apply and
-   * subscriptions they no longer allow are removed with an -ERR each.
-   */
+  /** Re-checks this connection against reloaded auth settings (see {@link ClientAuth}). */
   reauthorize(): void {
-    if (this.closed) return;
-    const ctx = this.ctx;
-    if (!this.#connectReceived) {
-      this.#parser.requireConnect = ctx.authAnnounced;
-      return;
-    }
-    const id = { ...this.#credentials, user: this.#credentials.user || this.opts.user };
-    if (movedToDifferentAccount(ctx.options, id, this.account.name)) {
-      // nats-server closes such clients without an -ERR; they reconnect to the right account.
-      this.close(CloseReason.ClientClosed);
-      return;
-    }
-    const auth = ctx.auth.authenticate(this.#credentials, this.nonce, this.#connInfo());
-    if (auth === null) {
-      ctx.logger.error(`${this.logPrefix} - ${this.#authErrorText()}`);
-      this.#errAndClose(wire.ERR_AUTHORIZATION_VIOLATION);
-      return;
-    }
-    this.#applyAuth(auth);
-    for (const sub of [...this.subs.values()]) {
-      if (this.perms === null || this.perms.canSubscribe(sub.subject, sub.queue)) continue;
-      this.removeSub(sub);
-      this.sendErr(wire.subRemovedViolation(sub.subject, sub.sidText));
-      ctx.logger.notice(
-        `Removed sub "${sub.subject}" (sid "${sub.sidText}") for ${
-          authUserLabel(id)
-        } - not authorized`,
-      );
-    }
-  }
-
-  /** What nats-server logs with an Authorization Violation (client.go authViolation). */
-  #authErrorText(): string {
-    return authErrorText(this.ctx.options, this.ctx.auth.trust.enabled, this.#credentials);
+    this.#auth.reauthorize();
   }
 
   /** CONNECT user, or the `no_auth_user` bound to it (nats-server `opts.Username`); monitoring. */
   get userName(): string {
-    return this.opts.user ?? this.#credentials.user ?? "";
+    return this.#auth.userName;
   }
 
   /** nats-server `getRawAuthUser`: nkey, user name or token (`/connz?auth=1`). */
   get rawAuthUser(): string {
-    return this.#credentials.nkey || this.userName || this.#credentials.auth_token || "";
+    return this.#auth.rawAuthUser;
   }
 
   /** Binds the authenticated user: name, account and permissions. */
   #applyAuth(auth: AuthResult): void {
-    this.opts.user = auth.user?.user;
-    if (auth.account) {
-      const account = this.ctx.bindAccount(auth.account);
-      if (account !== this.account) {
-        const max = auth.accountLimits?.maxConnections ?? -1;
-        if (max >= 0 && account.connections >= max) {
-          this.#errAndClose(wire.ERR_MAXIMUM_ACCOUNT_CONNECTIONS_EXCEEDED);
-          return;
-        }
-        this.account.connections--;
-        account.connections++;
-        this.account = account;
-      }
-    }
-    this.perms = auth.permissions ? new ClientPermissions(auth.permissions) : null;
-    for (const note of auth.notes ?? []) this.ctx.logger.error(`${this.logPrefix} - ${note}`);
-    this.#limitSubs = auth.limits ? auth.limits.maxSubscriptions : -1;
-    if (auth.limits && auth.limits.maxPayload >= 0) {
-      this.#parser.limits = {
-        maxControlLine: this.ctx.options.maxControlLine,
-        maxPayload: auth.limits.maxPayload,
-      };
-    }
-    this.#armExpiry(auth.expiresAt, wire.ERR_USER_AUTHENTICATION_EXPIRED);
-    this.#armExpiry(auth.accountExpiresAt, wire.ERR_ACCOUNT_AUTHENTICATION_EXPIRED);
-  }
-
-  /** Closes the connection with `err` when its credentials expire (nats-server authExpired). */
-  #armExpiry(at: number | undefined, err: WireError): void {
-    if (at === undefined) return;
-    const timer = setTimeout(() => {
-      this.#expiryTimers.delete(timer);
-      if (!this.closed) this.#errAndClose(err);
-    }, Math.max(0, at - this.ctx.now()));
-    this.#expiryTimers.add(timer);
-  }
-
-  /** What kind of connection this is, for `allowed_connection_types`. */
-  #connInfo(): { type: string; host: string } {
-    return { type: this.#transport.kind ?? "STANDARD", host: this.host };
+    this.#auth.apply(auth);
   }
 
   onPub(op: MsgOp): void {
@@ -557,14 +442,7 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
   #pubViolation(text: string): void {
     this.sendErr(text);
     // client.go pubPermissionViolation / replySubjectViolation log their own text.
-    const m = /^Permissions Violation for Publish (to|with Reply of) (.*)$/s.exec(text);
-    const what = m ? `${m[1] === "to" ? "Subject" : "Reply"} ${m[2]}` : text;
-    this.ctx.logger.error(`${this.logPrefix} - Publish Violation - ${this.#authUser()}, ${what}`);
-  }
-
-  /** client.go getAuthUser, for log lines. */
-  #authUser(): string {
-    return authUserLabel({ ...this.#credentials, user: this.#credentials.user || this.opts.user });
+    this.#auth.logPubViolation(text);
   }
 
   onSub(subjectBytes: Uint8Array, queueBytes: Uint8Array | null, sidBytes: Uint8Array): void {
@@ -580,16 +458,12 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
     }
     if (queue === SYS_QUEUE_GROUP || (this.perms && !this.perms.canSubscribe(subject, queue))) {
       this.sendErr(wire.subPermissionViolation(subjectBytes, queueBytes));
-      const q = queueBytes ? `, Queue: ${goQuote(queueBytes)}` : "";
-      this.ctx.logger.error(
-        `${this.logPrefix} - Subscription Violation - ${this.#authUser()}, Subject ${
-          goQuote(subjectBytes)
-        }${q}, SID ${sidText}`,
-      );
+      this.#auth.logSubViolation(subjectBytes, queueBytes, sidText);
       return;
     }
     const serverMax = this.ctx.options.maxSubscriptions;
-    const max = this.#limitSubs >= 0 ? this.#limitSubs : serverMax > 0 ? serverMax : -1;
+    const limitSubs = this.#auth.limitSubs;
+    const max = limitSubs >= 0 ? limitSubs : serverMax > 0 ? serverMax : -1;
     if (max >= 0 && this.subs.size >= max) {
       this.ctx.logger.error(`${this.logPrefix} - ${wire.ERR_MAXIMUM_SUBSCRIPTIONS_EXCEEDED.text}`);
       this.sendErr(wire.ERR_MAXIMUM_SUBSCRIPTIONS_EXCEEDED.text);
@@ -669,7 +543,7 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
         this.#errAndClose(wire.ERR_UNKNOWN_PROTOCOL_OPERATION);
         return;
       case ParseErrorKind.AuthViolation:
-        this.ctx.logger.error(`${this.logPrefix} - ${this.#authErrorText()}`);
+        this.ctx.logger.error(`${this.logPrefix} - ${this.#auth.errorText()}`);
         this.#errAndClose(wire.ERR_AUTHORIZATION_VIOLATION);
         return;
       case ParseErrorKind.MaxControlLine:

@@ -7,19 +7,22 @@
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  *
  * Which ops a connection may send is an `OpProfile` (op_profile.ts); argument parsing of the
- * message ops lives in msg_args.ts. Route connections use `ROUTE_PROFILE` (RS+, RS-, LS+, LS-,
- * RMSG, HMSG, LMSG): routed message args are parsed by route_args.ts into a `RoutedMsgOp` given
- * to `onPub`, interest ops go to the `RouteSink` methods. Leaf ops will follow the same way.
+ * message ops lives in msg_args.ts, the states in parser_state.ts, the error texts in
+ * parser_errors.ts. Route connections use `ROUTE_PROFILE` (RS+, RS-, LS+, LS-, RMSG, HMSG,
+ * LMSG): routed message args are parsed by route_args.ts into a `RoutedMsgOp` given to `onPub`,
+ * interest ops go to the `RouteSink` methods. Leaf ops will follow the same way.
  */
 
 import { CR, EMPTY_BYTES, LF, parseSize, SPACE, TAB } from "./chars.ts";
 import { argsError, clientHmsgArgs, parseHpubArgs, parsePubArgs, splitArgs } from "./msg_args.ts";
 import { CLIENT_PROFILE, Op, type OpProfile } from "./op_profile.ts";
+import { maxControlLineDetail, maxPayloadDetail, unknownOpDetail } from "./parser_errors.ts";
+import { AFTER_NAME, State } from "./parser_state.ts";
 import { parseRoutedMsgArgs, type RoutedOp } from "./route_args.ts";
 import { ParseErrorKind, type ProtocolSink, type RoutedMsgOp, type RouteSink } from "./sink.ts";
-import { goQuote } from "./wire_errors.ts";
 
 export { buildProfile, CLIENT_PROFILE, Op, type OpProfile, ROUTE_PROFILE } from "./op_profile.ts";
+export { State } from "./parser_state.ts";
 
 /** Limits read on every check, so a config reload can change them in place. */
 export interface ParserLimits {
@@ -28,54 +31,6 @@ export interface ParserLimits {
   /** Max PUB/HPUB total size; negative means no limit (jwt.NoLimit). */
   maxPayload: number;
 }
-
-/** Parser states. */
-export const State = {
-  /** Between ops: the next byte starts an op name. */
-  Start: 0,
-  /** Inside an op name (a trie walk). */
-  OpName: 1,
-  /** After PUB/HPUB/SUB/UNSUB/-ERR: one space or tab is required. */
-  NeedSpace: 2,
-  /** Skipping spaces/tabs before the arguments (CONNECT/INFO come here directly). */
-  SkipSpace: 3,
-  /** Inside the arguments, up to LF. */
-  Arg: 4,
-  /** After PING/PONG/+OK: everything up to LF is ignored (as nats-server does). */
-  LineEnd: 5,
-  /** Copying a payload that did not fit in one read. */
-  Payload: 6,
-  /** Expecting the CR after a payload. */
-  PayloadCr: 7,
-  /** Expecting the LF after a payload. */
-  PayloadLf: 8,
-} as const;
-export type State = typeof State[keyof typeof State];
-
-const STATE_NAMES = Object.keys(State);
-
-/** What follows each op's name. */
-const AFTER_NAME: readonly State[] = [
-  State.Start, // None
-  State.NeedSpace, // Pub
-  State.NeedSpace, // Hpub
-  State.NeedSpace, // Sub
-  State.NeedSpace, // Unsub
-  State.SkipSpace, // Connect
-  State.SkipSpace, // Info
-  State.NeedSpace, // Err
-  State.LineEnd, // Ping
-  State.LineEnd, // Pong
-  State.LineEnd, // Ok
-  State.NeedSpace, // ClientHmsg
-  State.NeedSpace, // RsPlus
-  State.NeedSpace, // RsMinus
-  State.NeedSpace, // LsPlus
-  State.NeedSpace, // LsMinus
-  State.NeedSpace, // Rmsg
-  State.NeedSpace, // RouteHmsg
-  State.NeedSpace, // Lmsg
-];
 
 /** Split buffers bigger than this are dropped after use instead of kept for the next op. */
 const RETAIN_LIMIT = 64 * 1024;
@@ -552,7 +507,7 @@ export class Parser {
   #checkMaxPayload(size: number): boolean {
     const max = this.limits.maxPayload;
     if (max >= 0 && size > max) {
-      this.#fail(ParseErrorKind.MaxPayload, `maximum payload exceeded: ${size} vs ${max}`);
+      this.#fail(ParseErrorKind.MaxPayload, maxPayloadDetail(size, max));
       return false;
     }
     return true;
@@ -616,16 +571,11 @@ export class Parser {
   }
 
   #failMaxControlLine(): void {
-    this.#fail(
-      ParseErrorKind.MaxControlLine,
-      `maximum control line exceeded: max_control_line ${this.limits.maxControlLine}`,
-    );
+    this.#fail(ParseErrorKind.MaxControlLine, maxControlLineDetail(this.limits.maxControlLine));
   }
 
   #unknownOp(state: State, byte: number): void {
-    const where = STATE_NAMES[state];
-    const what = goQuote(new Uint8Array([byte]));
-    this.#fail(ParseErrorKind.UnknownOp, `parser ERROR, state=${where}: unexpected ${what}`);
+    this.#fail(ParseErrorKind.UnknownOp, unknownOpDetail(state, byte));
   }
 
   #protocolViolation(what: string, buf: Uint8Array, start: number, end: number): void {

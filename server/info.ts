@@ -1,0 +1,72 @@
+/**
+ * @module
+ * The client INFO protocol line of this server (nats-server server.go `Info`, `copyInfo`,
+ * `lameDuckMode`): the JSON fields every connection shares, built once per start or reload, and
+ * the per-connection line (`client_id`, `client_ip`, `nonce`, the cluster tail). Runs in the
+ * isolate that owns the client listener (main isolate or a shard worker).
+ */
+import type { ServerOptions } from "./options.ts";
+import { SERVER_VERSION } from "./version.ts";
+
+const enc = new TextEncoder();
+
+/** What the shared INFO fields are built from. */
+export interface InfoSource {
+  readonly id: string;
+  readonly name: string;
+  readonly options: ServerOptions;
+  /** INFO `auth_required`. */
+  readonly authAnnounced: boolean;
+}
+
+/**
+ * The INFO JSON fields every client gets, without the closing `}` (the per-connection fields
+ * follow): `port` is the bound client port, `transportFields` the TLS fields of the listener.
+ */
+export function buildInfoBase(
+  s: InfoSource,
+  port: number,
+  transportFields: Record<string, boolean> | undefined,
+): string {
+  const o = s.options;
+  const info: Record<string, unknown> = {
+    server_id: s.id,
+    server_name: s.name,
+    version: SERVER_VERSION,
+    proto: 1,
+    go: "go1.19.4",
+    host: o.host,
+    port,
+    headers: !o.noHeaderSupport,
+  };
+  if (s.authAnnounced) info.auth_required = true;
+  Object.assign(info, transportFields);
+  info.max_payload = o.maxPayload;
+  const json = JSON.stringify(info);
+  return json.slice(0, -1);
+}
+
+/** The INFO line for a connection: `base`, its id and address, its `nonce`, then `tail`. */
+export function clientInfoLine(
+  base: string,
+  cid: number,
+  clientIp: string,
+  nonce: string | undefined,
+  tail: string,
+): Uint8Array {
+  const n = nonce === undefined ? "" : `,"nonce":${JSON.stringify(nonce)}`;
+  return enc.encode(
+    `INFO ${base},"client_id":${cid},"client_ip":${JSON.stringify(clientIp)}${n}${tail}} \r\n`,
+  );
+}
+
+/** The async INFO with `"ldm":true` that tells a client the server entered lame duck mode. */
+export function lameDuckInfoLine(
+  base: string,
+  cid: number,
+  clientIp: string,
+  tail: string,
+): Uint8Array {
+  const id = `"client_id":${cid},"client_ip":${JSON.stringify(clientIp)}`;
+  return enc.encode(`INFO ${base},${id}${tail},"ldm":true} \r\n`);
+}

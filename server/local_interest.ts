@@ -1,0 +1,44 @@
+/**
+ * @module
+ * The local interest a worker replays to a worker that joins the mesh (server/mesh/): in a
+ * shard, client subscriptions and the `_R_.` response routers of service imports; in the route
+ * worker, the routes' interest with its queue weights. Runs in a shard or route worker.
+ */
+import type { Account } from "./accounts/account.ts";
+import type { WiredImports } from "./accounts/import_routing.ts";
+import type { ClientConnection } from "./client/client.ts";
+import type { ClusterManager } from "./cluster/cluster_manager.ts";
+import { meshWeight } from "./links/route_interest.ts";
+import type { InterestSource } from "./mesh/mesh_node.ts";
+
+/** The parts of a server its local interest is read from. */
+export interface LocalInterestHost {
+  /** True in the route worker of a sharded server. */
+  readonly isRouteWorker: boolean;
+  readonly cluster: ClusterManager | null;
+  readonly clients: ReadonlyMap<number, ClientConnection>;
+  account(name?: string): Account | null;
+}
+
+/** Every local interest of `s` with its account, read as it is iterated. */
+export function* localInterest(
+  s: LocalInterestHost,
+  imports: WiredImports,
+): Iterable<[Account, InterestSource]> {
+  if (s.isRouteWorker) {
+    // The routes' interest, with queue weights, is this worker's interest in the mesh.
+    for (const link of s.cluster?.table.links ?? []) {
+      for (const sub of link.subs.values()) {
+        const account = s.account(sub.account);
+        if (account === null) continue;
+        const { subject, queue, subjectBytes } = sub;
+        yield [account, { subject, queue, subjectBytes, meshWeight: meshWeight(sub) }];
+      }
+    }
+    return;
+  }
+  for (const c of s.clients.values()) {
+    for (const sub of c.subs.values()) yield [c.account, sub];
+  }
+  for (const r of imports.routers) yield [r.account, r];
+}
