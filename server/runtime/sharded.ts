@@ -29,6 +29,7 @@ import { SERVER_VERSION } from "../version.ts";
 import { combineSnapshots, type WorkerSnapshot } from "./snapshot.ts";
 import { Authenticator } from "../accounts/auth.ts";
 import { parseWebSocketSection } from "../transport/ws_options.ts";
+import { clientTransportWarnings } from "../transport/transport_warnings.ts";
 
 const WORKER_URL = new URL("../../workers/shard_worker.ts", import.meta.url).href;
 const STOP_TIMEOUT_MS = 10_000;
@@ -169,6 +170,8 @@ export class ShardedServer {
       this.#monitorListeners.push(m);
       log.notice(`Starting ${m.protocol} monitor on ${hostPort(m.host, m.port)}`);
     }
+    // denats' own transport warnings, logged once here (the shards log nothing of them).
+    for (const warning of clientTransportWarnings(o)) log.warn(warning);
     // With fixed ports every shard binds at once (a client that connects early is not left
     // with the first worker, and startup is shorter); for a random client or WebSocket port the
     // first shard binds and the others join the ports it got.

@@ -11,6 +11,7 @@ import type { ClientContext } from "../client/context.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
 import type { ServerOptions } from "../options.ts";
 import { parseTlsSection, tlsInfoFields, type TlsSettings } from "./tls_options.ts";
+import { clientTransportWarnings } from "./transport_warnings.ts";
 import { TlsConfigError } from "./tls_options.ts";
 import type { TlsSetup } from "./tls_setup.ts";
 import { tlsImpl } from "./tls_loader.ts";
@@ -101,7 +102,7 @@ export class ClientTransports {
     this.tls = settings
       ? new (tlsImpl().TlsSetup)(settings, o.allowNonTls === true, server.logger)
       : null;
-    if (!options.shard) this.tls?.warnUnsupported("tls");
+    if (!options.shard) { for (const w of clientTransportWarnings(o)) server.logger.warn(w); }
     const parsed = parseWebSocketSection(o.websocket);
     if (parsed === null) return;
     if ("error" in parsed) throw new TlsConfigError(parsed.error);
@@ -130,13 +131,6 @@ export class ClientTransports {
   }
 
   #webSocketTls(ws: WebSocketSettings, log: Logger): TlsSetup | null {
-    // With compression the raw listener (ws_raw_listener.ts) serves clients and enforces it.
-    if (ws.handshakeTimeoutMs > 0 && !ws.compression) {
-      log.warn(
-        "websocket: 'handshake_timeout' is not enforced: Deno.serve has no per-request " +
-          "read timeout",
-      );
-    }
     if (!ws.tls) return null;
     if (ws.tls.verify) {
       throw new TlsConfigError(
@@ -147,9 +141,7 @@ export class ClientTransports {
     if (!ws.tls.certFile) {
       throw new TlsConfigError("websocket: 'cert_file' and 'key_file' are required for wss");
     }
-    const setup = new (tlsImpl().TlsSetup)(ws.tls, false, log);
-    setup.warnUnsupported("websocket tls");
-    return setup;
+    return new (tlsImpl().TlsSetup)(ws.tls, false, log);
   }
 
   /** The transport for a connection accepted on the client port. */
