@@ -52,7 +52,8 @@ function isUtf8(bytes: Uint8Array): boolean {
 const PONG = enc.encode("PONG\r\n");
 const PING = enc.encode("PING\r\n");
 const OK = enc.encode("+OK\r\n");
-const READ_MIN = 4 * 1024;
+/** First read buffer size (nats-server's too); it doubles up to READ_MAX when reads fill it. */
+const READ_MIN = 512;
 /** Longest a publisher waits for slow receivers before reading on (nats-server stall cap). */
 const STALL_MAX_MS = 1000;
 const READ_MAX = 64 * 1024;
