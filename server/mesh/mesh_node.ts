@@ -416,7 +416,8 @@ export class MeshNode {
           DRAIN_BATCH - sinceYield,
           DRAIN_BYTES - bytesSinceYield,
         );
-        if (drained >= POLL_MIN_BATCH) streaming = true;
+        // Each drain decides: steady light traffic must not keep the pump polling forever.
+        streaming = drained >= POLL_MIN_BATCH;
         sinceYield += drained;
         bytesSinceYield += consumer.drainedBytes;
         // Local receivers far behind: stop draining (the ring fills, the publisher's shard
