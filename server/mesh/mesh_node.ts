@@ -21,6 +21,7 @@ import { RingConsumer, RingProducer } from "../ipc/ring.ts";
 import type { RingLink } from "../ipc/control.ts";
 import type { Sublist } from "../sublist/sublist.ts";
 import { PeerReceiver } from "./peer_receiver.ts";
+import type { Receiver } from "../client/subscription.ts";
 import { takeStalled, waitForStalled } from "../client/deliver.ts";
 import { flushForwards } from "../client/router.ts";
 
@@ -165,11 +166,33 @@ function queueBytes(name: string): Uint8Array {
  * subscription, and one local member of each queue group the record names.
  */
 export function deliverInbound(account: Account, view: PubView): void {
+  deliverFromPeer(account, view, false);
+}
+
+/**
+ * Delivers a message from another worker in a link worker: to every link receiver (route) with
+ * plain interest, and for each queue group the record names, to one link member; never to a
+ * mesh peer. The links' copies are sent at the end (one RMSG per route).
+ */
+export function deliverToLinks(account: Account, view: PubView): void {
+  deliverFromPeer(account, view, true);
+  flushForwards(account, view);
+}
+
+/**
+ * The receivers a peer's message must not reach: in a shard, any remote entry (other workers,
+ * imports acted on where published); in a link worker, the mesh peers themselves.
+ */
+function skipped(owner: Receiver, linkWorker: boolean): boolean {
+  return linkWorker ? owner instanceof PeerReceiver : owner.remote;
+}
+
+function deliverFromPeer(account: Account, view: PubView, linkWorker: boolean): void {
   const r = account.sublist.match(view.argBuf, view.subjectStart, view.subjectEnd);
   const psubs = r.psubs;
   for (let i = 0; i < psubs.length; i++) {
     const e = psubs[i];
-    if (!e.owner.remote) e.owner.receive(e, view);
+    if (!skipped(e.owner, linkWorker)) e.owner.receive(e, view);
   }
   if (!view.hasQueues) return;
   const qsubs = r.qsubs;
@@ -181,43 +204,15 @@ export function deliverInbound(account: Account, view: PubView): void {
     const start = (Math.random() * n) | 0;
     for (let k = 0; k < n; k++) {
       const e = group[(start + k) % n];
-      if (!e.owner.remote && e.owner.receive(e, view)) break;
+      if (!skipped(e.owner, linkWorker) && e.owner.receive(e, view)) break;
     }
   }
 }
 
-/** A link worker's receivers for mesh traffic: anything but the mesh peers themselves. */
-function isMeshPeer(owner: unknown): boolean {
-  return owner instanceof PeerReceiver;
-}
-
-/**
- * Delivers a message from another worker in a link worker: to every link receiver (route) with
- * plain interest, and for each queue group the record names, to one link member; never to a
- * mesh peer. The links' copies are sent at the end (one RMSG per route).
- */
-export function deliverToLinks(account: Account, view: PubView): void {
-  const r = account.sublist.match(view.argBuf, view.subjectStart, view.subjectEnd);
-  const psubs = r.psubs;
-  for (let i = 0; i < psubs.length; i++) {
-    const e = psubs[i];
-    if (!isMeshPeer(e.owner)) e.owner.receive(e, view);
-  }
-  if (view.hasQueues) {
-    const qsubs = r.qsubs;
-    for (let g = 0; g < qsubs.length; g++) {
-      const group = qsubs[g];
-      const name = queueBytes(group[0].queue!);
-      if (!view.servesQueue(name, 0, name.length)) continue;
-      const n = group.length;
-      const start = (Math.random() * n) | 0;
-      for (let k = 0; k < n; k++) {
-        const e = group[(start + k) % n];
-        if (!isMeshPeer(e.owner) && e.owner.receive(e, view)) break;
-      }
-    }
-  }
-  flushForwards(account, view);
+/** The reading end of a ring from another worker, with its decoder. */
+interface InboundRing {
+  consumer: RingConsumer;
+  dispatcher: FrameDispatcher;
 }
 
 /** The mesh as seen from one worker. */
@@ -232,7 +227,9 @@ export class MeshNode {
   #barrierSeq = 0;
   #closed = false;
   #drainWait: Promise<void> | null = null;
-  readonly #inbound = new Map<number, { consumer: RingConsumer; dispatcher: FrameDispatcher }>();
+  /** Inbound rings by peer, and as an array for {@link pollInbound} (called on every read). */
+  readonly #inbound = new Map<number, InboundRing>();
+  #inboundList: InboundRing[] = [];
 
   constructor(workerId: number, host: MeshHost) {
     this.workerId = workerId;
@@ -295,6 +292,7 @@ export class MeshNode {
       const consumer = RingConsumer.attach(link.inbound);
       const dispatcher = new FrameDispatcher(new InboundLink(this, link.peerId, receiver));
       this.#inbound.set(link.peerId, { consumer, dispatcher });
+      this.#inboundList = [...this.#inbound.values()];
       this.#pump(consumer, dispatcher, receiver);
       for (const [account, sub] of this.host.localSubscriptions()) {
         receiver.sendInterest(account, subjectBytesOf(sub), queueOf(sub), sub.meshWeight ?? 1);
@@ -308,6 +306,7 @@ export class MeshNode {
     if (!receiver) return;
     this.#peers.delete(peerId);
     this.#inbound.delete(peerId);
+    this.#inboundList = [...this.#inbound.values()];
     receiver.close();
     const changed = this.host.peerInterestChanged?.bind(this.host);
     for (const [account, table] of this.#tables) {
@@ -443,7 +442,9 @@ export class MeshNode {
    * without waiting for a pump wake-up.
    */
   pollInbound(): void {
-    for (const { consumer, dispatcher } of this.#inbound.values()) {
+    const list = this.#inboundList;
+    for (let i = 0; i < list.length; i++) {
+      const { consumer, dispatcher } = list[i];
       if (!consumer.closed && consumer.hasData) {
         consumer.drain(dispatcher, DRAIN_BATCH, DRAIN_BYTES);
       }

@@ -61,6 +61,18 @@ export function argsError(what: string, buf: Uint8Array, start: number, end: num
 }
 
 /**
+ * Sets the subject and reply offsets (an empty reply when there is none) from the split
+ * tokens; returns the index in `tok` of the token after them.
+ */
+function takeRouting(msg: MsgOp, tok: Int32Array, withReply: boolean): number {
+  msg.subjectStart = tok[0];
+  msg.subjectEnd = tok[1];
+  msg.replyStart = withReply ? tok[2] : tok[1];
+  msg.replyEnd = withReply ? tok[3] : tok[1];
+  return withReply ? 4 : 2;
+}
+
+/**
  * client.go processPub: `PUB <subject> [reply] <size>`. Fills `msg` (offsets in `buf`);
  * returns null, or the error text (a protocol violation). Max payload is checked by the caller.
  */
@@ -73,11 +85,7 @@ export function parsePubArgs(
 ): string | null {
   const n = splitArgs(buf, start, end, false, tok);
   if (n !== 2 && n !== 3) return argsError("processPub Parse Error", buf, start, end);
-  msg.subjectStart = tok[0];
-  msg.subjectEnd = tok[1];
-  const s = n === 3 ? 4 : 2;
-  msg.replyStart = n === 3 ? tok[2] : tok[1];
-  msg.replyEnd = tok[s - 1];
+  const s = takeRouting(msg, tok, n === 3);
   msg.sizeStart = tok[s];
   msg.sizeEnd = tok[s + 1];
   msg.headerSizeStart = msg.headerSizeEnd = tok[s];
@@ -100,11 +108,7 @@ export function parseHpubArgs(
 ): string | null {
   const n = splitArgs(buf, start, end, false, tok);
   if (n !== 3 && n !== 4) return argsError("processHeaderPub Parse Error", buf, start, end);
-  msg.subjectStart = tok[0];
-  msg.subjectEnd = tok[1];
-  const h = n === 4 ? 4 : 2;
-  msg.replyStart = n === 4 ? tok[2] : tok[1];
-  msg.replyEnd = tok[h - 1];
+  const h = takeRouting(msg, tok, n === 4);
   msg.headerSizeStart = tok[h];
   msg.headerSizeEnd = tok[h + 1];
   msg.sizeStart = tok[h + 2];

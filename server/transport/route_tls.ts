@@ -11,16 +11,18 @@
  */
 import tls from "node:tls";
 import { isIP } from "node:net";
-import { Buffer } from "node:buffer";
 import type { Duplex } from "node:stream";
-import { createHash } from "node:crypto";
 import type { Logger } from "../log/logger.ts";
 import { connDuplex } from "./conn_duplex.ts";
 import { SocketReader } from "./socket_reader.ts";
 import type { TlsSetup } from "./tls_setup.ts";
-import { firstRecordError } from "./tls_transport.ts";
+import {
+  firstRecordError,
+  peerCertificate,
+  pinnedCertError,
+  writeSocket,
+} from "./tls_transport.ts";
 import { goAlertError, goVerifyError } from "./tls_errors.ts";
-import { parseCertificate } from "./x509_der.ts";
 
 /** A secured route socket: what the route read loop and its link use. */
 export interface RouteSocket {
@@ -64,13 +66,7 @@ class SecuredRoute implements RouteSocket {
   }
 
   write(p: Uint8Array): Promise<number> {
-    const socket = this.#socket;
-    return new Promise((resolve, reject) => {
-      socket.write(Buffer.from(p.buffer, p.byteOffset, p.length), (err) => {
-        if (err) reject(err);
-        else resolve(p.length);
-      });
-    });
+    return writeSocket(this.#socket, p);
   }
 
   close(): void {
@@ -235,23 +231,6 @@ function checkPinned(
   logger: Logger,
   prefix: string,
 ): Outcome {
-  const raw = (socket.getPeerCertificate(true) as { raw?: Uint8Array } | null)?.raw;
-  let spki: Uint8Array | null = null;
-  if (raw && raw.length > 0) {
-    try {
-      spki = parseCertificate(new Uint8Array(raw)).spki;
-    } catch {
-      spki = null;
-    }
-  }
-  if (!spki) {
-    logger.debug(`${prefix} - Failed pinned cert test as client did not provide a certificate`);
-    return { ok: false, error: "certificate not pinned" };
-  }
-  const keyId = createHash("sha256").update(spki).digest("hex");
-  if (!pins.has(keyId)) {
-    logger.debug(`${prefix} - Failed pinned cert test for key id: ${keyId}`);
-    return { ok: false, error: "certificate not pinned" };
-  }
-  return { ok: true };
+  const error = pinnedCertError(peerCertificate(socket), pins, logger, prefix);
+  return error === null ? { ok: true } : { ok: false, error };
 }

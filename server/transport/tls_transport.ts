@@ -32,6 +32,49 @@ function addr(a: Deno.Addr): string {
   return n.hostname.includes(":") ? `[${n.hostname}]:${n.port}` : `${n.hostname}:${n.port}`;
 }
 
+/** Writes `p` to a node TLS socket; resolves with its length once the socket took it. */
+export function writeSocket(socket: tls.TLSSocket, p: Uint8Array): Promise<number> {
+  return new Promise((resolve, reject) => {
+    socket.write(Buffer.from(p.buffer, p.byteOffset, p.length), (err) => {
+      if (err) reject(err);
+      else resolve(p.length);
+    });
+  });
+}
+
+/** The peer's certificate, parsed; null when it sent none or it does not parse. */
+export function peerCertificate(socket: tls.TLSSocket): PeerCertificate | null {
+  const raw = (socket.getPeerCertificate(true) as { raw?: Uint8Array } | null)?.raw;
+  if (!raw || raw.length === 0) return null;
+  try {
+    return parseCertificate(new Uint8Array(raw));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * client.go matchesPinnedCert: the peer's SPKI SHA-256 must be one of `pins`. Returns null, or
+ * the error after logging what nats-server logs.
+ */
+export function pinnedCertError(
+  cert: PeerCertificate | null,
+  pins: ReadonlySet<string>,
+  logger: Logger,
+  prefix: string,
+): string | null {
+  if (!cert) {
+    logger.debug(`${prefix} - Failed pinned cert test as client did not provide a certificate`);
+    return "certificate not pinned";
+  }
+  const keyId = createHash("sha256").update(cert.spki).digest("hex");
+  if (!pins.has(keyId)) {
+    logger.debug(`${prefix} - Failed pinned cert test for key id: ${keyId}`);
+    return "certificate not pinned";
+  }
+  return null;
+}
+
 /** Go's verdict on the first bytes of a would-be TLS stream (crypto/tls conn.go). */
 export function firstRecordError(b: Uint8Array): string | null {
   if (b[0] === 0x80) return "tls: unsupported SSLv2 handshake received";
@@ -105,12 +148,7 @@ export class TlsServerTransport {
       this.#lastWrite = done.catch(() => {});
       return done;
     }
-    return new Promise((resolve, reject) => {
-      socket.write(Buffer.from(p.buffer, p.byteOffset, p.length), (err) => {
-        if (err) reject(err);
-        else resolve(p.length);
-      });
-    });
+    return writeSocket(socket, p);
   }
 
   close(): void {
@@ -243,29 +281,10 @@ export class TlsServerTransport {
       const code = ssl.verifyError();
       if (code) return { ok: false, error: goVerifyError(code) };
     }
-    let cert: PeerCertificate | null = null;
-    if (settings.map || settings.pinnedCerts) {
-      const raw = (socket.getPeerCertificate(true) as { raw?: Uint8Array } | null)?.raw;
-      if (raw && raw.length > 0) {
-        try {
-          cert = parseCertificate(new Uint8Array(raw));
-        } catch {
-          cert = null;
-        }
-      }
-    }
+    const cert = settings.map || settings.pinnedCerts ? peerCertificate(socket) : null;
     if (settings.pinnedCerts) {
-      if (!cert) {
-        logger.debug(
-          `${prefix} - Failed pinned cert test as client did not provide a certificate`,
-        );
-        return { ok: false, error: "certificate not pinned" };
-      }
-      const keyId = createHash("sha256").update(cert.spki).digest("hex");
-      if (!settings.pinnedCerts.has(keyId)) {
-        logger.debug(`${prefix} - Failed pinned cert test for key id: ${keyId}`);
-        return { ok: false, error: "certificate not pinned" };
-      }
+      const error = pinnedCertError(cert, settings.pinnedCerts, logger, prefix);
+      if (error !== null) return { ok: false, error };
     }
     this.#reader = new SocketReader(socket);
     if (settings.map) this.credentials = { tlsCert: cert };
