@@ -10,9 +10,8 @@ import { Authenticator } from "./accounts/auth.ts";
 import { ClientConnection, type Transport } from "./client/client.ts";
 import type { Subscription } from "./client/subscription.ts";
 import type { InterestSource, MeshNode } from "./mesh/mesh_node.ts";
-import { PeerReceiver } from "./mesh/peer_receiver.ts";
 import type { RemoteInterestListener } from "./links/route_interest.ts";
-import type { SkipReceiver } from "./links/route_inbound.ts";
+import { FanOut } from "./routing/fan_out.ts";
 import { resolveImports } from "./accounts/imports.ts";
 import { type WiredImports, wireImports } from "./accounts/import_routing.ts";
 import { compileMappings } from "./accounts/mapping.ts";
@@ -44,6 +43,8 @@ export class Server implements ClientContext {
   readonly logger: Logger;
   auth: Authenticator;
   readonly stats: ServerStats = new ServerStats();
+  /** Match and delivery of every message in this isolate (server/routing/). */
+  readonly fanOut: FanOut = new FanOut();
   readonly id: string;
   readonly name: string;
   readonly startedAt: Date = new Date();
@@ -82,8 +83,6 @@ export class Server implements ClientContext {
   #system: SystemService | null = null;
   /** Route worker: a route's RS+/RS- becomes this worker's interest in the mesh. */
   readonly remoteInterestListener: RemoteInterestListener | null = null;
-  /** Route worker: routed messages go to the shards (mesh peers), never to another route. */
-  readonly routedSkip: SkipReceiver | null = null;
 
   constructor(options: ServerOptions, logger: Logger, shard: ShardIdentity | null = null) {
     this.options = options;
@@ -99,7 +98,6 @@ export class Server implements ClientContext {
     if (this.isRouteWorker) {
       this.remoteInterestListener = (account, sub, delta) =>
         this.#mesh?.onLocalInterest(account, sub, delta);
-      this.routedSkip = (owner) => owner.remote && !(owner instanceof PeerReceiver);
     }
   }
 
@@ -149,7 +147,14 @@ export class Server implements ClientContext {
     }
     const imports = resolveImports([...configs.values()], this.now());
     const tag = Math.random().toString(36).slice(2, 6) + (this.shard?.index ?? "");
-    this.#imports = wireImports(this.#accounts, imports, tag, () => this.now(), () => {});
+    this.#imports = wireImports(
+      this.#accounts,
+      imports,
+      tag,
+      () => this.now(),
+      () => {},
+      this.fanOut,
+    );
   }
 
   /**

@@ -7,7 +7,14 @@
  * deno run --allow-read tools/pure_zones.ts
  * ```
  */
-const PURE = ["server/protocol", "server/sublist", "server/links", "server/ipc", "server/config"];
+const PURE = [
+  "server/protocol",
+  "server/sublist",
+  "server/routing",
+  "server/links",
+  "server/ipc",
+  "server/config",
+];
 const ALLOWED = new Set(["server/config/load.ts"]);
 const BANNED = /\bDeno\.|\bsetTimeout\b|\bsetInterval\b|\bconsole\./;
 

@@ -61,6 +61,7 @@ async function spawn(msg: SpawnMessage & { shardCount: number }): Promise<void> 
     });
   const m = new MeshNode(msg.workerId, {
     account: (name) => s.account(name),
+    fanOut: s.fanOut,
     markDirty: (f) => s.markDirty(f),
     localSubscriptions: () => s.localSubscriptions(),
     logError: (text) => logger.error(text),

@@ -10,8 +10,8 @@
 import type { Account } from "./account.ts";
 import type { AccountImports, ResolvedServiceImport, ResolvedStreamImport } from "./imports.ts";
 import { ResponseType } from "./account_config.ts";
-import { type DeferredRoute, deferRoute, type Publisher, routeMessage } from "../client/router.ts";
-import type { Receiver, SublistEntry } from "../client/subscription.ts";
+import type { DeferredRoute, FanOut, Publisher } from "../routing/fan_out.ts";
+import { Kind, type Receiver, type SublistEntry } from "../routing/receiver.ts";
 import { type MsgOp, OpFields } from "../protocol/sink.ts";
 
 const enc = new TextEncoder();
@@ -58,9 +58,9 @@ export class RewrittenOp extends OpFields {
   }
 }
 
-/** Publishing into another account on behalf of an import. */
+/** Publishing into another account on behalf of an import (a local publish: client rules). */
 function publisherIn(account: Account): Publisher {
-  return { account, echoSkip: null, noResponders() {} };
+  return { account, kind: Kind.Client, echoSkip: null, noResponders() {} };
 }
 
 function subjectOf(op: MsgOp): string {
@@ -98,15 +98,17 @@ abstract class ImportEntry implements SublistEntry, Receiver, DeferredRoute {
   weight = 1;
   readonly cid = 0;
   readonly closed = false;
-  /** Acted on only on the worker the message was published on (never for mesh deliveries). */
-  readonly remote: boolean = true;
+  /** Acted on only where the message was published (never for routed or mesh deliveries). */
+  readonly kind = Kind.Import;
+  protected readonly fanOut: FanOut;
 
-  constructor(subject: string) {
+  constructor(subject: string, fanOut: FanOut) {
     this.subject = subject;
+    this.fanOut = fanOut;
   }
 
   receive(_entry: SublistEntry, _op: MsgOp): boolean {
-    deferRoute(this);
+    this.fanOut.defer(this);
     return true;
   }
 
@@ -119,8 +121,8 @@ class StreamImportEntry extends ImportEntry {
   readonly #imp: ResolvedStreamImport;
   readonly #op = new RewrittenOp();
 
-  constructor(into: Account, imp: ResolvedStreamImport) {
-    super(imp.subject);
+  constructor(into: Account, imp: ResolvedStreamImport, fanOut: FanOut) {
+    super(imp.subject, fanOut);
     this.#into = publisherIn(into);
     this.#imp = imp;
   }
@@ -128,7 +130,7 @@ class StreamImportEntry extends ImportEntry {
   run(op: MsgOp): void {
     const imp = this.#imp;
     const local = mapSubject(subjectOf(op), imp.subject, imp.localSubject, imp.usePub);
-    routeMessage(this.#into, this.#op.set(op, enc.encode(local), null));
+    this.fanOut.publish(this.#into, this.#op.set(op, enc.encode(local), null));
   }
 }
 
@@ -150,16 +152,19 @@ export class ResponseRouter implements SublistEntry, Receiver, DeferredRoute {
   weight = 1;
   readonly cid = 0;
   readonly closed = false;
-  readonly remote = false;
+  /** Delivered to locally, from routes and from other workers (the reply may come from any). */
+  readonly kind = Kind.Internal;
   /** The exporting account whose sublist holds this router. */
   readonly account: Account;
+  readonly #fanOut: FanOut;
   readonly #prefix: string;
   readonly #pending = new Map<string, PendingResponse>();
   readonly #op = new RewrittenOp();
   #next = 0;
 
-  constructor(account: Account, tag: string) {
+  constructor(account: Account, tag: string, fanOut: FanOut) {
     this.account = account;
+    this.#fanOut = fanOut;
     this.#prefix = `_R_.${tag}.`;
     this.subject = `${this.#prefix}>`;
   }
@@ -182,7 +187,7 @@ export class ResponseRouter implements SublistEntry, Receiver, DeferredRoute {
   }
 
   receive(_entry: SublistEntry, _op: MsgOp): boolean {
-    deferRoute(this);
+    this.#fanOut.defer(this);
     return true;
   }
 
@@ -193,7 +198,7 @@ export class ResponseRouter implements SublistEntry, Receiver, DeferredRoute {
     const p = this.#pending.get(token);
     if (!p) return;
     if (p.singleton) this.#pending.delete(token);
-    routeMessage(publisherIn(p.account), this.#op.set(op, p.reply, null));
+    this.#fanOut.publish(publisherIn(p.account), this.#op.set(op, p.reply, null));
   }
 
   /** Drops mappings past their response threshold. */
@@ -218,8 +223,9 @@ class ServiceImportEntry extends ImportEntry {
     imp: ResolvedServiceImport,
     responses: ResponseRouter,
     now: () => number,
+    fanOut: FanOut,
   ) {
-    super(imp.localSubject);
+    super(imp.localSubject, fanOut);
     this.#from = from;
     this.#target = target;
     this.#into = publisherIn(target);
@@ -242,7 +248,10 @@ class ServiceImportEntry extends ImportEntry {
         this.#now(),
       );
     }
-    routeMessage(this.#into, this.#op.set(op, enc.encode(subject), reply ?? new Uint8Array(0)));
+    this.fanOut.publish(
+      this.#into,
+      this.#op.set(op, enc.encode(subject), reply ?? new Uint8Array(0)),
+    );
     void this.#target;
   }
 }
@@ -263,12 +272,13 @@ export function wireImports(
   tag: string,
   now: () => number,
   announce: (account: Account, entry: SublistEntry) => void,
+  fanOut: FanOut,
 ): WiredImports {
   const routers = new Map<Account, ResponseRouter>();
   const routerFor = (account: Account): ResponseRouter => {
     let r = routers.get(account);
     if (!r) {
-      r = new ResponseRouter(account, tag);
+      r = new ResponseRouter(account, tag, fanOut);
       routers.set(account, r);
       account.sublist.insert(r);
       announce(account, r);
@@ -280,12 +290,13 @@ export function wireImports(
     if (!local) continue;
     for (const s of imps.streams) {
       const exporter = accounts.get(s.account);
-      if (exporter) exporter.sublist.insert(new StreamImportEntry(local, s));
+      if (exporter) exporter.sublist.insert(new StreamImportEntry(local, s, fanOut));
     }
     for (const s of imps.services) {
       const exporter = accounts.get(s.account);
       if (!exporter) continue;
-      local.sublist.insert(new ServiceImportEntry(local, exporter, s, routerFor(exporter), now));
+      const entry = new ServiceImportEntry(local, exporter, s, routerFor(exporter), now, fanOut);
+      local.sublist.insert(entry);
     }
   }
   return { routers: [...routers.values()] };

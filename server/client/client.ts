@@ -26,9 +26,11 @@ import { newNonce } from "../server_id.ts";
 import type { ClientContext, Flushable } from "./context.ts";
 import { Outbound } from "./outbound.ts";
 import { type Receiver, type SublistEntry, Subscription } from "./subscription.ts";
-import { type Publisher, routeMessage } from "./router.ts";
+import type { Publisher } from "../routing/fan_out.ts";
+import { Kind } from "../routing/receiver.ts";
 import { RewrittenOp } from "../accounts/import_routing.ts";
-import { deliverToClient, sendNoResponders, takeStalled, waitForStalled } from "./deliver.ts";
+import { deliverToClient, sendNoResponders } from "./deliver.ts";
+import { readLoop } from "../conn/read_loop.ts";
 
 export type { ConnectOptions, Transport } from "./transport.ts";
 
@@ -52,11 +54,6 @@ function isUtf8(bytes: Uint8Array): boolean {
 const PONG = enc.encode("PONG\r\n");
 const PING = enc.encode("PING\r\n");
 const OK = enc.encode("+OK\r\n");
-/** First read buffer size (nats-server's too); it doubles up to READ_MAX when reads fill it. */
-const READ_MIN = 512;
-/** Longest a publisher waits for slow receivers before reading on (nats-server stall cap). */
-const STALL_MAX_MS = 1000;
-const READ_MAX = 64 * 1024;
 /** nats-server `firstClientPingInterval`. */
 const FIRST_PING_MS = 2000;
 
@@ -149,8 +146,8 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
     };
   }
 
-  /** Receiver: a local connection. */
-  readonly remote = false;
+  /** Receiver and publisher kind. */
+  readonly kind = Kind.Client;
 
   /** nats-server `clientTypeString`: `"websocket"` on a WebSocket transport, else `"nats"`. */
   get clientType(): string {
@@ -203,30 +200,13 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
       if (auth) this.#applyAuth(auth);
     }
     this.#schedulePing(Math.min(FIRST_PING_MS, ctx.options.pingIntervalMs));
-    let buf = new Uint8Array(READ_MIN);
-    while (!this.closed) {
-      let n: number | null;
-      try {
-        n = await this.#transport.read(buf);
-      } catch {
-        this.close(CloseReason.ReadError);
-        break;
-      }
-      if (n === null) {
-        this.close(CloseReason.ClientClosed);
-        break;
-      }
-      if (this.closed) break;
-      this.lastActivity = ctx.now();
-      this.#parser.parse(buf.subarray(0, n));
-      if (n === buf.length && buf.length < READ_MAX) buf = new Uint8Array(buf.length * 2);
-      // A full ring to another worker: stop reading until it drains (back-pressure).
-      ctx.pollMesh();
-      if (ctx.backlogged) await ctx.drained();
-      // Receivers far behind: let them catch up before reading more (producer stall).
-      const stalled = takeStalled();
-      if (stalled.length > 0) await waitForStalled(stalled, STALL_MAX_MS);
-    }
+    await readLoop(this.#transport, this, ctx);
+  }
+
+  /** ReadTarget: bytes read from the socket. */
+  feed(bytes: Uint8Array): void {
+    this.lastActivity = this.ctx.now();
+    this.#parser.parse(bytes);
   }
 
   /** TLS handshake on the transport (nats-server createClient); closes the client on failure. */
@@ -437,7 +417,7 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
       return;
     }
     this.#sendOK();
-    routeMessage(this, op);
+    this.ctx.fanOut.publish(this, op);
   }
 
   #pubViolation(text: string): void {

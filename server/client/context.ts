@@ -8,6 +8,7 @@ import type { Authenticator } from "../accounts/auth.ts";
 import type { Logger } from "../log/logger.ts";
 import type { ServerOptions } from "../options.ts";
 import type { Subscription } from "./subscription.ts";
+import type { FanOut } from "../routing/fan_out.ts";
 
 /** Server-wide counters (nats-server `/varz` in_msgs, out_msgs, ...). */
 export class ServerStats {
@@ -30,6 +31,8 @@ export interface ClientContext {
   readonly logger: Logger;
   readonly auth: Authenticator;
   readonly stats: ServerStats;
+  /** The isolate's fan-out: every message this connection publishes goes through it. */
+  readonly fanOut: FanOut;
   /** INFO `auth_required`: auth is configured and no `no_auth_user` stands in for it. */
   readonly authAnnounced: boolean;
   /** Milliseconds, monotonic enough for timeouts. */

@@ -9,45 +9,9 @@ import type { ClientConnection } from "./client.ts";
 import { appendMsg, appendNoResponders } from "./msg_writer.ts";
 import { Subscription } from "./subscription.ts";
 import { traceDelivery } from "./trace.ts";
+import { STALL_BYTES } from "../routing/fan_out.ts";
 
 const dec = new TextDecoder();
-
-/**
- * A receiver with more than this many bytes waiting makes the publisher pause reading until it
- * is below half of it (nats-server stalls fast producers the same way, at max_pending/2; a lower
- * level keeps memory bounded without costing throughput).
- */
-export const STALL_BYTES = 1024 * 1024;
-
-/** A receiver with an outbound queue a publisher may wait on (client or route). */
-export interface StallTarget {
-  readonly out: { readonly pending: number; waitBelow(bytes: number): Promise<void> };
-}
-
-const stalled: StallTarget[] = [];
-
-/** Records a receiver over {@link STALL_BYTES} (routes call this after queueing an RMSG). */
-export function noteStalled(r: StallTarget): void {
-  if (!stalled.includes(r)) stalled.push(r);
-}
-
-/**
- * Receivers that passed {@link STALL_BYTES} since the last call, emptied. The read loop of the
- * publisher (or a mesh pump) waits for them before reading more.
- */
-export function takeStalled(): StallTarget[] {
-  return stalled.length === 0 ? [] : stalled.splice(0);
-}
-
-/** Resolves when every stalled receiver is below half the stall level, or after `maxMs`. */
-export async function waitForStalled(list: StallTarget[], maxMs: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([
-    Promise.all(list.map((c) => c.out.waitBelow(STALL_BYTES / 2))),
-    new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs))),
-  ]);
-  clearTimeout(timer);
-}
 
 /** Delivers `op` to the client's subscription `sub`. */
 export function deliverToClient(c: ClientConnection, sub: Subscription, op: MsgOp): boolean {
@@ -72,7 +36,7 @@ export function deliverToClient(c: ClientConnection, sub: Subscription, op: MsgO
   stats.outBytes += op.size;
   if (sub.max > 0 && sub.delivered >= sub.max) c.removeSub(sub);
   c.noteOutput();
-  if (c.out.pending > STALL_BYTES && !stalled.includes(c)) stalled.push(c);
+  if (c.out.pending > STALL_BYTES) c.ctx.fanOut.noteStalled(c);
   return true;
 }
 

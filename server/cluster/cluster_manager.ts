@@ -10,7 +10,7 @@
 import type { Account } from "../accounts/account.ts";
 import type { ClientConnection } from "../client/client.ts";
 import type { Subscription } from "../client/subscription.ts";
-import { takeStalled, waitForStalled } from "../client/deliver.ts";
+import { readLoop, type ReadPressure } from "../conn/read_loop.ts";
 import {
   type ClusterConfig,
   joinHostPort,
@@ -23,7 +23,6 @@ import { type ClusterServer, RouteLink, RouteType } from "../links/route_link.ts
 import { type ClusterEffects, RouteTable, type SolicitOptions } from "../links/route_table.ts";
 import type { LinkMonitor, RouteInfo } from "../monitor/types.ts";
 import { formatRtt, formatUptime, goTime, preciseNow } from "../monitor/format.ts";
-import { CloseReason } from "../protocol/wire_errors.ts";
 import { newNonce } from "../server_id.ts";
 import { SERVER_VERSION } from "../version.ts";
 import { clientConnectUrls, routesToSelf } from "./addresses.ts";
@@ -35,12 +34,9 @@ import type { RouteSocket } from "../transport/route_tls.ts";
 const ROUTE_CONNECT_DELAY_MS = 1000;
 const ROUTE_DIAL_TIMEOUT_MS = 1000;
 const TICK_MS = 100;
-const READ_SIZE = 64 * 1024;
-/** Longest a route's reads pause for slow local receivers (as client.ts). */
-const STALL_MAX_MS = 1000;
 
 /** What the manager needs of the server (server.ts `Server` fits). */
-export interface ClusterHostServer extends ClusterServer {
+export interface ClusterHostServer extends ClusterServer, ReadPressure {
   readonly port: number;
   readonly clients: ReadonlyMap<number, ClientConnection>;
   readonly interestListeners: ((account: Account, sub: Subscription, delta: 1 | -1) => void)[];
@@ -293,25 +289,16 @@ export class ClusterManager implements ClusterEffects {
     this.#track(this.#readLoop(transport, link));
   }
 
-  async #readLoop(conn: RouteSocket, link: RouteLink): Promise<void> {
-    const buf = new Uint8Array(READ_SIZE);
-    while (!link.closed) {
-      let n: number | null;
-      try {
-        n = await conn.read(buf);
-      } catch {
-        link.close(CloseReason.ReadError);
-        break;
-      }
-      if (n === null) {
-        link.close(CloseReason.ClientClosed);
-        break;
-      }
-      link.feed(buf.subarray(0, n), preciseNow());
-      // Local receivers far behind: let them catch up before reading more (producer stall).
-      const stalled = takeStalled();
-      if (stalled.length > 0) await waitForStalled(stalled, STALL_MAX_MS);
-    }
+  /** The connection core's read loop: mesh back-pressure and producer stall included. */
+  #readLoop(conn: RouteSocket, link: RouteLink): Promise<void> {
+    const target = {
+      get closed() {
+        return link.closed;
+      },
+      feed: (bytes: Uint8Array) => link.feed(bytes, preciseNow()),
+      close: (reason: string) => link.close(reason),
+    };
+    return readLoop(conn, target, this.#server);
   }
 
   #tick(): void {

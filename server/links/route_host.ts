@@ -15,7 +15,7 @@ import type { ClusterConfig, RouteUrl } from "./cluster_options.ts";
 import type { RouteInfoMessage } from "./route_info.ts";
 import type { RouteLink } from "./route_link.ts";
 import type { RemoteInterestListener } from "./route_interest.ts";
-import type { SkipReceiver } from "./route_inbound.ts";
+import type { FanOut } from "../routing/fan_out.ts";
 
 /** Route kinds (route.go RouteType). */
 export const RouteType = { Implicit: 0, Explicit: 1 } as const;
@@ -40,11 +40,8 @@ export interface ClusterServer {
    * (which it announces into the worker mesh).
    */
   readonly remoteInterestListener?: RemoteInterestListener | null;
-  /**
-   * Which receivers a routed message must skip (`route_inbound.ts`); unset: every remote one.
-   * The route worker lets the mesh peers (shards) in.
-   */
-  readonly routedSkip?: SkipReceiver | null;
+  /** The isolate's fan-out: routed messages are delivered through it. */
+  readonly fanOut: FanOut;
 }
 
 /** Server-wide route decisions a link delegates (implemented by `RouteTable`). */

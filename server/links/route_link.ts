@@ -12,16 +12,15 @@ import type { Account } from "../accounts/account.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Flushable } from "../client/context.ts";
 import { Outbound } from "../client/outbound.ts";
-import { flushForwards, type ForwardingReceiver, pendForward } from "../client/router.ts";
-import { noteStalled, STALL_BYTES } from "../client/deliver.ts";
-import type { SublistEntry } from "../client/subscription.ts";
+import { type ForwardingReceiver, STALL_BYTES } from "../routing/fan_out.ts";
+import { Kind, type SublistEntry } from "../routing/receiver.ts";
 import { Parser, ROUTE_PROFILE } from "../protocol/parser.ts";
 import { type MsgOp, ParseErrorKind, type RoutedMsgOp, type RouteSink } from "../protocol/sink.ts";
 import * as wire from "../protocol/wire_errors.ts";
 import { CloseReason } from "../protocol/wire_errors.ts";
 import type { RouteUrl } from "./cluster_options.ts";
 import type { RouteLinkHost, RouteLinkInit, RouteTransport, RouteType } from "./route_host.ts";
-import { deliverRouted } from "./route_inbound.ts";
+import { RoutedQueues } from "./route_inbound.ts";
 import {
   parseRouteConnect,
   parseRouteInfo,
@@ -63,7 +62,8 @@ const CLOSE_FLUSH_MS = 500;
 /** One route connection. */
 export class RouteLink implements RouteSink, ForwardingReceiver, Flushable {
   readonly cid: number;
-  readonly remote = true;
+  /** Receiver and sender kind. */
+  readonly kind = Kind.Route;
   /** True when this server dialed (or took over a dialed duplicate's role). */
   didSolicit: boolean;
   readonly remoteHost: string;
@@ -114,6 +114,8 @@ export class RouteLink implements RouteSink, ForwardingReceiver, Flushable {
   #queueCount = 0;
   #lastAccountBytes: Uint8Array | null = null;
   #lastAccount: Account | null = null;
+  /** The queue list of the routed message being delivered. */
+  readonly #routedQueues = new RoutedQueues();
 
   constructor(host: RouteLinkHost, transport: RouteTransport, init: RouteLinkInit) {
     this.#host = host;
@@ -278,7 +280,7 @@ export class RouteLink implements RouteSink, ForwardingReceiver, Flushable {
     if (this.closed) return false;
     if (!this.#pending) {
       this.#pending = true;
-      pendForward(this);
+      this.#host.server.fanOut.pendForward(this);
     }
     if (entry.queue !== null) this.#queues[this.#queueCount++] = (entry as RemoteSub).queueBytes;
     return true;
@@ -304,7 +306,7 @@ export class RouteLink implements RouteSink, ForwardingReceiver, Flushable {
     stats.outBytes += op.size;
     this.#noteOutput();
     // A route far behind stalls its publishers like a slow client does (deliver.ts).
-    if (this.out.pending > STALL_BYTES) noteStalled(this);
+    if (this.out.pending > STALL_BYTES) this.#host.server.fanOut.noteStalled(this);
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
@@ -504,12 +506,8 @@ export class RouteLink implements RouteSink, ForwardingReceiver, Flushable {
       );
       return;
     }
-    const skip = this.#host.server.routedSkip;
-    if (skip) {
-      // The route worker of a sharded server: shards (mesh peers) get one copy each.
-      deliverRouted(acc, m, this.#host.random, skip);
-      flushForwards(acc, m);
-    } else deliverRouted(acc, m, this.#host.random);
+    // Local receivers only (in the route worker: the shards holding them), DELIVERY rules.
+    this.#host.server.fanOut.deliver(Kind.Route, acc, m, null, this.#routedQueues.reset(m));
   }
 
   #accountOf(m: RoutedMsgOp): Account | null {

@@ -15,6 +15,7 @@ import type { SublistEntry } from "../client/subscription.ts";
 import { parseClusterOptions, type RouteUrl } from "./cluster_options.ts";
 import { type ClusterServer, RouteLink, type RouteType } from "./route_link.ts";
 import { type ClusterEffects, RouteTable, type SolicitOptions } from "./route_table.ts";
+import { FanOut } from "../routing/fan_out.ts";
 
 let nextId = 0;
 
@@ -25,6 +26,7 @@ class Node implements ClusterServer, ClusterEffects {
   readonly options = defaultOptions();
   readonly logger = silentLogger();
   readonly stats = new ServerStats();
+  readonly fanOut = new FanOut();
   readonly global = new Account("$G");
   readonly table: RouteTable;
   readonly solicited: { url: RouteUrl; type: RouteType; opts: SolicitOptions }[] = [];

@@ -21,9 +21,9 @@ import { RingConsumer, RingProducer } from "../ipc/ring.ts";
 import type { RingLink } from "../ipc/control.ts";
 import type { Sublist } from "../sublist/sublist.ts";
 import { PeerReceiver } from "./peer_receiver.ts";
-import type { Receiver } from "../client/subscription.ts";
-import { takeStalled, waitForStalled } from "../client/deliver.ts";
-import { flushForwards } from "../client/router.ts";
+import { type FanOut, NO_QUEUES, type QueueFilter } from "../routing/fan_out.ts";
+import { Kind } from "../routing/receiver.ts";
+import { waitForStalled } from "../conn/read_loop.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -60,13 +60,15 @@ export interface InterestSource {
 /** What the mesh needs of the worker's server. */
 export interface MeshHost {
   account(name: string): Account | null;
+  /** The worker's fan-out: records from other workers are delivered through it. */
+  readonly fanOut: FanOut;
   markDirty(f: Flushable): void;
   /** Every local subscription, to replay to a worker that joins. */
   localSubscriptions(): Iterable<[Account, InterestSource]>;
   logError(text: string): void;
   /**
-   * Set in a link worker (routes): mesh records are delivered to its link receivers (remote,
-   * but not mesh peers), never back into the mesh.
+   * Set in a link worker (routes): it relays interest between its links and the mesh (the
+   * DELIVERY rules already keep mesh records away from other peers).
    */
   readonly linkWorker?: boolean;
   /**
@@ -120,6 +122,7 @@ class InboundLink implements FrameHandler {
   readonly #peerId: number;
   readonly #receiver: PeerReceiver;
   #accounts: (Account | null)[] = [];
+  readonly #queues = new RecordQueues();
 
   constructor(node: MeshNode, peerId: number, receiver: PeerReceiver) {
     this.#node = node;
@@ -130,8 +133,8 @@ class InboundLink implements FrameHandler {
   onPub(view: PubView): void {
     const account = this.#accounts[view.account];
     if (!account) return;
-    if (this.#node.linkWorker) deliverToLinks(account, view);
-    else deliverInbound(account, view);
+    // To this worker's own receivers (in a link worker: its links), never to another peer.
+    this.#node.host.fanOut.deliver(Kind.Peer, account, view, null, this.#queues.reset(view));
   }
 
   onInterest(view: InterestView): void {
@@ -161,51 +164,19 @@ function queueBytes(name: string): Uint8Array {
   return bytes;
 }
 
-/**
- * Delivers a message that came from another worker to local receivers: every local plain
- * subscription, and one local member of each queue group the record names.
- */
-export function deliverInbound(account: Account, view: PubView): void {
-  deliverFromPeer(account, view, false);
-}
+/** The queue groups a mesh PUB record names (one filter per inbound ring, reset per record). */
+class RecordQueues implements QueueFilter {
+  #view: PubView | null = null;
 
-/**
- * Delivers a message from another worker in a link worker: to every link receiver (route) with
- * plain interest, and for each queue group the record names, to one link member; never to a
- * mesh peer. The links' copies are sent at the end (one RMSG per route).
- */
-export function deliverToLinks(account: Account, view: PubView): void {
-  deliverFromPeer(account, view, true);
-  flushForwards(account, view);
-}
-
-/**
- * The receivers a peer's message must not reach: in a shard, any remote entry (other workers,
- * imports acted on where published); in a link worker, the mesh peers themselves.
- */
-function skipped(owner: Receiver, linkWorker: boolean): boolean {
-  return linkWorker ? owner instanceof PeerReceiver : owner.remote;
-}
-
-function deliverFromPeer(account: Account, view: PubView, linkWorker: boolean): void {
-  const r = account.sublist.match(view.argBuf, view.subjectStart, view.subjectEnd);
-  const psubs = r.psubs;
-  for (let i = 0; i < psubs.length; i++) {
-    const e = psubs[i];
-    if (!skipped(e.owner, linkWorker)) e.owner.receive(e, view);
+  /** A record without queue groups serves none. */
+  reset(view: PubView): QueueFilter {
+    this.#view = view;
+    return view.hasQueues ? this : NO_QUEUES;
   }
-  if (!view.hasQueues) return;
-  const qsubs = r.qsubs;
-  for (let g = 0; g < qsubs.length; g++) {
-    const group = qsubs[g];
-    const name = queueBytes(group[0].queue!);
-    if (!view.servesQueue(name, 0, name.length)) continue;
-    const n = group.length;
-    const start = (Math.random() * n) | 0;
-    for (let k = 0; k < n; k++) {
-      const e = group[(start + k) % n];
-      if (!skipped(e.owner, linkWorker) && e.owner.receive(e, view)) break;
-    }
+
+  serves(group: string): boolean {
+    const name = queueBytes(group);
+    return this.#view!.servesQueue(name, 0, name.length);
   }
 }
 
@@ -287,6 +258,7 @@ export class MeshNode {
       const receiver = new PeerReceiver(
         new RingPeer(link.peerId, link.peerRole, producer),
         (f) => this.host.markDirty(f),
+        this.host.fanOut,
       );
       this.#peers.set(link.peerId, receiver);
       const consumer = RingConsumer.attach(link.inbound);
@@ -421,7 +393,7 @@ export class MeshNode {
         bytesSinceYield += consumer.drainedBytes;
         // Local receivers far behind: stop draining (the ring fills, the publisher's shard
         // stops reading) until they catch up.
-        const stalled = takeStalled();
+        const stalled = this.host.fanOut.takeStalled();
         if (stalled.length > 0) await waitForStalled(stalled, 1000);
         // After a batch's worth of records, let sockets and timers run before draining more;
         // below that, keep draining (an empty ring makes the loop wait, which yields anyway).

@@ -7,8 +7,8 @@
  */
 import type { Account } from "../accounts/account.ts";
 import type { Flushable } from "../client/context.ts";
-import { type ForwardingReceiver, pendForward } from "../client/router.ts";
-import type { SublistEntry } from "../client/subscription.ts";
+import type { FanOut, ForwardingReceiver } from "../routing/fan_out.ts";
+import { Kind, type SublistEntry } from "../routing/receiver.ts";
 import { FrameKind, type InterestRecord } from "../ipc/frames.ts";
 import type { InterestEntry } from "../ipc/interest.ts";
 import type { RingPeer } from "../ipc/peer.ts";
@@ -20,7 +20,8 @@ const EMPTY = new Uint8Array(0);
 /** The receiver standing for another worker. */
 export class PeerReceiver implements ForwardingReceiver, Flushable {
   readonly cid: number;
-  readonly remote = true;
+  /** Another worker: never delivered to from another worker (DELIVERY rules). */
+  readonly kind = Kind.Peer;
   readonly peer: RingPeer;
   closed = false;
   #marked = false;
@@ -32,6 +33,7 @@ export class PeerReceiver implements ForwardingReceiver, Flushable {
   #lastIndex = 0;
   #dirty = false;
   #markDirty: (f: Flushable) => void;
+  readonly #fanOut: FanOut;
   #interest: InterestRecord = {
     kind: FrameKind.Sub,
     account: 0,
@@ -44,8 +46,9 @@ export class PeerReceiver implements ForwardingReceiver, Flushable {
     queueEnd: 0,
   };
 
-  constructor(peer: RingPeer, markDirty: (f: Flushable) => void) {
+  constructor(peer: RingPeer, markDirty: (f: Flushable) => void, fanOut: FanOut) {
     this.peer = peer;
+    this.#fanOut = fanOut;
     this.cid = -(peer.id + 1);
     this.#markDirty = markDirty;
   }
@@ -55,7 +58,7 @@ export class PeerReceiver implements ForwardingReceiver, Flushable {
     if (this.closed) return false;
     if (!this.#marked) {
       this.#marked = true;
-      pendForward(this);
+      this.#fanOut.pendForward(this);
     }
     if (entry.queue !== null) {
       this.#queues[this.#queueCount++] = (entry as InterestEntry).queueBytes;

@@ -8,8 +8,8 @@
  * publish without nesting inside another route. Runs in the isolate that owns the connections.
  */
 import type { Account } from "../accounts/account.ts";
-import type { Publisher } from "../client/router.ts";
-import type { Receiver, SublistEntry } from "../client/subscription.ts";
+import type { Publisher } from "../routing/fan_out.ts";
+import { Kind, type Receiver, type SublistEntry } from "../routing/receiver.ts";
 import type { MsgOp } from "../protocol/sink.ts";
 
 const dec = new TextDecoder();
@@ -52,8 +52,8 @@ export class InternalClient implements Receiver, Publisher {
   readonly cid: number;
   readonly account: Account;
   closed = false;
-  /** A local receiver: messages from routes reach it too. */
-  readonly remote = false;
+  /** An internal connection (DELIVERY rules: messages from routes reach it too). */
+  readonly kind = Kind.Internal;
   readonly #subs: InternalSub[] = [];
   readonly #inbox: InternalInbox;
   #nextSid = 1;

@@ -12,7 +12,7 @@
  */
 import type { Account } from "../accounts/account.ts";
 import { GLOBAL_ACCOUNT } from "../accounts/account.ts";
-import { routeMessage } from "../client/router.ts";
+import type { FanOut } from "../routing/fan_out.ts";
 import { accountStatz } from "../monitor/accountz.ts";
 import { goTime, marshal, preciseNow } from "../monitor/format.ts";
 import type { MonitoredConn, MonitoredServer, MonitoredStats } from "../monitor/types.ts";
@@ -74,6 +74,8 @@ export interface SystemHost extends MonitoredServer {
   accounts(): Iterable<Account>;
   bindAccount(name: string): Account;
   allocateConnectionId(): number;
+  /** The isolate's fan-out: events and replies are published through it. */
+  readonly fanOut: FanOut;
   /** Cluster name when routes are configured. */
   readonly cluster: { readonly clusterName: string } | null;
 }
@@ -555,6 +557,6 @@ export class SystemService {
     if (!this.#listened(m.account, m.subject)) return;
     const si = serverInfo(this.#identity(), ++this.#seq, preciseNow());
     const payload = enc.encode(marshal(m.build(si)));
-    routeMessage(m.account, this.#op.set(m.subject, m.reply, payload));
+    this.#host.fanOut.publish(m.account, this.#op.set(m.subject, m.reply, payload));
   }
 }

@@ -6,7 +6,6 @@
  */
 import assert from "node:assert/strict";
 import { GLOBAL_ACCOUNT } from "../accounts/account.ts";
-import { routeMessage } from "../client/router.ts";
 import { silentLogger } from "../log/logger.ts";
 import { defaultOptions, type ServerOptions } from "../options.ts";
 import { Server } from "../server.ts";
@@ -38,7 +37,7 @@ function listener(s: Server, account: string, subject: string): InternalMsg[] {
 /** Publishes a request into `account` from a fresh internal client. */
 function request(s: Server, account: string, subject: string, reply: string, body = ""): void {
   const from = new InternalClient(998, s.account(account)!, () => {});
-  routeMessage(from, new InternalOp().set(subject, reply, new TextEncoder().encode(body)));
+  s.fanOut.publish(from, new InternalOp().set(subject, reply, new TextEncoder().encode(body)));
 }
 
 function json(m: InternalMsg): Record<string, unknown> {

@@ -1,0 +1,91 @@
+/**
+ * @module
+ * The one read loop of every connection kind (client, route, and next gateway and leaf): read,
+ * hand the bytes to the connection's parser, then apply back-pressure before reading again:
+ * records waiting on the mesh rings are handled, a full ring to another worker pauses reading
+ * until it drains (ARCHITECTURE.md invariant 4), and receivers that fell far behind (producer
+ * stall, nats-server's `stalled` wait) are given up to a second to catch up. A connection that
+ * floods therefore stops being read instead of growing buffers in front of others.
+ * Runs in the isolate that owns the socket.
+ */
+import type { FanOut, StallTarget } from "../routing/fan_out.ts";
+import { STALL_BYTES } from "../routing/fan_out.ts";
+import { CloseReason } from "../protocol/wire_errors.ts";
+
+/** The read half of a transport (a Deno.Conn fits). */
+export interface Readable {
+  read(p: Uint8Array): Promise<number | null>;
+}
+
+/** The connection being read. */
+export interface ReadTarget {
+  readonly closed: boolean;
+  /** Parses bytes just read (they are only valid during the call). */
+  feed(bytes: Uint8Array): void;
+  close(reason: string): void;
+}
+
+/** The back-pressure sources of the isolate (the server fits). */
+export interface ReadPressure {
+  readonly fanOut: FanOut;
+  /** A ring to another worker is full: stop reading until {@link drained}. */
+  readonly backlogged: boolean;
+  drained(): Promise<void>;
+  /** Handles records waiting on the rings from other workers. */
+  pollMesh(): void;
+}
+
+/** Read buffer sizes: start small (nats-server starts at 512 B), double while reads fill it. */
+export interface ReadSizes {
+  min: number;
+  max: number;
+}
+
+/** nats-server's read buffer bounds (client.go startBufSize, maxBufSize). */
+export const DEFAULT_READ_SIZES: ReadSizes = { min: 512, max: 64 * 1024 };
+
+/** Longest a publisher waits for slow receivers before reading on (nats-server stall cap). */
+export const STALL_MAX_MS = 1000;
+
+/**
+ * Reads `source` into `target` until it closes; closes `target` with `Read Error` or
+ * `Client Closed` when the socket fails or ends.
+ */
+export async function readLoop(
+  source: Readable,
+  target: ReadTarget,
+  pressure: ReadPressure,
+  sizes: ReadSizes = DEFAULT_READ_SIZES,
+): Promise<void> {
+  let buf = new Uint8Array(sizes.min);
+  while (!target.closed) {
+    let n: number | null;
+    try {
+      n = await source.read(buf);
+    } catch {
+      target.close(CloseReason.ReadError);
+      return;
+    }
+    if (n === null) {
+      target.close(CloseReason.ClientClosed);
+      return;
+    }
+    if (target.closed) return;
+    target.feed(buf.subarray(0, n));
+    if (n === buf.length && buf.length < sizes.max) buf = new Uint8Array(buf.length * 2);
+    pressure.pollMesh();
+    if (pressure.backlogged) await pressure.drained();
+    const stalled = pressure.fanOut.takeStalled();
+    if (stalled.length > 0) await waitForStalled(stalled, STALL_MAX_MS);
+  }
+}
+
+/** Resolves when every stalled receiver is below half the stall level, or after `maxMs`. */
+export async function waitForStalled(list: readonly StallTarget[], maxMs: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    Promise.all(list.map((c) => c.out.waitBelow(STALL_BYTES / 2))),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs))),
+  ]);
+  clearTimeout(timer);
+}

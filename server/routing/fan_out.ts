@@ -1,0 +1,191 @@
+/**
+ * @module
+ * The one fan-out of a message (nats-server client.go processMsgResults): match the subject once
+ * in the account's sublist, deliver to every plain subscription and to one member of each queue
+ * group, skipping the receivers the {@link DELIVERY} table forbids for the sender's kind. Whatever
+ * arrives (a client's PUB, a route's RMSG, a mesh record, an internal publish) goes through
+ * {@link FanOut.deliver}. Its per-message state lives in the {@link FanOut} object (one per isolate,
+ * built by the server and passed to whoever routes messages): receivers that forward one copy
+ * (routes, mesh peers) collected during the fan-out, import re-routes deferred until it is done,
+ * and receivers far behind that the publisher's read loop must wait for (producer stall).
+ * PURE: no Deno APIs, timers or console output.
+ */
+import type { Account } from "../accounts/account.ts";
+import type { MsgOp } from "../protocol/sink.ts";
+import { DELIVERY, deliveryRow, type Kind, type Receiver, type SublistEntry } from "./receiver.ts";
+
+/**
+ * A receiver with more than this many bytes waiting makes the publisher pause reading until it
+ * is below half of it (nats-server stalls fast producers the same way, at max_pending/2; a lower
+ * level keeps memory bounded without costing throughput).
+ */
+export const STALL_BYTES = 1024 * 1024;
+
+/** The sending side, as the fan-out sees it. */
+export interface Publisher {
+  readonly account: Account;
+  /** The sender's kind, for the {@link DELIVERY} rules. */
+  readonly kind: Kind;
+  /** Entries owned by this receiver are skipped: the publisher itself with echo off. */
+  readonly echoSkip: Receiver | null;
+  /** Called when nothing received a request (no_responders); may do nothing. */
+  noResponders(op: MsgOp): void;
+}
+
+/** Receivers that forward (mesh peers, routes) and send one copy once the fan-out is done. */
+export interface ForwardingReceiver extends Receiver {
+  /** Sends the collected copy (with the queue groups it must serve); resets its state. */
+  forward(account: Account, op: MsgOp): void;
+}
+
+/** Work that routes the message again in another account (imports), after the fan-out. */
+export interface DeferredRoute {
+  run(op: MsgOp): void;
+}
+
+/** A receiver with an outbound queue a publisher may wait on (client or link). */
+export interface StallTarget {
+  readonly out: { readonly pending: number; waitBelow(bytes: number): Promise<void> };
+}
+
+/**
+ * Which queue groups a message must serve: a routed message names them (RMSG queue list), a mesh
+ * record too. Null filter: every group (a local publisher).
+ */
+export interface QueueFilter {
+  serves(group: string): boolean;
+}
+
+/** A filter that serves no queue group (a routed message or mesh record naming none). */
+export const NO_QUEUES: QueueFilter = { serves: () => false };
+
+/** Match, pick queue members, forward: one per isolate. */
+export class FanOut {
+  readonly #random: () => number;
+  /** Forwarding receivers pending for the message being routed: `[0, #forwarderCount)`. */
+  readonly #forwarders: ForwardingReceiver[] = [];
+  #forwarderCount = 0;
+  readonly #deferred: DeferredRoute[] = [];
+  readonly #stalled: StallTarget[] = [];
+
+  constructor(random: () => number = Math.random) {
+    this.#random = random;
+  }
+
+  /**
+   * Routes a message published by `pub` (a client, an internal connection, an import acting
+   * for an account): everything allowed for its kind, then the no-responders status when a
+   * request reached nobody. Returns true when anything received it.
+   */
+  publish(pub: Publisher, op: MsgOp): boolean {
+    const delivered = this.deliver(pub.kind, pub.account, op, pub.echoSkip, null);
+    if (!delivered && op.replyEnd > op.replyStart) pub.noResponders(op);
+    return delivered;
+  }
+
+  /**
+   * Delivers `op`, which came from a `from` connection, to the receivers of `account` the
+   * {@link DELIVERY} table allows: every plain subscription but `skip`'s, and one member of each
+   * queue group `queues` names (all groups when null), chosen at random by weight. Forwarded
+   * copies go out and deferred import routes run before it returns.
+   */
+  deliver(
+    from: Kind,
+    account: Account,
+    op: MsgOp,
+    skip: Receiver | null,
+    queues: QueueFilter | null,
+  ): boolean {
+    const mark = this.#deferred.length;
+    const row = deliveryRow(from);
+    const r = account.sublist.match(op.argBuf, op.subjectStart, op.subjectEnd);
+    const psubs = r.psubs;
+    let delivered = false;
+    for (let i = 0; i < psubs.length; i++) {
+      const e = psubs[i];
+      const owner = e.owner;
+      if (owner === skip || DELIVERY[row + owner.kind] === 0) continue;
+      if (owner.receive(e, op)) delivered = true;
+    }
+    const qsubs = r.qsubs;
+    for (let g = 0; g < qsubs.length; g++) {
+      const group = qsubs[g];
+      if (queues !== null && !queues.serves(group[0].queue!)) continue;
+      if (this.#pickQueueMember(row, skip, group, op)) delivered = true;
+    }
+    if (this.#forwarderCount > 0) this.#sendForwards(account, op);
+    if (this.#deferred.length > mark) this.#runDeferred(mark, op);
+    return delivered;
+  }
+
+  /** One member of `group`, from a random point weighted by member counts. */
+  #pickQueueMember(
+    row: number,
+    skip: Receiver | null,
+    group: readonly SublistEntry[],
+    op: MsgOp,
+  ): boolean {
+    const n = group.length;
+    if (n === 1) {
+      const e = group[0];
+      const owner = e.owner;
+      return owner !== skip && DELIVERY[row + owner.kind] === 1 && owner.receive(e, op);
+    }
+    let total = 0;
+    for (let i = 0; i < n; i++) total += group[i].weight;
+    let r = this.#random() * total;
+    let start = 0;
+    for (; start < n - 1; start++) {
+      r -= group[start].weight;
+      if (r < 0) break;
+    }
+    for (let k = 0; k < n; k++) {
+      const e = group[(start + k) % n];
+      const owner = e.owner;
+      if (owner === skip || DELIVERY[row + owner.kind] === 0) continue;
+      if (owner.receive(e, op)) return true;
+    }
+    return false;
+  }
+
+  /** A forwarding receiver registers itself (once per message) while receiving. */
+  pendForward(r: ForwardingReceiver): void {
+    this.#forwarders[this.#forwarderCount++] = r;
+  }
+
+  /** Sends the pending forwarded copies (a counter, not `length = 0`: no re-growing). */
+  #sendForwards(account: Account, op: MsgOp): void {
+    const n = this.#forwarderCount;
+    this.#forwarderCount = 0;
+    const list = this.#forwarders;
+    for (let i = 0; i < n; i++) list[i].forward(account, op);
+  }
+
+  /**
+   * Queues `d` to run once the current fan-out is done (forwarded copies sent), so routing the
+   * message again, into an importing account, never interleaves with the first fan-out.
+   */
+  defer(d: DeferredRoute): void {
+    this.#deferred.push(d);
+  }
+
+  /** Runs the routes deferred since `mark` (in order; they may defer more, which run too). */
+  #runDeferred(mark: number, op: MsgOp): void {
+    const list = this.#deferred;
+    for (let i = mark; i < list.length; i++) list[i].run(op);
+    list.length = mark;
+  }
+
+  /** Records a receiver over {@link STALL_BYTES} (checked after appending a message). */
+  noteStalled(r: StallTarget): void {
+    if (!this.#stalled.includes(r)) this.#stalled.push(r);
+  }
+
+  /**
+   * Receivers that passed {@link STALL_BYTES} since the last call, emptied. The read loop of the
+   * publisher (or a mesh pump) waits for them before reading more.
+   */
+  takeStalled(): StallTarget[] {
+    return this.#stalled.length === 0 ? [] : this.#stalled.splice(0);
+  }
+}
