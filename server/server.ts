@@ -11,7 +11,7 @@ import { ClientConnection, type Transport } from "./client/client.ts";
 import type { Subscription } from "./client/subscription.ts";
 import type { InterestSource, MeshNode } from "./mesh/mesh_node.ts";
 import type { RemoteInterestListener } from "./links/route_interest.ts";
-import { FanOut } from "./routing/fan_out.ts";
+import { FanOut, type StallTarget } from "./routing/fan_out.ts";
 import { resolveImports } from "./accounts/imports.ts";
 import { type WiredImports, wireImports } from "./accounts/import_routing.ts";
 import { compileMappings } from "./accounts/mapping.ts";
@@ -261,6 +261,10 @@ export class Server implements ClientContext {
 
   pollMesh(): void {
     this.#mesh?.pollInbound();
+  }
+
+  takeStalled(): StallTarget[] {
+    return this.fanOut.takeStalled();
   }
 
   /**

@@ -9,6 +9,7 @@ import type { Logger } from "../log/logger.ts";
 import type { ServerOptions } from "../options.ts";
 import type { Subscription } from "./subscription.ts";
 import type { FanOut } from "../routing/fan_out.ts";
+import type { ReadPressure } from "../conn/read_loop.ts";
 
 /** Server-wide counters (nats-server `/varz` in_msgs, out_msgs, ...). */
 export class ServerStats {
@@ -26,7 +27,7 @@ export interface Flushable {
 }
 
 /** Services a connection handler uses. */
-export interface ClientContext {
+export interface ClientContext extends ReadPressure {
   readonly options: ServerOptions;
   readonly logger: Logger;
   readonly auth: Authenticator;
@@ -55,11 +56,6 @@ export interface ClientContext {
    * (a PONG after SUB waits for it). Null when there is nothing to wait for.
    */
   pongBarrier(): Promise<void> | null;
-  /** A ring to another worker is full: connections stop reading until {@link drained}. */
-  readonly backlogged: boolean;
-  drained(): Promise<void>;
-  /** Handles records waiting on the rings from other workers (after each socket read). */
-  pollMesh(): void;
   /** A connection has closed. */
   removed(cid: number): void;
   /** A connection authenticated on CONNECT (system account events); optional. */

@@ -1,16 +1,17 @@
 /**
  * @module
- * The impure side of clustering (nats-server route.go startRouteAcceptLoop, createRoute,
- * connectToRoute, reConnectToRoute): the route listener and accept loop, dialing with retries
- * and backoff, one read loop per route socket, a ticker for the links' timers, the client INFO
- * fields (`cluster`, `connect_urls`) with async INFO to clients, and `/routez` data. Protocol
- * and cluster logic live in server/links/ (pure). Runs in the isolate that owns the route
- * sockets: a single-isolate server, or the route worker of a sharded one.
+ * The route kind of link (nats-server route.go startRouteAcceptLoop, createRoute,
+ * connectToRoute, reConnectToRoute): a {@link LinkSpec} for routes (texts, TLS-first, dial
+ * timeout, connect delay, retries) run by the generic `LinkManager` (listener, accept loop,
+ * dials, read loops, ticker, shutdown), plus the route glue: the RouteTable, the client INFO
+ * fields (`cluster`, `connect_urls`) with async INFO to clients, lame duck, and `/routez`
+ * data. Protocol and cluster logic live in server/links/ (pure). Runs in the isolate that owns
+ * the route sockets: a single-isolate server, or the route worker of a sharded one.
  */
 import type { Account } from "../accounts/account.ts";
 import type { ClientConnection } from "../client/client.ts";
 import type { Subscription } from "../client/subscription.ts";
-import { readLoop, type ReadPressure } from "../conn/read_loop.ts";
+import type { ReadPressure } from "../conn/read_loop.ts";
 import {
   type ClusterConfig,
   joinHostPort,
@@ -28,12 +29,17 @@ import { SERVER_VERSION } from "../version.ts";
 import { clientConnectUrls, routesToSelf } from "./addresses.ts";
 import { tlsImpl } from "../transport/tls_loader.ts";
 import type { TlsSetup } from "../transport/tls_setup.ts";
-import type { RouteSocket } from "../transport/route_tls.ts";
+import { LinkManager } from "../links/core/link_manager.ts";
+import {
+  type DialRequest,
+  type LinkSpec,
+  LinkTlsMode,
+  type ReadyTransport,
+} from "../links/core/link_spec.ts";
 
 /** nats-server DEFAULT_ROUTE_CONNECT / DEFAULT_ROUTE_DIAL. */
 const ROUTE_CONNECT_DELAY_MS = 1000;
 const ROUTE_DIAL_TIMEOUT_MS = 1000;
-const TICK_MS = 100;
 
 /** What the manager needs of the server (server.ts `Server` fits). */
 export interface ClusterHostServer extends ClusterServer, ReadPressure {
@@ -62,35 +68,16 @@ function dynamicClusterName(): string {
   return out;
 }
 
-function dialError(host: string, port: number, err: unknown): string {
-  const addr = joinHostPort(host, port);
-  if (err instanceof Deno.errors.ConnectionRefused) {
-    return `dial tcp ${addr}: connect: connection refused`;
-  }
-  if (err instanceof Deno.errors.TimedOut) return `dial tcp ${addr}: i/o timeout`;
-  return `dial tcp ${addr}: ${(err as Error).message.replace(/ \(os error \d+\)$/, "")}`;
-}
-
-/** Routes of one server: listener, dialers, read loops and timers around a RouteTable. */
+/** Routes of one server: a route {@link LinkSpec} run by a LinkManager, around a RouteTable. */
 export class ClusterManager implements ClusterEffects {
   readonly config: ClusterConfig;
   readonly table: RouteTable;
   readonly #server: ClusterHostServer;
-  #listener: Deno.Listener | null = null;
-  #port = 0;
-  #running = false;
-  #ticker: ReturnType<typeof setInterval> | undefined;
-  #timers = new Set<ReturnType<typeof setTimeout>>();
-  #wakers = new Set<() => void>();
-  #tasks = new Set<Promise<void>>();
-  /** Links still ticking: open ones and closed ones flushing their last bytes. */
-  #active = new Set<RouteLink>();
+  /** Listener, dials, read loops and ticker of the routes. */
+  readonly #links: LinkManager<RouteUrl, RouteType, RouteLink>;
   #ownUrls: string[] = [];
-  #self = new Set<string>();
   /** Route TLS (`cluster { tls {} }`), null for plaintext routes. */
   readonly #tls: TlsSetup | null;
-  /** Connections in their TLS handshake (closed on shutdown). */
-  #handshaking = new Set<Deno.Conn>();
 
   /**
    * Reads `server.options.cluster`; null when clustering is off (no section or no port).
@@ -126,6 +113,53 @@ export class ClusterManager implements ClusterEffects {
       import: config.permissions?.import,
       export: config.permissions?.export,
     });
+    this.#links = new LinkManager(this.#routeSpec(), { pressure: server });
+  }
+
+  /** The route kind for the link manager (route.go texts, TLS-first, connect delay, retries). */
+  #routeSpec(): LinkSpec<RouteUrl, RouteType, RouteLink> {
+    const s = this.#server;
+    const c = this.config;
+    return {
+      name: "route",
+      idLabel: "rid",
+      listen: { host: c.host, port: c.port },
+      tlsMode: this.#tls ? LinkTlsMode.TlsFirst : LinkTlsMode.None,
+      tls: this.#tls,
+      tlsWhere: "cluster tls",
+      dialTimeoutMs: ROUTE_DIAL_TIMEOUT_MS,
+      retry: {
+        connectRetries: c.connectRetries,
+        get connectErrorReports() {
+          return s.options.connectErrorReports;
+        },
+        get reconnectErrorReports() {
+          return s.options.reconnectErrorReports;
+        },
+        delayMs: () => ROUTE_CONNECT_DELAY_MS,
+      },
+      texts: {
+        listenError: (reason) => `Error listening on router port: ${c.port} - ${reason}`,
+        listening: (hostPort) => `Listening for route connections on ${hostPort}`,
+        acceptError: (err) => `Error accepting route connection: ${err}`,
+        trying: (url, address) =>
+          `Trying to connect to route on ${joinHostPort(url.host, url.port)} (${address})`,
+        dialError: (attempt, error) =>
+          `Error trying to connect to route (attempt ${attempt}): ${error}`,
+        handshakeClosed: "Router connection closed: TLS Handshake Failure",
+        insecureWarning: TLS_INSECURE_WARNING,
+      },
+      get logger() {
+        return s.logger;
+      },
+      allocateId: () => s.allocateConnectionId(),
+      // server.go getRandomIP: our own route listener addresses are skipped for good.
+      selfAddresses: (port) => routesToSelf(port),
+      stillWanted: (url, request) => !request.tryForEver || this.table.routeStillValid(url),
+      handshakeFailed: (url, request) => this.#reconnectAfterHandshake(url, request),
+      createLink: (ready) => this.#createRoute(ready),
+      shutdownLinks: () => this.table.closeAll(),
+    };
   }
 
   /** The current cluster name (dynamic names may change once routes connect). */
@@ -135,7 +169,7 @@ export class ClusterManager implements ClusterEffects {
 
   /** The bound route port. */
   get port(): number {
-    return this.#port;
+    return this.#links.port;
   }
 
   /**
@@ -150,254 +184,70 @@ export class ClusterManager implements ClusterEffects {
     if (this.table.clusterDynamic) {
       log.warn("Cluster name was dynamically generated, consider setting one");
     }
-    const host = c.host || "0.0.0.0";
-    try {
-      this.#listener = Deno.listen({ hostname: host, port: c.port < 0 ? 0 : c.port });
-    } catch (e) {
-      const reason = e instanceof Deno.errors.AddrInUse
-        ? `listen tcp ${joinHostPort(c.host, c.port)}: bind: address already in use`
-        : (e as Error).message;
-      throw new Error(`Error listening on router port: ${c.port} - ${reason}`);
-    }
-    this.#port = (this.#listener.addr as Deno.NetAddr).port;
-    if (this.#tls) {
-      this.#tls.warnUnsupported("cluster tls");
-      if (this.#tls.settings.insecure) log.warn(TLS_INSECURE_WARNING);
-    }
-    log.notice(`Listening for route connections on ${joinHostPort(c.host, this.#port)}`);
+    const port = this.#links.listen();
     this.#ownUrls = clientConnectUrls(s.options, s.port);
-    this.#self = routesToSelf(this.#port);
     const info = this.table.localInfo;
-    info.port = this.#port;
+    info.port = port;
     if (c.advertise) {
       const hp = splitHostPort(c.advertise);
       info.host = hp ? hp.host : c.advertise;
-      info.port = hp && hp.port ? Number(hp.port) : this.#port;
+      info.port = hp && hp.port ? Number(hp.port) : port;
       info.ip = `nats-route://${joinHostPort(info.host, info.port)}/`;
     }
     info.connectUrls = c.noAdvertise ? [] : this.#ownUrls;
-    this.#running = true;
     s.interestListeners.push((account, sub, delta) =>
       this.table.localInterestChanged(account.name, sub.subject, sub.queue, delta, sub.subjectBytes)
     );
     s.links = this.#linkMonitor();
     this.clientInfoChanged(false);
-    this.#ticker = setInterval(() => this.#tick(), TICK_MS);
-    this.#track(this.#acceptLoop(this.#listener));
+    this.#links.run();
     for (const route of c.routes) {
       this.solicit(route, RouteType.Explicit, { delayMs: 0, tryForEver: true, firstConnect: true });
     }
   }
 
-  #track(task: Promise<void>): void {
-    this.#tasks.add(task);
-    task.finally(() => this.#tasks.delete(task));
-  }
-
-  async #acceptLoop(listener: Deno.Listener): Promise<void> {
-    try {
-      for await (const conn of listener) {
-        this.#createRoute(conn as Deno.TcpConn, null, RouteType.Implicit);
-      }
-    } catch (err) {
-      if (this.#running) this.#server.logger.error(`Error accepting route connection: ${err}`);
-    }
-  }
-
   /**
-   * route.go createRoute: a link for an accepted (url null) or dialed socket; with route TLS
-   * the handshake comes first (nothing is sent in plaintext).
+   * route.go createRoute: the link of an accepted (target null) or dialed socket, ready (with
+   * route TLS, after the handshake): solicited routes send CONNECT, both sides send INFO.
    */
-  #createRoute(conn: Deno.TcpConn, url: RouteUrl | null, routeType: RouteType): void {
-    if (!this.#running) {
-      conn.close();
-      return;
-    }
-    try {
-      conn.setNoDelay(true);
-    } catch {
-      // not TCP
-    }
-    const cid = this.#server.allocateConnectionId();
-    if (this.#tls) {
-      this.#track(this.#secureRoute(this.#tls, conn, url, routeType, cid));
-      return;
-    }
-    this.#startLink(conn, conn, url, routeType, cid);
-  }
-
-  async #secureRoute(
-    setup: TlsSetup,
-    conn: Deno.TcpConn,
-    url: RouteUrl | null,
-    routeType: RouteType,
-    cid: number,
-  ): Promise<void> {
-    const addr = conn.remoteAddr as Deno.NetAddr;
-    const h = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
-    const prefix = `${h}:${addr.port} - rid:${cid}`;
-    this.#handshaking.add(conn);
-    const socket = await tlsImpl().secureRoute(
-      conn,
-      setup,
-      url?.host ?? null,
-      this.#server.logger,
-      prefix,
-    );
-    this.#handshaking.delete(conn);
-    if (socket === null) {
-      if (url !== null && this.#running) {
-        // client.go reconnect: a solicited route whose handshake failed is dialed again.
-        const log = this.#server.logger;
-        log.debug(`Attempting reconnect for solicited route "${redactUrl(url.url)}"`);
-        const explicit = routeType === RouteType.Explicit;
-        this.solicit(url, routeType, {
-          delayMs: Math.floor(Math.random() * 100) + (explicit ? ROUTE_CONNECT_DELAY_MS : 0),
-          tryForEver: explicit,
-          firstConnect: false,
-        });
-      }
-      return;
-    }
-    if (!this.#running) {
-      socket.close();
-      return;
-    }
-    this.#startLink(conn, socket, url, routeType, cid);
-  }
-
-  #startLink(
-    conn: Deno.TcpConn,
-    transport: RouteSocket,
-    url: RouteUrl | null,
-    routeType: RouteType,
-    cid: number,
-  ): void {
-    const addr = conn.remoteAddr as Deno.NetAddr;
-    const link = new RouteLink(this.table, transport, {
-      cid,
-      remoteHost: addr.hostname,
-      remotePort: addr.port,
+  #createRoute(ready: ReadyTransport<RouteUrl, RouteType>): RouteLink {
+    const url = ready.target;
+    const link = new RouteLink(this.table, ready.transport, {
+      cid: ready.cid,
+      remoteHost: ready.remoteHost,
+      remotePort: ready.remotePort,
       url,
-      routeType,
+      routeType: ready.request?.context ?? RouteType.Implicit,
       now: preciseNow(),
     });
     this.table.links.add(link);
-    this.#active.add(link);
     const connect = url === null ? null : this.table.connectJson(url);
     link.start(connect, this.table.routeInfoJson(newNonce()), preciseNow());
-    this.#track(this.#readLoop(transport, link));
+    return link;
   }
 
-  /** The connection core's read loop: mesh back-pressure and producer stall included. */
-  #readLoop(conn: RouteSocket, link: RouteLink): Promise<void> {
-    const target = {
-      get closed() {
-        return link.closed;
-      },
-      feed: (bytes: Uint8Array) => link.feed(bytes, preciseNow()),
-      close: (reason: string) => link.close(reason),
-    };
-    return readLoop(conn, target, this.#server);
-  }
-
-  #tick(): void {
-    const now = preciseNow();
-    for (const link of this.#active) {
-      link.tick(now);
-      if (link.finished) this.#active.delete(link);
-    }
-  }
-
-  /** Waits `ms`; false when the manager stopped meanwhile. */
-  #sleep(ms: number): Promise<boolean> {
-    if (ms <= 0) return Promise.resolve(this.#running);
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(t);
-        this.#timers.delete(t);
-        this.#wakers.delete(wake);
-        resolve(this.#running);
-      };
-      const t = setTimeout(wake, ms);
-      this.#timers.add(t);
-      this.#wakers.add(wake);
+  /** client.go reconnect: a solicited route whose TLS handshake failed is dialed again. */
+  #reconnectAfterHandshake(url: RouteUrl, request: DialRequest<RouteUrl, RouteType>): void {
+    const log = this.#server.logger;
+    log.debug(`Attempting reconnect for solicited route "${redactUrl(url.url)}"`);
+    const explicit = request.context === RouteType.Explicit;
+    this.solicit(url, request.context, {
+      delayMs: Math.floor(Math.random() * 100) + (explicit ? ROUTE_CONNECT_DELAY_MS : 0),
+      tryForEver: explicit,
+      firstConnect: false,
     });
   }
 
   /** ClusterEffects: dial with retries (route.go connectToRoute / reConnectToRoute). */
   solicit(url: RouteUrl, routeType: RouteType, opts: SolicitOptions): void {
-    if (this.#running) this.#track(this.#connectToRoute(url, routeType, opts));
-  }
-
-  async #connectToRoute(url: RouteUrl, routeType: RouteType, opts: SolicitOptions): Promise<void> {
-    const log = this.#server.logger;
-    const o = this.#server.options;
-    if (!(await this.#sleep(opts.delayMs))) return;
-    let attempts = 0;
-    while (this.#running) {
-      if (opts.tryForEver && !this.table.routeStillValid(url)) return;
-      const host = url.host === "localhost" ? "127.0.0.1" : url.host;
-      // server.go getRandomIP: our own route listener addresses are skipped for good.
-      if (this.#self.has(joinHostPort(host, url.port))) return;
-      log.debug(
-        `Trying to connect to route on ${joinHostPort(url.host, url.port)} (${
-          joinHostPort(host, url.port)
-        })`,
-      );
-      let conn: Deno.TcpConn | null = null;
-      let error: string | null = null;
-      try {
-        conn = await this.#dial(host, url.port);
-      } catch (e) {
-        error = dialError(host, url.port, e);
-      }
-      if (conn === null) {
-        attempts++;
-        const every = opts.firstConnect ? o.connectErrorReports : o.reconnectErrorReports;
-        const text = `Error trying to connect to route (attempt ${attempts}): ${error}`;
-        if (attempts === 1 || (every > 0 && attempts % every === 0)) log.error(text);
-        else log.debug(text);
-        if (
-          !opts.tryForEver &&
-          (this.config.connectRetries <= 0 || attempts > this.config.connectRetries)
-        ) {
-          return;
-        }
-        if (!(await this.#sleep(ROUTE_CONNECT_DELAY_MS))) return;
-        continue;
-      }
-      if (!this.#running || (opts.tryForEver && !this.table.routeStillValid(url))) {
-        conn.close();
-        return;
-      }
-      this.#createRoute(conn, url, routeType);
-      return;
-    }
-  }
-
-  #dial(hostname: string, port: number): Promise<Deno.TcpConn> {
-    return new Promise((resolve, reject) => {
-      let done = false;
-      const t = setTimeout(() => {
-        done = true;
-        this.#timers.delete(t);
-        reject(new Deno.errors.TimedOut("i/o timeout"));
-      }, ROUTE_DIAL_TIMEOUT_MS);
-      this.#timers.add(t);
-      Deno.connect({ hostname, port }).then((conn) => {
-        clearTimeout(t);
-        this.#timers.delete(t);
-        if (done) conn.close();
-        else resolve(conn);
-      }, (e) => {
-        clearTimeout(t);
-        this.#timers.delete(t);
-        if (!done) reject(e);
-      });
+    this.#links.dial({
+      targets: url,
+      context: routeType,
+      delayMs: opts.delayMs,
+      tryForEver: opts.tryForEver,
+      firstConnect: opts.firstConnect,
     });
   }
-
   /**
    * ClusterEffects: the client INFO now carries `cluster` and `connect_urls` (server.go
    * updateServerINFOAndSendINFOToClients); with `notify`, protocol-1 clients get an async INFO.
@@ -437,7 +287,7 @@ export class ClusterManager implements ClusterEffects {
         const urls = this.table.clientConnectUrls(this.#ownUrls);
         return urls.length > 0 ? urls : undefined;
       },
-      boundPort: (section) => (section === "cluster" ? this.#port : 0),
+      boundPort: (section) => (section === "cluster" ? this.#links.port : 0),
     };
   }
 
@@ -488,27 +338,8 @@ export class ClusterManager implements ClusterEffects {
 
   /** Stops listening and dialing, closes every route and waits for the loops to end. */
   async close(): Promise<void> {
-    if (!this.#running) return;
-    this.#running = false;
-    try {
-      this.#listener?.close();
-    } catch {
-      // already closed
-    }
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
-    for (const conn of this.#handshaking) {
-      try {
-        conn.close();
-      } catch {
-        // already closed
-      }
-    }
-    for (const wake of [...this.#wakers]) wake();
-    this.table.closeAll();
-    for (const link of this.#active) link.abort();
-    clearInterval(this.#ticker);
-    await Promise.allSettled([...this.#tasks]);
+    if (!this.#links.running) return;
+    await this.#links.close();
     this.#tls?.close();
   }
 }

@@ -8,8 +8,7 @@
  * floods therefore stops being read instead of growing buffers in front of others.
  * Runs in the isolate that owns the socket.
  */
-import type { FanOut, StallTarget } from "../routing/fan_out.ts";
-import { STALL_BYTES } from "../routing/fan_out.ts";
+import { STALL_BYTES, type StallTarget } from "../routing/fan_out.ts";
 import { CloseReason } from "../protocol/wire_errors.ts";
 
 /** The read half of a transport (a Deno.Conn fits). */
@@ -27,7 +26,8 @@ export interface ReadTarget {
 
 /** The back-pressure sources of the isolate (the server fits). */
 export interface ReadPressure {
-  readonly fanOut: FanOut;
+  /** Receivers that fell far behind since the last call (the fan-out's stall list), emptied. */
+  takeStalled(): StallTarget[];
   /** A ring to another worker is full: stop reading until {@link drained}. */
   readonly backlogged: boolean;
   drained(): Promise<void>;
@@ -75,10 +75,18 @@ export async function readLoop(
     if (n === buf.length && buf.length < sizes.max) buf = new Uint8Array(buf.length * 2);
     pressure.pollMesh();
     if (pressure.backlogged) await pressure.drained();
-    const stalled = pressure.fanOut.takeStalled();
+    const stalled = pressure.takeStalled();
     if (stalled.length > 0) await waitForStalled(stalled, STALL_MAX_MS);
   }
 }
+
+/** No back-pressure source (a link manager used without a server, in tests). */
+export const NO_PRESSURE: ReadPressure = {
+  takeStalled: () => [],
+  backlogged: false,
+  drained: () => Promise.resolve(),
+  pollMesh: () => {},
+};
 
 /** Resolves when every stalled receiver is below half the stall level, or after `maxMs`. */
 export async function waitForStalled(list: readonly StallTarget[], maxMs: number): Promise<void> {

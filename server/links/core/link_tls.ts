@@ -1,34 +1,49 @@
 /**
  * @module
- * Route TLS (nats-server 2.9.10 route.go createRoute, client.go doTLSHandshake for a ROUTER):
- * the handshake runs first, before any INFO or CONNECT, on the raw route socket. The accepting
- * side is the TLS server and always requires and verifies the peer's certificate against
- * `ca_file`; the dialing side is the TLS client, presents its certificate and verifies the
- * server's chain and host name (the route URL's host) unless `insecure`. `pinned_certs` is
- * checked on both sides, and `timeout` bounds the handshake. Uses `node:tls` over the
- * `Deno.Conn` for both sides (`Deno.startTls` cannot present a client certificate). Runs in
- * the isolate that owns the route sockets.
+ * Link TLS for any link kind (nats-server 2.9.10 client.go doTLSHandshake for a ROUTER,
+ * GATEWAY or LEAF; route.go createRoute, gateway.go createGateway, leafnode.go
+ * createLeafNode). TLS-first (routes, gateways): the handshake runs before any INFO or
+ * CONNECT on the raw socket. INFO-then-TLS (the accept side of leaf nodes): a plaintext
+ * preface (the INFO) goes out first, then the server handshake. The accepting side is the TLS
+ * server and requires and verifies the peer's certificate against `ca_file` (always for routes
+ * and gateways, with `verify` for leaf nodes); the dialing side is the TLS client, presents its
+ * certificate and verifies the server's chain and host name (the URL's host) unless
+ * `insecure`. `pinned_certs` is checked on both sides, and `timeout` bounds the handshake.
+ * Uses `node:tls` over the `Deno.Conn` for both sides (`Deno.startTls` cannot present a client
+ * certificate). Loaded lazily through `transport/tls_loader.ts`. Runs in the isolate that owns
+ * the link sockets.
  */
 import tls from "node:tls";
 import { isIP } from "node:net";
 import type { Duplex } from "node:stream";
-import type { Logger } from "../log/logger.ts";
-import { connDuplex } from "./conn_duplex.ts";
-import { SocketReader } from "./socket_reader.ts";
-import type { TlsSetup } from "./tls_setup.ts";
+import type { Logger } from "../../log/logger.ts";
+import { connDuplex, writeAll } from "../../transport/conn_duplex.ts";
+import { SocketReader } from "../../transport/socket_reader.ts";
+import type { TlsSetup } from "../../transport/tls_setup.ts";
 import {
   firstRecordError,
   peerCertificate,
   pinnedCertError,
   writeSocket,
-} from "./tls_transport.ts";
-import { goAlertError, goVerifyError } from "./tls_errors.ts";
+} from "../../transport/tls_transport.ts";
+import { goAlertError, goVerifyError } from "../../transport/tls_errors.ts";
+import type { LinkTransport } from "./link_spec.ts";
 
-/** A secured route socket: what the route read loop and its link use. */
-export interface RouteSocket {
-  read(p: Uint8Array): Promise<number | null>;
-  write(p: Uint8Array): Promise<number>;
-  close(): void;
+/** How one link's handshake runs and logs. */
+export interface SecureLinkOptions {
+  /** The kind in log lines (`route`, `gateway`, `leafnode`). */
+  readonly kind: string;
+  /** The host dialed (this side is the TLS client), or null for an accepted link. */
+  readonly dialedHost: string | null;
+  /** Accepted links of INFO-then-TLS kinds: plaintext bytes sent before the handshake. */
+  readonly preface?: Uint8Array | null;
+  /** Accepted links: require and verify the peer's certificate (routes, gateways: always). */
+  readonly verifyPeer: boolean;
+  /** Notice after a failure: `Router connection closed: TLS Handshake Failure`. */
+  readonly closedText: string;
+  readonly logger: Logger;
+  /** Log prefix: `ip:port - rid:N`. */
+  readonly prefix: string;
 }
 
 type Outcome = { ok: true } | { ok: false; error: string; timeout?: boolean };
@@ -49,7 +64,7 @@ function goServerVerifyError(err: Error | string, host: string): string {
   return text.replace("tls: failed to verify client certificate: ", "");
 }
 
-class SecuredRoute implements RouteSocket {
+class SecuredLink implements LinkTransport {
   #socket: tls.TLSSocket;
   #conn: Deno.Conn;
   #reader: SocketReader;
@@ -79,19 +94,26 @@ class SecuredRoute implements RouteSocket {
 }
 
 /**
- * Runs the route TLS handshake on `conn`: as the server for an accepted route (`dialedHost`
- * null), as the client for a dialed one. Logs as nats-server does and returns the secured
- * socket, or null after closing the connection when the handshake failed.
+ * Runs a link's TLS handshake on `conn`: as the server for an accepted link (`dialedHost`
+ * null, after the `preface` when given), as the client for a dialed one. Logs as nats-server
+ * does and returns the secured socket, or null after closing the connection when the
+ * handshake failed.
  */
-export async function secureRoute(
+export async function secureLink(
   conn: Deno.Conn,
   setup: TlsSetup,
-  dialedHost: string | null,
-  logger: Logger,
-  prefix: string,
-): Promise<RouteSocket | null> {
+  opts: SecureLinkOptions,
+): Promise<LinkTransport | null> {
+  const { dialedHost, logger, prefix, kind } = opts;
   const solicited = dialedHost !== null;
-  logger.debug(`${prefix} - Starting TLS route ${solicited ? "client" : "server"} handshake`);
+  if (!solicited && opts.preface && opts.preface.length > 0) {
+    try {
+      await writeAll(conn, opts.preface);
+    } catch {
+      // the peer is gone: the peek below sees EOF
+    }
+  }
+  logger.debug(`${prefix} - Starting TLS ${kind} ${solicited ? "client" : "server"} handshake`);
   const deadline = Date.now() + setup.timeoutMs;
   const timeout = (): Outcome => ({
     ok: false,
@@ -135,11 +157,11 @@ export async function secureRoute(
       socket = new tls.TLSSocket(duplex, {
         isServer: true,
         secureContext: setup.secureContext,
-        requestCert: true,
-        rejectUnauthorized: true,
+        requestCert: opts.verifyPeer,
+        rejectUnauthorized: opts.verifyPeer,
       });
       outcome = await handshake(socket, duplex, "secure", conn, deadline, timeout);
-      if (outcome.ok) {
+      if (outcome.ok && opts.verifyPeer) {
         const ssl = (socket as unknown as { ssl?: { verifyError?: () => string | null } }).ssl;
         const code = typeof ssl?.verifyError === "function" ? ssl.verifyError() : null;
         if (code) outcome = { ok: false, error: goVerifyError(code) };
@@ -150,10 +172,10 @@ export async function secureRoute(
     outcome = checkPinned(socket!, setup.settings.pinnedCerts, logger, prefix);
   }
   if (!outcome.ok) {
-    logger.error(`${prefix} - TLS route handshake error: ${outcome.error}`);
+    logger.error(`${prefix} - TLS ${kind} handshake error: ${outcome.error}`);
     socket?.destroy();
     closeConn(conn);
-    logger.notice(`${prefix} - Router connection closed: TLS Handshake Failure`);
+    logger.notice(`${prefix} - ${opts.closedText}`);
     if (outcome.timeout) {
       setTimeout(() => logger.error(`${prefix} - TLS handshake timeout`), 0);
     }
@@ -164,7 +186,7 @@ export async function secureRoute(
   const c = s.getCipher() as { standardName?: string; name: string } | null;
   logger.debug(`${prefix} - TLS handshake complete`);
   logger.debug(`${prefix} - TLS version ${version}, cipher suite ${c?.standardName ?? c?.name}`);
-  return new SecuredRoute(s, conn);
+  return new SecuredLink(s, conn);
 }
 
 function closeConn(conn: Deno.Conn): void {
@@ -208,7 +230,7 @@ function handshake(
   });
 }
 
-/** Reads the first bytes of an accepted route, or "timeout" at the deadline. */
+/** Reads the first bytes of an accepted link, or "timeout" at the deadline. */
 async function peek(conn: Deno.Conn, deadline: number): Promise<Uint8Array | null | "timeout"> {
   const buf = new Uint8Array(16 * 1024);
   const read = conn.read(buf).then(

@@ -1,0 +1,387 @@
+/**
+ * @module
+ * The socket work of every link kind, driven by a {@link LinkSpec} (nats-server route.go
+ * startRouteAcceptLoop / createRoute / connectToRoute, and their gateway.go and leafnode.go
+ * twins): the listener and accept loop, TLS-first or INFO-then-TLS handshakes, dialing with a
+ * timeout, retries and a per-attempt delay, single URLs or configured plus discovered URL sets
+ * (in rotation or at random), one read loop per link, a ticker driving every active link's
+ * `tick(now)`, and a shutdown that closes everything and waits for every task.
+ * IMPURE shell (Deno.listen, Deno.connect, timers) beside the pure link logic of
+ * `server/links/`; runs in the isolate that owns the link sockets (a single-isolate server, or
+ * a link worker of a sharded one).
+ */
+import { preciseNow } from "../../monitor/format.ts";
+import { NO_PRESSURE, readLoop, type ReadPressure } from "../../conn/read_loop.ts";
+import { CloseReason } from "../../protocol/wire_errors.ts";
+import { tlsImpl } from "../../transport/tls_loader.ts";
+import type { TlsSetup } from "../../transport/tls_setup.ts";
+import { joinHostPort } from "../cluster_options.ts";
+import {
+  type DialRequest,
+  type LinkSpec,
+  LinkTlsMode,
+  type LinkTransport,
+  type LinkUrl,
+  type ManagedLink,
+} from "./link_spec.ts";
+import { LinkUrls } from "./link_urls.ts";
+
+const TICK_MS = 100;
+
+/** What the host provides around the sockets of one link kind. */
+export interface LinkManagerOptions {
+  /**
+   * The isolate's back-pressure sources, applied after each read by the connection core's read
+   * loop (mesh rings, slow local receivers); none by default.
+   */
+  pressure?: ReadPressure;
+  /** Milliseconds since the epoch, fractional (default: `preciseNow`). */
+  now?(): number;
+  /** Random numbers in [0, 1) for picking URLs (default: `Math.random`). */
+  random?(): number;
+  /** Ticker period (default 100 ms). */
+  tickMs?: number;
+}
+
+/** Go's `dial tcp host:port: ...` text for a failed `Deno.connect`. */
+export function goDialError(host: string, port: number, err: unknown): string {
+  const addr = joinHostPort(host, port);
+  if (err instanceof Deno.errors.ConnectionRefused) {
+    return `dial tcp ${addr}: connect: connection refused`;
+  }
+  if (err instanceof Deno.errors.TimedOut) return `dial tcp ${addr}: i/o timeout`;
+  return `dial tcp ${addr}: ${(err as Error).message.replace(/ \(os error \d+\)$/, "")}`;
+}
+
+function closeQuietly(c: { close(): void }): void {
+  try {
+    c.close();
+  } catch {
+    // already closed
+  }
+}
+
+function addrText(a: Deno.NetAddr): string {
+  const h = a.hostname.includes(":") ? `[${a.hostname}]` : a.hostname;
+  return `${h}:${a.port}`;
+}
+
+/** Listener, dialers, read loops and ticker of one link kind. */
+export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
+  readonly spec: LinkSpec<T, C, L>;
+  readonly #pressure: ReadPressure;
+  readonly #now: () => number;
+  readonly #random: () => number;
+  readonly #tickMs: number;
+  #listener: Deno.Listener | null = null;
+  #port = 0;
+  #running = false;
+  #closed = false;
+  #ticker: ReturnType<typeof setInterval> | undefined;
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #wakers = new Set<() => void>();
+  #tasks = new Set<Promise<void>>();
+  /** Links still ticking: open ones and closed ones flushing their last bytes. */
+  #active = new Set<L>();
+  #self: ReadonlySet<string> = new Set();
+  /** Connections in their TLS handshake (closed on shutdown). */
+  #handshaking = new Set<Deno.Conn>();
+
+  constructor(spec: LinkSpec<T, C, L>, opts: LinkManagerOptions = {}) {
+    this.spec = spec;
+    this.#pressure = opts.pressure ?? NO_PRESSURE;
+    this.#now = opts.now ?? preciseNow;
+    this.#random = opts.random ?? Math.random;
+    this.#tickMs = opts.tickMs ?? TICK_MS;
+  }
+
+  /** The bound port (0 before {@link listen}). */
+  get port(): number {
+    return this.#port;
+  }
+
+  /** True between {@link run} and {@link close}. */
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** Links being read or still flushing. */
+  get active(): ReadonlySet<L> {
+    return this.#active;
+  }
+
+  /** Tasks not yet ended (accept loop, dials, handshakes, read loops). */
+  get pendingTasks(): number {
+    return this.#tasks.size;
+  }
+
+  /**
+   * Binds the listener and logs as nats-server does (TLS warnings, then `Listening for ...`).
+   * Throws the kind's `listenError` text when the port cannot be bound.
+   */
+  listen(): number {
+    const spec = this.spec;
+    const { host, port } = spec.listen;
+    try {
+      this.#listener = Deno.listen({ hostname: host || "0.0.0.0", port: port < 0 ? 0 : port });
+    } catch (e) {
+      const reason = e instanceof Deno.errors.AddrInUse
+        ? `listen tcp ${joinHostPort(host, port)}: bind: address already in use`
+        : (e as Error).message;
+      throw new Error(spec.texts.listenError(reason));
+    }
+    this.#port = (this.#listener.addr as Deno.NetAddr).port;
+    if (spec.tls) {
+      spec.tls.warnUnsupported(spec.tlsWhere);
+      if (spec.tls.settings.insecure && spec.texts.insecureWarning) {
+        spec.logger.warn(spec.texts.insecureWarning);
+      }
+    }
+    spec.logger.notice(spec.texts.listening(joinHostPort(host, this.#port)));
+    this.#self = spec.selfAddresses?.(this.#port) ?? new Set();
+    return this.#port;
+  }
+
+  /** Starts the ticker and, when listening, the accept loop. Dials are taken from now on. */
+  run(): void {
+    if (this.#running || this.#closed) return;
+    this.#running = true;
+    this.#ticker = setInterval(() => this.#tick(), this.#tickMs);
+    if (this.#listener) this.#track(this.#acceptLoop(this.#listener));
+  }
+
+  /** Dials (after `delayMs`), retrying per the kind's policy; ignored unless running. */
+  dial(request: DialRequest<T, C>): void {
+    if (this.#running) this.#track(this.#connect(request));
+  }
+
+  #track(task: Promise<void>): void {
+    this.#tasks.add(task);
+    task.finally(() => this.#tasks.delete(task));
+  }
+
+  async #acceptLoop(listener: Deno.Listener): Promise<void> {
+    try {
+      for await (const conn of listener) this.#admit(conn as Deno.TcpConn, null, null);
+    } catch (err) {
+      if (this.#running) this.spec.logger.error(this.spec.texts.acceptError(err));
+    }
+  }
+
+  /** A new socket (accepted: target null): TLS first when the kind says so, then the link. */
+  #admit(conn: Deno.TcpConn, target: T | null, request: DialRequest<T, C> | null): void {
+    if (!this.#running) {
+      closeQuietly(conn);
+      return;
+    }
+    try {
+      conn.setNoDelay(true);
+    } catch {
+      // not TCP
+    }
+    const cid = this.spec.allocateId();
+    const { tls, tlsMode } = this.spec;
+    const secure = tls !== null &&
+      (tlsMode === LinkTlsMode.TlsFirst || (tlsMode === LinkTlsMode.InfoThenTls && !target));
+    if (secure) {
+      this.#track(this.#secure(tls, conn, target, request, cid));
+      return;
+    }
+    this.#startLink(conn, conn, target, request, cid);
+  }
+
+  async #secure(
+    setup: TlsSetup,
+    conn: Deno.TcpConn,
+    target: T | null,
+    request: DialRequest<T, C> | null,
+    cid: number,
+  ): Promise<void> {
+    const spec = this.spec;
+    const prefix = `${addrText(conn.remoteAddr as Deno.NetAddr)} - ${spec.idLabel}:${cid}`;
+    const infoFirst = spec.tlsMode === LinkTlsMode.InfoThenTls;
+    this.#handshaking.add(conn);
+    const socket = await tlsImpl().secureLink(conn, setup, {
+      kind: spec.name,
+      dialedHost: target?.host ?? null,
+      preface: infoFirst && target === null ? spec.acceptPreface?.(cid) ?? null : null,
+      verifyPeer: !infoFirst || setup.settings.verify,
+      closedText: spec.texts.handshakeClosed,
+      logger: spec.logger,
+      prefix,
+    });
+    this.#handshaking.delete(conn);
+    if (socket === null) {
+      if (target !== null && request !== null && this.#running) {
+        spec.handshakeFailed?.(target, request);
+      }
+      return;
+    }
+    if (!this.#running) {
+      socket.close();
+      return;
+    }
+    this.#startLink(conn, socket, target, request, cid);
+  }
+
+  #startLink(
+    conn: Deno.TcpConn,
+    transport: LinkTransport,
+    target: T | null,
+    request: DialRequest<T, C> | null,
+    cid: number,
+  ): void {
+    const addr = conn.remoteAddr as Deno.NetAddr;
+    const link = this.spec.createLink({
+      transport,
+      cid,
+      remoteHost: addr.hostname,
+      remotePort: addr.port,
+      target,
+      request,
+    });
+    this.#active.add(link);
+    this.#track(this.#readLoop(transport, link));
+  }
+
+  /**
+   * One link's read loop: the connection core's (`server/conn/read_loop.ts`), with the host's
+   * back-pressure. The only place link bytes are read.
+   */
+  #readLoop(transport: LinkTransport, link: L): Promise<void> {
+    const now = this.#now;
+    const target = {
+      get closed() {
+        return link.closed;
+      },
+      feed: (bytes: Uint8Array) => link.feed(bytes, now()),
+      close: (reason: string) => link.close(reason),
+    };
+    return readLoop(transport, target, this.#pressure);
+  }
+
+  #tick(): void {
+    const now = this.#now();
+    for (const link of this.#active) {
+      link.tick(now);
+      if (link.finished) this.#active.delete(link);
+    }
+  }
+
+  /** Waits `ms`; false when the manager stopped meanwhile. */
+  #sleep(ms: number): Promise<boolean> {
+    if (ms <= 0) return Promise.resolve(this.#running);
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(t);
+        this.#timers.delete(t);
+        this.#wakers.delete(wake);
+        resolve(this.#running);
+      };
+      const t = setTimeout(wake, ms);
+      this.#timers.add(t);
+      this.#wakers.add(wake);
+    });
+  }
+
+  /** The next URL of a request and whether it is the only one it can ever pick. */
+  #pick(request: DialRequest<T, C>): { target: T; single: boolean } {
+    const t = request.targets;
+    if (t instanceof LinkUrls) return { target: t.pick(this.#random), single: t.size === 1 };
+    return { target: t, single: true };
+  }
+
+  /** Dial attempts of one request (route.go connectToRoute; gateway.go, leafnode.go alike). */
+  async #connect(request: DialRequest<T, C>): Promise<void> {
+    const spec = this.spec;
+    const log = spec.logger;
+    if (!(await this.#sleep(request.delayMs))) return;
+    let attempts = 0;
+    let selfPicks = 0;
+    while (this.#running) {
+      const { target, single } = this.#pick(request);
+      if (spec.stillWanted && !spec.stillWanted(target, request)) return;
+      const host = target.host === "localhost" ? "127.0.0.1" : target.host;
+      const address = joinHostPort(host, target.port);
+      // server.go getRandomIP: our own listener's addresses are skipped for good.
+      if (this.#self.has(address)) {
+        if (single || ++selfPicks > 64) return;
+        continue;
+      }
+      log.debug(spec.texts.trying(target, address));
+      let conn: Deno.TcpConn | null = null;
+      let error = "";
+      try {
+        conn = await this.#dialOnce(host, target.port);
+      } catch (e) {
+        error = goDialError(host, target.port, e);
+      }
+      if (conn === null) {
+        attempts++;
+        const retry = spec.retry;
+        const every = request.firstConnect
+          ? retry.connectErrorReports
+          : retry.reconnectErrorReports;
+        const text = spec.texts.dialError(attempts, error);
+        if (attempts === 1 || (every > 0 && attempts % every === 0)) log.error(text);
+        else log.debug(text);
+        if (
+          !request.tryForEver && (retry.connectRetries <= 0 || attempts > retry.connectRetries)
+        ) {
+          return;
+        }
+        if (!(await this.#sleep(retry.delayMs(attempts)))) return;
+        continue;
+      }
+      if (!this.#running || (spec.stillWanted && !spec.stillWanted(target, request))) {
+        closeQuietly(conn);
+        return;
+      }
+      this.#admit(conn, target, request);
+      return;
+    }
+  }
+
+  /** `Deno.connect` bounded by the kind's dial timeout (Go net.DialTimeout). */
+  #dialOnce(hostname: string, port: number): Promise<Deno.TcpConn> {
+    return new Promise((resolve, reject) => {
+      let done = false;
+      const t = setTimeout(() => {
+        done = true;
+        this.#timers.delete(t);
+        reject(new Deno.errors.TimedOut("i/o timeout"));
+      }, this.spec.dialTimeoutMs);
+      this.#timers.add(t);
+      Deno.connect({ hostname, port }).then((conn) => {
+        clearTimeout(t);
+        this.#timers.delete(t);
+        if (done) conn.close();
+        else resolve(conn);
+      }, (e) => {
+        clearTimeout(t);
+        this.#timers.delete(t);
+        if (!done) reject(e);
+      });
+    });
+  }
+
+  /**
+   * Stops listening and dialing, closes every link (the kind's `shutdownLinks`, then drops
+   * unsent bytes) and waits for every task to end.
+   */
+  async close(): Promise<void> {
+    if (this.#closed || (!this.#running && this.#listener === null)) return;
+    this.#closed = true;
+    this.#running = false;
+    if (this.#listener) closeQuietly(this.#listener);
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    for (const conn of this.#handshaking) closeQuietly(conn);
+    for (const wake of [...this.#wakers]) wake();
+    if (this.spec.shutdownLinks) this.spec.shutdownLinks();
+    else for (const link of [...this.#active]) link.close(CloseReason.ServerShutdown);
+    for (const link of this.#active) link.abort();
+    clearInterval(this.#ticker);
+    await Promise.allSettled([...this.#tasks]);
+  }
+}
