@@ -586,7 +586,6 @@ export class Server implements ClientContext {
   async #shutdown(): Promise<void> {
     if (!this.#running) return;
     this.#system?.shutdown();
-    for (const c of [...this.internalConnections]) c.close();
     this.#running = false;
     this.#notice("Initiating Shutdown...");
     clearInterval(this.#sweeper);
@@ -600,6 +599,8 @@ export class Server implements ClientContext {
     await this.#acceptLoop;
     await this.#transports?.close();
     await this.#cluster?.close();
+    // After the routes: nats-server withdraws no interest (RS-) when it shuts down.
+    for (const c of [...this.internalConnections]) c.close();
     for (const c of [...this.clients.values()]) c.close(CloseReason.ServerShutdown);
     await Promise.allSettled([...this.#conns]);
     await Promise.all(this.#monitorListeners.map((m) => m.close()));

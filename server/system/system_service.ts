@@ -251,7 +251,11 @@ export class SystemService {
     );
   }
 
-  /** Sends `$SYS.SERVER.<id>.SHUTDOWN` with what is still queued, then stops for good. */
+  /**
+   * Sends `$SYS.SERVER.<id>.SHUTDOWN` with what is still queued, then stops for good (nothing
+   * more is sent). The connections stay subscribed until the server closes them after its
+   * routes, so no RS- goes out for them (nats-server sends none on shutdown).
+   */
   shutdown(): void {
     if (this.#stopped) return;
     clearTimeout(this.#statszTimer);
@@ -261,8 +265,6 @@ export class SystemService {
     this.#drain();
     this.#stopped = true;
     this.#running = false;
-    this.#sys.close();
-    for (const c of this.#imports.values()) c.close();
   }
 
   // ---- subscriptions --------------------------------------------------------------------
