@@ -236,6 +236,7 @@ export class InternalConnection implements Receiver, Publisher, Responder {
 
   /** Removes `sub` (no-op when already gone); other servers and shards see the interest go. */
   unsubscribe(sub: InternalSubscription): void {
+    if (sub.owner !== this) return;
     sub.cancelled = true;
     this.#remove(sub);
   }

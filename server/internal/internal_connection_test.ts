@@ -219,10 +219,15 @@ Deno.test("a request times out when the responder stays silent, and fails fast w
   assert.ok(Date.now() - t0 >= 140, "waited for the timeout");
   const none = await c.request("svc.nobody", "x", { timeoutMs: 5000 }).catch((e) => e);
   assert.equal((none as RequestError).code, RequestErrorCode.NoResponders);
+  let late: InternalMsg | null = null;
+  c.subscribe("svc.late", (m) => void (late = m));
+  silent.publish("svc.late", "x", { reply: "nobody.listens" });
+  await waitFor(() => late !== null, 2000, "the late request");
   const pending = c.request("svc.silent", "x", { timeoutMs: 5000 });
   c.close();
   assert.equal(((await pending.catch((e) => e)) as RequestError).code, RequestErrorCode.Closed);
   assert.throws(() => c.publish("svc.silent", "x"), /closed/);
+  assert.equal(late!.respond("too late"), false, "no reply from a closed connection");
   silent.close();
 });
 

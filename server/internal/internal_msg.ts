@@ -39,6 +39,7 @@ export function headerBytes(h: HeadersInit | undefined): Uint8Array | null {
 
 /** What a message needs of the connection that received it (to answer). */
 export interface Responder {
+  readonly closed: boolean;
   publish(subject: string, data?: Uint8Array | string, opts?: PublishOptions): boolean;
 }
 
@@ -125,10 +126,11 @@ export class InternalMsg {
 
   /**
    * Publishes `data` to this message's reply subject from the connection that received it.
-   * Returns false when the message has no reply subject (nothing is sent) or nobody got it.
+   * Returns false when the message has no reply subject or that connection has closed (nothing
+   * is sent), or when nobody got the reply.
    */
   respond(data?: Uint8Array | string, opts: { headers?: HeadersInit } = {}): boolean {
-    if (this.#replyEnd === this.#subjectEnd) return false;
+    if (this.#replyEnd === this.#subjectEnd || this.#responder.closed) return false;
     return this.#responder.publish(this.reply, data, { headers: opts.headers });
   }
 }
