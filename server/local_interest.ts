@@ -1,13 +1,15 @@
 /**
  * @module
  * The local interest a worker replays to a worker that joins the mesh (server/mesh/): in a
- * shard, client subscriptions and the `_R_.` response routers of service imports; in the route
+ * shard, client subscriptions, the announced subscriptions of internal connections
+ * (server/internal/) and the `_R_.` response routers of service imports; in the route
  * worker, the routes' interest with its queue weights. Runs in a shard or route worker.
  */
 import type { Account } from "./accounts/account.ts";
 import type { WiredImports } from "./accounts/import_routing.ts";
 import type { ClientConnection } from "./client/client.ts";
 import type { ClusterManager } from "./cluster/cluster_manager.ts";
+import type { InternalConnection } from "./internal/internal_connection.ts";
 import { meshWeight } from "./links/route_interest.ts";
 import type { InterestSource } from "./mesh/mesh_node.ts";
 
@@ -17,6 +19,8 @@ export interface LocalInterestHost {
   readonly isRouteWorker: boolean;
   readonly cluster: ClusterManager | null;
   readonly clients: ReadonlyMap<number, ClientConnection>;
+  /** Connections without a socket (their non-local subscriptions are interest too). */
+  readonly internalConnections?: ReadonlySet<InternalConnection>;
   account(name?: string): Account | null;
 }
 
@@ -39,6 +43,9 @@ export function* localInterest(
   }
   for (const c of s.clients.values()) {
     for (const sub of c.subs.values()) yield [c.account, sub];
+  }
+  for (const c of s.internalConnections ?? []) {
+    for (const sub of c.subscriptions()) if (!sub.local) yield [c.account, sub];
   }
   for (const r of imports.routers) yield [r.account, r];
 }

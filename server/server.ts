@@ -33,6 +33,7 @@ import { MonitorState } from "./monitor/state.ts";
 import type { LinkMonitor } from "./monitor/types.ts";
 import { ClusterManager } from "./cluster/cluster_manager.ts";
 import { configuredSystemAccount, SystemService } from "./system/system_service.ts";
+import type { InternalConnection } from "./internal/internal_connection.ts";
 
 export type { ShardIdentity } from "./shard_identity.ts";
 
@@ -81,6 +82,8 @@ export class Server implements ClientContext {
   #imports: WiredImports = { routers: [] };
   /** The system account's events and requests (server/system/); null without one or in a shard. */
   #system: SystemService | null = null;
+  /** Open connections without a socket (server/internal/), for interest replay and shutdown. */
+  readonly internalConnections: Set<InternalConnection> = new Set();
   /** Route worker: a route's RS+/RS- becomes this worker's interest in the mesh. */
   readonly remoteInterestListener: RemoteInterestListener | null = null;
 
@@ -275,6 +278,30 @@ export class Server implements ClientContext {
     return localInterest(this, this.#imports);
   }
 
+  /** An internal connection opened (server/internal/): its interest is replayed like a client's. */
+  internalOpened(c: InternalConnection): void {
+    this.internalConnections.add(c);
+  }
+
+  /** An internal connection closed. */
+  internalClosed(c: InternalConnection): void {
+    this.internalConnections.delete(c);
+  }
+
+  /**
+   * The routes start after internal connections subscribed (the system account subscribes
+   * while the server is built): their announced interest goes into the cluster's local interest
+   * now, so every route learns it on connect (nats-server sends all account subscriptions).
+   */
+  #replayInternalInterest(cluster: ClusterManager): void {
+    for (const c of this.internalConnections) {
+      for (const sub of c.subscriptions()) {
+        if (sub.local) continue;
+        cluster.table.localInterestChanged(c.account.name, sub.subject, sub.queue, 1);
+      }
+    }
+  }
+
   /** Opens the client listener and starts accepting. */
   start(): void {
     if (this.shard) {
@@ -310,7 +337,10 @@ export class Server implements ClientContext {
     log.notice(`Server is ready`);
     this.#running = true;
     this.#system?.start();
-    this.#cluster?.start();
+    if (this.#cluster) {
+      this.#cluster.start();
+      this.#replayInternalInterest(this.#cluster);
+    }
     this.#acceptLoop = this.#accept(this.#listener);
     const tick = Math.max(50, Math.min(1000, o.writeDeadlineMs / 2));
     this.#sweeper = setInterval(() => this.#sweep(), tick);
@@ -578,6 +608,8 @@ export class Server implements ClientContext {
     await this.#acceptLoop;
     await this.#transports?.close();
     await this.#cluster?.close();
+    // After the routes: nats-server withdraws no interest (RS-) when it shuts down.
+    for (const c of [...this.internalConnections]) c.close();
     for (const c of [...this.clients.values()]) c.close(CloseReason.ServerShutdown);
     await Promise.allSettled([...this.#conns]);
     await Promise.all(this.#monitorListeners.map((m) => m.close()));

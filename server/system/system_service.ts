@@ -1,10 +1,11 @@
 /**
  * @module
  * The system account's machinery (nats-server server.go setSystemAccount, events.go
- * initEventTracking, internalSendLoop, registerSystemImports): an internal client in the
- * system account that answers `$SYS.REQ.*` requests and publishes client connect/disconnect,
- * account connection, statsz and shutdown events; internal clients in every other account that
- * hold nats-server's three automatic service imports (`$SYS.REQ.ACCOUNT.PING.CONNZ`,
+ * initEventTracking, internalSendLoop, registerSystemImports): an internal connection
+ * (server/internal/) in the system account that answers `$SYS.REQ.*` requests and publishes
+ * client connect/disconnect, account connection, statsz and shutdown events, its subscriptions
+ * announced to routes like a client's; internal connections in every other account that hold
+ * nats-server's three automatic service imports (`$SYS.REQ.ACCOUNT.PING.CONNZ`,
  * `$SYS.REQ.SERVER.PING.CONNZ`, `$SYS.REQ.ACCOUNT.PING.STATZ`, answered for that account only).
  * Outgoing messages wait in a send queue drained after the current turn's work (the Go send
  * loop), and get the `server` block with the next sequence number when sent. Single-isolate
@@ -12,7 +13,6 @@
  */
 import type { Account } from "../accounts/account.ts";
 import { GLOBAL_ACCOUNT } from "../accounts/account.ts";
-import type { FanOut } from "../routing/fan_out.ts";
 import { accountStatz } from "../monitor/accountz.ts";
 import { goTime, marshal, preciseNow } from "../monitor/format.ts";
 import type { MonitoredConn, MonitoredServer, MonitoredStats } from "../monitor/types.ts";
@@ -50,8 +50,12 @@ import {
   systemHash,
 } from "./events.ts";
 import { decodeGoStruct, type GoStruct } from "./go_json.ts";
-import { InternalClient, type InternalMsg, type InternalSub } from "./internal_client.ts";
-import { InternalOp } from "./internal_op.ts";
+import {
+  InternalConnection,
+  type InternalContext,
+  InternalKind,
+  type InternalMsg,
+} from "../internal/internal_connection.ts";
 
 /** nats-server `AuthenticationViolation.String()`: the close reason of a refused login. */
 const AUTH_FAILURE = "Authentication Failure";
@@ -66,16 +70,13 @@ export const FIRST_STATSZ_MS = 250;
 export type SystemClientView = MonitoredConn & ClientView;
 
 /** What the system service needs of the server (`Server` satisfies it). */
-export interface SystemHost extends MonitoredServer {
+export interface SystemHost extends MonitoredServer, InternalContext {
   readonly clients: ReadonlyMap<number, SystemClientView>;
   readonly stats: MonitoredStats;
   readonly auth: { readonly required: boolean };
   account(name?: string): Account | null;
   accounts(): Iterable<Account>;
   bindAccount(name: string): Account;
-  allocateConnectionId(): number;
-  /** The isolate's fan-out: events and replies are published through it. */
-  readonly fanOut: FanOut;
   /** Cluster name when routes are configured. */
   readonly cluster: { readonly clusterName: string } | null;
 }
@@ -87,14 +88,12 @@ export interface SystemServiceOptions {
 }
 
 interface Outgoing {
-  account: InternalClient;
+  from: InternalConnection;
   subject: string;
   reply: string;
   /** The payload, given the `server` block when the message carries one. */
   build: (server: ServerInfo) => unknown;
 }
-
-const enc = new TextEncoder();
 
 /** The system account name `options` ask for, or null when there is none. */
 export function configuredSystemAccount(
@@ -109,14 +108,12 @@ export function configuredSystemAccount(
 export class SystemService {
   readonly account: Account;
   readonly #host: SystemHost;
-  readonly #sys: InternalClient;
-  readonly #imports = new Map<string, InternalClient>();
+  readonly #sys: InternalConnection;
+  readonly #imports = new Map<string, InternalConnection>();
   readonly #ids = new Nuid();
-  readonly #op = new InternalOp();
   readonly #statszMs: number;
   #seq = 1;
   #sendq: Outgoing[] = [];
-  #inbox: [InternalSub, InternalMsg][] = [];
   #scheduled = false;
   #running = false;
   #stopped = false;
@@ -128,8 +125,11 @@ export class SystemService {
     this.#host = host;
     this.account = account;
     this.#statszMs = opts.statszIntervalMs ?? DEFAULT_STATSZ_INTERVAL_MS;
-    const inbox = (sub: InternalSub, msg: InternalMsg) => this.#received(sub, msg);
-    this.#sys = new InternalClient(host.allocateConnectionId(), account, inbox);
+    this.#sys = new InternalConnection(host, account, {
+      kind: InternalKind.System,
+      name: "system",
+      onError: (err, msg) => this.#handlerError(err, msg),
+    });
     this.#subscribeSystem();
     for (const acc of [...host.accounts()]) this.accountAdded(acc);
     // nats-server's send queue has its own internal client (one more connection id).
@@ -154,17 +154,20 @@ export class SystemService {
   /** A new account: it gets the system service imports (nats-server registerSystemImports). */
   accountAdded(acc: Account): void {
     if (acc === this.account || this.#imports.has(acc.name) || this.#stopped) return;
-    const client = new InternalClient(
-      this.#host.allocateConnectionId(),
-      acc,
-      (sub, msg) => this.#received(sub, msg),
-    );
+    const client = new InternalConnection(this.#host, acc, {
+      kind: InternalKind.Account,
+      name: `system-imports-${acc.name}`,
+      onError: (err, msg) => this.#handlerError(err, msg),
+    });
     this.#imports.set(acc.name, client);
+    // Service import subscriptions stay on this server (accounts.go addServiceImportSub).
+    const local = { local: true };
     const connz = (m: InternalMsg) => this.#accountRequest(client, "CONNZ", acc.name, m);
-    client.subscribe("$SYS.REQ.ACCOUNT.PING.CONNZ", connz);
-    client.subscribe("$SYS.REQ.SERVER.PING.CONNZ", connz);
+    client.subscribe("$SYS.REQ.ACCOUNT.PING.CONNZ", local, connz);
+    client.subscribe("$SYS.REQ.SERVER.PING.CONNZ", local, connz);
     client.subscribe(
       "$SYS.REQ.ACCOUNT.PING.STATZ",
+      local,
       (m) => this.#accountRequest(client, "STATZ", acc.name, m),
     );
   }
@@ -248,7 +251,11 @@ export class SystemService {
     );
   }
 
-  /** Sends `$SYS.SERVER.<id>.SHUTDOWN` with what is still queued, then stops for good. */
+  /**
+   * Sends `$SYS.SERVER.<id>.SHUTDOWN` with what is still queued, then stops for good (nothing
+   * more is sent). The connections stay subscribed until the server closes them after its
+   * routes, so no RS- goes out for them (nats-server sends none on shutdown).
+   */
   shutdown(): void {
     if (this.#stopped) return;
     clearTimeout(this.#statszTimer);
@@ -258,8 +265,6 @@ export class SystemService {
     this.#drain();
     this.#stopped = true;
     this.#running = false;
-    this.#sys.close();
-    for (const c of this.#imports.values()) c.close();
   }
 
   // ---- subscriptions --------------------------------------------------------------------
@@ -293,7 +298,8 @@ export class SystemService {
     sys.subscribe("$SYS.REQ.ACCOUNT.PING.STATZ", (m) => this.#pingStatz(m));
     sys.subscribe("$SYS.ACCOUNT.*.LEAFNODE.CONNECT", ignore);
     sys.subscribe(`$SYS.LATENCY.M2.${hash}`, ignore);
-    sys.subscribe("$SYS.DEBUG.SUBSCRIBERS", ignore);
+    // events.go sysSubscribeInternal: the one system subscription not announced to routes.
+    sys.subscribe("$SYS.DEBUG.SUBSCRIBERS", { local: true }, ignore);
   }
 
   // ---- requests -------------------------------------------------------------------------
@@ -314,16 +320,16 @@ export class SystemService {
    * server filter, then answer `{server, data}` or `{server, data: null, error}` (500).
    */
   #zReq(
-    from: InternalClient,
+    from: InternalConnection,
     m: InternalMsg,
     struct: GoStruct,
     data: (o: RequestOptions) => unknown,
   ): void {
     if (m.reply === "") return;
     let opts: RequestOptions = {};
-    if (m.body.length > 0) {
+    if (m.data.length > 0) {
       try {
-        opts = decodeGoStruct(m.body, struct);
+        opts = decodeGoStruct(m.string(), struct);
       } catch (err) {
         this.#respond(from, m.reply, null, { code: 400, description: (err as Error).message });
         return;
@@ -341,7 +347,7 @@ export class SystemService {
     this.#respond(from, m.reply, result);
   }
 
-  #respond(from: InternalClient, reply: string, data: unknown, error?: ApiError): void {
+  #respond(from: InternalConnection, reply: string, data: unknown, error?: ApiError): void {
     this.#send(from, reply, "", (si) => apiResponse(si, data, error));
   }
 
@@ -359,7 +365,7 @@ export class SystemService {
   }
 
   #accountRequest(
-    from: InternalClient,
+    from: InternalConnection,
     ep: Exclude<AccountEndpoint, "CONNS">,
     acc: string,
     m: InternalMsg,
@@ -378,10 +384,10 @@ export class SystemService {
   /** nats-server `statszReq`: no reply means the broadcast subject. */
   #statszRequest(m: InternalMsg): void {
     const reply = m.reply !== "" ? m.reply : `$SYS.SERVER.${this.#host.id}.STATSZ`;
-    if (m.body.length > 0) {
+    if (m.data.length > 0) {
       let opts: RequestOptions;
       try {
-        opts = decodeGoStruct(m.body, SERVER_REQUEST_STRUCTS.STATSZ);
+        opts = decodeGoStruct(m.string(), SERVER_REQUEST_STRUCTS.STATSZ);
       } catch (err) {
         this.#respond(this.#sys, reply, null, { code: 400, description: (err as Error).message });
         return;
@@ -393,9 +399,9 @@ export class SystemService {
 
   /** nats-server `connsRequest`: this server's count for the account, when it has clients. */
   #connsRequest(acc: string, m: InternalMsg): void {
-    if (m.body.length > 0) {
+    if (m.data.length > 0) {
       try {
-        const req = JSON.parse(m.body) as { acc?: unknown };
+        const req = JSON.parse(m.string()) as { acc?: unknown };
         if (req.acc !== acc) return;
       } catch {
         return;
@@ -510,16 +516,14 @@ export class SystemService {
     };
   }
 
-  #send(from: InternalClient, subject: string, reply: string, build: Outgoing["build"]): void {
+  #send(from: InternalConnection, subject: string, reply: string, build: Outgoing["build"]): void {
     if (this.#stopped) return;
-    this.#sendq.push({ account: from, subject, reply, build });
+    this.#sendq.push({ from, subject, reply, build });
     this.#schedule();
   }
 
-  #received(sub: InternalSub, msg: InternalMsg): void {
-    if (this.#stopped) return;
-    this.#inbox.push([sub, msg]);
-    this.#schedule();
+  #handlerError(err: unknown, msg: InternalMsg): void {
+    this.#host.logger.warn(`Error handling system request on "${msg.subject}": ${err}`);
   }
 
   #schedule(): void {
@@ -528,35 +532,28 @@ export class SystemService {
     queueMicrotask(() => this.#drain());
   }
 
-  /** Handles received requests and sends queued messages until both queues are empty. */
+  /**
+   * Sends queued messages until the queue is empty (requests are handled by the connections
+   * after the fan-out that delivered them; their answers queue here).
+   */
   #drain(): void {
     this.#scheduled = false;
-    while (this.#inbox.length > 0 || this.#sendq.length > 0) {
-      const inbox = this.#inbox;
-      this.#inbox = [];
-      for (const [sub, msg] of inbox) {
-        try {
-          sub.handler(msg);
-        } catch (err) {
-          this.#host.logger.warn(`Error handling system request on "${msg.subject}": ${err}`);
-        }
-      }
+    while (this.#sendq.length > 0) {
       const out = this.#sendq;
       this.#sendq = [];
       for (const m of out) this.#publish(m);
     }
   }
 
-  /** True when a subscriber other than the sending internal client would get `subject`. */
-  #listened(from: InternalClient, subject: string): boolean {
+  /** True when a subscriber other than the sending internal connection would get `subject`. */
+  #listened(from: InternalConnection, subject: string): boolean {
     const r = from.account.sublist.matchString(subject);
     return r.qsubs.length > 0 || r.psubs.some((e) => e.owner !== from);
   }
 
   #publish(m: Outgoing): void {
-    if (!this.#listened(m.account, m.subject)) return;
+    if (m.from.closed || !this.#listened(m.from, m.subject)) return;
     const si = serverInfo(this.#identity(), ++this.#seq, preciseNow());
-    const payload = enc.encode(marshal(m.build(si)));
-    this.#host.fanOut.publish(m.account, this.#op.set(m.subject, m.reply, payload));
+    m.from.publish(m.subject, marshal(m.build(si)), { reply: m.reply });
   }
 }

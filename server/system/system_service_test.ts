@@ -1,16 +1,15 @@
 /**
  * @module
  * Unit tests of the system service without sockets: a `Server` that is never started (or only
- * its system service is), requests routed in with an internal client, events caught by an
- * internal subscriber, and client connections stood in for by plain objects.
+ * its system service is), requests published by an internal connection, events caught by an
+ * internal connection's subscription, and client connections stood in for by plain objects.
  */
 import assert from "node:assert/strict";
 import { GLOBAL_ACCOUNT } from "../accounts/account.ts";
 import { silentLogger } from "../log/logger.ts";
 import { defaultOptions, type ServerOptions } from "../options.ts";
 import { Server } from "../server.ts";
-import { InternalClient, type InternalMsg } from "./internal_client.ts";
-import { InternalOp } from "./internal_op.ts";
+import { InternalConnection, type InternalMsg } from "../internal/internal_connection.ts";
 import type { SystemClientView } from "./system_service.ts";
 
 /** Polls `cond` (every few ms) until it holds; fails after `ms`. */
@@ -26,22 +25,29 @@ function server(opts: Partial<ServerOptions> = {}): Server {
   return new Server({ ...defaultOptions(), serverName: "unit", ...opts }, silentLogger());
 }
 
-/** An internal client in `account` that records what its subscriptions get. */
+/** An internal connection in `account` that records what its subscription gets. */
 function listener(s: Server, account: string, subject: string): InternalMsg[] {
   const seen: InternalMsg[] = [];
-  const c = new InternalClient(999, s.account(account)!, (_sub, m) => seen.push(m));
-  c.subscribe(subject, () => {});
+  new InternalConnection(s, s.account(account)!).subscribe(subject, (m) => {
+    seen.push(m);
+  });
   return seen;
 }
 
-/** Publishes a request into `account` from a fresh internal client. */
+/** Publishes a request into `account` from a fresh internal connection. */
 function request(s: Server, account: string, subject: string, reply: string, body = ""): void {
-  const from = new InternalClient(998, s.account(account)!, () => {});
-  s.fanOut.publish(from, new InternalOp().set(subject, reply, new TextEncoder().encode(body)));
+  new InternalConnection(s, s.account(account)!).publish(subject, body, { reply });
+}
+
+/** Resolves once messages delivered so far in `account` have been handled (a probe round). */
+async function settled(s: Server, account: string): Promise<void> {
+  const probe = listener(s, account, "_PROBE.settled");
+  request(s, account, "_PROBE.settled", "");
+  await waitFor(() => probe.length === 1, 1000, "probe");
 }
 
 function json(m: InternalMsg): Record<string, unknown> {
-  return JSON.parse(m.body);
+  return m.json();
 }
 
 function fakeClient(s: Server, cid: number, account: string): SystemClientView {
@@ -196,9 +202,11 @@ Deno.test("statsz backs off from 250ms to the interval; shutdown sends SHUTDOWN 
   assert.ok(seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]), String(seqs));
   assert.equal(stats[0].subject, `$SYS.SERVER.${s.id}.STATSZ`);
   sys.shutdown();
+  await settled(s, "$SYS");
   assert.equal(down.length, 1);
   assert.equal(json(down[0]).id, s.id);
   const before = stats.length;
   request(s, "$SYS", "$SYS.REQ.SERVER.PING", "_INBOX.late");
+  await settled(s, "$SYS");
   assert.equal(stats.length, before);
 });

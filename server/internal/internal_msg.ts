@@ -1,0 +1,136 @@
+/**
+ * @module
+ * A message received by an internal connection ({@link InternalMsg}), copied out of the
+ * router's reusable buffers in one allocation (subject, reply, header block and payload), with
+ * strings decoded and the `NATS/1.0` header block parsed only when asked for; and the header
+ * forms a publisher may pass ({@link HeadersInit}). Runs in the isolate that owns the
+ * connections.
+ */
+import { buildHeaders, getHeader, type HeaderBlock, parseHeaders } from "../protocol/headers.ts";
+import type { MsgOp } from "../protocol/sink.ts";
+
+const dec = new TextDecoder();
+
+/**
+ * Headers to publish: a raw header block (`NATS/1.0...\r\n\r\n`, sent as is, e.g. with a
+ * status line), or key/value pairs (written in the given order).
+ */
+export type HeadersInit =
+  | Uint8Array
+  | ReadonlyArray<readonly [string, string]>
+  | Readonly<Record<string, string>>;
+
+/** Options of a reply or publish. */
+export interface PublishOptions {
+  /** Reply subject ("" or absent for none). */
+  reply?: string;
+  headers?: HeadersInit;
+}
+
+/** The raw header block for `h`, or null when there is none. */
+export function headerBytes(h: HeadersInit | undefined): Uint8Array | null {
+  if (h === undefined) return null;
+  if (h instanceof Uint8Array) return h.length > 0 ? h : null;
+  const entries = Array.isArray(h)
+    ? h as ReadonlyArray<readonly [string, string]>
+    : Object.entries(h as Record<string, string>);
+  return buildHeaders(entries);
+}
+
+/** What a message needs of the connection that received it (to answer). */
+export interface Responder {
+  readonly closed: boolean;
+  publish(subject: string, data?: Uint8Array | string, opts?: PublishOptions): boolean;
+}
+
+/** One received message. Valid after the handler returns (it owns its bytes). */
+export class InternalMsg {
+  /** subject | reply | headers + payload, copied from the op. */
+  readonly #bytes: Uint8Array;
+  readonly #subjectEnd: number;
+  readonly #replyEnd: number;
+  /** Where the payload starts (after the header block, if any). */
+  readonly #dataStart: number;
+  readonly #responder: Responder;
+  #subject: string | null = null;
+  #reply: string | null = null;
+  #headers: HeaderBlock | null | undefined = undefined;
+
+  /** Copies the routing and message bytes of `op` (the router reuses its buffers). */
+  constructor(op: MsgOp, responder: Responder) {
+    const subjectLen = op.subjectEnd - op.subjectStart;
+    const replyLen = op.replyEnd - op.replyStart;
+    const msgLen = op.payloadEnd - op.payloadStart;
+    const bytes = new Uint8Array(subjectLen + replyLen + msgLen);
+    bytes.set(op.argBuf.subarray(op.subjectStart, op.subjectEnd), 0);
+    bytes.set(op.argBuf.subarray(op.replyStart, op.replyEnd), subjectLen);
+    bytes.set(op.payloadBuf.subarray(op.payloadStart, op.payloadEnd), subjectLen + replyLen);
+    this.#bytes = bytes;
+    this.#subjectEnd = subjectLen;
+    this.#replyEnd = subjectLen + replyLen;
+    this.#dataStart = this.#replyEnd + (op.headerSize > 0 ? op.headerSize : 0);
+    this.#responder = responder;
+  }
+
+  /** The subject it was published to. */
+  get subject(): string {
+    return this.#subject ??= dec.decode(this.#bytes.subarray(0, this.#subjectEnd));
+  }
+
+  /** The reply subject, "" when none. */
+  get reply(): string {
+    return this.#reply ??= dec.decode(this.#bytes.subarray(this.#subjectEnd, this.#replyEnd));
+  }
+
+  /** The payload without headers (a view of this message's own copy). */
+  get data(): Uint8Array {
+    return this.#bytes.subarray(this.#dataStart);
+  }
+
+  /** The raw header block (`NATS/1.0...\r\n\r\n`), or null when the message has none. */
+  get rawHeaders(): Uint8Array | null {
+    return this.#dataStart > this.#replyEnd
+      ? this.#bytes.subarray(this.#replyEnd, this.#dataStart)
+      : null;
+  }
+
+  /** The parsed header block (status, description, entries), parsed on first use; or null. */
+  get headers(): HeaderBlock | null {
+    if (this.#headers === undefined) {
+      this.#headers = this.#dataStart > this.#replyEnd
+        ? parseHeaders(this.#bytes, this.#replyEnd, this.#dataStart)
+        : null;
+    }
+    return this.#headers;
+  }
+
+  /**
+   * The value of header `key` (first occurrence, case-sensitive, as nats-server's getHeader),
+   * without parsing the whole block; null when absent.
+   */
+  header(key: string): string | null {
+    if (this.#dataStart <= this.#replyEnd) return null;
+    const v = getHeader(key, this.#bytes, this.#replyEnd, this.#dataStart);
+    return v === null ? null : dec.decode(v);
+  }
+
+  /** The payload as UTF-8 text. */
+  string(): string {
+    return dec.decode(this.data);
+  }
+
+  /** The payload parsed as JSON. */
+  json<T = unknown>(): T {
+    return JSON.parse(this.string()) as T;
+  }
+
+  /**
+   * Publishes `data` to this message's reply subject from the connection that received it.
+   * Returns false when the message has no reply subject or that connection has closed (nothing
+   * is sent), or when nobody got the reply.
+   */
+  respond(data?: Uint8Array | string, opts: { headers?: HeadersInit } = {}): boolean {
+    if (this.#replyEnd === this.#subjectEnd || this.#responder.closed) return false;
+    return this.#responder.publish(this.reply, data, { headers: opts.headers });
+  }
+}
