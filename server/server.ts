@@ -12,6 +12,7 @@ import type { Subscription } from "./client/subscription.ts";
 import type { InterestSource, MeshNode } from "./mesh/mesh_node.ts";
 import type { RemoteInterestListener } from "./links/route_interest.ts";
 import { FanOut, type StallTarget } from "./routing/fan_out.ts";
+import { type Clock, systemClock } from "./conn/clock.ts";
 import { resolveImports } from "./accounts/imports.ts";
 import { type WiredImports, wireImports } from "./accounts/import_routing.ts";
 import { compileMappings } from "./accounts/mapping.ts";
@@ -46,6 +47,8 @@ export class Server implements ClientContext {
   readonly stats: ServerStats = new ServerStats();
   /** Match and delivery of every message in this isolate (server/routing/). */
   readonly fanOut: FanOut = new FanOut();
+  /** Time and timers of the connections (pure code gets them injected). */
+  readonly clock: Clock = systemClock;
   readonly id: string;
   readonly name: string;
   readonly startedAt: Date = new Date();
@@ -502,15 +505,10 @@ export class Server implements ClientContext {
 
   /** Cuts connections whose write has been stuck longer than write_deadline. */
   #sweep(): void {
-    const deadline = this.options.writeDeadlineMs;
     const now = this.now();
     for (const r of this.#imports.routers) r.sweep(now);
-    for (const c of this.clients.values()) {
-      const started = c.out.writeStartedAt;
-      if (started > 0 && now - started > deadline) {
-        c.slowConsumer(CloseReason.SlowConsumerWriteDeadline);
-      }
-    }
+    const clockNow = this.clock.now();
+    for (const c of this.clients.values()) c.checkWriteDeadline(clockNow);
   }
 
   /**

@@ -23,8 +23,9 @@ import type { ClientPermissions } from "./permissions.ts";
 import { ClientAuth } from "./client_auth.ts";
 import { traceDelSub, traceIn, traceOut, tracePub } from "./trace.ts";
 import { newNonce } from "../server_id.ts";
-import type { ClientContext, Flushable } from "./context.ts";
-import { Outbound } from "./outbound.ts";
+import type { ClientContext } from "./context.ts";
+import { Connection, type ConnectionProfile } from "../conn/connection.ts";
+import type { TimerHandle } from "../conn/clock.ts";
 import { type Receiver, type SublistEntry, Subscription } from "./subscription.ts";
 import type { Publisher } from "../routing/fan_out.ts";
 import { Kind } from "../routing/receiver.ts";
@@ -52,19 +53,21 @@ function isUtf8(bytes: Uint8Array): boolean {
   return true;
 }
 const PONG = enc.encode("PONG\r\n");
-const PING = enc.encode("PING\r\n");
 const OK = enc.encode("+OK\r\n");
-/** nats-server `firstClientPingInterval`. */
-const FIRST_PING_MS = 2000;
+
+/** The connection core's per-kind settings for clients (nats-server firstClientPingInterval). */
+const CLIENT_PROFILE: ConnectionProfile = {
+  pingTimerName: "Client",
+  firstPingMs: 2000,
+  alwaysPing: false,
+};
 
 /** A connected client, the sink of its own parser. */
-export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publisher {
-  readonly cid: number;
+export class ClientConnection extends Connection implements ProtocolSink, Receiver, Publisher {
   readonly ctx: ClientContext;
   readonly host: string;
   readonly remotePort: number;
   readonly startedAt: number;
-  readonly out: Outbound;
   account: Account;
   opts: ConnectOptions = {
     verbose: true,
@@ -86,30 +89,15 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
   /** The nonce sent in INFO for nkey/JWT signatures, when auth needs one. */
   readonly nonce: string | undefined;
   readonly subs: Map<string, Subscription> = new Map();
-  inMsgs = 0;
-  inBytes = 0;
-  outMsgs = 0;
-  outBytes = 0;
-  lastActivity: number;
-  /** Round trip in ms (CONNECT estimate, then PING to PONG), `/connz` `rtt`. */
-  rttMs = 0;
-  closed = false;
-  closeReason: string | null = null;
-  dirty = false;
   #transport: Transport;
   #parser: Parser;
   /** CONNECT, credentials, permissions and limits (client_auth.ts). */
   #auth: ClientAuth;
-  #authTimer: ReturnType<typeof setTimeout> | undefined;
-  #pingTimer: ReturnType<typeof setTimeout> | undefined;
-  #pingsOut = 0;
+  #authTimer: TimerHandle | null = null;
   /** Scratch for PUBs whose subject an account mapping rewrites. */
   #mappedOp: RewrittenOp | null = null;
-  #flushClose = false;
-  /** RTT bookkeeping (performance.now() ms) and a message delivered since the last flush. */
+  /** CONNECT round-trip estimate start (performance.now() ms). */
   #acceptedAt = performance.now();
-  #pingSentAt = 0;
-  #delivered = false;
 
   constructor(
     ctx: ClientContext,
@@ -119,16 +107,15 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
     remotePort: number,
     account: Account,
   ) {
+    super(ctx, CLIENT_PROFILE, cid, transport);
     this.ctx = ctx;
-    this.cid = cid;
     this.#transport = transport;
     this.host = host;
     this.remotePort = remotePort;
     this.account = account;
     account.connections++;
-    this.startedAt = ctx.now();
+    this.startedAt = this.lastActivity;
     this.nonce = ctx.auth.needsNonce ? newNonce() : undefined;
-    this.lastActivity = this.startedAt;
     const o = ctx.options;
     this.#parser = new Parser(this, {
       maxControlLine: o.maxControlLine,
@@ -137,13 +124,8 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
     this.#auth = new ClientAuth(this, this.#parser, transport, this.#acceptedAt, {
       errAndClose: (err) => this.#errAndClose(err),
       sendOK: () => this.#sendOK(),
-      clearAuthTimer: () => clearTimeout(this.#authTimer),
+      clearAuthTimer: () => this.#authTimer?.cancel(),
     });
-    this.out = new Outbound(transport, () => ctx.now());
-    this.out.onError = () => this.close(CloseReason.WriteError);
-    this.out.onDrained = () => {
-      if (this.#flushClose) this.#finishClose();
-    };
   }
 
   /** Receiver and publisher kind. */
@@ -191,7 +173,7 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
     if (tls && !tls.handshakeFirst && !(await this.#secure())) return;
     if (ctx.authAnnounced) {
       const ms = Math.max(1, ctx.options.authTimeout * 1000);
-      this.#authTimer = setTimeout(() => this.#authTimeout(), ms);
+      this.#authTimer = ctx.clock.after(ms, () => this.#authTimeout());
     }
     this.#parser.requireConnect = ctx.authAnnounced;
     if (ctx.auth.required && !ctx.authAnnounced) {
@@ -199,13 +181,13 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
       const auth = ctx.auth.authenticate({});
       if (auth) this.#applyAuth(auth);
     }
-    this.#schedulePing(Math.min(FIRST_PING_MS, ctx.options.pingIntervalMs));
+    this.startPings(Math.random);
     await readLoop(this.#transport, this, ctx);
   }
 
   /** ReadTarget: bytes read from the socket. */
   feed(bytes: Uint8Array): void {
-    this.lastActivity = this.ctx.now();
+    this.lastActivity = this.ctx.clock.now();
     this.#parser.parse(bytes);
   }
 
@@ -220,16 +202,7 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
   // ---- output ----------------------------------------------------------------------------
 
   #send(bytes: Uint8Array): void {
-    if (this.closed) return;
-    this.out.append(bytes);
-    this.#queueFlush();
-  }
-
-  /** Queues this connection for the end-of-turn flush, once per turn. */
-  #queueFlush(): void {
-    if (this.dirty) return;
-    this.dirty = true;
-    this.ctx.markDirty(this);
+    this.queueOutput(bytes);
   }
 
   /** Queues raw protocol bytes (async INFO). */
@@ -249,52 +222,18 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
     this.#send(OK);
   }
 
-  /** Starts writing queued output (called once per turn by the server). */
-  flushOutbound(): void {
-    this.dirty = false;
-    // nats-server flushClients: a delivery counts as activity of the receiving connection.
-    if (this.#delivered) {
-      this.#delivered = false;
-      this.lastActivity = this.ctx.now();
-    }
-    this.out.flush();
-  }
-
-  /** Queues this connection for a flush; called by the router after appending a message. */
-  noteOutput(): void {
-    if (this.out.pending > this.ctx.options.maxPending) {
-      this.slowConsumer(CloseReason.SlowConsumerPendingBytes);
-      return;
-    }
-    this.#delivered = true;
-    this.#queueFlush();
-  }
-
-  /** Cuts a slow consumer off, as nats-server does (no -ERR, the connection is closed). */
-  slowConsumer(reason: string): void {
-    if (this.closed) return;
-    this.ctx.stats.slowConsumers++;
-    this.ctx.logger.notice(
-      `${this.logPrefix} - Slow Consumer Detected: ${
-        reason === CloseReason.SlowConsumerWriteDeadline
-          ? "WriteDeadline of " + this.ctx.options.writeDeadlineMs / 1000 + "s exceeded"
-          : "MaxPending of " + this.ctx.options.maxPending + " exceeded"
-      }`,
-    );
-    this.out.close();
-    this.close(reason);
+  /** Connection core: traces an op the core sends (PING). */
+  protected traceOut(op: string): void {
+    if (this.ctx.logger.traceEnabled) traceOut(this, op);
   }
 
   // ---- lifecycle --------------------------------------------------------------------------
 
   /** Closes the connection: unsubscribes everything, flushes what is queued, then closes. */
   close(reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.closeReason = reason;
+    if (!this.markClosed(reason)) return;
     this.#parser.stop();
-    clearTimeout(this.#authTimer);
-    clearTimeout(this.#pingTimer);
+    this.#authTimer?.cancel();
     this.#auth.clearExpiry();
     this.account.connections--;
     // Before the subscriptions go: the server snapshots them for /connz?state=closed.
@@ -306,23 +245,7 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
       this.#dropSub(sub);
     }
     this.subs.clear();
-    if (this.out.pending > 0 && reason !== CloseReason.WriteError) {
-      this.#flushClose = true;
-      this.out.flush();
-      // Bound the wait for a peer that never reads.
-      setTimeout(() => this.#finishClose(), 500);
-    } else {
-      this.#finishClose();
-    }
-  }
-
-  #finishClose(): void {
-    this.out.close();
-    try {
-      this.#transport.close(this.closeReason ?? undefined);
-    } catch {
-      // already closed
-    }
+    this.flushAndCloseTransport();
   }
 
   /** Sends a closing `-ERR` and closes with its reason (nats-server sendErr + closeConnection). */
@@ -334,24 +257,6 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
   #authTimeout(): void {
     if (this.#auth.connectReceived || this.closed) return;
     this.#errAndClose(wire.ERR_AUTHENTICATION_TIMEOUT);
-  }
-
-  #schedulePing(ms: number): void {
-    this.#pingTimer = setTimeout(() => this.#pingTick(), ms);
-  }
-
-  #pingTick(): void {
-    if (this.closed) return;
-    const o = this.ctx.options;
-    if (this.#pingsOut + 1 > o.pingMax) {
-      this.#errAndClose(wire.ERR_STALE_CONNECTION);
-      return;
-    }
-    this.#pingsOut++;
-    this.#pingSentAt = performance.now();
-    if (this.ctx.logger.traceEnabled) traceOut(this, "PING");
-    this.#send(PING);
-    this.#schedulePing(o.pingIntervalMs);
   }
 
   // ---- ProtocolSink -------------------------------------------------------------------------
@@ -388,12 +293,7 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
 
   onPub(op: MsgOp): void {
     if (this.ctx.logger.traceEnabled) tracePub(this, op);
-    const size = op.size;
-    this.inMsgs++;
-    this.inBytes += size;
-    const stats = this.ctx.stats;
-    stats.inMsgs++;
-    stats.inBytes += size;
+    this.noteInbound(op.size);
     // Account mappings rewrite the subject before permissions and routing (parser.go MSG_END_N).
     const mappings = this.account.mappings;
     if (mappings !== null) op = mappings.mapOp(op, this.#mappedOp ??= new RewrittenOp());
@@ -478,6 +378,7 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
   }
 
   onPing(): void {
+    this.pingReceived();
     if (this.ctx.logger.traceEnabled) {
       traceIn(this, "PING");
       traceOut(this, "PONG");
@@ -498,8 +399,7 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
 
   onPong(): void {
     if (this.ctx.logger.traceEnabled) traceIn(this, "PONG");
-    this.#pingsOut = 0;
-    if (this.#pingSentAt > 0) this.rttMs = Math.max(1e-6, performance.now() - this.#pingSentAt);
+    this.pongReceived();
   }
 
   onInfo(json: Uint8Array): void {

@@ -10,6 +10,7 @@ import type { ServerOptions } from "../options.ts";
 import type { Subscription } from "./subscription.ts";
 import type { FanOut } from "../routing/fan_out.ts";
 import type { ReadPressure } from "../conn/read_loop.ts";
+import type { ConnectionServices } from "../conn/connection.ts";
 
 /** Server-wide counters (nats-server `/varz` in_msgs, out_msgs, ...). */
 export class ServerStats {
@@ -27,7 +28,7 @@ export interface Flushable {
 }
 
 /** Services a connection handler uses. */
-export interface ClientContext extends ReadPressure {
+export interface ClientContext extends ReadPressure, ConnectionServices {
   readonly options: ServerOptions;
   readonly logger: Logger;
   readonly auth: Authenticator;

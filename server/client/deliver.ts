@@ -9,7 +9,6 @@ import type { ClientConnection } from "./client.ts";
 import { appendMsg, appendNoResponders } from "./msg_writer.ts";
 import { Subscription } from "./subscription.ts";
 import { traceDelivery } from "./trace.ts";
-import { STALL_BYTES } from "../routing/fan_out.ts";
 
 const dec = new TextDecoder();
 
@@ -29,14 +28,8 @@ export function deliverToClient(c: ClientConnection, sub: Subscription, op: MsgO
   sub.delivered++;
   appendMsg(c.out, op, sub.sid, c.opts.headers);
   if (c.ctx.logger.traceEnabled) traceDelivery(c, op, sub.sid, c.opts.headers);
-  c.outMsgs++;
-  c.outBytes += op.size;
-  const stats = c.ctx.stats;
-  stats.outMsgs++;
-  stats.outBytes += op.size;
   if (sub.max > 0 && sub.delivered >= sub.max) c.removeSub(sub);
-  c.noteOutput();
-  if (c.out.pending > STALL_BYTES) c.ctx.fanOut.noteStalled(c);
+  c.noteDelivery(op.size);
   return true;
 }
 

@@ -46,6 +46,8 @@ export const DEFAULT_READ_SIZES: ReadSizes = { min: 512, max: 64 * 1024 };
 
 /** Longest a publisher waits for slow receivers before reading on (nats-server stall cap). */
 export const STALL_MAX_MS = 1000;
+/** How often a read loop waiting on a backlogged ring checks whether its connection closed. */
+const BACKLOG_CHECK_MS = 250;
 
 /**
  * Reads `source` into `target` until it closes; closes `target` with `Read Error` or
@@ -74,7 +76,10 @@ export async function readLoop(
     target.feed(buf.subarray(0, n));
     if (n === buf.length && buf.length < sizes.max) buf = new Uint8Array(buf.length * 2);
     pressure.pollMesh();
-    if (pressure.backlogged) await pressure.drained();
+    // No reading while a ring is backlogged; a closed connection stops waiting (shutdown).
+    while (pressure.backlogged && !target.closed) {
+      await waitAtMost(pressure.drained(), BACKLOG_CHECK_MS);
+    }
     const stalled = pressure.takeStalled();
     if (stalled.length > 0) await waitForStalled(stalled, STALL_MAX_MS);
   }
@@ -89,11 +94,13 @@ export const NO_PRESSURE: ReadPressure = {
 };
 
 /** Resolves when every stalled receiver is below half the stall level, or after `maxMs`. */
-export async function waitForStalled(list: readonly StallTarget[], maxMs: number): Promise<void> {
+export function waitForStalled(list: readonly StallTarget[], maxMs: number): Promise<void> {
+  return waitAtMost(Promise.all(list.map((c) => c.out.waitBelow(STALL_BYTES / 2))), maxMs);
+}
+
+/** Resolves when `p` settles or after `ms`, whichever comes first. */
+async function waitAtMost(p: Promise<unknown>, ms: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([
-    Promise.all(list.map((c) => c.out.waitBelow(STALL_BYTES / 2))),
-    new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs))),
-  ]);
+  await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
 }

@@ -151,6 +151,8 @@ export interface WorkerCounters {
   subscriptions: number;
   /** Times a producer found a ring full and waited (back-pressure). */
   ringFullWaits: number;
+  /** Most bytes one worker's ring spill buffer held at once (the largest over workers). */
+  ringSpillPeak: number;
 }
 
 /** A worker's answer to a {@link StatsRequestMessage}. */
@@ -314,11 +316,13 @@ export function emptyCounters(): WorkerCounters {
     totalConnections: 0,
     subscriptions: 0,
     ringFullWaits: 0,
+    ringSpillPeak: 0,
   };
 }
 
 /**
- * The sum of the workers' counters (what `/varz` shows for the one server).
+ * The sum of the workers' counters (what `/varz` shows for the one server); peaks
+ * (`ringSpillPeak`) take the largest.
  *
  * @example
  * ```ts
@@ -332,7 +336,10 @@ export function sumCounters(list: readonly WorkerCounters[]): WorkerCounters {
   const total = emptyCounters();
   const keys = Object.keys(total) as (keyof WorkerCounters)[];
   for (const counters of list) {
-    for (const key of keys) total[key] += counters[key];
+    for (const key of keys) {
+      if (key === "ringSpillPeak") total[key] = Math.max(total[key], counters[key]);
+      else total[key] += counters[key];
+    }
   }
   return total;
 }

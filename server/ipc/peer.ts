@@ -90,6 +90,8 @@ export class RingPeer implements MeshPeer {
   /** Where the record being written goes: the ring's buffer or the spill buffer. */
   #target: Uint8Array;
   #fullWaits = 0;
+  /** Most bytes the spill buffer ever held at once. */
+  #spillPeak = 0;
 
   constructor(id: number, role: WorkerRole, producer: RingProducer) {
     this.id = id;
@@ -106,6 +108,11 @@ export class RingPeer implements MeshPeer {
   /** Bytes waiting in memory for ring space. */
   get spilledBytes(): number {
     return this.#spillEnd - this.#spillStart;
+  }
+
+  /** Most bytes ever waiting in the spill buffer at once (the bound back-pressure keeps). */
+  get spillPeak(): number {
+    return this.#spillPeak;
   }
 
   /** Times a record found the ring full and went to the spill buffer. */
@@ -204,7 +211,11 @@ export class RingPeer implements MeshPeer {
   /** Finishes the record started by {@link #begin}. */
   #end(length: number): void {
     if (this.#target === this.#ring) this.#producer.commit(length);
-    else this.#spillEnd += 4 + length;
+    else {
+      this.#spillEnd += 4 + length;
+      const held = this.#spillEnd - this.#spillStart;
+      if (held > this.#spillPeak) this.#spillPeak = held;
+    }
   }
 
   /** Makes room for `extra` more spill bytes, moving live records to the front. */

@@ -16,6 +16,7 @@ import type { RouteInfoMessage } from "./route_info.ts";
 import type { RouteLink } from "./route_link.ts";
 import type { RemoteInterestListener } from "./route_interest.ts";
 import type { FanOut } from "../routing/fan_out.ts";
+import type { ConnectionServices } from "../conn/connection.ts";
 
 /** Route kinds (route.go RouteType). */
 export const RouteType = { Implicit: 0, Explicit: 1 } as const;
@@ -27,7 +28,7 @@ export interface RouteTransport extends Writer {
 }
 
 /** What the server provides to route links (server.ts `Server` fits). */
-export interface ClusterServer {
+export interface ClusterServer extends ConnectionServices {
   readonly id: string;
   readonly name: string;
   readonly options: ServerOptions;

@@ -10,9 +10,8 @@
  */
 import type { Account } from "../accounts/account.ts";
 import type { Logger } from "../log/logger.ts";
-import type { Flushable } from "../client/context.ts";
-import { Outbound } from "../client/outbound.ts";
-import { type ForwardingReceiver, STALL_BYTES } from "../routing/fan_out.ts";
+import type { ForwardingReceiver } from "../routing/fan_out.ts";
+import { Connection, type ConnectionProfile } from "../conn/connection.ts";
 import { Kind, type SublistEntry } from "../routing/receiver.ts";
 import { Parser, ROUTE_PROFILE } from "../protocol/parser.ts";
 import { type MsgOp, ParseErrorKind, type RoutedMsgOp, type RouteSink } from "../protocol/sink.ts";
@@ -52,16 +51,17 @@ import {
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const PING = enc.encode("PING\r\n");
 const PONG = enc.encode("PONG\r\n");
-/** nats-server `firstPingInterval` for non-client connections. */
-const FIRST_PING_MS = 1000;
-/** Bound on the wait for queued output when closing. */
-const CLOSE_FLUSH_MS = 500;
+
+/** The connection core's per-kind settings for routes (nats-server firstPingInterval). */
+const ROUTE_CONNECTION: ConnectionProfile = {
+  pingTimerName: "Router",
+  firstPingMs: 1000,
+  alwaysPing: false,
+};
 
 /** One route connection. */
-export class RouteLink implements RouteSink, ForwardingReceiver, Flushable {
-  readonly cid: number;
+export class RouteLink extends Connection implements RouteSink, ForwardingReceiver {
   /** Receiver and sender kind. */
   readonly kind = Kind.Route;
   /** True when this server dialed (or took over a dialed duplicate's role). */
@@ -69,7 +69,6 @@ export class RouteLink implements RouteSink, ForwardingReceiver, Flushable {
   readonly remoteHost: string;
   readonly remotePort: number;
   readonly startedAt: number;
-  readonly out: Outbound;
   url: RouteUrl | null;
   routeType: RouteType;
   /** Reconnect even if implicit (set on the survivor of a duplicate pair). */
@@ -89,25 +88,9 @@ export class RouteLink implements RouteSink, ForwardingReceiver, Flushable {
   info: RouteInfoMessage | null = null;
   /** Remote interest held for this route (its entries in the account sublists). */
   readonly subs: RemoteInterest;
-  inMsgs = 0;
-  inBytes = 0;
-  outMsgs = 0;
-  outBytes = 0;
-  lastActivity: number;
-  rttMs = 0;
-  closed = false;
-  closeReason: string | null = null;
   readonly #host: RouteLinkHost;
-  readonly #transport: RouteTransport;
   readonly #parser: Parser;
   #authDeadline = 0;
-  #pingAt = 0;
-  #pingsOut = 0;
-  #pingSentAt = 0;
-  #closeDeadline = 0;
-  #transportClosed = false;
-  /** Queued for the per-turn flush. */
-  #dirty = false;
   /** Forwarding state of the message being routed. */
   #pending = false;
   #queues: Uint8Array[] = [];
@@ -118,15 +101,14 @@ export class RouteLink implements RouteSink, ForwardingReceiver, Flushable {
   readonly #routedQueues = new RoutedQueues();
 
   constructor(host: RouteLinkHost, transport: RouteTransport, init: RouteLinkInit) {
+    super(host.server, ROUTE_CONNECTION, init.cid, transport);
     this.#host = host;
-    this.#transport = transport;
     this.subs = new RemoteInterest(
       this,
       (name) => host.server.account(name),
       host.permissions,
       host.server.remoteInterestListener ?? null,
     );
-    this.cid = init.cid;
     this.remoteHost = init.remoteHost;
     this.remotePort = init.remotePort;
     this.url = init.url;
@@ -140,11 +122,6 @@ export class RouteLink implements RouteSink, ForwardingReceiver, Flushable {
       { maxControlLine: Number.MAX_SAFE_INTEGER, maxPayload: -1 },
       ROUTE_PROFILE,
     );
-    this.out = new Outbound(transport, () => this.lastActivity);
-    this.out.onError = () => this.close(CloseReason.WriteError);
-    this.out.onDrained = () => {
-      if (this.closed) this.#closeTransport();
-    };
   }
 
   /** `ip:port - rid:N`, as nats-server prefixes route log lines. */
@@ -176,8 +153,7 @@ export class RouteLink implements RouteSink, ForwardingReceiver, Flushable {
     }
     // server.go generateRouteInfoJSON: `INFO <json> \r\n` (forwarded INFOs have no space).
     this.send(enc.encode(`INFO ${infoJson} \r\n`));
-    const interval = Math.min(FIRST_PING_MS, this.#host.server.options.pingIntervalMs);
-    this.#pingAt = now + interval + Math.floor(this.#host.random() * interval / 5);
+    this.startPings(() => this.#host.random());
     this.#logger.notice(`${this.logPrefix} - Route connection created`);
   }
 
@@ -188,62 +164,29 @@ export class RouteLink implements RouteSink, ForwardingReceiver, Flushable {
     this.#parser.parse(bytes);
   }
 
-  /** Timers: auth timeout, pings, the bounded close flush. Called periodically. */
+  /** Ticker: the auth timeout and the write deadline (pings run on the core's timer). */
   tick(now: number): void {
-    if (this.closed) {
-      if (this.#closeDeadline === 0) this.#closeDeadline = now + CLOSE_FLUSH_MS;
-      else if (!this.#transportClosed && now >= this.#closeDeadline) this.#closeTransport();
-      return;
-    }
+    if (this.closed) return;
     if (this.#authDeadline > 0 && !this.connectReceived && now >= this.#authDeadline) {
       this.#logger.debug(`${this.logPrefix} - ${wire.ERR_AUTHENTICATION_TIMEOUT.text}`);
       this.#errAndClose(wire.ERR_AUTHENTICATION_TIMEOUT.line, CloseReason.AuthenticationTimeout);
       return;
     }
-    if (now < this.#pingAt) return;
-    const o = this.#host.server.options;
-    this.#pingAt = now + o.pingIntervalMs;
-    this.#logger.debug(`${this.logPrefix} - Router Ping Timer`);
-    if (this.rttMs > 0 && now - this.lastActivity < o.pingIntervalMs) return;
-    if (this.#pingsOut + 1 > o.pingMax) {
-      this.#logger.debug(`${this.logPrefix} - Stale Client Connection - Closing`);
-      this.#errAndClose(wire.ERR_STALE_CONNECTION.line, CloseReason.StaleConnection);
-      return;
-    }
-    this.#pingsOut++;
-    this.#pingSentAt = now;
-    this.#trace("->>", "PING");
-    this.send(PING);
+    this.checkWriteDeadline(now);
   }
 
   // ---- output ----------------------------------------------------------------------------
 
-  /** Queues protocol bytes. */
+  /** Queues protocol bytes (cut at `max_pending` like a message). */
   send(bytes: Uint8Array): void {
     if (this.closed) return;
     this.out.append(bytes);
-    this.#noteOutput();
+    this.noteOutput();
   }
 
-  #noteOutput(): void {
-    const max = this.#host.server.options.maxPending;
-    if (this.out.pending > max) {
-      this.#host.server.stats.slowConsumers++;
-      this.#logger.notice(
-        `${this.logPrefix} - Slow Consumer Detected: MaxPending of ${max} Exceeded`,
-      );
-      this.out.close();
-      this.close(CloseReason.SlowConsumerPendingBytes);
-      return;
-    }
-    if (this.#dirty) return;
-    this.#dirty = true;
-    this.#host.server.markDirty(this);
-  }
-
-  flushOutbound(): void {
-    this.#dirty = false;
-    this.out.flush();
+  /** Connection core: traces an op the core sends (PING). */
+  protected traceOut(op: string): void {
+    this.#trace("->>", op);
   }
 
   #trace(dir: "<<-" | "->>", text: string): void {
@@ -299,50 +242,25 @@ export class RouteLink implements RouteSink, ForwardingReceiver, Flushable {
       queues,
       this.remoteHeaders,
     );
-    this.outMsgs++;
-    this.outBytes += op.size;
-    const stats = this.#host.server.stats;
-    stats.outMsgs++;
-    stats.outBytes += op.size;
-    this.#noteOutput();
-    // A route far behind stalls its publishers like a slow client does (deliver.ts).
-    if (this.out.pending > STALL_BYTES) this.#host.server.fanOut.noteStalled(this);
+    // Counts, cuts at max_pending, and stalls the publishers of a route far behind.
+    this.noteDelivery(op.size);
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
 
   /** Closes the route (client.go closeConnection for a ROUTER): logs, drops remote interest. */
   close(reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.closeReason = reason;
+    if (!this.markClosed(reason)) return;
     this.#parser.stop();
     this.#logger.notice(`${this.logPrefix} - Router connection closed: ${reason}`);
     this.#removeRemoteSubs();
-    if (this.out.pending > 0 && reason !== CloseReason.WriteError) this.out.flush();
-    else this.#closeTransport();
+    this.flushAndCloseTransport();
     this.#host.linkClosed(this);
   }
 
   /** Closes the socket now, dropping unsent bytes (shutdown). */
   abort(): void {
-    this.#closeTransport();
-  }
-
-  #closeTransport(): void {
-    if (this.#transportClosed) return;
-    this.#transportClosed = true;
-    this.out.close();
-    try {
-      this.#transport.close();
-    } catch {
-      // already closed
-    }
-  }
-
-  /** Whether the socket is closed (the owner stops ticking then). */
-  get finished(): boolean {
-    return this.#transportClosed;
+    this.closeTransport();
   }
 
   #removeRemoteSubs(): void {
@@ -491,12 +409,7 @@ export class RouteLink implements RouteSink, ForwardingReceiver, Flushable {
     if (this.#host.server.logger.traceEnabled) {
       this.#trace("<<-", `RMSG ${dec.decode(m.argBuf.subarray(m.accountStart, m.sizeEnd))}`);
     }
-    const size = m.size;
-    this.inMsgs++;
-    this.inBytes += size;
-    const stats = this.#host.server.stats;
-    stats.inMsgs++;
-    stats.inBytes += size;
+    this.noteInbound(m.size);
     const acc = this.#accountOf(m);
     if (acc === null) {
       const name = dec.decode(m.argBuf.subarray(m.accountStart, m.accountEnd));
@@ -536,6 +449,7 @@ export class RouteLink implements RouteSink, ForwardingReceiver, Flushable {
   onUnsub(): void {}
 
   onPing(): void {
+    this.pingReceived();
     this.#trace("<<-", "PING");
     this.#trace("->>", "PONG");
     this.send(PONG);
@@ -543,8 +457,7 @@ export class RouteLink implements RouteSink, ForwardingReceiver, Flushable {
 
   onPong(): void {
     this.#trace("<<-", "PONG");
-    this.#pingsOut = 0;
-    if (this.#pingSentAt > 0) this.rttMs = Math.max(1e-6, this.lastActivity - this.#pingSentAt);
+    this.pongReceived();
   }
 
   onOk(): void {}

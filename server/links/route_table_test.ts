@@ -27,6 +27,8 @@ class Node implements ClusterServer, ClusterEffects {
   readonly logger = silentLogger();
   readonly stats = new ServerStats();
   readonly fanOut = new FanOut();
+  /** Time stands still and no timer fires: these tests drive the protocol by hand. */
+  readonly clock = { now: () => 0, after: () => ({ cancel() {} }) };
   readonly global = new Account("$G");
   readonly table: RouteTable;
   readonly solicited: { url: RouteUrl; type: RouteType; opts: SolicitOptions }[] = [];

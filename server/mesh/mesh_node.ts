@@ -220,6 +220,13 @@ export class MeshNode {
     return n;
   }
 
+  /** Most bytes any ring's spill buffer held at once (ARCHITECTURE.md invariant 4). */
+  get spillPeak(): number {
+    let n = 0;
+    for (const p of this.#peers.values()) n = Math.max(n, p.peer.spillPeak);
+    return n;
+  }
+
   /** True when some ring is full and records wait: stop reading sockets until drained. */
   get backlogged(): boolean {
     for (const p of this.#peers.values()) if (p.peer.backlogged) return true;

@@ -97,6 +97,7 @@ export function workerCounters(server: Server): WorkerCounters {
     totalConnections: st.totalConnections,
     subscriptions,
     ringFullWaits: server.mesh?.fullWaits ?? 0,
+    ringSpillPeak: server.mesh?.spillPeak ?? 0,
   };
 }
 
