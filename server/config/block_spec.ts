@@ -207,7 +207,8 @@ export const TLS_FIELDS: ReadonlySet<string> = new Set([
 /**
  * A nested `tls {}` (nats-server parseTLS): not a map panics; an unknown field is
  * `error parsing tls config, unknown field ["x"]` at the field; the settings' own checks
- * (`transport/tls_options.ts`) are reported at the block. `prepare` may drop or reject fields
+ * (`transport/tls_options.ts`) at the field they concern, or at the block when they concern
+ * several (a cert without its key). `prepare` may drop or reject fields
  * denats treats specially for one block before the common checks.
  */
 export function parseTlsBlock(
@@ -219,6 +220,18 @@ export function parseTlsBlock(
   for (const [lower, value, key] of entriesLower(map)) {
     if (!TLS_FIELDS.has(lower)) {
       ctx.error(value, `error parsing tls config, unknown field [${JSON.stringify(key)}]`);
+      return undefined;
+    }
+    // parseTLS checks each field on its own and reports at that field.
+    const alone = parseTlsSection({ [key]: toPlain(value) } as RawSection);
+    if (alone.error !== undefined && !alone.error.startsWith("missing '")) {
+      // List entries (cipher_suites, curve_preferences, pinned_certs) fail at the entry.
+      const entry = value.kind === "array"
+        ? value.value.find((item) =>
+          parseTlsSection({ [key]: [toPlain(item)] } as RawSection).error === alone.error
+        )
+        : undefined;
+      ctx.error(entry ?? value, alone.error);
       return undefined;
     }
   }
@@ -239,17 +252,6 @@ export function parseTlsBlock(
 /** `%v` of a value for the `Expected ... got %v` texts (Go prints maps and lists as such). */
 export function goShown(node: ConfNode): string {
   return goValue(node);
-}
-
-/** `Expected X to be an array, got %T`-style guard; returns the array or reports. */
-export function expectArray(
-  node: ConfNode,
-  ctx: NormalizeContext,
-  text: (type: string) => string,
-): ConfNode[] | undefined {
-  if (node.kind === "array") return node.value;
-  ctx.error(node, text(goTypeName(node)));
-  return undefined;
 }
 
 /**

@@ -10,7 +10,6 @@ import type { RawSection } from "../options.ts";
 import { parseAuthorizationBlock } from "./auth_options.ts";
 import {
   custom,
-  expectArray,
   field,
   FieldTable,
   goShown,
@@ -119,12 +118,11 @@ const GATEWAY = new FieldTable<GatewayConfig>([
   field(["advertise"], asString, (g, v) => (g.advertise = v)),
   field(["connect_retries"], asInt, (g, v) => (g.connectRetries = v)),
   custom(["gateways"], (node, ctx, g) => {
-    const list = expectArray(
-      node,
-      ctx,
-      (type) => `Expected gateways field to be an array, got ${type}`,
-    );
-    if (!list) stopBlock();
+    if (node.kind !== "array") {
+      // nats-server builds this error from a token it has not set: no position.
+      ctx.error(undefined, `Expected gateways field to be an array, got ${goTypeName(node)}`);
+      stopBlock();
+    }
     g.gateways = parseRemoteGateways(node, ctx) ?? [];
   }),
   field(["reject_unknown", "reject_unknown_cluster"], asBool, (g, v) => (g.rejectUnknown = v)),

@@ -19,6 +19,7 @@ import {
   parseOneUrl,
   parseTlsBlock,
   parseUrlList,
+  stopBlock,
 } from "./block_spec.ts";
 import {
   asBool,
@@ -214,7 +215,11 @@ const LEAFNODES = new FieldTable<LeafNodeConfig>([
   field(["host", "net"], asString, (l, v) => (l.host = v)),
   custom(["authorization"], (node, ctx, l) => {
     const auth: LeafAuth = { username: "", password: "", authTimeout: 0, account: "", users: [] };
-    recoverPanic(ctx, () => AUTHORIZATION.walk(asMap(node), ctx, auth));
+    if (recoverPanic(ctx, () => AUTHORIZATION.walk(asMap(node), ctx, auth)) === undefined) {
+      // parseLeafAuthorization recovers, returns nil, and parseLeafNodes dereferences it.
+      ctx.error(node, "runtime error: invalid memory address or nil pointer dereference");
+      stopBlock();
+    }
     Object.assign(l, auth);
     const problem = leafAuthProblem(auth);
     if (problem) ctx.error(node, problem);

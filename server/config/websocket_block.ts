@@ -21,7 +21,6 @@ import {
   asInt,
   asMap,
   asString,
-  ConversionPanic,
   type NormalizeContext,
   recoverPanic,
 } from "./normalize_context.ts";
@@ -85,16 +84,11 @@ const WEBSOCKET = new FieldTable<WebSocketSettings>([
   }),
   field(["compress", "compression"], asBool, (s, v) => (s.compression = v)),
   custom(["authorization", "authentication"], (node, ctx, s) => {
-    try {
-      asMap(node);
-    } catch (err) {
-      if (!(err instanceof ConversionPanic)) throw err;
+    if (recoverPanic(ctx, () => AUTH.walk(asMap(node), ctx, s)) === undefined) {
       // parseSimpleAuth recovers, returns nil, and parseWebsocket dereferences it.
-      ctx.error(node, err.message);
       ctx.error(node, "runtime error: invalid memory address or nil pointer dereference");
       stopBlock();
     }
-    recoverPanic(ctx, () => AUTH.walk(node as Parameters<typeof AUTH.walk>[0], ctx, s));
   }),
   field(["jwt_cookie"], asString, (s, v) => (s.jwtCookie = v)),
   field(["no_auth_user"], asString, (s, v) => (s.noAuthUser = v)),
