@@ -17,7 +17,7 @@ import {
   goValue,
   type NormalizeContext,
 } from "./normalize_context.ts";
-import { type ConfMap, type ConfNode, goTypeName, toPlain } from "./tree.ts";
+import { type ConfMap, type ConfNode, toPlain } from "./tree.ts";
 
 /** A field's parser: writes into `target`; calls {@linkcode stopBlock} to end the block. */
 export type FieldApply<T> = (
