@@ -5,6 +5,14 @@
  * Pure data; runs in any isolate. Defaults mirror nats-server 2.9.10 (server/const.go, opts.go).
  */
 
+import type {
+  ClusterConfig,
+  GatewayConfig,
+  JetStreamConfig,
+  LeafNodeConfig,
+  WebSocketSettings,
+} from "./link_options.ts";
+
 /** Publish/subscribe allow/deny lists (nats-server `SubjectPermission`). */
 export interface SubjectPermission {
   allow?: string[];
@@ -102,7 +110,20 @@ export interface ServerOptions {
   /** System account statsz ceiling in ms (nats-server: fixed 30s); for tests, not a config key. */
   statszIntervalMs?: number;
 
-  /** Sections owned by later issues; accepted and validated for shape only. */
+  /**
+   * Typed blocks, produced once by the config normalizer (`config/*_block.ts`) or, for
+   * embedded options that give only the raw sections, by `config/link_configs.ts`
+   * `resolveLinkConfigs`. Each is set when its block (or `-js`, or a cluster flag) is given;
+   * a cluster, gateway, leafnode or WebSocket listener is on when its port is not 0 (-1 =
+   * random), JetStream when `enabled`.
+   */
+  clusterConfig?: ClusterConfig;
+  gatewayConfig?: GatewayConfig;
+  leafnodeConfig?: LeafNodeConfig;
+  websocketConfig?: WebSocketSettings;
+  jetstreamConfig?: JetStreamConfig;
+
+  /** The raw blocks as written (reload diffing, varz, CLI flag merging). */
   accounts?: RawSection;
   tls?: RawSection;
   cluster?: RawSection;

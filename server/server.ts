@@ -145,7 +145,7 @@ export class Server implements ClientContext {
     for (const name of configs.keys()) {
       if (!this.#accounts.has(name)) this.#accounts.set(name, new Account(name));
     }
-    const cluster = String(this.options.cluster?.name ?? "");
+    const cluster = this.options.clusterConfig?.name ?? "";
     const global = this.#accounts.get(GLOBAL_ACCOUNT)!;
     global.mappings = compileMappings(this.options.mappings, cluster);
     for (const c of configs.values()) {

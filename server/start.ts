@@ -6,6 +6,7 @@
 import { prepareAuth } from "./accounts/bcrypt.ts";
 import { Authenticator } from "./accounts/auth.ts";
 import { Logger, silentLogger } from "./log/logger.ts";
+import { resolveLinkConfigs } from "./config/link_configs.ts";
 import { defaultOptions, type ServerOptions } from "./options.ts";
 import { ShardedServer } from "./runtime/sharded.ts";
 import { hostPort, Server } from "./server.ts";
@@ -70,6 +71,9 @@ function stderrLogger(o: ServerOptions): Logger {
 export async function startServer(opts: StartOptions = {}): Promise<ServerHandle> {
   const { quiet, logger: given, ...rest } = opts;
   const options: ServerOptions = { ...defaultOptions(), ...rest };
+  // Embedded options may give raw blocks only: type them with the config file's rules.
+  const linkErrors = resolveLinkConfigs(options);
+  if (linkErrors.length > 0) throw new Error(linkErrors.join("\n"));
   await prepareAuth(options);
   const configErrors = new Authenticator(options).configErrors;
   if (configErrors.length > 0) throw new Error(configErrors[0]);

@@ -14,8 +14,8 @@ import type { Subscription } from "../client/subscription.ts";
 import type { ReadPressure } from "../conn/read_loop.ts";
 import {
   type ClusterConfig,
+  clusterConfigProblem,
   joinHostPort,
-  parseClusterOptions,
   redactUrl,
   type RouteUrl,
   splitHostPort,
@@ -80,14 +80,15 @@ export class ClusterManager implements ClusterEffects {
   readonly #tls: TlsSetup | null;
 
   /**
-   * Reads `server.options.cluster`; null when clustering is off (no section or no port).
-   * Throws with nats-server's text when the section is invalid.
+   * Reads the typed `server.options.clusterConfig`; null when clustering is off (no block or
+   * port 0). Throws with denats' text for a route URL it cannot dial.
    */
   static create(server: ClusterHostServer): ClusterManager | null {
-    const parsed = parseClusterOptions(server.options.cluster);
-    if (parsed.errors.length > 0) throw new Error(parsed.errors.join("\n"));
-    for (const w of parsed.warnings) server.logger.warn(w);
-    return parsed.config === null ? null : new ClusterManager(server, parsed.config);
+    const config = server.options.clusterConfig;
+    if (!config || config.port === 0) return null;
+    const problem = clusterConfigProblem(config);
+    if (problem) throw new Error(problem);
+    return new ClusterManager(server, config);
   }
 
   private constructor(server: ClusterHostServer, config: ClusterConfig) {

@@ -81,7 +81,7 @@ function checkPermSubjects(subjects: string[]): string | undefined {
  * A subject or list of subjects. `where` is the token nats-server has at hand: undefined in the
  * legacy form (its errors then carry no position), the value itself under allow/deny.
  */
-function parsePermSubjects(node: ConfNode, where: ConfNode | undefined): string[] | Failed {
+export function parsePermSubjects(node: ConfNode, where: ConfNode | undefined): string[] | Failed {
   let subjects: string[];
   if (node.kind === "string") subjects = [node.value];
   else if (node.kind === "array") {
@@ -362,7 +362,8 @@ export function parseUsers(
   });
 }
 
-interface Authorization {
+/** A parsed `authorization {}` block (nats-server `authorization`). */
+export interface Authorization {
   user?: string;
   pass?: string;
   token?: string;
@@ -372,7 +373,11 @@ interface Authorization {
   defaultPermissions?: Permissions;
 }
 
-function parseAuthorizationBlock(node: ConfNode, ctx: NormalizeContext): Authorization | undefined {
+/** nats-server parseAuthorization: also used for the cluster and gateway blocks. */
+export function parseAuthorizationBlock(
+  node: ConfNode,
+  ctx: NormalizeContext,
+): Authorization | undefined {
   return recoverPanic(ctx, () => {
     const auth: Authorization = {};
     for (const [lower, value, key] of entriesLower(asMap(node))) {

@@ -11,6 +11,7 @@ import { formatConfigFailure } from "./issues.ts";
 import { parseFlags } from "./flags.ts";
 import { tlsHelpText, usageText } from "./usage.ts";
 import { fixtureFiles, FIXTURES_DIR } from "./test_helpers.ts";
+import { LINK_BLOCK_CASES, withFile } from "./link_block_cases.ts";
 
 const FIXTURE_ENV = { DENATS_FIXTURE_PAYLOAD: "512KB" };
 
@@ -165,6 +166,29 @@ Deno.test({
         const ours = parseConfigText(text, { file, env: () => undefined });
         const anyPosition = RANDOM_POSITION.has(text);
         assertSameCheck(theirs, predictedCheck(file, ours), JSON.stringify(text), anyPosition);
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "nats-server and denats report the same for every invalid link-block case",
+  ignore,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "denats-compat-links-" });
+    try {
+      for (const [index, { text, report }] of LINK_BLOCK_CASES.entries()) {
+        const file = `l${index}.conf`;
+        await Deno.writeTextFile(`${dir}/${file}`, text);
+        const theirs = natsServer(["-t", "-c", file], dir);
+        const ours = parseConfigText(text, { file, env: () => undefined });
+        assertSameCheck(theirs, predictedCheck(file, ours), JSON.stringify(text));
+        // The recorded fixture texts are nats-server's too.
+        const recorded = report.map((line) => withFile(file, line)).sort();
+        const printed = sortedLines(theirs.stderr).filter((line) => line !== "");
+        assert.deepEqual(printed, recorded, JSON.stringify(text));
       }
     } finally {
       await Deno.remove(dir, { recursive: true });

@@ -20,6 +20,7 @@ const VALID_FIXTURES = [
   "auth_token",
   "variables_includes",
   "sections",
+  "links",
 ] as const;
 
 /**
@@ -53,6 +54,13 @@ const INVALID_FIXTURES: Record<string, string[]> = {
     "error parsing include file '../includes/does_not_exist.conf', " +
     "open includes/does_not_exist.conf: no such file or directory",
   ],
+  link_blocks: [
+    'invalid/link_blocks.conf:2:16: unknown field "urll"',
+    'invalid/link_blocks.conf:5:3: max_mem_store strconv.ParseInt: parsing "lot": invalid syntax',
+    'invalid/link_blocks.conf:10:45: unknown field "foo"',
+    'invalid/link_blocks.conf:14:3: unknown field "pool"',
+    'invalid/link_blocks.conf:18:3: time: invalid duration "nope"',
+  ],
   lexer_error: [
     "Parse error on line 2: 'Expected a top-level value to end with a new line, comment or " +
     "EOF, but got 'b' instead.'",
@@ -82,6 +90,7 @@ const YAML_TWINS = [
   "duplicate_user",
   "durations",
   "include_missing",
+  "link_blocks",
   "missing_variable",
   "numeric_ping",
   "unknown_field",

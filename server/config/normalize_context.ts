@@ -14,11 +14,17 @@ import { type ConfArray, type ConfMap, type ConfNode, goTypeName } from "./tree.
 export class ConversionPanic extends Error {
   /** Where nats-server reports it: the last token the recovering function unwrapped. */
   readonly where: ConfNode;
+  /** The value whose assertion failed. */
+  readonly node: ConfNode;
+  /** The Go type that was asserted. */
+  readonly wanted: string;
 
   constructor(node: ConfNode, wanted: string, where: ConfNode = node) {
     super(`interface conversion: interface {} is ${goTypeName(node)}, not ${wanted}`);
     this.name = "ConversionPanic";
     this.where = where;
+    this.node = node;
+    this.wanted = wanted;
   }
 }
 

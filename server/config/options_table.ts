@@ -13,7 +13,6 @@ import { asBool, asInt, asString, type NormalizeContext } from "./normalize_cont
 import {
   applyAccounts,
   applyDefaultJsDomain,
-  applyJetStream,
   applyMappings,
   applyOcsp,
   applyOperators,
@@ -21,12 +20,17 @@ import {
   applyResolver,
   applyResolverPreload,
   applyServerTags,
-  applyStoreDir,
   applyTrusted,
   mapSection,
   tlsSection,
 } from "./section_options.ts";
-import { type ConfNode, goTypeName } from "./tree.ts";
+import { applyCluster } from "./cluster_block.ts";
+import { applyGateway } from "./gateway_block.ts";
+import { applyJetStream, applyStoreDir } from "./jetstream_block.ts";
+import { applyLeafNodes } from "./leafnode_block.ts";
+import { listen } from "./listen.ts";
+import { applyWebSocket } from "./websocket_block.ts";
+import type { ConfNode } from "./tree.ts";
 
 /** One top-level option: its names and what to do with its value. */
 export interface OptionSpec {
@@ -116,45 +120,6 @@ function strictDuration(field: string, check: (nanos: bigint) => string | undefi
   }) as ValueParser<number>;
 }
 
-/** Go `net.SplitHostPort`; undefined when the address is malformed. */
-export function splitHostPort(address: string): [string, string] | undefined {
-  const colon = address.lastIndexOf(":");
-  if (colon < 0) return undefined;
-  let host: string;
-  let from = 0;
-  let to = 0;
-  if (address[0] === "[") {
-    const end = address.indexOf("]");
-    if (end < 0 || end + 1 !== colon) return undefined;
-    host = address.slice(1, end);
-    [from, to] = [1, end + 1];
-  } else {
-    host = address.slice(0, colon);
-    if (host.includes(":")) return undefined;
-  }
-  if (address.slice(from).includes("[") || address.slice(to).includes("]")) return undefined;
-  return [host, address.slice(colon + 1)];
-}
-
-/** `listen` / `http` / `https`: a port number or `"host:port"` (nats-server parseListen). */
-export const listen: ValueParser<{ host: string; port: number }> = (node, ctx) => {
-  if (node.kind === "integer") return { host: "", port: node.value };
-  if (node.kind !== "string") {
-    ctx.error(node, `expected port or host:port, got ${goTypeName(node)}`);
-    return undefined;
-  }
-  const parts = splitHostPort(node.value);
-  if (!parts) {
-    ctx.error(node, `could not parse address string ${JSON.stringify(node.value)}`);
-    return undefined;
-  }
-  if (!/^[+-]?[0-9]+$/.test(parts[1]) || Math.abs(Number(parts[1])) > 2 ** 63) {
-    ctx.error(node, `could not parse port ${JSON.stringify(parts[1])}`);
-    return undefined;
-  }
-  return { host: parts[0], port: Number(parts[1]) };
-};
-
 /** Sets a host only when one was given (nats-server fills empty hosts with defaults). */
 function setHost(options: Partial<ServerOptions>, field: "host" | "httpHost", host: string) {
   if (host !== "") options[field] = host;
@@ -195,18 +160,9 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   option(["http_port", "monitor_port"], int, "httpPort"),
   option(["https_port"], int, "httpsPort"),
   option(["http_base_path"], str, "httpBasePath"),
-  {
-    names: ["cluster"],
-    apply: mapSection("cluster", (type) => `Expected map to define cluster, got ${type}`),
-  },
-  {
-    names: ["gateway"],
-    apply: mapSection("gateway", (type) => `Expected gateway to be a map, got ${type}`),
-  },
-  {
-    names: ["leaf", "leafnodes"],
-    apply: mapSection("leafnodes", (type) => `Expected map to define a leafnode, got ${type}`),
-  },
+  { names: ["cluster"], apply: applyCluster },
+  { names: ["gateway"], apply: applyGateway },
+  { names: ["leaf", "leafnodes"], apply: applyLeafNodes },
   { names: ["store_dir", "storedir"], apply: applyStoreDir },
   { names: ["jetstream"], apply: applyJetStream },
   option(["logfile", "log_file"], str, "logFile"),
@@ -266,10 +222,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { names: ["trusted", "trusted_keys"], apply: applyTrusted },
   option(["connect_error_reports"], int, "connectErrorReports"),
   option(["reconnect_error_reports"], int, "reconnectErrorReports"),
-  {
-    names: ["websocket", "ws"],
-    apply: mapSection("websocket", (type) => `Expected websocket to be a map, got ${type}`),
-  },
+  { names: ["websocket", "ws"], apply: applyWebSocket },
   {
     names: ["mqtt"],
     apply: mapSection("mqtt", (type) => `Expected mqtt to be a map, got ${type}`),

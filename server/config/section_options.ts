@@ -1,7 +1,7 @@
 /**
  * @module
- * Options whose features arrive in later issues (accounts, cluster, gateway, leafnodes,
- * websocket, mqtt, jetstream, tls, operator/resolver, mappings, ocsp...). They are checked for
+ * Options whose features arrive in later issues (accounts, mqtt, tls, operator/resolver,
+ * mappings, ocsp...; the link blocks and jetstream have their own `*_block.ts`). They are checked for
  * shape and first-level field names the way nats-server 2.9.10 `server/opts.go` does, then
  * stored as plain objects in the RawSection fields of ServerOptions. Pure; main isolate.
  */
@@ -25,32 +25,10 @@ const names = (list: string): ReadonlySet<string> => new Set(list.split(/\s+/));
 
 /** First-level field names each section accepts (nats-server parseCluster, parseGateway...). */
 export const SECTION_FIELDS = {
-  cluster: names(
-    "name listen port host net authorization routes tls cluster_advertise advertise " +
-      "no_advertise connect_retries permissions pool_size",
-  ),
-  gateway: names(
-    "name listen port host net authorization tls advertise connect_retries gateways " +
-      "reject_unknown reject_unknown_cluster",
-  ),
-  leafnodes: names(
-    "listen port host net authorization remotes reconnect reconnect_delay reconnect_interval " +
-      "tls leafnode_advertise advertise no_advertise min_version minimum_version",
-  ),
-  websocket: names(
-    "listen port host net advertise no_tls tls same_origin allowed_origins allowed_origin " +
-      "allow_origins allow_origin origins origin handshake_timeout compress compression " +
-      "authorization authentication jwt_cookie no_auth_user",
-  ),
   mqtt: names(
     "listen port host net tls authorization authentication no_auth_user ack_wait ackwait " +
       "max_ack_pending max_pending max_inflight js_domain stream_replicas consumer_replicas " +
       "consumer_memory_storage consumer_inactive_threshold consumer_auto_cleanup",
-  ),
-  jetstream: names(
-    "store store_dir storedir max_memory_store max_mem_store max_mem max_file_store max_file " +
-      "domain enable enabled key ek encryption_key cipher extension_hint limits unique_tag " +
-      "max_outstanding_catchup",
   ),
   tls: names(
     "cert_file key_file ca_file insecure verify verify_and_map " +
@@ -68,7 +46,7 @@ function checkFields(map: ConfMap, known: ReadonlySet<string>, ctx: NormalizeCon
 
 const plainSection = (map: ConfMap): RawSection => toPlain(map) as RawSection;
 
-type SectionField = "cluster" | "gateway" | "leafnodes" | "websocket" | "mqtt";
+type SectionField = "mqtt";
 
 /** A map-only section: `Expected ... got <type>` when not a map, unknown first-level fields. */
 export function mapSection(
@@ -99,53 +77,6 @@ export function tlsSection(
     }
     ctx.options[field] = plainSection(map);
   };
-}
-
-/** `store_dir` at the top level (conflicts with `jetstream { store_dir }`). */
-export function applyStoreDir(node: ConfNode, ctx: NormalizeContext): void {
-  if (ctx.options.storeDir) {
-    ctx.error(node, "Duplicate 'store_dir' configuration");
-    return;
-  }
-  ctx.options.storeDir = asString(node);
-}
-
-/** `jetstream`: true/false, "enabled"/"disabled", or a map (nats-server parseJetStream). */
-export function applyJetStream(node: ConfNode, ctx: NormalizeContext): void {
-  if (node.kind === "bool") {
-    ctx.options.jetstream = { enabled: node.value };
-  } else if (node.kind === "string") {
-    const word = node.value.toLowerCase();
-    if (word === "enabled" || word === "enable") ctx.options.jetstream = { enabled: true };
-    else if (word === "disabled" || word === "disable") ctx.options.jetstream = { enabled: false };
-    else {
-      ctx.error(node, `Expected 'enabled' or 'disabled' for string value, got '${node.value}'`);
-    }
-  } else if (node.kind === "map") {
-    let enabled = true;
-    for (const [lower, value, key] of entriesLower(node)) {
-      if (lower === "store" || lower === "store_dir" || lower === "storedir") {
-        if (ctx.options.storeDir) {
-          ctx.error(value, "Duplicate 'store_dir' configuration");
-          return;
-        }
-        // parseJetStream has no recover: a panic is reported at the top-level key.
-        if (value.kind !== "string") throw new ConversionPanic(value, "string", node);
-        ctx.options.storeDir = value.value;
-      } else if (lower === "enable" || lower === "enabled") {
-        if (value.kind !== "bool") throw new ConversionPanic(value, "bool", node);
-        enabled = value.value;
-      } else if (!SECTION_FIELDS.jetstream.has(lower)) {
-        ctx.unknownField(value, key);
-      }
-    }
-    ctx.options.jetstream = { ...plainSection(node), enabled };
-  } else {
-    ctx.error(
-      node,
-      `Expected map, bool or string to define JetStream, got ${goTypeName(node)}`,
-    );
-  }
 }
 
 function addAccountUsers(

@@ -2,12 +2,15 @@
  * @module
  * The `cluster {}` section and the cluster command-line flags, normalized for the route code
  * (nats-server 2.9.10 opts.go `parseCluster`, `overrideCluster`, `RoutesFromStr`, and the
- * cluster part of `setBaselineOptions`). The config pipeline keeps `cluster` as a raw map; this
- * turns it into a {@link ClusterConfig} and reports nats-server's errors.
+ * cluster part of `setBaselineOptions`): the {@link ClusterConfig} type the config pipeline
+ * fills (`config/cluster_block.ts`), route URL helpers, and the cluster flags.
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 import type { RawSection, SubjectPermission } from "../options.ts";
-import { parseTlsSection, type TlsSettings } from "../transport/tls_options.ts";
+import type { TlsSettings } from "../transport/tls_options.ts";
+import { applyCluster } from "../config/cluster_block.ts";
+import { plainToTree } from "../config/link_configs.ts";
+import { ConversionPanic, NormalizeContext } from "../config/normalize_context.ts";
 
 /** One route URL to solicit (`routes: [...]`, `--routes`), or learned by gossip. */
 export interface RouteUrl {
@@ -17,6 +20,11 @@ export interface RouteUrl {
   readonly port: number;
   readonly user?: string;
   readonly pass?: string;
+  /**
+   * Set by the config normalizer for a URL nats-server accepts but denats cannot dial (no
+   * host:port); {@link clusterConfigProblem} refuses to start with it.
+   */
+  readonly invalid?: true;
 }
 
 /** The normalized cluster options (nats-server `ClusterOpts` plus `Routes`). */
@@ -53,22 +61,24 @@ export interface ClusterParse {
   warnings: string[];
 }
 
+/**
+ * denats' startup check of a typed cluster config: a route URL it cannot dial is refused with
+ * `error parsing route url ["..."]`. Null when the config can be used.
+ *
+ * @example
+ * ```ts
+ * import { clusterConfigProblem } from "./cluster_options.ts";
+ * const route = { url: "a", host: "", port: 0, invalid: true as const };
+ * clusterConfigProblem({ routes: [route] }); // 'error parsing route url ["a"]'
+ * ```
+ */
+export function clusterConfigProblem(config: Pick<ClusterConfig, "routes">): string | null {
+  const bad = config.routes.find((route) => route.invalid);
+  return bad ? `error parsing route url [${JSON.stringify(bad.url)}]` : null;
+}
+
 /** nats-server `DEFAULT_ROUTE_...`/`AUTH_TIMEOUT`: seconds a route has to send CONNECT. */
 export const DEFAULT_ROUTE_AUTH_TIMEOUT = 2;
-
-function field(section: RawSection, name: string): unknown {
-  for (const key of Object.keys(section)) if (key.toLowerCase() === name) return section[key];
-  return undefined;
-}
-
-function typeName(value: unknown): string {
-  if (typeof value === "string") return "string";
-  if (typeof value === "number") return Number.isInteger(value) ? "int64" : "float64";
-  if (typeof value === "boolean") return "bool";
-  if (Array.isArray(value)) return "[]interface {}";
-  if (value === null || value === undefined) return "<nil>";
-  return "map[string]interface {}";
-}
 
 /** Go `net.SplitHostPort`: `[v6]:port` or `host:port`. */
 export function splitHostPort(text: string): { host: string; port: string } | null {
@@ -123,21 +133,11 @@ export function routeHostKey(route: { host: string; port: number }): string {
   return joinHostPort(route.host, route.port).toLowerCase();
 }
 
-function permissionOf(value: unknown): SubjectPermission | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === "string") return { allow: [value] };
-  if (Array.isArray(value)) return { allow: value.map(String) };
-  if (typeof value === "object" && value !== null) {
-    const map = value as RawSection;
-    const list = (v: unknown) =>
-      v === undefined ? undefined : Array.isArray(v) ? v.map(String) : [String(v)];
-    return { allow: list(field(map, "allow")), deny: list(field(map, "deny")) };
-  }
-  return undefined;
-}
-
 /**
- * Normalizes `options.cluster` (a raw map from `.conf`, YAML or the flags).
+ * Normalizes a raw `cluster` section through the config pipeline's cluster block
+ * (`config/cluster_block.ts`), for callers holding a raw map (tests, tools). Servers read the
+ * typed `options.clusterConfig` instead. Errors and warnings are the texts without positions
+ * (warnings as `<reason>: <field>`), plus {@link clusterConfigProblem}.
  *
  * @example
  * ```ts
@@ -153,156 +153,21 @@ function permissionOf(value: unknown): SubjectPermission | undefined {
 export function parseClusterOptions(section: RawSection | undefined): ClusterParse {
   const out: ClusterParse = { config: null, errors: [], warnings: [] };
   if (!section) return out;
-  const c: ClusterConfig = {
-    name: "",
-    host: "",
-    port: 0,
-    advertise: "",
-    noAdvertise: false,
-    connectRetries: 0,
-    routes: [],
-    username: "",
-    password: "",
-    authTimeout: 0,
-    poolSize: 0,
-  };
-  const errors = out.errors;
-  for (const [key, value] of Object.entries(section)) {
-    switch (key.toLowerCase()) {
-      case "name":
-        if (typeof value === "string") c.name = value;
-        else errors.push(`interface conversion: interface {} is ${typeName(value)}, not string`);
-        break;
-      case "listen":
-        if (typeof value === "number") c.port = value;
-        else if (typeof value === "string") {
-          const hp = splitHostPort(value);
-          if (!hp) errors.push(`could not parse address string ${JSON.stringify(value)}`);
-          else if (!/^-?\d+$/.test(hp.port)) {
-            errors.push(`could not parse port ${JSON.stringify(hp.port)}`);
-          } else {
-            c.host = hp.host;
-            c.port = Number(hp.port);
-          }
-        } else errors.push(`expected port or host:port, got ${typeName(value)}`);
-        break;
-      case "port":
-        if (typeof value === "number") c.port = value;
-        else errors.push(`interface conversion: interface {} is ${typeName(value)}, not int64`);
-        break;
-      case "host":
-      case "net":
-        if (typeof value === "string") c.host = value;
-        else errors.push(`interface conversion: interface {} is ${typeName(value)}, not string`);
-        break;
-      case "authorization":
-        applyAuthorization(c, value, out);
-        break;
-      case "routes": {
-        const list = Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
-        const seen = new Set<string>();
-        for (const item of list) {
-          const text = String(item);
-          if (seen.has(text)) {
-            out.warnings.push(`Duplicate route entry detected: ${text}`);
-            continue;
-          }
-          seen.add(text);
-          const route = parseRouteUrl(text);
-          if (route) c.routes.push(route);
-          else errors.push(`error parsing route url [${JSON.stringify(text.trim())}]`);
-        }
-        break;
-      }
-      case "cluster_advertise":
-      case "advertise":
-        c.advertise = String(value);
-        break;
-      case "no_advertise":
-        c.noAdvertise = value === true;
-        break;
-      case "connect_retries":
-        c.connectRetries = typeof value === "number" ? value : 0;
-        break;
-      case "pool_size":
-        if (typeof value !== "number" || value > 1) {
-          errors.push(`pool_size ${value} is not supported (denats speaks the 2.9 route protocol)`);
-        } else c.poolSize = value;
-        break;
-      case "permissions": {
-        const p = value as RawSection;
-        if (typeof p !== "object" || p === null) break;
-        c.permissions = {
-          import: permissionOf(field(p, "import")),
-          export: permissionOf(field(p, "export")),
-        };
-        break;
-      }
-      case "tls":
-        applyTls(c, value, out);
-        break;
-      default:
-        // Others: accepted (the config pipeline reported unknown fields already).
-        break;
-    }
+  const ctx = new NormalizeContext();
+  try {
+    applyCluster(plainToTree(section), ctx);
+  } catch (err) {
+    if (!(err instanceof ConversionPanic)) throw err;
+    ctx.error(undefined, err.message);
   }
-  if (c.authTimeout === 0) c.authTimeout = DEFAULT_ROUTE_AUTH_TIMEOUT;
-  if (c.port !== 0) out.config = c;
+  out.errors = ctx.errors.map((issue) => issue.reason);
+  out.warnings = ctx.warnings.map((issue) => `${issue.reason}: ${issue.field}`);
+  const config = ctx.options.clusterConfig;
+  if (!config || config.port === 0) return out;
+  const problem = clusterConfigProblem(config);
+  if (problem) out.errors.push(problem);
+  if (out.errors.length === 0) out.config = config;
   return out;
-}
-
-/** opts.go parseCluster `tls`: parseTLS in a non-client context, then forced mutual TLS. */
-function applyTls(c: ClusterConfig, value: unknown, out: ClusterParse): void {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    out.errors.push("error parsing tls config, expected map");
-    return;
-  }
-  const raw: RawSection = { ...(value as RawSection) };
-  for (const key of Object.keys(raw)) {
-    const k = key.toLowerCase();
-    if (k === "verify_cert_and_check_known_urls") {
-      if (raw[key] === true) {
-        out.errors.push(
-          "cluster TLS 'verify_cert_and_check_known_urls' is not supported by denats",
-        );
-        return;
-      }
-      delete raw[key];
-    } else if (k === "handshake_first") {
-      out.errors.push(`error parsing tls config, unknown field [${JSON.stringify(key)}]`);
-      return;
-    }
-  }
-  const parsed = parseTlsSection(raw);
-  if (parsed.error !== undefined) {
-    out.errors.push(parsed.error);
-    return;
-  }
-  const s = parsed.settings;
-  if (s.map) {
-    out.errors.push("cluster TLS 'verify_and_map' is not supported by denats");
-    return;
-  }
-  c.tls = { ...s, verify: true, rateLimit: 0 };
-}
-
-function applyAuthorization(c: ClusterConfig, value: unknown, out: ClusterParse): void {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return;
-  const auth = value as RawSection;
-  if (field(auth, "users") !== undefined) {
-    out.errors.push("Cluster authorization does not allow multiple users");
-    return;
-  }
-  if (field(auth, "token") !== undefined) {
-    out.errors.push("Cluster authorization does not support tokens");
-    return;
-  }
-  const user = field(auth, "user") ?? field(auth, "username");
-  const pass = field(auth, "password") ?? field(auth, "pass");
-  if (typeof user === "string") c.username = user;
-  if (typeof pass === "string") c.password = pass;
-  const timeout = field(auth, "timeout");
-  if (typeof timeout === "number") c.authTimeout = timeout;
 }
 
 /** The cluster flags nats-server 2.9.10 has, by their first name in `ParsedFlags.pending`. */

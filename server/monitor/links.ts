@@ -45,15 +45,10 @@ export interface GatewayzOptions {
 }
 
 function permissionsOf(
-  cluster: Record<string, unknown> | undefined,
+  o: MonitoredServer["options"],
   key: "import" | "export",
 ): { allow?: string[]; deny?: string[] } | undefined {
-  const perms = cluster?.permissions;
-  if (!perms || typeof perms !== "object") return undefined;
-  const p = (perms as Record<string, unknown>)[key];
-  if (!p || typeof p !== "object") return undefined;
-  if (Array.isArray(p)) return { allow: p as string[] };
-  return p as { allow?: string[]; deny?: string[] };
+  return o.clusterConfig?.permissions?.[key];
 }
 
 /** Route information, as nats-server's `Server.Routez`. */
@@ -65,8 +60,8 @@ export function routez(
   return {
     server_id: server.id,
     now: goTime(preciseNow()),
-    import: permissionsOf(server.options.cluster, "import"),
-    export: permissionsOf(server.options.cluster, "export"),
+    import: permissionsOf(server.options, "import"),
+    export: permissionsOf(server.options, "export"),
     num_routes: routes.length,
     routes,
   };

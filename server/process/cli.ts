@@ -20,6 +20,8 @@ import { type Reloader, serve } from "./serve.ts";
 import { sendSignalCommand, SignalCommandError } from "./signal_cmd.ts";
 import { validateOptions } from "./validate.ts";
 import { applyClusterFlags } from "../links/cluster_options.ts";
+import { applyJetStreamFlags } from "../config/jetstream_block.ts";
+import { resolveLinkConfigs } from "../config/link_configs.ts";
 
 /** nats-server prints its messages under this name, whatever the binary is called. */
 const EXE = "nats-server";
@@ -90,13 +92,11 @@ export async function runCli(args: string[], argv0: string): Promise<number> {
     err(`${EXE}: configuration file ${flags.configFile} is valid\n`);
     return 0;
   }
-  // nats-server overrideCluster: the cluster flags go over the file's cluster block.
-  const cluster = applyClusterFlags(fileResult.options.cluster, flags.pending);
-  if (typeof cluster === "string") {
-    err(`${EXE}: ${cluster}\n`);
+  const linkProblem = applyLinkFlags(fileResult.options, flags.pending);
+  if (linkProblem) {
+    err(`${EXE}: ${linkProblem}\n`);
     return 1;
   }
-  fileResult.options.cluster = cluster;
   // The --tls* flags go over the file's tls block (nats-server overrideTLS).
   const tlsFlags = tlsSectionFromFlags(flags.pending);
   if (tlsFlags.error) {
@@ -114,6 +114,28 @@ export async function runCli(args: string[], argv0: string): Promise<number> {
     ? makeReloader(flags.configFile, flags.options, flags.pending)
     : null;
   return await serve(options, argv0, flags.unsupported, reloader);
+}
+
+/**
+ * The cluster and JetStream flags over the file's options, ending in the typed blocks:
+ * nats-server overrideCluster (`--cluster`, `--routes`, `--cluster_name`... go over the file's
+ * cluster block, which is then typed again with the file's rules) and MergeOptions (`-js`,
+ * `-sd`). Returns nats-server's error text, or null.
+ */
+function applyLinkFlags(
+  options: Partial<ServerOptions>,
+  pending: Record<string, string | number | boolean>,
+): string | null {
+  const cluster = applyClusterFlags(options.cluster, pending);
+  if (typeof cluster === "string") return cluster;
+  if (cluster !== options.cluster) {
+    options.cluster = cluster;
+    delete options.clusterConfig;
+  }
+  if (typeof pending.sd === "string" && pending.sd !== "") options.storeDir = pending.sd;
+  options.jetstreamConfig = applyJetStreamFlags(options.jetstreamConfig, options.storeDir, pending);
+  if (options.jetstreamConfig === undefined) delete options.jetstreamConfig;
+  return resolveLinkConfigs(options)[0] ?? null;
 }
 
 /** Applies `--tls*` flags: a tls block replaces the file's, `-tls=false` removes it. */
@@ -146,8 +168,7 @@ function makeReloader(
   return async () => {
     const result = await loadConfigFile(configFile);
     if (result.errors.length > 0) throw new Error(formatConfigFailure(result).trimEnd());
-    const cluster = applyClusterFlags(result.options.cluster, pending);
-    if (typeof cluster !== "string") result.options.cluster = cluster;
+    applyLinkFlags(result.options, pending);
     applyTlsFlags(result.options, tlsSectionFromFlags(pending));
     return cliOptions(result.options, flagOpts, configFile);
   };

@@ -187,9 +187,7 @@ export function portsOf(server: Server | ShardedServer): Ports {
   }
   if (server.websocketPort > 0) {
     const scheme = server.websocketUrl?.startsWith("wss:") ? "wss" : "ws";
-    const host = typeof o.websocket?.host === "string" && o.websocket.host
-      ? o.websocket.host
-      : "0.0.0.0";
+    const host = o.websocketConfig?.host || "0.0.0.0";
     ports.websocket = listenerUrls(scheme, host, server.websocketPort, ifaces);
   }
   return ports;

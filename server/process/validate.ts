@@ -5,7 +5,7 @@
  */
 import { formatGoDuration } from "../config/duration.ts";
 import type { ServerOptions } from "../options.ts";
-import { parseClusterOptions } from "../links/cluster_options.ts";
+import { clusterConfigProblem } from "../links/cluster_options.ts";
 import { validateTransportOptions } from "../transport/client_transports.ts";
 
 function goDuration(ms: number): string {
@@ -31,7 +31,8 @@ export function validateOptions(o: ServerOptions): string | null {
   if (o.maxPayload > o.maxPending) {
     return `max_payload (${o.maxPayload}) cannot be higher than max_pending (${o.maxPending})`;
   }
-  const cluster = parseClusterOptions(o.cluster);
-  if (cluster.errors.length > 0) return cluster.errors[0];
+  const cluster = o.clusterConfig;
+  const problem = cluster && cluster.port !== 0 ? clusterConfigProblem(cluster) : null;
+  if (problem) return problem;
   return validateTransportOptions(o);
 }

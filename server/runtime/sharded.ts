@@ -19,7 +19,7 @@ import {
   type WorkerRole,
   type WorkerToMain,
 } from "../ipc/control.ts";
-import { parseClusterOptions } from "../links/cluster_options.ts";
+import { clusterConfigProblem } from "../links/cluster_options.ts";
 import { createRing, ringCapacityFor } from "../ipc/ring.ts";
 import { MonitorState } from "../monitor/state.ts";
 import { type MonitorListener, startMonitorListener } from "../monitor/http.ts";
@@ -28,7 +28,7 @@ import { diffOptions, reloadNotices } from "../reload_diff.ts";
 import { SERVER_VERSION } from "../version.ts";
 import { combineSnapshots, type WorkerSnapshot } from "./snapshot.ts";
 import { Authenticator } from "../accounts/auth.ts";
-import { parseWebSocketSection } from "../transport/ws_options.ts";
+import { enabledWebSocket } from "../transport/ws_options.ts";
 import { clientTransportWarnings } from "../transport/transport_warnings.ts";
 
 const WORKER_URL = new URL("../../workers/shard_worker.ts", import.meta.url).href;
@@ -51,8 +51,7 @@ interface Pending {
 
 /** Whether `websocket {}` asks for a random port (nats-server: a negative port). */
 function randomWebSocketPort(o: ServerOptions): boolean {
-  const ws = parseWebSocketSection(o.websocket);
-  return ws !== null && !("error" in ws) && ws.port < 0;
+  return (enabledWebSocket(o)?.port ?? 0) < 0;
 }
 
 function hostPort(host: string, port: number): string {
@@ -157,9 +156,10 @@ export class ShardedServer {
     log.notice(`  Name:     ${this.name}`);
     log.notice(`  ID:       ${this.id}`);
     if (o.configFile) log.notice(`Using configuration file: ${o.configFile}`);
-    const cluster = parseClusterOptions(o.cluster);
-    if (cluster.errors.length > 0) throw new Error(cluster.errors.join("\n"));
-    this.#routes = cluster.config !== null;
+    const cluster = o.clusterConfig;
+    this.#routes = cluster !== undefined && cluster.port !== 0;
+    const problem = this.#routes ? clusterConfigProblem(cluster!) : null;
+    if (problem) throw new Error(problem);
     for (const secure of [false, true]) {
       if ((secure ? o.httpsPort : o.httpPort) === 0) continue;
       const m = startMonitorListener(

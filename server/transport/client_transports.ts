@@ -19,8 +19,9 @@ import { WebSocketAuth, webSocketClientContext } from "./ws_context.ts";
 import { WebSocketListener } from "./ws_listener.ts";
 import { RawWebSocketListener } from "./ws_raw_listener.ts";
 import {
-  parseWebSocketSection,
+  enabledWebSocket,
   validateWebSocket,
+  validateWebSocketSettings,
   webSocketAuthOptions,
   type WebSocketSettings,
 } from "./ws_options.ts";
@@ -103,11 +104,10 @@ export class ClientTransports {
       ? new (tlsImpl().TlsSetup)(settings, o.allowNonTls === true, server.logger)
       : null;
     if (!options.shard) { for (const w of clientTransportWarnings(o)) server.logger.warn(w); }
-    const parsed = parseWebSocketSection(o.websocket);
+    const parsed = enabledWebSocket(o);
     if (parsed === null) return;
-    if ("error" in parsed) throw new TlsConfigError(parsed.error);
     const ws = options.websocketPort ? { ...parsed, port: options.websocketPort } : parsed;
-    const invalid = validateWebSocket(o);
+    const invalid = validateWebSocketSettings(o, parsed);
     if (invalid) throw new TlsConfigError(invalid);
     this.#wsTls = this.#webSocketTls(ws, log);
     const auth = new WebSocketAuth(server, ws);

@@ -6,7 +6,7 @@
  */
 import type { ServerOptions } from "../options.ts";
 import { parseTlsSection, TlsConfigError, unsupportedTlsWarnings } from "./tls_options.ts";
-import { parseWebSocketSection } from "./ws_options.ts";
+import { enabledWebSocket } from "./ws_options.ts";
 
 const HANDSHAKE_TIMEOUT_WARNING =
   "websocket: 'handshake_timeout' is not enforced: Deno.serve has no per-request read timeout";
@@ -25,8 +25,8 @@ export function clientTransportWarnings(o: ServerOptions): string[] {
     if (parsed.error !== undefined) throw new TlsConfigError(parsed.error);
     out.push(...unsupportedTlsWarnings(parsed.settings!, "tls"));
   }
-  const ws = parseWebSocketSection(o.websocket);
-  if (ws === null || "error" in ws) return out;
+  const ws = enabledWebSocket(o);
+  if (ws === null) return out;
   if (ws.handshakeTimeoutMs > 0 && !ws.compression) out.push(HANDSHAKE_TIMEOUT_WARNING);
   if (ws.tls && !ws.tls.verify && ws.tls.certFile) {
     out.push(...unsupportedTlsWarnings(ws.tls, "websocket tls"));

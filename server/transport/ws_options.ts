@@ -1,13 +1,17 @@
 /**
  * @module
- * The `websocket {}` block as denats uses it: normalized settings and nats-server 2.9.10's
- * checks with their texts (opts.go parseWebsocket, websocket.go validateWebsocketOptions), and
+ * The `websocket {}` block as denats uses it: the settings type (filled by
+ * `config/websocket_block.ts`), nats-server 2.9.10's startup checks with their texts
+ * (websocket.go validateWebsocketOptions), and
  * the auth options WebSocket clients authenticate with (websocket.go wsConfigAuth, auth.go
  * processClientOrLeafAuthentication: the block's `authorization`/`no_auth_user` override the
  * top-level ones). PURE: no Deno, node, files or timers.
  */
 import type { RawSection, ServerOptions } from "../options.ts";
-import { parseTlsSection, type TlsSettings } from "./tls_options.ts";
+import type { TlsSettings } from "./tls_options.ts";
+import { plainToTree } from "../config/link_configs.ts";
+import { NormalizeContext } from "../config/normalize_context.ts";
+import { applyWebSocket } from "../config/websocket_block.ts";
 
 /** Normalized `websocket {}` settings. */
 export interface WebSocketSettings {
@@ -31,31 +35,10 @@ export interface WebSocketSettings {
   authTimeout: number;
 }
 
-const GO_DURATION_PART = /([0-9]*\.?[0-9]+)(ns|us|µs|ms|s|m|h)/g;
-const MS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  "µs": 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-
-function goDurationMs(text: string): number | null {
-  if (!/^(?:[0-9]*\.?[0-9]+(?:ns|us|µs|ms|s|m|h))+$/.test(text)) return null;
-  let ms = 0;
-  for (const m of text.matchAll(GO_DURATION_PART)) ms += Number(m[1]) * MS[m[2]];
-  return ms;
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
 /**
- * Normalizes a `websocket {}` section (field names already checked by the config pipeline).
- * Returns null when the section is absent or has no port (WebSocket disabled).
+ * Normalizes a raw `websocket {}` section through the config pipeline's websocket block
+ * (`config/websocket_block.ts`), for callers holding a raw map (tests, tools); servers read
+ * the typed `options.websocketConfig`. Null when absent or without a port (disabled).
  *
  * @example
  * ```ts
@@ -70,94 +53,20 @@ export function parseWebSocketSection(
   raw: RawSection | undefined,
 ): WebSocketSettings | { error: string } | null {
   if (!raw) return null;
-  const s: WebSocketSettings = {
-    host: "",
-    port: 0,
-    noTls: false,
-    tls: null,
-    sameOrigin: false,
-    allowedOrigins: [],
-    handshakeTimeoutMs: 0,
-    compression: false,
-    authTimeout: 0,
-  };
-  for (const [key, value] of Object.entries(raw)) {
-    switch (key.toLowerCase()) {
-      case "listen": {
-        const text = String(value);
-        const i = text.lastIndexOf(":");
-        if (i < 0) s.port = Number(text);
-        else {
-          s.host = text.slice(0, i).replace(/^\[(.*)\]$/, "$1");
-          s.port = Number(text.slice(i + 1));
-        }
-        break;
-      }
-      case "port":
-        s.port = Number(value);
-        break;
-      case "host":
-      case "net":
-        s.host = String(value);
-        break;
-      case "advertise":
-        s.advertise = str(value);
-        break;
-      case "no_tls":
-        s.noTls = value === true;
-        break;
-      case "tls": {
-        const parsed = parseTlsSection(value as RawSection);
-        if (parsed.error !== undefined) return { error: parsed.error };
-        s.tls = parsed.settings;
-        break;
-      }
-      case "same_origin":
-        s.sameOrigin = value === true;
-        break;
-      case "allowed_origins":
-      case "allowed_origin":
-      case "allow_origins":
-      case "allow_origin":
-      case "origins":
-      case "origin":
-        s.allowedOrigins = Array.isArray(value) ? value.map(String) : [String(value)];
-        break;
-      case "handshake_timeout":
-        if (typeof value === "number") s.handshakeTimeoutMs = value * 1000;
-        else {
-          const ms = goDurationMs(String(value));
-          if (ms === null) return { error: `time: invalid duration ${JSON.stringify(value)}` };
-          s.handshakeTimeoutMs = ms;
-        }
-        break;
-      case "compress":
-      case "compression":
-        s.compression = value === true;
-        break;
-      case "authorization":
-      case "authentication": {
-        const auth = (value ?? {}) as Record<string, unknown>;
-        for (const [k, v] of Object.entries(auth)) {
-          const lower = k.toLowerCase();
-          if (lower === "user" || lower === "username") s.username = str(v);
-          else if (lower === "pass" || lower === "password") s.password = str(v);
-          else if (lower === "token") s.token = str(v);
-          else if (lower === "timeout") s.authTimeout = typeof v === "number" ? v : 1;
-        }
-        break;
-      }
-      case "jwt_cookie":
-        s.jwtCookie = str(value);
-        break;
-      case "no_auth_user":
-        s.noAuthUser = str(value);
-        break;
-    }
-  }
-  if (s.port === 0) return null;
-  if (s.host === "") s.host = "0.0.0.0";
-  return s;
+  const ctx = new NormalizeContext();
+  applyWebSocket(plainToTree(raw), ctx);
+  if (ctx.errors.length > 0) return { error: ctx.errors[0].reason };
+  const settings = ctx.options.websocketConfig;
+  return settings && settings.port !== 0 ? settings : null;
+}
+
+/**
+ * The WebSocket listener settings when the listener is on (typed `websocketConfig` with a
+ * port other than 0), else null.
+ */
+export function enabledWebSocket(o: Partial<ServerOptions>): WebSocketSettings | null {
+  const ws = o.websocketConfig;
+  return ws && ws.port !== 0 ? ws : null;
 }
 
 /** True when the block overrides client auth for WebSocket clients (wsConfigAuth). */
@@ -177,9 +86,15 @@ export function hasAuthOverride(ws: WebSocketSettings): boolean {
  * ```
  */
 export function validateWebSocket(o: ServerOptions): string | null {
-  const ws = parseWebSocketSection(o.websocket);
+  // Options that did not go through the pipeline (unit tests) have only the raw block.
+  const ws = o.websocketConfig ? enabledWebSocket(o) : parseWebSocketSection(o.websocket);
   if (ws === null) return null;
   if ("error" in ws) return ws.error;
+  return validateWebSocketSettings(o, ws);
+}
+
+/** nats-server validateWebsocketOptions for typed settings: the error text, or null. */
+export function validateWebSocketSettings(o: ServerOptions, ws: WebSocketSettings): string | null {
   if (!ws.tls && !ws.noTls) return "websocket requires TLS configuration";
   for (const origin of ws.allowedOrigins) {
     if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/\[[^\]]*$/.test(origin)) {
