@@ -21,6 +21,7 @@ import {
   writePortsFileSync,
 } from "./ports_file.ts";
 import { validateOptions } from "./validate.ts";
+import { parseClusterOptions } from "../links/cluster_options.ts";
 
 /** Re-reads the config file and re-applies the command-line flags (SIGHUP). */
 export type Reloader = () => Promise<ServerOptions>;
@@ -191,6 +192,13 @@ export function portsOf(server: Server | ShardedServer): Ports {
       ? o.websocket.host
       : "0.0.0.0";
     ports.websocket = listenerUrls(scheme, host, server.websocketPort, ifaces);
+  }
+  const clusterPort = server instanceof Server ? server.cluster?.port ?? 0 : server.clusterPort;
+  if (clusterPort > 0) {
+    const cluster = parseClusterOptions(o.cluster).config;
+    // nats-server PortsInfo: `tls://` when the cluster block has TLS.
+    const scheme = cluster?.tls ? "tls" : "nats";
+    ports.cluster = listenerUrls(scheme, cluster?.host || "0.0.0.0", clusterPort, ifaces);
   }
   return ports;
 }
