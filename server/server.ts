@@ -33,6 +33,7 @@ import { type MonitorListener, startMonitorListener } from "./monitor/http.ts";
 import { MonitorState } from "./monitor/state.ts";
 import type { LinkMonitor } from "./monitor/types.ts";
 import { ClusterManager } from "./cluster/cluster_manager.ts";
+import { listenHostname, remoteHost } from "./transport/listen_host.ts";
 import { configuredSystemAccount, SystemService } from "./system/system_service.ts";
 
 export type { ShardIdentity } from "./shard_identity.ts";
@@ -293,7 +294,7 @@ export class Server implements ClientContext {
       (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),
     );
     const port = o.port <= 0 ? 0 : o.port;
-    this.#listener = Deno.listen({ hostname: o.host, port, transport: "tcp" });
+    this.#listener = Deno.listen({ hostname: listenHostname(o.host), port, transport: "tcp" });
     this.#port = (this.#listener.addr as Deno.NetAddr).port;
     this.#infoBase = this.#buildInfoBase();
     log.notice(`Listening for client connections on ${hostPort(o.host, this.#port)}`);
@@ -329,7 +330,7 @@ export class Server implements ClientContext {
       },
     );
     this.#listener = Deno.listen({
-      hostname: o.host,
+      hostname: listenHostname(o.host),
       port: o.port,
       transport: "tcp",
       reusePort: true,
@@ -369,7 +370,7 @@ export class Server implements ClientContext {
       // not a TCP socket
     }
     const addr = conn.remoteAddr as Deno.NetAddr;
-    this.#serveClient(this.#transports!.wrap(conn), addr.hostname, addr.port, this);
+    this.#serveClient(this.#transports!.wrap(conn), remoteHost(addr.hostname), addr.port, this);
   }
 
   /** Runs a client connection on any transport (TCP, TLS, WebSocket). */

@@ -30,6 +30,7 @@ import { clientConnectUrls, routesToSelf } from "./addresses.ts";
 import { tlsImpl } from "../transport/tls_loader.ts";
 import type { TlsSetup } from "../transport/tls_setup.ts";
 import type { RouteSocket } from "../transport/route_tls.ts";
+import { listenHostname, remoteHost } from "../transport/listen_host.ts";
 
 /** nats-server DEFAULT_ROUTE_CONNECT / DEFAULT_ROUTE_DIAL. */
 const ROUTE_CONNECT_DELAY_MS = 1000;
@@ -156,7 +157,10 @@ export class ClusterManager implements ClusterEffects {
     }
     const host = c.host || "0.0.0.0";
     try {
-      this.#listener = Deno.listen({ hostname: host, port: c.port < 0 ? 0 : c.port });
+      this.#listener = Deno.listen({
+        hostname: listenHostname(host),
+        port: c.port < 0 ? 0 : c.port,
+      });
     } catch (e) {
       const reason = e instanceof Deno.errors.AddrInUse
         ? `listen tcp ${joinHostPort(c.host, c.port)}: bind: address already in use`
@@ -238,7 +242,8 @@ export class ClusterManager implements ClusterEffects {
     cid: number,
   ): Promise<void> {
     const addr = conn.remoteAddr as Deno.NetAddr;
-    const h = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
+    const ip = remoteHost(addr.hostname);
+    const h = ip.includes(":") ? `[${ip}]` : ip;
     const prefix = `${h}:${addr.port} - rid:${cid}`;
     this.#handshaking.add(conn);
     const socket = await tlsImpl().secureRoute(
@@ -280,7 +285,7 @@ export class ClusterManager implements ClusterEffects {
     const addr = conn.remoteAddr as Deno.NetAddr;
     const link = new RouteLink(this.table, transport, {
       cid,
-      remoteHost: addr.hostname,
+      remoteHost: remoteHost(addr.hostname),
       remotePort: addr.port,
       url,
       routeType,

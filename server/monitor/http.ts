@@ -6,6 +6,7 @@
  */
 import { handleMonitorRequest } from "./router.ts";
 import type { MonitoredServer } from "./types.ts";
+import { listenHostname } from "../transport/listen_host.ts";
 
 /** A running monitoring listener. */
 export interface MonitorListener {
@@ -58,7 +59,7 @@ export function startMonitorListener(
   };
   let httpServer: Deno.HttpServer<Deno.NetAddr>;
   try {
-    const common = { hostname: host, port, onListen() {} };
+    const common = { hostname: listenHostname(host), port, onListen() {} };
     httpServer = secure
       ? Deno.serve({ ...common, ...tlsFiles(server) }, handler)
       : Deno.serve(common, handler);
