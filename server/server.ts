@@ -34,6 +34,7 @@ import { MonitorState } from "./monitor/state.ts";
 import type { LinkMonitor } from "./monitor/types.ts";
 import { ClusterManager } from "./cluster/cluster_manager.ts";
 import { listenHostname, remoteHost } from "./transport/listen_host.ts";
+import { invalidPortError, listenErrorText } from "./transport/listen_errors.ts";
 import { configuredSystemAccount, SystemService } from "./system/system_service.ts";
 
 export type { ShardIdentity } from "./shard_identity.ts";
@@ -293,8 +294,7 @@ export class Server implements ClientContext {
       this,
       (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),
     );
-    const port = o.port <= 0 ? 0 : o.port;
-    this.#listener = Deno.listen({ hostname: listenHostname(o.host), port, transport: "tcp" });
+    this.#listener = listenClients(o.host, o.port, false);
     this.#port = (this.#listener.addr as Deno.NetAddr).port;
     this.#infoBase = this.#buildInfoBase();
     log.notice(`Listening for client connections on ${hostPort(o.host, this.#port)}`);
@@ -329,12 +329,7 @@ export class Server implements ClientContext {
         acceptAfter: this.shard?.acceptAfter,
       },
     );
-    this.#listener = Deno.listen({
-      hostname: listenHostname(o.host),
-      port: o.port,
-      transport: "tcp",
-      reusePort: true,
-    });
+    this.#listener = listenClients(o.host, o.port, true);
     this.#port = (this.#listener.addr as Deno.NetAddr).port;
     this.#infoBase = this.#buildInfoBase();
     this.#running = true;
@@ -580,4 +575,24 @@ export class Server implements ClientContext {
 /** Formats `host:port` as nats-server logs it (IPv6 in brackets). */
 export function hostPort(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * Binds the client port (dual-stack on a wildcard host); a failure carries Go's `listen tcp`
+ * text, which the process logs as nats-server's `Error listening on port` line.
+ */
+function listenClients(host: string, configured: number, reusePort: boolean): Deno.TcpListener {
+  const invalid = invalidPortError(configured);
+  if (invalid) throw new Error(invalid);
+  const port = configured <= 0 ? 0 : configured;
+  try {
+    return Deno.listen({
+      hostname: listenHostname(host),
+      port,
+      transport: "tcp",
+      ...(reusePort ? { reusePort: true } : {}),
+    });
+  } catch (err) {
+    throw new Error(listenErrorText(host, configured, err));
+  }
 }

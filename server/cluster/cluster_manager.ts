@@ -31,6 +31,7 @@ import { tlsImpl } from "../transport/tls_loader.ts";
 import type { TlsSetup } from "../transport/tls_setup.ts";
 import type { RouteSocket } from "../transport/route_tls.ts";
 import { listenHostname, remoteHost } from "../transport/listen_host.ts";
+import { listenErrorText } from "../transport/listen_errors.ts";
 
 /** nats-server DEFAULT_ROUTE_CONNECT / DEFAULT_ROUTE_DIAL. */
 const ROUTE_CONNECT_DELAY_MS = 1000;
@@ -162,9 +163,7 @@ export class ClusterManager implements ClusterEffects {
         port: c.port < 0 ? 0 : c.port,
       });
     } catch (e) {
-      const reason = e instanceof Deno.errors.AddrInUse
-        ? `listen tcp ${joinHostPort(c.host, c.port)}: bind: address already in use`
-        : (e as Error).message;
+      const reason = listenErrorText(host, c.port, e);
       throw new Error(`Error listening on router port: ${c.port} - ${reason}`);
     }
     this.#port = (this.#listener.addr as Deno.NetAddr).port;

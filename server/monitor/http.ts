@@ -7,6 +7,11 @@
 import { handleMonitorRequest } from "./router.ts";
 import type { MonitoredServer } from "./types.ts";
 import { listenHostname } from "../transport/listen_host.ts";
+import {
+  invalidPortError,
+  listenErrorText,
+  MONITOR_LISTEN_PREFIX,
+} from "../transport/listen_errors.ts";
 
 /** A running monitoring listener. */
 export interface MonitorListener {
@@ -58,6 +63,8 @@ export function startMonitorListener(
     }
   };
   let httpServer: Deno.HttpServer<Deno.NetAddr>;
+  const invalid = invalidPortError(configured);
+  if (invalid) throw new Error(MONITOR_LISTEN_PREFIX + invalid);
   try {
     const common = { hostname: listenHostname(host), port, onListen() {} };
     httpServer = secure
@@ -66,7 +73,7 @@ export function startMonitorListener(
   } catch (err) {
     const text = err instanceof Error ? err.message : String(err);
     if (text.startsWith("can't listen")) throw err;
-    throw new Error(`can't listen to the monitor port: ${text}`);
+    throw new Error(MONITOR_LISTEN_PREFIX + listenErrorText(host, configured, err));
   }
   let closing: Promise<void> | null = null;
   return {

@@ -22,6 +22,7 @@ import {
 } from "./ports_file.ts";
 import { validateOptions } from "./validate.ts";
 import { parseClusterOptions } from "../links/cluster_options.ts";
+import { startupFatalLine } from "../transport/listen_errors.ts";
 
 /** Re-reads the config file and re-applies the command-line flags (SIGHUP). */
 export type Reloader = () => Promise<ServerOptions>;
@@ -152,11 +153,8 @@ export async function serve(
   try {
     await server.start();
   } catch (e) {
-    const o = options;
-    const reason = e instanceof Deno.errors.AddrInUse
-      ? `listen tcp ${o.host}:${o.port}: bind: address already in use`
-      : (e as Error).message;
-    logger.fatal(`Error listening on port: ${o.host}:${o.port}, ${JSON.stringify(reason)}`);
+    const message = e instanceof Error ? e.message : String(e);
+    logger.fatal(startupFatalLine(options.host, options.port, message));
     fileLog?.close();
     early.stop();
     return 1;
