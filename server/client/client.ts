@@ -29,6 +29,7 @@ import { type Receiver, type SublistEntry, Subscription } from "./subscription.t
 import { type Publisher, routeMessage } from "./router.ts";
 import { RewrittenOp } from "../accounts/import_routing.ts";
 import { deliverToClient, sendNoResponders, takeStalled, waitForStalled } from "./deliver.ts";
+import { clientLogPrefix } from "./log_tag.ts";
 
 export type { ConnectOptions, Transport } from "./transport.ts";
 
@@ -175,7 +176,7 @@ export class ClientConnection implements ProtocolSink, Flushable, Receiver, Publ
   /** `ip:port - cid:N` log prefix, as nats-server. */
   get logPrefix(): string {
     const custom = this.#transport.logPrefix?.(this.host, this.remotePort, this.cid);
-    return custom ?? `${this.host}:${this.remotePort} - cid:${this.cid}`;
+    return clientLogPrefix(custom, this.host, this.remotePort, this.cid, this.opts);
   }
 
   /** Sends INFO and a closing error without serving the connection (max_connections). */
