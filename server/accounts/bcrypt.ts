@@ -22,7 +22,7 @@ export function isBcrypt(secret: string): boolean {
 
 /** Loads the bcrypt implementation. */
 export async function loadBcrypt(): Promise<void> {
-  lib ??= (await import("bcryptjs")).default as BcryptLib;
+  lib ??= (await import("npm:bcryptjs@3.0.3")).default as BcryptLib;
 }
 
 /** Compares a password with a bcrypt hash; {@link loadBcrypt} must have run. */

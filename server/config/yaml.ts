@@ -8,8 +8,8 @@
  * Pure (file reading is injected); main isolate.
  */
 
-import type { Document, LineCounter, Node as YamlNode, Pair, Scalar, YAMLMap } from "yaml";
-import type * as YamlLib from "yaml";
+import type { Document, LineCounter, Node as YamlNode, Pair, Scalar, YAMLMap } from "npm:yaml@2.9.1";
+import type * as YamlLib from "npm:yaml@2.9.1";
 import { ConfigParseError, parseConf, type ParseSource } from "./conf_parser.ts";
 import { dirPath, joinPath } from "./paths.ts";
 import { type ConfMap, type ConfNode, type SourcePosition, withPosition } from "./tree.ts";
@@ -19,7 +19,7 @@ let yamlLib: typeof YamlLib | null = null;
 
 /** Loads YAML support; call (and await) before parsing YAML. */
 export async function loadYamlSupport(): Promise<void> {
-  yamlLib ??= await import("yaml");
+  yamlLib ??= await import("npm:yaml@2.9.1");
 }
 
 function lib(): typeof YamlLib {
