@@ -23,7 +23,7 @@ import type { ServerOptions } from "./options.ts";
 import { newServerId } from "./server_id.ts";
 import * as wire from "./protocol/wire_errors.ts";
 import { CloseReason } from "./protocol/wire_errors.ts";
-import { SERVER_VERSION } from "./version.ts";
+import { DENATS_VERSION, SERVER_VERSION } from "./version.ts";
 import { buildInfoBase, clientInfoLine, lameDuckInfoLine } from "./info.ts";
 import { CancellableSleeps, runLameDuck } from "./lame_duck.ts";
 import type { ShardIdentity } from "./shard_identity.ts";
@@ -278,6 +278,8 @@ export class Server implements ClientContext {
     const log = this.logger;
     log.notice(`Starting nats-server`);
     log.notice(`  Version:  ${SERVER_VERSION}`);
+    // denats' own version: the one line nats-server does not print.
+    log.notice(`  denats:   ${DENATS_VERSION}`);
     log.notice(`  Git:      [not set]`);
     this.#cluster = ClusterManager.create(this);
     if (this.#cluster) log.notice(`  Cluster:  ${this.#cluster.clusterName}`);

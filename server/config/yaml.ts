@@ -8,7 +8,14 @@
  * Pure (file reading is injected); main isolate.
  */
 
-import type { Document, LineCounter, Node as YamlNode, Pair, Scalar, YAMLMap } from "npm:yaml@2.9.1";
+import type {
+  Document,
+  LineCounter,
+  Node as YamlNode,
+  Pair,
+  Scalar,
+  YAMLMap,
+} from "npm:yaml@2.9.1";
 import type * as YamlLib from "npm:yaml@2.9.1";
 import { ConfigParseError, parseConf, type ParseSource } from "./conf_parser.ts";
 import { dirPath, joinPath } from "./paths.ts";

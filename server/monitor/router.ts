@@ -17,6 +17,7 @@ import { Query, QueryError } from "./query.ts";
 import { subsz, subszBody } from "./subsz.ts";
 import type { MonitoredServer } from "./types.ts";
 import { varz } from "./varz.ts";
+import { DENATS_VERSION } from "../version.ts";
 import { cleanPath } from "../config/paths.ts";
 
 type Handler = (server: MonitoredServer, q: Query) => Response;
@@ -84,7 +85,9 @@ const handlers = new Map<string, Handler>(Object.entries(
   {
     "/varz": (s, q) => {
       s.monitor.countRequest("/varz");
-      return respond(q, marshalIndent(varz(s)));
+      // denats' own version, the one key nats-server's /varz does not have (last, after
+      // nats-server's keys); the system service's VARZ keeps nats-server's keys only.
+      return respond(q, marshalIndent({ ...varz(s), denats_version: DENATS_VERSION }));
     },
     "/connz": (s, q) =>
       guarded(() => {
