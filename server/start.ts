@@ -56,7 +56,7 @@ function stderrLogger(o: ServerOptions): Logger {
 
 /**
  * Starts a server. `port: -1` (or 0) picks a free port; `shards: N` runs N shard workers;
- * `configFile` loads a `.conf` or YAML file first (the other options go over it, as flags over
+ * `config` loads a `.conf` or YAML file first (the other options go over it, as flags over
  * `-c`). Rejects with the config errors nats-server would print, or with
  * `startServer: unknown option '...'` for an option name it does not know.
  *
@@ -71,13 +71,13 @@ function stderrLogger(o: ServerOptions): Logger {
  * @example From a config file
  * ```ts ignore
  * import { startServer } from "../mod.ts";
- * await using server = await startServer({ configFile: "nats.conf", port: -1 });
+ * await using server = await startServer({ config: "nats.conf", port: -1 });
  * ```
  */
 export async function startServer(opts: StartOptions = {}): Promise<ServerHandle> {
   const unknown = unknownStartOptions(opts);
   if (unknown.length > 0) throw new Error(unknown.join("\n"));
-  const { quiet, logger: given, configFile, ...rest } = opts;
+  const { quiet, logger: given, config: configFile, ...rest } = opts;
   let fileOptions: Partial<ServerOptions> = {};
   let fileWarnings = "";
   if (configFile !== undefined) {

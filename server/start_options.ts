@@ -10,10 +10,11 @@ import type { Logger } from "./log/logger.ts";
 /** Options accepted by `startServer`: any subset of ServerOptions, plus embedding switches. */
 export interface StartOptions extends Partial<ServerOptions> {
   /**
-   * A `.conf` or YAML (`.yaml`/`.yml`) file to load first, as `nats-server -c` does; the other
-   * options given here go over the file's, as command-line flags do.
+   * A `.conf` or YAML (`.yaml`/`.yml`) file to load first, as `nats-server -c/--config` does; the
+   * other options given here go over the file's, as command-line flags do. (`configFile`, from
+   * ServerOptions, only records where options came from, as the config loaders set it.)
    */
-  configFile?: string;
+  config?: string;
   /** Suppress log output (embedding, tests). */
   quiet?: boolean;
   /** A logger to use instead of the default stderr logger. */
@@ -22,6 +23,7 @@ export interface StartOptions extends Partial<ServerOptions> {
 
 /** Every option name `startServer` accepts (a missing or extra name fails type checking). */
 const START_OPTION_NAMES: Record<keyof StartOptions, true> = {
+  config: true,
   configFile: true,
   quiet: true,
   logger: true,

@@ -2,7 +2,7 @@
  * @module
  * Embedding as a user does it: a script in another directory with no deno.json imports mod.ts
  * by absolute path and runs with `--no-config` (so every runtime import must be a full `npm:`
- * specifier); `startServer({ configFile })` loads `.conf` and YAML files; an unknown option name
+ * specifier); `startServer({ config })` loads `.conf` and YAML files; an unknown option name
  * is refused at run time. Runs real servers and a child `deno` process.
  */
 import { deepStrictEqual, match, rejects, strictEqual } from "node:assert";
@@ -42,7 +42,7 @@ for (const shards of [1, 2]) {
       Deno.writeTextFileSync(
         `${dir}/embed.ts`,
         `import { startServer } from ${JSON.stringify(MOD)};\n` +
-          `const s = await startServer({ configFile: "conf.yaml", shards: ${shards}, quiet: true });\n` +
+          `const s = await startServer({ config: "conf.yaml", shards: ${shards}, quiet: true });\n` +
           `console.log(JSON.stringify({ port: s.port }));\n` +
           `await new Promise((r) => setTimeout(r, 60_000));\n`,
       );
@@ -81,12 +81,12 @@ for (const shards of [1, 2]) {
   });
 }
 
-Deno.test("startServer({ configFile }) loads a .conf file; explicit options go over it", async () => {
+Deno.test("startServer({ config }) loads a .conf file; explicit options go over it", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const conf = `${dir}/s.conf`;
     Deno.writeTextFileSync(conf, "port: 4999\nserver_name: from-conf\nmax_payload: 2KB\n");
-    await using server = await startServer({ configFile: conf, port: -1, quiet: true });
+    await using server = await startServer({ config: conf, port: -1, quiet: true });
     const info = await pingInfo(server.port);
     deepStrictEqual(
       { name: info.server_name, maxPayload: info.max_payload, random: server.port !== 4999 },
@@ -98,16 +98,16 @@ Deno.test("startServer({ configFile }) loads a .conf file; explicit options go o
   }
 });
 
-Deno.test("startServer({ configFile }) rejects with nats-server's config error text", async () => {
+Deno.test("startServer({ config }) rejects with nats-server's config error text", async () => {
   const dir = await Deno.makeTempDir();
   try {
     Deno.writeTextFileSync(`${dir}/bad.conf`, "port: 1\nfoo_unknown: 2\n");
     await rejects(
-      startServer({ configFile: `${dir}/bad.conf`, quiet: true }),
+      startServer({ config: `${dir}/bad.conf`, quiet: true }),
       /unknown field "foo_unknown"/,
     );
     await rejects(
-      startServer({ configFile: `${dir}/missing.conf`, quiet: true }),
+      startServer({ config: `${dir}/missing.conf`, quiet: true }),
       /missing\.conf: no such file or directory/,
     );
   } finally {
