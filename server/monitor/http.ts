@@ -5,6 +5,7 @@
  * port, as nats-server's `startMonitoring`. A thin IO shell; runs in the main isolate.
  */
 import { handleMonitorRequest } from "./router.ts";
+import { HISTORY_INTERVAL_MS, recordSample } from "./history.ts";
 import type { MonitoredServer } from "./types.ts";
 import { listenHostname } from "../transport/listen_host.ts";
 import {
@@ -75,12 +76,24 @@ export function startMonitorListener(
     if (text.startsWith("can't listen")) throw err;
     throw new Error(MONITOR_LISTEN_PREFIX + listenErrorText(host, configured, err));
   }
+  // The dashboard's history: a sample now and one a second while monitoring runs.
+  const sample = async () => {
+    try {
+      recordSample(snapshot ? await snapshot() : server, Date.now());
+    } catch {
+      // a worker is restarting or gone: skip this second
+    }
+  };
+  void sample();
+  const sampler = setInterval(sample, HISTORY_INTERVAL_MS);
+  Deno.unrefTimer(sampler);
   let closing: Promise<void> | null = null;
   return {
     protocol: secure ? "https" : "http",
     host,
     port: httpServer.addr.port,
     close() {
+      clearInterval(sampler);
       closing ??= httpServer.shutdown().catch(() => {});
       return closing;
     },

@@ -184,6 +184,15 @@ const handlers = new Map<string, Handler>(Object.entries(
       s.monitor.countRequest("/dashboard");
       return new Response(dashboardPage(), { headers: { "content-type": HTML_TYPE } });
     },
+    // denats only: the dashboard's last ten minutes of 1 s samples (monitor/history.ts).
+    // `since=<ms>` keeps only the samples taken after that time (the page's 1 s polls).
+    "/dashboard/history": (s, q) => {
+      const since = Number(q.get("since") || "0");
+      const body = s.monitor.history.toJSON(Number.isFinite(since) ? since : 0);
+      return new Response(JSON.stringify(body), {
+        headers: { "content-type": "application/json", "cache-control": "no-store" },
+      });
+    },
   } satisfies Record<string, Handler>,
 ));
 
