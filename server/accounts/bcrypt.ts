@@ -1,3 +1,5 @@
+// deno-lint-ignore-file no-import-prefix -- full npm: specifiers (pinned as in deno.json) let a
+// script with no deno.json import mod.ts from anywhere; tests/e2e/embedding_test.ts checks both.
 /**
  * @module
  * bcrypt password checks, with the npm module loaded only when a configured secret is a bcrypt

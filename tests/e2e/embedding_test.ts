@@ -123,3 +123,39 @@ Deno.test("startServer refuses an unknown option name at run time, suggesting a 
   const alien = { quiet: true, wibbleWobble: 1 } as unknown as StartOptions;
   await rejects(startServer(alien), { message: "startServer: unknown option 'wibbleWobble'" });
 });
+
+/** `from "x"` and `import("x")` with a non-relative module name. */
+const SPECIFIER = /(?:\bfrom\s+|\bimport\(\s*)"([@a-z][\w@/.:-]*)"/g;
+
+Deno.test("runtime code imports npm packages only as npm: specifiers pinned as in deno.json", async () => {
+  const root = new URL("../../", import.meta.url);
+  const pinned = JSON.parse(Deno.readTextFileSync(new URL("deno.json", root))).imports as Record<
+    string,
+    string
+  >;
+  const found: string[] = [];
+  const walk = async (dir: URL) => {
+    for await (const e of Deno.readDir(dir)) {
+      const url = new URL(e.name + (e.isDirectory ? "/" : ""), dir);
+      if (e.isDirectory) await walk(url);
+      else if (e.name.endsWith(".ts") && !e.name.endsWith("_test.ts") && !e.name.startsWith("_")) {
+        const text = Deno.readTextFileSync(url);
+        for (const m of text.matchAll(SPECIFIER)) {
+          const spec = m[1];
+          if (spec.startsWith("node:")) continue;
+          const where = url.pathname.slice(root.pathname.length);
+          if (!spec.startsWith("npm:")) found.push(`${where}: bare "${spec}"`);
+          else if (!Object.values(pinned).includes(spec)) found.push(`${where}: unpinned ${spec}`);
+        }
+      }
+    }
+  };
+  for (const dir of ["server/", "workers/"]) await walk(new URL(dir, root));
+  for (const file of ["mod.ts", "main.ts"]) {
+    const text = Deno.readTextFileSync(new URL(file, root));
+    for (const m of text.matchAll(SPECIFIER)) {
+      if (!m[1].startsWith("node:") && !m[1].startsWith("npm:")) found.push(`${file}: ${m[1]}`);
+    }
+  }
+  deepStrictEqual(found, []);
+});
