@@ -23,7 +23,7 @@ import type { ServerOptions } from "./options.ts";
 import { newServerId } from "./server_id.ts";
 import * as wire from "./protocol/wire_errors.ts";
 import { CloseReason } from "./protocol/wire_errors.ts";
-import { SERVER_VERSION } from "./version.ts";
+import { DENATS_VERSION, SERVER_VERSION } from "./version.ts";
 import { buildInfoBase, clientInfoLine, lameDuckInfoLine } from "./info.ts";
 import { CancellableSleeps, runLameDuck } from "./lame_duck.ts";
 import type { ShardIdentity } from "./shard_identity.ts";
@@ -33,6 +33,8 @@ import { type MonitorListener, startMonitorListener } from "./monitor/http.ts";
 import { MonitorState } from "./monitor/state.ts";
 import type { LinkMonitor } from "./monitor/types.ts";
 import { ClusterManager } from "./cluster/cluster_manager.ts";
+import { listenHostname, remoteHost } from "./transport/listen_host.ts";
+import { invalidPortError, listenErrorText } from "./transport/listen_errors.ts";
 import { configuredSystemAccount, SystemService } from "./system/system_service.ts";
 import type { InternalConnection } from "./internal/internal_connection.ts";
 
@@ -315,6 +317,8 @@ export class Server implements ClientContext {
     const log = this.logger;
     log.notice(`Starting nats-server`);
     log.notice(`  Version:  ${SERVER_VERSION}`);
+    // denats' own version: the one line nats-server does not print.
+    log.notice(`  denats:   ${DENATS_VERSION}`);
     log.notice(`  Git:      [not set]`);
     this.#cluster = ClusterManager.create(this);
     if (this.#cluster) log.notice(`  Cluster:  ${this.#cluster.clusterName}`);
@@ -331,8 +335,7 @@ export class Server implements ClientContext {
       this,
       (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),
     );
-    const port = o.port <= 0 ? 0 : o.port;
-    this.#listener = Deno.listen({ hostname: o.host, port, transport: "tcp" });
+    this.#listener = listenClients(o.host, o.port, false);
     this.#port = (this.#listener.addr as Deno.NetAddr).port;
     this.#infoBase = this.#buildInfoBase();
     log.notice(`Listening for client connections on ${hostPort(o.host, this.#port)}`);
@@ -370,12 +373,7 @@ export class Server implements ClientContext {
         acceptAfter: this.shard?.acceptAfter,
       },
     );
-    this.#listener = Deno.listen({
-      hostname: o.host,
-      port: o.port,
-      transport: "tcp",
-      reusePort: true,
-    });
+    this.#listener = listenClients(o.host, o.port, true);
     this.#port = (this.#listener.addr as Deno.NetAddr).port;
     this.#infoBase = this.#buildInfoBase();
     this.#running = true;
@@ -411,7 +409,7 @@ export class Server implements ClientContext {
       // not a TCP socket
     }
     const addr = conn.remoteAddr as Deno.NetAddr;
-    this.#serveClient(this.#transports!.wrap(conn), addr.hostname, addr.port, this);
+    this.#serveClient(this.#transports!.wrap(conn), remoteHost(addr.hostname), addr.port, this);
   }
 
   /** Runs a client connection on any transport (TCP, TLS, WebSocket). */
@@ -618,4 +616,24 @@ export class Server implements ClientContext {
 /** Formats `host:port` as nats-server logs it (IPv6 in brackets). */
 export function hostPort(host: string, port: number): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * Binds the client port (dual-stack on a wildcard host); a failure carries Go's `listen tcp`
+ * text, which the process logs as nats-server's `Error listening on port` line.
+ */
+function listenClients(host: string, configured: number, reusePort: boolean): Deno.TcpListener {
+  const invalid = invalidPortError(configured);
+  if (invalid) throw new Error(invalid);
+  const port = configured <= 0 ? 0 : configured;
+  try {
+    return Deno.listen({
+      hostname: listenHostname(host),
+      port,
+      transport: "tcp",
+      ...(reusePort ? { reusePort: true } : {}),
+    });
+  } catch (err) {
+    throw new Error(listenErrorText(host, configured, err));
+  }
 }

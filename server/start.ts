@@ -10,16 +10,14 @@ import { resolveLinkConfigs } from "./config/link_configs.ts";
 import { defaultOptions, type ServerOptions } from "./options.ts";
 import { ShardedServer } from "./runtime/sharded.ts";
 import { hostPort, Server } from "./server.ts";
+import { type StartOptions, unknownStartOptions } from "./start_options.ts";
+import { loadConfigFile } from "./config/load.ts";
+import { formatConfigFailure, formatIssues } from "./config/issues.ts";
+import { mergeOptions } from "./config/merge.ts";
 
 const enc = new TextEncoder();
 
-/** Options accepted by {@link startServer}: any subset of ServerOptions. */
-export interface StartOptions extends Partial<ServerOptions> {
-  /** Suppress log output (embedding, tests). */
-  quiet?: boolean;
-  /** A logger to use instead of the default stderr logger. */
-  logger?: Logger;
-}
+export type { StartOptions } from "./start_options.ts";
 
 /** A running server. */
 export interface ServerHandle {
@@ -58,7 +56,10 @@ function stderrLogger(o: ServerOptions): Logger {
 }
 
 /**
- * Starts a server. `port: -1` (or 0) picks a free port; `shards: N` runs N shard workers.
+ * Starts a server. `port: -1` (or 0) picks a free port; `shards: N` runs N shard workers;
+ * `config` loads a `.conf` or YAML file first (the other options go over it, as flags over
+ * `-c`). Rejects with the config errors nats-server would print, or with
+ * `startServer: unknown option '...'` for an option name it does not know.
  *
  * @example
  * ```ts
@@ -67,10 +68,30 @@ function stderrLogger(o: ServerOptions): Logger {
  * const conn = await Deno.connect({ port: server.port });
  * conn.close();
  * ```
+ *
+ * @example From a config file
+ * ```ts ignore
+ * import { startServer } from "../mod.ts";
+ * await using server = await startServer({ config: "nats.conf", port: -1 });
+ * ```
  */
 export async function startServer(opts: StartOptions = {}): Promise<ServerHandle> {
-  const { quiet, logger: given, ...rest } = opts;
-  const options: ServerOptions = { ...defaultOptions(), ...rest };
+  const unknown = unknownStartOptions(opts);
+  if (unknown.length > 0) throw new Error(unknown.join("\n"));
+  const { quiet, logger: given, config: configFile, ...rest } = opts;
+  let fileOptions: Partial<ServerOptions> = {};
+  let fileWarnings = "";
+  if (configFile !== undefined) {
+    const result = await loadConfigFile(configFile);
+    if (result.errors.length > 0) throw new Error(formatConfigFailure(result).trimEnd());
+    if (result.warnings.length > 0) fileWarnings = formatIssues(result).trimEnd();
+    fileOptions = result.options;
+  }
+  // Without a file, the given options simply go over the defaults (as before); with one, they
+  // are merged as the CLI merges flags over `-c` (baseline defaults filled in).
+  const options: ServerOptions = configFile === undefined
+    ? { ...defaultOptions(), ...rest }
+    : mergeOptions(defaultOptions(), fileOptions, rest);
   // Embedded options may give raw blocks only: type them with the config file's rules.
   const linkErrors = resolveLinkConfigs(options);
   if (linkErrors.length > 0) throw new Error(linkErrors.join("\n"));
@@ -78,6 +99,7 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
   const configErrors = new Authenticator(options).configErrors;
   if (configErrors.length > 0) throw new Error(configErrors[0]);
   const logger = given ?? (quiet ? silentLogger() : stderrLogger(options));
+  if (fileWarnings) logger.warn(fileWarnings);
   const sharded = (options.shards ?? 1) > 1 ? new ShardedServer(options, logger) : undefined;
   const server = sharded ? undefined : new Server(options, logger);
   if (sharded) await sharded.start();

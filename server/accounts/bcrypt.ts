@@ -1,3 +1,5 @@
+// deno-lint-ignore-file no-import-prefix -- full npm: specifiers (pinned as in deno.json) let a
+// script with no deno.json import mod.ts from anywhere; tests/e2e/embedding_test.ts checks both.
 /**
  * @module
  * bcrypt password checks, with the npm module loaded only when a configured secret is a bcrypt
@@ -22,7 +24,7 @@ export function isBcrypt(secret: string): boolean {
 
 /** Loads the bcrypt implementation. */
 export async function loadBcrypt(): Promise<void> {
-  lib ??= (await import("bcryptjs")).default as BcryptLib;
+  lib ??= (await import("npm:bcryptjs@3.0.3")).default as BcryptLib;
 }
 
 /** Compares a password with a bcrypt hash; {@link loadBcrypt} must have run. */

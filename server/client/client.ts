@@ -32,6 +32,7 @@ import { Kind } from "../routing/receiver.ts";
 import { RewrittenOp } from "../accounts/import_routing.ts";
 import { deliverToClient, sendNoResponders } from "./deliver.ts";
 import { readLoop } from "../conn/read_loop.ts";
+import { clientLogPrefix } from "./log_tag.ts";
 
 export type { ConnectOptions, Transport } from "./transport.ts";
 
@@ -154,7 +155,7 @@ export class ClientConnection extends Connection implements ProtocolSink, Receiv
   /** `ip:port - cid:N` log prefix, as nats-server. */
   get logPrefix(): string {
     const custom = this.#transport.logPrefix?.(this.host, this.remotePort, this.cid);
-    return custom ?? `${this.host}:${this.remotePort} - cid:${this.cid}`;
+    return clientLogPrefix(custom, this.host, this.remotePort, this.cid, this.opts);
   }
 
   /** Sends INFO and a closing error without serving the connection (max_connections). */

@@ -179,7 +179,8 @@ Deno.test({
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "denats-compat-links-" });
     try {
-      for (const [index, { text, report }] of LINK_BLOCK_CASES.entries()) {
+      for (const [index, { text, report, keyOrderDependent }] of LINK_BLOCK_CASES.entries()) {
+        if (keyOrderDependent) continue;
         const file = `l${index}.conf`;
         await Deno.writeTextFile(`${dir}/${file}`, text);
         const theirs = natsServer(["-t", "-c", file], dir);

@@ -63,9 +63,9 @@ const BLOCKS: readonly {
  * @example
  * ```ts
  * import { resolveLinkConfigs } from "./link_configs.ts";
- * const o = { cluster: { name: "c", listen: "127.0.0.1:6222" } };
- * resolveLinkConfigs(o); // []
- * o.clusterConfig?.port; // 6222
+ * import type { ServerOptions } from "../options.ts";
+ * const o: Partial<ServerOptions> = { cluster: { name: "c", listen: "127.0.0.1:6222" } };
+ * if (resolveLinkConfigs(o).length > 0 || o.clusterConfig?.port !== 6222) throw new Error();
  * ```
  */
 export function resolveLinkConfigs(options: Partial<ServerOptions>): string[] {

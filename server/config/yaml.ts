@@ -1,3 +1,5 @@
+// deno-lint-ignore-file no-import-prefix -- full npm: specifiers (pinned as in deno.json) let a
+// script with no deno.json import mod.ts from anywhere; tests/e2e/embedding_test.ts checks both.
 /**
  * @module
  * YAML loader: a `.yaml`/`.yml` config to the same {@linkcode ConfMap} tree the `.conf` parser
@@ -8,8 +10,15 @@
  * Pure (file reading is injected); main isolate.
  */
 
-import type { Document, LineCounter, Node as YamlNode, Pair, Scalar, YAMLMap } from "yaml";
-import type * as YamlLib from "yaml";
+import type {
+  Document,
+  LineCounter,
+  Node as YamlNode,
+  Pair,
+  Scalar,
+  YAMLMap,
+} from "npm:yaml@2.9.1";
+import type * as YamlLib from "npm:yaml@2.9.1";
 import { ConfigParseError, parseConf, type ParseSource } from "./conf_parser.ts";
 import { dirPath, joinPath } from "./paths.ts";
 import { type ConfMap, type ConfNode, type SourcePosition, withPosition } from "./tree.ts";
@@ -19,7 +28,7 @@ let yamlLib: typeof YamlLib | null = null;
 
 /** Loads YAML support; call (and await) before parsing YAML. */
 export async function loadYamlSupport(): Promise<void> {
-  yamlLib ??= await import("yaml");
+  yamlLib ??= await import("npm:yaml@2.9.1");
 }
 
 function lib(): typeof YamlLib {

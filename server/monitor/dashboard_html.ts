@@ -1,8 +1,9 @@
 /**
  * @module
  * The denats dashboard (`/dashboard`): one self-contained HTML page (inline CSS and JS, no
- * external assets) that polls `./varz` and `./connz` every second and `./routez`, `./gatewayz`,
- * `./leafz` every few seconds, and shows server identity, live throughput charts (canvas), a
+ * external assets) that polls `./varz`, `./connz` and `./dashboard/history` (the server's 1 s samples,
+ * the last ten minutes on first load) every second and `./routez`, `./gatewayz`, `./leafz` every
+ * few seconds, and shows server identity, throughput charts (canvas), a
  * topology panel (SVG) and the connection table. Relative URLs keep it working under
  * `http_base_path`. Pure; runs in the main isolate.
  */
@@ -20,7 +21,9 @@ header .id { color:var(--muted); font-family:ui-monospace,monospace; font-size:1
 #status { margin-left:auto; font-size:12px; color:var(--muted); }
 #status.ok::before { content:"\\25CF "; color:var(--out); }
 #status.err::before { content:"\\25CF "; color:#e5484d; }
-main { display:grid; grid-template-columns: 2fr 1fr; gap:14px; padding:14px 20px; }
+main { display:grid; grid-template-columns: minmax(0,2fr) minmax(0,1fr); gap:14px;
+  padding:14px 20px; }
+.table-wrap { overflow-x:auto; }
 section { background:var(--panel); border:1px solid var(--line); border-radius:8px; padding:12px; }
 section h2 { margin:0 0 8px; font-size:13px; text-transform:uppercase; letter-spacing:.06em;
   color:var(--muted); }
@@ -36,7 +39,7 @@ canvas { width:100%; height:180px; display:block; }
 .legend b { display:inline-block; width:10px; height:10px; border-radius:2px; margin:0 4px 0 10px; }
 #topology { width:100%; height:260px; }
 table { width:100%; border-collapse:collapse; font-variant-numeric:tabular-nums; font-size:13px; }
-th, td { text-align:right; padding:4px 8px; border-bottom:1px solid var(--line); white-space:nowrap; }
+th, td { text-align:right; padding:4px 6px; border-bottom:1px solid var(--line); white-space:nowrap; }
 th:nth-child(-n+3), td:nth-child(-n+3) { text-align:left; }
 th { color:var(--muted); font-weight:500; cursor:pointer; }
 tbody tr:hover { background:#1d2b3f; }
@@ -45,9 +48,12 @@ tbody tr:hover { background:#1d2b3f; }
 
 const SCRIPT = `
 "use strict";
-const HISTORY = 120;
+// Rates from the server's 1 s samples (./dashboard/history): the last ten minutes arrive with
+// the first poll, so a fresh page draws its charts at once.
+const HISTORY = 600;
 const samples = [];
-let last = null;
+let prevSample = null;
+let lastT = 0;
 let sortKey = "cid";
 const $ = (id) => document.getElementById(id);
 
@@ -72,11 +78,10 @@ async function getJSON(path) {
 function onVarz(v) {
   setText("name", v.server_name);
   setText("server-id", v.server_id);
-  setText("version", "v" + v.version);
+  setText("version", "v" + v.version + (v.denats_version ? " (denats " + v.denats_version + ")" : ""));
   setText("s-uptime", v.uptime);
   setText("s-conns", String(v.connections));
   setText("s-total", String(v.total_connections));
-  setText("s-subs", String(v.subscriptions));
   setText("s-slow", String(v.slow_consumers));
   setText("s-mem", human(v.mem, "B"));
   setText("s-cpu", v.cpu.toFixed(1) + "%");
@@ -85,28 +90,41 @@ function onVarz(v) {
   setText("s-out-msgs", human(v.out_msgs, ""));
   setText("s-out-bytes", human(v.out_bytes, "B"));
   setText("s-host", v.host + ":" + v.port);
-  // The page's clock times the window (under a headless browser's virtual time too); a rate
-  // needs half a second at least, so closer polls wait for the next.
-  const t = Date.now();
-  if (last !== null && t - last.t < 500) return redraw();
-  if (last !== null) {
-    const dt = (t - last.t) / 1000;
-    samples.push({
-      inMsgs: (v.in_msgs - last.in_msgs) / dt, outMsgs: (v.out_msgs - last.out_msgs) / dt,
-      inBytes: (v.in_bytes - last.in_bytes) / dt, outBytes: (v.out_bytes - last.out_bytes) / dt,
-    });
-    if (samples.length > HISTORY) samples.shift();
-    const s = samples[samples.length - 1];
+  redraw();
+}
+
+function onHistory(h) {
+  for (const x of h.samples || []) {
+    if (x.t <= lastT) continue;
+    if (prevSample !== null) {
+      const dt = (x.t - prevSample.t) / 1000;
+      if (dt > 0) {
+        samples.push({
+          inMsgs: (x.in_msgs - prevSample.in_msgs) / dt, outMsgs: (x.out_msgs - prevSample.out_msgs) / dt,
+          inBytes: (x.in_bytes - prevSample.in_bytes) / dt, outBytes: (x.out_bytes - prevSample.out_bytes) / dt,
+        });
+      }
+    }
+    prevSample = x;
+    lastT = x.t;
+  }
+  while (samples.length > HISTORY) samples.shift();
+  if (prevSample !== null) {
+    setText("s-subs", String(prevSample.subscriptions));
+    setText("s-sys-subs", String(prevSample.system_subscriptions));
+  }
+  const s = samples[samples.length - 1];
+  if (s) {
     setText("r-msgs", human(s.inMsgs, "") + "/s in, " + human(s.outMsgs, "") + "/s out");
     setText("r-bytes", human(s.inBytes, "B") + "/s in, " + human(s.outBytes, "B") + "/s out");
   }
-  last = { t, in_msgs: v.in_msgs, out_msgs: v.out_msgs, in_bytes: v.in_bytes, out_bytes: v.out_bytes };
   redraw();
 }
 
 function redraw() {
   drawChart($("chart-msgs"), "inMsgs", "outMsgs", "");
   drawChart($("chart-bytes"), "inBytes", "outBytes", "B");
+  $("chart-msgs").dataset.samples = String(samples.length);
 }
 
 function drawChart(canvas, inKey, outKey, unit) {
@@ -127,9 +145,11 @@ function drawChart(canvas, inKey, outKey, unit) {
     ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(w - right, y); ctx.stroke();
     ctx.fillText(human(max * (4 - i) / 4, unit) + "/s", 4, y + 4);
   }
-  ctx.fillText("-" + HISTORY + "s", left, h - 4);
+  // The window grows with the history: one minute at least, ten at most.
+  const span = Math.max(60, samples.length);
+  ctx.fillText(span >= 120 ? "-" + Math.round(span / 60) + "m" : "-" + span + "s", left, h - 4);
   ctx.fillText("now", w - right - 22, h - 4);
-  const x = (i) => left + (w - left - right) * (HISTORY - samples.length + i) / (HISTORY - 1);
+  const x = (i) => left + (w - left - right) * (span - samples.length + i) / (span - 1);
   const y = (val) => top + (h - top - bottom) * (1 - val / max);
   for (const [key, color] of [[inKey, "#27aae1"], [outKey, "#8dc63f"]]) {
     ctx.strokeStyle = color; ctx.lineWidth = 2; ctx.beginPath();
@@ -216,9 +236,13 @@ let serverName = "";
 let clientCount = 0;
 async function poll() {
   try {
-    const [v, z] = await Promise.all([getJSON("./varz"), getJSON("./connz?limit=200&sort=" + sortKey)]);
+    const [v, z, h] = await Promise.all([
+      getJSON("./varz"), getJSON("./connz?limit=200&sort=" + sortKey),
+      getJSON("./dashboard/history?since=" + lastT),
+    ]);
     serverName = v.server_name; clientCount = v.connections;
     onVarz(v);
+    onHistory(h);
     onConnz(z);
     if (tick % 5 === 0) {
       const [r, g, l] = await Promise.all([getJSON("./routez"), getJSON("./gatewayz"), getJSON("./leafz")]);
@@ -270,7 +294,8 @@ export function dashboardPage(): string {
       <div class="stat"><div class="k">Clients at</div><div class="v small" id="s-host">-</div></div>
       <div class="stat"><div class="k">Connections</div><div class="v" id="s-conns">-</div></div>
       <div class="stat"><div class="k">Total conns</div><div class="v" id="s-total">-</div></div>
-      <div class="stat"><div class="k">Subscriptions</div><div class="v" id="s-subs">-</div></div>
+      <div class="stat"><div class="k">Client subs</div><div class="v" id="s-subs">-</div></div>
+      <div class="stat"><div class="k">System subs</div><div class="v" id="s-sys-subs">-</div></div>
       <div class="stat"><div class="k">Slow consumers</div><div class="v" id="s-slow">-</div></div>
       <div class="stat"><div class="k">Memory</div><div class="v" id="s-mem">-</div></div>
       <div class="stat"><div class="k">CPU</div><div class="v" id="s-cpu">-</div></div>
@@ -297,7 +322,9 @@ export function dashboardPage(): string {
   </section>
   <section class="wide">
     <h2>Connections <span id="conn-count"></span></h2>
-    <table><thead><tr id="conn-head"></tr></thead><tbody id="conns"></tbody></table>
+    <div class="table-wrap">
+      <table><thead><tr id="conn-head"></tr></thead><tbody id="conns"></tbody></table>
+    </div>
   </section>
 </main>
 <script>${SCRIPT}</script>

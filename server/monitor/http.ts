@@ -5,7 +5,14 @@
  * port, as nats-server's `startMonitoring`. A thin IO shell; runs in the main isolate.
  */
 import { handleMonitorRequest } from "./router.ts";
+import { HISTORY_INTERVAL_MS, recordSample } from "./history.ts";
 import type { MonitoredServer } from "./types.ts";
+import { listenHostname } from "../transport/listen_host.ts";
+import {
+  invalidPortError,
+  listenErrorText,
+  MONITOR_LISTEN_PREFIX,
+} from "../transport/listen_errors.ts";
 
 /** A running monitoring listener. */
 export interface MonitorListener {
@@ -57,22 +64,36 @@ export function startMonitorListener(
     }
   };
   let httpServer: Deno.HttpServer<Deno.NetAddr>;
+  const invalid = invalidPortError(configured);
+  if (invalid) throw new Error(MONITOR_LISTEN_PREFIX + invalid);
   try {
-    const common = { hostname: host, port, onListen() {} };
+    const common = { hostname: listenHostname(host), port, onListen() {} };
     httpServer = secure
       ? Deno.serve({ ...common, ...tlsFiles(server) }, handler)
       : Deno.serve(common, handler);
   } catch (err) {
     const text = err instanceof Error ? err.message : String(err);
     if (text.startsWith("can't listen")) throw err;
-    throw new Error(`can't listen to the monitor port: ${text}`);
+    throw new Error(MONITOR_LISTEN_PREFIX + listenErrorText(host, configured, err));
   }
+  // The dashboard's history: a sample now and one a second while monitoring runs.
+  const sample = async () => {
+    try {
+      recordSample(snapshot ? await snapshot() : server, Date.now());
+    } catch {
+      // a worker is restarting or gone: skip this second
+    }
+  };
+  void sample();
+  const sampler = setInterval(sample, HISTORY_INTERVAL_MS);
+  Deno.unrefTimer(sampler);
   let closing: Promise<void> | null = null;
   return {
     protocol: secure ? "https" : "http",
     host,
     port: httpServer.addr.port,
     close() {
+      clearInterval(sampler);
       closing ??= httpServer.shutdown().catch(() => {});
       return closing;
     },

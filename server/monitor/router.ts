@@ -17,6 +17,7 @@ import { Query, QueryError } from "./query.ts";
 import { subsz, subszBody } from "./subsz.ts";
 import type { MonitoredServer } from "./types.ts";
 import { varz } from "./varz.ts";
+import { DENATS_VERSION } from "../version.ts";
 import { cleanPath } from "../config/paths.ts";
 
 type Handler = (server: MonitoredServer, q: Query) => Response;
@@ -84,7 +85,9 @@ const handlers = new Map<string, Handler>(Object.entries(
   {
     "/varz": (s, q) => {
       s.monitor.countRequest("/varz");
-      return respond(q, marshalIndent(varz(s)));
+      // denats' own version, the one key nats-server's /varz does not have (last, after
+      // nats-server's keys); the system service's VARZ keeps nats-server's keys only.
+      return respond(q, marshalIndent({ ...varz(s), denats_version: DENATS_VERSION }));
     },
     "/connz": (s, q) =>
       guarded(() => {
@@ -180,6 +183,15 @@ const handlers = new Map<string, Handler>(Object.entries(
     "/dashboard": (s, _q) => {
       s.monitor.countRequest("/dashboard");
       return new Response(dashboardPage(), { headers: { "content-type": HTML_TYPE } });
+    },
+    // denats only: the dashboard's last ten minutes of 1 s samples (monitor/history.ts).
+    // `since=<ms>` keeps only the samples taken after that time (the page's 1 s polls).
+    "/dashboard/history": (s, q) => {
+      const since = Number(q.get("since") || "0");
+      const body = s.monitor.history.toJSON(Number.isFinite(since) ? since : 0);
+      return new Response(JSON.stringify(body), {
+        headers: { "content-type": "application/json", "cache-control": "no-store" },
+      });
     },
   } satisfies Record<string, Handler>,
 ));

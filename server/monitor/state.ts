@@ -3,11 +3,13 @@
  * Monitoring's own long-lived state, owned by the server: the closed-connection ring, HTTP
  * request counts (`http_req_stats`), message totals of closed connections per account
  * (`/accstatz`), the config load time and process CPU/memory sampling (nats-server pse_linux.go:
- * CPU percent from `/proc/self/stat` tick deltas, at most one new sample a second).
+ * CPU percent from `/proc/self/stat` tick deltas, at most one new sample a second) and the
+ * dashboard's throughput history.
  * Runs in the main isolate.
  */
 import { ClosedConnections, closedSnapshot, DEFAULT_MAX_CLOSED_CLIENTS } from "./closed.ts";
 import type { MonitoredConn } from "./types.ts";
+import { ThroughputHistory } from "./history.ts";
 
 /** Message totals of one account (nats-server `AccountStat` sent/received). */
 export interface AccountTotals {
@@ -83,6 +85,8 @@ export class MonitorState {
   /** Requests per monitoring path (`http_req_stats`). */
   readonly httpReqStats: Map<string, number> = new Map();
   readonly usage = new ProcessUsage();
+  /** The dashboard's last ten minutes of 1 s samples (`/dashboard/history`). */
+  readonly history: ThroughputHistory = new ThroughputHistory();
   /** When the configuration was (re)loaded, ms since the epoch (`config_load_time`). */
   configLoadTime: number;
   readonly #accountTotals = new Map<string, AccountTotals>();

@@ -13,6 +13,7 @@ import {
   parseFlags,
 } from "../config/mod.ts";
 import { tlsHelpText, usageText } from "../config/usage.ts";
+import { denatsUsageText } from "./denats_usage.ts";
 import type { ConfigResult } from "../config/normalize.ts";
 import { defaultOptions, type ServerOptions } from "../options.ts";
 import { SERVER_VERSION } from "../version.ts";
@@ -55,7 +56,8 @@ export async function runCli(args: string[], argv0: string): Promise<number> {
     return 0;
   }
   if (flags.showHelp) {
-    out(`${usageText(EXE)}\n`);
+    // nats-server's text byte for byte, then denats' own flags after it.
+    out(`${usageText(EXE)}\n${denatsUsageText}`);
     return 0;
   }
   if (flags.showTlsHelp) {

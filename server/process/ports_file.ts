@@ -2,7 +2,8 @@
  * @module
  * The ports file nats-server writes for harnesses (server.go `logPorts`, `PortsInfo`):
  * `<ports_file_dir>/<basename(argv0)>_<pid>.ports` holding
- * `{"nats":[...],"monitoring":[...],"cluster":[...],"profile":[...],"websocket":[...]}`,
+ * `{"nats":[...],"monitoring":[...],"cluster":[...],"profile":[...],"websocket":[...]}` (2.9.10 has
+ * no leafnode or gateway entries),
  * with a listener on all interfaces expanded to every interface address. Main isolate only.
  */
 

@@ -21,6 +21,8 @@ import {
   writePortsFileSync,
 } from "./ports_file.ts";
 import { validateOptions } from "./validate.ts";
+import { parseClusterOptions } from "../links/cluster_options.ts";
+import { startupFatalLine } from "../transport/listen_errors.ts";
 
 /** Re-reads the config file and re-applies the command-line flags (SIGHUP). */
 export type Reloader = () => Promise<ServerOptions>;
@@ -151,11 +153,8 @@ export async function serve(
   try {
     await server.start();
   } catch (e) {
-    const o = options;
-    const reason = e instanceof Deno.errors.AddrInUse
-      ? `listen tcp ${o.host}:${o.port}: bind: address already in use`
-      : (e as Error).message;
-    logger.fatal(`Error listening on port: ${o.host}:${o.port}, ${JSON.stringify(reason)}`);
+    const message = e instanceof Error ? e.message : String(e);
+    logger.fatal(startupFatalLine(options.host, options.port, message));
     fileLog?.close();
     early.stop();
     return 1;
@@ -189,6 +188,13 @@ export function portsOf(server: Server | ShardedServer): Ports {
     const scheme = server.websocketUrl?.startsWith("wss:") ? "wss" : "ws";
     const host = o.websocketConfig?.host || "0.0.0.0";
     ports.websocket = listenerUrls(scheme, host, server.websocketPort, ifaces);
+  }
+  const clusterPort = server instanceof Server ? server.cluster?.port ?? 0 : server.clusterPort;
+  if (clusterPort > 0) {
+    const cluster = parseClusterOptions(o.cluster).config;
+    // nats-server PortsInfo: `tls://` when the cluster block has TLS.
+    const scheme = cluster?.tls ? "tls" : "nats";
+    ports.cluster = listenerUrls(scheme, cluster?.host || "0.0.0.0", clusterPort, ifaces);
   }
   return ports;
 }

@@ -25,7 +25,7 @@ import { MonitorState } from "../monitor/state.ts";
 import { type MonitorListener, startMonitorListener } from "../monitor/http.ts";
 import type { MonitoredConn, MonitoredServer } from "../monitor/types.ts";
 import { diffOptions, reloadNotices } from "../reload_diff.ts";
-import { SERVER_VERSION } from "../version.ts";
+import { DENATS_VERSION, SERVER_VERSION } from "../version.ts";
 import { combineSnapshots, type WorkerSnapshot } from "./snapshot.ts";
 import { Authenticator } from "../accounts/auth.ts";
 import { enabledWebSocket } from "../transport/ws_options.ts";
@@ -152,6 +152,8 @@ export class ShardedServer {
     const log = this.logger;
     log.notice(`Starting nats-server`);
     log.notice(`  Version:  ${SERVER_VERSION}`);
+    // denats' own version: the one line nats-server does not print.
+    log.notice(`  denats:   ${DENATS_VERSION}`);
     log.notice(`  Git:      [not set]`);
     log.notice(`  Name:     ${this.name}`);
     log.notice(`  ID:       ${this.id}`);

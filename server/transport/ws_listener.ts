@@ -11,6 +11,7 @@ import type { TlsSetup } from "./tls_setup.ts";
 import { checkOrigin, type OriginPolicy, originPolicy } from "./ws_origin.ts";
 import type { WebSocketSettings } from "./ws_options.ts";
 import { type WebSocketClientInfo, WebSocketTransport } from "./ws_transport.ts";
+import { listenHostname, remoteHost } from "./listen_host.ts";
 
 /** Called for each WebSocket client once its socket is open. */
 export type WebSocketClientHandler = (
@@ -106,7 +107,7 @@ export class WebSocketListener {
     this.scheme = tls ? "wss" : "ws";
     const secure = tls !== null;
     const handler = (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>): Response => {
-      const remote = info.remoteAddr;
+      const remote = { ...info.remoteAddr, hostname: remoteHost(info.remoteAddr.hostname) };
       const remoteText = remote.hostname.includes(":")
         ? `[${remote.hostname}]:${remote.port}`
         : `${remote.hostname}:${remote.port}`;
@@ -144,7 +145,7 @@ export class WebSocketListener {
     };
     const port = settings.port <= 0 ? 0 : settings.port;
     const common = {
-      hostname: settings.host,
+      hostname: listenHostname(settings.host),
       port,
       ...(options.reusePort ? { reusePort: true } : {}),
       onListen: () => {},

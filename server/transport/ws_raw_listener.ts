@@ -24,6 +24,7 @@ import { originPolicy } from "./ws_origin.ts";
 import type { WebSocketSettings } from "./ws_options.ts";
 import { RawWebSocket } from "./ws_raw_socket.ts";
 import { type WebSocketClientInfo, WebSocketTransport } from "./ws_transport.ts";
+import { listenHostname, remoteHost } from "./listen_host.ts";
 
 /** RFC 6455 1.3. */
 const WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -143,7 +144,7 @@ export class RawWebSocketListener implements Pick<WebSocketListener, "host" | "p
     this.#onClient = onClient;
     this.scheme = tls ? "wss" : "ws";
     const bind = {
-      hostname: settings.host || "0.0.0.0",
+      hostname: listenHostname(settings.host),
       port: settings.port <= 0 ? 0 : settings.port,
       ...(options.reusePort ? { reusePort: true } : {}),
     };
@@ -172,7 +173,8 @@ export class RawWebSocketListener implements Pick<WebSocketListener, "host" | "p
   }
 
   async #handshake(conn: Deno.Conn): Promise<void> {
-    const remote = conn.remoteAddr as Deno.NetAddr;
+    const addr = conn.remoteAddr as Deno.NetAddr;
+    const remote: Deno.NetAddr = { ...addr, hostname: remoteHost(addr.hostname) };
     const remoteText = remote.hostname.includes(":")
       ? `[${remote.hostname}]:${remote.port}`
       : `${remote.hostname}:${remote.port}`;

@@ -9,6 +9,8 @@
 import assert from "node:assert/strict";
 import { countColors, pngHeader } from "./_png.ts";
 import { denatsMonitor, type MonitorTarget } from "./_targets.ts";
+import { CdpPage } from "./_cdp.ts";
+import { waitFor } from "../helpers/poll.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM_BIN") ?? "/usr/bin/chromium";
 
@@ -109,5 +111,65 @@ Deno.test({
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
+  },
+});
+
+Deno.test({
+  name:
+    "a fresh dashboard draws the server's history at once, counts system subs apart, fits 1280 px",
+  ignore: !available,
+  fn: async () => {
+    await using t = await denatsMonitor({ serverName: "history-test", noSystemAccount: false });
+    await using _traffic = await liveTraffic(t);
+    // Let the server gather a few 1 s samples before any page exists.
+    await waitFor(
+      async () => {
+        const h = await (await fetch(`${t.monitorUrl}/dashboard/history`)).json();
+        return h.samples.length >= 6 || null;
+      },
+      15_000,
+      "six history samples",
+    );
+    await using page = await CdpPage.open(CHROMIUM, `${t.monitorUrl}/dashboard`, 1280, 800);
+    const first = await waitFor(
+      async () => {
+        // Null until the page has loaded (the first evaluation may see about:blank).
+        const state = await page.evaluate<{ status: string; samples: number } | null>(
+          `(() => {
+          const status = document.getElementById("status");
+          const chart = document.getElementById("chart-msgs");
+          if (!status || !chart) return null;
+          return { status: status.className, samples: Number(chart.dataset.samples || 0) };
+        })()`,
+        );
+        return state?.status === "ok" ? state : null;
+      },
+      15_000,
+      "the first poll",
+    );
+    // A page that only timed its own polls would have at most one rate after its first poll.
+    assert.ok(first.samples >= 5, `rates drawn at once: ${first.samples}`);
+    const subs = await page.evaluate<[string, string]>(
+      `[document.getElementById("s-subs").textContent,
+        document.getElementById("s-sys-subs").textContent]`,
+    );
+    assert.equal(subs[0], "3", "client subscriptions (the three SUBs of the traffic)");
+    assert.ok(Number(subs[1]) > 0, `system account subscriptions apart: ${subs[1]}`);
+    // Let the connection table fill, then check the layout fits a 1280-pixel screen.
+    await waitFor(
+      () =>
+        page.evaluate<number>(`document.querySelectorAll("tr[data-cid]").length`)
+          .then((n) => n >= 3 || null),
+      10_000,
+      "connection rows",
+    );
+    const width = await page.evaluate<number>("document.documentElement.scrollWidth");
+    assert.ok(width <= 1280, `no horizontal overflow at 1280 px: scrollWidth ${width}`);
+    const png = await page.screenshot();
+    const header = pngHeader(png);
+    assert.deepEqual([header.width, header.height], [1280, 800]);
+    assert.ok((await countColors(png)) > 50, "the screenshot shows a rendered page");
+    const out = Deno.env.get("DASHBOARD_SCREENSHOT");
+    if (out) await Deno.writeFile(out, png);
   },
 });

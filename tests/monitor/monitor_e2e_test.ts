@@ -272,3 +272,12 @@ Deno.test("http_base_path, HEAD and redirects work over real HTTP", async () => 
   assert.equal(redirect.status, 301);
   assert.equal((await monitorJson(t, "/mon/varz")).http_base_path, "/mon");
 });
+
+Deno.test("/varz carries denats' own version as its last key; version stays nats-server's", async () => {
+  await using t = await denatsMonitor();
+  const v = await monitorJson(t, "/varz");
+  const pkg = JSON.parse(Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)));
+  assert.equal(v.denats_version, pkg.version);
+  assert.equal(Object.keys(v).at(-1), "denats_version");
+  assert.equal(v.version, "2.9.10");
+});

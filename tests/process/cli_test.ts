@@ -5,7 +5,8 @@
  * compare stdout, stderr and exit code. Runs real processes from the test isolate.
  */
 import { deepStrictEqual, match, strictEqual } from "node:assert";
-import { binaries, normalizeLine, type Output, run, TempDir } from "./_proc.ts";
+import { DENATS_VERSION } from "../../server/version.ts";
+import { binaries, DENATS_BIN, normalizeLine, type Output, run, TempDir } from "./_proc.ts";
 
 const GOOD_CONF = "port: 4999\nmax_payload: 2048\n";
 const FILES: Record<string, string> = {
@@ -44,13 +45,21 @@ Deno.test("-v prints nats-server's version line on stdout and exits 0", async ()
   await same(["--version"], { code: 0, stdout: "nats-server: v2.9.10\n", stderr: "" });
 });
 
-Deno.test("-h prints the same usage text as nats-server, byte for byte", async () => {
+Deno.test("-h prints nats-server's usage text byte for byte, then denats' own flags", async () => {
   const outputs = await runAll(["-h"]);
   const denats = outputs.get("denats")!;
   strictEqual(denats.code, 0);
   match(denats.stdout, /^\nUsage: nats-server \[options\]\n/);
+  // The one allowed difference: denats' own section after nats-server's text.
+  const own = denats.stdout.indexOf("denats Options:\n");
+  strictEqual(
+    denats.stdout.slice(own),
+    "denats Options:\n" +
+      "        --shards <number>            Shard workers sharing the client port (default: 1)\n" +
+      `\ndenats v${DENATS_VERSION}, implementing nats-server v2.9.10\n`,
+  );
   const ref = outputs.get("nats-server");
-  if (ref) deepStrictEqual(denats, ref);
+  if (ref) deepStrictEqual({ ...denats, stdout: denats.stdout.slice(0, own) }, ref);
   const help = (await runAll(["--help"])).get("denats")!;
   deepStrictEqual(help, denats);
 });
@@ -137,7 +146,9 @@ Deno.test("a port already in use is fatal: [FTL] Error listening on port, exit 1
   if (ref) {
     strictEqual(ref.code, denats.code);
     deepStrictEqual(
-      denats.stderr.split("\n").map(normalizeLine),
+      // Less the one line denats adds to the banner: its own version.
+      denats.stderr.split("\n").map(normalizeLine)
+        .filter((l) => l !== `[PID] [INF]   denats:   ${DENATS_VERSION}`),
       ref.stderr.split("\n").map(normalizeLine),
     );
   }
@@ -170,4 +181,49 @@ Deno.test("a log file that cannot be opened is fatal, with Go's log.Fatalf line"
   });
   const ref = outputs.get("nats-server");
   if (ref) deepStrictEqual(denats, stamp(ref));
+});
+
+/** Runs denats and nats-server with `args`; asserts both log `fatal` last and exit 1. */
+async function sameFatal(args: string[], fatal: string): Promise<void> {
+  const outputs = await runAll(args);
+  for (const [kind, out] of outputs) {
+    strictEqual(out.code, 1, `${kind} exit code`);
+    const last = out.stderr.trimEnd().split("\n").at(-1)!.replace(/^\[\d+\] [\d/:. ]+ /, "");
+    strictEqual(last, `[FTL] ${fatal}`, kind);
+  }
+}
+
+Deno.test("startup listener errors are worded as nats-server's, exit 1", async (t) => {
+  await using taken = Deno.listen({ hostname: "0.0.0.0", port: 0 });
+  const port = (taken.addr as Deno.NetAddr).port;
+  const inUse = `listen tcp 0.0.0.0:${port}: bind: address already in use`;
+  await t.step("monitor port in use", () =>
+    sameFatal(
+      ["-p", "-1", "-m", String(port)],
+      `Can't start monitoring: can't listen to the monitor port: ${inUse}`,
+    ));
+  await t.step("route port in use", () =>
+    sameFatal(
+      ["-p", "-1", "--cluster", `nats://0.0.0.0:${port}`],
+      `Error listening on router port: ${port} - ${inUse}`,
+    ));
+  await t.step("-m -5", () =>
+    sameFatal(
+      ["-m", "-5"],
+      "Can't start monitoring: can't listen to the monitor port: listen tcp: address -5: " +
+        "invalid port",
+    ));
+  await t.step("-p 99999", () =>
+    sameFatal(
+      ["-p", "99999"],
+      'Error listening on port: 0.0.0.0:99999, "listen tcp: address 99999: invalid port"',
+    ));
+  await t.step("client port in use with --shards 2 (denats only)", async () => {
+    const out = await run(DENATS_BIN, ["-p", String(port), "--shards", "2"]);
+    strictEqual(out.code, 1);
+    strictEqual(
+      out.stderr.trimEnd().split("\n").at(-1)!.replace(/^\[\d+\] [\d/:. ]+ /, ""),
+      `[FTL] Error listening on port: 0.0.0.0:${port}, "${inUse}"`,
+    );
+  });
 });

@@ -223,3 +223,46 @@ Deno.test("SIGHUP without -c logs that reload needs a config file; server keeps 
     stillUp: true,
   });
 });
+
+Deno.test("ports file lists every listener (nats, monitoring, cluster, websocket) as nats-server", async () => {
+  const results = await eachBinary(async (bin, dir) => {
+    const conf = dir.write(
+      "all.conf",
+      [
+        "port: -1",
+        "http_port: -1",
+        "cluster { name: pf, listen: 127.0.0.1:-1 }",
+        "websocket { port: -1, no_tls: true }",
+      ].join("\n"),
+    );
+    await using proc = await ServerProcess.start(bin, ["-c", conf, "--ports_file_dir", dir.path]);
+    const path = dir.file(`nats-server_${proc.pid}.ports`);
+    const ports = await waitFor(() => readJson(path), 5000, "ports file");
+    const shape: Record<string, string[]> = {};
+    for (const [k, v] of Object.entries(ports)) {
+      shape[k] = v.map((u) => u.replace(/:\d+$/, ":<PORT>"));
+    }
+    return { keys: Object.keys(ports).sort(), cluster: shape.cluster, ws: shape.websocket[0] };
+  });
+  const denats = sameAsReference(results, "ports file with every listener");
+  deepStrictEqual(denats.keys, ["cluster", "monitoring", "nats", "websocket"]);
+  deepStrictEqual(denats.cluster, ["nats://127.0.0.1:<PORT>"]);
+  strictEqual(denats.ws, "ws://127.0.0.1:<PORT>");
+});
+
+Deno.test("ports file of a sharded server lists the cluster listener too", async () => {
+  await using dir = await TempDir.create();
+  const [bin] = binaries(dir);
+  const conf = dir.write("c.conf", "port: -1\ncluster { name: pf, listen: 127.0.0.1:-1 }\n");
+  await using proc = await ServerProcess.start(bin, [
+    "-c",
+    conf,
+    "--shards",
+    "2",
+    "--ports_file_dir",
+    dir.path,
+  ]);
+  const path = dir.file(`nats-server_${proc.pid}.ports`);
+  const ports = await waitFor(() => readJson(path), 10000, "ports file");
+  match(ports.cluster?.[0] ?? "", /^nats:\/\/127\.0\.0\.1:\d+$/);
+});

@@ -6,7 +6,9 @@
  * `log_size_limit` rotation and SIGUSR1 reopen. Runs real processes.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert";
+import { connect as natsConnect } from "nats";
 import { RawClient } from "../helpers/raw_client.ts";
+import { DENATS_VERSION } from "../../server/version.ts";
 import { compare, normalizeLine, ServerProcess, waitFor } from "./_proc.ts";
 
 async function stop(proc: ServerProcess): Promise<void> {
@@ -29,7 +31,11 @@ Deno.test("startup prints nats-server's banner and readiness lines in its format
       const stamp = new Date(m[2].replace(/\//g, "-").replace(" ", "T")).getTime();
       ok(Math.abs(stamp - Date.now()) < 60_000, `local time: ${m[2]}`);
     }
-    return lines.map(normalizeLine).map((l) => l.replace(dir.path, "<DIR>"));
+    const shown = lines.map(normalizeLine).map((l) => l.replace(dir.path, "<DIR>"));
+    if (bin.kind !== "denats") return shown;
+    // The one line denats adds: its own version, right after nats-server's Version line.
+    strictEqual(shown[2], `[PID] [INF]   denats:   ${DENATS_VERSION}`);
+    return shown.filter((_, i) => i !== 2);
   });
   deepStrictEqual(seen, [
     "[PID] [INF] Starting nats-server",
@@ -192,4 +198,45 @@ Deno.test("SIGUSR1 reopens the log file (logrotate): a moved file gets a fresh s
     ],
     oldEndsWithReady: true,
   });
+});
+
+Deno.test("client lines carry nats-server's CONNECT tag: \"v<version>:<lang>:<name>\" as Go's %q", async () => {
+  const seen = await compare(async (bin) => {
+    await using proc = await ServerProcess.start(bin, ["-p", "-1", "-D"]);
+    const port = await proc.clientPort();
+    // A real client: nats.js 2.29.3 sends version and lang, here a name too.
+    const nc = await natsConnect({
+      servers: `127.0.0.1:${port}`,
+      name: "tagged",
+      reconnect: false,
+    });
+    await nc.flush();
+    await nc.close();
+    await proc.waitForLine(/Client connection closed/);
+    // Raw CONNECTs: name only, and a name Go must quote.
+    for (
+      const json of [
+        '{"verbose":false,"name":"only"}',
+        '{"verbose":false,"lang":"go","name":"a\\"b"}',
+      ]
+    ) {
+      await using c = await RawClient.dial({ host: "127.0.0.1", port });
+      await c.readInfo();
+      await c.send(`CONNECT ${json}\r\nPING\r\n`);
+      await c.flush();
+    }
+    await waitFor(
+      () => proc.lines().filter((l) => l.includes("Client connection closed")).length >= 3 || null,
+      5000,
+      "three closed lines",
+    );
+    await stop(proc);
+    // Sorted: the two raw clients' close lines may come in either order.
+    return clientLines(proc.lines()).filter((l) => l.includes("closed")).sort();
+  });
+  deepStrictEqual(seen, [
+    '[PID] [DBG] <ADDR> - cid:<N> - "go:a\\"b" - Client connection closed: Client Closed',
+    '[PID] [DBG] <ADDR> - cid:<N> - "only" - Client connection closed: Client Closed',
+    '[PID] [DBG] <ADDR> - cid:<N> - "v2.29.3:nats.js:tagged" - Client connection closed: Client Closed',
+  ]);
 });

@@ -14,6 +14,8 @@ import { preciseNow } from "../../monitor/format.ts";
 import { NO_PRESSURE, readLoop, type ReadPressure } from "../../conn/read_loop.ts";
 import { CloseReason } from "../../protocol/wire_errors.ts";
 import { tlsImpl } from "../../transport/tls_loader.ts";
+import { listenHostname, remoteHost } from "../../transport/listen_host.ts";
+import { listenErrorText } from "../../transport/listen_errors.ts";
 import type { TlsSetup } from "../../transport/tls_setup.ts";
 import { joinHostPort } from "../cluster_options.ts";
 import {
@@ -62,7 +64,8 @@ function closeQuietly(c: { close(): void }): void {
 }
 
 function addrText(a: Deno.NetAddr): string {
-  const h = a.hostname.includes(":") ? `[${a.hostname}]` : a.hostname;
+  const ip = remoteHost(a.hostname);
+  const h = ip.includes(":") ? `[${ip}]` : ip;
   return `${h}:${a.port}`;
 }
 
@@ -123,12 +126,10 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
     const spec = this.spec;
     const { host, port } = spec.listen;
     try {
-      this.#listener = Deno.listen({ hostname: host || "0.0.0.0", port: port < 0 ? 0 : port });
+      // A wildcard host listens dual-stack, as Go's listener does.
+      this.#listener = Deno.listen({ hostname: listenHostname(host), port: port < 0 ? 0 : port });
     } catch (e) {
-      const reason = e instanceof Deno.errors.AddrInUse
-        ? `listen tcp ${joinHostPort(host, port)}: bind: address already in use`
-        : (e as Error).message;
-      throw new Error(spec.texts.listenError(reason));
+      throw new Error(spec.texts.listenError(listenErrorText(host, port, e)));
     }
     this.#port = (this.#listener.addr as Deno.NetAddr).port;
     if (spec.tls) {
@@ -137,7 +138,8 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
         spec.logger.warn(spec.texts.insecureWarning);
       }
     }
-    spec.logger.notice(spec.texts.listening(joinHostPort(host, this.#port)));
+    // nats-server logs the configured host, 0.0.0.0 when none (setBaselineOptions).
+    spec.logger.notice(spec.texts.listening(joinHostPort(host || "0.0.0.0", this.#port)));
     this.#self = spec.selfAddresses?.(this.#port) ?? new Set();
     return this.#port;
   }
@@ -235,7 +237,7 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
     const link = this.spec.createLink({
       transport,
       cid,
-      remoteHost: addr.hostname,
+      remoteHost: remoteHost(addr.hostname),
       remotePort: addr.port,
       target,
       request,
