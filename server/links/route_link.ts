@@ -12,6 +12,7 @@ import type { Account } from "../accounts/account.ts";
 import type { Logger } from "../log/logger.ts";
 import type { ForwardingReceiver } from "../routing/fan_out.ts";
 import { Connection, type ConnectionProfile } from "../conn/connection.ts";
+import type { TimerHandle } from "../conn/clock.ts";
 import { Kind, type SublistEntry } from "../routing/receiver.ts";
 import { Parser, ROUTE_PROFILE } from "../protocol/parser.ts";
 import { type MsgOp, ParseErrorKind, type RoutedMsgOp, type RouteSink } from "../protocol/sink.ts";
@@ -90,7 +91,7 @@ export class RouteLink extends Connection implements RouteSink, ForwardingReceiv
   readonly subs: RemoteInterest;
   readonly #host: RouteLinkHost;
   readonly #parser: Parser;
-  #authDeadline = 0;
+  #authTimer: TimerHandle | null = null;
   /** Forwarding state of the message being routed. */
   #pending = false;
   #queues: Uint8Array[] = [];
@@ -139,12 +140,13 @@ export class RouteLink extends Connection implements RouteSink, ForwardingReceiv
    * sides send INFO. An accepted route must send CONNECT first, within the auth timeout when
    * the cluster has credentials.
    */
-  start(connectJson: string | null, infoJson: string, now: number): void {
+  start(connectJson: string | null, infoJson: string, _now: number): void {
     const cfg = this.#host.config;
     // client.go awaitingAuth: only an accepted route with an auth timer must open with CONNECT.
     if (!this.didSolicit && cfg.username !== "") {
       this.#parser.requireConnect = true;
-      this.#authDeadline = now + cfg.authTimeout * 1000;
+      const ms = cfg.authTimeout * 1000;
+      this.#authTimer = this.services.clock.after(ms, () => this.#authTimeout());
     }
     if (connectJson !== null) {
       this.#logger.debug(`${this.logPrefix} - Route connect msg sent`);
@@ -164,15 +166,16 @@ export class RouteLink extends Connection implements RouteSink, ForwardingReceiv
     this.#parser.parse(bytes);
   }
 
-  /** Ticker: the auth timeout and the write deadline (pings run on the core's timer). */
+  /** Ticker: the write deadline (pings and the auth timeout run on the clock's timers). */
   tick(now: number): void {
-    if (this.closed) return;
-    if (this.#authDeadline > 0 && !this.connectReceived && now >= this.#authDeadline) {
-      this.#logger.debug(`${this.logPrefix} - ${wire.ERR_AUTHENTICATION_TIMEOUT.text}`);
-      this.#errAndClose(wire.ERR_AUTHENTICATION_TIMEOUT.line, CloseReason.AuthenticationTimeout);
-      return;
-    }
-    this.checkWriteDeadline(now);
+    if (!this.closed) this.checkWriteDeadline(now);
+  }
+
+  #authTimeout(): void {
+    this.#authTimer = null;
+    if (this.closed || this.connectReceived) return;
+    this.#logger.debug(`${this.logPrefix} - ${wire.ERR_AUTHENTICATION_TIMEOUT.text}`);
+    this.#errAndClose(wire.ERR_AUTHENTICATION_TIMEOUT.line, CloseReason.AuthenticationTimeout);
   }
 
   // ---- output ----------------------------------------------------------------------------
@@ -251,6 +254,7 @@ export class RouteLink extends Connection implements RouteSink, ForwardingReceiv
   /** Closes the route (client.go closeConnection for a ROUTER): logs, drops remote interest. */
   close(reason: string): void {
     if (!this.markClosed(reason)) return;
+    this.#authTimer?.cancel();
     this.#parser.stop();
     this.#logger.notice(`${this.logPrefix} - Router connection closed: ${reason}`);
     this.#removeRemoteSubs();
@@ -291,7 +295,8 @@ export class RouteLink extends Connection implements RouteSink, ForwardingReceiv
     }
     this.connectReceived = true;
     this.#parser.requireConnect = false;
-    this.#authDeadline = 0;
+    this.#authTimer?.cancel();
+    this.#authTimer = null;
     if (!this.#authorized(c)) {
       const hasUsers = (this.#host.server.options.users?.length ?? 0) > 0;
       this.#logger.error(
