@@ -40,6 +40,17 @@ import type { InternalConnection } from "./internal/internal_connection.ts";
 
 export type { ShardIdentity } from "./shard_identity.ts";
 
+/** A listener of local interest changes (see {@link Server.onInterest}). */
+export type InterestListener = (account: Account, sub: Subscription, delta: 1 | -1) => void;
+
+/** What the worker shell around a sharded server's worker wants to hear of. */
+export interface ServerEvents {
+  /** A client connection closed (a shard hands it to the main isolate's closed list). */
+  clientClosed?(client: ClientConnection): void;
+  /** The client INFO tail changed (the route worker relays it to the shards). */
+  clientInfoChanged?(tail: string, notify: boolean): void;
+}
+
 /** One NATS server running in this isolate. */
 export class Server implements ClientContext {
   /** Current options; replaced as a whole by {@link reload}. */
@@ -76,10 +87,10 @@ export class Server implements ClientContext {
   #sleeps = new CancellableSleeps();
   /** Routes (server/cluster/), when `cluster {}` has a port. */
   #cluster: ClusterManager | null = null;
-  /** Route data for monitoring, set by the cluster code. */
-  links: LinkMonitor | undefined = undefined;
-  /** Appended to every client INFO (`cluster`, `connect_urls`), set by the cluster code. */
-  infoTail = "";
+  /** Appended to every client INFO (`cluster`, `connect_urls`): {@link setClientInfoTail}. */
+  #infoTail = "";
+  /** What the worker shell around this server wants to hear of (sharded mode). */
+  readonly #events: ServerEvents;
 
   /** Set when this server is one shard of several (a worker); null when it is the whole server. */
   readonly shard: ShardIdentity | null;
@@ -92,7 +103,13 @@ export class Server implements ClientContext {
   /** Route worker: a route's RS+/RS- becomes this worker's interest in the mesh. */
   readonly remoteInterestListener: RemoteInterestListener | null = null;
 
-  constructor(options: ServerOptions, logger: Logger, shard: ShardIdentity | null = null) {
+  constructor(
+    options: ServerOptions,
+    logger: Logger,
+    shard: ShardIdentity | null = null,
+    events: ServerEvents = {},
+  ) {
+    this.#events = events;
     this.options = options;
     this.logger = logger;
     this.shard = shard;
@@ -246,7 +263,17 @@ export class Server implements ClientContext {
   /** Joins the worker mesh: interest goes out to other workers, PONGs wait for barriers. */
   attachMesh(mesh: MeshNode): void {
     this.#mesh = mesh;
-    this.interestListeners.push((account, sub, delta) => mesh.onLocalInterest(account, sub, delta));
+    this.onInterest((account, sub, delta) => mesh.onLocalInterest(account, sub, delta));
+  }
+
+  /** Route data for `/routez` and `/varz` (null without routes in this isolate). */
+  get links(): LinkMonitor | undefined {
+    return this.#cluster?.monitor;
+  }
+
+  /** The client INFO's tail (`cluster`, `connect_urls`). */
+  get infoTail(): string {
+    return this.#infoTail;
   }
 
   /** The mesh this shard is part of (null in a single-isolate server). */
@@ -387,7 +414,7 @@ export class Server implements ClientContext {
   }
 
   infoLine(cid: number, clientIp: string, nonce?: string): Uint8Array {
-    return clientInfoLine(this.#infoBase, cid, clientIp, nonce, this.infoTail);
+    return clientInfoLine(this.#infoBase, cid, clientIp, nonce, this.#infoTail);
   }
 
   async #accept(listener: Deno.Listener): Promise<void> {
@@ -434,11 +461,23 @@ export class Server implements ClientContext {
     done.finally(() => this.#conns.delete(done));
   }
 
-  /** Listeners told about local interest changes (mesh peers, routes). */
-  readonly interestListeners: ((account: Account, sub: Subscription, delta: 1 | -1) => void)[] = [];
+  /** Listeners told about local interest changes (mesh peers, routes): {@link onInterest}. */
+  readonly #interestListeners: InterestListener[] = [];
+
+  /**
+   * Registers a listener of local interest changes (the mesh, the routes; tests); returns the
+   * function that removes it.
+   */
+  onInterest(listener: InterestListener): () => void {
+    this.#interestListeners.push(listener);
+    return () => {
+      const i = this.#interestListeners.indexOf(listener);
+      if (i >= 0) this.#interestListeners.splice(i, 1);
+    };
+  }
 
   interestChanged(account: Account, sub: Subscription, delta: 1 | -1): void {
-    const listeners = this.interestListeners;
+    const listeners = this.#interestListeners;
     for (let i = 0; i < listeners.length; i++) listeners[i](account, sub, delta);
   }
 
@@ -457,33 +496,27 @@ export class Server implements ClientContext {
     for (let i = 0; i < list.length; i++) list[i].flushOutbound();
   }
 
-  /** Set by the route worker: relays the client INFO tail to the shards. */
-  onInfoTail: ((tail: string, notify: boolean) => void) | null = null;
-
-  infoTailChanged(notify: boolean): void {
-    this.onInfoTail?.(this.infoTail, notify);
-  }
-
   /**
-   * A shard: the route worker's client INFO tail; with `notify`, protocol-1 clients get an
-   * async INFO (as ClusterManager.clientInfoChanged in a single-isolate server).
+   * The client INFO now ends with `tail` (`cluster`, `connect_urls`: server.go
+   * updateServerINFOAndSendINFOToClients), set by the routes here or, in a shard, relayed from
+   * the route worker; with `notify`, protocol-1 clients get an async INFO.
    */
-  applyInfoTail(tail: string, notify: boolean): void {
-    this.infoTail = tail;
+  setClientInfoTail(tail: string, notify: boolean): void {
+    this.#infoTail = tail;
+    this.#events.clientInfoChanged?.(tail, notify);
     if (!notify) return;
     for (const c of this.clients.values()) {
+      // WebSocket clients would need ws_connect_urls, which routes do not gossip here.
       if (c.closed || c.opts.protocol < 1 || c.logPrefix.includes(" - wid:")) continue;
       c.sendRaw(this.infoLine(c.cid, c.host));
     }
   }
 
-  /** Set by a shard worker: closed connections are recorded by the main isolate. */
-  onClientClosed: ((c: ClientConnection) => void) | null = null;
-
   removed(cid: number): void {
     const client = this.clients.get(cid);
     if (client) {
-      if (this.onClientClosed) this.onClientClosed(client);
+      // A shard's closed connections are recorded by the main isolate.
+      if (this.#events.clientClosed) this.#events.clientClosed(client);
       else this.monitor.connectionClosed(client);
     }
     this.clients.delete(cid);
@@ -568,7 +601,7 @@ export class Server implements ClientContext {
         this.#transports?.stopAccepting();
       },
       enterClusterLameDuck: () => this.#cluster?.enterLameDuck(),
-      lameDuckInfo: (c) => lameDuckInfoLine(this.#infoBase, c.cid, c.host, this.infoTail),
+      lameDuckInfo: (c) => lameDuckInfoLine(this.#infoBase, c.cid, c.host, this.#infoTail),
       sleep: (ms) => this.#sleeps.sleep(ms),
       running: () => this.#running,
       shutdown: () => this.shutdown(),

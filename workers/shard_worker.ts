@@ -50,15 +50,21 @@ async function spawn(msg: SpawnMessage & { shardCount: number }): Promise<void> 
     role: msg.role,
     acceptAfter: msg.shardCount > 1 ? meshLinked : undefined,
     websocketPort: msg.websocketPort,
+  }, {
+    // Closed connections are recorded by the main isolate.
+    clientClosed: (c) =>
+      post({
+        kind: ControlKind.ConnClosed,
+        workerId,
+        conn: connData(c, workerId),
+        stopMs: Date.now(),
+      }),
+    // The route worker's client INFO tail goes to the shards through the main isolate (a
+    // shard only applies what it is sent).
+    clientInfoChanged: msg.role === "route"
+      ? (infoTail, notify) => post({ kind: ControlKind.ClientInfo, infoTail, notify })
+      : undefined,
   });
-  s.onInfoTail = (infoTail, notify) => post({ kind: ControlKind.ClientInfo, infoTail, notify });
-  s.onClientClosed = (c) =>
-    post({
-      kind: ControlKind.ConnClosed,
-      workerId,
-      conn: connData(c, workerId),
-      stopMs: Date.now(),
-    });
   const m = new MeshNode(msg.workerId, {
     account: (name) => s.account(name),
     fanOut: s.fanOut,
@@ -80,7 +86,7 @@ async function spawn(msg: SpawnMessage & { shardCount: number }): Promise<void> 
   }
   server = s;
   mesh = m;
-  if (pendingInfoTail !== null) s.applyInfoTail(pendingInfoTail, false);
+  if (pendingInfoTail !== null) s.setClientInfoTail(pendingInfoTail, false);
   pendingInfoTail = null;
   post({
     kind: ControlKind.Ready,
@@ -103,7 +109,7 @@ self.onmessage = async (event: MessageEvent<MainToWorker>) => {
       linked();
       return;
     case ControlKind.ClientInfo:
-      if (server) server.applyInfoTail(msg.infoTail, msg.notify);
+      if (server) server.setClientInfoTail(msg.infoTail, msg.notify);
       else pendingInfoTail = msg.infoTail;
       return;
     case ControlKind.WorkerDied:

@@ -9,7 +9,6 @@
  * the route sockets: a single-isolate server, or the route worker of a sharded one.
  */
 import type { Account } from "../accounts/account.ts";
-import type { ClientConnection } from "../client/client.ts";
 import type { Subscription } from "../client/subscription.ts";
 import type { ReadPressure } from "../conn/read_loop.ts";
 import {
@@ -44,15 +43,11 @@ const ROUTE_DIAL_TIMEOUT_MS = 1000;
 /** What the manager needs of the server (server.ts `Server` fits). */
 export interface ClusterHostServer extends ClusterServer, ReadPressure {
   readonly port: number;
-  readonly clients: ReadonlyMap<number, ClientConnection>;
-  readonly interestListeners: ((account: Account, sub: Subscription, delta: 1 | -1) => void)[];
-  /** Appended to every client INFO before its closing brace. */
-  infoTail: string;
-  links: LinkMonitor | undefined;
-  infoLine(cid: number, clientIp: string, nonce?: string): Uint8Array;
+  /** Registers a listener of local interest changes. */
+  onInterest(listener: (account: Account, sub: Subscription, delta: 1 | -1) => void): () => void;
+  /** Sets the client INFO tail; with `notify` clients get an async INFO. */
+  setClientInfoTail(tail: string, notify: boolean): void;
   allocateConnectionId(): number;
-  /** Told after `infoTail` changed (the route worker relays it to the shards). */
-  infoTailChanged?(notify: boolean): void;
 }
 
 /** route.go clusterTLSInsecureWarning. */
@@ -73,6 +68,7 @@ export class ClusterManager implements ClusterEffects {
   readonly config: ClusterConfig;
   readonly table: RouteTable;
   readonly #server: ClusterHostServer;
+  #monitor: LinkMonitor | undefined = undefined;
   /** Listener, dials, read loops and ticker of the routes. */
   readonly #links: LinkManager<RouteUrl, RouteType, RouteLink>;
   #ownUrls: string[] = [];
@@ -196,10 +192,10 @@ export class ClusterManager implements ClusterEffects {
       info.ip = `nats-route://${joinHostPort(info.host, info.port)}/`;
     }
     info.connectUrls = c.noAdvertise ? [] : this.#ownUrls;
-    s.interestListeners.push((account, sub, delta) =>
+    s.onInterest((account, sub, delta) =>
       this.table.localInterestChanged(account.name, sub.subject, sub.queue, delta, sub.subjectBytes)
     );
-    s.links = this.#linkMonitor();
+    this.#monitor = this.#linkMonitor();
     this.clientInfoChanged(false);
     this.#links.run();
     for (const route of c.routes) {
@@ -254,17 +250,15 @@ export class ClusterManager implements ClusterEffects {
    * updateServerINFOAndSendINFOToClients); with `notify`, protocol-1 clients get an async INFO.
    */
   clientInfoChanged(notify: boolean): void {
-    const s = this.#server;
     const urls = this.table.clientConnectUrls(this.#ownUrls);
-    s.infoTail = `,"cluster":${JSON.stringify(this.table.clusterName)}` +
+    const tail = `,"cluster":${JSON.stringify(this.table.clusterName)}` +
       (urls.length > 0 ? `,"connect_urls":${JSON.stringify(urls)}` : "");
-    s.infoTailChanged?.(notify);
-    if (!notify) return;
-    for (const c of s.clients.values()) {
-      // WebSocket clients would need ws_connect_urls, which routes do not gossip here.
-      if (c.closed || c.opts.protocol < 1 || c.logPrefix.includes(" - wid:")) continue;
-      c.sendRaw(s.infoLine(c.cid, c.host));
-    }
+    this.#server.setClientInfoTail(tail, notify);
+  }
+
+  /** `/routez` and the route counters of `/varz` (once started). */
+  get monitor(): LinkMonitor | undefined {
+    return this.#monitor;
   }
 
   /**

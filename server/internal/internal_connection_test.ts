@@ -128,7 +128,7 @@ Deno.test("unsubscribe and auto-unsubscribe withdraw the interest from the subli
   const hook = (account: Account, sub: Subscription, delta: 1 | -1) => {
     if (sub.subject.startsWith("gone.")) changes.push(`${account.name} ${sub.subject} ${delta}`);
   };
-  s.interestListeners.push(hook);
+  const removeHook = s.onInterest(hook);
   try {
     const c = open(s);
     const before = s.account()!.sublist.count;
@@ -151,7 +151,7 @@ Deno.test("unsubscribe and auto-unsubscribe withdraw the interest from the subli
     assert.equal(s.account()!.sublist.count, before);
     pub.close();
   } finally {
-    s.interestListeners.splice(s.interestListeners.indexOf(hook), 1);
+    removeHook();
   }
 });
 
