@@ -31,7 +31,9 @@ import { Authenticator } from "../accounts/auth.ts";
 import { enabledWebSocket } from "../transport/ws_options.ts";
 import { clientTransportWarnings } from "../transport/transport_warnings.ts";
 
-const WORKER_URL = new URL("../../workers/shard_worker.ts", import.meta.url).href;
+/** Each worker role has its own shell (static URLs, so `deno compile --include` finds them). */
+const SHARD_WORKER_URL = new URL("../../workers/shard_worker.ts", import.meta.url).href;
+const LINK_WORKER_URL = new URL("../../workers/link_worker.ts", import.meta.url).href;
 const STOP_TIMEOUT_MS = 10_000;
 
 interface Slot {
@@ -206,7 +208,8 @@ export class ShardedServer {
 
   #spawn(index: number, port: number, role: WorkerRole = "shard"): Slot {
     const name = role === "shard" ? `shard-${index}` : role;
-    const worker = new Worker(WORKER_URL, { type: "module", name });
+    const url = role === "shard" ? SHARD_WORKER_URL : LINK_WORKER_URL;
+    const worker = new Worker(url, { type: "module", name });
     let readyResolve!: (port: number) => void;
     let readyReject!: (err: Error) => void;
     let stoppedResolve!: () => void;

@@ -1,0 +1,170 @@
+/**
+ * @module
+ * What every worker of a sharded server does the same way (shard and link workers): it speaks
+ * the control protocol of `server/ipc/control.ts` with the main isolate (spawn, rings, stats,
+ * reload, shutdown), builds the engine (`server/server.ts` plus a `server/mesh/` node) and
+ * leaves what differs by role to a {@link WorkerRoleHost}. Private to workers/.
+ */
+/// <reference lib="deno.worker" />
+import { Logger } from "../server/log/logger.ts";
+import { closeYielder, MeshNode } from "../server/mesh/mesh_node.ts";
+import { Server } from "../server/server.ts";
+import { connData, workerCounters, workerSnapshot } from "../server/runtime/snapshot.ts";
+import {
+  ControlKind,
+  type MainToWorker,
+  type SpawnMessage,
+  type WorkerToMain,
+} from "../server/ipc/control.ts";
+import { prepareAuth } from "../server/accounts/bcrypt.ts";
+import type { ServerEvents } from "../server/server.ts";
+import type { MeshHost } from "../server/mesh/mesh_node.ts";
+
+/** What differs between the worker roles: the server's events and the mesh's wiring. */
+export interface WorkerRoleHost {
+  /** Events of this role's server, given how to post to the main isolate. */
+  events(post: (msg: WorkerToMain) => void, workerId: number): ServerEvents;
+  /** The role's part of the mesh host (a link worker relays interest between links and mesh). */
+  mesh(server: Server): Pick<MeshHost, "linkWorker" | "peerInterestChanged">;
+}
+
+let host!: WorkerRoleHost;
+
+let server: Server | null = null;
+let mesh: MeshNode | null = null;
+let workerId = -1;
+let stopped = false;
+/** A client INFO tail that came before the server was up (a restarted shard). */
+let pendingInfoTail: string | null = null;
+/** Resolved by the first ring links: a shard accepts clients only once it is in the mesh. */
+let linked!: () => void;
+const meshLinked = new Promise<void>((resolve) => (linked = resolve));
+
+function post(msg: WorkerToMain): void {
+  self.postMessage(msg);
+}
+
+async function spawn(msg: SpawnMessage & { shardCount: number }): Promise<void> {
+  workerId = msg.workerId;
+  const o = msg.options;
+  await prepareAuth(o);
+  const logger = new Logger(
+    (line) => post({ kind: ControlKind.Log, workerId, level: "notice", text: line }),
+    { pid: Deno.pid, debug: o.debug, trace: o.trace, logtime: o.logtime, logtimeUTC: o.logtimeUTC },
+  );
+  const s = new Server(o, logger, {
+    serverId: msg.serverId,
+    startedAt: msg.startedAt,
+    index: msg.workerId,
+    count: msg.shardCount,
+    role: msg.role,
+    acceptAfter: msg.shardCount > 1 ? meshLinked : undefined,
+    websocketPort: msg.websocketPort,
+  }, host.events(post, workerId));
+  const m = new MeshNode(msg.workerId, {
+    account: (name) => s.account(name),
+    fanOut: s.fanOut,
+    markDirty: (f) => s.markDirty(f),
+    localSubscriptions: () => s.localSubscriptions(),
+    logError: (text) => logger.error(text),
+    ...host.mesh(s),
+  });
+  s.attachMesh(m);
+  try {
+    s.start();
+  } catch (err) {
+    post({ kind: ControlKind.Fatal, workerId, message: String((err as Error).message ?? err) });
+    return;
+  }
+  server = s;
+  mesh = m;
+  if (pendingInfoTail !== null) s.setClientInfoTail(pendingInfoTail, false);
+  pendingInfoTail = null;
+  post({
+    kind: ControlKind.Ready,
+    workerId,
+    clientPort: s.port,
+    clusterPort: s.cluster?.port,
+    websocketPort: s.websocketPort || undefined,
+    websocketUrl: s.websocketUrl ?? undefined,
+  });
+}
+
+/** Runs this worker with its role's host: answers the main isolate's control messages. */
+export function runWorker(roleHost: WorkerRoleHost): void {
+  host = roleHost;
+  self.onmessage = onMessage;
+}
+
+/** A closed connection's record, for the main isolate's closed list. */
+export function connClosedMessage(
+  c: Parameters<typeof connData>[0],
+  workerId: number,
+): WorkerToMain {
+  return {
+    kind: ControlKind.ConnClosed,
+    workerId,
+    conn: connData(c, workerId),
+    stopMs: Date.now(),
+  };
+}
+
+async function onMessage(event: MessageEvent<MainToWorker>): Promise<void> {
+  const msg = event.data;
+  switch (msg.kind) {
+    case ControlKind.Spawn:
+      await spawn(msg as SpawnMessage & { shardCount: number });
+      return;
+    case ControlKind.Rings:
+      mesh?.addLinks(msg.links);
+      linked();
+      return;
+    case ControlKind.ClientInfo:
+      if (server) server.setClientInfoTail(msg.infoTail, msg.notify);
+      else pendingInfoTail = msg.infoTail;
+      return;
+    case ControlKind.WorkerDied:
+      mesh?.removePeer(msg.workerId);
+      return;
+    case ControlKind.StatsRequest:
+      if (!server) return;
+      post({
+        kind: ControlKind.StatsResponse,
+        requestId: msg.requestId,
+        workerId,
+        counters: workerCounters(server),
+        data: msg.topic === "connz" ? workerSnapshot(server, workerId) : null,
+      });
+      return;
+    case ControlKind.Reload: {
+      const errors: string[] = [];
+      try {
+        await prepareAuth(msg.options);
+        server?.reload(msg.options);
+      } catch (err) {
+        errors.push(String((err as Error).message ?? err));
+      }
+      post({
+        kind: ControlKind.ReloadResult,
+        requestId: msg.requestId,
+        workerId,
+        ok: errors.length === 0,
+        errors,
+      });
+      return;
+    }
+    case ControlKind.Shutdown:
+      if (server) {
+        if (msg.lameDuck) await server.enterLameDuckMode();
+        else await server.shutdown();
+      }
+      // The route worker in lame duck mode gets a second Shutdown once the shards are done.
+      if (stopped) return;
+      stopped = true;
+      mesh?.close();
+      closeYielder();
+      post({ kind: ControlKind.Stopped, workerId });
+      self.close();
+      return;
+  }
+}
