@@ -10,7 +10,7 @@ import type { WiredImports } from "./accounts/import_routing.ts";
 import type { ClientConnection } from "./client/client.ts";
 import type { ClusterManager } from "./cluster/cluster_manager.ts";
 import type { InternalConnection } from "./internal/internal_connection.ts";
-import { meshWeight } from "./links/route_interest.ts";
+import { meshWeight } from "./links/route_subs.ts";
 import type { InterestSource } from "./mesh/mesh_node.ts";
 
 /** The parts of a server its local interest is read from. */
@@ -33,9 +33,7 @@ export function* localInterest(
     // The routes' interest, with queue weights, is this worker's interest in the mesh.
     for (const link of s.cluster?.table.links ?? []) {
       for (const sub of link.subs.values()) {
-        const account = s.account(sub.account);
-        if (account === null) continue;
-        const { subject, queue, subjectBytes } = sub;
+        const { account, subject, queue, subjectBytes } = sub;
         yield [account, { subject, queue, subjectBytes, meshWeight: meshWeight(sub) }];
       }
     }

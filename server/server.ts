@@ -10,7 +10,7 @@ import { Authenticator } from "./accounts/auth.ts";
 import { ClientConnection, type Transport } from "./client/client.ts";
 import type { Subscription } from "./client/subscription.ts";
 import type { InterestSource, MeshNode } from "./mesh/mesh_node.ts";
-import type { RemoteInterestListener } from "./links/route_interest.ts";
+import type { RemoteInterestListener } from "./links/route_subs.ts";
 import { FanOut, type StallTarget } from "./routing/fan_out.ts";
 import { type Clock, systemClock } from "./conn/clock.ts";
 import { resolveImports } from "./accounts/imports.ts";

@@ -1,7 +1,7 @@
 /**
  * @module
- * STYLE.md rule 1: the pure folders (protocol, sublist, links, ipc, config except load.ts) use
- * no `Deno.*`, timers or `console`. Exits 1 listing offending lines.
+ * STYLE.md rule 1: the pure folders (protocol, sublist, routing, interest, conn, links, ipc, config
+ * except load.ts) use no `Deno.*`, timers or `console`. Exits 1 listing offending lines.
  *
  * ```sh
  * deno run --allow-read tools/pure_zones.ts
@@ -11,6 +11,7 @@ const PURE = [
   "server/protocol",
   "server/sublist",
   "server/routing",
+  "server/interest",
   "server/conn",
   "server/links",
   "server/ipc",

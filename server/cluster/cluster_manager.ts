@@ -311,7 +311,7 @@ export class ClusterManager implements ClusterEffects {
     };
     if (r.subs.size > 0 && opts.detail) {
       info.subscriptions_list_detail = [...r.subs.values()].map((s) => ({
-        account: s.account,
+        account: s.account.name,
         subject: s.subject,
         qgroup: s.queue ?? undefined,
         sid: s.key,

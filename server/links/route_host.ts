@@ -14,7 +14,7 @@ import type { Writer } from "../client/outbound.ts";
 import type { ClusterConfig, RouteUrl } from "./cluster_options.ts";
 import type { RouteInfoMessage } from "./route_info.ts";
 import type { RouteLink } from "./route_link.ts";
-import type { RemoteInterestListener } from "./route_interest.ts";
+import type { RemoteInterestListener } from "./route_subs.ts";
 import type { FanOut } from "../routing/fan_out.ts";
 import type { ConnectionServices } from "../conn/connection.ts";
 

@@ -35,12 +35,9 @@ export {
   type RouteTransport,
   RouteType,
 } from "./route_host.ts";
-import {
-  type LocalInterestEntry,
-  RemoteInterest,
-  type RemoteSub,
-  RemoteSubRefusal,
-} from "./route_interest.ts";
+import type { CountedInterest } from "../interest/interest_counter.ts";
+import type { RemoteEntry } from "../interest/remote_interest.ts";
+import { RemoteSubRefusal, RouteSubs } from "./route_subs.ts";
 import {
   accountNameBytes,
   appendRoutedMsg,
@@ -88,7 +85,7 @@ export class RouteLink extends Connection implements RouteSink, ForwardingReceiv
   /** The remote's INFO as first received (gossiped to other routes). */
   info: RouteInfoMessage | null = null;
   /** Remote interest held for this route (its entries in the account sublists). */
-  readonly subs: RemoteInterest;
+  readonly subs: RouteSubs;
   readonly #host: RouteLinkHost;
   readonly #parser: Parser;
   #authTimer: TimerHandle | null = null;
@@ -104,7 +101,7 @@ export class RouteLink extends Connection implements RouteSink, ForwardingReceiv
   constructor(host: RouteLinkHost, transport: RouteTransport, init: RouteLinkInit) {
     super(host.server, ROUTE_CONNECTION, init.cid, transport);
     this.#host = host;
-    this.subs = new RemoteInterest(
+    this.subs = new RouteSubs(
       this,
       (name) => host.server.account(name),
       host.permissions,
@@ -199,7 +196,7 @@ export class RouteLink extends Connection implements RouteSink, ForwardingReceiv
   }
 
   /** RS+ for one local interest (skipped when the route may not import the subject). */
-  sendInterest(entry: LocalInterestEntry, subscribe: boolean): void {
+  sendInterest(entry: CountedInterest, subscribe: boolean): void {
     if (this.closed || !this.#canImport(entry.subject)) return;
     const subject = entry.subjectBytes ?? entry.subject;
     const line = subscribe
@@ -210,7 +207,7 @@ export class RouteLink extends Connection implements RouteSink, ForwardingReceiv
   }
 
   /** All local interest, once the route is registered (route.go sendSubsToRoute). */
-  sendAllInterest(entries: Iterable<LocalInterestEntry>): void {
+  sendAllInterest(entries: Iterable<CountedInterest>): void {
     for (const e of entries) this.sendInterest(e, true);
     this.#logger.debug(`${this.logPrefix} - Sent local subscriptions to route`);
   }
@@ -228,7 +225,7 @@ export class RouteLink extends Connection implements RouteSink, ForwardingReceiv
       this.#pending = true;
       this.#host.server.fanOut.pendForward(this);
     }
-    if (entry.queue !== null) this.#queues[this.#queueCount++] = (entry as RemoteSub).queueBytes;
+    if (entry.queue !== null) this.#queues[this.#queueCount++] = (entry as RemoteEntry).queueBytes;
     return true;
   }
 

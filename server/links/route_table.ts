@@ -26,7 +26,7 @@ import {
   routeInfoJson,
   type RouteInfoMessage,
 } from "./route_info.ts";
-import { InterestUpdate, LocalInterest } from "./route_interest.ts";
+import { InterestCounter, InterestUpdate } from "../interest/interest_counter.ts";
 import { type ClusterServer, type RouteLink, type RouteLinkHost, RouteType } from "./route_link.ts";
 
 const enc = new TextEncoder();
@@ -55,7 +55,7 @@ export class RouteTable implements RouteLinkHost {
   readonly config: ClusterConfig;
   readonly permissions: ClientPermissions | null;
   readonly random: () => number;
-  readonly local: LocalInterest = new LocalInterest();
+  readonly local: InterestCounter = new InterestCounter();
   /** Registered routes by connection id (nats-server `s.routes`). */
   readonly routes: Map<number, RouteLink> = new Map();
   /** Registered routes by remote server id (`s.remotes`). */

@@ -15,11 +15,10 @@ import {
   type InterestView,
   type PubView,
 } from "../ipc/frames.ts";
-import { type InterestEntry, InterestTable } from "../ipc/interest.ts";
+import { MeshInterest } from "./mesh_interest.ts";
 import { RingPeer } from "../ipc/peer.ts";
 import { RingConsumer, RingProducer } from "../ipc/ring.ts";
 import type { RingLink } from "../ipc/control.ts";
-import type { Sublist } from "../sublist/sublist.ts";
 import { PeerReceiver } from "./peer_receiver.ts";
 import { type FanOut, NO_QUEUES, type QueueFilter } from "../routing/fan_out.ts";
 import { Kind } from "../routing/receiver.ts";
@@ -193,7 +192,7 @@ export class MeshNode {
   /** True in a link worker (see {@link MeshHost.linkWorker}). */
   readonly linkWorker: boolean;
   readonly #peers = new Map<number, PeerReceiver>();
-  readonly #tables = new Map<Account, InterestTable>();
+  readonly #tables = new Map<Account, MeshInterest>();
   readonly #barriers = new Map<number, PendingBarrier>();
   #barrierSeq = 0;
   #closed = false;
@@ -289,12 +288,10 @@ export class MeshNode {
     receiver.close();
     const changed = this.host.peerInterestChanged?.bind(this.host);
     for (const [account, table] of this.#tables) {
+      const removed = table.removeOwner(receiver);
       if (changed) {
-        for (const e of table.entries(peerId)) {
-          changed(account, e.subject, e.queue, -e.weight, e.subjectBytes);
-        }
+        for (const e of removed) changed(account, e.subject, e.queue, -e.weight, e.subjectBytes);
       }
-      table.removePeer(peerId);
     }
     for (const [seq, b] of this.#barriers) {
       if (b.remaining.delete(peerId) && b.remaining.size === 0) {
@@ -318,16 +315,15 @@ export class MeshNode {
 
   /** Applies a SUB/UNSUB record from `peerId` to the account's sublist. */
   applyInterest(account: Account, peerId: number, view: InterestView): void {
+    const owner = this.#peers.get(peerId);
+    if (owner === undefined) return;
     let table = this.#tables.get(account);
     if (!table) {
-      table = new InterestTable(
-        account.sublist as unknown as Sublist<InterestEntry>,
-        (peer) => this.#peers.get(peer),
-      );
+      table = new MeshInterest(account);
       this.#tables.set(account, table);
     }
     try {
-      table.apply(peerId, view);
+      table.apply(owner, view);
     } catch (err) {
       this.host.logError(`mesh: interest from worker ${peerId} refused: ${err}`);
       return;

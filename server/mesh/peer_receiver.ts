@@ -10,7 +10,7 @@ import type { Flushable } from "../client/context.ts";
 import type { FanOut, ForwardingReceiver } from "../routing/fan_out.ts";
 import { Kind, type SublistEntry } from "../routing/receiver.ts";
 import { FrameKind, type InterestRecord } from "../ipc/frames.ts";
-import type { InterestEntry } from "../ipc/interest.ts";
+import type { RemoteEntry } from "../interest/remote_interest.ts";
 import type { RingPeer } from "../ipc/peer.ts";
 import type { MsgOp } from "../protocol/sink.ts";
 
@@ -61,7 +61,7 @@ export class PeerReceiver implements ForwardingReceiver, Flushable {
       this.#fanOut.pendForward(this);
     }
     if (entry.queue !== null) {
-      this.#queues[this.#queueCount++] = (entry as InterestEntry).queueBytes;
+      this.#queues[this.#queueCount++] = (entry as RemoteEntry).queueBytes;
     }
     return true;
   }
