@@ -4,12 +4,12 @@
  * config normalizer produces them (nats-server 2.9.10 opts.go `GatewayOpts`,
  * `RemoteGatewayOpts`, `LeafNodeOpts`, `RemoteLeafOpts`, and the JetStream fields of `Options`).
  * The cluster and WebSocket blocks keep their types beside their users
- * (`links/cluster_options.ts` {@link ClusterConfig}, `transport/ws_options.ts`
+ * (`links/route/cluster_options.ts` {@link ClusterConfig}, `transport/ws_options.ts`
  * {@link WebSocketSettings}); they are re-exported here so the link code has one place to look.
  * Pure data: plain objects that survive structured cloning to workers. Any isolate.
  */
 import type { SubjectPermission } from "./options.ts";
-import type { ClusterConfig } from "./links/cluster_options.ts";
+import type { ClusterConfig } from "./links/route/cluster_options.ts";
 import type { TlsSettings } from "./transport/tls_options.ts";
 import type { WebSocketSettings } from "./transport/ws_options.ts";
 

@@ -8,9 +8,9 @@
 import type { Account } from "./accounts/account.ts";
 import type { WiredImports } from "./accounts/import_routing.ts";
 import type { ClientConnection } from "./client/client.ts";
-import type { ClusterManager } from "./cluster/cluster_manager.ts";
+import type { ClusterManager } from "./links/route/cluster_manager.ts";
 import type { InternalConnection } from "./internal/internal_connection.ts";
-import { meshWeight } from "./links/route_subs.ts";
+import { meshWeight } from "./links/route/route_subs.ts";
 import type { InterestSource } from "./mesh/mesh_node.ts";
 
 /** The parts of a server its local interest is read from. */

@@ -10,7 +10,7 @@ import { Authenticator } from "./accounts/auth.ts";
 import { ClientConnection, type Transport } from "./client/client.ts";
 import type { Subscription } from "./client/subscription.ts";
 import type { InterestSource, MeshNode } from "./mesh/mesh_node.ts";
-import type { RemoteInterestListener } from "./links/route_subs.ts";
+import type { RemoteInterestListener } from "./links/route/route_subs.ts";
 import { FanOut, type StallTarget } from "./routing/fan_out.ts";
 import { type Clock, systemClock } from "./conn/clock.ts";
 import { resolveImports } from "./accounts/imports.ts";
@@ -32,7 +32,7 @@ import { diffOptions, type OptionChange, ReloadEffect, reloadNotices } from "./r
 import { type MonitorListener, startMonitorListener } from "./monitor/http.ts";
 import { MonitorState } from "./monitor/state.ts";
 import type { LinkMonitor } from "./monitor/types.ts";
-import { ClusterManager } from "./cluster/cluster_manager.ts";
+import { ClusterManager } from "./links/route/cluster_manager.ts";
 import { listenHostname, remoteHost } from "./transport/listen_host.ts";
 import { invalidPortError, listenErrorText } from "./transport/listen_errors.ts";
 import { configuredSystemAccount, SystemService } from "./system/system_service.ts";
@@ -85,7 +85,7 @@ export class Server implements ClientContext {
   #lameDuck = false;
   /** Lame duck waits, cancelled by a shutdown. */
   #sleeps = new CancellableSleeps();
-  /** Routes (server/cluster/), when `cluster {}` has a port. */
+  /** Routes (server/links/route/), when `cluster {}` has a port. */
   #cluster: ClusterManager | null = null;
   /** Appended to every client INFO (`cluster`, `connect_urls`): {@link setClientInfoTail}. */
   #infoTail = "";

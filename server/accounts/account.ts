@@ -5,7 +5,7 @@
  * the connections.
  */
 import { Sublist } from "../sublist/sublist.ts";
-import type { SublistEntry } from "../client/subscription.ts";
+import type { SublistEntry } from "../routing/receiver.ts";
 import type { AccountMappings } from "./mapping.ts";
 
 /** Name of the default (global) account, as nats-server. */

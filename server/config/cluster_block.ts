@@ -11,7 +11,7 @@ import {
   DEFAULT_ROUTE_AUTH_TIMEOUT,
   parseRouteUrl,
   type RouteUrl,
-} from "../links/cluster_options.ts";
+} from "../links/route/cluster_options.ts";
 import type { Permissions, RawSection } from "../options.ts";
 import { isFailed, parseUserPermissions } from "./auth_options.ts";
 import {

@@ -152,7 +152,7 @@ const PENDING = new Set([
 ]);
 
 /**
- * Pending flags another part applies itself (cluster flags: server/links/cluster_options.ts;
+ * Pending flags another part applies itself (cluster flags: server/links/route/cluster_options.ts;
  * TLS flags: server/transport/tls_options.ts tlsSectionFromFlags).
  */
 const WIRED_PENDING = new Set([

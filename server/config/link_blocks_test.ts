@@ -6,7 +6,7 @@
  * raw embedded blocks and the CLI flags end in the same typed values.
  */
 import assert from "node:assert/strict";
-import { applyClusterFlags } from "../links/cluster_options.ts";
+import { applyClusterFlags } from "../links/route/cluster_options.ts";
 import { applyJetStreamFlags } from "./jetstream_block.ts";
 import { LINK_BLOCK_CASES, withFile } from "./link_block_cases.ts";
 import { resolveLinkConfigs } from "./link_configs.ts";

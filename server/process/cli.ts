@@ -20,7 +20,7 @@ import { SERVER_VERSION } from "../version.ts";
 import { type Reloader, serve } from "./serve.ts";
 import { sendSignalCommand, SignalCommandError } from "./signal_cmd.ts";
 import { validateOptions } from "./validate.ts";
-import { applyClusterFlags } from "../links/cluster_options.ts";
+import { applyClusterFlags } from "../links/route/cluster_options.ts";
 import { applyJetStreamFlags } from "../config/jetstream_block.ts";
 import { resolveLinkConfigs } from "../config/link_configs.ts";
 

@@ -21,7 +21,7 @@ import {
   writePortsFileSync,
 } from "./ports_file.ts";
 import { validateOptions } from "./validate.ts";
-import { parseClusterOptions } from "../links/cluster_options.ts";
+import { parseClusterOptions } from "../links/route/cluster_options.ts";
 import { startupFatalLine } from "../transport/listen_errors.ts";
 
 /** Re-reads the config file and re-applies the command-line flags (SIGHUP). */

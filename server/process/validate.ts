@@ -5,7 +5,7 @@
  */
 import { formatGoDuration } from "../config/duration.ts";
 import type { ServerOptions } from "../options.ts";
-import { clusterConfigProblem } from "../links/cluster_options.ts";
+import { clusterConfigProblem } from "../links/route/cluster_options.ts";
 import { validateTransportOptions } from "../transport/client_transports.ts";
 
 function goDuration(ms: number): string {

@@ -19,7 +19,7 @@ import {
   type WorkerRole,
   type WorkerToMain,
 } from "../ipc/control.ts";
-import { clusterConfigProblem } from "../links/cluster_options.ts";
+import { clusterConfigProblem } from "../links/route/cluster_options.ts";
 import { createRing, ringCapacityFor } from "../ipc/ring.ts";
 import { MonitorState } from "../monitor/state.ts";
 import { type MonitorListener, startMonitorListener } from "../monitor/http.ts";

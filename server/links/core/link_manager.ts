@@ -17,7 +17,7 @@ import { tlsImpl } from "../../transport/tls_loader.ts";
 import { listenHostname, remoteHost } from "../../transport/listen_host.ts";
 import { listenErrorText } from "../../transport/listen_errors.ts";
 import type { TlsSetup } from "../../transport/tls_setup.ts";
-import { joinHostPort } from "../cluster_options.ts";
+import { joinHostPort } from "../route/cluster_options.ts";
 import {
   type DialRequest,
   type LinkSpec,

@@ -8,9 +8,9 @@
  * data. Protocol and cluster logic live in server/links/ (pure). Runs in the isolate that owns
  * the route sockets: a single-isolate server, or the route worker of a sharded one.
  */
-import type { Account } from "../accounts/account.ts";
-import type { Subscription } from "../client/subscription.ts";
-import type { ReadPressure } from "../conn/read_loop.ts";
+import type { Account } from "../../accounts/account.ts";
+import type { Subscription } from "../../client/subscription.ts";
+import type { ReadPressure } from "../../conn/read_loop.ts";
 import {
   type ClusterConfig,
   clusterConfigProblem,
@@ -18,23 +18,23 @@ import {
   redactUrl,
   type RouteUrl,
   splitHostPort,
-} from "../links/cluster_options.ts";
-import { type ClusterServer, RouteLink, RouteType } from "../links/route_link.ts";
-import { type ClusterEffects, RouteTable, type SolicitOptions } from "../links/route_table.ts";
-import type { LinkMonitor, RouteInfo } from "../monitor/types.ts";
-import { formatRtt, formatUptime, goTime, preciseNow } from "../monitor/format.ts";
-import { newNonce } from "../server_id.ts";
-import { SERVER_VERSION } from "../version.ts";
+} from "./cluster_options.ts";
+import { type ClusterServer, RouteLink, RouteType } from "./route_link.ts";
+import { type ClusterEffects, RouteTable, type SolicitOptions } from "./route_table.ts";
+import type { LinkMonitor, RouteInfo } from "../../monitor/types.ts";
+import { formatRtt, formatUptime, goTime, preciseNow } from "../../monitor/format.ts";
+import { newNonce } from "../../server_id.ts";
+import { SERVER_VERSION } from "../../version.ts";
 import { clientConnectUrls, routesToSelf } from "./addresses.ts";
-import { tlsImpl } from "../transport/tls_loader.ts";
-import type { TlsSetup } from "../transport/tls_setup.ts";
-import { LinkManager } from "../links/core/link_manager.ts";
+import { tlsImpl } from "../../transport/tls_loader.ts";
+import type { TlsSetup } from "../../transport/tls_setup.ts";
+import { LinkManager } from "../core/link_manager.ts";
 import {
   type DialRequest,
   type LinkSpec,
   LinkTlsMode,
   type ReadyTransport,
-} from "../links/core/link_spec.ts";
+} from "../core/link_spec.ts";
 
 /** nats-server DEFAULT_ROUTE_CONNECT / DEFAULT_ROUTE_DIAL. */
 const ROUTE_CONNECT_DELAY_MS = 1000;

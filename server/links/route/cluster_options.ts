@@ -6,11 +6,11 @@
  * fills (`config/cluster_block.ts`), route URL helpers, and the cluster flags.
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
-import type { RawSection, SubjectPermission } from "../options.ts";
-import type { TlsSettings } from "../transport/tls_options.ts";
-import { applyCluster } from "../config/cluster_block.ts";
-import { plainToTree } from "../config/link_configs.ts";
-import { ConversionPanic, NormalizeContext } from "../config/normalize_context.ts";
+import type { RawSection, SubjectPermission } from "../../options.ts";
+import type { TlsSettings } from "../../transport/tls_options.ts";
+import { applyCluster } from "../../config/cluster_block.ts";
+import { plainToTree } from "../../config/link_configs.ts";
+import { ConversionPanic, NormalizeContext } from "../../config/normalize_context.ts";
 
 /** One route URL to solicit (`routes: [...]`, `--routes`), or learned by gossip. */
 export interface RouteUrl {

@@ -5,8 +5,8 @@
  * the route named, and skips the others (another server serves them).
  * PURE: no Deno APIs, timers or console output.
  */
-import { NO_QUEUES, type QueueFilter } from "../routing/fan_out.ts";
-import type { RoutedMsgOp } from "../protocol/sink.ts";
+import { NO_QUEUES, type QueueFilter } from "../../routing/fan_out.ts";
+import type { RoutedMsgOp } from "../../protocol/sink.ts";
 
 const dec = new TextDecoder();
 

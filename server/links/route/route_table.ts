@@ -5,12 +5,12 @@
  * known ones and implicit routes learned from it, the dynamic cluster name, reconnect decisions
  * (client.go reconnect), this server's aggregated interest sent to every route, and the client
  * connect URLs advertised by the other servers (ref-counted, as `refCountedUrlSet`).
- * Sockets and timers are the {@link ClusterEffects} of the impure owner (server/cluster/).
+ * Sockets and timers are the {@link ClusterEffects} of the impure owner (cluster_manager.ts).
  * PURE: no Deno APIs, timers or console output. Runs in whichever isolate owns the route sockets.
  */
-import { ClientPermissions } from "../client/permissions.ts";
-import { CloseReason } from "../protocol/wire_errors.ts";
-import * as wire from "../protocol/wire_errors.ts";
+import { ClientPermissions } from "../../client/permissions.ts";
+import { CloseReason } from "../../protocol/wire_errors.ts";
+import * as wire from "../../protocol/wire_errors.ts";
 import {
   type ClusterConfig,
   joinHostPort,
@@ -26,7 +26,7 @@ import {
   routeInfoJson,
   type RouteInfoMessage,
 } from "./route_info.ts";
-import { InterestCounter, InterestUpdate } from "../interest/interest_counter.ts";
+import { InterestCounter, InterestUpdate } from "../../interest/interest_counter.ts";
 import { type ClusterServer, type RouteLink, type RouteLinkHost, RouteType } from "./route_link.ts";
 
 const enc = new TextEncoder();

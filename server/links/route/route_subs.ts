@@ -8,10 +8,10 @@
  * every change is told to a listener that relays it into the worker mesh.
  * PURE: no Deno APIs, timers or console output. Runs in whichever isolate owns the route sockets.
  */
-import type { Account } from "../accounts/account.ts";
-import type { ClientPermissions } from "../client/permissions.ts";
-import { type RemoteEntry, RemoteInterest } from "../interest/remote_interest.ts";
-import type { Receiver } from "../routing/receiver.ts";
+import type { Account } from "../../accounts/account.ts";
+import type { ClientPermissions } from "../../client/permissions.ts";
+import { type RemoteEntry, RemoteInterest } from "../../interest/remote_interest.ts";
+import type { Receiver } from "../../routing/receiver.ts";
 import type { RouteSubArgs } from "./route_protocol.ts";
 
 const enc = new TextEncoder();

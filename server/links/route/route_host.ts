@@ -5,18 +5,18 @@
  * socket and how it came to be. Types only, plus the route kinds.
  * PURE: no Deno APIs, timers or console output. Runs in whichever isolate owns the route sockets.
  */
-import type { Account } from "../accounts/account.ts";
-import type { Logger } from "../log/logger.ts";
-import type { ServerOptions } from "../options.ts";
-import type { ClientPermissions } from "../client/permissions.ts";
-import type { Flushable, ServerStats } from "../client/context.ts";
-import type { Writer } from "../client/outbound.ts";
+import type { Account } from "../../accounts/account.ts";
+import type { Logger } from "../../log/logger.ts";
+import type { ServerOptions } from "../../options.ts";
+import type { ClientPermissions } from "../../client/permissions.ts";
+import type { Flushable, ServerStats } from "../../client/context.ts";
+import type { Writer } from "../../client/outbound.ts";
 import type { ClusterConfig, RouteUrl } from "./cluster_options.ts";
 import type { RouteInfoMessage } from "./route_info.ts";
 import type { RouteLink } from "./route_link.ts";
 import type { RemoteInterestListener } from "./route_subs.ts";
-import type { FanOut } from "../routing/fan_out.ts";
-import type { ConnectionServices } from "../conn/connection.ts";
+import type { FanOut } from "../../routing/fan_out.ts";
+import type { ConnectionServices } from "../../conn/connection.ts";
 
 /** Route kinds (route.go RouteType). */
 export const RouteType = { Implicit: 0, Explicit: 1 } as const;

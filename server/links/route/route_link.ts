@@ -8,16 +8,21 @@
  * PURE: no Deno, timers or console; time arrives as arguments and sockets are injected, so
  * it runs in whichever isolate owns the route socket (main isolate today, a route worker later).
  */
-import type { Account } from "../accounts/account.ts";
-import type { Logger } from "../log/logger.ts";
-import type { ForwardingReceiver } from "../routing/fan_out.ts";
-import { Connection, type ConnectionProfile } from "../conn/connection.ts";
-import type { TimerHandle } from "../conn/clock.ts";
-import { Kind, type SublistEntry } from "../routing/receiver.ts";
-import { Parser, ROUTE_PROFILE } from "../protocol/parser.ts";
-import { type MsgOp, ParseErrorKind, type RoutedMsgOp, type RouteSink } from "../protocol/sink.ts";
-import * as wire from "../protocol/wire_errors.ts";
-import { CloseReason } from "../protocol/wire_errors.ts";
+import type { Account } from "../../accounts/account.ts";
+import type { Logger } from "../../log/logger.ts";
+import type { ForwardingReceiver } from "../../routing/fan_out.ts";
+import { Connection, type ConnectionProfile } from "../../conn/connection.ts";
+import type { TimerHandle } from "../../conn/clock.ts";
+import { Kind, type SublistEntry } from "../../routing/receiver.ts";
+import { Parser, ROUTE_PROFILE } from "../../protocol/parser.ts";
+import {
+  type MsgOp,
+  ParseErrorKind,
+  type RoutedMsgOp,
+  type RouteSink,
+} from "../../protocol/sink.ts";
+import * as wire from "../../protocol/wire_errors.ts";
+import { CloseReason } from "../../protocol/wire_errors.ts";
 import type { RouteUrl } from "./cluster_options.ts";
 import type { RouteLinkHost, RouteLinkInit, RouteTransport, RouteType } from "./route_host.ts";
 import { RoutedQueues } from "./route_inbound.ts";
@@ -35,8 +40,8 @@ export {
   type RouteTransport,
   RouteType,
 } from "./route_host.ts";
-import type { CountedInterest } from "../interest/interest_counter.ts";
-import type { RemoteEntry } from "../interest/remote_interest.ts";
+import type { CountedInterest } from "../../interest/interest_counter.ts";
+import type { RemoteEntry } from "../../interest/remote_interest.ts";
 import { RemoteSubRefusal, RouteSubs } from "./route_subs.ts";
 import {
   accountNameBytes,

@@ -5,7 +5,7 @@
  * soliciting side sends (route.go `connectInfo`, `sendRouteConnect`), plus their decoding.
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
-import type { SubjectPermission } from "../options.ts";
+import type { SubjectPermission } from "../../options.ts";
 
 /** A route INFO as received (only the fields the route code reads). */
 export interface RouteInfoMessage {

@@ -5,10 +5,10 @@
  * for a message (client.go msgHeaderForRouteOrLeaf), written by copying bytes.
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
-import { decimalLength, writeBytes, writeDecimal } from "../protocol/encode.ts";
-import type { MsgOp } from "../protocol/sink.ts";
-import type { Outbound } from "../client/outbound.ts";
-import type { Account } from "../accounts/account.ts";
+import { decimalLength, writeBytes, writeDecimal } from "../../protocol/encode.ts";
+import type { MsgOp } from "../../protocol/sink.ts";
+import type { Outbound } from "../../client/outbound.ts";
+import type { Account } from "../../accounts/account.ts";
 
 const enc = new TextEncoder();
 const strict = new TextDecoder("utf-8", { fatal: true });

@@ -5,10 +5,10 @@
  * weight updates, RS- and the route closing, and what the mesh listener is told.
  */
 import assert from "node:assert/strict";
-import { Account } from "../accounts/account.ts";
-import { ClientPermissions } from "../client/permissions.ts";
-import type { RemoteEntry } from "../interest/remote_interest.ts";
-import { Kind, type Receiver } from "../routing/receiver.ts";
+import { Account } from "../../accounts/account.ts";
+import { ClientPermissions } from "../../client/permissions.ts";
+import type { RemoteEntry } from "../../interest/remote_interest.ts";
+import { Kind, type Receiver } from "../../routing/receiver.ts";
 import { parseRouteSub, parseRouteUnsub, type RouteSubArgs } from "./route_protocol.ts";
 import { meshWeight, RemoteSubRefusal, RouteSubs } from "./route_subs.ts";
 

@@ -1,21 +1,21 @@
 /**
  * @module
  * The cluster logic without sockets: RouteTables of several servers joined by in-memory pipes
- * (a tiny stand-in for server/cluster/): gossip to a full mesh, both sides soliciting each
+ * (a tiny stand-in for the cluster manager): gossip to a full mesh, both sides soliciting each
  * other (duplicate routes), dynamic cluster names converging, interest replay and updates, the
  * reconnect decisions after a close, and connect URLs ref-counted for client INFO.
  */
 import assert from "node:assert/strict";
-import { Account } from "../accounts/account.ts";
-import { ServerStats } from "../client/context.ts";
-import type { Flushable } from "../client/context.ts";
-import { silentLogger } from "../log/logger.ts";
-import { defaultOptions } from "../options.ts";
-import type { SublistEntry } from "../client/subscription.ts";
+import { Account } from "../../accounts/account.ts";
+import { ServerStats } from "../../client/context.ts";
+import type { Flushable } from "../../client/context.ts";
+import { silentLogger } from "../../log/logger.ts";
+import { defaultOptions } from "../../options.ts";
+import type { SublistEntry } from "../../client/subscription.ts";
 import { parseClusterOptions, type RouteUrl } from "./cluster_options.ts";
 import { type ClusterServer, RouteLink, type RouteType } from "./route_link.ts";
 import { type ClusterEffects, RouteTable, type SolicitOptions } from "./route_table.ts";
-import { FanOut } from "../routing/fan_out.ts";
+import { FanOut } from "../../routing/fan_out.ts";
 
 let nextId = 0;
 

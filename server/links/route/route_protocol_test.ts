@@ -4,8 +4,8 @@
  * a message (reply, `+ reply queues`, `| queues`, headers kept or stripped).
  */
 import assert from "node:assert/strict";
-import { Outbound } from "../client/outbound.ts";
-import type { MsgOp } from "../protocol/sink.ts";
+import { Outbound } from "../../client/outbound.ts";
+import type { MsgOp } from "../../protocol/sink.ts";
 import {
   appendRoutedMsg,
   parseRouteSub,
