@@ -18,11 +18,13 @@ export interface Writer {
  */
 const INITIAL = 512;
 /**
- * Largest fill buffer: past it, full buffers are queued as they are and a new one is started,
- * so a large backlog costs its size plus at most one chunk (no doubling to twice the pending
- * bytes, no copy of the backlog on growth, no large garbage left when it drains).
+ * Largest fill buffer (1 MiB). Below it the buffer doubles and is swapped with a spare, so
+ * steady fast traffic allocates nothing. Past it, full buffers are queued as they are and a new
+ * one is started: a large backlog (a slow consumer near `max_pending`) costs its size plus at
+ * most one chunk, with no doubling to twice the pending bytes, no copy of the backlog on growth
+ * and no large buffer kept once it drained.
  */
-export const CHUNK = 64 * 1024;
+export const CHUNK = 1024 * 1024;
 
 /** Coalescing output buffer with back-pressure accounting. */
 export class Outbound {
@@ -35,6 +37,8 @@ export class Outbound {
   #spare: Uint8Array | null = null;
   /** A written whole chunk kept for the next one while a backlog lasts. */
   #chunkSpare: Uint8Array | null = null;
+  /** Set when a buffer was sealed into the queue; cleared when everything drained. */
+  #backlog = false;
   #writer: Writer;
   #inFlight = 0;
   /** Time (ms, caller's clock) the current write started; 0 when none is in flight. */
@@ -89,6 +93,7 @@ export class Outbound {
       this.#queued.push(this.buf.subarray(0, this.len));
       this.#queuedBytes += this.len;
     }
+    this.#backlog = true;
     const recycled = this.#chunkSpare;
     this.#chunkSpare = null;
     this.buf = recycled !== null && n <= CHUNK ? recycled : new Uint8Array(Math.max(CHUNK, n));
@@ -107,7 +112,9 @@ export class Outbound {
     if (this.#inFlight > 0 || this.#closed) return;
     if (this.len === 0 && this.#queuedBytes === 0) return;
     let out: Uint8Array[];
-    if (this.#queued.length === 0) {
+    // Sealed chunks lead the list; the fill buffer (which becomes the spare) comes last.
+    const sealed = this.#queued.length;
+    if (sealed === 0) {
       out = [this.buf.subarray(0, this.len)];
       this.#inFlight = this.len;
     } else {
@@ -118,16 +125,16 @@ export class Outbound {
       this.#queuedBytes = 0;
     }
     const spare = this.#spare;
-    // The buffer going out becomes the spare unless it is a whole chunk or more: a burst
-    // leaves no large buffers behind once it drained.
-    this.#spare = this.buf.length < CHUNK ? this.buf : null;
+    // The buffer going out becomes the spare (a frame bigger than a chunk had its own).
+    this.#spare = this.buf.length <= CHUNK ? this.buf : null;
     this.buf = spare ?? new Uint8Array(INITIAL);
     this.len = 0;
     this.writeStartedAt = this.#now();
-    this.#writeAll(out);
+    this.#writeAll(out, sealed);
   }
 
-  async #writeAll(list: Uint8Array[]): Promise<void> {
+  /** Writes `list` in order; its first `sealed` entries are chunks nobody else holds. */
+  async #writeAll(list: Uint8Array[], sealed: number): Promise<void> {
     try {
       for (let i = 0; i < list.length; i++) {
         const out = list[i];
@@ -138,7 +145,7 @@ export class Outbound {
         // Written chunks are released as they go, and pending drops with them.
         list[i] = EMPTY;
         this.#inFlight -= out.length;
-        if (out.byteOffset === 0 && out.buffer.byteLength === CHUNK && !this.#closed) {
+        if (i < sealed && out.buffer.byteLength === CHUNK && !this.#closed) {
           this.#chunkSpare = new Uint8Array(out.buffer as ArrayBuffer);
         }
         if (this.#below.length > 0 && i + 1 < list.length) this.#wakeBelow();
@@ -154,8 +161,13 @@ export class Outbound {
     if (this.#below.length > 0) this.#wakeBelow();
     if (this.len > 0 || this.#queuedBytes > 0) this.flush();
     else {
-      // The backlog is gone: so is the chunk kept for it.
-      this.#chunkSpare = null;
+      // A backlog past one chunk is gone: so are the whole-chunk buffers kept for it.
+      if (this.#backlog) {
+        this.#backlog = false;
+        this.#chunkSpare = null;
+        if (this.#spare !== null && this.#spare.length >= CHUNK) this.#spare = null;
+        if (this.len === 0 && this.buf.length >= CHUNK) this.buf = new Uint8Array(INITIAL);
+      }
       if (this.onDrained) this.onDrained();
     }
   }
