@@ -6,8 +6,10 @@
  * connections.
  */
 import {
+  type ConnInfo,
   type ConnRecord,
   connRecord,
+  type ConnSortKeys,
   GLOBAL_ACCOUNT_NAME,
   type SubDetail,
   subDetail,
@@ -18,14 +20,95 @@ import type { MonitoredConn } from "./types.ts";
 /** nats-server `DEFAULT_MAX_CLOSED_CLIENTS`. */
 export const DEFAULT_MAX_CLOSED_CLIENTS = 10_000;
 
-/** A closed connection (nats-server `closedClient`). */
-export interface ClosedConn extends ConnRecord {
-  /** Subscriptions at close, with their account (shown with `subs`). */
-  subs: SubDetail[];
+/**
+ * A closed connection (nats-server `closedClient`). Its subscriptions are kept packed (one
+ * string per field for all of them, numbers only when some are non-zero) and expanded to
+ * `SubDetail`s only when `/connz?state=closed&subs=1` asks: the ring holds up to 10,000 of
+ * these, and a connection that subscribed 2,000 times then closed costs a few tens of KB
+ * instead of 2,000 objects.
+ */
+export class ClosedConn implements ConnRecord {
+  readonly info: ConnInfo;
+  readonly keys: ConnSortKeys;
   /** CONNECT user name (shown with `auth`, filtered by `user`). */
-  user: string;
+  readonly user: string;
   /** Account name, "" for the global account (filtered by `acc`). */
-  acc: string;
+  readonly acc: string;
+  /** Subscriptions at close. */
+  readonly subCount: number;
+  readonly #account: string;
+  /** Subjects, queue groups ("" for none; null when no subscription had one) and sids, each
+   * joined by spaces (none of them can hold one: the parser splits arguments on it). */
+  readonly #subjects: string;
+  readonly #queues: string | null;
+  readonly #sids: string;
+  /** `msgs, max` pairs, null when all are 0. */
+  readonly #counts: number[] | null;
+
+  constructor(c: MonitoredConn, rec: ConnRecord) {
+    this.info = rec.info;
+    this.keys = rec.keys;
+    this.user = c.userName;
+    const account = c.account.name;
+    this.#account = account;
+    this.acc = account === GLOBAL_ACCOUNT_NAME ? "" : account;
+    this.subCount = c.subs.size;
+    if (c.subs.size === 0) {
+      this.#subjects = this.#sids = "";
+      this.#queues = null;
+      this.#counts = null;
+      return;
+    }
+    const subjects: string[] = [];
+    const sids: string[] = [];
+    let queues: string[] | null = null;
+    let counts: number[] | null = null;
+    let i = 0;
+    for (const sub of c.subs.values()) {
+      subjects.push(sub.subject);
+      sids.push(sub.sidText);
+      if (sub.queue !== null) (queues ??= new Array<string>(i).fill("")).push(sub.queue);
+      else if (queues !== null) queues.push("");
+      if (sub.delivered !== 0 || sub.max !== 0) counts ??= new Array<number>(2 * i).fill(0);
+      if (counts !== null) counts.push(sub.delivered, sub.max);
+      i++;
+    }
+    this.#subjects = subjects.join(" ");
+    this.#sids = sids.join(" ");
+    this.#queues = queues === null ? null : queues.join(" ");
+    this.#counts = counts;
+  }
+
+  /** Subscription subjects at close (`subscriptions_list`). */
+  get subjects(): string[] {
+    return this.subCount === 0 ? [] : this.#subjects.split(" ");
+  }
+
+  /** Subscriptions at close, with their account (`subscriptions_list_detail`). */
+  get subs(): SubDetail[] {
+    if (this.subCount === 0) return [];
+    const subjects = this.#subjects.split(" ");
+    const sids = this.#sids.split(" ");
+    const queues = this.#queues?.split(" ") ?? null;
+    const counts = this.#counts;
+    const cid = this.info.cid;
+    const out: SubDetail[] = [];
+    for (let i = 0; i < subjects.length; i++) {
+      const q = queues?.[i];
+      out.push(subDetail(
+        {
+          subject: subjects[i],
+          queue: q ? q : null,
+          sidText: sids[i],
+          delivered: counts?.[2 * i] ?? 0,
+          max: counts?.[2 * i + 1] ?? 0,
+        },
+        cid,
+        this.#account,
+      ));
+    }
+    return out;
+  }
 }
 
 /**
@@ -50,16 +133,7 @@ export function closedSnapshot(c: MonitoredConn, nowMs: number): ClosedConn {
   rec.info.stop = goTime(nowMs);
   rec.info.reason = c.closeReason ?? "";
   rec.keys.stopMs = nowMs;
-  const account = c.account.name;
-  const subs: SubDetail[] = [];
-  for (const sub of c.subs.values()) subs.push(subDetail(sub, c.cid, account));
-  return {
-    info: rec.info,
-    keys: rec.keys,
-    subs,
-    user: c.userName,
-    acc: account === GLOBAL_ACCOUNT_NAME ? "" : account,
-  };
+  return new ClosedConn(c, rec);
 }
 
 /**

@@ -46,3 +46,29 @@ Deno.test("a closing connection is snapshotted with stop, reason, subs and accou
   const totals = s.monitor.closedTotals("$G");
   assert.deepEqual(totals, { inMsgs: 3, inBytes: 30, outMsgs: 2, outBytes: 20, slowConsumers: 1 });
 });
+
+Deno.test("a closed connection keeps its subscriptions packed and expands them on demand", () => {
+  const s = new FakeServer();
+  const c = s.connect({}, 1_000);
+  for (let i = 0; i < 2000; i++) {
+    const sub = s.subscribe(c, `g.${i}`, i === 1500 ? "workers" : undefined);
+    if (i === 900) Object.assign(sub, { delivered: 5, max: 10 });
+  }
+  s.close(c, "Client Closed");
+  const [cc] = s.monitor.closed.list();
+  assert.equal(cc.subCount, 2000);
+  assert.equal(cc.info.subscriptions, 2000);
+  const subjects = cc.subjects;
+  assert.equal(subjects.length, 2000);
+  assert.equal(subjects[1999], "g.1999");
+  const detail = cc.subs;
+  assert.equal(detail.length, 2000);
+  assert.equal(detail[1500].qgroup, "workers");
+  assert.equal(detail[1499].qgroup, undefined);
+  assert.equal(detail[7].subject, "g.7");
+  assert.equal(detail[7].cid, c.cid);
+  assert.equal(detail[7].msgs, 0);
+  assert.equal(detail[7].max, undefined);
+  assert.equal(detail[900].msgs, 5);
+  assert.equal(detail[900].max, 10);
+});

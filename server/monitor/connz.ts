@@ -136,9 +136,9 @@ function openRecord(c: MonitoredConn, nowMs: number, o: Required<ConnzOptions>):
 
 function closedRecord(cc: ClosedConn, o: Required<ConnzOptions>): ConnRecord {
   const info: ConnInfo = { ...cc.info };
-  if (cc.subs.length > 0) {
+  if (cc.subCount > 0) {
     if (o.subsDetail) info.subscriptions_list_detail = cc.subs;
-    else if (o.subs) info.subscriptions_list = cc.subs.map((s) => s.subject);
+    else if (o.subs) info.subscriptions_list = cc.subjects;
   }
   if (o.auth) {
     info.authorized_user = cc.user;

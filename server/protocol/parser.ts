@@ -116,6 +116,11 @@ export class Parser {
     return this.#halted;
   }
 
+  /** Bytes held for ops split across reads (argument and payload copies). */
+  get heldBytes(): number {
+    return this.#argCopy.length + this.#payloadCopy.length;
+  }
+
   /** True once a parse error was reported. */
   get failed(): boolean {
     return this.#failed;
@@ -129,6 +134,15 @@ export class Parser {
   /** Stops parsing for good, also in the middle of the current `parse` call (from a sink). */
   stop(): void {
     this.#halted = true;
+    this.#release();
+  }
+
+  /** Drops the split-op copies (a rejected line may have grown them): parsing is over. */
+  #release(): void {
+    this.#argCopy = EMPTY_BYTES;
+    this.#payloadCopy = EMPTY_BYTES;
+    this.#argCopied = false;
+    this.#argLen = 0;
   }
 
   /** Feeds the next bytes read. The buffer may be reused by the caller once this returns. */
@@ -567,6 +581,7 @@ export class Parser {
   #fail(kind: ParseErrorKind, detail: string): void {
     this.#halted = true;
     this.#failed = true;
+    this.#release();
     this.#sink.onParseError(kind, detail);
   }
 

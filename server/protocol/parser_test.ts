@@ -467,3 +467,27 @@ Deno.test("parser holds a control line longer than 64 KiB across reads", () => {
   const sink = feed(input, cuts, { limits: { maxControlLine: 1 << 20 } });
   assert.deepEqual(sink.events, [`connect ${json}`, "ping", "connect {}"]);
 });
+
+Deno.test("parser lets go of its copies once a split control line is rejected as too long", () => {
+  const { parser, sink } = newParser({ limits: { maxControlLine: 4096 } });
+  const chunk = bytes("a".repeat(1000));
+  parser.parse(bytes("SUB "));
+  for (let i = 0; i < 4 && !parser.stopped; i++) parser.parse(chunk);
+  assert.ok(parser.heldBytes > 0, "a split line is copied while it is still legal");
+  for (let i = 0; i < 10 && !parser.stopped; i++) parser.parse(chunk);
+  assert.ok(parser.stopped);
+  assert.equal(parser.heldBytes, 0);
+  assert.ok(
+    sink.events.some((e) => String(e).includes("maximum control line")),
+    sink.events.join(),
+  );
+});
+
+Deno.test("parser lets go of a split payload copy when stopped", () => {
+  const { parser } = newParser();
+  parser.parse(bytes("PUB a 5000\r\n"));
+  parser.parse(bytes("x".repeat(100)));
+  assert.ok(parser.heldBytes >= 5000);
+  parser.stop();
+  assert.equal(parser.heldBytes, 0);
+});
