@@ -10,6 +10,7 @@
  */
 import { STALL_BYTES, type StallTarget } from "../routing/fan_out.ts";
 import { CloseReason } from "../protocol/wire_errors.ts";
+import { yieldTask } from "./yield.ts";
 
 /** The read half of a transport (a Deno.Conn fits). */
 export interface Readable {
@@ -48,6 +49,12 @@ export const DEFAULT_READ_SIZES: ReadSizes = { min: 512, max: 64 * 1024 };
 export const STALL_MAX_MS = 1000;
 /** How often a read loop waiting on a backlogged ring checks whether its connection closed. */
 const BACKLOG_CHECK_MS = 250;
+/**
+ * Bytes one connection may read and handle before it yields a macrotask to the others. A socket
+ * that always has data completes each read at once, so without this a flooding publisher would
+ * hold the event loop and delay every other connection (probe p50 45-239 ms measured).
+ */
+export const READ_TURN_BYTES = 256 * 1024;
 
 /**
  * Reads `source` into `target` until it closes; closes `target` with `Read Error` or
@@ -60,6 +67,7 @@ export async function readLoop(
   sizes: ReadSizes = DEFAULT_READ_SIZES,
 ): Promise<void> {
   let buf = new Uint8Array(sizes.min);
+  let sinceYield = 0;
   while (!target.closed) {
     let n: number | null;
     try {
@@ -81,7 +89,14 @@ export async function readLoop(
       await waitAtMost(pressure.drained(), BACKLOG_CHECK_MS);
     }
     const stalled = pressure.takeStalled();
-    if (stalled.length > 0) await waitForStalled(stalled, STALL_MAX_MS);
+    if (stalled.length > 0) {
+      await waitForStalled(stalled, STALL_MAX_MS);
+      sinceYield = 0;
+    } else if ((sinceYield += n) >= READ_TURN_BYTES) {
+      // Fairness: the other connections' reads and timers run before this one reads on.
+      sinceYield = 0;
+      await yieldTask();
+    }
   }
 }
 
