@@ -5,7 +5,9 @@
  * records waiting on the mesh rings are handled, a full ring to another worker pauses reading
  * until it drains (ARCHITECTURE.md invariant 4), and receivers that fell far behind (producer
  * stall, nats-server's `stalled` wait) are given up to a second to catch up. A connection that
- * floods therefore stops being read instead of growing buffers in front of others.
+ * floods therefore stops being read instead of growing buffers in front of others; and after
+ * {@link READ_TURN_BYTES} read or {@link READ_TURN_DELIVERIES} deliveries without a pause it
+ * yields a macrotask, so it cannot hold the event loop either.
  * Runs in the isolate that owns the socket.
  */
 import { STALL_BYTES, type StallTarget } from "../routing/fan_out.ts";
@@ -27,6 +29,8 @@ export interface ReadTarget {
 
 /** The back-pressure sources of the isolate (the server fits). */
 export interface ReadPressure {
+  /** Deliveries made so far in this isolate (the fan-out's work counter). */
+  readonly deliveries: number;
   /** Receivers that fell far behind since the last call (the fan-out's stall list), emptied. */
   takeStalled(): StallTarget[];
   /** A ring to another worker is full: stop reading until {@link drained}. */
@@ -55,6 +59,8 @@ const BACKLOG_CHECK_MS = 250;
  * hold the event loop and delay every other connection (probe p50 45-239 ms measured).
  */
 export const READ_TURN_BYTES = 256 * 1024;
+/** Deliveries one connection's reads may cause before it yields (a wide fan-out of small PUBs). */
+export const READ_TURN_DELIVERIES = 16 * 1024;
 
 /**
  * Reads `source` into `target` until it closes; closes `target` with `Read Error` or
@@ -68,6 +74,7 @@ export async function readLoop(
 ): Promise<void> {
   let buf = new Uint8Array(sizes.min);
   let sinceYield = 0;
+  let deliveriesAtYield = pressure.deliveries;
   while (!target.closed) {
     let n: number | null;
     try {
@@ -92,16 +99,22 @@ export async function readLoop(
     if (stalled.length > 0) {
       await waitForStalled(stalled, STALL_MAX_MS);
       sinceYield = 0;
-    } else if ((sinceYield += n) >= READ_TURN_BYTES) {
+      deliveriesAtYield = pressure.deliveries;
+    } else if (
+      (sinceYield += n) >= READ_TURN_BYTES ||
+      pressure.deliveries - deliveriesAtYield >= READ_TURN_DELIVERIES
+    ) {
       // Fairness: the other connections' reads and timers run before this one reads on.
       sinceYield = 0;
       await yieldTask();
+      deliveriesAtYield = pressure.deliveries;
     }
   }
 }
 
 /** No back-pressure source (a link manager used without a server, in tests). */
 export const NO_PRESSURE: ReadPressure = {
+  deliveries: 0,
   takeStalled: () => [],
   backlogged: false,
   drained: () => Promise.resolve(),
