@@ -58,9 +58,9 @@ const BACKLOG_CHECK_MS = 250;
  * that always has data completes each read at once, so without this a flooding publisher would
  * hold the event loop and delay every other connection (probe p50 45-239 ms measured).
  */
-export const READ_TURN_BYTES = 256 * 1024;
+export const READ_TURN_BYTES = 1024 * 1024;
 /** Deliveries one connection's reads may cause before it yields (a wide fan-out of small PUBs). */
-export const READ_TURN_DELIVERIES = 16 * 1024;
+export const READ_TURN_DELIVERIES = 32 * 1024;
 
 /**
  * Reads `source` into `target` until it closes; closes `target` with `Read Error` or
