@@ -302,10 +302,6 @@ export class Server implements ClientContext {
     return this.fanOut.takeStalled();
   }
 
-  get deliveries(): number {
-    return this.fanOut.deliveries;
-  }
-
   /**
    * Every local interest with its account, replayed to a worker that joins the mesh: client
    * subscriptions and the `_R_.` response routers of service imports.

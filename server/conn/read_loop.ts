@@ -5,14 +5,11 @@
  * records waiting on the mesh rings are handled, a full ring to another worker pauses reading
  * until it drains (ARCHITECTURE.md invariant 4), and receivers that fell far behind (producer
  * stall, nats-server's `stalled` wait) are given up to a second to catch up. A connection that
- * floods therefore stops being read instead of growing buffers in front of others; and after
- * {@link READ_TURN_BYTES} read or {@link READ_TURN_DELIVERIES} deliveries without a pause it
- * yields a macrotask, so it cannot hold the event loop either.
+ * floods therefore stops being read instead of growing buffers in front of others.
  * Runs in the isolate that owns the socket.
  */
 import { STALL_BYTES, type StallTarget } from "../routing/fan_out.ts";
 import { CloseReason } from "../protocol/wire_errors.ts";
-import { yieldTask } from "./yield.ts";
 
 /** The read half of a transport (a Deno.Conn fits). */
 export interface Readable {
@@ -29,8 +26,6 @@ export interface ReadTarget {
 
 /** The back-pressure sources of the isolate (the server fits). */
 export interface ReadPressure {
-  /** Deliveries made so far in this isolate (the fan-out's work counter). */
-  readonly deliveries: number;
   /** Receivers that fell far behind since the last call (the fan-out's stall list), emptied. */
   takeStalled(): StallTarget[];
   /** A ring to another worker is full: stop reading until {@link drained}. */
@@ -53,14 +48,6 @@ export const DEFAULT_READ_SIZES: ReadSizes = { min: 512, max: 64 * 1024 };
 export const STALL_MAX_MS = 1000;
 /** How often a read loop waiting on a backlogged ring checks whether its connection closed. */
 const BACKLOG_CHECK_MS = 250;
-/**
- * Bytes one connection may read and handle before it yields a macrotask to the others. A socket
- * that always has data completes each read at once, so without this a flooding publisher would
- * hold the event loop and delay every other connection (probe p50 45-239 ms measured).
- */
-export const READ_TURN_BYTES = 1024 * 1024;
-/** Deliveries one connection's reads may cause before it yields (a wide fan-out of small PUBs). */
-export const READ_TURN_DELIVERIES = 32 * 1024;
 
 /**
  * Reads `source` into `target` until it closes; closes `target` with `Read Error` or
@@ -73,8 +60,6 @@ export async function readLoop(
   sizes: ReadSizes = DEFAULT_READ_SIZES,
 ): Promise<void> {
   let buf = new Uint8Array(sizes.min);
-  let sinceYield = 0;
-  let deliveriesAtYield = pressure.deliveries;
   while (!target.closed) {
     let n: number | null;
     try {
@@ -96,25 +81,12 @@ export async function readLoop(
       await waitAtMost(pressure.drained(), BACKLOG_CHECK_MS);
     }
     const stalled = pressure.takeStalled();
-    if (stalled.length > 0) {
-      await waitForStalled(stalled, STALL_MAX_MS);
-      sinceYield = 0;
-      deliveriesAtYield = pressure.deliveries;
-    } else if (
-      (sinceYield += n) >= READ_TURN_BYTES ||
-      pressure.deliveries - deliveriesAtYield >= READ_TURN_DELIVERIES
-    ) {
-      // Fairness: the other connections' reads and timers run before this one reads on.
-      sinceYield = 0;
-      await yieldTask();
-      deliveriesAtYield = pressure.deliveries;
-    }
+    if (stalled.length > 0) await waitForStalled(stalled, STALL_MAX_MS);
   }
 }
 
 /** No back-pressure source (a link manager used without a server, in tests). */
 export const NO_PRESSURE: ReadPressure = {
-  deliveries: 0,
   takeStalled: () => [],
   backlogged: false,
   drained: () => Promise.resolve(),

@@ -67,11 +67,6 @@ export class FanOut {
   #forwarderCount = 0;
   readonly #deferred: DeferredRoute[] = [];
   readonly #stalled: StallTarget[] = [];
-  /**
-   * Receivers that took a message, ever (a work counter: a read loop yields to the other
-   * connections once its reads caused enough deliveries).
-   */
-  deliveries = 0;
 
   constructor(random: () => number = Math.random) {
     this.#random = random;
@@ -105,23 +100,22 @@ export class FanOut {
     const row = deliveryRow(from);
     const r = account.sublist.match(op.argBuf, op.subjectStart, op.subjectEnd);
     const psubs = r.psubs;
-    let count = 0;
+    let delivered = false;
     for (let i = 0; i < psubs.length; i++) {
       const e = psubs[i];
       const owner = e.owner;
       if (owner === skip || DELIVERY[row + owner.kind] === 0) continue;
-      if (owner.receive(e, op)) count++;
+      if (owner.receive(e, op)) delivered = true;
     }
     const qsubs = r.qsubs;
     for (let g = 0; g < qsubs.length; g++) {
       const group = qsubs[g];
       if (queues !== null && !queues.serves(group[0].queue!)) continue;
-      if (this.#pickQueueMember(row, skip, group, op)) count++;
+      if (this.#pickQueueMember(row, skip, group, op)) delivered = true;
     }
-    this.deliveries += count;
     if (this.#forwarderCount > 0) this.#sendForwards(account, op);
     if (this.#deferred.length > mark) this.#runDeferred(mark, op);
-    return count > 0;
+    return delivered;
   }
 
   /** One member of `group`, from a random point weighted by member counts. */
