@@ -13,6 +13,7 @@ import type { InterestSource, MeshNode } from "./mesh/mesh_node.ts";
 import type { RemoteInterestListener } from "./links/route/route_subs.ts";
 import { FanOut, type StallTarget } from "./routing/fan_out.ts";
 import { type Clock, systemClock } from "./conn/clock.ts";
+import { closeYielder } from "./conn/yield.ts";
 import { resolveImports } from "./accounts/imports.ts";
 import { type WiredImports, wireImports } from "./accounts/import_routing.ts";
 import { compileMappings } from "./accounts/mapping.ts";
@@ -300,6 +301,10 @@ export class Server implements ClientContext {
 
   takeStalled(): StallTarget[] {
     return this.fanOut.takeStalled();
+  }
+
+  get deliveries(): number {
+    return this.fanOut.deliveries;
   }
 
   /**
@@ -642,6 +647,8 @@ export class Server implements ClientContext {
     for (const c of [...this.clients.values()]) c.close(CloseReason.ServerShutdown);
     await Promise.allSettled([...this.#conns]);
     await Promise.all(this.#monitorListeners.map((m) => m.close()));
+    // The read loops' yield channel keeps an isolate alive (a worker closes it on exit).
+    if (this.shard === null) closeYielder();
     this.#notice("Server Exiting..");
   }
 }

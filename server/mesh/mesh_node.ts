@@ -23,6 +23,9 @@ import { PeerReceiver } from "./peer_receiver.ts";
 import { type FanOut, NO_QUEUES, type QueueFilter } from "../routing/fan_out.ts";
 import { Kind } from "../routing/receiver.ts";
 import { waitForStalled } from "../conn/read_loop.ts";
+import { yieldTask } from "../conn/yield.ts";
+
+export { closeYielder } from "../conn/yield.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -86,33 +89,6 @@ export interface MeshHost {
 interface PendingBarrier {
   remaining: Set<number>;
   resolve: () => void;
-}
-
-/**
- * A macrotask yield (lets socket reads and timers run between ring drains). A MessageChannel
- * round, not setTimeout(0), which browsers and Deno clamp to 4 ms once nested.
- */
-let yielder: MessageChannel | null = null;
-const waiting: (() => void)[] = [];
-
-function yieldTask(): Promise<void> {
-  if (yielder === null) {
-    yielder = new MessageChannel();
-    yielder.port1.onmessage = () => waiting.shift()?.();
-  }
-  const port = yielder.port2;
-  return new Promise((resolve) => {
-    waiting.push(resolve);
-    port.postMessage(0);
-  });
-}
-
-/** Stops the yield channel (an open port keeps an isolate alive). */
-export function closeYielder(): void {
-  yielder?.port1.close();
-  yielder?.port2.close();
-  yielder = null;
-  for (const resolve of waiting.splice(0)) resolve();
 }
 
 /** Records from one other worker. */

@@ -67,6 +67,12 @@ export class FanOut {
   #forwarderCount = 0;
   readonly #deferred: DeferredRoute[] = [];
   readonly #stalled: StallTarget[] = [];
+  /**
+   * Receivers that took a message, ever: a read loop tells from it whether its reads led
+   * anywhere (output holds a flood back through the producer stall; a flood to nobody must
+   * yield by itself).
+   */
+  deliveries = 0;
 
   constructor(random: () => number = Math.random) {
     this.#random = random;
@@ -100,22 +106,23 @@ export class FanOut {
     const row = deliveryRow(from);
     const r = account.sublist.match(op.argBuf, op.subjectStart, op.subjectEnd);
     const psubs = r.psubs;
-    let delivered = false;
+    let count = 0;
     for (let i = 0; i < psubs.length; i++) {
       const e = psubs[i];
       const owner = e.owner;
       if (owner === skip || DELIVERY[row + owner.kind] === 0) continue;
-      if (owner.receive(e, op)) delivered = true;
+      if (owner.receive(e, op)) count++;
     }
     const qsubs = r.qsubs;
     for (let g = 0; g < qsubs.length; g++) {
       const group = qsubs[g];
       if (queues !== null && !queues.serves(group[0].queue!)) continue;
-      if (this.#pickQueueMember(row, skip, group, op)) delivered = true;
+      if (this.#pickQueueMember(row, skip, group, op)) count++;
     }
+    this.deliveries += count;
     if (this.#forwarderCount > 0) this.#sendForwards(account, op);
     if (this.#deferred.length > mark) this.#runDeferred(mark, op);
-    return delivered;
+    return count > 0;
   }
 
   /** One member of `group`, from a random point weighted by member counts. */
