@@ -150,7 +150,17 @@ export abstract class Connection implements Flushable {
     }
     this.#delivered = true;
     this.queueFlush();
-    if (this.out.pending > STALL_BYTES) this.services.fanOut.noteStalled(this);
+    if (this.out.pending > this.stallBytes) this.services.fanOut.noteStalled(this);
+  }
+
+  /**
+   * Pending bytes past which this connection stalls its producers: {@link STALL_BYTES}, or half
+   * `max_pending` when lower (nats-server queueOutbound: `pb > mp/2`). Without the lower level a
+   * small `max_pending` cut the receiver before any stall, so a flood's read loop delivered to it
+   * until the cut without ever waiting and held every other connection meanwhile.
+   */
+  get stallBytes(): number {
+    return Math.min(STALL_BYTES, this.services.options.maxPending / 2);
   }
 
   /** Counts a message read from this connection. */

@@ -8,7 +8,7 @@
  * floods therefore stops being read instead of growing buffers in front of others.
  * Runs in the isolate that owns the socket.
  */
-import { STALL_BYTES, type StallTarget } from "../routing/fan_out.ts";
+import type { StallTarget } from "../routing/fan_out.ts";
 import { CloseReason } from "../protocol/wire_errors.ts";
 import { yieldTask } from "./yield.ts";
 
@@ -117,9 +117,9 @@ export const NO_PRESSURE: ReadPressure = {
   pollMesh: () => {},
 };
 
-/** Resolves when every stalled receiver is below half the stall level, or after `maxMs`. */
+/** Resolves when every stalled receiver is below half its stall level, or after `maxMs`. */
 export function waitForStalled(list: readonly StallTarget[], maxMs: number): Promise<void> {
-  return waitAtMost(Promise.all(list.map((c) => c.out.waitBelow(STALL_BYTES / 2))), maxMs);
+  return waitAtMost(Promise.all(list.map((c) => c.out.waitBelow(c.stallBytes / 2))), maxMs);
 }
 
 /** Resolves when `p` settles or after `ms`, whichever comes first. */

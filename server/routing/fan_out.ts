@@ -46,6 +46,12 @@ export interface DeferredRoute {
 /** A receiver with an outbound queue a publisher may wait on (client or link). */
 export interface StallTarget {
   readonly out: { readonly pending: number; waitBelow(bytes: number): Promise<void> };
+  /**
+   * Pending bytes past which this receiver stalls its producers: {@link STALL_BYTES}, or half
+   * its `max_pending` when that is lower (nats-server stalls at `mp/2`). Producers wait until it
+   * is back under half this level.
+   */
+  readonly stallBytes: number;
 }
 
 /**
