@@ -189,13 +189,13 @@ export class FanOut {
     list.length = mark;
   }
 
-  /** Records a receiver over {@link STALL_BYTES} (checked after appending a message). */
+  /** Records a receiver over its stall level (checked after appending a message). */
   noteStalled(r: StallTarget): void {
     if (!this.#stalled.includes(r)) this.#stalled.push(r);
   }
 
   /**
-   * Receivers that passed {@link STALL_BYTES} since the last call, emptied. The read loop of the
+   * Receivers that passed their stall level since the last call, emptied. The read loop of the
    * publisher (or a mesh pump) waits for them before reading more.
    */
   takeStalled(): StallTarget[] {
