@@ -36,9 +36,12 @@ const PROBE_P99_BOUND_MS = 750;
  * Peak RSS bound, MB. Measured on the shared 2-core machine with these settings: denats 73 to
  * 143 (idle about 56), nats-server 17 to 181 (the garbage case: closed-connection records with
  * 2,000 subscriptions each). The bound leaves room for a loaded machine and GC timing; a leak
- * per hostile connection or an unbounded pending queue goes far past it.
+ * per hostile connection or an unbounded pending queue goes far past it. nats-server keeps more
+ * per closed connection (it reached 329 and 409 MB in runs alone), so its bound is wider: the
+ * reference is checked for staying up, not held to denats' figure.
  */
 const RSS_BOUND_MB = 400;
+const NATS_SERVER_RSS_BOUND_MB = 800;
 
 const kinds: HostileKind[] = [{ name: "denats process", start: startDenatsProcess }];
 if (natsServerAvailable()) kinds.push({ name: "nats-server", start: startNatsServer });
@@ -129,7 +132,8 @@ for (const kind of kinds) {
           figures.p99Ms < PROBE_P99_BOUND_MS,
           `probe p99 ${figures.p99Ms} ms (bound ${PROBE_P99_BOUND_MS} ms)`,
         );
-        assert.ok(peak < RSS_BOUND_MB, `peak RSS ${peak} MB`);
+        const bound = kind.name.startsWith("denats") ? RSS_BOUND_MB : NATS_SERVER_RSS_BOUND_MB;
+        assert.ok(peak < bound, `peak RSS ${peak} MB (bound ${bound} MB)`);
         if (garbage) assert.ok(garbage.handled > 0, "no hostile connection was handled");
         if (flood) {
           // nats-server stalls the publisher instead, so within a short run it may not cut.
