@@ -2,10 +2,10 @@
  * @module
  * The hostile-load benchmark's scenarios (bench/hostile_scenarios.ts), short and small, against
  * denats as a child process (so RSS is the server's alone) and nats-server when installed: a
- * flood to a subscriber that never reads (cut at `max_pending`, never holding more than one
- * message over it), garbage connections, and both at once. Each asserts the server stays up,
- * every probe request is answered, and the probe's p99 latency and the RSS stay under bounds
- * chosen from measurements with a wide margin (the machine is shared and noisy: inside the
+ * flood to a subscriber that never reads (stalled at half `max_pending`, never holding more than
+ * one message over `max_pending`), garbage connections, and both at once. Each asserts the server
+ * stays up, every probe request is answered, and the probe's p99 latency and the RSS stay under
+ * bounds chosen from measurements with a wide margin (the machine is shared and noisy: inside the
  * parallel test run probe p99 measured 56-212 ms on both servers, alone 4-65 ms; a read loop
  * that held the event loop under a flood measured 232-401 ms alone).
  * Runs in the test isolate.
@@ -136,10 +136,9 @@ for (const kind of kinds) {
         assert.ok(peak < bound, `peak RSS ${peak} MB (bound ${bound} MB)`);
         if (garbage) assert.ok(garbage.handled > 0, "no hostile connection was handled");
         if (flood) {
-          // nats-server stalls the publisher instead, so within a short run it may not cut.
-          if (kind.name.startsWith("denats")) {
-            assert.ok(Number(varz.slow_consumers) >= 1, "the never-reading subscriber was not cut");
-          }
+          // Both servers stall the publisher at half max_pending (client.go queueOutbound), so
+          // within a short run the subscriber may or may not be cut; it never holds more than
+          // max_pending plus the message that tips it over.
           assert.ok(
             pending!.max <= MAX_PENDING + FLOOD_FRAME,
             `pending_bytes ${pending!.max} > max_pending ${MAX_PENDING} + one message`,
