@@ -22,10 +22,6 @@ const ALLOWED = new Set([
   // The impure shells of the connection core: the socket read loop and the real clock.
   "server/conn/read_loop.ts",
   "server/conn/clock.ts",
-  // The link layer's socket shells: listener, dialer and TLS, and the host's interfaces.
-  "server/links/core/link_manager.ts",
-  "server/links/core/link_tls.ts",
-  "server/links/route/addresses.ts",
 ]);
 const BANNED = /\bDeno\.|\bsetTimeout\b|\bsetInterval\b|\bconsole\./;
 

@@ -4,4 +4,4 @@
  */
 export { TlsSetup } from "./tls_setup.ts";
 export { TlsServerTransport } from "./tls_transport.ts";
-export { secureLink } from "../links/core/link_tls.ts";
+export { secureLink } from "../link_io/link_tls.ts";

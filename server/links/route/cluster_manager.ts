@@ -25,10 +25,10 @@ import type { LinkMonitor, RouteInfo } from "../../monitor/types.ts";
 import { formatRtt, formatUptime, goTime, preciseNow } from "../../monitor/format.ts";
 import { newNonce } from "../../server_id.ts";
 import { SERVER_VERSION } from "../../version.ts";
-import { clientConnectUrls, routesToSelf } from "./addresses.ts";
+import { clientConnectUrls, routesToSelf } from "../../link_io/addresses.ts";
 import { tlsImpl } from "../../transport/tls_loader.ts";
 import type { TlsSetup } from "../../transport/tls_setup.ts";
-import { LinkManager } from "../core/link_manager.ts";
+import { LinkManager } from "../../link_io/link_manager.ts";
 import {
   type DialRequest,
   type LinkSpec,

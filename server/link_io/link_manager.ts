@@ -10,14 +10,14 @@
  * `server/links/`; runs in the isolate that owns the link sockets (a single-isolate server, or
  * a link worker of a sharded one).
  */
-import { preciseNow } from "../../monitor/format.ts";
-import { NO_PRESSURE, readLoop, type ReadPressure } from "../../conn/read_loop.ts";
-import { CloseReason } from "../../protocol/wire_errors.ts";
-import { tlsImpl } from "../../transport/tls_loader.ts";
-import { listenHostname, remoteHost } from "../../transport/listen_host.ts";
-import { listenErrorText } from "../../transport/listen_errors.ts";
-import type { TlsSetup } from "../../transport/tls_setup.ts";
-import { joinHostPort } from "../route/cluster_options.ts";
+import { preciseNow } from "../monitor/format.ts";
+import { NO_PRESSURE, readLoop, type ReadPressure } from "../conn/read_loop.ts";
+import { CloseReason } from "../protocol/wire_errors.ts";
+import { tlsImpl } from "../transport/tls_loader.ts";
+import { listenHostname, remoteHost } from "../transport/listen_host.ts";
+import { listenErrorText } from "../transport/listen_errors.ts";
+import type { TlsSetup } from "../transport/tls_setup.ts";
+import { joinHostPort } from "../links/route/cluster_options.ts";
 import {
   type DialRequest,
   type LinkSpec,
@@ -25,8 +25,8 @@ import {
   type LinkTransport,
   type LinkUrl,
   type ManagedLink,
-} from "./link_spec.ts";
-import { LinkUrls } from "./link_urls.ts";
+} from "../links/core/link_spec.ts";
+import { LinkUrls } from "../links/core/link_urls.ts";
 
 const TICK_MS = 100;
 

@@ -6,17 +6,17 @@
  * side, and shutdown during a handshake.
  */
 import assert from "node:assert/strict";
-import { silentLogger } from "../../log/logger.ts";
-import { parseTlsSection } from "../../transport/tls_options.ts";
-import { prepareTransports } from "../../transport/tls_loader.ts";
-import { TlsSetup } from "../../transport/tls_setup.ts";
+import { silentLogger } from "../log/logger.ts";
+import { parseTlsSection } from "../transport/tls_options.ts";
+import { prepareTransports } from "../transport/tls_loader.ts";
+import { TlsSetup } from "../transport/tls_setup.ts";
 import { LinkManager } from "./link_manager.ts";
-import type { LinkUrl } from "./link_spec.ts";
+import type { LinkUrl } from "../links/core/link_spec.ts";
 import { type FakeLink, fakeSpec, loopback, waitFor } from "./_fake_link.ts";
 
 type Manager = LinkManager<LinkUrl, string, FakeLink>;
 
-const CERTS = new URL("../../../tests/tls/certs/", import.meta.url).pathname;
+const CERTS = new URL("../../tests/tls/certs/", import.meta.url).pathname;
 
 await prepareTransports({ tls: {} });
 

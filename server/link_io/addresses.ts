@@ -5,8 +5,8 @@
  * address when listening on 0.0.0.0/::, else the listen host) and the `host:port` pairs of its
  * own route listener (`routesToSelf`), which route solicitation skips. Main isolate.
  */
-import type { ServerOptions } from "../../options.ts";
-import { joinHostPort, splitHostPort } from "./cluster_options.ts";
+import type { ServerOptions } from "../options.ts";
+import { joinHostPort, splitHostPort } from "../links/route/cluster_options.ts";
 
 function interfaces(): Deno.NetworkInterfaceInfo[] {
   try {

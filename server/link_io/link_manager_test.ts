@@ -8,8 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { LinkManager } from "./link_manager.ts";
-import { LinkUrls, PickOrder } from "./link_urls.ts";
-import type { LinkUrl } from "./link_spec.ts";
+import { LinkUrls, PickOrder } from "../links/core/link_urls.ts";
+import type { LinkUrl } from "../links/core/link_spec.ts";
 import { deadPort, type FakeLink, fakeSpec, loopback, waitFor } from "./_fake_link.ts";
 
 type Manager = LinkManager<LinkUrl, string, FakeLink>;

@@ -5,9 +5,9 @@
  * retry policy and logger, and a polling helper. Used by `link_manager_test.ts` and
  * `link_tls_test.ts` only.
  */
-import { Logger } from "../../log/logger.ts";
-import type { TlsSetup } from "../../transport/tls_setup.ts";
-import { waitFor } from "../../../tests/helpers/poll.ts";
+import { Logger } from "../log/logger.ts";
+import type { TlsSetup } from "../transport/tls_setup.ts";
+import { waitFor } from "../../tests/helpers/poll.ts";
 import type {
   DialRequest,
   LinkSpec,
@@ -16,7 +16,7 @@ import type {
   LinkUrl,
   ManagedLink,
   ReadyTransport,
-} from "./link_spec.ts";
+} from "../links/core/link_spec.ts";
 
 export { waitFor };
 

@@ -16,18 +16,18 @@
 import tls from "node:tls";
 import { isIP } from "node:net";
 import type { Duplex } from "node:stream";
-import type { Logger } from "../../log/logger.ts";
-import { connDuplex, writeAll } from "../../transport/conn_duplex.ts";
-import { SocketReader } from "../../transport/socket_reader.ts";
-import type { TlsSetup } from "../../transport/tls_setup.ts";
+import type { Logger } from "../log/logger.ts";
+import { connDuplex, writeAll } from "../transport/conn_duplex.ts";
+import { SocketReader } from "../transport/socket_reader.ts";
+import type { TlsSetup } from "../transport/tls_setup.ts";
 import {
   firstRecordError,
   peerCertificate,
   pinnedCertError,
   writeSocket,
-} from "../../transport/tls_transport.ts";
-import { goAlertError, goVerifyError } from "../../transport/tls_errors.ts";
-import type { LinkTransport } from "./link_spec.ts";
+} from "../transport/tls_transport.ts";
+import { goAlertError, goVerifyError } from "../transport/tls_errors.ts";
+import type { LinkTransport } from "../links/core/link_spec.ts";
 
 /** How one link's handshake runs and logs. */
 export interface SecureLinkOptions {
