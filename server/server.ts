@@ -5,7 +5,7 @@
  * per-turn flush of connection output. INFO lines are built in `info.ts`, lame duck mode runs
  * in `lame_duck.ts`. Used by `main.ts` (the CLI), by `mod.ts` (embedding) and by tests.
  */
-import { Account, GLOBAL_ACCOUNT } from "./accounts/account.ts";
+import type { Account } from "./accounts/account.ts";
 import { Authenticator } from "./accounts/auth.ts";
 import { ClientConnection, type Transport } from "./client/client.ts";
 import type { Subscription } from "./client/subscription.ts";
@@ -14,9 +14,8 @@ import type { RemoteInterestListener } from "./links/route/route_subs.ts";
 import { FanOut, type StallTarget } from "./routing/fan_out.ts";
 import { type Clock, systemClock } from "./conn/clock.ts";
 import { closeYielder } from "./conn/yield.ts";
-import { resolveImports } from "./accounts/imports.ts";
-import { type WiredImports, wireImports } from "./accounts/import_routing.ts";
-import { compileMappings } from "./accounts/mapping.ts";
+import { AccountRegistry } from "./account_registry.ts";
+import { FlushQueue } from "./flush_queue.ts";
 import { ClientTransports } from "./transport/client_transports.ts";
 import { type ClientContext, type Flushable, ServerStats } from "./client/context.ts";
 import type { Logger } from "./log/logger.ts";
@@ -34,25 +33,16 @@ import { type MonitorListener, startMonitorListener } from "./monitor/http.ts";
 import { MonitorState } from "./monitor/state.ts";
 import type { LinkMonitor } from "./monitor/types.ts";
 import { ClusterManager } from "./links/route/cluster_manager.ts";
-import { listenHostname, remoteHost } from "./transport/listen_host.ts";
-import { invalidPortError, listenErrorText } from "./transport/listen_errors.ts";
+import { listenClientPort, remoteHost } from "./transport/listen_host.ts";
+import { joinHostPort } from "./links/route/cluster_options.ts";
+import type { InterestListener, ServerEvents } from "./server_events.ts";
 import { configuredSystemAccount, SystemService } from "./system/system_service.ts";
 import type { InternalConnection } from "./internal/internal_connection.ts";
 
 export type { ShardIdentity } from "./shard_identity.ts";
 
-/** A listener of local interest changes (see {@link Server.onInterest}). */
-export type InterestListener = (account: Account, sub: Subscription, delta: 1 | -1) => void;
+export type { InterestListener, ServerEvents } from "./server_events.ts";
 
-/** What the worker shell around a sharded server's worker wants to hear of. */
-export interface ServerEvents {
-  /** A client connection closed (a shard hands it to the main isolate's closed list). */
-  clientClosed?(client: ClientConnection): void;
-  /** The client INFO tail changed (the route worker relays it to the shards). */
-  clientInfoChanged?(tail: string, notify: boolean): void;
-}
-
-/** One NATS server running in this isolate. */
 export class Server implements ClientContext {
   /** Current options; replaced as a whole by {@link reload}. */
   options: ServerOptions;
@@ -70,14 +60,13 @@ export class Server implements ClientContext {
   /** Monitoring state: closed connections, HTTP request counts (server/monitor/). */
   readonly monitor: MonitorState = new MonitorState();
   #monitorListeners: MonitorListener[] = [];
-  #accounts = new Map<string, Account>();
+  readonly #accounts: AccountRegistry;
   #listener: Deno.Listener | null = null;
   /** Client-port TLS and the WebSocket listener (server/transport/). */
   #transports: ClientTransports | null = null;
   #port = 0;
   #nextCid = 1;
-  #dirty: Flushable[] = [];
-  #flushScheduled = false;
+  readonly #flush = new FlushQueue();
   #sweeper: ReturnType<typeof setInterval> | undefined;
   #infoBase = "";
   #acceptLoop: Promise<void> | null = null;
@@ -96,7 +85,6 @@ export class Server implements ClientContext {
   /** Set when this server is one shard of several (a worker); null when it is the whole server. */
   readonly shard: ShardIdentity | null;
   #mesh: MeshNode | null = null;
-  #imports: WiredImports = { routers: [] };
   /** The system account's events and requests (server/system/); null without one or in a shard. */
   #system: SystemService | null = null;
   /** Open connections without a socket (server/internal/), for interest replay and shutdown. */
@@ -118,8 +106,9 @@ export class Server implements ClientContext {
     this.id = shard?.serverId ?? newServerId();
     if (shard) this.startedAt = new Date(shard.startedAt);
     this.name = options.serverName ?? this.id;
-    this.#accounts.set(GLOBAL_ACCOUNT, new Account(GLOBAL_ACCOUNT));
-    this.#wireAccounts();
+    const tag = Math.random().toString(36).slice(2, 6) + (shard?.index ?? "");
+    this.#accounts = new AccountRegistry(options, this.auth, this.fanOut, () => this.now(), tag);
+    this.#accounts.onAdded = (account) => this.#system?.accountAdded(account);
     this.#system = this.#createSystem();
     if (this.isRouteWorker) {
       this.remoteInterestListener = (account, sub, delta) =>
@@ -159,44 +148,6 @@ export class Server implements ClientContext {
     return this.#system;
   }
 
-  /** Accounts from the config, and their stream and service imports on the data path. */
-  #wireAccounts(): void {
-    const configs = this.auth.accounts;
-    for (const name of configs.keys()) {
-      if (!this.#accounts.has(name)) this.#accounts.set(name, new Account(name));
-    }
-    const cluster = this.options.clusterConfig?.name ?? "";
-    const global = this.#accounts.get(GLOBAL_ACCOUNT)!;
-    global.mappings = compileMappings(this.options.mappings, cluster);
-    for (const c of configs.values()) {
-      this.#accounts.get(c.name)!.mappings = compileMappings(c.mappings, cluster);
-    }
-    const imports = resolveImports([...configs.values()], this.now());
-    const tag = Math.random().toString(36).slice(2, 6) + (this.shard?.index ?? "");
-    this.#imports = wireImports(
-      this.#accounts,
-      imports,
-      tag,
-      () => this.now(),
-      () => {},
-      this.fanOut,
-    );
-  }
-
-  /**
-   * The account a user is bound to, created on first use (accounts of operator/JWT users are
-   * known only when they connect).
-   */
-  bindAccount(name: string): Account {
-    let account = this.#accounts.get(name);
-    if (!account) {
-      account = new Account(name);
-      this.#accounts.set(name, account);
-      this.#system?.accountAdded(account);
-    }
-    return account;
-  }
-
   get authAnnounced(): boolean {
     return this.auth.required && !this.options.noAuthUser;
   }
@@ -222,12 +173,20 @@ export class Server implements ClientContext {
   }
 
   account(name?: string): Account | null {
-    return this.#accounts.get(name ?? GLOBAL_ACCOUNT) ?? null;
+    return this.#accounts.get(name);
+  }
+
+  /**
+   * The account a user is bound to, created on first use (accounts of operator/JWT users are
+   * known only when they connect).
+   */
+  bindAccount(name: string): Account {
+    return this.#accounts.bind(name);
   }
 
   /** Every account, in creation order (monitoring). */
   accounts(): IterableIterator<Account> {
-    return this.#accounts.values();
+    return this.#accounts.all();
   }
 
   /** Bound monitoring port (http first, then https); 0 when monitoring is off. */
@@ -312,7 +271,7 @@ export class Server implements ClientContext {
    * subscriptions and the `_R_.` response routers of service imports.
    */
   localSubscriptions(): Iterable<[Account, InterestSource]> {
-    return localInterest(this, this.#imports);
+    return localInterest(this, this.#accounts.imports);
   }
 
   /** An internal connection opened (server/internal/): its interest is replayed like a client's. */
@@ -361,16 +320,16 @@ export class Server implements ClientContext {
       if ((secure ? o.httpsPort : o.httpPort) === 0) continue;
       const m = startMonitorListener(this, secure);
       this.#monitorListeners.push(m);
-      log.notice(`Starting ${m.protocol} monitor on ${hostPort(m.host, m.port)}`);
+      log.notice(`Starting ${m.protocol} monitor on ${joinHostPort(m.host, m.port)}`);
     }
     this.#transports = new ClientTransports(
       this,
       (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),
     );
-    this.#listener = listenClients(o.host, o.port, false);
+    this.#listener = listenClientPort(o.host, o.port, false);
     this.#port = (this.#listener.addr as Deno.NetAddr).port;
     this.#infoBase = this.#buildInfoBase();
-    log.notice(`Listening for client connections on ${hostPort(o.host, this.#port)}`);
+    log.notice(`Listening for client connections on ${joinHostPort(o.host, this.#port)}`);
     if (this.#transports.tls) log.notice("TLS required for client connections");
     log.notice(`Server is ready`);
     this.#running = true;
@@ -405,7 +364,7 @@ export class Server implements ClientContext {
         acceptAfter: this.shard?.acceptAfter,
       },
     );
-    this.#listener = listenClients(o.host, o.port, true);
+    this.#listener = listenClientPort(o.host, o.port, true);
     this.#port = (this.#listener.addr as Deno.NetAddr).port;
     this.#infoBase = this.#buildInfoBase();
     this.#running = true;
@@ -487,18 +446,7 @@ export class Server implements ClientContext {
   }
 
   markDirty(c: Flushable): void {
-    this.#dirty.push(c);
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      queueMicrotask(() => this.#flushAll());
-    }
-  }
-
-  #flushAll(): void {
-    this.#flushScheduled = false;
-    const list = this.#dirty;
-    this.#dirty = [];
-    for (let i = 0; i < list.length; i++) list[i].flushOutbound();
+    this.#flush.add(c);
   }
 
   /**
@@ -542,7 +490,7 @@ export class Server implements ClientContext {
   /** Cuts connections whose write has been stuck longer than write_deadline. */
   #sweep(): void {
     const now = this.now();
-    for (const r of this.#imports.routers) r.sweep(now);
+    for (const r of this.#accounts.imports.routers) r.sweep(now);
     const clockNow = this.clock.now();
     for (const c of this.clients.values()) c.checkWriteDeadline(clockNow);
   }
@@ -556,11 +504,7 @@ export class Server implements ClientContext {
     this.options = next;
     this.monitor.configLoadTime = Date.now();
     const effects = new Set(changes.map((c) => c.effect));
-    const lo = this.logger.opts;
-    lo.debug = next.debug;
-    lo.trace = next.trace;
-    lo.logtime = next.logtime;
-    lo.logtimeUTC = next.logtimeUTC;
+    this.logger.applyOptions(next);
     if (effects.has(ReloadEffect.Auth)) this.auth = new Authenticator(next);
     this.#infoBase = this.#buildInfoBase();
     // reload.go applyOptions: each option logs its notice, then clients are re-checked.
@@ -650,30 +594,5 @@ export class Server implements ClientContext {
     // The read loops' yield channel keeps an isolate alive (a worker closes it on exit).
     if (this.shard === null) closeYielder();
     this.#notice("Server Exiting..");
-  }
-}
-
-/** Formats `host:port` as nats-server logs it (IPv6 in brackets). */
-export function hostPort(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
-/**
- * Binds the client port (dual-stack on a wildcard host); a failure carries Go's `listen tcp`
- * text, which the process logs as nats-server's `Error listening on port` line.
- */
-function listenClients(host: string, configured: number, reusePort: boolean): Deno.TcpListener {
-  const invalid = invalidPortError(configured);
-  if (invalid) throw new Error(invalid);
-  const port = configured <= 0 ? 0 : configured;
-  try {
-    return Deno.listen({
-      hostname: listenHostname(host),
-      port,
-      transport: "tcp",
-      ...(reusePort ? { reusePort: true } : {}),
-    });
-  } catch (err) {
-    throw new Error(listenErrorText(host, configured, err));
   }
 }

@@ -9,7 +9,8 @@ import { Logger, silentLogger } from "./log/logger.ts";
 import { resolveLinkConfigs } from "./config/link_configs.ts";
 import { defaultOptions, type ServerOptions } from "./options.ts";
 import { ShardedServer } from "./runtime/sharded.ts";
-import { hostPort, Server } from "./server.ts";
+import { Server } from "./server.ts";
+import { joinHostPort } from "./links/route/cluster_options.ts";
 import { type StartOptions, unknownStartOptions } from "./start_options.ts";
 import { loadConfigFile } from "./config/load.ts";
 import { formatConfigFailure, formatIssues } from "./config/issues.ts";
@@ -111,10 +112,10 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
     serverId: running.id,
     host: options.host,
     port,
-    clientUrl: `nats://${hostPort(connectHost(options.host), port)}`,
+    clientUrl: `nats://${joinHostPort(connectHost(options.host), port)}`,
     monitorUrl: running.monitorPort > 0
       ? `${running.monitorProtocol}://${
-        hostPort(connectHost(options.httpHost ?? options.host), running.monitorPort)
+        joinHostPort(connectHost(options.httpHost ?? options.host), running.monitorPort)
       }`
       : undefined,
     get server(): Server {

@@ -5,6 +5,7 @@
  * may supply its own base such as WebSocket's `wid:N`), and once CONNECT carried a version, lang
  * or name, ` - "v<version>:<lang>:<name>"` quoted as Go's `%q`. Pure; any isolate.
  */
+import { joinHostPort } from "../links/route/cluster_options.ts";
 
 /** What of CONNECT goes into the tag. */
 export interface ClientTagOptions {
@@ -15,7 +16,7 @@ export interface ClientTagOptions {
 
 /** `ip:port`, an IPv6 host in brackets (Go's RemoteAddr().String()). */
 export function hostPortText(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+  return joinHostPort(host, port);
 }
 
 const SHORT_ESCAPES: Record<number, string> = {

@@ -42,6 +42,15 @@ export class Logger {
     this.opts = opts;
   }
 
+  /** Takes the levels and time format of reloaded options (`-D`, `-V`, `-T`, UTC). */
+  applyOptions(next: Pick<LoggerOptions, "debug" | "trace" | "logtime" | "logtimeUTC">): void {
+    const o = this.opts;
+    o.debug = next.debug;
+    o.trace = next.trace;
+    o.logtime = next.logtime;
+    o.logtimeUTC = next.logtimeUTC;
+  }
+
   /** Replaces the sink (log file reopen, reload). */
   setSink(sink: LogSink): void {
     this.#sink = sink;

@@ -7,6 +7,7 @@
  * worker log lines, serves monitoring from the workers' combined data, applies reloads, lame duck mode and
  * shutdown, and restarts a worker that dies. No message data passes through here.
  */
+import { joinHostPort } from "../links/route/cluster_options.ts";
 import { newServerId } from "../server_id.ts";
 import type { Logger } from "../log/logger.ts";
 import type { ServerOptions } from "../options.ts";
@@ -54,10 +55,6 @@ interface Pending {
 /** Whether `websocket {}` asks for a random port (nats-server: a negative port). */
 function randomWebSocketPort(o: ServerOptions): boolean {
   return (enabledWebSocket(o)?.port ?? 0) < 0;
-}
-
-function hostPort(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** A server made of shard workers. */
@@ -172,7 +169,7 @@ export class ShardedServer {
         () => this.snapshot(),
       );
       this.#monitorListeners.push(m);
-      log.notice(`Starting ${m.protocol} monitor on ${hostPort(m.host, m.port)}`);
+      log.notice(`Starting ${m.protocol} monitor on ${joinHostPort(m.host, m.port)}`);
     }
     // denats' own transport warnings, logged once here (the shards log nothing of them).
     for (const warning of clientTransportWarnings(o)) log.warn(warning);
@@ -199,7 +196,7 @@ export class ShardedServer {
     // The route worker: one more mesh peer, no clients; it logs its cluster name and route port.
     if (this.#routes) await this.#spawn(this.shardCount, this.#port, "route").ready;
     this.#linkAll();
-    log.notice(`Listening for client connections on ${hostPort(o.host, this.#port)}`);
+    log.notice(`Listening for client connections on ${joinHostPort(o.host, this.#port)}`);
     log.notice(
       `Started ${this.shardCount} shard workers${this.#routes ? " and a route worker" : ""}`,
     );
@@ -432,10 +429,7 @@ export class ShardedServer {
     const errors = answers.flatMap((a) => (a as unknown as { errors: string[] }).errors ?? []);
     if (errors.length > 0) throw new Error(errors[0]);
     this.options = next;
-    const lo = this.logger.opts;
-    lo.debug = next.debug;
-    lo.trace = next.trace;
-    lo.logtime = next.logtime;
+    this.logger.applyOptions(next);
     for (const line of reloadNotices(changes, next)) this.logger.notice(line);
     this.logger.notice("Reloaded server configuration");
   }

@@ -6,6 +6,7 @@
  * `Deno.listen`/`Deno.serve` changes. Remote IPv4 addresses then arrive IPv4-mapped
  * (`::ffff:127.0.0.1`): {@link remoteHost} strips that prefix. Any isolate.
  */
+import { invalidPortError, listenErrorText } from "./listen_errors.ts";
 
 let ipv6: boolean | null = null;
 
@@ -58,4 +59,28 @@ export function remoteHost(hostname: string): string {
     if (/^\d{1,3}(\.\d{1,3}){3}$/.test(rest)) return rest;
   }
   return hostname;
+}
+
+/**
+ * Binds a client port (dual-stack on a wildcard host, `reusePort` for shards); a failure carries
+ * Go's `listen tcp` text, which the process logs as nats-server's `Error listening on port` line.
+ */
+export function listenClientPort(
+  host: string,
+  configured: number,
+  reusePort: boolean,
+): Deno.TcpListener {
+  const invalid = invalidPortError(configured);
+  if (invalid) throw new Error(invalid);
+  const port = configured <= 0 ? 0 : configured;
+  try {
+    return Deno.listen({
+      hostname: listenHostname(host),
+      port,
+      transport: "tcp",
+      ...(reusePort ? { reusePort: true } : {}),
+    });
+  } catch (err) {
+    throw new Error(listenErrorText(host, configured, err));
+  }
 }
