@@ -17,6 +17,8 @@ export interface InfoSource {
   readonly options: ServerOptions;
   /** INFO `auth_required`. */
   readonly authAnnounced: boolean;
+  /** INFO `jetstream`: JetStream runs on this server. */
+  readonly jetstream?: unknown;
 }
 
 /**
@@ -42,6 +44,7 @@ export function buildInfoBase(
   if (s.authAnnounced) info.auth_required = true;
   Object.assign(info, transportFields);
   info.max_payload = o.maxPayload;
+  if (s.jetstream) info.jetstream = true;
   const json = JSON.stringify(info);
   return json.slice(0, -1);
 }

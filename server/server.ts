@@ -37,6 +37,8 @@ import { listenClientPort, remoteHost } from "./transport/listen_host.ts";
 import { joinHostPort } from "./links/route/cluster_options.ts";
 import type { InterestListener, ServerEvents } from "./server_events.ts";
 import { configuredSystemAccount, SystemService } from "./system/system_service.ts";
+import type { JetStream } from "./jetstream/jetstream.ts";
+import { startJetStream } from "./jetstream/enable.ts";
 import type { InternalConnection } from "./internal/internal_connection.ts";
 
 export type { ShardIdentity } from "./shard_identity.ts";
@@ -87,6 +89,7 @@ export class Server implements ClientContext {
   #mesh: MeshNode | null = null;
   /** The system account's events and requests (server/system/); null without one or in a shard. */
   #system: SystemService | null = null;
+  #jetstream: JetStream | null = null;
   /** Open connections without a socket (server/internal/), for interest replay and shutdown. */
   readonly internalConnections: Set<InternalConnection> = new Set();
   /** Route worker: a route's RS+/RS- becomes this worker's interest in the mesh. */
@@ -141,6 +144,11 @@ export class Server implements ClientContext {
     if (name === null || this.shard !== null) return null;
     const statszIntervalMs = this.options.statszIntervalMs;
     return new SystemService(this, this.bindAccount(name), { statszIntervalMs });
+  }
+
+  /** JetStream (server/jetstream/), when enabled; null otherwise or in a shard. */
+  get jetstream(): JetStream | null {
+    return this.#jetstream;
   }
 
   /** The system account service, or null (no system account, or a shard worker). */
@@ -322,6 +330,10 @@ export class Server implements ClientContext {
       this.#monitorListeners.push(m);
       log.notice(`Starting ${m.protocol} monitor on ${joinHostPort(m.host, m.port)}`);
     }
+    this.#jetstream = startJetStream(this, o.jetstreamConfig, {
+      configured: this.auth.accounts,
+      system: configuredSystemAccount(o, this.auth.trust.systemAccount),
+    });
     this.#transports = new ClientTransports(
       this,
       (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),
@@ -572,6 +584,7 @@ export class Server implements ClientContext {
 
   async #shutdown(): Promise<void> {
     if (!this.#running) return;
+    this.#jetstream?.stop();
     this.#system?.shutdown();
     this.#running = false;
     this.#notice("Initiating Shutdown...");

@@ -8,6 +8,7 @@
  */
 import type { Permissions, RawSection, ServerOptions, UserOptions } from "../options.ts";
 import { linkAccounts } from "./imports.ts";
+import { type JsAccountLimits, parseAccountJetStream } from "../jetstream/account_limits.ts";
 
 /** How a service answers (nats-server `ServiceRespType`). */
 export const ResponseType = {
@@ -91,6 +92,8 @@ export interface AccountConfig {
   mappings?: RawSection;
   /** `jetstream`, raw. */
   jetstream?: unknown;
+  /** `jetstream` typed: the account's JetStream limits, null when it has no JetStream. */
+  jetstreamLimits: JsAccountLimits | null;
 }
 
 /** No limits (nats-server `NewAccount`). */
@@ -470,6 +473,7 @@ function parseAccount(name: string, raw: Plain, opts: ServerOptions, errors: str
     streamImports: [],
     serviceImports: [],
     limits: unlimited(),
+    jetstreamLimits: null,
   };
   for (const [key, value] of Object.entries(raw)) {
     switch (key.toLowerCase()) {
@@ -517,9 +521,13 @@ function parseAccount(name: string, raw: Plain, opts: ServerOptions, errors: str
       case "maps":
         if (isMap(value)) account.mappings = value as RawSection;
         break;
-      case "jetstream":
+      case "jetstream": {
         account.jetstream = value;
+        const js = parseAccountJetStream(value);
+        account.jetstreamLimits = js.limits;
+        errors.push(...js.errors);
         break;
+      }
       default:
         // users/default_permissions were applied by the normalizer; unknown keys reported there.
         break;

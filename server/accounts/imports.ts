@@ -387,7 +387,7 @@ export function linkAccounts(accounts: AccountConfig[], nowMs = 0): LinkResult {
  * ```ts
  * import { resolveImports } from "./imports.ts";
  * import { unlimited, type AccountConfig } from "./account_config.ts";
- * const base = { users: [], streamExports: [], serviceExports: [], streamImports: [], serviceImports: [], limits: unlimited() };
+ * const base = { users: [], streamExports: [], serviceExports: [], streamImports: [], serviceImports: [], limits: unlimited(), jetstreamLimits: null };
  * const a: AccountConfig = { ...base, name: "A", streamExports: [{ subject: "news.>", accounts: null, accountTokenPosition: 0, tokenRequired: false }] };
  * const b: AccountConfig = { ...base, name: "B", streamImports: [{ account: "A", subject: "news.>", to: "", prefix: "a" }] };
  * resolveImports([a, b]).get("B")?.streams[0].localSubject; // "a.news.>"

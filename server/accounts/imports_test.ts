@@ -111,6 +111,7 @@ Deno.test("imports of subjects narrower than the export are approved by the wild
     streamImports: [],
     serviceImports: [],
     limits: unlimited(),
+    jetstreamLimits: null,
   };
   const a: AccountConfig = {
     ...base,

@@ -6,6 +6,7 @@
  * fetchAccount/verifyAccountClaims, accounts.go updateAccountClaims; behaviour and texts).
  * Runs where connections are owned; reads operator files when given paths.
  */
+import type { JsAccountLimits } from "../jetstream/account_limits.ts";
 import type { Permissions, ServerOptions } from "../options.ts";
 import { SERVER_VERSION } from "../version.ts";
 import type { AccountConfig, AccountLimits } from "./account_config.ts";
@@ -160,6 +161,25 @@ export function permissionsFromJwt(l: UserPermissionLimits): Permissions | undef
   return p;
 }
 
+/**
+ * An account JWT's JetStream limits (nats-server updateAccountClaimsWithRefresh): JetStream is on
+ * when the memory or disk storage limit is not zero; the JWT's values are taken as they are.
+ */
+function jwtJetStreamLimits(js: Record<string, unknown>): JsAccountLimits | null {
+  const n = (key: string) => typeof js[key] === "number" ? js[key] as number : 0;
+  if (n("mem_storage") === 0 && n("disk_storage") === 0) return null;
+  return {
+    max_memory: n("mem_storage"),
+    max_storage: n("disk_storage"),
+    max_streams: n("streams"),
+    max_consumers: n("consumer"),
+    max_ack_pending: n("max_ack_pending"),
+    memory_max_stream_bytes: n("mem_max_stream_bytes"),
+    storage_max_stream_bytes: n("disk_max_stream_bytes"),
+    max_bytes_required: js.max_bytes_required === true,
+  };
+}
+
 /** The typed account model of an account JWT (imports/exports as nats-server registers them). */
 export function accountConfigFromClaims(ac: AccountClaims): AccountConfig {
   const config: AccountConfig = {
@@ -177,6 +197,7 @@ export function accountConfigFromClaims(ac: AccountClaims): AccountConfig {
       maxLeafNodes: ac.limits.leaf,
     },
     signingKeys: [...ac.signingKeys.keys()],
+    jetstreamLimits: jwtJetStreamLimits(ac.limits.jetstream),
   };
   const permissions = permissionsFromJwt(ac.defaultPermissions);
   if (permissions) config.defaultPermissions = permissions;

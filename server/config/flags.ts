@@ -156,6 +156,8 @@ const PENDING = new Set([
  * TLS flags: server/transport/tls_options.ts tlsSectionFromFlags).
  */
 const WIRED_PENDING = new Set([
+  "js",
+  "sd",
   "tls",
   "tlsverify",
   "tlscert",

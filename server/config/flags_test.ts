@@ -145,7 +145,7 @@ Deno.test("signal requests carry the command and an optional pid", () => {
   assert.equal(parseFlags(["-sl", "a=b=c"]).error?.message, "invalid signal parameters: [c]");
 });
 
-Deno.test("cluster and TLS flags are kept for their code; JetStream, profiling are unsupported", () => {
+Deno.test("cluster, TLS and JetStream flags are kept for their code; profiling is unsupported", () => {
   const parsed = parseFlags([
     "--cluster",
     "nats://127.0.0.1:6222",
@@ -175,8 +175,9 @@ Deno.test("cluster and TLS flags are kept for their code; JetStream, profiling a
   ]);
   assert.equal(parsed.error, undefined);
   assert.deepEqual(parsed.options, {});
-  // Cluster and TLS flags are applied from `pending` (cluster_options.ts, tls_options.ts).
-  assert.deepEqual(parsed.unsupported, ["-js", "-sd", "--profile"]);
+  // Cluster, TLS and JetStream flags are applied from `pending` (cluster_options.ts,
+  // tls_options.ts, jetstream_block.ts applyJetStreamFlags).
+  assert.deepEqual(parsed.unsupported, ["--profile"]);
   assert.deepEqual(parsed.pending, {
     cluster: "nats://0.0.0.0:6222",
     cluster_name: "c",

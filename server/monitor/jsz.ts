@@ -39,8 +39,22 @@ export interface JSInfo {
   bytes: number;
 }
 
-/** JetStream information, as nats-server's `Server.Jsz` with JetStream disabled. */
+/**
+ * JetStream information, as nats-server's `Server.Jsz` (totals only; the per-account details of
+ * `accounts`/`streams`/`consumer` arrive with the stream engine).
+ */
 export function jsz(server: MonitoredServer, opts: JszOptions = {}): JSInfo {
+  const js = server.jetstream;
+  if (js) {
+    // A single server is its own leader: `leader-only` answers like the plain request.
+    return {
+      server_id: server.id,
+      now: goTime(preciseNow()),
+      config: js.varzConfig(),
+      ...js.stats(),
+      ...js.totals(),
+    };
+  }
   if (opts.leaderOnly) throw new QueryError("filtered response: not leader");
   return {
     server_id: server.id,

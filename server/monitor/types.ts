@@ -110,6 +110,35 @@ export interface MonitoredServer {
   readonly links?: LinkMonitor;
   /** An account's `exports` and `imports` for `/accountz?acc=` (the system service ones). */
   accountLinks?(name: string): { exports?: unknown[]; imports?: unknown[] };
+  /** JetStream, when it runs here. */
+  readonly jetstream?: JetStreamMonitor | null;
+}
+
+/** nats-server `JetStreamConfig` as `/varz` and `/jsz` show it. */
+export interface JetStreamVarzConfig {
+  max_memory: number;
+  max_storage: number;
+  store_dir: string;
+  domain?: string;
+}
+
+/** nats-server `JetStreamStats`. */
+export interface JetStreamStats {
+  memory: number;
+  storage: number;
+  reserved_memory: number;
+  reserved_storage: number;
+  accounts: number;
+  ha_assets: number;
+  api: { total: number; errors: number };
+}
+
+/** What `/varz` and `/jsz` read of a running JetStream. */
+export interface JetStreamMonitor {
+  varzConfig(): JetStreamVarzConfig;
+  stats(): JetStreamStats;
+  /** Streams, consumers, messages and bytes over every account. */
+  totals(): { streams: number; consumers: number; messages: number; bytes: number };
 }
 
 /** A route's entry in `/routez` (nats-server `RouteInfo`). */

@@ -89,7 +89,9 @@ export function varz(server: MonitoredServer, _opts: VarzOptions = {}): Varz {
     leaf: leafVarz(o, links),
     mqtt: mqttVarz(o, links),
     websocket: websocketVarz(o, links),
-    jetstream: {},
+    jetstream: server.jetstream
+      ? { config: server.jetstream.varzConfig(), stats: server.jetstream.stats() }
+      : {},
     tls_timeout: typeof tls?.timeout === "number" ? tls.timeout : 2,
     write_deadline: o.writeDeadlineMs * NS_PER_MS,
     start: goTime(startMs),

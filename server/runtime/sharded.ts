@@ -7,6 +7,7 @@
  * worker log lines, serves monitoring from the workers' combined data, applies reloads, lame duck mode and
  * shutdown, and restarts a worker that dies. No message data passes through here.
  */
+import { JETSTREAM_FATAL_PREFIX } from "../transport/listen_errors.ts";
 import { joinHostPort } from "../links/route/cluster_options.ts";
 import { newServerId } from "../server_id.ts";
 import type { Logger } from "../log/logger.ts";
@@ -161,6 +162,10 @@ export class ShardedServer {
     this.#routes = cluster !== undefined && cluster.port !== 0;
     const problem = this.#routes ? clusterConfigProblem(cluster!) : null;
     if (problem) throw new Error(problem);
+    if (o.jetstreamConfig?.enabled) {
+      // The JetStream worker of the design is not built yet: refuse rather than run without it.
+      throw new Error(`${JETSTREAM_FATAL_PREFIX}denats runs JetStream with --shards 1 only`);
+    }
     for (const secure of [false, true]) {
       if ((secure ? o.httpsPort : o.httpPort) === 0) continue;
       const m = startMonitorListener(

@@ -46,6 +46,9 @@ export const MONITOR_LISTEN_PREFIX = "can't listen to the monitor port: ";
 /** Prefix of the route listener's error (route.go `startRouteAcceptLoop`). */
 export const ROUTE_LISTEN_PREFIX = "Error listening on router port: ";
 
+/** JetStream's startup failures (server.go Start): `Can't start JetStream: <reason>`. */
+export const JETSTREAM_FATAL_PREFIX = "Can't start JetStream: ";
+
 /**
  * The fatal line nats-server logs when `start` fails with `message` (the client listener is the
  * default culprit): monitoring errors become `Can't start monitoring: ...`, route listener errors
@@ -61,5 +64,6 @@ export const ROUTE_LISTEN_PREFIX = "Error listening on router port: ";
 export function startupFatalLine(host: string, port: number, message: string): string {
   if (message.startsWith(MONITOR_LISTEN_PREFIX)) return `Can't start monitoring: ${message}`;
   if (message.startsWith(ROUTE_LISTEN_PREFIX)) return message;
+  if (message.startsWith(JETSTREAM_FATAL_PREFIX)) return message;
   return `Error listening on port: ${joinHostPort(host, port)}, ${JSON.stringify(message)}`;
 }

@@ -1,0 +1,66 @@
+/**
+ * @module
+ * Starting JetStream with a server (nats-server 2.9.10 server.go Start -> EnableJetStream):
+ * the running settings, the store directory check, the banner, and the API responders of every
+ * account (the global account alone when no accounts are configured; otherwise each configured
+ * account but the system account, with JetStream on where its `jetstream` is set). A failure
+ * is thrown as nats-server's fatal `Can't start JetStream: ...`. Runs in the isolate that owns
+ * the connections.
+ */
+import { type Account, GLOBAL_ACCOUNT } from "../accounts/account.ts";
+import type { AccountConfig } from "../accounts/account_config.ts";
+import type { InternalContext } from "../internal/internal_connection.ts";
+import type { Logger } from "../log/logger.ts";
+import type { JetStreamConfig } from "../link_options.ts";
+import { unlimitedJs } from "./account_limits.ts";
+import { JetStream } from "./jetstream.ts";
+import { jetStreamBanner, resolveJetStream } from "./js_config.ts";
+import { machineProbe, prepareStoreDir } from "./machine.ts";
+
+import { JETSTREAM_FATAL_PREFIX } from "../transport/listen_errors.ts";
+
+/** What starting JetStream needs of the server. */
+export interface JetStreamServer extends InternalContext {
+  readonly logger: Logger;
+  bindAccount(name: string): Account;
+}
+
+/** The accounts as configured. */
+export interface JetStreamAccounts {
+  /** The configured accounts, typed. */
+  readonly configured: ReadonlyMap<string, AccountConfig>;
+  /** The system account's name (null without one). */
+  readonly system: string | null;
+}
+
+/**
+ * Starts JetStream when `cfg` enables it; returns null when it is off. Throws
+ * `Can't start JetStream: <reason>` as nats-server exits with.
+ */
+export function startJetStream(
+  server: JetStreamServer,
+  cfg: JetStreamConfig | undefined,
+  accounts: JetStreamAccounts,
+): JetStream | null {
+  if (!cfg?.enabled) return null;
+  const log = server.logger;
+  log.notice("Starting JetStream");
+  if (cfg.key !== "") {
+    // Said plainly rather than storing in clear text under an encryption banner.
+    throw new Error(`${JETSTREAM_FATAL_PREFIX}store encryption (key) is not supported by denats`);
+  }
+  const resolved = resolveJetStream(cfg, machineProbe());
+  const dirError = prepareStoreDir(resolved.storeDir);
+  if (dirError !== null) throw new Error(`${JETSTREAM_FATAL_PREFIX}${dirError}`);
+  for (const line of jetStreamBanner(resolved)) log.notice(line);
+  const js = new JetStream(server, resolved);
+  const configured = [...accounts.configured.values()].filter((a) => a.name !== accounts.system);
+  if (configured.length === 0) {
+    js.serveAccount(server.bindAccount(GLOBAL_ACCOUNT), unlimitedJs());
+  } else {
+    for (const a of configured) js.serveAccount(server.bindAccount(a.name), a.jetstreamLimits);
+    // The global account is served too, answering that it has no JetStream.
+    js.serveAccount(server.bindAccount(GLOBAL_ACCOUNT), null);
+  }
+  return js;
+}

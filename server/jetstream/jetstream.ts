@@ -1,0 +1,188 @@
+/**
+ * @module
+ * JetStream on one server (nats-server 2.9.10 jetstream.go `enableJetStream`,
+ * `enableJetStreamAccounts`, `configJetStream`; jetstream_api.go dispatch): the running
+ * settings, the accounts that have JetStream (the global account when no accounts are
+ * configured, else those with `jetstream` set), and the `$JS.API.>` responders, one internal
+ * connection (kind JETSTREAM) per account, answering every account that is not the system
+ * account: an account without JetStream gets nats-server's error 10039
+ * (`JetStream not enabled for account`). Runs in the isolate that owns the connections (the
+ * main isolate with `--shards 1`).
+ */
+import type { Account } from "../accounts/account.ts";
+import {
+  InternalConnection,
+  type InternalContext,
+  InternalKind,
+  type InternalMsg,
+} from "../internal/internal_connection.ts";
+import type { JsAccountLimits } from "./account_limits.ts";
+import type { ResolvedJetStream } from "./js_config.ts";
+import type { JetStreamMonitor, JetStreamStats, JetStreamVarzConfig } from "../monitor/types.ts";
+
+/** nats-server JetStreamAPIStats. */
+export interface JsApiStats {
+  total: number;
+  errors: number;
+}
+
+/** One account's JetStream state (nats-server `jsAccount`). */
+export interface JsAccount {
+  readonly account: Account;
+  /** Null: JetStream is not enabled for the account (its API answers 10039). */
+  readonly limits: JsAccountLimits | null;
+  readonly api: JsApiStats;
+}
+
+/** nats-server `ApiError` JSON. */
+export interface JsApiError {
+  code: number;
+  err_code: number;
+  description: string;
+}
+
+/** nats-server NewJSNotEnabledForAccountError. */
+export const NOT_ENABLED_FOR_ACCOUNT: JsApiError = {
+  code: 503,
+  err_code: 10039,
+  description: "JetStream not enabled for account",
+};
+
+/** An API request as the handlers see it. */
+export interface JsApiRequest {
+  readonly jsa: JsAccount;
+  /** The subject with the `$JS.API.` (or `$JS.<domain>.API.`) prefix removed. */
+  readonly op: string;
+  readonly msg: InternalMsg;
+}
+
+/**
+ * Answers one API operation; returns the response object (with its `type`), or null to send
+ * nothing (an operation nats-server does not serve).
+ */
+export type JsApiHandler = (req: JsApiRequest) => Record<string, unknown> | null;
+
+const enc = new TextEncoder();
+
+/** JetStream of one server: settings, accounts and API responders. */
+export class JetStream implements JetStreamMonitor {
+  readonly config: ResolvedJetStream;
+  readonly #ctx: InternalContext;
+  readonly #accounts = new Map<string, JsAccount>();
+  readonly #conns: InternalConnection[] = [];
+  /** Extra API operations (the stream and consumer engine registers its own). */
+  readonly #handlers: JsApiHandler[] = [];
+  /** Server-wide API counters (`/varz` jetstream.stats.api). */
+  readonly api: JsApiStats = { total: 0, errors: 0 };
+
+  constructor(ctx: InternalContext, config: ResolvedJetStream) {
+    this.#ctx = ctx;
+    this.config = config;
+  }
+
+  /** Accounts with JetStream enabled. */
+  get enabledAccounts(): JsAccount[] {
+    return [...this.#accounts.values()].filter((a) => a.limits !== null);
+  }
+
+  /** The JetStream state of `name`, or undefined when its API is not served here. */
+  account(name: string): JsAccount | undefined {
+    return this.#accounts.get(name);
+  }
+
+  /** Adds an API operation handler, tried before the built-in ones. */
+  addHandler(handler: JsApiHandler): void {
+    this.#handlers.push(handler);
+  }
+
+  /**
+   * Serves `$JS.API.>` (and `$JS.<domain>.API.>`) in `account`, with JetStream on (`limits`)
+   * or answering 10039 (null).
+   */
+  serveAccount(account: Account, limits: JsAccountLimits | null): void {
+    if (this.#accounts.has(account.name)) return;
+    const jsa: JsAccount = { account, limits, api: { total: 0, errors: 0 } };
+    this.#accounts.set(account.name, jsa);
+    const conn = new InternalConnection(this.#ctx, account, { kind: InternalKind.JetStream });
+    this.#conns.push(conn);
+    const prefixes = ["$JS.API."];
+    if (this.config.domain !== "") prefixes.push(`$JS.${this.config.domain}.API.`);
+    for (const prefix of prefixes) {
+      conn.subscribe(`${prefix}>`, (msg) => this.#dispatch(jsa, msg, prefix));
+    }
+  }
+
+  /** `/varz` and `/jsz` `config`. */
+  varzConfig(): JetStreamVarzConfig {
+    const c = this.config;
+    const out: JetStreamVarzConfig = {
+      max_memory: c.maxMemory,
+      max_storage: c.maxStore,
+      store_dir: c.storeDir,
+    };
+    if (c.domain !== "") out.domain = c.domain;
+    return out;
+  }
+
+  /** `/varz` jetstream `stats` and the `/jsz` counters. */
+  stats(): JetStreamStats {
+    return {
+      memory: 0,
+      storage: 0,
+      reserved_memory: 0,
+      reserved_storage: 0,
+      accounts: this.enabledAccounts.length,
+      ha_assets: 0,
+      api: { ...this.api },
+    };
+  }
+
+  /** Streams, consumers, messages and bytes over every account. */
+  totals(): { streams: number; consumers: number; messages: number; bytes: number } {
+    return { streams: 0, consumers: 0, messages: 0, bytes: 0 };
+  }
+
+  /** Closes the API responders. */
+  stop(): void {
+    for (const c of this.#conns) c.close();
+    this.#conns.length = 0;
+  }
+
+  #dispatch(jsa: JsAccount, msg: InternalMsg, prefix: string): void {
+    if (msg.reply === "") return;
+    const req: JsApiRequest = { jsa, op: msg.subject.slice(prefix.length), msg };
+    let response: Record<string, unknown> | null = null;
+    for (const h of this.#handlers) {
+      response = h(req);
+      if (response !== null) break;
+    }
+    response ??= this.#builtin(req);
+    if (response === null) return;
+    this.api.total++;
+    jsa.api.total++;
+    if ("error" in response) {
+      this.api.errors++;
+      jsa.api.errors++;
+    }
+    msg.respond(enc.encode(JSON.stringify(response)));
+  }
+
+  #builtin(req: JsApiRequest): Record<string, unknown> | null {
+    if (req.op !== "INFO") return null;
+    const type = "io.nats.jetstream.api.v1.account_info_response";
+    const { jsa } = req;
+    if (jsa.limits === null) return { type, error: NOT_ENABLED_FOR_ACCOUNT };
+    const out: Record<string, unknown> = {
+      type,
+      memory: 0,
+      storage: 0,
+      streams: 0,
+      consumers: 0,
+      limits: jsa.limits,
+    };
+    if (this.config.domain !== "") out.domain = this.config.domain;
+    // The counters as they were before this request (nats-server counts after answering).
+    out.api = { ...jsa.api };
+    return out;
+  }
+}

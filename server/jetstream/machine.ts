@@ -1,0 +1,76 @@
+/**
+ * @module
+ * The machine facts JetStream's limits are computed from (nats-server sysmem.Memory and
+ * diskAvailable), and the store directory check nats-server runs when JetStream starts
+ * (`could not create storage directory - ...`, `storage directory is not a directory`,
+ * `storage directory is not writable`). Main isolate (or whichever isolate runs JetStream).
+ */
+import { statfsSync } from "node:fs";
+import { type MachineProbe, MAX_STORE_DEFAULT } from "./js_config.ts";
+
+/** Go's os.TempDir(): $TMPDIR, else /tmp. */
+function tempDir(): string {
+  const dir = Deno.env.get("TMPDIR");
+  return dir !== undefined && dir !== "" ? dir : "/tmp";
+}
+
+/** 75% of the free bytes under `dir` (created first, as nats-server does), else 1 TB. */
+function diskAvailable(dir: string): number {
+  try {
+    Deno.mkdirSync(dir, { recursive: true, mode: 0o750 });
+  } catch { /* statfs below reports it */ }
+  try {
+    const fs = statfsSync(dir);
+    return Math.floor((Number(fs.bavail) * Number(fs.bsize)) / 4) * 3;
+  } catch {
+    return MAX_STORE_DEFAULT;
+  }
+}
+
+/** This machine, for {@link resolveJetStream}. */
+export function machineProbe(): MachineProbe {
+  let systemMemory = 0;
+  try {
+    systemMemory = Deno.systemMemoryInfo().total;
+  } catch { /* unknown: the 256 MB default applies */ }
+  return { tmpDir: tempDir(), systemMemory, diskAvailable };
+}
+
+/**
+ * Makes sure `dir` exists, is a directory and is writable (nats-server enableJetStream);
+ * returns nats-server's error text, or null when the directory can be used.
+ */
+export function prepareStoreDir(dir: string): string | null {
+  let stat: Deno.FileInfo;
+  try {
+    stat = Deno.statSync(dir);
+  } catch (err) {
+    // Go's os.IsNotExist is false for ENOTDIR: the stat result is nil, "not a directory".
+    if (!(err instanceof Deno.errors.NotFound)) return "storage directory is not a directory";
+    try {
+      Deno.mkdirSync(dir, { recursive: true, mode: 0o750 });
+      return null;
+    } catch (mkErr) {
+      return `could not create storage directory - ${goPathError("mkdir", dir, mkErr)}`;
+    }
+  }
+  if (!stat.isDirectory) return "storage directory is not a directory";
+  const probe = `${dir}/_test_${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    Deno.writeFileSync(probe, new Uint8Array(0), { createNew: true });
+    Deno.removeSync(probe);
+  } catch {
+    return "storage directory is not writable";
+  }
+  return null;
+}
+
+/** Go's *PathError text: `mkdir /x: permission denied`. */
+function goPathError(op: string, path: string, err: unknown): string {
+  let reason = "input/output error";
+  if (err instanceof Deno.errors.PermissionDenied) reason = "permission denied";
+  else if (err instanceof Deno.errors.NotFound) reason = "no such file or directory";
+  else if (err instanceof Deno.errors.AlreadyExists) reason = "file exists";
+  else if (err instanceof Error && /not a directory/i.test(err.message)) reason = "not a directory";
+  return `${op} ${path}: ${reason}`;
+}
