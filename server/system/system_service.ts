@@ -512,7 +512,7 @@ export class SystemService {
       cluster: this.#host.cluster?.clusterName,
       version: SERVER_VERSION,
       tags: o.tags,
-      jetstream: false,
+      jetstream: this.#host.jetstream != null,
     };
   }
 
