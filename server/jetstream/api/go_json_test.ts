@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { GoJsonError, GoNumber, JsonObject, K, parseJson, unmarshalStruct } from "./go_json.ts";
+import {
+  GoJsonError,
+  GoNumber,
+  type JsonObject,
+  K,
+  parseJson,
+  unmarshalStruct,
+} from "./go_json.ts";
 
 const FIELDS = {
   name: K.string,
