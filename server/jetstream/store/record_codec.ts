@@ -1,0 +1,187 @@
+/**
+ * @module
+ * The file store's record format: encoding and decoding of the records appended to block files.
+ * Pure byte work, no IO (file_store.ts does the IO).
+ *
+ * ## Block files
+ *
+ * A stream directory holds `meta.json` (limits), `blk/<n>.blk` block files numbered upwards, and
+ * `obs/<consumer>.state` consumer state files. A block is a sequence of records; the last block is
+ * the one appended to and a new block starts once it reaches the configured block size. Every
+ * block starts with a BASE record. All integers are little endian.
+ *
+ * ## Record
+ *
+ * | offset | size | field |
+ * | --- | --- | --- |
+ * | 0 | 4 | record length N, header and checksum included (u32) |
+ * | 4 | 1 | kind (see {@link RecordKind}) |
+ * | 5 | 8 | sequence (u64) |
+ * | 13 | 8 | timestamp, ns since the epoch (i64) |
+ * | 21 | 2 | subject length S (u16) |
+ * | 23 | 4 | header length H (u32) |
+ * | 27 | S | subject (UTF-8) |
+ * | 27+S | H | message header |
+ * | 27+S+H | N-31-S-H | message data |
+ * | N-4 | 4 | CRC-32 of bytes [0, N-4) (u32) |
+ *
+ * Kinds: MSG is a message; DELETE (tombstone) removes the message `seq`; SKIP uses `seq` without a
+ * message; ERASED is a MSG overwritten in place by a secure erase (same length, zeroed contents,
+ * new checksum); BASE starts a block: `seq` is the stream's last sequence and `ts` its last time
+ * when the block was started, and its 8 data bytes are the floor (u64): every sequence below the
+ * floor is gone (purge and compact write a BASE or FLOOR record); FLOOR carries a new floor in
+ * `seq` (compact within the stored range).
+ *
+ * Recovery reads blocks in order and applies records; a record whose length runs past the end of
+ * the file, whose length is impossible or whose checksum fails ends the block: in the last block
+ * the file is cut there (a torn write), in an earlier block the rest of it is dropped.
+ * PURE: no Deno APIs, timers or console output.
+ */
+
+import { crc32 } from "./crc32.ts";
+
+/** Record kinds. */
+export const RecordKind = {
+  Msg: 1,
+  Delete: 2,
+  Skip: 3,
+  Erased: 4,
+  Base: 5,
+  Floor: 6,
+} as const;
+/** One of {@link RecordKind}. */
+export type RecordKind = typeof RecordKind[keyof typeof RecordKind];
+
+/** Bytes of a record without subject, header and data. */
+export const RECORD_OVERHEAD = 31;
+/** Offset of the subject in a record. */
+export const SUBJECT_OFFSET = 27;
+/** Largest record accepted on read (guards against garbage lengths). */
+export const MAX_RECORD = 64 * 1024 * 1024 + 1024 * 64;
+
+/** A decoded record; subject/header/data are views into the buffer read. */
+export interface DecodedRecord {
+  kind: RecordKind;
+  seq: number;
+  ts: bigint;
+  /** Offset and length of the subject bytes within the buffer. */
+  subjectStart: number;
+  subjectLength: number;
+  header: Uint8Array | null;
+  data: Uint8Array;
+  /** Total record length. */
+  length: number;
+}
+
+/** Size of a record with these field sizes. */
+export function recordLength(subjectLen: number, headerLen: number, dataLen: number): number {
+  return RECORD_OVERHEAD + subjectLen + headerLen + dataLen;
+}
+
+/**
+ * Writes one record at `buf[at..]` (the caller made room: {@link recordLength}); returns its length.
+ *
+ * @example
+ * ```ts
+ * import { decodeRecord, encodeRecord, recordLength, RecordKind } from "./record_codec.ts";
+ * import assert from "node:assert";
+ * const subject = new TextEncoder().encode("foo");
+ * const data = new TextEncoder().encode("hi");
+ * const buf = new Uint8Array(recordLength(3, 0, 2));
+ * encodeRecord(buf, 0, RecordKind.Msg, 7, 9n, subject, null, data);
+ * const r = decodeRecord(buf, 0, buf.length);
+ * assert.equal(r !== null && typeof r === "object" && r.seq, 7);
+ * ```
+ */
+export function encodeRecord(
+  buf: Uint8Array,
+  at: number,
+  kind: RecordKind,
+  seq: number,
+  ts: bigint,
+  subject: Uint8Array | null,
+  header: Uint8Array | null,
+  data: Uint8Array | null,
+): number {
+  const s = subject?.length ?? 0, h = header?.length ?? 0, d = data?.length ?? 0;
+  const n = RECORD_OVERHEAD + s + h + d;
+  const view = new DataView(buf.buffer, buf.byteOffset + at, n);
+  view.setUint32(0, n, true);
+  view.setUint8(4, kind);
+  view.setBigUint64(5, BigInt(seq), true);
+  view.setBigInt64(13, ts, true);
+  view.setUint16(21, s, true);
+  view.setUint32(23, h, true);
+  let p = at + SUBJECT_OFFSET;
+  if (subject) buf.set(subject, p);
+  p += s;
+  if (header) buf.set(header, p);
+  p += h;
+  if (data) buf.set(data, p);
+  view.setUint32(n - 4, crc32(buf, at, at + n - 4), true);
+  return n;
+}
+
+/** Why a record could not be decoded. */
+export const DecodeFailure = { Truncated: "truncated", Corrupt: "corrupt" } as const;
+/** One of {@link DecodeFailure}. */
+export type DecodeFailure = typeof DecodeFailure[keyof typeof DecodeFailure];
+
+/**
+ * Decodes the record at `buf[at..end)`: the record, or why not (a record running past `end` is
+ * Truncated, a bad length/kind/checksum is Corrupt).
+ */
+export function decodeRecord(
+  buf: Uint8Array,
+  at: number,
+  end: number,
+): DecodedRecord | DecodeFailure {
+  if (end - at < RECORD_OVERHEAD) return DecodeFailure.Truncated;
+  const view = new DataView(buf.buffer, buf.byteOffset + at, end - at);
+  const n = view.getUint32(0, true);
+  if (n < RECORD_OVERHEAD || n > MAX_RECORD) return DecodeFailure.Corrupt;
+  if (n > end - at) return DecodeFailure.Truncated;
+  const kind = view.getUint8(4);
+  if (kind < RecordKind.Msg || kind > RecordKind.Floor) return DecodeFailure.Corrupt;
+  const s = view.getUint16(21, true), h = view.getUint32(23, true);
+  if (RECORD_OVERHEAD + s + h > n) return DecodeFailure.Corrupt;
+  if (view.getUint32(n - 4, true) !== crc32(buf, at, at + n - 4)) return DecodeFailure.Corrupt;
+  const subjectStart = at + SUBJECT_OFFSET;
+  const headerStart = subjectStart + s;
+  const dataStart = headerStart + h;
+  return {
+    kind: kind as RecordKind,
+    seq: Number(view.getBigUint64(5, true)),
+    ts: view.getBigInt64(13, true),
+    subjectStart,
+    subjectLength: s,
+    header: h > 0 ? buf.subarray(headerStart, dataStart) : null,
+    data: buf.subarray(dataStart, at + n - 4),
+    length: n,
+  };
+}
+
+/** The 8 data bytes of a BASE record holding `floor`. */
+export function floorBytes(floor: number): Uint8Array {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt(floor), true);
+  return b;
+}
+
+/** The floor held by a BASE record's data. */
+export function readFloor(data: Uint8Array): number {
+  if (data.length < 8) return 0;
+  return Number(new DataView(data.buffer, data.byteOffset, 8).getBigUint64(0, true));
+}
+
+/**
+ * Overwrites the MSG record at `buf[at..at+length)` as ERASED: same length and sequence, subject,
+ * header and data zeroed, checksum recomputed.
+ */
+export function eraseRecordInPlace(buf: Uint8Array, at: number): void {
+  const view = new DataView(buf.buffer, buf.byteOffset + at);
+  const n = view.getUint32(0, true);
+  view.setUint8(4, RecordKind.Erased);
+  buf.fill(0, at + SUBJECT_OFFSET, at + n - 4);
+  view.setUint32(n - 4, crc32(buf, at, at + n - 4), true);
+}

@@ -1,0 +1,117 @@
+/**
+ * @module
+ * Records nats-server 2.9.10's answers to the JetStream API cases of tools/js_api_cases.ts
+ * into server/jetstream/api/stream_config_cases.ts, so our validators can be checked against
+ * them without the server. Starts `nats-server -js -sd <tmpdir>` on a spare loopback port,
+ * sends each case's setup requests and then its request raw over `@nats-io/transport-node`,
+ * and deletes every stream between cases. A request nobody answers is recorded as `null`.
+ *
+ * ```sh
+ * deno run --allow-all tools/record_js_api.ts [path/to/nats-server]
+ * deno fmt server/jetstream/api/stream_config_cases.ts
+ * ```
+ */
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { type ApiCaseInput, CONSUMER_CASES, STREAM_CASES, VALID_CASES } from "./js_api_cases.ts";
+
+const OUT = "server/jetstream/api/stream_config_cases.ts";
+
+function sparePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+async function connectWithin(port: number, ms: number): Promise<NatsConnection> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await connect({ servers: `127.0.0.1:${port}`, timeout: 1000 });
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+async function ask(nc: NatsConnection, subject: string, body: string): Promise<unknown> {
+  try {
+    const m = await nc.request(subject, new TextEncoder().encode(body), { timeout: 2000 });
+    const text = new TextDecoder().decode(m.data);
+    return text === "" ? null : JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+async function deleteAllStreams(nc: NatsConnection): Promise<void> {
+  const names = await ask(nc, "$JS.API.STREAM.NAMES", "") as { streams?: string[] | null };
+  for (const name of names?.streams ?? []) {
+    await ask(nc, `$JS.API.STREAM.DELETE.${name}`, "");
+  }
+}
+
+async function record(nc: NatsConnection, cases: ApiCaseInput[]) {
+  const out = [];
+  for (const c of cases) {
+    for (const s of c.setup) await ask(nc, s.subject, s.body);
+    const response = await ask(nc, c.request.subject, c.request.body);
+    out.push({ ...c, response });
+    await deleteAllStreams(nc);
+  }
+  return out;
+}
+
+if (import.meta.main) {
+  const bin = Deno.args[0] ?? "nats-server";
+  const dir = await Deno.makeTempDir({ prefix: "jsapi-record-" });
+  const port = sparePort();
+  const child = new Deno.Command(bin, {
+    args: ["-js", "-sd", dir, "-a", "127.0.0.1", "-p", String(port)],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    const version = new TextDecoder().decode(
+      (await new Deno.Command(bin, { args: ["--version"] }).output()).stdout,
+    ).trim();
+    const nc = await connectWithin(port, 10_000);
+    const streams = await record(nc, STREAM_CASES);
+    const consumers = await record(nc, CONSUMER_CASES);
+    const valid = await record(nc, VALID_CASES);
+    await nc.close();
+    const text = [
+      "/**",
+      " * @module",
+      ` * RECORDED by tools/record_js_api.ts from ${version} (-js -sd <tmpdir>); do not edit.`,
+      " * Each case: setup requests, the request, and the server's JSON answer (null: none).",
+      " * PURE: data only.",
+      " */",
+      "",
+      "/** One recorded request and answer. */",
+      "export interface RecordedCase {",
+      "  name: string;",
+      "  setup: { subject: string; body: string }[];",
+      "  request: { subject: string; body: string };",
+      "  response: unknown;",
+      "}",
+      "",
+      `/** Invalid stream creates and updates. */`,
+      `export const STREAM_CASES: RecordedCase[] = ${JSON.stringify(streams, null, 2)};`,
+      "",
+      `/** Invalid consumer creates. */`,
+      `export const CONSUMER_CASES: RecordedCase[] = ${JSON.stringify(consumers, null, 2)};`,
+      "",
+      `/** Valid STREAM.CREATE, CONSUMER.CREATE and INFO answers, for key-set comparisons. */`,
+      `export const VALID_CASES: RecordedCase[] = ${JSON.stringify(valid, null, 2)};`,
+      "",
+    ].join("\n");
+    await Deno.writeTextFile(OUT, text);
+    console.log(`${OUT}: ${streams.length + consumers.length + valid.length} cases`);
+  } finally {
+    child.kill("SIGTERM");
+    await child.status;
+    await Deno.remove(dir, { recursive: true });
+  }
+}
