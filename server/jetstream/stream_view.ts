@@ -1,0 +1,57 @@
+/**
+ * @module
+ * The contract between streams (server/jetstream/stream/) and consumers
+ * (server/jetstream/consumer/): what a consumer sees of its stream, what a stream sees of its
+ * consumers, and how API handlers find a stream. Streams implement {@link StreamView};
+ * consumers implement {@link ConsumerHandle}. Types only.
+ * PURE: no Deno APIs, timers or console output.
+ */
+import type { Account } from "../accounts/account.ts";
+import type { InternalConnection } from "../internal/internal_connection.ts";
+import type { StreamConfig } from "./api/stream_config.ts";
+import type { StreamStore } from "./store/types.ts";
+
+/** A consumer as its stream knows it (for stream info, retention and deletion). */
+export interface ConsumerHandle {
+  readonly name: string;
+  /** The consumer's filter subject ("" = every subject of the stream). */
+  readonly filterSubject: string;
+  /** Interest retention: whether this consumer still needs `seq` (not yet acked by it). */
+  needsAck(seq: number, subject: string): boolean;
+  /** The stream is stopping (server shutdown): stop timers, flush state. */
+  stop(): void;
+  /** The stream is deleted, or the consumer is: stop and remove its state. */
+  delete(): void;
+}
+
+/** What a consumer sees of its stream. */
+export interface StreamView {
+  readonly name: string;
+  readonly account: Account;
+  readonly config: StreamConfig;
+  readonly store: StreamStore;
+  /**
+   * The stream's JetStream internal connection (bound to the stream's account): consumers
+   * publish deliveries, heartbeats and status messages through it and subscribe for acks
+   * and pull requests with it.
+   */
+  readonly conn: InternalConnection;
+  /** Runs `cb` after each stored message; returns the unregister function. */
+  onStored(cb: (seq: number, subject: string) => void): () => void;
+  /**
+   * A consumer acknowledged `seq` (ack policy explicit/all, or delivered with ack none):
+   * a work-queue stream removes it; an interest stream removes it once no consumer needs it.
+   */
+  acked(consumer: ConsumerHandle, seq: number): void;
+  /** The consumers of the stream, by name. */
+  readonly consumers: ReadonlyMap<string, ConsumerHandle>;
+  attachConsumer(c: ConsumerHandle): void;
+  detachConsumer(name: string): void;
+  /** Current time in nanoseconds since the epoch (the one clock of JetStream; tests inject). */
+  now(): bigint;
+}
+
+/** How API handlers find a stream. */
+export interface StreamRegistry {
+  stream(account: string, name: string): StreamView | undefined;
+}
