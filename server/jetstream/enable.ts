@@ -21,6 +21,7 @@ import { JETSTREAM_FATAL_PREFIX } from "../transport/listen_errors.ts";
 
 /** What starting JetStream needs of the server. */
 export interface JetStreamServer extends InternalContext {
+  readonly id: string;
   readonly logger: Logger;
   bindAccount(name: string): Account;
 }
@@ -53,7 +54,7 @@ export function startJetStream(
   const dirError = prepareStoreDir(resolved.storeDir);
   if (dirError !== null) throw new Error(`${JETSTREAM_FATAL_PREFIX}${dirError}`);
   for (const line of jetStreamBanner(resolved)) log.notice(line);
-  const js = new JetStream(server, resolved);
+  const js = new JetStream(server, resolved, server.id);
   const configured = [...accounts.configured.values()].filter((a) => a.name !== accounts.system);
   if (configured.length === 0) {
     js.serveAccount(server.bindAccount(GLOBAL_ACCOUNT), unlimitedJs());

@@ -18,6 +18,9 @@ import {
 } from "../internal/internal_connection.ts";
 import type { JsAccountLimits } from "./account_limits.ts";
 import type { ResolvedJetStream } from "./js_config.ts";
+import { Advisories, type Advisory } from "./advisories.ts";
+import { msToNs } from "./js_time.ts";
+import { Nuid } from "../system/events.ts";
 import type { JetStreamMonitor, JetStreamStats, JetStreamVarzConfig } from "../monitor/types.ts";
 
 /** nats-server JetStreamAPIStats. */
@@ -63,21 +66,40 @@ export interface JsApiRequest {
 export type JsApiHandler = (req: JsApiRequest) => Record<string, unknown> | null;
 
 const enc = new TextEncoder();
+const dec = new TextDecoder();
 
 /** JetStream of one server: settings, accounts and API responders. */
 export class JetStream implements JetStreamMonitor {
   readonly config: ResolvedJetStream;
   readonly #ctx: InternalContext;
   readonly #accounts = new Map<string, JsAccount>();
-  readonly #conns: InternalConnection[] = [];
+  /** The API responder (and advisory publisher) of each served account. */
+  readonly #conns = new Map<string, InternalConnection>();
+  readonly #serverId: string;
+  /** Advisory builders (`$JS.EVENT.>`), with this server's domain. */
+  readonly advisories: Advisories;
   /** Extra API operations (the stream and consumer engine registers its own). */
   readonly #handlers: JsApiHandler[] = [];
   /** Server-wide API counters (`/varz` jetstream.stats.api). */
   readonly api: JsApiStats = { total: 0, errors: 0 };
 
-  constructor(ctx: InternalContext, config: ResolvedJetStream) {
+  constructor(
+    ctx: InternalContext,
+    config: ResolvedJetStream,
+    serverId: string,
+    now: () => bigint = () => msToNs(Date.now()),
+  ) {
     this.#ctx = ctx;
     this.config = config;
+    this.#serverId = serverId;
+    const ids = new Nuid();
+    this.advisories = new Advisories({ nextId: () => ids.next(), now, domain: config.domain });
+  }
+
+  /** Publishes an advisory in `account` (nats-server publishAdvisory). */
+  advise(account: Account, adv: Advisory): void {
+    const conn = this.#conns.get(account.name);
+    conn?.publish(adv.subject, enc.encode(JSON.stringify(adv.body)));
   }
 
   /** Accounts with JetStream enabled. */
@@ -104,7 +126,7 @@ export class JetStream implements JetStreamMonitor {
     const jsa: JsAccount = { account, limits, api: { total: 0, errors: 0 } };
     this.#accounts.set(account.name, jsa);
     const conn = new InternalConnection(this.#ctx, account, { kind: InternalKind.JetStream });
-    this.#conns.push(conn);
+    this.#conns.set(account.name, conn);
     const prefixes = ["$JS.API."];
     if (this.config.domain !== "") prefixes.push(`$JS.${this.config.domain}.API.`);
     for (const prefix of prefixes) {
@@ -144,8 +166,8 @@ export class JetStream implements JetStreamMonitor {
 
   /** Closes the API responders. */
   stop(): void {
-    for (const c of this.#conns) c.close();
-    this.#conns.length = 0;
+    for (const c of this.#conns.values()) c.close();
+    this.#conns.clear();
   }
 
   #dispatch(jsa: JsAccount, msg: InternalMsg, prefix: string): void {
@@ -164,7 +186,17 @@ export class JetStream implements JetStreamMonitor {
       this.api.errors++;
       jsa.api.errors++;
     }
-    msg.respond(enc.encode(JSON.stringify(response)));
+    const text = JSON.stringify(response);
+    msg.respond(enc.encode(text));
+    const client = { acc: jsa.account.name, server: this.#serverId };
+    const audit = this.advisories.apiAudit(
+      this.#serverId,
+      client,
+      msg.subject,
+      dec.decode(msg.data),
+      text,
+    );
+    this.advise(jsa.account, audit);
   }
 
   #builtin(req: JsApiRequest): Record<string, unknown> | null {
