@@ -439,6 +439,7 @@ export function runStoreConformance(h: StoreHarness): void {
   });
 
   test("consumer stores count in state and track deliveries and acks", {}, async (s) => {
+    await put(s, "c.msg");
     const c = s.consumerStore("dur", { ackPolicy: AckPolicy.Explicit });
     assert.deepEqual(s.state().consumerCount, 1);
     c.updateDelivered(1, 10, 1, 100n);
