@@ -5,7 +5,7 @@
  * ours.
  */
 import assert from "node:assert/strict";
-import { type RecordedCase, STREAM_CASES } from "./stream_config_cases.ts";
+import { CONSUMER_CASES, type RecordedCase, STREAM_CASES } from "./stream_config_cases.ts";
 import { type StreamRequestContext, UNLIMITED_ACCOUNT } from "./stream_requests.ts";
 import { ApiSimulator } from "./_api_simulator.ts";
 
@@ -33,7 +33,17 @@ for (const c of STREAM_CASES) {
   });
 }
 
+for (const c of CONSUMER_CASES) {
+  Deno.test(`consumer case matches nats-server 2.9.10: ${c.name}`, () => {
+    const ours = replay(c) as { error?: unknown } | null;
+    const theirs = c.response as { error?: unknown } | null;
+    if (theirs === null) return assert.equal(ours, null);
+    assert.deepEqual(ours?.error, theirs.error);
+  });
+}
+
 Deno.test("the recorded table holds ~40 or more invalid stream cases", () => {
   assert.ok(STREAM_CASES.length >= 40);
   assert.ok(STREAM_CASES.every((c) => (c.response as { error?: unknown })?.error !== undefined));
+  assert.ok(CONSUMER_CASES.length >= 40);
 });
