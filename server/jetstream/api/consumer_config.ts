@@ -284,14 +284,17 @@ export function validFilteredSubject(filter: string, subjects: readonly string[]
  * @example
  * ```ts
  * import { checkConsumerConfig, setConsumerConfigDefaults } from "./consumer_config.ts";
- * import { checkStreamConfig, parseStreamConfig } from "./stream_config.ts";
- * const s = checkStreamConfig((parseStreamConfig('{"name":"S"}') as { config: any }).config);
- * const stream = (s as { config: any }).config;
+ * import { checkStreamConfig, zeroStreamConfig } from "./stream_config.ts";
+ * const s = checkStreamConfig({ ...zeroStreamConfig(), name: "S" });
+ * if (!("config" in s)) throw new Error();
  * const c = setConsumerConfigDefaults({
- *   deliver_policy: "all", ack_policy: "none", replay_policy: "instant", num_replicas: 0,
+ *   deliver_policy: "all",
+ *   ack_policy: "none",
+ *   replay_policy: "instant",
+ *   num_replicas: 0,
  *   idle_heartbeat: 1e9,
  * });
- * if (checkConsumerConfig(c, { stream })?.err_code !== 10088) throw new Error();
+ * if (checkConsumerConfig(c, { stream: s.config })?.err_code !== 10088) throw new Error();
  * ```
  */
 export function checkConsumerConfig(c: ConsumerConfig, ctx: ConsumerCheckContext): ApiError | null {
