@@ -172,8 +172,9 @@ export function addConsumer(
   } else if (config.name) {
     name = config.name;
   } else {
+    // nats-server copies the config into the consumer before naming a legacy ephemeral, so
+    // its stored (and reported) config carries no name.
     do name = ctx.newConsumerName?.() ?? ""; while (name !== "" && consumers.has(name));
-    config.name = name;
   }
   if (!isValidName(name)) return fail(jsApiError("JSConsumerBadDurableNameErr"));
   if (!config.durable_name && (config.inactive_threshold ?? 0) <= 0) {

@@ -44,7 +44,7 @@ export const VALID_CASES: RecordedCase[] = [
         "deny_purge": false,
         "allow_rollup_hdrs": false,
       },
-      "created": "2026-12-07T11:57:41.810080634Z",
+      "created": "2026-12-07T11:58:28.175190519Z",
       "state": {
         "messages": 0,
         "bytes": 0,
@@ -69,7 +69,7 @@ export const VALID_CASES: RecordedCase[] = [
       "type": "io.nats.jetstream.api.v1.consumer_create_response",
       "stream_name": "S",
       "name": "d",
-      "created": "2026-12-07T11:57:41.832636898Z",
+      "created": "2026-12-07T11:58:28.185977884Z",
       "config": {
         "durable_name": "d",
         "deliver_policy": "all",
@@ -101,7 +101,7 @@ export const VALID_CASES: RecordedCase[] = [
       "type": "io.nats.jetstream.api.v1.consumer_create_response",
       "stream_name": "S",
       "name": "p",
-      "created": "2026-12-07T11:57:41.850346974Z",
+      "created": "2026-12-07T11:58:28.202823017Z",
       "config": {
         "name": "p",
         "deliver_policy": "all",
@@ -140,7 +140,7 @@ export const VALID_CASES: RecordedCase[] = [
         "storage_max_stream_bytes": -1,
         "max_bytes_required": false,
       },
-      "api": { "total": 323, "errors": 96 },
+      "api": { "total": 389, "errors": 104 },
     },
   },
 ];

@@ -668,6 +668,274 @@ export const CONSUMER_CASES: RecordedCase[] = [
     },
   },
   {
+    name: "deliver group on a pull consumer (accepted)",
+    setup: [{ "subject": "$JS.API.STREAM.CREATE.S", "body": '{"name":"S","subjects":["s.>"]}' }],
+    request: {
+      "subject": "$JS.API.CONSUMER.DURABLE.CREATE.S.d",
+      "body": '{"stream_name":"S","config":{"durable_name":"d","deliver_group":"g"}}',
+    },
+    response: {
+      "type": "io.nats.jetstream.api.v1.consumer_create_response",
+      "stream_name": "S",
+      "name": "d",
+      "created": "2026-12-07T11:58:27.977131544Z",
+      "config": {
+        "durable_name": "d",
+        "deliver_policy": "all",
+        "ack_policy": "none",
+        "max_deliver": -1,
+        "replay_policy": "instant",
+        "max_waiting": 512,
+        "deliver_group": "g",
+        "num_replicas": 0,
+      },
+      "delivered": { "consumer_seq": 0, "stream_seq": 0 },
+      "ack_floor": { "consumer_seq": 0, "stream_seq": 0 },
+      "num_ack_pending": 0,
+      "num_redelivered": 0,
+      "num_waiting": 0,
+      "num_pending": 0,
+    },
+  },
+  {
+    name: "negative inactive threshold (accepted)",
+    setup: [{ "subject": "$JS.API.STREAM.CREATE.S", "body": '{"name":"S","subjects":["s.>"]}' }],
+    request: {
+      "subject": "$JS.API.CONSUMER.DURABLE.CREATE.S.d",
+      "body": '{"stream_name":"S","config":{"durable_name":"d","inactive_threshold":-1}}',
+    },
+    response: {
+      "type": "io.nats.jetstream.api.v1.consumer_create_response",
+      "stream_name": "S",
+      "name": "d",
+      "created": "2026-12-07T11:58:27.989686724Z",
+      "config": {
+        "durable_name": "d",
+        "deliver_policy": "all",
+        "ack_policy": "none",
+        "max_deliver": -1,
+        "replay_policy": "instant",
+        "max_waiting": 512,
+        "inactive_threshold": -1,
+        "num_replicas": 0,
+      },
+      "delivered": { "consumer_seq": 0, "stream_seq": 0 },
+      "ack_floor": { "consumer_seq": 0, "stream_seq": 0 },
+      "num_ack_pending": 0,
+      "num_redelivered": 0,
+      "num_waiting": 0,
+      "num_pending": 0,
+    },
+  },
+  {
+    name: "durable name too long",
+    setup: [{ "subject": "$JS.API.STREAM.CREATE.S", "body": '{"name":"S","subjects":["s.>"]}' }],
+    request: {
+      "subject":
+        "$JS.API.CONSUMER.DURABLE.CREATE.S.dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd",
+      "body":
+        '{"stream_name":"S","config":{"durable_name":"dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"}}',
+    },
+    response: {
+      "type": "io.nats.jetstream.api.v1.consumer_create_response",
+      "error": {
+        "code": 400,
+        "err_code": 10102,
+        "description": "consumer name is too long, maximum allowed is 255",
+      },
+    },
+  },
+  {
+    name: "the same durable again (accepted)",
+    setup: [{ "subject": "$JS.API.STREAM.CREATE.S", "body": '{"name":"S","subjects":["s.>"]}' }, {
+      "subject": "$JS.API.CONSUMER.DURABLE.CREATE.S.d",
+      "body": '{"stream_name":"S","config":{"durable_name":"d"}}',
+    }],
+    request: {
+      "subject": "$JS.API.CONSUMER.DURABLE.CREATE.S.d",
+      "body": '{"stream_name":"S","config":{"durable_name":"d"}}',
+    },
+    response: {
+      "type": "io.nats.jetstream.api.v1.consumer_create_response",
+      "stream_name": "S",
+      "name": "d",
+      "created": "2026-12-07T11:58:28.022210087Z",
+      "config": {
+        "durable_name": "d",
+        "deliver_policy": "all",
+        "ack_policy": "none",
+        "max_deliver": -1,
+        "replay_policy": "instant",
+        "max_waiting": 512,
+        "num_replicas": 0,
+      },
+      "delivered": { "consumer_seq": 0, "stream_seq": 0 },
+      "ack_floor": { "consumer_seq": 0, "stream_seq": 0 },
+      "num_ack_pending": 0,
+      "num_redelivered": 0,
+      "num_waiting": 0,
+      "num_pending": 0,
+    },
+  },
+  {
+    name: "legacy ephemeral (accepted)",
+    setup: [{ "subject": "$JS.API.STREAM.CREATE.S", "body": '{"name":"S","subjects":["s.>"]}' }],
+    request: {
+      "subject": "$JS.API.CONSUMER.CREATE.S",
+      "body": '{"stream_name":"S","config":{"deliver_subject":"dl"}}',
+    },
+    response: {
+      "type": "io.nats.jetstream.api.v1.consumer_create_response",
+      "stream_name": "S",
+      "name": "0DwkpzH9",
+      "created": "2026-12-07T11:58:28.046431812Z",
+      "config": {
+        "deliver_policy": "all",
+        "ack_policy": "none",
+        "max_deliver": -1,
+        "replay_policy": "instant",
+        "deliver_subject": "dl",
+        "inactive_threshold": 5000000000,
+        "num_replicas": 0,
+      },
+      "delivered": { "consumer_seq": 0, "stream_seq": 0 },
+      "ack_floor": { "consumer_seq": 0, "stream_seq": 0 },
+      "num_ack_pending": 0,
+      "num_redelivered": 0,
+      "num_waiting": 0,
+      "num_pending": 0,
+    },
+  },
+  {
+    name: "filtered create matching its subject (accepted)",
+    setup: [{ "subject": "$JS.API.STREAM.CREATE.S", "body": '{"name":"S","subjects":["s.>"]}' }],
+    request: {
+      "subject": "$JS.API.CONSUMER.CREATE.S.c.s.x",
+      "body": '{"stream_name":"S","config":{"filter_subject":"s.x"}}',
+    },
+    response: {
+      "type": "io.nats.jetstream.api.v1.consumer_create_response",
+      "stream_name": "S",
+      "name": "c",
+      "created": "2026-12-07T11:58:28.057417504Z",
+      "config": {
+        "name": "c",
+        "deliver_policy": "all",
+        "ack_policy": "none",
+        "max_deliver": -1,
+        "filter_subject": "s.x",
+        "replay_policy": "instant",
+        "max_waiting": 512,
+        "inactive_threshold": 5000000000,
+        "num_replicas": 0,
+      },
+      "delivered": { "consumer_seq": 0, "stream_seq": 0 },
+      "ack_floor": { "consumer_seq": 0, "stream_seq": 0 },
+      "num_ack_pending": 0,
+      "num_redelivered": 0,
+      "num_waiting": 0,
+      "num_pending": 0,
+    },
+  },
+  {
+    name: "sample frequency out of range",
+    setup: [{ "subject": "$JS.API.STREAM.CREATE.S", "body": '{"name":"S","subjects":["s.>"]}' }],
+    request: {
+      "subject": "$JS.API.CONSUMER.DURABLE.CREATE.S.d",
+      "body":
+        '{"stream_name":"S","config":{"durable_name":"d","sample_freq":"99999999999999999999"}}',
+    },
+    response: {
+      "type": "io.nats.jetstream.api.v1.consumer_create_response",
+      "error": {
+        "code": 400,
+        "err_code": 10095,
+        "description":
+          'failed to parse consumer sampling configuration: strconv.Atoi: parsing "99999999999999999999": value out of range',
+      },
+    },
+  },
+  {
+    name: "deliver by start time with a start sequence",
+    setup: [{ "subject": "$JS.API.STREAM.CREATE.S", "body": '{"name":"S","subjects":["s.>"]}' }],
+    request: {
+      "subject": "$JS.API.CONSUMER.DURABLE.CREATE.S.d",
+      "body":
+        '{"stream_name":"S","config":{"durable_name":"d","deliver_policy":"by_start_time","opt_start_time":"2023-01-01T00:00:00Z","opt_start_seq":3}}',
+    },
+    response: {
+      "type": "io.nats.jetstream.api.v1.consumer_create_response",
+      "error": {
+        "code": 400,
+        "err_code": 10094,
+        "description":
+          "consumer delivery policy is deliver by start time, but optional start start sequence is also set",
+      },
+    },
+  },
+  {
+    name: "overlapping work queue consumers",
+    setup: [{
+      "subject": "$JS.API.STREAM.CREATE.S",
+      "body": '{"name":"S","subjects":["s.>"],"retention":"workqueue"}',
+    }, {
+      "subject": "$JS.API.CONSUMER.DURABLE.CREATE.S.d",
+      "body":
+        '{"stream_name":"S","config":{"durable_name":"d","ack_policy":"explicit","filter_subject":"s.x"}}',
+    }],
+    request: {
+      "subject": "$JS.API.CONSUMER.DURABLE.CREATE.S.e",
+      "body":
+        '{"stream_name":"S","config":{"durable_name":"e","ack_policy":"explicit","filter_subject":"s.*"}}',
+    },
+    response: {
+      "type": "io.nats.jetstream.api.v1.consumer_create_response",
+      "error": {
+        "code": 400,
+        "err_code": 10100,
+        "description": "filtered consumer not unique on workqueue stream",
+      },
+    },
+  },
+  {
+    name: "work queue consumer delivering new",
+    setup: [{
+      "subject": "$JS.API.STREAM.CREATE.S",
+      "body": '{"name":"S","subjects":["s.>"],"retention":"workqueue"}',
+    }],
+    request: {
+      "subject": "$JS.API.CONSUMER.DURABLE.CREATE.S.d",
+      "body":
+        '{"stream_name":"S","config":{"durable_name":"d","ack_policy":"explicit","deliver_policy":"new"}}',
+    },
+    response: {
+      "type": "io.nats.jetstream.api.v1.consumer_create_response",
+      "error": {
+        "code": 400,
+        "err_code": 10101,
+        "description": "consumer must be deliver all on workqueue stream",
+      },
+    },
+  },
+  {
+    name: "stream max consumers reached",
+    setup: [{
+      "subject": "$JS.API.STREAM.CREATE.S",
+      "body": '{"name":"S","subjects":["s.>"],"max_consumers":1}',
+    }, {
+      "subject": "$JS.API.CONSUMER.DURABLE.CREATE.S.d",
+      "body": '{"stream_name":"S","config":{"durable_name":"d"}}',
+    }],
+    request: {
+      "subject": "$JS.API.CONSUMER.DURABLE.CREATE.S.e",
+      "body": '{"stream_name":"S","config":{"durable_name":"e"}}',
+    },
+    response: {
+      "type": "io.nats.jetstream.api.v1.consumer_create_response",
+      "error": { "code": 400, "err_code": 10026, "description": "maximum consumers limit reached" },
+    },
+  },
+  {
     name: "update of a consumer's deliver policy",
     setup: [{ "subject": "$JS.API.STREAM.CREATE.S", "body": '{"name":"S","subjects":["s.>"]}' }, {
       "subject": "$JS.API.CONSUMER.DURABLE.CREATE.S.d",
