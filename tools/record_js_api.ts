@@ -84,11 +84,17 @@ if (import.meta.main) {
   const bin = Deno.args[0] ?? "nats-server";
   const dir = await Deno.makeTempDir({ prefix: "jsapi-record-" });
   const port = sparePort();
-  const child = new Deno.Command(bin, {
-    args: ["-js", "-sd", dir, "-a", "127.0.0.1", "-p", String(port)],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(bin, {
+      args: ["-js", "-sd", dir, "-a", "127.0.0.1", "-p", String(port)],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+  } catch (err) {
+    await Deno.remove(dir, { recursive: true });
+    throw err;
+  }
   try {
     const version = new TextDecoder().decode(
       (await new Deno.Command(bin, { args: ["--version"] }).output()).stdout,
