@@ -111,6 +111,8 @@ export class FileStore extends StreamCore {
   #compactCandidates = new Set<Block>();
   #compactScheduled = false;
   #consumerStores = new Set<FileConsumerStore>();
+  /** meta.json as last written or read. */
+  #metaJson = "";
 
   private constructor(options: FileStoreOptions, limits: StoreLimits) {
     super(limits);
@@ -142,10 +144,12 @@ export class FileStore extends StreamCore {
     Deno.mkdirSync(`${options.dir}/blk`, { recursive: true });
     Deno.mkdirSync(`${options.dir}/obs`, { recursive: true });
     const saved = readMeta(`${options.dir}/meta.json`);
-    const store = new FileStore(options, options.limits ?? saved ?? defaultLimits());
+    const store = new FileStore(options, options.limits ?? saved?.limits ?? defaultLimits());
+    store.#metaJson = saved?.json ?? "";
     store.#recover();
-    if (options.limits || !saved) store.#writeMeta();
+    store.#writeMeta();
     store.updateConfig(store.limits);
+    store.#writePending();
     const interval = options.syncInterval ?? 120_000;
     if (typeof interval === "number" && interval > 0) {
       const timer = setInterval(() => store.#syncNow(), interval);
@@ -604,8 +608,10 @@ export class FileStore extends StreamCore {
 
   #writeMeta(): void {
     const l = this.limits;
-    const meta = { ...l, maxAge: l.maxAge.toString() };
-    writeFileAtomic(`${this.dir}/meta.json`, encoder.encode(JSON.stringify(meta)));
+    const json = JSON.stringify({ ...l, maxAge: l.maxAge.toString() });
+    if (json === this.#metaJson) return;
+    writeFileAtomic(`${this.dir}/meta.json`, encoder.encode(json));
+    this.#metaJson = json;
   }
 
   /** Runs pending compactions, writes queued records, and fsyncs when `sync`. */
@@ -660,14 +666,15 @@ export class FileStore extends StreamCore {
   }
 }
 
-/** The limits saved in meta.json, or null. */
-function readMeta(path: string): StoreLimits | null {
+/** The limits saved in meta.json (and its text), or null. */
+function readMeta(path: string): { limits: StoreLimits; json: string } | null {
   const bytes = readFileOrNull(path);
   if (!bytes) return null;
   try {
-    const m = JSON.parse(decoder.decode(bytes));
+    const json = decoder.decode(bytes);
+    const m = JSON.parse(json);
     const d = defaultLimits();
-    return {
+    const limits: StoreLimits = {
       maxMsgs: Number(m.maxMsgs ?? d.maxMsgs),
       maxBytes: Number(m.maxBytes ?? d.maxBytes),
       maxAge: BigInt(m.maxAge ?? 0),
@@ -676,6 +683,7 @@ function readMeta(path: string): StoreLimits | null {
       discard: m.discard === DiscardPolicy.New ? DiscardPolicy.New : DiscardPolicy.Old,
       discardNewPerSubject: m.discardNewPerSubject === true,
     };
+    return { limits, json };
   } catch {
     return null;
   }

@@ -14,6 +14,11 @@ runStoreConformance({
   msgSize: fileStoreMsgSize,
   open: (limits) =>
     Promise.resolve(FileStore.open({ dir: Deno.makeTempDirSync(), limits, blockSize: 256 })),
+  reopen: async (store: StreamStore) => {
+    const dir = (store as FileStore).dir;
+    await store.stop();
+    return FileStore.open({ dir, blockSize: 256 });
+  },
   cleanup: (store: StreamStore) => {
     Deno.removeSync((store as FileStore).dir, { recursive: true });
     return Promise.resolve();
