@@ -54,6 +54,7 @@ import {
   readFloor,
   RecordKind,
   recordLength,
+  RecordScanner,
 } from "./record_codec.ts";
 import { type Payload, StreamCore } from "./stream_core.ts";
 import type { SubjectEntry } from "./subject_table.ts";
@@ -108,6 +109,7 @@ export class FileStore extends StreamCore {
   #recovering = false;
   #cache = new Map<number, Uint8Array>();
   #subjectBytes = new Map<string, Uint8Array>();
+  #subjects = new SubjectDecoder();
   #compactCandidates = new Set<Block>();
   #compactScheduled = false;
   #consumerStores = new Set<FileConsumerStore>();
@@ -190,33 +192,36 @@ export class FileStore extends StreamCore {
 
   /** Applies the records of `buf`; returns the length of its valid prefix. */
   #replay(block: Block, buf: Uint8Array): number {
+    const r = new RecordScanner(buf);
     let at = 0;
     while (at < buf.length) {
-      const r = decodeRecord(buf, at, buf.length);
-      if (typeof r === "string") break;
+      const n = r.read(at, buf.length);
+      if (typeof n === "string") break;
       switch (r.kind) {
         case RecordKind.Base:
           block.baseLastSeq = r.seq;
-          block.baseLastTs = r.ts;
-          this.recoverLast(r.seq, r.ts);
-          this.recoverFloor(readFloor(r.data));
+          block.baseLastTs = r.ts();
+          this.recoverLast(r.seq, block.baseLastTs);
+          this.recoverFloor(readFloor(buf.subarray(r.dataStart, r.dataStart + r.dataLength)));
           break;
         case RecordKind.Msg: {
           if (r.seq <= this.lastSeq) break;
-          const subject = decoder.decode(
-            buf.subarray(r.subjectStart, r.subjectStart + r.subjectLength),
-          );
-          const size = fileStoreMsgSize(r.subjectLength, r.header?.length ?? 0, r.data.length);
+          const subject = this.#subjects.decode(buf, r.subjectStart, r.subjectLength);
           this.slotA = block.id;
           this.slotB = at;
-          this.recoverMsg(r.seq, subject, size, r.ts);
+          this.recoverMsg(
+            r.seq,
+            subject,
+            fileStoreMsgSize(r.subjectLength, r.headerLength, r.dataLength),
+            r.ts(),
+          );
           if (block.firstMsgSeq === 0) block.firstMsgSeq = r.seq;
           block.lastMsgSeq = r.seq;
           break;
         }
         case RecordKind.Erased:
         case RecordKind.Skip:
-          this.recoverLast(r.seq, r.ts);
+          this.recoverLast(r.seq, r.ts());
           break;
         case RecordKind.Delete:
           block.tombstones.add(r.seq);
@@ -226,7 +231,7 @@ export class FileStore extends StreamCore {
           this.recoverFloor(r.seq);
           break;
       }
-      at += r.length;
+      at += n;
     }
     return at;
   }
@@ -663,6 +668,32 @@ export class FileStore extends StreamCore {
   async delete(): Promise<void> {
     await this.stop();
     Deno.removeSync(this.dir, { recursive: true });
+  }
+}
+
+/** Decodes subject bytes to strings, reusing the string of bytes seen before (recovery). */
+class SubjectDecoder {
+  #byHash = new Map<number, { bytes: Uint8Array; subject: string }>();
+
+  decode(buf: Uint8Array, start: number, length: number): string {
+    let h = 0x811c9dc5;
+    for (let i = start; i < start + length; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+    const hit = this.#byHash.get(h);
+    if (hit && hit.bytes.length === length) {
+      let same = true;
+      for (let i = 0; i < length; i++) {
+        if (hit.bytes[i] !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return hit.subject;
+    }
+    const bytes = buf.slice(start, start + length);
+    const subject = decoder.decode(bytes);
+    if (this.#byHash.size > 100_000) this.#byHash.clear();
+    this.#byHash.set(h, { bytes, subject });
+    return subject;
   }
 }
 
