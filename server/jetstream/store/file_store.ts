@@ -45,6 +45,7 @@ import {
   writeAll,
   writeFileAtomic,
 } from "./file_block.ts";
+import { BlockReader } from "./block_reader.ts";
 import { FileConsumerStore } from "./file_consumer_store.ts";
 import {
   decodeRecord,
@@ -79,8 +80,6 @@ export interface FileStoreOptions {
   syncInterval?: number | "always";
   /** Limits; default: those saved in meta.json, else unlimited. */
   limits?: StoreLimits;
-  /** Older blocks kept in memory for reads. Default 4. */
-  cacheBlocks?: number;
 }
 
 const DEFAULT_BLOCK_SIZE = 8 * 1024 * 1024;
@@ -95,7 +94,6 @@ export class FileStore extends StreamCore {
   readonly #consumerDir: string;
   readonly #blockSize: number;
   readonly #syncAlways: boolean;
-  readonly #cacheBlocks: number;
   #syncTimer: ReturnType<typeof setInterval> | undefined;
   #blocks: Block[] = [];
   #blockById = new Map<number, Block>();
@@ -107,7 +105,7 @@ export class FileStore extends StreamCore {
   #batch: Promise<void> | null = null;
   #needsSync = false;
   #recovering = false;
-  #cache = new Map<number, Uint8Array>();
+  #reader = new BlockReader();
   #subjectBytes = new Map<string, Uint8Array>();
   #subjects = new SubjectDecoder();
   #compactCandidates = new Set<Block>();
@@ -123,7 +121,6 @@ export class FileStore extends StreamCore {
     this.#consumerDir = `${options.dir}/obs`;
     this.#blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
     this.#syncAlways = options.syncInterval === "always";
-    this.#cacheBlocks = options.cacheBlocks ?? 4;
   }
 
   /**
@@ -266,7 +263,7 @@ export class FileStore extends StreamCore {
 
   #removeBlockFile(b: Block): void {
     this.#blockById.delete(b.id);
-    this.#cache.delete(b.id);
+    this.#reader.invalidate(b.id);
     this.#compactCandidates.delete(b);
     try {
       Deno.removeSync(b.path);
@@ -279,7 +276,7 @@ export class FileStore extends StreamCore {
   #activate(b: Block, content: Uint8Array | undefined): void {
     this.#file?.close();
     this.#active = b;
-    this.#cache.delete(b.id);
+    this.#reader.invalidate(b.id);
     const bytes = content ?? new Uint8Array(0);
     this.#tail = new Uint8Array(Math.max(this.#tail.length, bytes.length * 2, 64 * 1024));
     this.#tail.set(bytes);
@@ -421,27 +418,23 @@ export class FileStore extends StreamCore {
 
   // ---- reading ----
 
+  /** The whole content of `b` (the active block from memory). */
   #blockBuffer(b: Block): Uint8Array {
     if (b === this.#active) return this.#tail.subarray(0, b.bytes);
-    let buf = this.#cache.get(b.id);
-    if (buf) {
-      this.#cache.delete(b.id);
-    } else {
-      buf = readFileOrNull(b.path) ?? new Uint8Array(0);
-      if (this.#cache.size >= this.#cacheBlocks) {
-        this.#cache.delete(this.#cache.keys().next().value!);
-      }
-    }
-    this.#cache.set(b.id, buf);
-    return buf;
+    return readFileOrNull(b.path)?.subarray(0, b.bytes) ?? new Uint8Array(0);
+  }
+
+  /** Where the record at `at` of block `b` is in memory. */
+  #recordBytes(b: Block, at: number): { buf: Uint8Array; offset: number } | null {
+    if (b === this.#active) return { buf: this.#tail.subarray(0, b.bytes), offset: at };
+    return this.#reader.read(b.id, b.path, b.bytes, at);
   }
 
   protected readPayload(seq: number): Payload {
     const b = this.#blockById.get(this.index.slotA(seq));
-    if (!b) throw new StoreError(StoreErrorCode.MsgNotFound);
-    const buf = this.#blockBuffer(b);
-    const r = decodeRecord(buf, this.index.slotB(seq), buf.length);
-    if (typeof r === "string" || r.seq !== seq || r.kind !== RecordKind.Msg) {
+    const where = b ? this.#recordBytes(b, this.index.slotB(seq)) : null;
+    const r = where ? decodeRecord(where.buf, where.offset, where.buf.length) : null;
+    if (!r || typeof r === "string" || r.seq !== seq || r.kind !== RecordKind.Msg) {
       throw new StoreError(StoreErrorCode.Corrupt, `message ${seq}`);
     }
     return { header: r.header ? r.header.slice() : null, data: r.data.slice() };
@@ -462,20 +455,25 @@ export class FileStore extends StreamCore {
   }
 
   #eraseInPlace(b: Block, at: number): void {
-    const buf = this.#blockBuffer(b);
-    eraseRecordInPlace(buf, at);
-    const len = new DataView(buf.buffer, buf.byteOffset + at, 4).getUint32(0, true);
+    const where = this.#recordBytes(b, at);
+    if (!where) return;
+    const len = new DataView(where.buf.buffer, where.buf.byteOffset + where.offset, 4)
+      .getUint32(0, true);
     if (b === this.#active) {
+      eraseRecordInPlace(this.#tail, at);
       if (at >= this.#tailWritten) return;
       this.#file!.seekSync(at, Deno.SeekMode.Start);
-      writeAll(this.#file!, buf.subarray(at, at + len));
+      writeAll(this.#file!, this.#tail.subarray(at, at + len));
       this.#file!.seekSync(this.#tailWritten, Deno.SeekMode.Start);
       return;
     }
+    const record = where.buf.slice(where.offset, where.offset + len);
+    eraseRecordInPlace(record, 0);
+    this.#reader.invalidate(b.id);
     const f = Deno.openSync(b.path, { write: true });
     try {
       f.seekSync(at, Deno.SeekMode.Start);
-      writeAll(f, buf.subarray(at, at + len));
+      writeAll(f, record);
     } finally {
       f.close();
     }
@@ -549,7 +547,7 @@ export class FileStore extends StreamCore {
     const content = this.#rewriteContent(b, b.lastMsgSeq, false);
     writeFileAtomic(b.path, content);
     b.bytes = content.length;
-    this.#cache.delete(b.id);
+    this.#reader.invalidate(b.id);
   }
 
   /**
@@ -662,7 +660,7 @@ export class FileStore extends StreamCore {
     if (this.#syncTimer !== undefined) clearInterval(this.#syncTimer);
     this.#file?.close();
     this.#file = null;
-    this.#cache.clear();
+    this.#reader.close();
   }
 
   async delete(): Promise<void> {
