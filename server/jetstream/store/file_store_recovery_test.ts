@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { FileStore } from "./file_store.ts";
 import { decodeRecord, RecordKind } from "./record_codec.ts";
 import { snapshot } from "./store_conformance.ts";
-import { isStoreError, StoreErrorCode } from "./types.ts";
+import { defaultLimits, isStoreError, StoreErrorCode } from "./types.ts";
 
 const enc = new TextEncoder();
 
@@ -233,5 +233,18 @@ Deno.test("file store: consumer state round trip through the state file", async 
   assert.equal(fresh.hasState(), false);
   assert.equal(fresh.state().delivered.consumerSeq, 0);
   fresh.delete();
+  await s.delete();
+});
+
+Deno.test("file store: limits are saved in meta.json and used when reopened without limits", async () => {
+  const dir = tempDir();
+  const limits = { ...defaultLimits(), maxMsgs: 3, maxAge: 5_000_000_000n };
+  let s = FileStore.open({ dir, limits });
+  for (let i = 1; i <= 5; i++) await s.storeMsg("l", null, enc.encode("x"), BigInt(i));
+  await s.stop();
+  s = FileStore.open({ dir });
+  await s.storeMsg("l", null, enc.encode("x"), 6n);
+  assert.deepEqual([s.state().msgs, s.state().firstSeq], [3, 4]);
+  assert.equal(s.nextExpiry(), 4n + 5_000_000_000n);
   await s.delete();
 });
