@@ -7,7 +7,7 @@
  * Run with `deno bench --allow-all bench/js_store_bench.ts`.
  */
 
-import { FileStore } from "../server/jetstream/store/file_store.ts";
+import { FileStore } from "../server/jetstream/store/file/file_store.ts";
 import { MemoryStore } from "../server/jetstream/store/memory_store.ts";
 import type { StreamStore } from "../server/jetstream/store/types.ts";
 

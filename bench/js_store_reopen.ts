@@ -8,7 +8,7 @@
  * Usage: deno run -A bench/js_store_reopen.ts [--n 1000000] [--size 128] [--subjects 100]
  */
 
-import { FileStore } from "../server/jetstream/store/file_store.ts";
+import { FileStore } from "../server/jetstream/store/file/file_store.ts";
 
 function arg(name: string, fallback: number): number {
   const i = Deno.args.indexOf(`--${name}`);

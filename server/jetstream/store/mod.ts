@@ -1,7 +1,7 @@
 /**
  * @module
  * JetStream message storage: one `StreamStore` interface (and `ConsumerStore`) with a memory and a
- * file implementation that behave identically (one conformance suite, store_conformance.ts), after
+ * file implementation that behave identically (one conformance suite, _store_conformance.ts), after
  * nats-server 2.9.10 `server/store.go`, `memstore.go` and `filestore.go`.
  *
  * - types.ts: the interfaces, state shapes, limits, errors (nats-server texts), size functions.
@@ -28,8 +28,8 @@
 
 export * from "./types.ts";
 export { MemoryConsumerStore, MemoryStore } from "./memory_store.ts";
-export { FileStore, type FileStoreOptions } from "./file_store.ts";
-export { FileConsumerStore } from "./file_consumer_store.ts";
+export { FileStore, type FileStoreOptions } from "./file/file_store.ts";
+export { FileConsumerStore } from "./file/file_consumer_store.ts";
 export {
   copyConsumerState,
   decodeConsumerState,

@@ -56,9 +56,9 @@ import {
   RecordKind,
   recordLength,
   RecordScanner,
-} from "./record_codec.ts";
-import { type Payload, StreamCore } from "./stream_core.ts";
-import type { SubjectEntry } from "./subject_table.ts";
+} from "../record_codec.ts";
+import { type Payload, StreamCore } from "../stream_core.ts";
+import type { SubjectEntry } from "../subject_table.ts";
 import {
   type ConsumerStore,
   type ConsumerStoreConfig,
@@ -68,7 +68,7 @@ import {
   StoreError,
   StoreErrorCode,
   type StoreLimits,
-} from "./types.ts";
+} from "../types.ts";
 
 /** Options of {@link FileStore.open}. */
 export interface FileStoreOptions {

@@ -6,8 +6,8 @@
  */
 
 import { FileStore } from "./file_store.ts";
-import { runStoreConformance } from "./store_conformance.ts";
-import { fileStoreMsgSize, type StreamStore } from "./types.ts";
+import { runStoreConformance } from "../_store_conformance.ts";
+import { fileStoreMsgSize, type StreamStore } from "../types.ts";
 
 runStoreConformance({
   kind: "file",

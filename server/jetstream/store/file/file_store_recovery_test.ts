@@ -7,9 +7,9 @@
 
 import assert from "node:assert/strict";
 import { FileStore } from "./file_store.ts";
-import { decodeRecord, RecordKind } from "./record_codec.ts";
-import { snapshot } from "./store_conformance.ts";
-import { defaultLimits, isStoreError, StoreErrorCode } from "./types.ts";
+import { decodeRecord, RecordKind } from "../record_codec.ts";
+import { snapshot } from "../_store_conformance.ts";
+import { defaultLimits, isStoreError, StoreErrorCode } from "../types.ts";
 
 const enc = new TextEncoder();
 

@@ -9,9 +9,9 @@
 
 import assert from "node:assert/strict";
 import { FileStore } from "./file_store.ts";
-import { MemoryStore } from "./memory_store.ts";
-import { snapshot } from "./store_conformance.ts";
-import { defaultLimits, type StoreLimits, type StreamStore } from "./types.ts";
+import { MemoryStore } from "../memory_store.ts";
+import { snapshot } from "../_store_conformance.ts";
+import { defaultLimits, type StoreLimits, type StreamStore } from "../types.ts";
 
 /** A small deterministic PRNG (mulberry32). */
 function prng(seed: number): () => number {
