@@ -3,9 +3,14 @@
  * One block file of the file store and its bookkeeping: path, length on disk, the range of
  * message sequences it holds, how many of them (and how many accounted bytes) are still live,
  * the tombstones it carries, and the stream's last sequence when it was started (its BASE
- * record). Also the small synchronous file helpers the store uses (atomic replace, listing).
+ * record). Also the small synchronous file helpers the store uses (atomic replace, listing,
+ * reading meta.json).
  * Runs in the isolate that owns the stream.
  */
+
+import { defaultLimits, DiscardPolicy, type StoreLimits } from "../types.ts";
+
+const decoder = new TextDecoder();
 
 /** In-memory bookkeeping for one block file. */
 export interface Block {
@@ -101,5 +106,28 @@ export function readFileOrNull(path: string): Uint8Array | null {
     return null;
   } finally {
     f.close();
+  }
+}
+
+/** The limits saved in meta.json (and its text), or null. */
+export function readMeta(path: string): { limits: StoreLimits; json: string } | null {
+  const bytes = readFileOrNull(path);
+  if (!bytes) return null;
+  try {
+    const json = decoder.decode(bytes);
+    const m = JSON.parse(json);
+    const d = defaultLimits();
+    const limits: StoreLimits = {
+      maxMsgs: Number(m.maxMsgs ?? d.maxMsgs),
+      maxBytes: Number(m.maxBytes ?? d.maxBytes),
+      maxAge: BigInt(m.maxAge ?? 0),
+      maxMsgsPerSubject: Number(m.maxMsgsPerSubject ?? d.maxMsgsPerSubject),
+      maxMsgSize: Number(m.maxMsgSize ?? d.maxMsgSize),
+      discard: m.discard === DiscardPolicy.New ? DiscardPolicy.New : DiscardPolicy.Old,
+      discardNewPerSubject: m.discardNewPerSubject === true,
+    };
+    return { limits, json };
+  } catch {
+    return null;
   }
 }

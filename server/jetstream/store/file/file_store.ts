@@ -45,10 +45,13 @@ import {
   listBlockIds,
   newBlock,
   readFileOrNull,
+  readMeta,
   writeAll,
   writeFileAtomic,
 } from "./file_block.ts";
 import { BlockReader } from "./block_reader.ts";
+import { rewriteBlock } from "./block_rewrite.ts";
+import { blockFromSnapshot, blockToSnapshot, validSnapshotFiles } from "./snapshot_files.ts";
 import { FileConsumerStore } from "./file_consumer_store.ts";
 import {
   decodeRecord,
@@ -62,12 +65,11 @@ import {
 } from "../record_codec.ts";
 import { decodeIndexSnapshot, encodeIndexSnapshot, type IndexSnapshot } from "../index_snapshot.ts";
 import { type Payload, StreamCore } from "../stream_core.ts";
-import type { SubjectEntry } from "../subject_table.ts";
+import { SubjectDecoder, type SubjectEntry } from "../subject_table.ts";
 import {
   type ConsumerStore,
   type ConsumerStoreConfig,
   defaultLimits,
-  DiscardPolicy,
   fileStoreMsgSize,
   StoreError,
   StoreErrorCode,
@@ -90,7 +92,6 @@ const DEFAULT_BLOCK_SIZE = 8 * 1024 * 1024;
 /** The index snapshot written at a clean stop (index_snapshot.ts). */
 const SNAPSHOT = "index.snap";
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /** A stream store in block files. */
 export class FileStore extends StreamCore {
@@ -181,7 +182,7 @@ export class FileStore extends StreamCore {
         // already gone
       }
       const snap = decodeIndexSnapshot(snapBytes);
-      const lastContent = snap ? this.#validSnapshotFiles(snap) : null;
+      const lastContent = snap ? validSnapshotFiles(this.#blockDir, snap) : null;
       if (snap && lastContent) {
         this.#restoreSnapshot(snap);
         const last = this.#blocks.at(-1);
@@ -193,33 +194,6 @@ export class FileStore extends StreamCore {
     this.#replayAll();
   }
 
-  /**
-   * Whether the block files are exactly those of `snap`, with its sizes, and the last one's
-   * records all verify: its content, or null.
-   */
-  #validSnapshotFiles(snap: IndexSnapshot): Uint8Array | null {
-    const ids = listBlockIds(this.#blockDir);
-    if (ids.length !== snap.blocks.length || ids.length === 0) return null;
-    for (let i = 0; i < ids.length; i++) {
-      const b = snap.blocks[i];
-      if (b.id !== ids[i]) return null;
-      try {
-        if (Deno.statSync(blockPath(this.#blockDir, b.id)).size !== b.bytes) return null;
-      } catch {
-        return null;
-      }
-    }
-    const last = readFileOrNull(blockPath(this.#blockDir, ids.at(-1)!));
-    if (!last || last.length !== snap.blocks.at(-1)!.bytes) return null;
-    const scanner = new RecordScanner(last);
-    for (let at = 0; at < last.length;) {
-      const n = scanner.read(at, last.length);
-      if (typeof n === "string") return null;
-      at += n;
-    }
-    return last;
-  }
-
   #restoreSnapshot(snap: IndexSnapshot): void {
     this.msgs = snap.msgs;
     this.bytes = snap.bytes;
@@ -229,16 +203,7 @@ export class FileStore extends StreamCore {
     this.lastTs = snap.lastTs;
     this.index.restore(snap.columns);
     this.subjects.restore(snap.subjects);
-    for (const saved of snap.blocks) {
-      const b = newBlock(saved.id, this.#blockDir, saved.baseLastSeq, saved.baseLastTs);
-      b.bytes = saved.bytes;
-      b.liveMsgs = saved.liveMsgs;
-      b.liveBytes = saved.liveBytes;
-      b.firstMsgSeq = saved.firstMsgSeq;
-      b.lastMsgSeq = saved.lastMsgSeq;
-      b.tombstones = new Set(saved.tombstones);
-      this.#addBlock(b);
-    }
+    for (const saved of snap.blocks) this.#addBlock(blockFromSnapshot(saved, this.#blockDir));
   }
 
   #snapshot(): IndexSnapshot {
@@ -249,17 +214,7 @@ export class FileStore extends StreamCore {
       firstTs: this.firstTs,
       lastSeq: this.lastSeq,
       lastTs: this.lastTs,
-      blocks: this.#blocks.map((b) => ({
-        id: b.id,
-        bytes: b.bytes,
-        liveMsgs: b.liveMsgs,
-        liveBytes: b.liveBytes,
-        firstMsgSeq: b.firstMsgSeq,
-        lastMsgSeq: b.lastMsgSeq,
-        tombstones: [...b.tombstones],
-        baseLastSeq: b.baseLastSeq,
-        baseLastTs: b.baseLastTs,
-      })),
+      blocks: this.#blocks.map(blockToSnapshot),
       subjects: [...this.subjects.values()],
       columns: this.index.columns(),
     };
@@ -652,57 +607,9 @@ export class FileStore extends StreamCore {
     this.#reader.invalidate(b.id);
   }
 
-  /**
-   * The new content of `b`: a BASE, the tombstones still needed (all absent sequences of earlier
-   * blocks when `allTombstones`), and its live messages up to `upTo`. Moves index offsets.
-   */
+  /** The rewritten content of `b` (block_rewrite.ts); moves the index offsets of its messages. */
   #rewriteContent(b: Block, upTo: number, allTombstones: boolean): Uint8Array {
-    const old = this.#blockBuffer(b);
-    const parts: Uint8Array[] = [];
-    let total = 0;
-    const push = (part: Uint8Array) => {
-      parts.push(part);
-      total += part.length;
-    };
-    const record = (kind: RecordKind, seq: number, ts: bigint, data: Uint8Array | null) => {
-      const r = new Uint8Array(recordLength(0, 0, data?.length ?? 0));
-      encodeRecord(r, 0, kind, seq, ts, null, null, data);
-      push(r);
-    };
-    record(RecordKind.Base, b.baseLastSeq, b.baseLastTs, floorBytes(this.firstSeq));
-    const kept = new Set<number>();
-    const earlierEnd = Math.min(b.baseLastSeq, upTo);
-    if (allTombstones) {
-      for (let s = this.firstSeq; s <= earlierEnd; s++) if (!this.index.has(s)) kept.add(s);
-    } else {
-      for (const t of b.tombstones) {
-        if (t >= this.firstSeq && t <= earlierEnd && !this.index.has(t)) kept.add(t);
-      }
-    }
-    for (const t of kept) record(RecordKind.Delete, t, 0n, null);
-    const moves: [number, number][] = [];
-    const from = Math.max(b.firstMsgSeq, this.firstSeq), to = Math.min(b.lastMsgSeq, upTo);
-    for (let s = from; b.firstMsgSeq > 0 && s <= to; s++) {
-      if (!this.index.has(s) || this.index.slotA(s) !== b.id) continue;
-      const at = this.index.slotB(s);
-      const len = new DataView(old.buffer, old.byteOffset + at, 4).getUint32(0, true);
-      moves.push([s, total]);
-      push(old.slice(at, at + len));
-    }
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    for (const [s, offset] of moves) this.index.setSlots(s, b.id, offset);
-    b.tombstones = kept;
-    if (moves.length === 0) b.firstMsgSeq = b.lastMsgSeq = 0;
-    else {
-      b.firstMsgSeq = moves[0][0];
-      b.lastMsgSeq = moves.at(-1)![0];
-    }
-    return out;
+    return rewriteBlock(b, this.#blockBuffer(b), this.index, this.firstSeq, upTo, allTombstones);
   }
 
   // ---- lifecycle ----
@@ -775,54 +682,5 @@ export class FileStore extends StreamCore {
   async delete(): Promise<void> {
     await this.#stop(false);
     Deno.removeSync(this.dir, { recursive: true });
-  }
-}
-
-/** Decodes subject bytes to strings, reusing the string of bytes seen before (recovery). */
-class SubjectDecoder {
-  #byHash = new Map<number, { bytes: Uint8Array; subject: string }>();
-
-  decode(buf: Uint8Array, start: number, length: number): string {
-    let h = 0x811c9dc5;
-    for (let i = start; i < start + length; i++) h = Math.imul(h ^ buf[i], 0x01000193);
-    const hit = this.#byHash.get(h);
-    if (hit && hit.bytes.length === length) {
-      let same = true;
-      for (let i = 0; i < length; i++) {
-        if (hit.bytes[i] !== buf[start + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return hit.subject;
-    }
-    const bytes = buf.slice(start, start + length);
-    const subject = decoder.decode(bytes);
-    if (this.#byHash.size > 100_000) this.#byHash.clear();
-    this.#byHash.set(h, { bytes, subject });
-    return subject;
-  }
-}
-
-/** The limits saved in meta.json (and its text), or null. */
-function readMeta(path: string): { limits: StoreLimits; json: string } | null {
-  const bytes = readFileOrNull(path);
-  if (!bytes) return null;
-  try {
-    const json = decoder.decode(bytes);
-    const m = JSON.parse(json);
-    const d = defaultLimits();
-    const limits: StoreLimits = {
-      maxMsgs: Number(m.maxMsgs ?? d.maxMsgs),
-      maxBytes: Number(m.maxBytes ?? d.maxBytes),
-      maxAge: BigInt(m.maxAge ?? 0),
-      maxMsgsPerSubject: Number(m.maxMsgsPerSubject ?? d.maxMsgsPerSubject),
-      maxMsgSize: Number(m.maxMsgSize ?? d.maxMsgSize),
-      discard: m.discard === DiscardPolicy.New ? DiscardPolicy.New : DiscardPolicy.Old,
-      discardNewPerSubject: m.discardNewPerSubject === true,
-    };
-    return { limits, json };
-  } catch {
-    return null;
   }
 }
