@@ -7,12 +7,15 @@
  * ## Directory
  *
  * `<dir>/meta.json` (limits), `<dir>/blk/NNNNNNNN.blk` (blocks, ascending), `<dir>/obs/<name>.state`
- * (consumer states), `<dir>/index.snap` (only between a clean stop and the next open). The last block is the active one; it rolls once it reaches `blockSize`.
+ * (consumer states), `<dir>/index.snap` (only between a clean stop and the next open). The last
+ * block is the active one (active_block.ts); it rolls once it reaches `blockSize`.
  *
  * ## IO and durability
  *
- * All IO is synchronous (Deno `*Sync` calls): no promise per syscall, and the whole active block is
- * kept in memory, so reads of recent messages never touch the disk. `storeMsg` appends the record
+ * All IO is synchronous (Deno `*Sync` calls), chosen for PubAck latency: an async Deno file call
+ * costs a promise and a hop to the blocking thread pool per syscall, while the store needs only
+ * one `write` per turn; the whole active block is kept in memory, so reads of recent messages
+ * never touch the disk and sealed blocks are read through small windows (block_reader.ts). `storeMsg` appends the record
  * to the in-memory tail and returns a promise; every record appended in the same synchronous run
  * is written with ONE `write` in a microtask (group commit), and the promises resolve only after
  * that write returned: when a `storeMsg` promise resolves, the record is in the OS. `syncInterval`
@@ -49,13 +52,13 @@ import {
   writeAll,
   writeFileAtomic,
 } from "./file_block.ts";
+import { ActiveBlock } from "./active_block.ts";
 import { BlockReader } from "./block_reader.ts";
 import { rewriteBlock } from "./block_rewrite.ts";
 import { blockFromSnapshot, blockToSnapshot, validSnapshotFiles } from "./snapshot_files.ts";
 import { FileConsumerStore } from "./file_consumer_store.ts";
 import {
   decodeRecord,
-  encodeRecord,
   eraseRecordInPlace,
   floorBytes,
   readFloor,
@@ -105,12 +108,7 @@ export class FileStore extends StreamCore {
   #blocks: Block[] = [];
   #blockById = new Map<number, Block>();
   #active!: Block;
-  #file: Deno.FsFile | null = null;
-  /** The whole active block: bytes [0, tailWritten) are in the file, the rest is queued. */
-  #tail = new Uint8Array(64 * 1024);
-  #tailWritten = 0;
-  #batch: Promise<void> | null = null;
-  #needsSync = false;
+  #writer: ActiveBlock | null = null;
   #recovering = false;
   #reader = new BlockReader();
   #subjectBytes = new Map<string, Uint8Array>();
@@ -155,7 +153,7 @@ export class FileStore extends StreamCore {
     store.#recover();
     store.#writeMeta();
     store.updateConfig(store.limits);
-    store.#writePending();
+    store.#writer!.writePending();
     const interval = options.syncInterval ?? 120_000;
     if (typeof interval === "number" && interval > 0) {
       const timer = setInterval(() => store.#syncNow(), interval);
@@ -331,16 +329,11 @@ export class FileStore extends StreamCore {
 
   /** Makes `b` the active block; `content` is its valid bytes. */
   #activate(b: Block, content: Uint8Array | undefined): void {
-    this.#file?.close();
+    const capacity = this.#writer?.capacity;
+    this.#writer?.close();
     this.#active = b;
     this.#reader.invalidate(b.id);
-    const bytes = content ?? new Uint8Array(0);
-    this.#tail = new Uint8Array(Math.max(this.#tail.length, bytes.length * 2, 64 * 1024));
-    this.#tail.set(bytes);
-    b.bytes = bytes.length;
-    this.#tailWritten = bytes.length;
-    this.#file = Deno.openSync(b.path, { read: true, write: true, create: true });
-    this.#file.seekSync(bytes.length, Deno.SeekMode.Start);
+    this.#writer = new ActiveBlock(b, content ?? new Uint8Array(0), this.#syncAlways, capacity);
     if (b.bytes === 0) this.#appendBase(b);
   }
 
@@ -362,7 +355,7 @@ export class FileStore extends StreamCore {
     this.#append(RecordKind.Base, this.lastSeq, this.lastTs, null, null, floorBytes(this.firstSeq));
   }
 
-  /** Appends a record to the active block's tail; returns its offset. */
+  /** Appends a record to the active block (rolling to a new one when full); returns its offset. */
   #append(
     kind: RecordKind,
     seq: number,
@@ -378,66 +371,28 @@ export class FileStore extends StreamCore {
     ) {
       this.#roll();
     }
-    const at = this.#active.bytes;
-    if (at + len > this.#tail.length) {
-      const grown = new Uint8Array(Math.max(this.#tail.length * 2, at + len));
-      grown.set(this.#tail.subarray(0, at));
-      this.#tail = grown;
-    }
-    encodeRecord(this.#tail, at, kind, seq, ts, subject, header, data);
-    this.#active.bytes = at + len;
-    if (!this.#recovering) this.#scheduleWrite();
+    const at = this.#writer!.append(kind, seq, ts, subject, header, data);
+    if (!this.#recovering) this.#writer!.schedule();
     return at;
   }
 
   #roll(): void {
-    this.#writePending();
     const old = this.#active;
-    if (this.#needsSync) this.#file?.syncSync();
-    this.#needsSync = false;
+    this.#writer!.writePending();
+    this.#writer!.sync();
     this.#startBlock(old.id + 1);
     this.#maybeCompact(old);
   }
 
-  // ---- writing ----
-
-  #scheduleWrite(): void {
-    if (this.#batch) return;
-    this.#batch = new Promise<void>((resolve, reject) => {
-      queueMicrotask(() => {
-        this.#batch = null;
-        try {
-          this.#writePending();
-          resolve();
-        } catch (e) {
-          reject(e);
-        }
-      });
-    });
-    // A failed batch is reported to the storeMsg callers; keep it from being unhandled here.
-    this.#batch.catch(() => {});
-  }
-
-  /** Writes queued bytes of the active block with one write (and fsyncs with "always"). */
-  #writePending(): void {
-    const end = this.#active.bytes;
-    if (this.#tailWritten >= end || !this.#file) return;
-    writeAll(this.#file, this.#tail.subarray(this.#tailWritten, end));
-    this.#tailWritten = end;
-    if (this.#syncAlways) this.#file.syncDataSync();
-    else this.#needsSync = true;
-  }
-
   protected persisted(): Promise<void> {
-    return this.#batch ?? Promise.resolve();
+    return this.#writer!.pending();
   }
 
   #syncNow(): void {
     if (this.closed) return;
     try {
-      this.#writePending();
-      if (this.#needsSync) this.#file?.syncDataSync();
-      this.#needsSync = false;
+      this.#writer?.writePending();
+      this.#writer?.sync();
       for (const c of this.#consumerStores) c.flush();
     } catch {
       // Reported by the next write.
@@ -477,13 +432,13 @@ export class FileStore extends StreamCore {
 
   /** The whole content of `b` (the active block from memory). */
   #blockBuffer(b: Block): Uint8Array {
-    if (b === this.#active) return this.#tail.subarray(0, b.bytes);
+    if (b === this.#active) return this.#writer!.content();
     return readFileOrNull(b.path)?.subarray(0, b.bytes) ?? new Uint8Array(0);
   }
 
   /** Where the record at `at` of block `b` is in memory. */
   #recordBytes(b: Block, at: number): { buf: Uint8Array; offset: number } | null {
-    if (b === this.#active) return { buf: this.#tail.subarray(0, b.bytes), offset: at };
+    if (b === this.#active) return { buf: this.#writer!.content(), offset: at };
     return this.#reader.read(b.id, b.path, b.bytes, at);
   }
 
@@ -517,11 +472,7 @@ export class FileStore extends StreamCore {
     const len = new DataView(where.buf.buffer, where.buf.byteOffset + where.offset, 4)
       .getUint32(0, true);
     if (b === this.#active) {
-      eraseRecordInPlace(this.#tail, at);
-      if (at >= this.#tailWritten) return;
-      this.#file!.seekSync(at, Deno.SeekMode.Start);
-      writeAll(this.#file!, this.#tail.subarray(at, at + len));
-      this.#file!.seekSync(this.#tailWritten, Deno.SeekMode.Start);
+      this.#writer!.eraseAt(at);
       return;
     }
     const record = where.buf.slice(where.offset, where.offset + len);
@@ -543,7 +494,7 @@ export class FileStore extends StreamCore {
   protected persistFloor(floor: number, emptied: boolean): void {
     if (this.#recovering) return;
     if (emptied) {
-      this.#writePending();
+      this.#writer!.writePending();
       const old = this.#blocks;
       this.#blocks = [];
       this.#startBlock(old.at(-1)!.id + 1);
@@ -558,12 +509,12 @@ export class FileStore extends StreamCore {
 
   protected persistTruncate(seq: number): void {
     const target = this.#blockById.get(this.index.slotA(seq))!;
-    this.#writePending();
+    this.#writer!.writePending();
     const content = this.#rewriteContent(target, seq, true);
     for (const b of this.#blocks.filter((b) => b.id > target.id)) this.#removeBlockFile(b);
     this.#blocks = this.#blocks.filter((b) => b.id <= target.id);
-    this.#file?.close();
-    this.#file = null;
+    this.#writer!.close();
+    this.#writer = null;
     writeFileAtomic(target.path, content);
     this.#activate(target, content);
     this.#recountBlocks();
@@ -615,7 +566,7 @@ export class FileStore extends StreamCore {
   // ---- lifecycle ----
 
   protected override onConfig(): void {
-    if (!this.#recovering && this.#file) this.#writeMeta();
+    if (!this.#recovering && this.#writer) this.#writeMeta();
   }
 
   #writeMeta(): void {
@@ -630,11 +581,8 @@ export class FileStore extends StreamCore {
   flush(sync = false): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.#runCompactions();
-    this.#writePending();
-    if (sync) {
-      this.#file?.syncSync();
-      this.#needsSync = false;
-    }
+    this.#writer!.writePending();
+    if (sync) this.#writer?.sync(true);
     for (const c of this.#consumerStores) c.flush();
     return Promise.resolve();
   }
@@ -674,8 +622,8 @@ export class FileStore extends StreamCore {
     for (const c of [...this.#consumerStores]) c.stop();
     this.closed = true;
     if (this.#syncTimer !== undefined) clearInterval(this.#syncTimer);
-    this.#file?.close();
-    this.#file = null;
+    this.#writer?.close();
+    this.#writer = null;
     this.#reader.close();
   }
 
