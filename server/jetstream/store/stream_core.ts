@@ -231,10 +231,11 @@ export abstract class StreamCore implements StreamStore {
       entry.msgs++;
       entry.last = seq;
     }
-    this.#onUpdate?.(1, size, seq, subject);
     if (entry && maxPer > 0 && entry.msgs > maxPer) this.#enforcePerSubject(entry, maxPer);
     this.#enforceMsgLimit();
     this.#enforceBytesLimit();
+    // Like Go, the store is reported after the removals the limits caused.
+    this.#onUpdate?.(1, size, seq, subject);
     return seq;
   }
 
