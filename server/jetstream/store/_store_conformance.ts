@@ -257,6 +257,8 @@ export function runStoreConformance(h: StoreHarness): void {
     s.removeMsg(7);
     assert.deepEqual(s.compact(7), 1);
     assert.deepEqual(s.state().firstSeq, 8);
+    assert.deepEqual(s.compact(3), 0); // below first: nothing to do
+    assert.deepEqual(s.state().firstSeq, 8);
     assert.deepEqual(s.compact(100), 3);
     st = s.state();
     assert.deepEqual([st.msgs, st.bytes, st.firstSeq, st.lastSeq, st.numSubjects], [

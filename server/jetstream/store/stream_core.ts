@@ -102,15 +102,18 @@ export abstract class StreamCore implements StreamStore {
     this.recoverLast(seq, ts);
   }
 
-  /** Recovery: `seq` was used (message, skip, or a block's base). */
-  protected recoverLast(seq: number, ts: bigint): void {
+  /**
+   * Recovery: `seq` was used (a message, a skip, or a block's base). An empty store's first time
+   * is that of a skip, as `skipMsg` sets it.
+   */
+  protected recoverLast(seq: number, ts: bigint, skipped = false): void {
     if (seq >= this.lastSeq) {
       this.lastSeq = seq;
       this.lastTs = ts;
     }
     if (this.msgs === 0) {
       this.firstSeq = this.lastSeq + 1;
-      this.firstTs = 0n;
+      if (skipped) this.firstTs = ts;
       this.index.dropBelow(this.firstSeq);
     }
   }
@@ -479,6 +482,7 @@ export abstract class StreamCore implements StreamStore {
   compact(seq: number): number {
     if (this.closed) throw new StoreError(StoreErrorCode.Closed);
     if (seq === 0 || seq > this.lastSeq) return this.#purgeTo(seq);
+    if (seq <= this.firstSeq) return 0; // nothing below it is left
     let purged = 0, bytes = 0;
     for (let s = this.index.nextPresent(this.firstSeq, seq - 1); s > 0 && s < seq;) {
       const id = this.index.subjectId(s);

@@ -272,8 +272,10 @@ export class FileStore extends StreamCore {
           break;
         }
         case RecordKind.Erased:
-        case RecordKind.Skip:
           this.recoverLast(r.seq, r.ts());
+          break;
+        case RecordKind.Skip:
+          this.recoverLast(r.seq, r.ts(), true);
           break;
         case RecordKind.Delete:
           block.tombstones.add(r.seq);
