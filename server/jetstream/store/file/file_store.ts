@@ -447,7 +447,9 @@ export class FileStore extends StreamCore {
   protected readPayload(seq: number): Payload {
     const b = this.#blockById.get(this.index.slotA(seq));
     const where = b ? this.#recordBytes(b, this.index.slotB(seq)) : null;
-    const r = where ? decodeRecord(where.buf, where.offset, where.buf.length) : null;
+    // Records of the active block are our own bytes in memory; those read from disk are verified.
+    const verify = b !== this.#active;
+    const r = where ? decodeRecord(where.buf, where.offset, where.buf.length, verify) : null;
     if (!r || typeof r === "string" || r.seq !== seq || r.kind !== RecordKind.Msg) {
       throw new StoreError(StoreErrorCode.Corrupt, `message ${seq}`);
     }
