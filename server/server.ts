@@ -11,6 +11,7 @@ import { ClientConnection, type Transport } from "./client/client.ts";
 import type { Subscription } from "./client/subscription.ts";
 import type { InterestSource, MeshNode } from "./mesh/mesh_node.ts";
 import type { RemoteInterestListener } from "./links/route/route_subs.ts";
+import type { ClusterServer } from "./links/route/route_host.ts";
 import { FanOut, type StallTarget } from "./routing/fan_out.ts";
 import { type Clock, systemClock } from "./conn/clock.ts";
 import { closeYielder } from "./conn/yield.ts";
@@ -33,6 +34,8 @@ import { type MonitorListener, startMonitorListener } from "./monitor/http.ts";
 import { MonitorState } from "./monitor/state.ts";
 import type { LinkMonitor } from "./monitor/types.ts";
 import { ClusterManager } from "./links/route/cluster_manager.ts";
+import { gatewayConfigProblem, GatewayManager } from "./links/gateway/gateway_manager.ts";
+import type { GatewayInfoMessage } from "./links/gateway/gateway_info.ts";
 import { listenClientPort, remoteHost } from "./transport/listen_host.ts";
 import { joinHostPort } from "./links/route/cluster_options.ts";
 import type { InterestListener, ServerEvents } from "./server_events.ts";
@@ -77,6 +80,8 @@ export class Server implements ClientContext {
   #sleeps = new CancellableSleeps();
   /** Routes (server/links/route/), when `cluster {}` has a port. */
   #cluster: ClusterManager | null = null;
+  /** Gateways (server/links/gateway/), when `gateway {}` has a name and port (single isolate). */
+  #gateway: GatewayManager | null = null;
   /** Appended to every client INFO (`cluster`, `connect_urls`): {@link setClientInfoTail}. */
   #infoTail = "";
   /** What the worker shell around this server wants to hear of (sharded mode). */
@@ -113,6 +118,10 @@ export class Server implements ClientContext {
     if (this.isRouteWorker) {
       this.remoteInterestListener = (account, sub, delta) =>
         this.#mesh?.onLocalInterest(account, sub, delta);
+    } else if (shard === null && options.gatewayConfig?.port) {
+      // Route interest is cluster interest the gateways announce (gatewayUpdateSubInterest).
+      this.remoteInterestListener = (account, sub, delta) =>
+        this.#gateway?.routeInterestChanged(account, sub, delta);
     }
   }
 
@@ -226,9 +235,32 @@ export class Server implements ClientContext {
     this.onInterest((account, sub, delta) => mesh.onLocalInterest(account, sub, delta));
   }
 
-  /** Route data for `/routez` and `/varz` (null without routes in this isolate). */
+  /** The gateway manager, when gateways are on (tests, monitoring). */
+  get gateway(): GatewayManager | null {
+    return this.#gateway;
+  }
+
+  /** Gateway gossip over routes (ClusterServer), when gateways are on. */
+  get gatewayGossip(): ClusterServer["gatewayGossip"] {
+    const table = this.#gateway?.table;
+    return table
+      ? {
+        fromRoute: (info, id) => table.fromRoute(info as GatewayInfoMessage, id),
+        forNewRoute: () => table.forNewRoute(),
+      }
+      : null;
+  }
+
+  /** Route and gateway data for `/routez`, `/gatewayz` and `/varz` (none without links). */
   get links(): LinkMonitor | undefined {
-    return this.#cluster?.monitor;
+    const routes = this.#cluster?.monitor;
+    const gateways = this.#gateway?.monitor();
+    if (!gateways) return routes;
+    return {
+      ...routes,
+      ...gateways,
+      boundPort: (s) => s === "gateway" ? gateways.boundPort!(s) : routes?.boundPort?.(s) ?? 0,
+    };
   }
 
   /** The client INFO's tail (`cluster`, `connect_urls`). */
@@ -289,11 +321,13 @@ export class Server implements ClientContext {
    * while the server is built): their announced interest goes into the cluster's local interest
    * now, so every route learns it on connect (nats-server sends all account subscriptions).
    */
-  #replayInternalInterest(cluster: ClusterManager): void {
+  #replayInternalInterest(
+    announce: (account: string, subject: string, queue: string | null, delta: number) => void,
+  ): void {
     for (const c of this.internalConnections) {
       for (const sub of c.subscriptions()) {
         if (sub.local) continue;
-        cluster.table.localInterestChanged(c.account.name, sub.subject, sub.queue, 1);
+        announce(c.account.name, sub.subject, sub.queue, 1);
       }
     }
   }
@@ -311,6 +345,8 @@ export class Server implements ClientContext {
     // denats' own version: the one line nats-server does not print.
     log.notice(`  denats:   ${DENATS_VERSION}`);
     log.notice(`  Git:      [not set]`);
+    const gatewayProblem = gatewayConfigProblem(o);
+    if (gatewayProblem) throw new Error(gatewayProblem);
     this.#cluster = ClusterManager.create(this);
     if (this.#cluster) log.notice(`  Cluster:  ${this.#cluster.clusterName}`);
     log.notice(`  Name:     ${this.name}`);
@@ -334,9 +370,17 @@ export class Server implements ClientContext {
     log.notice(`Server is ready`);
     this.#running = true;
     this.#system?.start();
+    // Gateways start before the routes (server.go Start).
+    this.#gateway = GatewayManager.create(this);
+    if (this.#gateway) {
+      this.#gateway.start();
+      const table = this.#gateway.table;
+      this.#replayInternalInterest((a, s, q, d) => table.interestChanged(a, s, q, d));
+    }
     if (this.#cluster) {
       this.#cluster.start();
-      this.#replayInternalInterest(this.#cluster);
+      const table = this.#cluster.table;
+      this.#replayInternalInterest((a, s, q, d) => table.localInterestChanged(a, s, q, d));
     }
     this.#acceptLoop = this.#accept(this.#listener);
     const tick = Math.max(50, Math.min(1000, o.writeDeadlineMs / 2));
@@ -585,6 +629,7 @@ export class Server implements ClientContext {
     }
     await this.#acceptLoop;
     await this.#transports?.close();
+    await this.#gateway?.close();
     await this.#cluster?.close();
     // After the routes: nats-server withdraws no interest (RS-) when it shuts down.
     for (const c of [...this.internalConnections]) c.close();

@@ -43,6 +43,14 @@ export interface ClusterServer extends ConnectionServices {
   readonly remoteInterestListener?: RemoteInterestListener | null;
   /** The isolate's fan-out: routed messages are delivered through it. */
   readonly fanOut: FanOut;
+  /**
+   * Gateway gossip over routes (route.go processRouteInfo / sendGatewayConfigsToRoute), when
+   * this server has gateways: an INFO naming a gateway, and the INFOs a new route gets.
+   */
+  readonly gatewayGossip?: {
+    fromRoute(info: RouteInfoMessage, routeId: string): void;
+    forNewRoute(): string[];
+  } | null;
 }
 
 /** Server-wide route decisions a link delegates (implemented by `RouteTable`). */
