@@ -100,9 +100,9 @@ export class GatewayTable implements GatewayLinkHost, GatewayForwarder {
   readonly links: Set<GatewayLink> = new Set();
   /** This cluster's gateway URLs (ref-counted: ours, and the ones routes told). */
   readonly #urls = new Map<string, number>();
-  readonly interest = new ClusterInterest();
-  readonly recent = new RecentInterest();
-  readonly replies = new ReplyMappings();
+  readonly interest: ClusterInterest = new ClusterInterest();
+  readonly recent: RecentInterest = new RecentInterest();
+  readonly replies: ReplyMappings = new ReplyMappings();
   /** Queue subscriptions held by outbound links (collect delivered queue names when > 0). */
   #queueSubs = 0;
   readonly #effects: GatewayEffects;
