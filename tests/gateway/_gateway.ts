@@ -190,3 +190,71 @@ export async function waitForGateways(
     "outbound gateways",
   );
 }
+
+/**
+ * A fake remote gateway listening on a port: accepts the connection a denats outbound gateway
+ * dials and speaks raw protocol on it (`expect`, `send`).
+ */
+export class FakeGatewayPeer implements AsyncDisposable {
+  readonly #listener: Deno.TcpListener;
+  #conn: Deno.TcpConn | null = null;
+  #text = "";
+  #reading: Promise<void> | null = null;
+
+  constructor() {
+    this.#listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  }
+
+  get port(): number {
+    return (this.#listener.addr as Deno.NetAddr).port;
+  }
+
+  /** Waits for the dialed connection. */
+  async accept(): Promise<void> {
+    this.#conn = await this.#listener.accept();
+    const conn = this.#conn;
+    this.#reading = (async () => {
+      const buf = new Uint8Array(65536);
+      const dec = new TextDecoder();
+      try {
+        while (true) {
+          const n = await conn.read(buf);
+          if (n === null) break;
+          this.#text += dec.decode(buf.subarray(0, n));
+        }
+      } catch {
+        // closed
+      }
+    })();
+  }
+
+  async send(text: string): Promise<void> {
+    await this.#conn!.write(new TextEncoder().encode(text));
+  }
+
+  /** Waits until `re` matches the unread text; consumes through the match. */
+  async expect(re: RegExp, timeoutMs = 3000): Promise<RegExpExecArray> {
+    let m: RegExpExecArray | null = null;
+    await waitFor(() => (m = re.exec(this.#text)) !== null, timeoutMs, String(re)).catch((e) => {
+      throw new Error(`${e.message}; unread: ${JSON.stringify(this.#text.slice(0, 300))}`);
+    });
+    const found = m as unknown as RegExpExecArray;
+    this.#text = this.#text.slice(found.index + found[0].length);
+    return found;
+  }
+
+  /** The unread text, emptied. */
+  take(): string {
+    const t = this.#text;
+    this.#text = "";
+    return t;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    try {
+      this.#conn?.close();
+    } catch { /* closed */ }
+    this.#listener.close();
+    await this.#reading;
+  }
+}

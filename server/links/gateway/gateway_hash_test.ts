@@ -12,6 +12,10 @@ import {
 } from "./gateway_hash.ts";
 
 Deno.test("gateway hashes match nats-server's getHashSize and getOldHash", () => {
+  // Seen on the wire from nats-server 2.9.10 (gateway "B", server NA3BVKIV...): a request
+  // from its client crossed to denats with the reply `_GR_.b2oh2L.92oepg._INBOX...`.
+  assert.equal(gatewayHash("B"), "b2oh2L");
+  assert.equal(gatewayHash("NA3BVKIVLHZBOL56PORVCFNXPX24PWH2NCUP7NJISV4FY3ORZ6F3LQB5"), "92oepg");
   assert.equal(gatewayHash("A").length, 6);
   assert.equal(/^[0-9A-Za-z]{6}$/.test(gatewayHash("cluster-b")), true);
   assert.equal(oldGatewayHash("A").length, 4);
