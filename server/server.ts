@@ -34,8 +34,7 @@ import { type MonitorListener, startMonitorListener } from "./monitor/http.ts";
 import { MonitorState } from "./monitor/state.ts";
 import type { LinkMonitor } from "./monitor/types.ts";
 import { ClusterManager } from "./links/route/cluster_manager.ts";
-import { gatewayConfigProblem, GatewayManager } from "./links/gateway/gateway_manager.ts";
-import type { GatewayInfoMessage } from "./links/gateway/gateway_info.ts";
+import { GatewayManager } from "./links/gateway/gateway_manager.ts";
 import { listenClientPort, remoteHost } from "./transport/listen_host.ts";
 import { joinHostPort } from "./links/route/cluster_options.ts";
 import type { InterestListener, ServerEvents } from "./server_events.ts";
@@ -242,25 +241,12 @@ export class Server implements ClientContext {
 
   /** Gateway gossip over routes (ClusterServer), when gateways are on. */
   get gatewayGossip(): ClusterServer["gatewayGossip"] {
-    const table = this.#gateway?.table;
-    return table
-      ? {
-        fromRoute: (info, id) => table.fromRoute(info as GatewayInfoMessage, id),
-        forNewRoute: () => table.forNewRoute(),
-      }
-      : null;
+    return this.#gateway?.routeGossip ?? null;
   }
 
   /** Route and gateway data for `/routez`, `/gatewayz` and `/varz` (none without links). */
   get links(): LinkMonitor | undefined {
-    const routes = this.#cluster?.monitor;
-    const gateways = this.#gateway?.monitor();
-    if (!gateways) return routes;
-    return {
-      ...routes,
-      ...gateways,
-      boundPort: (s) => s === "gateway" ? gateways.boundPort!(s) : routes?.boundPort?.(s) ?? 0,
-    };
+    return this.#gateway?.monitor(this.#cluster?.monitor) ?? this.#cluster?.monitor;
   }
 
   /** The client INFO's tail (`cluster`, `connect_urls`). */
@@ -321,13 +307,11 @@ export class Server implements ClientContext {
    * while the server is built): their announced interest goes into the cluster's local interest
    * now, so every route learns it on connect (nats-server sends all account subscriptions).
    */
-  #replayInternalInterest(
-    announce: (account: string, subject: string, queue: string | null, delta: number) => void,
-  ): void {
+  #replayInternalInterest(cluster: ClusterManager): void {
     for (const c of this.internalConnections) {
       for (const sub of c.subscriptions()) {
         if (sub.local) continue;
-        announce(c.account.name, sub.subject, sub.queue, 1);
+        cluster.table.localInterestChanged(c.account.name, sub.subject, sub.queue, 1);
       }
     }
   }
@@ -345,10 +329,11 @@ export class Server implements ClientContext {
     // denats' own version: the one line nats-server does not print.
     log.notice(`  denats:   ${DENATS_VERSION}`);
     log.notice(`  Git:      [not set]`);
-    const gatewayProblem = gatewayConfigProblem(o);
-    if (gatewayProblem) throw new Error(gatewayProblem);
+    // Checks the gateway block (nats-server texts) and names the cluster after the gateway.
+    this.#gateway = GatewayManager.create(this);
     this.#cluster = ClusterManager.create(this);
-    if (this.#cluster) log.notice(`  Cluster:  ${this.#cluster.clusterName}`);
+    const clusterName = this.#cluster?.clusterName ?? o.gatewayConfig?.name;
+    if (clusterName) log.notice(`  Cluster:  ${clusterName}`);
     log.notice(`  Name:     ${this.name}`);
     log.notice(`  ID:       ${this.id}`);
     if (o.configFile) log.notice(`Using configuration file: ${o.configFile}`);
@@ -370,17 +355,10 @@ export class Server implements ClientContext {
     log.notice(`Server is ready`);
     this.#running = true;
     this.#system?.start();
-    // Gateways start before the routes (server.go Start).
-    this.#gateway = GatewayManager.create(this);
-    if (this.#gateway) {
-      this.#gateway.start();
-      const table = this.#gateway.table;
-      this.#replayInternalInterest((a, s, q, d) => table.interestChanged(a, s, q, d));
-    }
+    this.#gateway?.start(); // before the routes (server.go Start)
     if (this.#cluster) {
       this.#cluster.start();
-      const table = this.#cluster.table;
-      this.#replayInternalInterest((a, s, q, d) => table.localInterestChanged(a, s, q, d));
+      this.#replayInternalInterest(this.#cluster);
     }
     this.#acceptLoop = this.#accept(this.#listener);
     const tick = Math.max(50, Math.min(1000, o.writeDeadlineMs / 2));

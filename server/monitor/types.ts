@@ -170,6 +170,8 @@ export interface LinkMonitor {
   inboundGateways?(
     opts: { name: string; accounts: boolean; accountName: string },
   ): Record<string, RemoteGatewayz[]>;
+  /** A remote gateway's URLs (`host:port`, configured and discovered) for `/varz`. */
+  gatewayRemoteUrls?(name: string): string[] | undefined;
   /** The client `connect_urls` of the cluster (`/varz`), undefined when none. */
   connectUrls?(): string[] | undefined;
   /** Number of remote servers reachable through routes (`remotes`). */

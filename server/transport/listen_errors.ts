@@ -45,11 +45,13 @@ export function listenErrorText(host: string, port: number, err: unknown): strin
 export const MONITOR_LISTEN_PREFIX = "can't listen to the monitor port: ";
 /** Prefix of the route listener's error (route.go `startRouteAcceptLoop`). */
 export const ROUTE_LISTEN_PREFIX = "Error listening on router port: ";
+/** Prefix of the gateway listener's error (gateway.go `startGatewayAcceptLoop`). */
+export const GATEWAY_LISTEN_PREFIX = "Error listening on gateway port: ";
 
 /**
  * The fatal line nats-server logs when `start` fails with `message` (the client listener is the
- * default culprit): monitoring errors become `Can't start monitoring: ...`, route listener errors
- * stand as they are, anything else is `Error listening on port: host:port, "reason"`.
+ * default culprit): monitoring errors become `Can't start monitoring: ...`, route and gateway
+ * listener errors stand as they are, anything else is `Error listening on port: host:port, "reason"`.
  *
  * @example
  * ```ts
@@ -60,6 +62,8 @@ export const ROUTE_LISTEN_PREFIX = "Error listening on router port: ";
  */
 export function startupFatalLine(host: string, port: number, message: string): string {
   if (message.startsWith(MONITOR_LISTEN_PREFIX)) return `Can't start monitoring: ${message}`;
-  if (message.startsWith(ROUTE_LISTEN_PREFIX)) return message;
+  if (message.startsWith(ROUTE_LISTEN_PREFIX) || message.startsWith(GATEWAY_LISTEN_PREFIX)) {
+    return message;
+  }
   return `Error listening on port: ${joinHostPort(host, port)}, ${JSON.stringify(message)}`;
 }

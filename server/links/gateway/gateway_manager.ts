@@ -15,6 +15,7 @@ import type { GatewayConfig } from "../../link_options.ts";
 import type { LinkMonitor, RemoteGatewayz } from "../../monitor/types.ts";
 import { formatRtt, formatUptime, goTime, preciseNow } from "../../monitor/format.ts";
 import { SERVER_VERSION } from "../../version.ts";
+import { goQuote } from "../../protocol/wire_errors.ts";
 import { clientConnectUrls } from "../../link_io/addresses.ts";
 import { tlsImpl } from "../../transport/tls_loader.ts";
 import type { TlsSetup } from "../../transport/tls_setup.ts";
@@ -29,6 +30,8 @@ import { gatewayHash } from "./gateway_hash.ts";
 import { interestModeName, MAX_RUNSUB_BEFORE_SWITCH } from "./gateway_interest.ts";
 import { GatewayLink, type GatewayUrl, type RemoteGateway } from "./gateway_link.ts";
 import { GatewayTable } from "./gateway_table.ts";
+import type { GatewayInfoMessage } from "./gateway_info.ts";
+import type { RouteInfoMessage } from "../route/route_info.ts";
 
 /** gateway.go gatewayConnectDelay, defaultSolicitGatewaysDelay; route.go DEFAULT_ROUTE_DIAL. */
 const GATEWAY_CONNECT_DELAY_MS = 1000;
@@ -44,6 +47,11 @@ export interface GatewayHostServer extends GatewayServer, ReadPressure {
   onInterest(listener: (account: Account, sub: Subscription, delta: 1 | -1) => void): () => void;
   allocateConnectionId(): number;
   accounts(): Iterable<Account>;
+  /** Connections without a socket (system services): their interest is replayed at start. */
+  readonly internalConnections: Iterable<{
+    readonly account: { readonly name: string };
+    subscriptions(): Iterable<{ readonly local?: boolean; subject: string; queue: string | null }>;
+  }>;
   /** The routes of this server (for replies routed to another server of the cluster). */
   readonly cluster: {
     readonly table: {
@@ -68,10 +76,12 @@ export function gatewayConfigProblem(options: ServerOptions): string | null {
     cluster.name = g.name;
   }
   if (g.name === "") return "gateway has no name";
-  if (g.port === 0) return `gateway "${g.name}" has no port specified (select -1 for random port)`;
-  for (const r of g.gateways) {
-    if (r.name === "") return "gateway in the list 0 has no name";
-    if (r.urls.length === 0) return `gateway ${JSON.stringify(r.name)} has no URL`;
+  if (g.port === 0) {
+    return `gateway ${goQuote(g.name)} has no port specified (select -1 for random port)`;
+  }
+  for (const [i, r] of g.gateways.entries()) {
+    if (r.name === "") return `gateway in the list ${i} has no name`;
+    if (r.urls.length === 0) return `gateway ${goQuote(r.name)} has no URL`;
   }
   return null;
 }
@@ -102,8 +112,13 @@ export class GatewayManager {
   readonly #tls: TlsSetup | null;
   #unsubscribe: (() => void) | null = null;
 
-  /** Reads `server.options.gatewayConfig`; null when gateways are off (no block or port 0). */
+  /**
+   * Reads `server.options.gatewayConfig`; null when gateways are off (no block or port 0).
+   * Throws nats-server's text for an invalid block ({@link gatewayConfigProblem}).
+   */
   static create(server: GatewayHostServer): GatewayManager | null {
+    const problem = gatewayConfigProblem(server.options);
+    if (problem) throw new Error(problem);
     const config = server.options.gatewayConfig;
     if (!config || config.port === 0 || config.name === "") return null;
     return new GatewayManager(server, config);
@@ -249,6 +264,13 @@ export class GatewayManager {
     this.#unsubscribe = s.onInterest((account, sub, delta) =>
       this.table.interestChanged(account.name, sub.subject, sub.queue, delta)
     );
+    // Internal connections subscribed while the server was built (server.ts does the same for
+    // the routes): their interest is the cluster's too.
+    for (const ic of s.internalConnections) {
+      for (const sub of ic.subscriptions()) {
+        if (!sub.local) this.table.interestChanged(ic.account.name, sub.subject, sub.queue, 1);
+      }
+    }
     s.fanOut.gateways = this.table;
     this.#links.run();
     // gateway.go startGateways: the configured gateways are dialed after the solicit delay.
@@ -293,10 +315,20 @@ export class GatewayManager {
     return link;
   }
 
-  /** `/gatewayz` and the gateway port of `/varz`. */
-  monitor(): LinkMonitor {
+  /** Gateway gossip over routes, as the route code asks for it (ClusterServer.gatewayGossip). */
+  readonly routeGossip: {
+    fromRoute(info: RouteInfoMessage, routeId: string): void;
+    forNewRoute(): string[];
+  } = {
+    fromRoute: (info, id) => this.table.fromRoute(info as GatewayInfoMessage, id),
+    forNewRoute: () => this.table.forNewRoute(),
+  };
+
+  /** `/gatewayz` and the gateway parts of `/varz`, over the routes' monitor data if any. */
+  monitor(routes?: LinkMonitor): LinkMonitor {
     const table = this.table;
     return {
+      ...routes,
       gateway: () => ({ name: table.name, host: table.local.host, port: table.local.port }),
       outboundGateways: (opts) => {
         const out: Record<string, RemoteGatewayz> = {};
@@ -314,7 +346,12 @@ export class GatewayManager {
         }
         return out;
       },
-      boundPort: (section) => (section === "gateway" ? this.#links.port : 0),
+      gatewayRemoteUrls: (name) => {
+        const urls = table.remotes.get(name)?.urls.map((u) => joinHostPort(u.host, u.port));
+        return urls && urls.length > 0 ? urls : undefined;
+      },
+      boundPort: (section) =>
+        section === "gateway" ? this.#links.port : routes?.boundPort?.(section) ?? 0,
     };
   }
 
@@ -327,6 +364,7 @@ export class GatewayManager {
     const r: RemoteGatewayz = { configured: outbound ? !(link.remote?.implicit ?? true) : false };
     r.connection = {
       cid: link.cid,
+      kind: "Gateway",
       ip: link.remoteHost,
       port: link.remotePort,
       start: goTime(link.startedAt),
