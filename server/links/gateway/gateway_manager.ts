@@ -107,6 +107,13 @@ class RemoteUrls extends LinkUrls<GatewayUrl> {
 export class GatewayManager {
   readonly config: GatewayConfig;
   readonly table: GatewayTable;
+  /** Gateway gossip over routes, as the route code asks for it (ClusterServer.gatewayGossip). */
+  readonly routeGossip: {
+    readonly url: string;
+    fromRoute(info: RouteInfoMessage, routeId: string): void;
+    forNewRoute(): string[];
+    clusterUrl(url: string, added: boolean): void;
+  };
   readonly #server: GatewayHostServer;
   readonly #links: LinkManager<GatewayUrl, RemoteGateway, GatewayLink>;
   readonly #tls: TlsSetup | null;
@@ -156,6 +163,15 @@ export class GatewayManager {
       },
     );
     this.#links = new LinkManager(this.#gatewaySpec(), { pressure: server });
+    const table = this.table;
+    this.routeGossip = {
+      get url(): string {
+        return table.local.gatewayUrl;
+      },
+      fromRoute: (info, id) => table.fromRoute(info as GatewayInfoMessage, id),
+      forNewRoute: () => table.forNewRoute(),
+      clusterUrl: (url, added) => table.clusterUrl(url, added),
+    };
   }
 
   #gatewaySpec(): LinkSpec<GatewayUrl, RemoteGateway, GatewayLink> {
@@ -314,15 +330,6 @@ export class GatewayManager {
     link.start();
     return link;
   }
-
-  /** Gateway gossip over routes, as the route code asks for it (ClusterServer.gatewayGossip). */
-  readonly routeGossip: {
-    fromRoute(info: RouteInfoMessage, routeId: string): void;
-    forNewRoute(): string[];
-  } = {
-    fromRoute: (info, id) => this.table.fromRoute(info as GatewayInfoMessage, id),
-    forNewRoute: () => this.table.forNewRoute(),
-  };
 
   /** `/gatewayz` and the gateway parts of `/varz`, over the routes' monitor data if any. */
   monitor(routes?: LinkMonitor): LinkMonitor {

@@ -167,6 +167,16 @@ export class GatewayTable implements GatewayLinkHost, GatewayForwarder {
     return true;
   }
 
+  /**
+   * Another server of this cluster runs gateways at `url` (route.go addGatewayURL /
+   * removeGatewayURL): the inbound links get our INFO again with the new list.
+   */
+  clusterUrl(url: string, added: boolean): void {
+    const changed = added ? this.addUrl(url) : this.removeUrl(url);
+    if (!changed || !this.running) return;
+    for (const link of this.inbound.values()) link.sendLine(`INFO ${this.infoJson()}`);
+  }
+
   get urls(): string[] {
     return [...this.#urls.keys()];
   }

@@ -48,8 +48,12 @@ export interface ClusterServer extends ConnectionServices {
    * this server has gateways: an INFO naming a gateway, and the INFOs a new route gets.
    */
   readonly gatewayGossip?: {
+    /** This server's gateway URL, sent in the route INFO (`gateway_url`). */
+    readonly url: string;
     fromRoute(info: RouteInfoMessage, routeId: string): void;
     forNewRoute(): string[];
+    /** A route's server runs gateways at `url` (registered), or went away (route.go). */
+    clusterUrl(url: string, added: boolean): void;
   } | null;
 }
 

@@ -208,6 +208,7 @@ export class RouteTable implements RouteLinkHost {
       for (const r of this.routes.values()) if (r.remoteId !== info.server_id) r.send(line);
     }
     if (!this.config.noAdvertise) this.#changeConnectUrls(link.connectUrls, true);
+    if (info.gateway_url) this.server.gatewayGossip?.clusterUrl(info.gateway_url, true);
   }
 
   /** route.go addRoute: registers unless this remote is already connected. */
@@ -296,6 +297,8 @@ export class RouteTable implements RouteLinkHost {
     if (registered && link.connectUrls.length > 0 && !this.config.noAdvertise) {
       this.#changeConnectUrls(link.connectUrls, false);
     }
+    const gatewayUrl = link.info?.gateway_url;
+    if (registered && gatewayUrl) this.server.gatewayGossip?.clusterUrl(gatewayUrl, false);
     this.#reconnect(link);
   }
 
