@@ -36,6 +36,8 @@ export interface GatewayExtra {
   dialUser?: string;
   dialPassword?: string;
   rejectUnknown?: boolean;
+  /** `tls {}` of the gateway block (file paths and options). */
+  tls?: Record<string, string | number | boolean>;
 }
 
 /** Ports for a node. */
@@ -83,6 +85,10 @@ export function gatewayConf(
     );
   }
   if (extra.rejectUnknown) lines.push("  reject_unknown_cluster: true");
+  if (extra.tls) {
+    const fields = Object.entries(extra.tls).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+    lines.push(`  tls { ${fields.join(", ")} }`);
+  }
   lines.push("  gateways: [");
   for (const c of others) {
     const urls = all.filter((n) => n.cluster === c).map((n) =>
