@@ -21,6 +21,7 @@ import {
   NatsServerNode,
   nodeConfig,
   TempDir,
+  waitFor,
   waitForGateways,
 } from "./_gateway.ts";
 
@@ -47,10 +48,20 @@ Deno.test({
         );
       }
       await waitForGateways(nodes);
-      // nats-server sees denats as a regular gateway: registered both ways.
-      const gzB = await nodes[2].gatewayz();
-      assert.equal(gzB.outbound_gateways.A?.configured, true);
-      assert.ok((gzB.inbound_gateways.A ?? []).length >= 1);
+      // nats-server sees denats as a regular gateway: registered both ways (each A server
+      // connects to one of B's servers, at random).
+      assert.equal((await nodes[2].gatewayz()).outbound_gateways.A?.configured, true);
+      await waitFor(
+        async () => {
+          let inbound = 0;
+          for (const b of nodes.slice(2)) {
+            inbound += ((await b.gatewayz()).inbound_gateways.A ?? []).length;
+          }
+          return inbound === 2;
+        },
+        10_000,
+        "A's servers registered on B",
+      );
       const [a1, a2, b1, b2] = await Promise.all(nodes.map((n) => client(n.url)));
       conns.push(a1, a2, b1, b2);
       await checkFanout(a1, [b1, b2, a2], "mix.fan.ab");

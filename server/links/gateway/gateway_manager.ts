@@ -30,6 +30,7 @@ import { gatewayHash } from "./gateway_hash.ts";
 import { interestModeName, MAX_RUNSUB_BEFORE_SWITCH } from "./gateway_interest.ts";
 import { GatewayLink, type GatewayUrl, type RemoteGateway } from "./gateway_link.ts";
 import { GatewayTable } from "./gateway_table.ts";
+import { GatewayRouter } from "./gateway_router.ts";
 import type { GatewayInfoMessage } from "./gateway_info.ts";
 import type { RouteInfoMessage } from "../route/route_info.ts";
 
@@ -107,6 +108,8 @@ class RemoteUrls extends LinkUrls<GatewayUrl> {
 export class GatewayManager {
   readonly config: GatewayConfig;
   readonly table: GatewayTable;
+  /** The message path (the fan-out's gateway forwarder). */
+  readonly router: GatewayRouter;
   /** Gateway gossip over routes, as the route code asks for it (ClusterServer.gatewayGossip). */
   readonly routeGossip: {
     readonly url: string;
@@ -162,6 +165,7 @@ export class GatewayManager {
         gatewayUrl: "",
       },
     );
+    this.router = new GatewayRouter(this.table);
     this.#links = new LinkManager(this.#gatewaySpec(), { pressure: server });
     const table = this.table;
     this.routeGossip = {
@@ -287,7 +291,7 @@ export class GatewayManager {
         if (!sub.local) this.table.interestChanged(ic.account.name, sub.subject, sub.queue, 1);
       }
     }
-    s.fanOut.gateways = this.table;
+    s.fanOut.gateways = this.router;
     this.#links.run();
     // gateway.go startGateways: the configured gateways are dialed after the solicit delay.
     for (const remote of this.table.remotes.values()) {
@@ -415,7 +419,7 @@ export class GatewayManager {
   /** Stops listening and dialing, closes every gateway and waits for the loops to end. */
   async close(): Promise<void> {
     this.#unsubscribe?.();
-    if (this.#server.fanOut.gateways === this.table) this.#server.fanOut.gateways = null;
+    if (this.#server.fanOut.gateways === this.router) this.#server.fanOut.gateways = null;
     this.table.running = false;
     if (!this.#links.running) return;
     await this.#links.close();

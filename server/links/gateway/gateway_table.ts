@@ -10,28 +10,16 @@
  */
 import type { Account } from "../../accounts/account.ts";
 import type { GatewayConfig } from "../../link_options.ts";
-import type { MsgOp, RoutedMsgOp } from "../../protocol/sink.ts";
-import type { GatewayForwarder } from "../../routing/fan_out.ts";
-import { Kind } from "../../routing/receiver.ts";
+import type { RoutedMsgOp } from "../../protocol/sink.ts";
 import { CloseReason } from "../../protocol/wire_errors.ts";
 import * as wire from "../../protocol/wire_errors.ts";
 import { joinHostPort, parseRouteUrl } from "../route/cluster_options.ts";
-import { accountNameBytes, appendRoutedMsg } from "../route/route_protocol.ts";
-import { RoutedQueues } from "../route/route_inbound.ts";
 import { ClusterInterest, TallyChange } from "./cluster_interest.ts";
 import {
   gatewayHash,
   gatewayReplyPrefix,
-  GW_CLUSTER_OFFSET,
-  GW_HASH_LEN,
-  GW_SERVER_OFFSET,
-  GW_SUBJECT_OFFSET,
-  OLD_GW_REPLY_PREFIX,
-  OLD_GW_SUBJECT_OFFSET,
   oldGatewayHash,
   oldGatewayReplyPrefix,
-  RoutedReply,
-  routedReplyKind,
 } from "./gateway_hash.ts";
 import type {
   GatewayEffects,
@@ -39,7 +27,9 @@ import type {
   GatewayServer,
   GatewayUrl,
   RemoteGateway,
+  RouteTarget,
 } from "./gateway_host.ts";
+import type { GatewayRouter } from "./gateway_router.ts";
 import {
   GatewayCmd,
   gatewayCmdAccount,
@@ -51,12 +41,9 @@ import {
   gatewayRouteGossipJson,
   type LocalGatewayInfo,
 } from "./gateway_info.ts";
-import { InterestNotice, NoInterestReply } from "./gateway_interest.ts";
+import { InterestNotice } from "./gateway_interest.ts";
 import type { GatewayLink } from "./gateway_link.ts";
-import { rewriteOp } from "./gateway_ops.ts";
-import { RecentInterest, ReplyMappings } from "./gateway_replies.ts";
-
-const dec = new TextDecoder();
+import { RecentInterest } from "./gateway_replies.ts";
 
 /** gateway.go gatewayReconnectDelay. */
 export const GATEWAY_RECONNECT_DELAY_MS = 1000;
@@ -80,7 +67,7 @@ function configuredRemote(name: string, urls: readonly string[], tls: boolean): 
 }
 
 /** Server-wide gateway state and decisions. */
-export class GatewayTable implements GatewayLinkHost, GatewayForwarder {
+export class GatewayTable implements GatewayLinkHost {
   readonly server: GatewayServer;
   readonly config: GatewayConfig;
   readonly name: string;
@@ -101,13 +88,14 @@ export class GatewayTable implements GatewayLinkHost, GatewayForwarder {
   /** This cluster's gateway URLs (ref-counted: ours, and the ones routes told). */
   readonly #urls = new Map<string, number>();
   readonly interest: ClusterInterest = new ClusterInterest();
+  /** Subscriptions made in the last 2 s (a request's reply to these is mapped). */
   readonly recent: RecentInterest = new RecentInterest();
-  readonly replies: ReplyMappings = new ReplyMappings();
   /** Queue subscriptions held by outbound links (collect delivered queue names when > 0). */
   #queueSubs = 0;
   readonly #effects: GatewayEffects;
   readonly #random: () => number;
-  readonly #routedQueues = new RoutedQueues();
+  /** The message path (set by the router it belongs to). */
+  router!: GatewayRouter;
   running = true;
 
   constructor(
@@ -141,7 +129,7 @@ export class GatewayTable implements GatewayLinkHost, GatewayForwarder {
     return this.#random();
   }
 
-  /** True when an outbound link holds queue interest (GatewayForwarder). */
+  /** True when an outbound link holds queue interest. */
   get collectQueues(): boolean {
     return this.#queueSubs > 0;
   }
@@ -309,7 +297,7 @@ export class GatewayTable implements GatewayLinkHost, GatewayForwarder {
     this.implicitGateway(info);
     this.#gossipTo(link);
     // 2.9.0+: every account switches to interest-only right away (gateway_iom).
-    for (const account of this.#accountNames()) this.#switchToInterestOnly(link, account);
+    for (const account of this.#accountNames()) this.switchToInterestOnly(link, account);
   }
 
   #accountNames(): string[] {
@@ -433,6 +421,21 @@ export class GatewayTable implements GatewayLinkHost, GatewayForwarder {
     } else this.inbound.delete(link.cid);
   }
 
+  /** gateway.go processInboundGatewayMsg: the router's. */
+  inboundMessage(link: GatewayLink, op: RoutedMsgOp): void {
+    this.router.inboundMessage(link, op);
+  }
+
+  /** The clock of the gateway code. */
+  now(): number {
+    return this.#effects.now();
+  }
+
+  /** The route to the server of this cluster whose ID hashes to `hash`, or null. */
+  routeByServerHash(hash: string): RouteTarget | null {
+    return this.#effects.routeByServerHash(hash);
+  }
+
   remoteInterestChanged(_link: GatewayLink, queueDelta: number): void {
     this.#queueSubs += queueDelta;
   }
@@ -455,7 +458,7 @@ export class GatewayTable implements GatewayLinkHost, GatewayForwarder {
   }
 
   /** gateway.go gatewaySwitchAccountToSendAllSubs: start, every plain RS+, complete. */
-  #switchToInterestOnly(link: GatewayLink, account: string): void {
+  switchToInterestOnly(link: GatewayLink, account: string): void {
     if (!link.inInterest!.beginInterestOnly(account)) return;
     const log = this.server.logger;
     const quoted = `Gateway ${JSON.stringify(link.remoteName)}: switching account ` +
@@ -492,220 +495,5 @@ export class GatewayTable implements GatewayLinkHost, GatewayForwarder {
       else if (notice === InterestNotice.SubjectUnsub) link.sendLine(`RS- ${account} ${subject}`);
       else if (notice === InterestNotice.AccountSub) link.sendLine(`A+ ${account}`);
     }
-  }
-
-  // ---- messages from the remote ----------------------------------------------------------
-
-  /** gateway.go processInboundGatewayMsg. */
-  inboundMessage(link: GatewayLink, op: RoutedMsgOp): void {
-    if (this.handleRoutedReply(Kind.Gateway, op, link)) return;
-    const buf = op.argBuf;
-    const accountName = dec.decode(buf.subarray(op.accountStart, op.accountEnd));
-    const account = this.server.account(accountName);
-    if (account === null) {
-      this.#unknownAccount(link, accountName, op);
-      return;
-    }
-    const r = account.sublist.match(buf, op.subjectStart, op.subjectEnd);
-    if (r.psubs.length === 0) {
-      const subject = dec.decode(buf.subarray(op.subjectStart, op.subjectEnd));
-      this.#noSubjectInterest(link, account, subject);
-      if (op.queuesEnd <= op.queuesStart) return;
-    }
-    this.server.fanOut.deliver(Kind.Gateway, account, op, null, this.#routedQueues.reset(op));
-  }
-
-  #unknownAccount(link: GatewayLink, accountName: string, op: RoutedMsgOp): void {
-    const subject = dec.decode(op.argBuf.subarray(op.subjectStart, op.subjectEnd));
-    this.server.logger.debug(
-      `${link.logPrefix} - Unknown account ${JSON.stringify(accountName)} for gateway message ` +
-        `on subject: ${JSON.stringify(subject)}`,
-    );
-    if (this.interest.hasAccount(accountName)) return;
-    if (link.inInterest!.noAccountInterest(accountName)) link.sendLine(`A- ${accountName}`);
-  }
-
-  /** gateway.go gatewayHandleSubjectNoInterest. */
-  #noSubjectInterest(link: GatewayLink, account: Account, subject: string): void {
-    const reply = link.inInterest!.noSubjectInterest(
-      account.name,
-      subject,
-      account.sublist.count > 0,
-    );
-    if (reply === NoInterestReply.SubjectUnsub) link.sendLine(`RS- ${account.name} ${subject}`);
-    else if (reply === NoInterestReply.AccountUnsub) link.sendLine(`A- ${account.name}`);
-    else if (reply === NoInterestReply.SwitchToInterestOnly) {
-      this.#switchToInterestOnly(link, account.name);
-    }
-  }
-
-  /**
-   * gateway.go handleGatewayReply: a message on `_GR_.<cluster>.<server>.<subject>` (or
-   * `$GR.<cluster>.<subject>`) from a gateway or a route. Not for this cluster: dropped; for
-   * another server of this cluster (from a gateway): passed to its route; else delivered here on
-   * the plain subject. Returns false when the subject is not a routed reply.
-   */
-  routedReply(from: Kind, op: RoutedMsgOp): boolean {
-    return this.handleRoutedReply(from, op, null);
-  }
-
-  /** {@link routedReply} with the gateway link the message came on (null from a route). */
-  handleRoutedReply(from: Kind, op: RoutedMsgOp, link: GatewayLink | null): boolean {
-    const buf = op.argBuf;
-    const ss = op.subjectStart;
-    const kind = routedReplyKind(buf, ss, op.subjectEnd);
-    if (kind === RoutedReply.None) return false;
-    let offset: number;
-    let serverHash: string | null = null;
-    if (kind === RoutedReply.Old) {
-      const h = dec.decode(
-        buf.subarray(ss + OLD_GW_REPLY_PREFIX.length, ss + OLD_GW_SUBJECT_OFFSET - 1),
-      );
-      if (h !== this.oldHash) return true;
-      offset = OLD_GW_SUBJECT_OFFSET;
-    } else {
-      const h = dec.decode(
-        buf.subarray(ss + GW_CLUSTER_OFFSET, ss + GW_CLUSTER_OFFSET + GW_HASH_LEN),
-      );
-      if (h !== this.clusterHash) return true;
-      serverHash = dec.decode(
-        buf.subarray(ss + GW_SERVER_OFFSET, ss + GW_SERVER_OFFSET + GW_HASH_LEN),
-      );
-      offset = GW_SUBJECT_OFFSET;
-    }
-    const accountName = dec.decode(buf.subarray(op.accountStart, op.accountEnd));
-    const account = this.server.account(accountName);
-    if (account === null) {
-      const subject = dec.decode(buf.subarray(ss + offset, op.subjectEnd));
-      this.server.logger.debug(
-        `${link?.logPrefix ?? ""} - Unknown account ${JSON.stringify(accountName)} for ` +
-          `${from === Kind.Gateway ? "gateway" : "routed"} message on subject: ${
-            JSON.stringify(subject)
-          }`,
-      );
-      if (link !== null && !this.interest.hasAccount(accountName)) {
-        if (link.inInterest?.noAccountInterest(accountName)) link.sendLine(`A- ${accountName}`);
-      }
-      return true;
-    }
-    if (from === Kind.Gateway && serverHash !== null && serverHash !== this.serverHash) {
-      const route = this.#effects.routeByServerHash(serverHash);
-      if (route !== null && !route.closed) {
-        appendRoutedMsg(route.out, accountNameBytes(account), op, [], 0, route.remoteHeaders);
-        route.noteDelivery(op.size);
-        return true;
-      }
-    }
-    op.subjectStart = ss + offset;
-    try {
-      this.server.fanOut.deliver(from, account, op, null, null);
-    } finally {
-      op.subjectStart = ss;
-    }
-    return true;
-  }
-
-  // ---- messages to the remotes (GatewayForwarder) -------------------------------------------
-
-  /**
-   * gateway.go sendMsgToGateways: after the local fan-out of a message from a client (or an
-   * internal connection), one copy to each outbound gateway with interest, naming the remote's
-   * queue groups not served yet (each group served by one cluster only). A routed reply goes
-   * only to the gateway of its cluster. Returns true when a copy went out.
-   */
-  send(account: Account, op: MsgOp, servedQueues: string[]): boolean {
-    const links = this.outOrdered;
-    if (links.length === 0 || op.subjectEnd === op.subjectStart) return false;
-    const buf = op.argBuf;
-    const kind = routedReplyKind(buf, op.subjectStart, op.subjectEnd);
-    let dstHash = "";
-    if (kind === RoutedReply.New) {
-      const s = op.subjectStart + GW_CLUSTER_OFFSET;
-      dstHash = dec.decode(buf.subarray(s, s + GW_HASH_LEN));
-    } else if (kind === RoutedReply.Old) {
-      const s = op.subjectStart + OLD_GW_REPLY_PREFIX.length;
-      dstHash = dec.decode(buf.subarray(s, s + 4));
-    }
-    let mapped: MsgOp | null = null;
-    let checkReply = op.replyEnd > op.replyStart;
-    let sent = false;
-    const queues: Uint8Array[] = [];
-    for (let i = 0; i < links.length; i++) {
-      const link = links[i];
-      if (link.closed) continue;
-      let queueCount = 0;
-      if (kind !== RoutedReply.None) {
-        const name = link.remoteName;
-        const h = kind === RoutedReply.New ? gatewayHash(name) : oldGatewayHash(name);
-        if (h !== dstHash) continue;
-      } else {
-        const interest = link.outInterest!.interest(
-          account.name,
-          buf,
-          op.subjectStart,
-          op.subjectEnd,
-        );
-        if (!interest.plain && interest.queues === null) continue;
-        if (interest.queues !== null) {
-          for (const group of interest.queues.qsubs) {
-            if (group.length === 0) continue;
-            const q = group[0].queue!;
-            if (servedQueues.includes(q)) continue;
-            servedQueues.push(q);
-            queues[queueCount++] = group[0].queueBytes;
-          }
-        }
-        if (!interest.plain && queueCount === 0) continue;
-      }
-      let out: MsgOp = op;
-      if (checkReply) {
-        checkReply = false;
-        const reply = dec.decode(buf.subarray(op.replyStart, op.replyEnd));
-        if (this.recent.matches(account.name, reply, this.#effects.now())) {
-          const prefix = link.useOldPrefix ? this.oldReplyPrefix : this.replyPrefix;
-          mapped = rewriteOp(op, null, prefix + reply);
-        }
-      }
-      if (mapped !== null) out = mapped;
-      link.sendMessage(account, out, queues, queueCount);
-      sent = true;
-    }
-    return sent;
-  }
-
-  // ---- replies delivered to local clients --------------------------------------------------
-
-  /**
-   * A message with a routed reply is delivered to a local client: the client sees the plain
-   * reply; its response will be mapped back (client.go deliverMsg trackGWReply). Returns the
-   * number of reply bytes to skip (0 when the reply is not routed).
-   */
-  replyOffset(buf: Uint8Array, start: number, end: number): number {
-    const kind = routedReplyKind(buf, start, end);
-    if (kind === RoutedReply.None) return 0;
-    return kind === RoutedReply.New ? GW_SUBJECT_OFFSET : OLD_GW_SUBJECT_OFFSET;
-  }
-
-  /** Records the routed reply `buf[start, end)` delivered in `account`. */
-  trackReply(account: Account, buf: Uint8Array, start: number, end: number, offset: number): void {
-    this.replies.track(
-      account.name,
-      dec.decode(buf.subarray(start, end)),
-      offset,
-      this.#effects.now(),
-    );
-  }
-
-  /**
-   * A client publishes: when the subject is a reply delivered with a routed prefix, the message
-   * goes straight to the origin cluster's gateway (client.go handleGWReplyMap); true when done.
-   */
-  publishReply(account: Account, op: MsgOp): boolean {
-    if (!this.replies.active) return false;
-    const subject = dec.decode(op.argBuf.subarray(op.subjectStart, op.subjectEnd));
-    const routed = this.replies.lookup(account.name, subject, this.#effects.now());
-    if (routed === null) return false;
-    this.send(account, rewriteOp(op, routed, null), []);
-    return true;
   }
 }
