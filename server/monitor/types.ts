@@ -164,9 +164,10 @@ export interface LinkMonitor {
   leafs?(opts: { subs: boolean; account: string }): LeafInfo[];
   /** This server's gateway identity, when gateways are enabled. */
   gateway?(): { name: string; host: string; port: number } | null;
+  /** Null when `name` names no outbound gateway (nats-server marshals a nil map). */
   outboundGateways?(
     opts: { name: string; accounts: boolean; accountName: string },
-  ): Record<string, RemoteGatewayz>;
+  ): Record<string, RemoteGatewayz> | null;
   inboundGateways?(
     opts: { name: string; accounts: boolean; accountName: string },
   ): Record<string, RemoteGatewayz[]>;

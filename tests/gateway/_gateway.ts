@@ -9,12 +9,18 @@
 import { startServer } from "../../mod.ts";
 import type { ServerHandle } from "../../server/start.ts";
 import { gatewayz } from "../../server/monitor/links.ts";
-import type { Gatewayz } from "../../server/monitor/links.ts";
+import type { Gatewayz as GatewayzData } from "../../server/monitor/links.ts";
+import type { RemoteGatewayz } from "../../server/monitor/types.ts";
 import { freePort, TempDir } from "../cluster/_cluster.ts";
 import { NATS_SERVER_BIN, ServerProcess } from "../process/_proc.ts";
 import { waitFor } from "../helpers/poll.ts";
 
 export { freePort, TempDir, waitFor };
+
+/** `/gatewayz` as the tests read it (without `gw_name`, `outbound_gateways` is never null). */
+export type Gatewayz = Omit<GatewayzData, "outbound_gateways"> & {
+  outbound_gateways: Record<string, RemoteGatewayz>;
+};
 
 /** One server of a super-cluster. */
 export interface GatewayNodeConfig {

@@ -62,6 +62,16 @@ Deno.test({
         10_000,
         "A's servers registered on B",
       );
+      // `/gatewayz` filters the same way on both: an unknown gw_name gives null outbounds.
+      for (const n of [nodes[0], nodes[2]]) {
+        const other = n.config.cluster === "A" ? "B" : "A";
+        assert.equal((await n.gatewayz("gw_name=Z")).outbound_gateways, null);
+        assert.deepEqual(Object.keys((await n.gatewayz(`gw_name=${other}`)).outbound_gateways), [
+          other,
+        ]);
+        const accs = (await n.gatewayz(`acc_name=$G`)).outbound_gateways[other].accounts;
+        assert.deepEqual(accs?.map((a) => [a.name, a.interest_mode]), [["$G", "Interest-Only"]]);
+      }
       const [a1, a2, b1, b2] = await Promise.all(nodes.map((n) => client(n.url)));
       conns.push(a1, a2, b1, b2);
       await checkFanout(a1, [b1, b2, a2], "mix.fan.ab");

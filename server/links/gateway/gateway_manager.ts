@@ -342,6 +342,8 @@ export class GatewayManager {
       ...routes,
       gateway: () => ({ name: table.name, host: table.local.host, port: table.local.port }),
       outboundGateways: (opts) => {
+        // monitor.go createOutboundsRemoteGatewayz: an unknown gw_name gives null.
+        if (opts.name && !table.out.has(opts.name)) return null;
         const out: Record<string, RemoteGatewayz> = {};
         for (const link of table.outOrdered) {
           if (opts.name && link.remoteName !== opts.name) continue;
@@ -391,7 +393,8 @@ export class GatewayManager {
       subscriptions: outbound ? link.outInterest?.size ?? 0 : 0,
       name: link.remoteId,
     };
-    if (opts.accounts) r.accounts = this.#accountsOf(link, opts.accountName);
+    const accounts = opts.accounts ? this.#accountsOf(link, opts.accountName) : [];
+    if (accounts.length > 0) r.accounts = accounts;
     return r;
   }
 
