@@ -112,7 +112,10 @@ export class Server implements ClientContext {
     this.name = options.serverName ?? this.id;
     const tag = Math.random().toString(36).slice(2, 6) + (shard?.index ?? "");
     this.#accounts = new AccountRegistry(options, this.auth, this.fanOut, () => this.now(), tag);
-    this.#accounts.onAdded = (account) => this.#system?.accountAdded(account);
+    this.#accounts.onAdded = (account) => {
+      this.#system?.accountAdded(account);
+      this.#gateway?.table.accountAdded(account.name);
+    };
     this.#system = this.#createSystem();
     if (this.isRouteWorker) {
       this.remoteInterestListener = (account, sub, delta) =>

@@ -307,6 +307,14 @@ export class GatewayTable implements GatewayLinkHost {
     return names;
   }
 
+  /**
+   * A new account (server.go registerAccount): switched to interest-only on every inbound link
+   * at once, as 2.9.10 does for every account.
+   */
+  accountAdded(account: string): void {
+    for (const link of this.inbound.values()) this.switchToInterestOnly(link, account);
+  }
+
   /** gateway.go gossipGatewaysToInboundGateway. */
   #gossipTo(link: GatewayLink): void {
     for (const [name, remote] of this.remotes) {
