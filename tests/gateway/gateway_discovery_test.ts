@@ -82,3 +82,31 @@ Deno.test("implicit gateways: a cluster configured with one remote joins the who
     for (const n of nodes.reverse()) await n[Symbol.asyncDispose]();
   }
 });
+
+Deno.test("gateways: a restarted remote server is dialed again and traffic resumes", async () => {
+  await using dir = await TempDir.create();
+  const a = nodeConfig("a1", "A");
+  const b = nodeConfig("b1", "B");
+  const nodes: DenatsNode[] = [];
+  const conns: NatsConnection[] = [];
+  try {
+    nodes.push(await DenatsNode.start(dir, a, gatewayConf(a, [a, b])));
+    nodes.push(await DenatsNode.start(dir, b, gatewayConf(b, [a, b])));
+    await waitForGateways(nodes);
+    await nodes[1][Symbol.asyncDispose]();
+    await waitFor(
+      async () => (await nodes[0].gatewayz()).outbound_gateways.B === undefined,
+      10_000,
+      "a1 saw b1 go",
+    );
+    nodes[1] = await DenatsNode.start(dir, b, gatewayConf(b, [a, b]));
+    await waitForGateways(nodes);
+    const [ca, cb] = await Promise.all(nodes.map((n) => client(n.url)));
+    conns.push(ca, cb);
+    await checkFanout(ca, [cb], "restart.ab");
+    await checkFanout(cb, [ca], "restart.ba");
+  } finally {
+    await closeAll(conns);
+    for (const n of nodes.reverse()) await n[Symbol.asyncDispose]().catch(() => {});
+  }
+});
