@@ -225,3 +225,44 @@ Deno.test("gateways: a cluster dialing without the gateway credentials is refuse
     for (const n of nodes.reverse()) await n[Symbol.asyncDispose]();
   }
 });
+
+Deno.test("gateways: a reply crosses a route on each side back to the requester's server", async () => {
+  await using dir = await TempDir.create();
+  const [a1c, a2c, b1c, b2c] = [
+    nodeConfig("a1", "A"),
+    nodeConfig("a2", "A"),
+    nodeConfig("b1", "B"),
+    nodeConfig("b2", "B"),
+  ];
+  // a1 dials b1 only; b2 dials a2 only: a request from a1 to a responder on b2 goes
+  // a1 -> b1 -> (route) b2, and the reply b2 -> a2 -> (route, by server hash) a1.
+  const plan: [GatewayNodeConfig, GatewayNodeConfig[]][] = [
+    [a1c, [a1c, a2c, b1c]],
+    [a2c, [a1c, a2c, b1c, b2c]],
+    [b1c, [a1c, a2c, b1c, b2c]],
+    [b2c, [a2c, b1c, b2c]],
+  ];
+  const nodes: DenatsNode[] = [];
+  const conns: NatsConnection[] = [];
+  try {
+    for (const [c, known] of plan) {
+      nodes.push(await DenatsNode.start(dir, c, gatewayConf(c, known)));
+    }
+    await waitForGateways(nodes);
+    assert.equal(
+      (await nodes[0].gatewayz()).outbound_gateways.B.connection?.port,
+      b1c.gatewayPort,
+    );
+    assert.equal(
+      (await nodes[3].gatewayz()).outbound_gateways.A.connection?.port,
+      a2c.gatewayPort,
+    );
+    const requester = await client(nodes[0].url);
+    const responder = await client(nodes[3].url);
+    conns.push(requester, responder);
+    await checkRequestReply(requester, responder, "hop.svc");
+  } finally {
+    await closeAll(conns);
+    for (const n of nodes.reverse()) await n[Symbol.asyncDispose]();
+  }
+});

@@ -4,11 +4,12 @@
  * accept (nats-server 2.9.10 fields), the refusals (client on the gateway port, bad gateway
  * credentials, unknown gateway with `reject_unknown_cluster`, wrong remote name), the inbound
  * side switching every account to interest-only (INFO gateway_cmd 2/3, RS+) and answering
- * `A-` for an unknown account, and the outbound side's optimistic mode against a remote
- * without `gateway_iom` (RS-/A-/A+ stop and resume sends).
+ * `A-` for an unknown account, the outbound side's optimistic mode against a remote without
+ * `gateway_iom` (RS-/A-/A+ stop and resume sends), and reply routing on `_GR_.` subjects.
  */
 import assert from "node:assert/strict";
-import { RawClient } from "../helpers/raw_client.ts";
+import { escapeRegExp, RawClient } from "../helpers/raw_client.ts";
+import { gatewayHash } from "../../server/links/gateway/gateway_hash.ts";
 import { DenatsNode, FakeGatewayPeer, freePort, nodeConfig, TempDir } from "./_gateway.ts";
 
 /** A single denats server of gateway "A" with `block` inside `gateway {}`. */
@@ -169,4 +170,54 @@ Deno.test("outbound gateway: a remote with another gateway name is refused with 
   await peer.expect(
     /-ERR 'Connection from "A" rejected, wanted to connect to "B", this is "C"'\r\n/,
   );
+});
+
+Deno.test("reply routing: `_GR_.` replies reach clients without the prefix and answers go back by hash", async () => {
+  await using dir = await TempDir.create();
+  await using peer = new FakeGatewayPeer();
+  const c = nodeConfig("a1", "A");
+  const conf = `server_name: a1\nlisten: "127.0.0.1:${c.port}"\ngateway {\n  name: A\n` +
+    `  listen: "127.0.0.1:${c.gatewayPort}"\n` +
+    `  gateways: [{ name: B, url: "nats://127.0.0.1:${peer.port}" }]\n}\n`;
+  await using a = await DenatsNode.start(dir, c, conf);
+  // A's outbound to the fake B, which switches to interest-only with no interest at all.
+  await peer.accept();
+  await peer.send(
+    'INFO {"server_id":"NFAKEB","server_name":"b1","gateway":"B","gateway_nrp":true,' +
+      '"gateway_iom":true,"headers":true}\r\n',
+  );
+  const connect = await peer.expect(/^CONNECT (\{[^\r\n]*\})\r\n/);
+  const serverId = JSON.parse(connect[1]).name as string;
+  await peer.expect(/^INFO \{[^\r\n]*\}\r\n/);
+  // The fake B's inbound link into A, where its requests arrive.
+  await using inb = await RawClient.dial(gatewayAddress(a));
+  await inb.expect(GW_INFO);
+  await inb.send(
+    'CONNECT {"name":"NFAKEB","gateway":"B"}\r\n' +
+      'INFO {"server_id":"NFAKEB","gateway":"B","gateway_nrp":true,"gateway_iom":true}\r\n',
+  );
+  await using svc = await RawClient.open({ host: "127.0.0.1", port: a.config.port });
+  await svc.send("SUB svc 1\r\n");
+  await svc.flush();
+  await inb.expect(/RS\+ \$G svc\r\n/);
+  const routed = `_GR_.${gatewayHash("B")}.${gatewayHash("NFAKEB")}.inbox.7`;
+  await inb.send(`RMSG $G svc ${routed} 3\r\nreq\r\n`);
+  const m = await svc.expectMsg();
+  assert.equal(m.reply, "inbox.7", "the client sees the plain reply");
+  // The answer goes to B on the routed subject, though B never showed interest in it.
+  await svc.send("PUB inbox.7 3\r\nans\r\n");
+  await svc.flush();
+  await peer.expect(new RegExp(`RMSG \\$G ${escapeRegExp(routed)} 3\r\nans\r\n`));
+  // A request from a client here, on a fresh inbox, goes out with A's routed reply.
+  await peer.send(
+    'INFO {"server_id":"","gateway":"B","gateway_cmd":2,"gateway_cmd_payload":"JEc="}\r\n' +
+      "RS+ $G work\r\n" +
+      'INFO {"server_id":"","gateway":"B","gateway_cmd":3,"gateway_cmd_payload":"JEc="}\r\n' +
+      "PING\r\n",
+  );
+  await peer.expect(/PONG\r\n/);
+  await svc.send("SUB my.inbox.1 2\r\nPUB work my.inbox.1 1\r\nx\r\n");
+  await svc.flush();
+  const prefix = `_GR_.${gatewayHash("A")}.${gatewayHash(serverId)}.`;
+  await peer.expect(new RegExp(`RMSG \\$G work ${escapeRegExp(prefix)}my\\.inbox\\.1 1\r\nx\r\n`));
 });
