@@ -10,7 +10,7 @@
  * Entries expire after {@link REPLY_TTL_MS}; time arrives as arguments.
  * PURE: no Deno APIs, timers or console output. Runs in the isolate owning the gateway links.
  */
-import { subjectMatches } from "../../sublist/sublist.ts";
+import { Sublist } from "../../sublist/sublist.ts";
 
 /** gateway.go defaultGatewayRecentSubExpiration. */
 export const REPLY_TTL_MS = 2000;
@@ -28,34 +28,56 @@ export const REPLY_TTL_MS = 2000;
  * ```
  */
 export class RecentInterest {
-  readonly #byAccount = new Map<string, { subject: string; expires: number }[]>();
+  /** Per account: the subscriptions in a sublist, and in the order they expire. */
+  readonly #byAccount = new Map<
+    string,
+    { subs: Sublist<RecentSub>; order: RecentSub[]; head: number }
+  >();
 
   /** A subscription on `subject` was just made in `account`. */
   add(account: string, subject: string, now: number): void {
-    let list = this.#byAccount.get(account);
-    if (list === undefined) this.#byAccount.set(account, list = []);
-    this.#prune(list, now);
-    list.push({ subject, expires: now + REPLY_TTL_MS });
+    let e = this.#byAccount.get(account);
+    if (e === undefined) {
+      e = { subs: new Sublist<RecentSub>({ cache: false }), order: [], head: 0 };
+      this.#byAccount.set(account, e);
+    }
+    this.#prune(e, now);
+    const sub: RecentSub = { subject, queue: null, expires: now + REPLY_TTL_MS };
+    try {
+      e.subs.insert(sub);
+    } catch {
+      return; // not a valid subject for a sublist: no mapping for it
+    }
+    e.order.push(sub);
   }
 
   /** Whether `reply` matches a subscription made in the last {@link REPLY_TTL_MS}. */
   matches(account: string, reply: string, now: number): boolean {
-    const list = this.#byAccount.get(account);
-    if (list === undefined) return false;
-    this.#prune(list, now);
-    if (list.length === 0) {
+    const e = this.#byAccount.get(account);
+    if (e === undefined) return false;
+    this.#prune(e, now);
+    if (e.order.length === e.head) {
       this.#byAccount.delete(account);
       return false;
     }
-    for (const e of list) if (subjectMatches(e.subject, reply)) return true;
-    return false;
+    return e.subs.matchString(reply).psubs.length > 0;
   }
 
-  #prune(list: { expires: number }[], now: number): void {
-    let n = 0;
-    while (n < list.length && list[n].expires <= now) n++;
-    if (n > 0) list.splice(0, n);
+  #prune(e: { subs: Sublist<RecentSub>; order: RecentSub[]; head: number }, now: number): void {
+    const order = e.order;
+    while (e.head < order.length && order[e.head].expires <= now) e.subs.remove(order[e.head++]);
+    if (e.head > 1024 && e.head * 2 > order.length) {
+      order.splice(0, e.head);
+      e.head = 0;
+    }
   }
+}
+
+/** A recent subscription (a sublist entry with its expiry). */
+interface RecentSub {
+  readonly subject: string;
+  readonly queue: null;
+  readonly expires: number;
 }
 
 /**
