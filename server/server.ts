@@ -11,6 +11,7 @@ import { ClientConnection, type Transport } from "./client/client.ts";
 import type { Subscription } from "./client/subscription.ts";
 import type { InterestSource, MeshNode } from "./mesh/mesh_node.ts";
 import type { RemoteInterestListener } from "./links/route/route_subs.ts";
+import type { ClusterServer } from "./links/route/route_host.ts";
 import { FanOut, type StallTarget } from "./routing/fan_out.ts";
 import { type Clock, systemClock } from "./conn/clock.ts";
 import { closeYielder } from "./conn/yield.ts";
@@ -33,6 +34,7 @@ import { type MonitorListener, startMonitorListener } from "./monitor/http.ts";
 import { MonitorState } from "./monitor/state.ts";
 import type { LinkMonitor } from "./monitor/types.ts";
 import { ClusterManager } from "./links/route/cluster_manager.ts";
+import { GatewayManager } from "./links/gateway/gateway_manager.ts";
 import { listenClientPort, remoteHost } from "./transport/listen_host.ts";
 import { joinHostPort } from "./links/route/cluster_options.ts";
 import type { InterestListener, ServerEvents } from "./server_events.ts";
@@ -79,6 +81,8 @@ export class Server implements ClientContext {
   #sleeps = new CancellableSleeps();
   /** Routes (server/links/route/), when `cluster {}` has a port. */
   #cluster: ClusterManager | null = null;
+  /** Gateways (server/links/gateway/), when `gateway {}` has a name and port (single isolate). */
+  #gateway: GatewayManager | null = null;
   /** Appended to every client INFO (`cluster`, `connect_urls`): {@link setClientInfoTail}. */
   #infoTail = "";
   /** What the worker shell around this server wants to hear of (sharded mode). */
@@ -111,11 +115,18 @@ export class Server implements ClientContext {
     this.name = options.serverName ?? this.id;
     const tag = Math.random().toString(36).slice(2, 6) + (shard?.index ?? "");
     this.#accounts = new AccountRegistry(options, this.auth, this.fanOut, () => this.now(), tag);
-    this.#accounts.onAdded = (account) => this.#system?.accountAdded(account);
+    this.#accounts.onAdded = (account) => {
+      this.#system?.accountAdded(account);
+      this.#gateway?.table.accountAdded(account.name);
+    };
     this.#system = this.#createSystem();
     if (this.isRouteWorker) {
       this.remoteInterestListener = (account, sub, delta) =>
         this.#mesh?.onLocalInterest(account, sub, delta);
+    } else if (shard === null && options.gatewayConfig?.port) {
+      // Route interest is cluster interest the gateways announce (gatewayUpdateSubInterest).
+      this.remoteInterestListener = (account, sub, delta) =>
+        this.#gateway?.routeInterestChanged(account, sub, delta);
     }
   }
 
@@ -234,9 +245,19 @@ export class Server implements ClientContext {
     this.onInterest((account, sub, delta) => mesh.onLocalInterest(account, sub, delta));
   }
 
-  /** Route data for `/routez` and `/varz` (null without routes in this isolate). */
+  /** The gateway manager, when gateways are on (tests, monitoring). */
+  get gateway(): GatewayManager | null {
+    return this.#gateway;
+  }
+
+  /** Gateway gossip over routes (ClusterServer), when gateways are on. */
+  get gatewayGossip(): ClusterServer["gatewayGossip"] {
+    return this.#gateway?.routeGossip ?? null;
+  }
+
+  /** Route and gateway data for `/routez`, `/gatewayz` and `/varz` (none without links). */
   get links(): LinkMonitor | undefined {
-    return this.#cluster?.monitor;
+    return this.#gateway?.monitor(this.#cluster?.monitor) ?? this.#cluster?.monitor;
   }
 
   /** The client INFO's tail (`cluster`, `connect_urls`). */
@@ -319,8 +340,11 @@ export class Server implements ClientContext {
     // denats' own version: the one line nats-server does not print.
     log.notice(`  denats:   ${DENATS_VERSION}`);
     log.notice(`  Git:      [not set]`);
+    // Checks the gateway block (nats-server texts) and names the cluster after the gateway.
+    this.#gateway = GatewayManager.create(this);
     this.#cluster = ClusterManager.create(this);
-    if (this.#cluster) log.notice(`  Cluster:  ${this.#cluster.clusterName}`);
+    const clusterName = this.#cluster?.clusterName ?? o.gatewayConfig?.name;
+    if (clusterName) log.notice(`  Cluster:  ${clusterName}`);
     log.notice(`  Name:     ${this.name}`);
     log.notice(`  ID:       ${this.id}`);
     if (o.configFile) log.notice(`Using configuration file: ${o.configFile}`);
@@ -346,6 +370,7 @@ export class Server implements ClientContext {
     log.notice(`Server is ready`);
     this.#running = true;
     this.#system?.start();
+    this.#gateway?.start(); // before the routes (server.go Start)
     if (this.#cluster) {
       this.#cluster.start();
       this.#replayInternalInterest(this.#cluster);
@@ -598,6 +623,7 @@ export class Server implements ClientContext {
     }
     await this.#acceptLoop;
     await this.#transports?.close();
+    await this.#gateway?.close();
     await this.#cluster?.close();
     // After the routes: nats-server withdraws no interest (RS-) when it shuts down.
     for (const c of [...this.internalConnections]) c.close();

@@ -10,6 +10,7 @@ import { resolveLinkConfigs } from "./config/link_configs.ts";
 import { defaultOptions, type ServerOptions } from "./options.ts";
 import { ShardedServer } from "./runtime/sharded.ts";
 import { Server } from "./server.ts";
+import { gatewayConfigProblem } from "./links/gateway/gateway_manager.ts";
 import { joinHostPort } from "./links/route/cluster_options.ts";
 import { type StartOptions, unknownStartOptions } from "./start_options.ts";
 import { loadConfigFile } from "./config/load.ts";
@@ -98,7 +99,8 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
   if (linkErrors.length > 0) throw new Error(linkErrors.join("\n"));
   await prepareAuth(options);
   const configErrors = new Authenticator(options).configErrors;
-  if (configErrors.length > 0) throw new Error(configErrors[0]);
+  const refused = configErrors[0] ?? gatewayConfigProblem(options);
+  if (refused) throw new Error(refused);
   const logger = given ?? (quiet ? silentLogger() : stderrLogger(options));
   if (fileWarnings) logger.warn(fileWarnings);
   const sharded = (options.shards ?? 1) > 1 ? new ShardedServer(options, logger) : undefined;

@@ -318,6 +318,8 @@ export class ClientConnection extends Connection implements ProtocolSink, Receiv
       return;
     }
     this.#sendOK();
+    const gateways = this.ctx.fanOut.gateways;
+    if (gateways !== null && gateways.publishReply(this.account, op)) return;
     this.ctx.fanOut.publish(this, op);
   }
 

@@ -26,8 +26,20 @@ export function deliverToClient(c: ClientConnection, sub: Subscription, op: MsgO
     }
   }
   sub.delivered++;
+  // A reply routed across gateways reaches the client without its `_GR_.` prefix (client.go
+  // processMsgResults creply); the response is mapped back (trackGWReply).
+  const gateways = c.ctx.fanOut.gateways;
+  const replyStart = op.replyStart;
+  const hidden = gateways === null || op.replyEnd - replyStart < 10
+    ? 0
+    : gateways.replyOffset(op.argBuf, replyStart, op.replyEnd);
+  if (hidden > 0) {
+    gateways!.trackReply(c.account, op.argBuf, replyStart, op.replyEnd, hidden);
+    op.replyStart = replyStart + hidden;
+  }
   appendMsg(c.out, op, sub.sid, c.opts.headers);
   if (c.ctx.logger.traceEnabled) traceDelivery(c, op, sub.sid, c.opts.headers);
+  op.replyStart = replyStart;
   if (sub.max > 0 && sub.delivered >= sub.max) c.removeSub(sub);
   c.noteDelivery(op.size);
   return true;

@@ -310,7 +310,15 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
         if (single || ++selfPicks > 64) return;
         continue;
       }
-      log.debug(spec.texts.trying(target, address));
+      const every = request.firstConnect
+        ? spec.retry.connectErrorReports
+        : spec.retry.reconnectErrorReports;
+      const report = (n: number) => n === 1 || (every > 0 && n % every === 0);
+      if (spec.texts.connecting) {
+        const text = spec.texts.connecting(target, address, attempts + 1);
+        if (report(attempts + 1)) log.notice(text);
+        else log.debug(text);
+      } else log.debug(spec.texts.trying(target, address));
       let conn: Deno.TcpConn | null = null;
       let error = "";
       try {
@@ -321,14 +329,12 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
       if (conn === null) {
         attempts++;
         const retry = spec.retry;
-        const every = request.firstConnect
-          ? retry.connectErrorReports
-          : retry.reconnectErrorReports;
-        const text = spec.texts.dialError(attempts, error);
-        if (attempts === 1 || (every > 0 && attempts % every === 0)) log.error(text);
+        const text = spec.texts.dialError(attempts, error, target, address);
+        if (report(attempts)) log.error(text);
         else log.debug(text);
         if (
-          !request.tryForEver && (retry.connectRetries <= 0 || attempts > retry.connectRetries)
+          !request.tryForEver && (retry.connectRetries <= 0 || attempts > retry.connectRetries) &&
+          !spec.dialAbandoned?.(target, request)
         ) {
           return;
         }

@@ -25,7 +25,7 @@ export interface Gatewayz {
   name?: string;
   host?: string;
   port?: number;
-  outbound_gateways: Record<string, RemoteGatewayz>;
+  outbound_gateways: Record<string, RemoteGatewayz> | null;
   inbound_gateways: Record<string, RemoteGatewayz[]>;
 }
 
@@ -86,7 +86,7 @@ export function gatewayz(server: MonitoredServer, opts: GatewayzOptions = {}): G
     name: self.name,
     host: self.host,
     port: self.port,
-    outbound_gateways: links?.outboundGateways?.(o) ?? {},
+    outbound_gateways: links?.outboundGateways ? links.outboundGateways(o) : {},
     inbound_gateways: links?.inboundGateways?.(o) ?? {},
   };
 }

@@ -193,12 +193,15 @@ export interface LinkMonitor {
   leafs?(opts: { subs: boolean; account: string }): LeafInfo[];
   /** This server's gateway identity, when gateways are enabled. */
   gateway?(): { name: string; host: string; port: number } | null;
+  /** Null when `name` names no outbound gateway (nats-server marshals a nil map). */
   outboundGateways?(
     opts: { name: string; accounts: boolean; accountName: string },
-  ): Record<string, RemoteGatewayz>;
+  ): Record<string, RemoteGatewayz> | null;
   inboundGateways?(
     opts: { name: string; accounts: boolean; accountName: string },
   ): Record<string, RemoteGatewayz[]>;
+  /** A remote gateway's URLs (`host:port`, configured and discovered) for `/varz`. */
+  gatewayRemoteUrls?(name: string): string[] | undefined;
   /** The client `connect_urls` of the cluster (`/varz`), undefined when none. */
   connectUrls?(): string[] | undefined;
   /** Number of remote servers reachable through routes (`remotes`). */

@@ -111,12 +111,14 @@ export function gatewayVarz(o: ServerOptions, links?: LinkMonitor): Json {
     ? remotes.map((r) => ({
       name: String(field(r as RawSection, "name") ?? ""),
       tls_timeout: timeoutOf(r as RawSection, "tls"),
-      urls: urlHosts(field(r as RawSection, "urls") ?? field(r as RawSection, "url")),
+      urls: links?.gatewayRemoteUrls?.(String(field(r as RawSection, "name") ?? "")) ??
+        urlHosts(field(r as RawSection, "urls") ?? field(r as RawSection, "url")),
     }))
     : [];
   return {
     name: str(field(g, "name")),
-    host,
+    // nats-server reports the listen host it resolved (0.0.0.0 when none was given).
+    host: host ?? (links?.gateway?.() ? "0.0.0.0" : undefined),
     port: portOf(links, "gateway", port),
     auth_timeout: timeoutOf(g, "authorization") ?? DEFAULT_TIMEOUT,
     tls_timeout: timeoutOf(g, "tls") ?? DEFAULT_TIMEOUT,

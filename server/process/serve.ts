@@ -23,6 +23,7 @@ import {
 import { validateOptions } from "./validate.ts";
 import { parseClusterOptions } from "../links/route/cluster_options.ts";
 import { startupFatalLine } from "../transport/listen_errors.ts";
+import { gatewayConfigProblem } from "../links/gateway/gateway_manager.ts";
 
 /** Re-reads the config file and re-applies the command-line flags (SIGHUP). */
 export type Reloader = () => Promise<ServerOptions>;
@@ -121,8 +122,10 @@ export async function serve(
   await prepareAuth(options);
   // nats-server NewServer refuses inconsistent auth settings (operators, accounts, imports).
   const auth = new Authenticator(options);
-  if (auth.configErrors.length > 0) {
-    Deno.stderr.writeSync(new TextEncoder().encode(`nats-server: ${auth.configErrors[0]}\n`));
+  // ... and an invalid gateway block (validateGatewayOptions, validateCluster).
+  const refused = auth.configErrors[0] ?? gatewayConfigProblem(options);
+  if (refused) {
+    Deno.stderr.writeSync(new TextEncoder().encode(`nats-server: ${refused}\n`));
     return 1;
   }
   const { logger, fileLog } = makeLogger(options);

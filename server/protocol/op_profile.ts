@@ -2,7 +2,7 @@
  * @module
  * Which ops a connection kind may send: op codes and a case-insensitive trie over op names
  * (a profile). The client and route profiles mirror parser.go's OP_START for `c.kind == CLIENT`
- * and `ROUTER`; leaf/gateway profiles (A+, A-) will be added here with new op codes.
+ * and `ROUTER`, the gateway profile adds A+/A- (`GATEWAY`).
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 
@@ -35,6 +35,10 @@ export const Op = {
   Rmsg: 16,
   RouteHmsg: 17,
   Lmsg: 18,
+  /** Gateway account interest (parser.go OP_A for `c.kind == GATEWAY`): `A+ <account>`. */
+  AccountSub: 19,
+  /** `A- <account>`: the remote has no interest in the account. */
+  AccountUnsub: 20,
 } as const;
 export type Op = typeof Op[keyof typeof Op];
 
@@ -112,6 +116,27 @@ export const ROUTE_PROFILE: OpProfile = buildProfile([
   ["RMSG", Op.Rmsg],
   ["HMSG", Op.RouteHmsg],
   ["LMSG", Op.Lmsg],
+  ["CONNECT", Op.Connect],
+  ["INFO", Op.Info],
+  ["-ERR", Op.Err],
+  ["+OK", Op.Ok],
+  ["PING", Op.Ping],
+  ["PONG", Op.Pong],
+]);
+
+/** Whether `op` carries a payload routed between servers (RMSG, route HMSG, LMSG). */
+export function isRoutedMsgOp(op: Op): boolean {
+  return op >= Op.Rmsg && op <= Op.Lmsg;
+}
+
+/** What a gateway connection may send (parser.go OP_START for `c.kind == GATEWAY`). */
+export const GATEWAY_PROFILE: OpProfile = buildProfile([
+  ["RS+", Op.RsPlus],
+  ["RS-", Op.RsMinus],
+  ["A+", Op.AccountSub],
+  ["A-", Op.AccountUnsub],
+  ["RMSG", Op.Rmsg],
+  ["HMSG", Op.RouteHmsg],
   ["CONNECT", Op.Connect],
   ["INFO", Op.Info],
   ["-ERR", Op.Err],

@@ -15,13 +15,26 @@
 
 import { CR, EMPTY_BYTES, LF, parseSize, SPACE, TAB } from "./chars.ts";
 import { argsError, clientHmsgArgs, parseHpubArgs, parsePubArgs, splitArgs } from "./msg_args.ts";
-import { CLIENT_PROFILE, Op, type OpProfile } from "./op_profile.ts";
+import { CLIENT_PROFILE, isRoutedMsgOp, Op, type OpProfile } from "./op_profile.ts";
 import { maxControlLineDetail, maxPayloadDetail, unknownOpDetail } from "./parser_errors.ts";
 import { AFTER_NAME, State } from "./parser_state.ts";
 import { parseRoutedMsgArgs, type RoutedOp } from "./route_args.ts";
-import { ParseErrorKind, type ProtocolSink, type RoutedMsgOp, type RouteSink } from "./sink.ts";
+import {
+  type GatewaySink,
+  ParseErrorKind,
+  type ProtocolSink,
+  type RoutedMsgOp,
+  type RouteSink,
+} from "./sink.ts";
 
-export { buildProfile, CLIENT_PROFILE, Op, type OpProfile, ROUTE_PROFILE } from "./op_profile.ts";
+export {
+  buildProfile,
+  CLIENT_PROFILE,
+  GATEWAY_PROFILE,
+  Op,
+  type OpProfile,
+  ROUTE_PROFILE,
+} from "./op_profile.ts";
 export { State } from "./parser_state.ts";
 
 /** Limits read on every check, so a config reload can change them in place. */
@@ -326,12 +339,12 @@ export class Parser {
       return -1;
     }
     const op = this.#op;
-    if (op === Op.Pub || op === Op.Hpub || op === Op.ClientHmsg || op >= Op.Rmsg) {
+    if (op === Op.Pub || op === Op.Hpub || op === Op.ClientHmsg || isRoutedMsgOp(op)) {
       const ok = op === Op.Pub
         ? this.#pubArgs(argBuf, start, end)
         : op === Op.Hpub
         ? this.#hpubArgs(argBuf, start, end)
-        : op >= Op.Rmsg
+        : isRoutedMsgOp(op)
         ? this.#routedArgs(op, argBuf, start, end)
         : clientHmsgArgs(this.#msg, start);
       if (!ok) return -1;
@@ -470,6 +483,14 @@ export class Parser {
       case Op.LsMinus:
         this.#endOp();
         (sink as RouteSink).onRouteUnsub(argBuf.subarray(start, end));
+        return;
+      case Op.AccountSub:
+      case Op.AccountUnsub:
+        this.#endOp();
+        (sink as GatewaySink).onAccountInterest(
+          argBuf.subarray(start, end),
+          this.#op === Op.AccountSub,
+        );
         return;
       case Op.Connect:
         this.#endOp();

@@ -121,3 +121,12 @@ export interface RouteSink extends ProtocolSink {
   /** `RS- <account> <subject> [<queue>]` (LS- has the same arguments). */
   onRouteUnsub(args: Uint8Array): void;
 }
+
+/**
+ * Receives a gateway connection's ops (parser built with `GATEWAY_PROFILE`): the route ops plus
+ * the account interest ops `A+ <account>` / `A- <account>`.
+ */
+export interface GatewaySink extends RouteSink {
+  /** `A+ <account>` (`subscribe` true) or `A- <account>`: the raw argument bytes. */
+  onAccountInterest(args: Uint8Array, subscribe: boolean): void;
+}

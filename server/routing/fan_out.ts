@@ -11,8 +11,8 @@
  * PURE: no Deno APIs, timers or console output.
  */
 import type { Account } from "../accounts/account.ts";
-import type { MsgOp } from "../protocol/sink.ts";
-import { DELIVERY, deliveryRow, type Kind, type Receiver, type SublistEntry } from "./receiver.ts";
+import type { MsgOp, RoutedMsgOp } from "../protocol/sink.ts";
+import { DELIVERY, deliveryRow, Kind, type Receiver, type SublistEntry } from "./receiver.ts";
 
 /**
  * A receiver with more than this many bytes waiting makes the publisher pause reading until it
@@ -62,6 +62,29 @@ export interface QueueFilter {
   serves(group: string): boolean;
 }
 
+/**
+ * The gateways of this server (nats-server client.go `sendMsgToGateways`): a message whose
+ * sender kind may reach gateways goes to them once the local fan-out is done, with the queue
+ * groups already served (each group is served by one cluster only).
+ */
+export interface GatewayForwarder {
+  /** True when the remote clusters have queue interest (served groups are then collected). */
+  readonly collectQueues: boolean;
+  /** Sends to the gateways; `servedQueues` may grow. True when a copy went out. */
+  send(account: Account, op: MsgOp, servedQueues: string[]): boolean;
+  /**
+   * Reply routing (gateway.go handleGatewayReply): a message from a route (or gateway) on a
+   * `_GR_.` subject is handled here; true when done with it.
+   */
+  routedReply(from: Kind, op: RoutedMsgOp): boolean;
+  /** Bytes of `buf[start, end)` (a reply) to hide from a client: its `_GR_.` prefix, or 0. */
+  replyOffset(buf: Uint8Array, start: number, end: number): number;
+  /** A client got a routed reply (without its prefix): its response goes back the same way. */
+  trackReply(account: Account, buf: Uint8Array, start: number, end: number, offset: number): void;
+  /** A client publishes on such a reply: sent to the origin gateway; true when done. */
+  publishReply(account: Account, op: MsgOp): boolean;
+}
+
 /** A filter that serves no queue group (a routed message or mesh record naming none). */
 export const NO_QUEUES: QueueFilter = { serves: () => false };
 
@@ -79,6 +102,10 @@ export class FanOut {
    * yield by itself).
    */
   deliveries = 0;
+  /** The gateways, when this server has some (set by the gateway manager). */
+  gateways: GatewayForwarder | null = null;
+  /** Queue groups served by the current fan-out (only when the gateways ask for them). */
+  readonly #servedQueues: string[] = [];
 
   constructor(random: () => number = Math.random) {
     this.#random = random;
@@ -119,14 +146,22 @@ export class FanOut {
       if (owner === skip || DELIVERY[row + owner.kind] === 0) continue;
       if (owner.receive(e, op)) count++;
     }
+    const gateways = DELIVERY[row + Kind.Gateway] === 1 ? this.gateways : null;
+    const served = gateways !== null ? this.#servedQueues : null;
+    if (served !== null) served.length = 0;
+    const collect = gateways !== null && gateways.collectQueues;
     const qsubs = r.qsubs;
     for (let g = 0; g < qsubs.length; g++) {
       const group = qsubs[g];
       if (queues !== null && !queues.serves(group[0].queue!)) continue;
-      if (this.#pickQueueMember(row, skip, group, op)) count++;
+      if (this.#pickQueueMember(row, skip, group, op)) {
+        count++;
+        if (collect) served!.push(group[0].queue!);
+      }
     }
     this.deliveries += count;
     if (this.#forwarderCount > 0) this.#sendForwards(account, op);
+    if (gateways !== null && gateways.send(account, op, served!)) count++;
     if (this.#deferred.length > mark) this.#runDeferred(mark, op);
     return count > 0;
   }

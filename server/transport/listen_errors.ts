@@ -45,14 +45,16 @@ export function listenErrorText(host: string, port: number, err: unknown): strin
 export const MONITOR_LISTEN_PREFIX = "can't listen to the monitor port: ";
 /** Prefix of the route listener's error (route.go `startRouteAcceptLoop`). */
 export const ROUTE_LISTEN_PREFIX = "Error listening on router port: ";
+/** Prefix of the gateway listener's error (gateway.go `startGatewayAcceptLoop`). */
+export const GATEWAY_LISTEN_PREFIX = "Error listening on gateway port: ";
 
 /** JetStream's startup failures (server.go Start): `Can't start JetStream: <reason>`. */
 export const JETSTREAM_FATAL_PREFIX = "Can't start JetStream: ";
 
 /**
  * The fatal line nats-server logs when `start` fails with `message` (the client listener is the
- * default culprit): monitoring errors become `Can't start monitoring: ...`, route listener errors
- * stand as they are, anything else is `Error listening on port: host:port, "reason"`.
+ * default culprit): monitoring errors become `Can't start monitoring: ...`, route and gateway
+ * listener errors and JetStream's stand as they are, anything else is `Error listening on port: host:port, "reason"`.
  *
  * @example
  * ```ts
@@ -63,7 +65,7 @@ export const JETSTREAM_FATAL_PREFIX = "Can't start JetStream: ";
  */
 export function startupFatalLine(host: string, port: number, message: string): string {
   if (message.startsWith(MONITOR_LISTEN_PREFIX)) return `Can't start monitoring: ${message}`;
-  if (message.startsWith(ROUTE_LISTEN_PREFIX)) return message;
-  if (message.startsWith(JETSTREAM_FATAL_PREFIX)) return message;
+  const standsAlone = [ROUTE_LISTEN_PREFIX, GATEWAY_LISTEN_PREFIX, JETSTREAM_FATAL_PREFIX];
+  if (standsAlone.some((prefix) => message.startsWith(prefix))) return message;
   return `Error listening on port: ${joinHostPort(host, port)}, ${JSON.stringify(message)}`;
 }

@@ -16,6 +16,8 @@ export function optionsUseTls(o: Partial<ServerOptions>): boolean {
   if (o.tls !== undefined || (ws !== undefined && typeof ws.tls === "object" && ws.tls !== null)) {
     return true;
   }
+  const gateway = o.gatewayConfig;
+  if (gateway && (gateway.tls || gateway.gateways.some((g) => g.tls))) return true;
   const cluster = o.cluster as Record<string, unknown> | undefined;
   return cluster !== undefined && cluster !== null &&
     Object.keys(cluster).some((k) => k.toLowerCase() === "tls");

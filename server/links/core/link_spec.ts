@@ -72,8 +72,13 @@ export interface LinkTexts {
   acceptError(err: unknown): string;
   /** Debug before a dial: `Trying to connect to route on host:port (ip:port)`. */
   trying(target: LinkUrl, address: string): string;
+  /**
+   * Before a dial, logged as a notice on the attempts whose errors are reported, else as debug
+   * (gateway.go solicitGateway `Connecting to explicit gateway ...`); replaces {@link trying}.
+   */
+  connecting?(target: LinkUrl, address: string, attempt: number): string;
   /** A failed dial: `Error trying to connect to route (attempt 1): dial tcp ...`. */
-  dialError(attempt: number, error: string): string;
+  dialError(attempt: number, error: string, target: LinkUrl, address: string): string;
   /** Notice after a failed TLS handshake: `Router connection closed: TLS Handshake Failure`. */
   handshakeClosed: string;
   /** Warning when solicited links will not verify the remote's certificate (`insecure`). */
@@ -131,6 +136,11 @@ export interface LinkSpec<T extends LinkUrl, C, L extends ManagedLink> {
   stillWanted?(target: T, request: DialRequest<T, C>): boolean;
   /** Mode `infoThenTls`: the plaintext bytes an accepted link gets before the handshake. */
   acceptPreface?(cid: number): Uint8Array;
+  /**
+   * A dial that does not try forever used up its retries; returning true dials again
+   * (gateway.go solicitGateway keeps an implicit gateway that connected to us meanwhile).
+   */
+  dialAbandoned?(target: T, request: DialRequest<T, C>): boolean;
   /** A dialed link's TLS handshake failed (client.go reconnect: dial again, or not). */
   handshakeFailed?(target: T, request: DialRequest<T, C>): void;
   /** Turns a ready transport into the kind's protocol link (which sends its first bytes). */

@@ -192,6 +192,7 @@ export class ClusterManager implements ClusterEffects {
       info.ip = `nats-route://${joinHostPort(info.host, info.port)}/`;
     }
     info.connectUrls = c.noAdvertise ? [] : this.#ownUrls;
+    info.gatewayUrl = s.gatewayGossip?.url || undefined;
     s.onInterest((account, sub, delta) =>
       this.table.localInterestChanged(account.name, sub.subject, sub.queue, delta, sub.subjectBytes)
     );

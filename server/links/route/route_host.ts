@@ -43,6 +43,18 @@ export interface ClusterServer extends ConnectionServices {
   readonly remoteInterestListener?: RemoteInterestListener | null;
   /** The isolate's fan-out: routed messages are delivered through it. */
   readonly fanOut: FanOut;
+  /**
+   * Gateway gossip over routes (route.go processRouteInfo / sendGatewayConfigsToRoute), when
+   * this server has gateways: an INFO naming a gateway, and the INFOs a new route gets.
+   */
+  readonly gatewayGossip?: {
+    /** This server's gateway URL, sent in the route INFO (`gateway_url`). */
+    readonly url: string;
+    fromRoute(info: RouteInfoMessage, routeId: string): void;
+    forNewRoute(): string[];
+    /** A route's server runs gateways at `url` (registered), or went away (route.go). */
+    clusterUrl(url: string, added: boolean): void;
+  } | null;
 }
 
 /** Server-wide route decisions a link delegates (implemented by `RouteTable`). */

@@ -30,6 +30,8 @@ export interface RouteInfoMessage {
   export?: SubjectPermission;
   lnoc?: boolean;
   gateway?: string;
+  /** The sender's gateway URL (`host:port`), when it runs gateways. */
+  gateway_url?: string;
   [key: string]: unknown;
 }
 
@@ -72,6 +74,8 @@ export interface LocalRouteInfo {
   connectUrls: string[];
   import?: SubjectPermission;
   export?: SubjectPermission;
+  /** This server's gateway URL (`host:port`) when it runs gateways (route.go `GatewayURL`). */
+  gatewayUrl?: string;
 }
 
 /**
@@ -117,6 +121,7 @@ export function routeInfoJson(info: LocalRouteInfo, nonce = "", ldm = false): st
   if (info.import) o.import = info.import;
   if (info.export) o.export = info.export;
   o.lnoc = true;
+  if (info.gatewayUrl) o.gateway_url = info.gatewayUrl;
   return JSON.stringify(o);
 }
 

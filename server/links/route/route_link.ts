@@ -417,6 +417,9 @@ export class RouteLink extends Connection implements RouteSink, ForwardingReceiv
       this.#trace("<<-", `RMSG ${dec.decode(m.argBuf.subarray(m.accountStart, m.sizeEnd))}`);
     }
     this.noteInbound(m.size);
+    // A reply routed back from another cluster for a requester on this server.
+    const gateways = this.#host.server.fanOut.gateways;
+    if (gateways !== null && gateways.routedReply(Kind.Route, m)) return;
     const acc = this.#accountOf(m);
     if (acc === null) {
       const name = dec.decode(m.argBuf.subarray(m.accountStart, m.accountEnd));

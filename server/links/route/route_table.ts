@@ -199,12 +199,16 @@ export class RouteTable implements RouteLinkHost {
     }
     log.debug(`${link.logPrefix} - Registering remote route "${info.server_id}"`);
     link.sendAllInterest(this.local.entries());
+    for (const json of this.server.gatewayGossip?.forNewRoute() ?? []) {
+      link.send(enc.encode(`INFO ${json}\r\n`));
+    }
     if (sendInfo) {
       const ip = info.ip || `nats-route://${joinHostPort(link.remoteHost, info.port ?? 0)}/`;
       const line = enc.encode(`INFO ${gossipInfoJson(info, ip)}\r\n`);
       for (const r of this.routes.values()) if (r.remoteId !== info.server_id) r.send(line);
     }
     if (!this.config.noAdvertise) this.#changeConnectUrls(link.connectUrls, true);
+    if (info.gateway_url) this.server.gatewayGossip?.clusterUrl(info.gateway_url, true);
   }
 
   /** route.go addRoute: registers unless this remote is already connected. */
@@ -230,7 +234,10 @@ export class RouteTable implements RouteLinkHost {
 
   /** A later INFO on a registered route: gossip, lame duck, permission updates. */
   #asyncInfo(link: RouteLink, info: RouteInfoMessage): void {
-    if (info.gateway) return;
+    if (info.gateway) {
+      this.#gatewayInfo(link, info);
+      return;
+    }
     if (link.remoteId !== "" && link.remoteId !== info.server_id) {
       this.#implicitRoute(info);
       return;
@@ -238,6 +245,18 @@ export class RouteTable implements RouteLinkHost {
     if (info.ldm && !this.config.noAdvertise) {
       this.#changeConnectUrls(link.connectUrls, false);
       link.connectUrls = [];
+    }
+  }
+
+  /** route.go processRouteInfo: an INFO about a gateway, for the gateway code. */
+  #gatewayInfo(link: RouteLink, info: RouteInfoMessage): void {
+    const gossip = this.server.gatewayGossip;
+    if (gossip) gossip.fromRoute(info, link.remoteId);
+    else {
+      this.server.logger.error(
+        `Received information about gateway ${JSON.stringify(info.gateway)} from ` +
+          `${link.remoteId}, but gateway is not configured`,
+      );
     }
   }
 
@@ -278,6 +297,8 @@ export class RouteTable implements RouteLinkHost {
     if (registered && link.connectUrls.length > 0 && !this.config.noAdvertise) {
       this.#changeConnectUrls(link.connectUrls, false);
     }
+    const gatewayUrl = link.info?.gateway_url;
+    if (registered && gatewayUrl) this.server.gatewayGossip?.clusterUrl(gatewayUrl, false);
     this.#reconnect(link);
   }
 

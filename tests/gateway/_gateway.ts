@@ -1,0 +1,272 @@
+/**
+ * @module
+ * Gateway test helpers: super-clusters written as nats-server `.conf` files (each server with
+ * its `cluster {}` routes and its `gateway { gateways: [...] }` list), started as denats in this
+ * process (`startServer({ configFile })`) or as reference `nats-server` processes, with their
+ * `/gatewayz` data and polling until every server has its outbound gateways.
+ * Runs in the test isolate.
+ */
+import { startServer } from "../../mod.ts";
+import type { ServerHandle } from "../../server/start.ts";
+import { gatewayz } from "../../server/monitor/links.ts";
+import type { Gatewayz as GatewayzData } from "../../server/monitor/links.ts";
+import type { RemoteGatewayz } from "../../server/monitor/types.ts";
+import { freePort, TempDir } from "../cluster/_cluster.ts";
+import { NATS_SERVER_BIN, ServerProcess } from "../process/_proc.ts";
+import { waitFor } from "../helpers/poll.ts";
+
+export { freePort, TempDir, waitFor };
+
+/** `/gatewayz` as the tests read it (without `gw_name`, `outbound_gateways` is never null). */
+export type Gatewayz = Omit<GatewayzData, "outbound_gateways"> & {
+  outbound_gateways: Record<string, RemoteGatewayz>;
+};
+
+/** One server of a super-cluster. */
+export interface GatewayNodeConfig {
+  name: string;
+  /** Its cluster (= gateway) name. */
+  cluster: string;
+  port: number;
+  clusterPort: number;
+  gatewayPort: number;
+  httpPort: number;
+}
+
+/** Extra settings of a node's `gateway {}` block. */
+export interface GatewayExtra {
+  /** `authorization { user, password }` of the gateway listener. */
+  user?: string;
+  password?: string;
+  /** Credentials put in the URLs this node dials. */
+  dialUser?: string;
+  dialPassword?: string;
+  rejectUnknown?: boolean;
+  /** `tls {}` of the gateway block (file paths and options). */
+  tls?: Record<string, string | number | boolean>;
+}
+
+/** Ports for a node. */
+export function nodeConfig(name: string, cluster: string): GatewayNodeConfig {
+  return {
+    name,
+    cluster,
+    port: freePort(),
+    clusterPort: freePort(),
+    gatewayPort: freePort(),
+    httpPort: freePort(),
+  };
+}
+
+/**
+ * The `.conf` of `node`: routes to the other servers of its cluster, and one gateway entry per
+ * other cluster with the URLs of all its servers.
+ */
+export function gatewayConf(
+  node: GatewayNodeConfig,
+  all: readonly GatewayNodeConfig[],
+  extra: GatewayExtra = {},
+): string {
+  const peers = all.filter((n) => n.cluster === node.cluster && n !== node);
+  const others = [...new Set(all.map((n) => n.cluster))].filter((c) => c !== node.cluster);
+  const cred = extra.dialUser ? `${extra.dialUser}:${extra.dialPassword ?? ""}@` : "";
+  const lines = [
+    `server_name: ${JSON.stringify(node.name)}`,
+    `listen: "127.0.0.1:${node.port}"`,
+    `http: "127.0.0.1:${node.httpPort}"`,
+    "cluster {",
+    `  name: ${JSON.stringify(node.cluster)}`,
+    `  listen: "127.0.0.1:${node.clusterPort}"`,
+    `  routes: [${peers.map((p) => `"nats://127.0.0.1:${p.clusterPort}"`).join(", ")}]`,
+    "}",
+    "gateway {",
+    `  name: ${JSON.stringify(node.cluster)}`,
+    `  listen: "127.0.0.1:${node.gatewayPort}"`,
+  ];
+  if (extra.user) {
+    lines.push(
+      `  authorization { user: ${JSON.stringify(extra.user)}, password: ${
+        JSON.stringify(extra.password ?? "")
+      } }`,
+    );
+  }
+  if (extra.rejectUnknown) lines.push("  reject_unknown_cluster: true");
+  if (extra.tls) {
+    const fields = Object.entries(extra.tls).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+    lines.push(`  tls { ${fields.join(", ")} }`);
+  }
+  lines.push("  gateways: [");
+  for (const c of others) {
+    const urls = all.filter((n) => n.cluster === c).map((n) =>
+      `"nats://${cred}127.0.0.1:${n.gatewayPort}"`
+    );
+    lines.push(`    { name: ${JSON.stringify(c)}, urls: [${urls.join(", ")}] }`);
+  }
+  lines.push("  ]", "}");
+  return lines.join("\n") + "\n";
+}
+
+/** What every node kind offers. */
+export interface GatewayNode extends AsyncDisposable {
+  readonly config: GatewayNodeConfig;
+  readonly url: string;
+  gatewayz(query?: string): Promise<Gatewayz>;
+}
+
+/** denats in this process, from its `.conf`. */
+export class DenatsNode implements GatewayNode {
+  readonly config: GatewayNodeConfig;
+  readonly handle: ServerHandle;
+
+  private constructor(config: GatewayNodeConfig, handle: ServerHandle) {
+    this.config = config;
+    this.handle = handle;
+  }
+
+  static async start(dir: TempDir, c: GatewayNodeConfig, conf: string): Promise<DenatsNode> {
+    const file = dir.write(`${c.name}.conf`, conf);
+    const handle = await startServer({ config: file, quiet: true });
+    return new DenatsNode(c, handle);
+  }
+
+  get url(): string {
+    return `nats://127.0.0.1:${this.config.port}`;
+  }
+
+  gatewayz(query = ""): Promise<Gatewayz> {
+    const q = new URLSearchParams(query);
+    return Promise.resolve(
+      JSON.parse(JSON.stringify(gatewayz(this.handle.server, {
+        name: q.get("gw_name") ?? undefined,
+        accounts: q.get("accs") === "1" || q.get("accs") === "true",
+        accountName: q.get("acc_name") ?? undefined,
+      }))),
+    );
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.handle.close();
+  }
+}
+
+/** A reference nats-server process from its `.conf`. */
+export class NatsServerNode implements GatewayNode {
+  readonly config: GatewayNodeConfig;
+  readonly proc: ServerProcess;
+
+  private constructor(config: GatewayNodeConfig, proc: ServerProcess) {
+    this.config = config;
+    this.proc = proc;
+  }
+
+  static async start(dir: TempDir, c: GatewayNodeConfig, conf: string): Promise<NatsServerNode> {
+    const file = dir.write(`${c.name}.conf`, conf);
+    const proc = await ServerProcess.start({ kind: "nats-server", path: NATS_SERVER_BIN }, [
+      "-c",
+      file,
+    ]);
+    return new NatsServerNode(c, proc);
+  }
+
+  get url(): string {
+    return `nats://127.0.0.1:${this.config.port}`;
+  }
+
+  async gatewayz(query = ""): Promise<Gatewayz> {
+    const res = await fetch(`http://127.0.0.1:${this.config.httpPort}/gatewayz?${query}`);
+    return await res.json();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.proc[Symbol.asyncDispose]();
+  }
+}
+
+/** Waits until each node has an outbound gateway to every other cluster. */
+export async function waitForGateways(
+  nodes: readonly GatewayNode[],
+  timeoutMs = 15_000,
+): Promise<void> {
+  const clusters = [...new Set(nodes.map((n) => n.config.cluster))];
+  await waitFor(
+    async () => {
+      for (const n of nodes) {
+        const gz = await n.gatewayz().catch(() => null);
+        if (gz === null) return false;
+        const want = clusters.filter((c) => c !== n.config.cluster);
+        if (!want.every((c) => gz.outbound_gateways?.[c] !== undefined)) return false;
+      }
+      return true;
+    },
+    timeoutMs,
+    "outbound gateways",
+  );
+}
+
+/**
+ * A fake remote gateway listening on a port: accepts the connection a denats outbound gateway
+ * dials and speaks raw protocol on it (`expect`, `send`).
+ */
+export class FakeGatewayPeer implements AsyncDisposable {
+  readonly #listener: Deno.TcpListener;
+  #conn: Deno.TcpConn | null = null;
+  #text = "";
+  #reading: Promise<void> | null = null;
+
+  constructor() {
+    this.#listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  }
+
+  get port(): number {
+    return (this.#listener.addr as Deno.NetAddr).port;
+  }
+
+  /** Waits for the dialed connection. */
+  async accept(): Promise<void> {
+    this.#conn = await this.#listener.accept();
+    const conn = this.#conn;
+    this.#reading = (async () => {
+      const buf = new Uint8Array(65536);
+      const dec = new TextDecoder();
+      try {
+        while (true) {
+          const n = await conn.read(buf);
+          if (n === null) break;
+          this.#text += dec.decode(buf.subarray(0, n));
+        }
+      } catch {
+        // closed
+      }
+    })();
+  }
+
+  async send(text: string): Promise<void> {
+    await this.#conn!.write(new TextEncoder().encode(text));
+  }
+
+  /** Waits until `re` matches the unread text; consumes through the match. */
+  async expect(re: RegExp, timeoutMs = 3000): Promise<RegExpExecArray> {
+    let m: RegExpExecArray | null = null;
+    await waitFor(() => (m = re.exec(this.#text)) !== null, timeoutMs, String(re)).catch((e) => {
+      throw new Error(`${e.message}; unread: ${JSON.stringify(this.#text.slice(0, 300))}`);
+    });
+    const found = m as unknown as RegExpExecArray;
+    this.#text = this.#text.slice(found.index + found[0].length);
+    return found;
+  }
+
+  /** The unread text, emptied. */
+  take(): string {
+    const t = this.#text;
+    this.#text = "";
+    return t;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    try {
+      this.#conn?.close();
+    } catch { /* closed */ }
+    this.#listener.close();
+    await this.#reading;
+  }
+}

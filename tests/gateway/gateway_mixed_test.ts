@@ -1,0 +1,89 @@
+/**
+ * @module
+ * A denats cluster gateway-connected to a nats-server 2.9.10 cluster (2 servers each, from
+ * `.conf`): messages and request/reply both directions (the reply mapping `_GR_.<cluster
+ * hash>.<server hash>.` must match nats-server's hashes for responses to come back), queue
+ * groups served once. Skipped, visibly, without nats-server.
+ */
+import assert from "node:assert/strict";
+import { haveNatsServer } from "../process/_proc.ts";
+import {
+  checkFanout,
+  checkRequestReply,
+  client,
+  closeAll,
+  type NatsConnection,
+} from "../cluster/_traffic.ts";
+import {
+  DenatsNode,
+  gatewayConf,
+  type GatewayNode,
+  NatsServerNode,
+  nodeConfig,
+  TempDir,
+  waitFor,
+  waitForGateways,
+} from "./_gateway.ts";
+
+Deno.test({
+  name: "mixed gateways: a denats cluster and a nats-server cluster exchange messages and requests",
+  ignore: !haveNatsServer("mixed gateway tests skipped"),
+  fn: async () => {
+    await using dir = await TempDir.create();
+    const configs = [
+      nodeConfig("a1", "A"),
+      nodeConfig("a2", "A"),
+      nodeConfig("b1", "B"),
+      nodeConfig("b2", "B"),
+    ];
+    const nodes: GatewayNode[] = [];
+    const conns: NatsConnection[] = [];
+    try {
+      for (const c of configs) {
+        const conf = gatewayConf(c, configs);
+        nodes.push(
+          c.cluster === "A"
+            ? await DenatsNode.start(dir, c, conf)
+            : await NatsServerNode.start(dir, c, conf),
+        );
+      }
+      await waitForGateways(nodes);
+      // nats-server sees denats as a regular gateway: registered both ways (each A server
+      // connects to one of B's servers, at random).
+      assert.equal((await nodes[2].gatewayz()).outbound_gateways.A?.configured, true);
+      await waitFor(
+        async () => {
+          let inbound = 0;
+          for (const b of nodes.slice(2)) {
+            inbound += ((await b.gatewayz()).inbound_gateways.A ?? []).length;
+          }
+          return inbound === 2;
+        },
+        10_000,
+        "A's servers registered on B",
+      );
+      // `/gatewayz` filters the same way on both: an unknown gw_name gives null outbounds.
+      for (const n of [nodes[0], nodes[2]]) {
+        const other = n.config.cluster === "A" ? "B" : "A";
+        assert.equal((await n.gatewayz("gw_name=Z")).outbound_gateways, null);
+        assert.deepEqual(Object.keys((await n.gatewayz(`gw_name=${other}`)).outbound_gateways), [
+          other,
+        ]);
+        const accs = (await n.gatewayz(`acc_name=$G`)).outbound_gateways[other].accounts;
+        assert.deepEqual(accs?.map((a) => [a.name, a.interest_mode]), [["$G", "Interest-Only"]]);
+      }
+      const [a1, a2, b1, b2] = await Promise.all(nodes.map((n) => client(n.url)));
+      conns.push(a1, a2, b1, b2);
+      await checkFanout(a1, [b1, b2, a2], "mix.fan.ab");
+      await checkFanout(b1, [a1, a2, b2], "mix.fan.ba");
+      await checkRequestReply(a2, b2, "mix.svc.ab");
+      await checkRequestReply(b1, a1, "mix.svc.ba");
+      // A request from B answered on A, where the responder's server did not get it directly
+      // (B's gateway connects to either A server): replies cross back on `_GR_.` subjects.
+      await checkRequestReply(b2, a2, "mix.svc.ba2");
+    } finally {
+      await closeAll(conns);
+      for (const n of nodes.reverse()) await n[Symbol.asyncDispose]();
+    }
+  },
+});
