@@ -18,6 +18,7 @@ import {
 } from "../internal/internal_connection.ts";
 import type { JsAccountLimits } from "./account_limits.ts";
 import type { ResolvedJetStream } from "./js_config.ts";
+import { marshal } from "../monitor/format.ts";
 import type { JetStreamMonitor, JetStreamStats, JetStreamVarzConfig } from "../monitor/types.ts";
 
 /** nats-server JetStreamAPIStats. */
@@ -48,6 +49,34 @@ export const NOT_ENABLED_FOR_ACCOUNT: JsApiError = {
   description: "JetStream not enabled for account",
 };
 
+/**
+ * How a response counts in the API statistics (nats-server sends some answers through
+ * `sendAPIResponse` even when they carry an error, and a successful STREAM.MSG.GET not through
+ * the API layer at all). Set as a symbol-keyed member of the response (JSON leaves it out);
+ * without it a response counts as an error when it has an `error` member.
+ */
+export const API_COUNT: unique symbol = Symbol("jsApiCount");
+/** Values of {@link API_COUNT}. */
+export type ApiCount = "ok" | "error" | "none";
+
+/** Where account info and `/varz` read stream usage (the stream engine). */
+export interface JsUsageSource {
+  accountUsage(
+    account: string,
+  ): { memory: number; storage: number; streams: number; consumers: number };
+  serverUsage(): {
+    memory: number;
+    storage: number;
+    reserved_memory: number;
+    reserved_storage: number;
+    streams: number;
+    consumers: number;
+    messages: number;
+    bytes: number;
+  };
+  stop(): Promise<void>;
+}
+
 /** An API request as the handlers see it. */
 export interface JsApiRequest {
   readonly jsa: JsAccount;
@@ -63,6 +92,7 @@ export interface JsApiRequest {
 export type JsApiHandler = (req: JsApiRequest) => Record<string, unknown> | null;
 
 const enc = new TextEncoder();
+const ZERO_USAGE = { memory: 0, storage: 0, streams: 0, consumers: 0 };
 
 /** JetStream of one server: settings, accounts and API responders. */
 export class JetStream implements JetStreamMonitor {
@@ -74,6 +104,7 @@ export class JetStream implements JetStreamMonitor {
   readonly #handlers: JsApiHandler[] = [];
   /** Server-wide API counters (`/varz` jetstream.stats.api). */
   readonly api: JsApiStats = { total: 0, errors: 0 };
+  #usage: JsUsageSource | null = null;
 
   constructor(ctx: InternalContext, config: ResolvedJetStream) {
     this.#ctx = ctx;
@@ -88,6 +119,16 @@ export class JetStream implements JetStreamMonitor {
   /** The JetStream state of `name`, or undefined when its API is not served here. */
   account(name: string): JsAccount | undefined {
     return this.#accounts.get(name);
+  }
+
+  /** Sets where account info and `/varz` read stream usage. */
+  setUsageSource(source: JsUsageSource): void {
+    this.#usage = source;
+  }
+
+  /** The usage source (the stream engine), if one is set. */
+  get usageSource(): JsUsageSource | null {
+    return this.#usage;
   }
 
   /** Adds an API operation handler, tried before the built-in ones. */
@@ -126,11 +167,12 @@ export class JetStream implements JetStreamMonitor {
 
   /** `/varz` jetstream `stats` and the `/jsz` counters. */
   stats(): JetStreamStats {
+    const u = this.#usage?.serverUsage();
     return {
-      memory: 0,
-      storage: 0,
-      reserved_memory: 0,
-      reserved_storage: 0,
+      memory: u?.memory ?? 0,
+      storage: u?.storage ?? 0,
+      reserved_memory: u?.reserved_memory ?? 0,
+      reserved_storage: u?.reserved_storage ?? 0,
       accounts: this.enabledAccounts.length,
       ha_assets: 0,
       api: { ...this.api },
@@ -139,13 +181,16 @@ export class JetStream implements JetStreamMonitor {
 
   /** Streams, consumers, messages and bytes over every account. */
   totals(): { streams: number; consumers: number; messages: number; bytes: number } {
-    return { streams: 0, consumers: 0, messages: 0, bytes: 0 };
+    const u = this.#usage?.serverUsage();
+    if (u === undefined) return { streams: 0, consumers: 0, messages: 0, bytes: 0 };
+    return { streams: u.streams, consumers: u.consumers, messages: u.messages, bytes: u.bytes };
   }
 
-  /** Closes the API responders. */
-  stop(): void {
+  /** Closes the API responders and stops the streams (their data stays). */
+  async stop(): Promise<void> {
     for (const c of this.#conns) c.close();
     this.#conns.length = 0;
+    await this.#usage?.stop();
   }
 
   #dispatch(jsa: JsAccount, msg: InternalMsg, prefix: string): void {
@@ -158,13 +203,17 @@ export class JetStream implements JetStreamMonitor {
     }
     response ??= this.#builtin(req);
     if (response === null) return;
-    this.api.total++;
-    jsa.api.total++;
-    if ("error" in response) {
+    const count: ApiCount = (response as { [API_COUNT]?: ApiCount })[API_COUNT] ??
+      ("error" in response ? "error" : "ok");
+    if (count !== "none") {
+      this.api.total++;
+      jsa.api.total++;
+    }
+    if (count === "error") {
       this.api.errors++;
       jsa.api.errors++;
     }
-    msg.respond(enc.encode(JSON.stringify(response)));
+    msg.respond(enc.encode(marshal(response)));
   }
 
   #builtin(req: JsApiRequest): Record<string, unknown> | null {
@@ -172,12 +221,13 @@ export class JetStream implements JetStreamMonitor {
     const type = "io.nats.jetstream.api.v1.account_info_response";
     const { jsa } = req;
     if (jsa.limits === null) return { type, error: NOT_ENABLED_FOR_ACCOUNT };
+    const u = this.#usage?.accountUsage(jsa.account.name) ?? ZERO_USAGE;
     const out: Record<string, unknown> = {
       type,
-      memory: 0,
-      storage: 0,
-      streams: 0,
-      consumers: 0,
+      memory: u.memory,
+      storage: u.storage,
+      streams: u.streams,
+      consumers: u.consumers,
       limits: jsa.limits,
     };
     if (this.config.domain !== "") out.domain = this.config.domain;
