@@ -5,7 +5,7 @@
  * `enableJetStreamAccounts`): creates each stream with its store and internal connection, saves
  * its config (meta_file.ts), recovers the saved ones before the server is ready, tracks memory
  * and storage usage per account and server, and answers the account info and `/varz` numbers.
- * Memory streams use the MemoryStore; file streams use the store the injected factory opens.
+ * Memory streams use the MemoryStore; file streams the FileStore (or the injected factory).
  * Runs in the isolate that owns the connections.
  */
 import type { Account } from "../../accounts/account.ts";
@@ -19,6 +19,7 @@ import type { StreamConfig } from "../api/stream_config.ts";
 import type { JetStreamAccountLimits, StreamRequestContext } from "../api/stream_requests.ts";
 import type { JsAccount } from "../jetstream.ts";
 import type { StreamStore } from "../store/types.ts";
+import { FileStore } from "../store/file_store.ts";
 import { MemoryStore } from "../store/memory_store.ts";
 import type { StreamRegistry } from "../stream_view.ts";
 import { storeLimitsOf } from "./entry.ts";
@@ -28,12 +29,9 @@ import { Stream, type StreamEnv } from "./stream.ts";
 /** Opens the store of a file stream in `dir` (FileStore; tests may pass another). */
 export type FileStoreFactory = (dir: string, config: StreamConfig) => StreamStore;
 
-/**
- * Until the file store lands (branch h/jstore) a file stream keeps its messages in memory:
- * its config is saved and recovered, its messages are not. Marked here so it is found.
- */
-export const memoryBackedFileStore: FileStoreFactory = (_dir, config) =>
-  new MemoryStore(storeLimitsOf(config));
+/** File streams keep their messages in the FileStore under the stream's directory. */
+export const openFileStore: FileStoreFactory = (dir, config) =>
+  FileStore.open({ dir, limits: storeLimitsOf(config) });
 
 /** Settings of the engine. */
 export interface EngineOptions {
@@ -161,7 +159,7 @@ export class StreamEngine implements StreamRegistry {
     const dir = streamDir(this.#o.storeDir, a.account.name, config.name);
     const store = config.storage === "memory"
       ? new MemoryStore(storeLimitsOf(config))
-      : (this.#o.openFileStore ?? memoryBackedFileStore)(dir, config);
+      : (this.#o.openFileStore ?? openFileStore)(dir, config);
     store.updateConfig(storeLimitsOf(config));
     if (save) writeStreamMeta(dir, config, created);
     const conn = new InternalConnection(this.#o.ctx, a.account, {

@@ -108,7 +108,8 @@ function applyMsg(m: StreamMachine, e: MsgEntry, now: bigint): EntryResult {
   if (e.skip) {
     const seq = store.skipMsg(now);
     m.lastMsgId = e.msgId;
-    if (e.msgId !== "") m.dedupe.add({ id: e.msgId, seq, ts: now });
+    // nats-server records a skipped message's id with sequence 0: a duplicate is acked as 0.
+    if (e.msgId !== "") m.dedupe.add({ id: e.msgId, seq: 0, ts: now });
     return { op: "msg", seq, persisted: Promise.resolve(), limitError: null };
   }
   const before = store.state().lastSeq;
