@@ -87,9 +87,12 @@ export interface JsApiRequest {
 
 /**
  * Answers one API operation; returns the response object (with its `type`), or null to send
- * nothing (an operation nats-server does not serve).
+ * nothing (an operation nats-server does not serve), or a promise of either (an operation that
+ * waits for storage).
  */
-export type JsApiHandler = (req: JsApiRequest) => Record<string, unknown> | null;
+export type JsApiHandler = (
+  req: JsApiRequest,
+) => Record<string, unknown> | null | Promise<Record<string, unknown> | null>;
 
 const enc = new TextEncoder();
 const ZERO_USAGE = { memory: 0, storage: 0, streams: 0, consumers: 0 };
@@ -196,12 +199,21 @@ export class JetStream implements JetStreamMonitor {
   #dispatch(jsa: JsAccount, msg: InternalMsg, prefix: string): void {
     if (msg.reply === "") return;
     const req: JsApiRequest = { jsa, op: msg.subject.slice(prefix.length), msg };
-    let response: Record<string, unknown> | null = null;
+    let response: ReturnType<JsApiHandler> = null;
     for (const h of this.#handlers) {
       response = h(req);
       if (response !== null) break;
     }
     response ??= this.#builtin(req);
+    if (response instanceof Promise) {
+      // An operation that waits (a stream delete, a create after one): answered when done.
+      response.then((r) => this.#send(jsa, msg, r)).catch(() => {});
+      return;
+    }
+    this.#send(jsa, msg, response);
+  }
+
+  #send(jsa: JsAccount, msg: InternalMsg, response: Record<string, unknown> | null): void {
     if (response === null) return;
     const count: ApiCount = (response as { [API_COUNT]?: ApiCount })[API_COUNT] ??
       ("error" in response ? "error" : "ok");

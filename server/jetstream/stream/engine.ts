@@ -88,6 +88,7 @@ export class StreamEngine implements StreamRegistry {
   readonly #accounts = new Map<string, AccountStreams>();
   #memory = 0;
   #storage = 0;
+  readonly #deleting = new Map<string, Promise<void>>();
 
   constructor(o: EngineOptions) {
     this.#o = o;
@@ -161,7 +162,8 @@ export class StreamEngine implements StreamRegistry {
       ? new MemoryStore(storeLimitsOf(config))
       : (this.#o.openFileStore ?? openFileStore)(dir, config);
     store.updateConfig(storeLimitsOf(config));
-    if (save) writeStreamMeta(dir, config, created);
+    // Like nats-server, only file streams are saved: a memory stream is gone after a restart.
+    if (save && config.storage !== "memory") writeStreamMeta(dir, config, created);
     const conn = new InternalConnection(this.#o.ctx, a.account, {
       kind: InternalKind.JetStream,
       name: `stream-${config.name}`,
@@ -211,6 +213,7 @@ export class StreamEngine implements StreamRegistry {
   /** Applies a checked config update and saves it. */
   updateStream(stream: Stream, config: StreamConfig): void {
     stream.apply({ op: "config", config });
+    if (config.storage === "memory") return;
     writeStreamMeta(
       streamDir(this.#o.storeDir, stream.account.name, config.name),
       config,
@@ -218,14 +221,25 @@ export class StreamEngine implements StreamRegistry {
     );
   }
 
-  /** Deletes a stream, its consumers, its store and its saved config. */
+  /**
+   * Deletes a stream, its consumers, its store and its saved config; a create of the same
+   * name waits for it ({@link settled}).
+   */
   deleteStream(a: AccountStreams, stream: Stream): Promise<void> {
     a.streams.delete(stream.name);
     const dir = streamDir(this.#o.storeDir, a.account.name, stream.name);
-    return stream.delete().finally(() => {
+    const done = stream.delete().catch(() => {}).finally(() => {
       stream.conn.close();
       removeStreamDir(dir);
+      if (this.#deleting.get(dir) === done) this.#deleting.delete(dir);
     });
+    this.#deleting.set(dir, done);
+    return done;
+  }
+
+  /** Resolves once no delete of stream `name` of `a` is under way. */
+  settled(a: AccountStreams, name: string): Promise<void> | null {
+    return this.#deleting.get(streamDir(this.#o.storeDir, a.account.name, name)) ?? null;
   }
 
   /** jetstream.go jsAccount.limitsExceeded for the stream's storage. */

@@ -23,7 +23,7 @@ export const MAX_SUBJECT_DETAILS = 100_000;
 const INFO_FIELDS = { offset: K.int, deleted_details: K.bool, subjects_filter: K.string };
 const NAMES_FIELDS = { offset: K.int, subject: K.string };
 
-type Reply = Record<string, unknown> | null;
+type Reply = Record<string, unknown> | null | Promise<Record<string, unknown> | null>;
 
 /** The request's account streams, or the 10039 answer when JetStream is off for it. */
 function accountFor(engine: StreamEngine, req: JsApiRequest): AccountStreams | null {
@@ -115,8 +115,7 @@ function remove(engine: StreamEngine, req: JsApiRequest, name: string): Reply {
   }
   const stream = a.streams.get(name);
   if (stream === undefined) return response(T.delete, jsApiError("JSStreamNotFoundErr"));
-  engine.deleteStream(a, stream).catch(() => {});
-  return response(T.delete, null, { success: true });
+  return engine.deleteStream(a, stream).then(() => response(T.delete, null, { success: true }));
 }
 
 /** The account's streams filtered by `subject` (acc.filteredStreams), sorted by name. */
@@ -158,7 +157,12 @@ export function streamApiHandler(engine: StreamEngine) {
     if (op === "STREAM.NAMES") return listing(engine, req, true);
     if (op === "STREAM.LIST") return listing(engine, req, false);
     let name: string | null;
-    if ((name = streamOp(op, "STREAM.CREATE")) !== null) return create(engine, req, name);
+    if ((name = streamOp(op, "STREAM.CREATE")) !== null) {
+      const a = req.jsa.limits === null ? null : engine.accountOf(req.jsa);
+      const pending = a === null ? null : engine.settled(a, name);
+      if (pending !== null) return pending.then(() => create(engine, req, name!));
+      return create(engine, req, name);
+    }
     if ((name = streamOp(op, "STREAM.UPDATE")) !== null) return update(engine, req, name);
     if ((name = streamOp(op, "STREAM.INFO")) !== null) return info(engine, req, name);
     if ((name = streamOp(op, "STREAM.DELETE")) !== null) return remove(engine, req, name);
