@@ -17,6 +17,7 @@ import {
   type InternalMsg,
 } from "../internal/internal_connection.ts";
 import type { JsAccountLimits } from "./account_limits.ts";
+import type { StreamRegistry } from "./stream_view.ts";
 import type { ResolvedJetStream } from "./js_config.ts";
 import { marshal } from "../monitor/format.ts";
 import type { JetStreamMonitor, JetStreamStats, JetStreamVarzConfig } from "../monitor/types.ts";
@@ -108,6 +109,8 @@ export class JetStream implements JetStreamMonitor {
   /** Server-wide API counters (`/varz` jetstream.stats.api). */
   readonly api: JsApiStats = { total: 0, errors: 0 };
   #usage: JsUsageSource | null = null;
+  /** How API handlers (and consumers) find a stream; set by the stream engine. */
+  streams: StreamRegistry | null = null;
 
   constructor(ctx: InternalContext, config: ResolvedJetStream) {
     this.#ctx = ctx;

@@ -152,6 +152,40 @@ const LIMITS: Step[] = [
   ["$JS.API.INFO", ""],
 ];
 
+const ACCOUNTS = `
+accounts {
+  A: { jetstream: { max_mem: 1000, max_file: 2000, max_streams: 2 }, users: [{user: a, password: a}] }
+  C: { users: [{user: c, password: c}] }
+}`;
+
+const memory = (name: string, subject: string, maxBytes: number) =>
+  JSON.stringify({ name, subjects: [subject], storage: "memory", max_bytes: maxBytes });
+
+/** Account limits (user a) and an account without JetStream (user c). */
+const ACCOUNT_LIMITS: Step[] = [
+  ["$JS.API.STREAM.CREATE.M", memory("M", "m", 600)],
+  ["$JS.API.STREAM.CREATE.M2", memory("M2", "m2", 600)],
+  ["$JS.API.STREAM.CREATE.F", '{"name":"F","subjects":["f"]}'],
+  ["$JS.API.STREAM.CREATE.G", '{"name":"G","subjects":["g"]}'],
+  ["$JS.API.STREAM.CREATE.H", '{"name":"H","subjects":["h"],"max_bytes":5000}'],
+  ["m", "12345"],
+  ["f", "12345"],
+  ["f", "x".repeat(3000)],
+  ["m", "y".repeat(1000)],
+  ["$JS.API.INFO", ""],
+  ["$JS.API.STREAM.UPDATE.M", memory("M", "m", 2000)],
+  ["$JS.API.STREAM.NAMES", ""],
+];
+const NO_JETSTREAM: Step[] = [
+  ["$JS.API.STREAM.CREATE.X", '{"name":"X"}'],
+  ["$JS.API.STREAM.INFO.X", ""],
+  ["$JS.API.STREAM.NAMES", ""],
+  ["$JS.API.STREAM.LIST", ""],
+  ["$JS.API.STREAM.PURGE.X", ""],
+  ["$JS.API.STREAM.MSG.GET.X", '{"seq":1}'],
+  ["$JS.API.STREAM.DELETE.X", ""],
+];
+
 /** Answers nobody sends (no_ack, an unknown rollup value, meta-only operations). */
 const SILENT = new Set(["n.1", "f.c|r", "$JS.API.META.LEADER.STEPDOWN", "$JS.API.SERVER.REMOVE"]);
 
@@ -167,14 +201,14 @@ function mask(text: string): string {
 }
 
 /** Runs `steps` against a fresh server; one line per answer. */
-async function run(binary: string, steps: Step[]): Promise<string[]> {
+async function run(binary: string, steps: Step[], user = ""): Promise<string[]> {
   const dir = await Deno.makeTempDir({ prefix: "denats_jsc_" });
   await using server = await spawnFromConf(
     binary,
-    `jetstream { store_dir: ${JSON.stringify(dir)} }`,
+    `jetstream { store_dir: ${JSON.stringify(dir)} }\n${user === "" ? "" : ACCOUNTS}`,
     { timeoutMs: 10_000 },
   );
-  const nc = await connect({ port: server.port });
+  const nc = await connect({ port: server.port, user: user || undefined, pass: user || undefined });
   const out: string[] = [];
   try {
     for (const step of steps) {
@@ -194,9 +228,9 @@ async function run(binary: string, steps: Step[]): Promise<string[]> {
           const keys = [...m.headers.keys()].map((k) => `${k}=${m.headers!.get(k)}`);
           status = `[${m.headers.code} ${m.headers.description}] ${keys.join(" ")} `;
         }
-        out.push(mask(`${subject} ${body} => ${status}${m.string()}`));
+        out.push(mask(`${subject} ${body.slice(0, 80)} => ${status}${m.string()}`));
       } catch (err) {
-        out.push(`${subject} ${body} => ${(err as Error).name}`);
+        out.push(`${subject} ${body.slice(0, 80)} => ${(err as Error).name}`);
       }
     }
   } finally {
@@ -225,13 +259,20 @@ function checkAlone(lines: string[]): void {
   assert.ok(lines.includes('s.a hello => {"stream":"S", "seq":2,"duplicate": true}'));
 }
 
-for (const [name, steps] of [["basics", BASICS], ["limits and checks", LIMITS]] as const) {
+const SUITES: [string, Step[], string][] = [
+  ["basics", BASICS, ""],
+  ["limits and checks", LIMITS, ""],
+  ["account limits", ACCOUNT_LIMITS, "a"],
+  ["account without JetStream", NO_JETSTREAM, "c"],
+];
+
+for (const [name, steps, user] of SUITES) {
   Deno.test(`stream API compat (${name}): denats answers as nats-server 2.9.10`, async () => {
-    const ours = await run(DENATS, steps);
+    const ours = await run(DENATS, steps, user);
     assert.equal(ours.length, steps.length);
     if (name === "basics") checkAlone(ours);
     if (!HAVE_NATS_SERVER) return;
-    const theirs = await run(natsServerBinary(), steps);
+    const theirs = await run(natsServerBinary(), steps, user);
     for (let i = 0; i < steps.length; i++) assert.equal(ours[i], theirs[i], `step ${i}`);
   });
 }

@@ -45,6 +45,7 @@ export function startStreams(
   js.addHandler(streamApiHandler(engine));
   js.addHandler(msgApiHandler(engine));
   js.setUsageSource(engine);
+  js.streams = engine;
   engine.recover((name) => js.account(name));
   return engine;
 }
