@@ -64,6 +64,10 @@ export function startJetStream(
     // The global account is served too, answering that it has no JetStream.
     js.serveAccount(server.bindAccount(GLOBAL_ACCOUNT), null);
   }
-  startStreams(js, server, { standalone, warn: (text) => log.warn(text) });
+  startStreams(js, server, {
+    standalone,
+    warn: (text) => log.warn(text),
+    notice: (text) => log.notice(text),
+  });
   return js;
 }

@@ -9,6 +9,7 @@
  * Runs in the isolate that owns the connections.
  */
 import type { Account } from "../../accounts/account.ts";
+import { goQuote } from "../../protocol/wire_errors.ts";
 import {
   InternalConnection,
   type InternalContext,
@@ -46,6 +47,8 @@ export interface EngineOptions {
   openFileStore?: FileStoreFactory;
   /** Warnings (a saved stream that cannot be recovered). */
   warn(text: string): void;
+  /** Notices (the streams restored at startup). */
+  notice(text: string): void;
 }
 
 /** One account's streams and usage. */
@@ -206,6 +209,7 @@ export class StreamEngine implements StreamRegistry {
       }
     }
     a.streams.set(config.name, stream);
+    if (!save) stream.rebuildDedupe();
     stream.start();
     return stream;
   }
@@ -270,19 +274,22 @@ export class StreamEngine implements StreamRegistry {
    */
   recover(jsaOf: (account: string) => JsAccount | undefined): number {
     let n = 0;
-    const saved = listSavedStreams(
-      this.#o.storeDir,
-      (dir, err) => this.#o.warn(`  Error recovering stream in "${dir}": ${errText(err)}`),
-    );
+    const saved = listSavedStreams(this.#o.storeDir, (text) => this.#o.warn(text));
     for (const s of saved) {
       const jsa = jsaOf(s.account);
       if (jsa === undefined || jsa.limits === null) continue;
+      const name = s.config.name;
+      this.#o.notice(`  Starting restore for stream '${s.account} > ${name}'`);
+      let stream: Stream;
       try {
-        this.createStream(this.accountOf(jsa), s.config, s.created, false);
-        n++;
+        stream = this.createStream(this.accountOf(jsa), s.config, s.created, false);
       } catch (err) {
-        this.#o.warn(`  Error recreating stream "${s.config.name}": ${errText(err)}`);
+        this.#o.warn(`  Error recreating stream ${goQuote(name)}: ${errText(err)}`);
+        continue;
       }
+      const msgs = stream.store.state().msgs.toLocaleString("en-US");
+      this.#o.notice(`  Restored ${msgs} messages for stream '${s.account} > ${name}'`);
+      n++;
     }
     return n;
   }

@@ -5,11 +5,12 @@
  * with its `created` time first (Go's FileStreamInfo), `meta.sum` the SHA-256 of `meta.inf` in
  * hex (nats-server uses a keyed highwayhash; the layout, not the hash, is what is kept). Both are
  * written to a temporary file and renamed. Recovery lists every saved stream of every account,
- * skipping (and reporting) one whose checksum or JSON is bad. IO shell: synchronous file calls,
+ * skipping one whose checksum or JSON is bad with nats-server's warning. IO shell: synchronous file calls,
  * used while JetStream starts (before the server is ready) and by the stream API.
  */
 import { createHash } from "node:crypto";
 import { parseStreamConfig, type StreamConfig, streamConfigToJson } from "../api/stream_config.ts";
+import { goQuote } from "../../protocol/wire_errors.ts";
 import { goTimeNs, parseGoTimeNs } from "./go_time.ts";
 import { goJson } from "./inbound.ts";
 
@@ -50,16 +51,51 @@ export interface SavedStream {
   created: bigint;
 }
 
-/** Reads one stream directory; throws with the reason when it cannot be used. */
-export function readStreamMeta(dir: string): { config: StreamConfig; created: bigint } {
-  const body = Deno.readFileSync(`${dir}/${META_FILE}`);
-  const sum = new TextDecoder().decode(Deno.readFileSync(`${dir}/${META_SUM_FILE}`)).trim();
-  if (sum !== sha256Hex(body)) throw new Error("meta file checksum mismatch");
+/**
+ * Reads one stream directory: the config and created time, or nats-server's warning text
+ * (jetstream.go enableJetStreamAccounts) when it cannot be used.
+ */
+export function readStreamMeta(
+  dir: string,
+): { config: StreamConfig; created: bigint } | { warning: string } {
+  const metafile = `${dir}/${META_FILE}`;
+  const metasum = `${dir}/${META_SUM_FILE}`;
+  let body: Uint8Array;
+  try {
+    body = Deno.readFileSync(metafile);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      return { warning: `  Missing stream metafile for ${goQuote(metafile)}` };
+    }
+    return { warning: `  Error reading metafile ${goQuote(metafile)}: ${err}` };
+  }
+  let sum: string;
+  try {
+    sum = new TextDecoder().decode(Deno.readFileSync(metasum));
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      return { warning: `  Missing stream checksum file ${goQuote(metasum)}` };
+    }
+    return { warning: `  Error reading Stream metafile checksum ${goQuote(metasum)}: ${err}` };
+  }
+  const checksum = sha256Hex(body);
+  if (sum !== checksum) {
+    return {
+      warning: `  Stream metafile ${goQuote(metafile)}: checksums do not match ${goQuote(sum)} vs ${
+        goQuote(checksum)
+      }`,
+    };
+  }
   const text = new TextDecoder().decode(body);
   const parsed = parseStreamConfig(text);
-  if ("error" in parsed) throw new Error("meta file is not valid JSON");
-  const raw = JSON.parse(text) as { created?: string };
-  return { config: parsed.config, created: parseGoTimeNs(raw.created ?? "") ?? 0n };
+  let created: bigint | null = null;
+  try {
+    created = parseGoTimeNs((JSON.parse(text) as { created?: string }).created ?? "");
+  } catch { /* reported below */ }
+  if ("error" in parsed || created === null) {
+    return { warning: `  Error unmarshalling stream metafile ${goQuote(metafile)}: invalid JSON` };
+  }
+  return { config: parsed.config, created };
 }
 
 function listDirs(path: string): string[] {
@@ -72,21 +108,16 @@ function listDirs(path: string): string[] {
 
 /**
  * Every saved stream under `storeDir` (`<account>/streams/<name>/`), in account and name order;
- * `onError(dir, err)` hears about a directory that could not be read.
+ * `warn` gets nats-server's text for a directory that cannot be used.
  */
-export function listSavedStreams(
-  storeDir: string,
-  onError: (dir: string, err: unknown) => void,
-): SavedStream[] {
+export function listSavedStreams(storeDir: string, warn: (text: string) => void): SavedStream[] {
   const out: SavedStream[] = [];
   for (const account of listDirs(storeDir)) {
     for (const name of listDirs(`${storeDir}/${account}/streams`)) {
       const dir = streamDir(storeDir, account, name);
-      try {
-        out.push({ account, dir, ...readStreamMeta(dir) });
-      } catch (err) {
-        onError(dir, err);
-      }
+      const r = readStreamMeta(dir);
+      if ("warning" in r) warn(r.warning);
+      else out.push({ account, dir, ...r });
     }
   }
   return out;

@@ -22,6 +22,7 @@ export interface StartStreamsOptions {
   env?: StreamEnv;
   openFileStore?: FileStoreFactory;
   warn?: (text: string) => void;
+  notice?: (text: string) => void;
 }
 
 /** Starts the stream engine of `js`: API handlers, usage, recovery. */
@@ -41,6 +42,7 @@ export function startStreams(
     standalone: opts.standalone ?? true,
     openFileStore: opts.openFileStore,
     warn: opts.warn ?? (() => {}),
+    notice: opts.notice ?? (() => {}),
   });
   js.addHandler(streamApiHandler(engine));
   js.addHandler(msgApiHandler(engine));

@@ -12,6 +12,7 @@
 import type { Account } from "../../accounts/account.ts";
 import { SubjectTransform } from "../../accounts/mapping.ts";
 import type { InternalConnection, InternalMsg } from "../../internal/internal_connection.ts";
+import { getHeader } from "../../protocol/headers.ts";
 import type { ApiError } from "../api/errors.ts";
 import type { StreamConfig } from "../api/stream_config.ts";
 import { subjectIsSubsetMatch } from "../api/_subjects.ts";
@@ -23,6 +24,7 @@ import { applyStreamEntry, type EntryResult, type StreamEntry } from "./entry.ts
 import {
   checkInbound,
   type InboundMsg,
+  JsHeader,
   pubAckBytes,
   pubAckErrorBytes,
   storeFailedError,
@@ -64,6 +66,7 @@ export interface StreamOptions {
 }
 
 const enc = new TextEncoder();
+const dec = new TextDecoder();
 
 /** A stream (see the module doc). */
 export class Stream implements StreamView {
@@ -114,6 +117,34 @@ export class Stream implements StreamView {
 
   now(): bigint {
     return this.#env.now();
+  }
+
+  /**
+   * After recovery: the `Nats-Msg-Id`s of the messages still inside the duplicate window, and
+   * the last message's id (nats-server rebuildDedupe).
+   */
+  rebuildDedupe(): void {
+    const window = BigInt(this.config.duplicate_window);
+    if (window <= 0n) return;
+    const last = this.store.state().lastSeq;
+    const start = this.store.getSeqFromTime(this.#env.now() - window);
+    if (start === 0) return;
+    for (let seq = start; seq <= last; seq++) {
+      let m;
+      try {
+        m = this.store.loadMsg(seq);
+      } catch {
+        continue;
+      }
+      let id = "";
+      if (m.header !== null) {
+        const v = getHeader(JsHeader.MsgId, m.header, 0, m.header.length);
+        if (v !== null) id = dec.decode(v);
+      }
+      if (id !== "") this.dedupe.add({ id, seq: m.seq, ts: m.ts });
+      if (seq === last) this.lastMsgId = id;
+    }
+    if (this.dedupe.size > 0) this.#scheduleDedupe();
   }
 
   /** Subscribes its subjects (and direct gets) and starts its timers. */
