@@ -210,6 +210,13 @@ Deno.test("work-queue and interest retention remove acked messages through Strea
     interest.detachConsumer("y");
     interest.acked(x, 2);
     assert.equal((await jsm.streams.info("IN")).state.messages, 0);
+    // A purge tells the consumers where the stream now starts (consumer.go purge).
+    const purges: [number, number][] = [];
+    wq.attachConsumer({ ...fakeConsumer("p", new Set()), purged: (f, l) => purges.push([f, l]) });
+    await js.publish("wq", "3");
+    await jsm.streams.purge("WQ");
+    assert.deepEqual(purges, [[4, 3]]);
+    assert.match(wq.consumerDir ?? "", /\/\$G\/streams\/WQ\/obs$/);
   } finally {
     await nc.close();
   }

@@ -180,6 +180,7 @@ export class StreamEngine implements StreamRegistry {
       env: this.#o.env,
       domain: this.#o.domain,
       apiPrefixes: this.apiPrefixes,
+      consumerDir: config.storage === "memory" ? null : `${dir}/obs`,
       hooks: {
         accountLimitError: (storage) => this.#accountLimitError(a, storage),
         resourcesExceeded: (storage) =>

@@ -15,7 +15,7 @@ import type { InternalConnection, InternalMsg } from "../../internal/internal_co
 import { getHeader } from "../../protocol/headers.ts";
 import type { ApiError } from "../api/errors.ts";
 import type { StreamConfig } from "../api/stream_config.ts";
-import { subjectIsSubsetMatch } from "../api/_subjects.ts";
+import { subjectHasWildcard, subjectIsSubsetMatch } from "../api/_subjects.ts";
 import type { StreamStore } from "../store/types.ts";
 import type { ConsumerHandle, StreamView } from "../stream_view.ts";
 import { DedupeTable } from "./dedupe.ts";
@@ -63,6 +63,8 @@ export interface StreamOptions {
   domain: string;
   /** API prefixes the direct get subjects live under (`$JS.API`, `$JS.<domain>.API`). */
   apiPrefixes: readonly string[];
+  /** Where durable consumers save their config (null: a memory stream saves nothing). */
+  consumerDir: string | null;
 }
 
 const enc = new TextEncoder();
@@ -74,6 +76,7 @@ export class Stream implements StreamView {
   readonly store: StreamStore;
   readonly conn: InternalConnection;
   readonly created: bigint;
+  readonly consumerDir: string | null;
   readonly dedupe = new DedupeTable();
   lastMsgId = "";
   config: StreamConfig;
@@ -98,6 +101,7 @@ export class Stream implements StreamView {
     this.store = o.store;
     this.conn = o.conn;
     this.created = o.created;
+    this.consumerDir = o.consumerDir;
     this.#env = o.env;
     this.#hooks = o.hooks;
     this.#domain = o.domain;
@@ -192,6 +196,7 @@ export class Stream implements StreamView {
     const now = this.#env.now();
     const result = applyStreamEntry(this.#machine(), entry, now);
     if (entry.op === "config") this.#configChanged();
+    if (entry.op === "purge") this.#notifyPurge(entry.filter);
     this.#scheduleExpiry();
     return result;
   }
@@ -216,6 +221,20 @@ export class Stream implements StreamView {
       },
       accountLimitError: () => this.#hooks.accountLimitError(this.config.storage),
     };
+  }
+
+  /** stream.go purge: consumers matching the purge's filter learn the new first sequence. */
+  #notifyPurge(filter: string): void {
+    if (this.#consumers.size === 0) return;
+    const st = this.store.state();
+    const first = filter === "" ? st.firstSeq : this.store.filteredState(st.firstSeq, filter).first;
+    for (const c of this.#consumers.values()) {
+      // consumer.go isFilteredMatch(purge filter).
+      const f = c.filterSubject;
+      const matches = filter === "" || f === "" || filter === f ||
+        (subjectHasWildcard(f) && subjectIsSubsetMatch(filter, f));
+      if (matches) c.purged?.(first, st.lastSeq);
+    }
   }
 
   /** A message arrived on one of the stream's subjects. */
