@@ -15,9 +15,9 @@ const PURE = [
   "server/conn",
   "server/links",
   "server/ipc",
+  "server/jetstream/stream",
   "server/config",
   "server/jetstream/api",
-  "server/jetstream/stream",
 ];
 const ALLOWED = new Set([
   "server/config/load.ts",
