@@ -186,6 +186,18 @@ const NO_JETSTREAM: Step[] = [
   ["$JS.API.STREAM.DELETE.X", ""],
 ];
 
+/** A JetStream domain: PubAcks, infos and direct gets under `$JS.hub.API`. */
+const DOMAIN: Step[] = [
+  ["$JS.hub.API.STREAM.CREATE.S", '{"name":"S","storage":"memory","allow_direct":true}'],
+  ["S", "hello"],
+  ["$JS.hub.API.STREAM.INFO.S", ""],
+  ["$JS.API.STREAM.UPDATE.S", '{"name":"S","storage":"memory","allow_direct":true,"max_msgs":5}'],
+  ["$JS.hub.API.DIRECT.GET.S", '{"seq":1}'],
+  ["$JS.hub.API.DIRECT.GET.S.S", ""],
+  ["$JS.hub.API.STREAM.LIST", ""],
+  ["$JS.hub.API.INFO", ""],
+];
+
 /** Answers nobody sends (no_ack, an unknown rollup value, meta-only operations). */
 const SILENT = new Set(["n.1", "f.c|r", "$JS.API.META.LEADER.STEPDOWN", "$JS.API.SERVER.REMOVE"]);
 
@@ -201,11 +213,18 @@ function mask(text: string): string {
 }
 
 /** Runs `steps` against a fresh server; one line per answer. */
-async function run(binary: string, steps: Step[], user = ""): Promise<string[]> {
+async function run(
+  binary: string,
+  steps: Step[],
+  user = "",
+  jsExtra = "",
+): Promise<string[]> {
   const dir = await Deno.makeTempDir({ prefix: "denats_jsc_" });
   await using server = await spawnFromConf(
     binary,
-    `jetstream { store_dir: ${JSON.stringify(dir)} }\n${user === "" ? "" : ACCOUNTS}`,
+    `jetstream {\n  store_dir: ${JSON.stringify(dir)}\n  ${jsExtra}\n}\n${
+      user === "" ? "" : ACCOUNTS
+    }`,
     { timeoutMs: 10_000 },
   );
   const nc = await connect({ port: server.port, user: user || undefined, pass: user || undefined });
@@ -259,20 +278,21 @@ function checkAlone(lines: string[]): void {
   assert.ok(lines.includes('s.a hello => {"stream":"S", "seq":2,"duplicate": true}'));
 }
 
-const SUITES: [string, Step[], string][] = [
-  ["basics", BASICS, ""],
-  ["limits and checks", LIMITS, ""],
-  ["account limits", ACCOUNT_LIMITS, "a"],
-  ["account without JetStream", NO_JETSTREAM, "c"],
+const SUITES: [string, Step[], string, string][] = [
+  ["basics", BASICS, "", ""],
+  ["limits and checks", LIMITS, "", ""],
+  ["account limits", ACCOUNT_LIMITS, "a", ""],
+  ["account without JetStream", NO_JETSTREAM, "c", ""],
+  ["domain", DOMAIN, "", "domain: hub"],
 ];
 
-for (const [name, steps, user] of SUITES) {
+for (const [name, steps, user, jsExtra] of SUITES) {
   Deno.test(`stream API compat (${name}): denats answers as nats-server 2.9.10`, async () => {
-    const ours = await run(DENATS, steps, user);
+    const ours = await run(DENATS, steps, user, jsExtra);
     assert.equal(ours.length, steps.length);
     if (name === "basics") checkAlone(ours);
     if (!HAVE_NATS_SERVER) return;
-    const theirs = await run(natsServerBinary(), steps, user);
+    const theirs = await run(natsServerBinary(), steps, user, jsExtra);
     for (let i = 0; i < steps.length; i++) assert.equal(ours[i], theirs[i], `step ${i}`);
   });
 }
