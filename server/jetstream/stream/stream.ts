@@ -29,7 +29,7 @@ import {
   pubAckErrorBytes,
   storeFailedError,
 } from "./inbound.ts";
-import { streamInfoJson, streamStateJson } from "./stream_info.ts";
+import { apiStreamState, streamInfoJson } from "./stream_info.ts";
 
 /** The clock and timers a stream uses (tests inject a manual one). */
 export interface StreamEnv {
@@ -435,7 +435,7 @@ export class Stream implements StreamView {
     return streamInfoJson({
       config: this.config,
       created: this.created,
-      state: streamStateJson(st, { subjects: opts.subjects, consumers: this.#consumers.size }),
+      state: apiStreamState(st, { subjects: opts.subjects, consumers: this.#consumers.size }),
       domain: opts.domain === false ? "" : this.#domain,
     });
   }
