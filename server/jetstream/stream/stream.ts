@@ -86,7 +86,8 @@ export class Stream implements StreamView {
   readonly #apiPrefixes: readonly string[];
   readonly #consumers = new Map<string, ConsumerHandle>();
   readonly #storedCbs = new Set<(seq: number, subject: string) => void>();
-  #subs: { unsubscribe(): void }[] = [];
+  /** Stream subject -> its subscription. */
+  readonly #subs = new Map<string, { unsubscribe(): void }>();
   #directSubs: { unsubscribe(): void }[] = [];
   #ackTail: Promise<void> = Promise.resolve();
   #republish: SubjectTransform | null = null;
@@ -387,8 +388,11 @@ export class Stream implements StreamView {
     });
   }
 
+  /**
+   * Subscriptions follow the config: only subjects that came or went change (a message already
+   * received on a kept subject is still handled), direct gets follow allow_direct.
+   */
   #configChanged(): void {
-    this.#unsubscribe();
     this.#subscribe();
   }
 
@@ -397,27 +401,39 @@ export class Stream implements StreamView {
     this.#republish = cfg.republish
       ? new SubjectTransform(cfg.republish.src ?? ">", cfg.republish.dest)
       : null;
-    for (const subject of cfg.subjects ?? []) {
-      this.#subs.push(this.conn.subscribe(subject, (m) => this.processInbound(inboundOf(m))));
+    const wanted = new Set(cfg.subjects ?? []);
+    for (const [subject, sub] of this.#subs) {
+      if (wanted.has(subject)) continue;
+      sub.unsubscribe();
+      this.#subs.delete(subject);
     }
-    if (cfg.allow_direct) {
-      for (const prefix of this.#apiPrefixes) {
-        const base = `${prefix}.DIRECT.GET.${cfg.name}`;
-        this.#directSubs.push(
-          this.conn.subscribe(base, { queue: "_sys_" }, (m) => this.#directGet(m, undefined)),
-          this.conn.subscribe(
-            `${base}.>`,
-            { queue: "_sys_" },
-            (m) => this.#directGet(m, m.subject.slice(base.length + 1)),
-          ),
-        );
-      }
+    for (const subject of wanted) {
+      if (this.#subs.has(subject)) continue;
+      const sub = this.conn.subscribe(subject, (m) => this.processInbound(inboundOf(m)));
+      this.#subs.set(subject, sub);
+    }
+    if (!cfg.allow_direct) {
+      for (const s of this.#directSubs) s.unsubscribe();
+      this.#directSubs = [];
+      return;
+    }
+    if (this.#directSubs.length > 0) return;
+    for (const prefix of this.#apiPrefixes) {
+      const base = `${prefix}.DIRECT.GET.${cfg.name}`;
+      this.#directSubs.push(
+        this.conn.subscribe(base, { queue: "_sys_" }, (m) => this.#directGet(m, undefined)),
+        this.conn.subscribe(
+          `${base}.>`,
+          { queue: "_sys_" },
+          (m) => this.#directGet(m, m.subject.slice(base.length + 1)),
+        ),
+      );
     }
   }
 
   #unsubscribe(): void {
-    for (const s of [...this.#subs, ...this.#directSubs]) s.unsubscribe();
-    this.#subs = [];
+    for (const s of [...this.#subs.values(), ...this.#directSubs]) s.unsubscribe();
+    this.#subs.clear();
     this.#directSubs = [];
   }
 

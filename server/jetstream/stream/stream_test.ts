@@ -137,3 +137,21 @@ Deno.test("no_ack streams store without answering; a sealed stream still answers
   await tick();
   assert.match(sent[0].data, /"err_code":10109/);
 });
+
+Deno.test("a config update changes only the subscriptions that differ", () => {
+  const { stream, subs } = newStream(config({ subjects: ["a", "b"] }));
+  const handlerOfA = subs.get("a");
+  stream.apply({
+    op: "config",
+    config: { ...stream.config, subjects: ["a", "c"], allow_direct: true },
+  });
+  assert.deepEqual([...subs.keys()].sort(), [
+    "$JS.API.DIRECT.GET.S",
+    "$JS.API.DIRECT.GET.S.>",
+    "a",
+    "c",
+  ]);
+  assert.equal(subs.get("a"), handlerOfA);
+  stream.apply({ op: "config", config: { ...stream.config, allow_direct: false } });
+  assert.deepEqual([...subs.keys()].sort(), ["a", "c"]);
+});
