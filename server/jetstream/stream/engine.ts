@@ -212,12 +212,14 @@ export class StreamEngine implements StreamRegistry {
     a.streams.set(config.name, stream);
     if (!save) stream.rebuildDedupe();
     stream.start();
+    stream.advise("create");
     return stream;
   }
 
   /** Applies a checked config update and saves it. */
   updateStream(stream: Stream, config: StreamConfig): void {
     stream.apply({ op: "config", config });
+    stream.advise("modify");
     if (config.storage === "memory") return;
     writeStreamMeta(
       streamDir(this.#o.storeDir, stream.account.name, config.name),
