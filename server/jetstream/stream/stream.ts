@@ -23,14 +23,13 @@ import { appendHeaders, directGetReply } from "./direct_get.ts";
 import { applyStreamEntry, type EntryResult, type StreamEntry } from "./entry.ts";
 import {
   checkInbound,
-  goJson,
   type InboundMsg,
   JsHeader,
   pubAckBytes,
   pubAckErrorBytes,
   storeFailedError,
 } from "./inbound.ts";
-import { goTimeNs } from "./go_time.ts";
+import { type StreamAction, streamActionAdvisory } from "./advisory.ts";
 import { apiStreamState, streamInfoJson } from "./stream_info.ts";
 
 /** The clock and timers a stream uses (tests inject a manual one). */
@@ -458,25 +457,11 @@ export class Stream implements StreamView {
     });
   }
 
-  /**
-   * The stream_action advisory (stream.go sendCreateAdvisory, sendUpdateAdvisoryLocked,
-   * sendDeleteAdvisoryLocked) on `$JS.EVENT.ADVISORY.STREAM.<CREATED|UPDATED|DELETED>.<name>`.
-   */
-  advise(action: "create" | "modify" | "delete"): void {
+  /** Publishes the stream_action advisory of `action` (advisory.ts). */
+  advise(action: StreamAction): void {
     if (this.conn.closed) return;
-    const kind = action === "create" ? "CREATED" : action === "modify" ? "UPDATED" : "DELETED";
-    const body: Record<string, unknown> = {
-      type: "io.nats.jetstream.advisory.v1.stream_action",
-      id: nuid(),
-      timestamp: goTimeNs(this.#env.now()),
-      stream: this.name,
-      action,
-    };
-    if (action !== "modify" && this.config.template_owner) {
-      body.template = this.config.template_owner;
-    }
-    if (this.#domain !== "") body.domain = this.#domain;
-    this.conn.publish(`$JS.EVENT.ADVISORY.STREAM.${kind}.${this.name}`, goJson(body));
+    const a = streamActionAdvisory(this.config, action, this.#env.now(), this.#domain);
+    this.conn.publish(a.subject, a.body);
   }
 
   /** Stops listening and timers; consumers stop; the store stops (server shutdown). */
@@ -508,16 +493,6 @@ export class Stream implements StreamView {
     this.#cancelDedupe?.();
     return true;
   }
-}
-
-const NUID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-/** A 22-character base-62 id like nats-server's nuid. */
-function nuid(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(22));
-  let s = "";
-  for (const b of bytes) s += NUID_ALPHABET[b % 62];
-  return s;
 }
 
 /** The last sequence stored on `subject`, 0 when none. */
