@@ -20,7 +20,7 @@ import type { StreamConfig } from "../api/stream_config.ts";
 import type { JetStreamAccountLimits, StreamRequestContext } from "../api/stream_requests.ts";
 import type { JsAccount } from "../jetstream.ts";
 import type { StreamStore } from "../store/types.ts";
-import { FileStore } from "../store/file_store.ts";
+import { FileStore } from "../store/file/file_store.ts";
 import { MemoryStore } from "../store/memory_store.ts";
 import type { StreamRegistry } from "../stream_view.ts";
 import { storeLimitsOf } from "./entry.ts";
