@@ -74,7 +74,6 @@ export interface StreamOptions {
   consumerDir: string | null;
 }
 
-const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 /** A response waiting for its message's persistence. */
@@ -366,14 +365,14 @@ export class Stream implements StreamView, StreamMachine, InboundState {
 
   #scheduleDedupe(): void {
     if (this.#cancelDedupe !== null) return;
-    const window = BigInt(this.config.duplicate_window);
+    // The window is read when the timer fires (an update may have changed it).
     const fire = () => {
       this.#cancelDedupe = null;
       if (this.#closed) return;
-      const next = this.dedupe.expire(this.#env.now(), window);
+      const next = this.dedupe.expire(this.#env.now(), BigInt(this.config.duplicate_window));
       if (next !== null) this.#armDedupe(next, fire);
     };
-    this.#armDedupe(this.#env.now() + window, fire);
+    this.#armDedupe(this.#env.now() + BigInt(this.config.duplicate_window), fire);
   }
 
   #armDedupe(at: bigint, fire: () => void): void {
@@ -527,7 +526,3 @@ export function inboundOf(m: InternalMsg): InboundMsg {
   };
 }
 
-/** Bytes of a JSON text. */
-export function utf8(text: string): Uint8Array {
-  return enc.encode(text);
-}
