@@ -491,9 +491,11 @@ export class Stream implements StreamView, StreamMachine, InboundState {
     this.#consumers.clear();
     // After the consumers, as nats-server does.
     this.advise("delete");
-    // Still registered: the purge of the delete gives the account its bytes back.
-    await this.store.delete();
+    // The account gets the stream's bytes back (a store's delete need not report them).
     this.store.registerStorageUpdates(null);
+    const held = this.store.state().bytes;
+    if (held !== 0) this.#hooks.usage(this.config.storage, -held);
+    await this.store.delete();
   }
 
   #close(): boolean {
@@ -525,4 +527,3 @@ export function inboundOf(m: InternalMsg): InboundMsg {
     getHeader: (key) => m.header(key),
   };
 }
-
