@@ -70,8 +70,13 @@ export class Advisories {
     return body;
   }
 
-  /** `$JS.EVENT.ADVISORY.STREAM.{CREATED,DELETED,UPDATED}.<stream>`. */
-  streamAction(stream: string, action: AdvisoryAction): Advisory {
+  /**
+   * `$JS.EVENT.ADVISORY.STREAM.{CREATED,DELETED,UPDATED}.<stream>`; `template` is the stream's
+   * template owner (nats-server leaves it out of the update advisory).
+   */
+  streamAction(stream: string, action: AdvisoryAction, template = ""): Advisory {
+    const fields: Record<string, unknown> = { stream, action };
+    if (template !== "" && action !== "modify") fields.template = template;
     const pre = action === "create"
       ? ADVISORY.streamCreated
       : action === "delete"
@@ -79,7 +84,7 @@ export class Advisories {
       : ADVISORY.streamUpdated;
     return {
       subject: `${pre}.${stream}`,
-      body: this.#event("io.nats.jetstream.advisory.v1.stream_action", { stream, action }),
+      body: this.#event("io.nats.jetstream.advisory.v1.stream_action", fields),
     };
   }
 
