@@ -17,6 +17,7 @@ const PURE = [
   "server/ipc",
   "server/config",
   "server/jetstream/api",
+  "server/jetstream/consumer/engine",
 ];
 const ALLOWED = new Set([
   "server/config/load.ts",
