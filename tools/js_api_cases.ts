@@ -168,6 +168,19 @@ export const STREAM_CASES: ApiCaseInput[] = [
     streamUpdate("S", { mirror: { name: "O" } }),
     [S],
   ),
+  stream("unknown fields are ignored (accepted)", streamCreate("S", { bogus: 1, subjects: ["s"] })),
+  stream("keys matched ignoring case (accepted)", {
+    subject: "$JS.API.STREAM.CREATE.S",
+    body: '{"NAME":"S","Subjects":["s"],"MAX_MSGS":5}',
+  }),
+  stream("max msg size above max_payload (accepted)", streamCreate("S", { max_msg_size: 8388608 })),
+  stream("the same config again (accepted)", S, [S]),
+  stream("subject with a space", streamCreate("S", { subjects: ["a b"] })),
+  stream(
+    "source filter outside the origin subjects",
+    streamCreate("T", { sources: [{ name: "S", filter_subject: "other" }] }),
+    [S],
+  ),
   stream(
     "update overlapping another stream",
     streamUpdate("T", { subjects: ["s.x"] }),
@@ -255,6 +268,39 @@ export const CONSUMER_CASES: ApiCaseInput[] = [
     "second unfiltered work queue consumer",
     durable("e", { ack_policy: "explicit" }),
     [WQ, durable("d", { ack_policy: "explicit" })],
+  ),
+  c("deliver group on a pull consumer (accepted)", durable("d", { deliver_group: "g" })),
+  c("negative inactive threshold (accepted)", durable("d", { inactive_threshold: -1 })),
+  c("durable name too long", durable("d".repeat(256), {})),
+  c("the same durable again (accepted)", durable("d", {}), [S, durable("d", {})]),
+  c("legacy ephemeral (accepted)", consumer({ deliver_subject: "dl" })),
+  c(
+    "filtered create matching its subject (accepted)",
+    consumer({ filter_subject: "s.x" }, "$JS.API.CONSUMER.CREATE.S.c.s.x"),
+  ),
+  c("sample frequency out of range", durable("d", { sample_freq: "99999999999999999999" })),
+  c(
+    "deliver by start time with a start sequence",
+    durable("d", {
+      deliver_policy: "by_start_time",
+      opt_start_time: "2023-01-01T00:00:00Z",
+      opt_start_seq: 3,
+    }),
+  ),
+  c(
+    "overlapping work queue consumers",
+    durable("e", { ack_policy: "explicit", filter_subject: "s.*" }),
+    [WQ, durable("d", { ack_policy: "explicit", filter_subject: "s.x" })],
+  ),
+  c(
+    "work queue consumer delivering new",
+    durable("d", { ack_policy: "explicit", deliver_policy: "new" }),
+    [WQ],
+  ),
+  c(
+    "stream max consumers reached",
+    durable("e", {}),
+    [streamCreate("S", { subjects: ["s.>"], max_consumers: 1 }), durable("d", {})],
   ),
   c(
     "update of a consumer's deliver policy",

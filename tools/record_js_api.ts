@@ -1,20 +1,19 @@
 /**
  * @module
  * Records nats-server 2.9.10's answers to the JetStream API cases of tools/js_api_cases.ts
- * into server/jetstream/api/stream_config_cases.ts, so our validators can be checked against
- * them without the server. Starts `nats-server -js -sd <tmpdir>` on a spare loopback port,
+ * into server/jetstream/api/stream_config_cases*.ts (then formatted with `deno fmt`), so our
+ * validators can be checked against them without the server. Starts `nats-server -js -sd <tmpdir>` on a spare loopback port,
  * sends each case's setup requests and then its request raw over `@nats-io/transport-node`,
  * and deletes every stream between cases. A request nobody answers is recorded as `null`.
  *
  * ```sh
  * deno run --allow-all tools/record_js_api.ts [path/to/nats-server]
- * deno fmt server/jetstream/api/stream_config_cases.ts
  * ```
  */
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { type ApiCaseInput, CONSUMER_CASES, STREAM_CASES, VALID_CASES } from "./js_api_cases.ts";
 
-const OUT = "server/jetstream/api/stream_config_cases.ts";
+const DIR = "server/jetstream/api";
 
 function sparePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -52,6 +51,16 @@ async function deleteAllStreams(nc: NatsConnection): Promise<void> {
   }
 }
 
+/** One case per block, its members compact, so the data file stays short. */
+function render(cases: { name: string; setup: unknown; request: unknown; response: unknown }[]) {
+  const J = (v: unknown) => JSON.stringify(v);
+  const items = cases.map((c) =>
+    `  {\n    name: ${J(c.name)},\n    setup: ${J(c.setup)},\n    request: ${J(c.request)},\n` +
+    `    response: ${J(c.response)},\n  },`
+  );
+  return `[\n${items.join("\n")}\n]`;
+}
+
 async function record(nc: NatsConnection, cases: ApiCaseInput[]) {
   const out = [];
   for (const c of cases) {
@@ -81,34 +90,66 @@ if (import.meta.main) {
     const consumers = await record(nc, CONSUMER_CASES);
     const valid = await record(nc, VALID_CASES);
     await nc.close();
-    const text = [
-      "/**",
-      " * @module",
-      ` * RECORDED by tools/record_js_api.ts from ${version} (-js -sd <tmpdir>); do not edit.`,
-      " * Each case: setup requests, the request, and the server's JSON answer (null: none).",
-      " * PURE: data only.",
-      " */",
-      "",
-      "/** One recorded request and answer. */",
-      "export interface RecordedCase {",
-      "  name: string;",
-      "  setup: { subject: string; body: string }[];",
-      "  request: { subject: string; body: string };",
-      "  response: unknown;",
-      "}",
-      "",
-      `/** Invalid stream creates and updates. */`,
-      `export const STREAM_CASES: RecordedCase[] = ${JSON.stringify(streams, null, 2)};`,
-      "",
-      `/** Invalid consumer creates. */`,
-      `export const CONSUMER_CASES: RecordedCase[] = ${JSON.stringify(consumers, null, 2)};`,
-      "",
-      `/** Valid STREAM.CREATE, CONSUMER.CREATE and INFO answers, for key-set comparisons. */`,
-      `export const VALID_CASES: RecordedCase[] = ${JSON.stringify(valid, null, 2)};`,
-      "",
-    ].join("\n");
-    await Deno.writeTextFile(OUT, text);
-    console.log(`${OUT}: ${streams.length + consumers.length + valid.length} cases`);
+    const header = (what: string) =>
+      [
+        "/**",
+        " * @module",
+        ` * RECORDED by tools/record_js_api.ts from ${version} (-js -sd <tmpdir>); do not edit.`,
+        ` * ${what} Each case: setup requests, the request, and the server's JSON answer (null:`,
+        " * no answer). PURE: data only.",
+        " */",
+      ].join("\n");
+    const files: [string, string][] = [
+      [
+        `${DIR}/stream_config_cases_streams.ts`,
+        [
+          header("Invalid stream creates and updates."),
+          'import type { RecordedCase } from "./stream_config_cases.ts";',
+          "",
+          `/** Invalid stream creates and updates. */`,
+          `export const STREAM_CASES: RecordedCase[] = ${render(streams)};`,
+          "",
+        ].join("\n"),
+      ],
+      [
+        `${DIR}/stream_config_cases_consumers.ts`,
+        [
+          header("Invalid consumer creates."),
+          'import type { RecordedCase } from "./stream_config_cases.ts";',
+          "",
+          `/** Invalid consumer creates. */`,
+          `export const CONSUMER_CASES: RecordedCase[] = ${render(consumers)};`,
+          "",
+        ].join("\n"),
+      ],
+      [
+        `${DIR}/stream_config_cases.ts`,
+        [
+          header("Valid answers here; the invalid cases in the two files re-exported below."),
+          'export { STREAM_CASES } from "./stream_config_cases_streams.ts";',
+          'export { CONSUMER_CASES } from "./stream_config_cases_consumers.ts";',
+          "",
+          "/** One recorded request and answer. */",
+          "export interface RecordedCase {",
+          "  name: string;",
+          "  setup: { subject: string; body: string }[];",
+          "  request: { subject: string; body: string };",
+          "  response: unknown;",
+          "}",
+          "",
+          `/** Valid STREAM.CREATE, CONSUMER.CREATE and INFO answers, for key-set comparisons. */`,
+          `export const VALID_CASES: RecordedCase[] = ${render(valid)};`,
+          "",
+        ].join("\n"),
+      ],
+    ];
+    for (const [path, text] of files) await Deno.writeTextFile(path, text);
+    const fmt = await new Deno.Command(Deno.execPath(), {
+      args: ["fmt", ...files.map((f) => f[0])],
+    })
+      .output();
+    if (!fmt.success) throw new Error("deno fmt failed on the recorded files");
+    console.log(`${DIR}: ${streams.length + consumers.length + valid.length} cases recorded`);
   } finally {
     child.kill("SIGTERM");
     await child.status;

@@ -49,7 +49,15 @@ export function isValidName(name: string): boolean {
   return name !== "" && !/[ \t\r\n\f.*>]/.test(name);
 }
 
-/** Go `reflect.DeepEqual` over decoded JSON-like values (undefined is Go's nil). */
+function isGoZero(v: unknown): boolean {
+  return v === undefined || v === "" || v === 0 || v === false;
+}
+
+/**
+ * Go `reflect.DeepEqual` over two decoded structs: a member that is absent equals one holding
+ * Go's zero (`""`, `0`, `false`), since both decode to the same Go value; an absent slice or
+ * pointer (nil) still differs from an empty one, as in Go.
+ */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
@@ -58,8 +66,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     const bb = b as unknown[];
     return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
   }
-  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  const ka = Object.keys(a).filter((k) => !isGoZero((a as Record<string, unknown>)[k]));
+  const kb = Object.keys(b).filter((k) => !isGoZero((b as Record<string, unknown>)[k]));
   if (ka.length !== kb.length) return false;
   return ka.every((k) =>
     deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])

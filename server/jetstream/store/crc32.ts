@@ -1,16 +1,25 @@
 /**
  * @module
- * CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), table driven, written in TypeScript so the
- * stores need no native code. Checksums every file-store record and the consumer state file.
+ * CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), slicing-by-8 in TypeScript so the stores
+ * need no native code (about 4x the byte-at-a-time table loop). Checksums every file-store record
+ * and the consumer state file.
  * PURE: no Deno APIs, timers or console output.
  */
 
-const TABLE = (() => {
-  const t = new Uint32Array(256);
+/** Eight 256-entry tables in one array: table k at offset 256 * k. */
+const TABLES = (() => {
+  const t = new Int32Array(256 * 8);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
+    t[n] = c;
+  }
+  for (let n = 0; n < 256; n++) {
+    let c = t[n];
+    for (let k = 1; k < 8; k++) {
+      c = t[c & 0xff] ^ (c >>> 8);
+      t[256 * k + n] = c;
+    }
   }
   return t;
 })();
@@ -26,7 +35,15 @@ const TABLE = (() => {
  * ```
  */
 export function crc32(buf: Uint8Array, start = 0, end = buf.length): number {
-  let c = 0xffffffff;
-  for (let i = start; i < end; i++) c = TABLE[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  const t = TABLES;
+  let c = -1;
+  let i = start;
+  for (const stop = end - 8; i <= stop; i += 8) {
+    c ^= buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24);
+    c = t[1792 + (c & 0xff)] ^ t[1536 + ((c >>> 8) & 0xff)] ^ t[1280 + ((c >>> 16) & 0xff)] ^
+      t[1024 + (c >>> 24)] ^ t[768 + buf[i + 4]] ^ t[512 + buf[i + 5]] ^ t[256 + buf[i + 6]] ^
+      t[buf[i + 7]];
+  }
+  for (; i < end; i++) c = t[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
 }

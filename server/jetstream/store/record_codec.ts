@@ -128,6 +128,62 @@ export const DecodeFailure = { Truncated: "truncated", Corrupt: "corrupt" } as c
 export type DecodeFailure = typeof DecodeFailure[keyof typeof DecodeFailure];
 
 /**
+ * Reads records of one buffer without allocating per record: `read(at, end)` checks the record
+ * at `at` and fills the public fields (valid until the next `read`).
+ */
+export class RecordScanner {
+  readonly buf: Uint8Array;
+  readonly #view: DataView;
+  #at = 0;
+  kind: RecordKind = RecordKind.Msg;
+  seq = 0;
+  subjectStart = 0;
+  subjectLength = 0;
+  headerStart = 0;
+  headerLength = 0;
+  dataStart = 0;
+  dataLength = 0;
+  length = 0;
+
+  constructor(buf: Uint8Array) {
+    this.buf = buf;
+    this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  /** Checks the record at `buf[at..end)`: its length, or why it is not a whole valid record. */
+  read(at: number, end: number): number | DecodeFailure {
+    if (end - at < RECORD_OVERHEAD) return DecodeFailure.Truncated;
+    const view = this.#view;
+    const n = view.getUint32(at, true);
+    if (n < RECORD_OVERHEAD || n > MAX_RECORD) return DecodeFailure.Corrupt;
+    if (n > end - at) return DecodeFailure.Truncated;
+    const kind = this.buf[at + 4];
+    if (kind < RecordKind.Msg || kind > RecordKind.Floor) return DecodeFailure.Corrupt;
+    const s = view.getUint16(at + 21, true), h = view.getUint32(at + 23, true);
+    if (RECORD_OVERHEAD + s + h > n) return DecodeFailure.Corrupt;
+    if (view.getUint32(at + n - 4, true) !== crc32(this.buf, at, at + n - 4)) {
+      return DecodeFailure.Corrupt;
+    }
+    this.#at = at;
+    this.kind = kind as RecordKind;
+    this.seq = view.getUint32(at + 9, true) * 0x1_0000_0000 + view.getUint32(at + 5, true);
+    this.subjectStart = at + SUBJECT_OFFSET;
+    this.subjectLength = s;
+    this.headerStart = this.subjectStart + s;
+    this.headerLength = h;
+    this.dataStart = this.headerStart + h;
+    this.dataLength = n - RECORD_OVERHEAD - s - h;
+    this.length = n;
+    return n;
+  }
+
+  /** The timestamp of the record last read. */
+  ts(): bigint {
+    return this.#view.getBigInt64(this.#at + 13, true);
+  }
+}
+
+/**
  * Decodes the record at `buf[at..end)`: the record, or why not (a record running past `end` is
  * Truncated, a bad length/kind/checksum is Corrupt).
  */
@@ -136,27 +192,17 @@ export function decodeRecord(
   at: number,
   end: number,
 ): DecodedRecord | DecodeFailure {
-  if (end - at < RECORD_OVERHEAD) return DecodeFailure.Truncated;
-  const view = new DataView(buf.buffer, buf.byteOffset + at, end - at);
-  const n = view.getUint32(0, true);
-  if (n < RECORD_OVERHEAD || n > MAX_RECORD) return DecodeFailure.Corrupt;
-  if (n > end - at) return DecodeFailure.Truncated;
-  const kind = view.getUint8(4);
-  if (kind < RecordKind.Msg || kind > RecordKind.Floor) return DecodeFailure.Corrupt;
-  const s = view.getUint16(21, true), h = view.getUint32(23, true);
-  if (RECORD_OVERHEAD + s + h > n) return DecodeFailure.Corrupt;
-  if (view.getUint32(n - 4, true) !== crc32(buf, at, at + n - 4)) return DecodeFailure.Corrupt;
-  const subjectStart = at + SUBJECT_OFFSET;
-  const headerStart = subjectStart + s;
-  const dataStart = headerStart + h;
+  const r = new RecordScanner(buf);
+  const n = r.read(at, end);
+  if (typeof n === "string") return n;
   return {
-    kind: kind as RecordKind,
-    seq: Number(view.getBigUint64(5, true)),
-    ts: view.getBigInt64(13, true),
-    subjectStart,
-    subjectLength: s,
-    header: h > 0 ? buf.subarray(headerStart, dataStart) : null,
-    data: buf.subarray(dataStart, at + n - 4),
+    kind: r.kind,
+    seq: r.seq,
+    ts: r.ts(),
+    subjectStart: r.subjectStart,
+    subjectLength: r.subjectLength,
+    header: r.headerLength > 0 ? buf.subarray(r.headerStart, r.dataStart) : null,
+    data: buf.subarray(r.dataStart, r.dataStart + r.dataLength),
     length: n,
   };
 }

@@ -28,6 +28,26 @@ export interface StoreHarness {
   open(limits: StoreLimits): Promise<StreamStore>;
   /** Removes what `open` created (after the store was stopped or deleted). */
   cleanup(store: StreamStore): Promise<void>;
+  /**
+   * Persistent stores: stops `store` and opens it again. The suite then checks after every test
+   * that the reopened store reports the same state, subjects and messages.
+   */
+  reopen?(store: StreamStore): Promise<StreamStore>;
+}
+
+/** Everything observable about a store's content, for comparing across a reopen. */
+export function snapshot(s: StreamStore): unknown {
+  const { consumerCount: _, ...state } = s.state(true);
+  const subjects = [...s.subjectsState(">")].sort((a, b) => a[0] < b[0] ? -1 : 1);
+  const msgs = [];
+  for (let seq = state.firstSeq; seq <= state.lastSeq; seq++) {
+    try {
+      msgs.push(s.loadMsg(seq));
+    } catch {
+      msgs.push(seq);
+    }
+  }
+  return { state, subjects, msgs };
 }
 
 const enc = new TextEncoder();
@@ -66,11 +86,21 @@ export function runStoreConformance(h: StoreHarness): void {
   const size = (subject: string, data: string, header: Uint8Array | null = null) =>
     h.msgSize(enc.encode(subject).length, header?.length ?? 0, enc.encode(data).length);
 
-  function test(name: string, limits: Partial<StoreLimits>, fn: (s: StreamStore) => Promise<void>) {
+  function test(
+    name: string,
+    limits: Partial<StoreLimits>,
+    fn: (s: StreamStore) => Promise<void>,
+    checkReopen = true,
+  ) {
     Deno.test(`${h.kind} store: ${name}`, async () => {
-      const store = await h.open({ ...defaultLimits(), ...limits });
+      let store = await h.open({ ...defaultLimits(), ...limits });
       try {
         await fn(store);
+        if (h.reopen && checkReopen) {
+          const before = snapshot(store);
+          store = await h.reopen(store);
+          assert.deepEqual(snapshot(store), before, "state after reopen");
+        }
       } finally {
         await store.stop();
         await h.cleanup(store);
@@ -439,6 +469,7 @@ export function runStoreConformance(h: StoreHarness): void {
   });
 
   test("consumer stores count in state and track deliveries and acks", {}, async (s) => {
+    await put(s, "c.msg");
     const c = s.consumerStore("dur", { ackPolicy: AckPolicy.Explicit });
     assert.deepEqual(s.state().consumerCount, 1);
     c.updateDelivered(1, 10, 1, 100n);
@@ -464,5 +495,5 @@ export function runStoreConformance(h: StoreHarness): void {
     assertStoreError(() => s.loadMsg(1), StoreErrorCode.Closed);
     const e = await rejected(() => put(s, "a"));
     assert.deepEqual(e.message, "store is closed");
-  });
+  }, false);
 }

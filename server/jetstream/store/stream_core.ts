@@ -69,7 +69,7 @@ export abstract class StreamCore implements StreamStore {
   /** Resolves when everything persisted so far reached the OS. */
   protected abstract persisted(): Promise<void>;
   protected abstract readPayload(seq: number): Payload;
-  /** The message at `seq` was removed (index already cleared); `secure` overwrites it. */
+  /** The message at `seq` is being removed (still in the index); `secure` overwrites it. */
   protected abstract persistRemove(seq: number, secure: boolean): void;
   /** `seq` was used without a message. */
   protected abstract persistSkip(seq: number, ts: bigint): void;
@@ -81,6 +81,66 @@ export abstract class StreamCore implements StreamStore {
   abstract consumerStore(name: string, config: ConsumerStoreConfig): ConsumerStore;
   abstract stop(): Promise<void>;
   abstract delete(): Promise<void>;
+
+  /** Recovery: a message read back from storage (no limits, no callback, no persisting). */
+  protected recoverMsg(seq: number, subject: string, size: number, ts: bigint): void {
+    const entry = subject.length > 0 ? this.subjects.intern(subject) : null;
+    if (this.msgs === 0) {
+      this.index.dropBelow(seq);
+      this.firstSeq = seq;
+      this.firstTs = ts;
+    }
+    this.index.set(seq, entry?.id ?? 0, size, ts, this.slotA, this.slotB);
+    this.msgs++;
+    this.bytes += size;
+    if (entry) {
+      if (entry.msgs === 0) entry.first = seq;
+      entry.msgs++;
+      entry.last = seq;
+    }
+    this.recoverLast(seq, ts);
+  }
+
+  /** Recovery: `seq` was used (message, skip, or a block's base). */
+  protected recoverLast(seq: number, ts: bigint): void {
+    if (seq >= this.lastSeq) {
+      this.lastSeq = seq;
+      this.lastTs = ts;
+    }
+    if (this.msgs === 0) {
+      this.firstSeq = this.lastSeq + 1;
+      this.firstTs = 0n;
+      this.index.dropBelow(this.firstSeq);
+    }
+  }
+
+  /** Recovery: everything below `floor` is gone. */
+  protected recoverFloor(floor: number): void {
+    if (floor <= this.firstSeq) return;
+    if (floor > this.lastSeq) this.lastSeq = floor - 1;
+    for (let s = this.index.nextPresent(this.firstSeq, floor - 1); s > 0 && s < floor;) {
+      this.#dropSilently(s);
+      s = this.index.nextPresent(s + 1, floor - 1);
+    }
+    this.firstSeq = floor;
+    this.#selectNextFirst();
+  }
+
+  /** Removes a present message from the counters without persisting or calling back. */
+  #dropSilently(seq: number): void {
+    const id = this.index.subjectId(seq);
+    this.msgs--;
+    this.bytes -= this.index.size(seq);
+    this.index.clear(seq);
+    if (id !== 0) this.#removeFromSubject(this.subjects.byId(id)!, seq);
+  }
+
+  /** Recovery: a tombstone for `seq`. */
+  protected recoverDelete(seq: number): void {
+    if (!this.index.has(seq)) return;
+    this.#dropSilently(seq);
+    if (seq === this.firstSeq) this.#selectNextFirst();
+  }
 
   registerStorageUpdates(cb: StorageUpdateHandler | null): void {
     this.#onUpdate = cb;
@@ -284,6 +344,7 @@ export abstract class StreamCore implements StreamStore {
     if (!this.index.has(seq)) return false;
     const id = this.index.subjectId(seq);
     const size = this.index.size(seq);
+    this.persistRemove(seq, secure);
     this.index.clear(seq);
     this.msgs--;
     this.bytes -= size;
@@ -294,7 +355,6 @@ export abstract class StreamCore implements StreamStore {
       this.#removeFromSubject(e, seq);
     }
     if (seq === this.firstSeq) this.#selectNextFirst();
-    this.persistRemove(seq, secure);
     this.#onUpdate?.(-1, -size, seq, subject);
     return true;
   }
