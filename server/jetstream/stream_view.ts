@@ -47,6 +47,11 @@ export interface StreamView {
   readonly consumers: ReadonlyMap<string, ConsumerHandle>;
   attachConsumer(c: ConsumerHandle): void;
   detachConsumer(name: string): void;
+  /**
+   * Where durable consumers save their config (`<stream dir>/obs`), or null for a memory
+   * stream (nothing is saved). Optional until every stream sets it.
+   */
+  readonly consumerDir?: string | null;
   /** Current time in nanoseconds since the epoch (the one clock of JetStream; tests inject). */
   now(): bigint;
 }

@@ -59,6 +59,7 @@ export type ConsumerEntry =
   | { type: "stored" }
   | { type: "tick" }
   | { type: "interest"; active: boolean }
+  | { type: "config"; config: EngineConfig; deliverChanged: boolean }
   | { type: "delete" };
 
 /** The counts consumer info reports, computed as nats-server's `infoWithSnapAndReply`. */
@@ -186,10 +187,42 @@ export class ConsumerEngine {
         releaseWaiting(this);
         this.closed = true;
         return;
+      case "config":
+        this.#updateConfig(entry.config, entry.deliverChanged, now);
+        break;
       case "stored":
         break;
     }
     this.#deliverAll(now);
+  }
+
+  /** nats-server updateConfig: the settings an update may change take effect now. */
+  #updateConfig(config: EngineConfig, deliverChanged: boolean, now: bigint): void {
+    const old = this.config;
+    this.config = config;
+    if (config.rateLimitBps !== old.rateLimitBps) {
+      this.#limiter = config.rateLimitBps > 0
+        ? new RateLimiter(config.rateLimitBps, this.deps.rateBurst, now)
+        : null;
+    }
+    if (config.ackWait !== old.ackWait && this.pendingAt !== 0n) {
+      this.pendingAt = now + 100_000_000n;
+    }
+    if (config.inactiveThreshold !== old.inactiveThreshold) {
+      this.#setThreshold();
+      this.deleteAt = this.dthresh > 0n ? now + this.dthresh : 0n;
+    }
+    if (deliverChanged) this.#forceExpirePending(now);
+  }
+
+  /** nats-server forceExpirePending: every pending message is redelivered now. */
+  #forceExpirePending(now: bigint): void {
+    const expired = [...this.pending.keys()].filter((s) => !this.rdqi.has(s)).sort((a, b) => a - b);
+    if (expired.length === 0) return;
+    this.addToRedeliverQueue(...expired);
+    const off = now - this.pending.get(expired[0])!.timestamp;
+    for (const seq of expired) this.pending.get(seq)!.timestamp += off;
+    this.pendingAt = now + this.config.ackWait + ACK_WAIT_DELAY;
   }
 
   /** The earliest deadline (ns) at which a `tick` is needed, or null. */
