@@ -84,10 +84,11 @@ export class Consumer implements ConsumerHandle {
       random: this.#random,
       hasInterest: (subject) => conn.account.sublist.hasInterest(subject),
       output: {
-        send: (subject, reply, header, data) =>
-          !conn.closed && conn.publish(subject, data ?? undefined, {
+        send: (subject, reply, header, data, shown) =>
+          !conn.closed && conn.publish(shown ?? subject, data ?? undefined, {
             reply,
             headers: header ?? undefined,
+            deliverTo: subject,
           }),
         streamAcked: (seq) => this.stream.acked(this, seq),
         advisory: (subject, body) => this.#advisory(subject, body),

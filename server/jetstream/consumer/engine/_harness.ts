@@ -13,6 +13,8 @@ const dec = new TextDecoder();
 /** One thing the engine sent. */
 export interface Sent {
   subject: string;
+  /** The subject the receiver sees (the stored message's, for deliveries). */
+  shown: string;
   reply: string;
   header: string;
   data: string;
@@ -62,9 +64,10 @@ export class Harness {
       random: () => 0,
       rateBurst: 1024 * 1024,
       output: {
-        send: (subject, reply, header, data) => {
+        send: (subject, reply, header, data, shown) => {
           this.sent.push({
             subject,
+            shown: shown ?? subject,
             reply,
             header: header === null ? "" : dec.decode(header),
             data: data === null ? "" : dec.decode(data),

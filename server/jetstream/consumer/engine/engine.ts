@@ -23,8 +23,17 @@ import { processNextRequest, processWaiting, releaseWaiting, takeWaiting } from 
 
 /** What the engine does to the world. */
 export interface ConsumerOutput {
-  /** Publishes a message; returns false when nothing received it. */
-  send(subject: string, reply: string, header: Uint8Array | null, data: Uint8Array | null): boolean;
+  /**
+   * Publishes a message to `subject`; a delivery shows the stored message's subject (`shown`,
+   * nats-server's `pa.deliver`). Returns false when nothing received it.
+   */
+  send(
+    subject: string,
+    reply: string,
+    header: Uint8Array | null,
+    data: Uint8Array | null,
+    shown?: string,
+  ): boolean;
   /** The consumer acknowledged `seq` (interest and work-queue streams remove messages). */
   streamAcked(seq: number): void;
   /** An advisory or metric: `body` without `id`/`timestamp` (the shell adds them). */
@@ -634,7 +643,7 @@ export class ConsumerEngine {
     const psz = p.subject.length + p.reply.length + (p.header?.length ?? 0) +
       (p.data?.length ?? 0);
     if (this.maxpb > 0) this.pbytes += psz;
-    const ok = this.deps.output.send(p.subject, p.reply, p.header, p.data);
+    const ok = this.deps.output.send(p.subject, p.reply, p.header, p.data, p.msg.subject);
     const seq = p.msg.seq;
     const ap = this.config.ackPolicy;
     if (ap === "explicit" || ap === "all") this.#trackPending(seq, dseq, now);

@@ -20,6 +20,7 @@ Deno.test("push consumer delivers every message with nats-server's ack reply sub
   assert.equal(p[8], "2");
   assert.equal(parts(got[2].reply)[8], "0");
   assert.equal(got[0].header, "NATS/1.0\r\nX: 1\r\n\r\n");
+  assert.equal(got[0].shown, "foo");
   assert.equal(got[1].data, "m2");
   const info = h.engine.info(h.now);
   assert.deepEqual(info.delivered.consumer_seq, 3);
