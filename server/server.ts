@@ -330,10 +330,15 @@ export class Server implements ClientContext {
       this.#monitorListeners.push(m);
       log.notice(`Starting ${m.protocol} monitor on ${joinHostPort(m.host, m.port)}`);
     }
-    this.#jetstream = startJetStream(this, o.jetstreamConfig, {
-      configured: this.auth.accounts,
-      system: configuredSystemAccount(o, this.auth.trust.systemAccount),
-    });
+    this.#jetstream = startJetStream(
+      this,
+      o.jetstreamConfig,
+      {
+        configured: this.auth.accounts,
+        system: configuredSystemAccount(o, this.auth.trust.systemAccount),
+      },
+      (o.clusterConfig?.port ?? 0) === 0 && (o.gatewayConfig?.port ?? 0) === 0,
+    );
     this.#transports = new ClientTransports(
       this,
       (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),
@@ -584,7 +589,7 @@ export class Server implements ClientContext {
 
   async #shutdown(): Promise<void> {
     if (!this.#running) return;
-    this.#jetstream?.stop();
+    await this.#jetstream?.stop().catch((err) => this.logger.error(`JetStream shutdown: ${err}`));
     this.#system?.shutdown();
     this.#running = false;
     this.#notice("Initiating Shutdown...");

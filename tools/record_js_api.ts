@@ -61,11 +61,19 @@ function render(cases: { name: string; setup: unknown; request: unknown; respons
   return `[\n${items.join("\n")}\n]`;
 }
 
-async function record(nc: NatsConnection, cases: ApiCaseInput[]) {
+/** An accepted answer of the invalid-case tables keeps only its type and config. */
+function trimAccepted(response: unknown): unknown {
+  const r = response as { type?: string; error?: unknown; config?: unknown } | null;
+  if (r === null || r.error !== undefined) return response;
+  return { type: r.type, config: r.config };
+}
+
+async function record(nc: NatsConnection, cases: ApiCaseInput[], full = false) {
   const out = [];
   for (const c of cases) {
     for (const s of c.setup) await ask(nc, s.subject, s.body);
-    const response = await ask(nc, c.request.subject, c.request.body);
+    const answer = await ask(nc, c.request.subject, c.request.body);
+    const response = full ? answer : trimAccepted(answer);
     out.push({ ...c, response });
     await deleteAllStreams(nc);
   }
@@ -76,11 +84,17 @@ if (import.meta.main) {
   const bin = Deno.args[0] ?? "nats-server";
   const dir = await Deno.makeTempDir({ prefix: "jsapi-record-" });
   const port = sparePort();
-  const child = new Deno.Command(bin, {
-    args: ["-js", "-sd", dir, "-a", "127.0.0.1", "-p", String(port)],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(bin, {
+      args: ["-js", "-sd", dir, "-a", "127.0.0.1", "-p", String(port)],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+  } catch (err) {
+    await Deno.remove(dir, { recursive: true });
+    throw err;
+  }
   try {
     const version = new TextDecoder().decode(
       (await new Deno.Command(bin, { args: ["--version"] }).output()).stdout,
@@ -88,7 +102,7 @@ if (import.meta.main) {
     const nc = await connectWithin(port, 10_000);
     const streams = await record(nc, STREAM_CASES);
     const consumers = await record(nc, CONSUMER_CASES);
-    const valid = await record(nc, VALID_CASES);
+    const valid = await record(nc, VALID_CASES, true);
     await nc.close();
     const header = (what: string) =>
       [

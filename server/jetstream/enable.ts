@@ -16,6 +16,7 @@ import { unlimitedJs } from "./account_limits.ts";
 import { JetStream } from "./jetstream.ts";
 import { jetStreamBanner, resolveJetStream } from "./js_config.ts";
 import { machineProbe, prepareStoreDir } from "./machine.ts";
+import { startStreams } from "./stream/mod.ts";
 
 import { JETSTREAM_FATAL_PREFIX } from "../transport/listen_errors.ts";
 
@@ -41,6 +42,7 @@ export function startJetStream(
   server: JetStreamServer,
   cfg: JetStreamConfig | undefined,
   accounts: JetStreamAccounts,
+  standalone = true,
 ): JetStream | null {
   if (!cfg?.enabled) return null;
   const log = server.logger;
@@ -62,5 +64,10 @@ export function startJetStream(
     // The global account is served too, answering that it has no JetStream.
     js.serveAccount(server.bindAccount(GLOBAL_ACCOUNT), null);
   }
+  startStreams(js, server, {
+    standalone,
+    warn: (text) => log.warn(text),
+    notice: (text) => log.notice(text),
+  });
   return js;
 }

@@ -17,7 +17,9 @@ import {
   type InternalMsg,
 } from "../internal/internal_connection.ts";
 import type { JsAccountLimits } from "./account_limits.ts";
+import type { StreamRegistry } from "./stream_view.ts";
 import type { ResolvedJetStream } from "./js_config.ts";
+import { marshal } from "../monitor/format.ts";
 import type { JetStreamMonitor, JetStreamStats, JetStreamVarzConfig } from "../monitor/types.ts";
 
 /** nats-server JetStreamAPIStats. */
@@ -48,6 +50,34 @@ export const NOT_ENABLED_FOR_ACCOUNT: JsApiError = {
   description: "JetStream not enabled for account",
 };
 
+/**
+ * How a response counts in the API statistics (nats-server sends some answers through
+ * `sendAPIResponse` even when they carry an error, and a successful STREAM.MSG.GET not through
+ * the API layer at all). Set as a symbol-keyed member of the response (JSON leaves it out);
+ * without it a response counts as an error when it has an `error` member.
+ */
+export const API_COUNT: unique symbol = Symbol("jsApiCount");
+/** Values of {@link API_COUNT}. */
+export type ApiCount = "ok" | "error" | "none";
+
+/** Where account info and `/varz` read stream usage (the stream engine). */
+export interface JsUsageSource {
+  accountUsage(
+    account: string,
+  ): { memory: number; storage: number; streams: number; consumers: number };
+  serverUsage(): {
+    memory: number;
+    storage: number;
+    reserved_memory: number;
+    reserved_storage: number;
+    streams: number;
+    consumers: number;
+    messages: number;
+    bytes: number;
+  };
+  stop(): Promise<void>;
+}
+
 /** An API request as the handlers see it. */
 export interface JsApiRequest {
   readonly jsa: JsAccount;
@@ -58,11 +88,15 @@ export interface JsApiRequest {
 
 /**
  * Answers one API operation; returns the response object (with its `type`), or null to send
- * nothing (an operation nats-server does not serve).
+ * nothing (an operation nats-server does not serve), or a promise of either (an operation that
+ * waits for storage).
  */
-export type JsApiHandler = (req: JsApiRequest) => Record<string, unknown> | null;
+export type JsApiHandler = (
+  req: JsApiRequest,
+) => Record<string, unknown> | null | Promise<Record<string, unknown> | null>;
 
 const enc = new TextEncoder();
+const ZERO_USAGE = { memory: 0, storage: 0, streams: 0, consumers: 0 };
 
 /** JetStream of one server: settings, accounts and API responders. */
 export class JetStream implements JetStreamMonitor {
@@ -74,6 +108,9 @@ export class JetStream implements JetStreamMonitor {
   readonly #handlers: JsApiHandler[] = [];
   /** Server-wide API counters (`/varz` jetstream.stats.api). */
   readonly api: JsApiStats = { total: 0, errors: 0 };
+  #usage: JsUsageSource | null = null;
+  /** How API handlers (and consumers) find a stream; set by the stream engine. */
+  streams: StreamRegistry | null = null;
 
   constructor(ctx: InternalContext, config: ResolvedJetStream) {
     this.#ctx = ctx;
@@ -88,6 +125,16 @@ export class JetStream implements JetStreamMonitor {
   /** The JetStream state of `name`, or undefined when its API is not served here. */
   account(name: string): JsAccount | undefined {
     return this.#accounts.get(name);
+  }
+
+  /** Sets where account info and `/varz` read stream usage. */
+  setUsageSource(source: JsUsageSource): void {
+    this.#usage = source;
+  }
+
+  /** The usage source (the stream engine), if one is set. */
+  get usageSource(): JsUsageSource | null {
+    return this.#usage;
   }
 
   /** Adds an API operation handler, tried before the built-in ones. */
@@ -126,11 +173,12 @@ export class JetStream implements JetStreamMonitor {
 
   /** `/varz` jetstream `stats` and the `/jsz` counters. */
   stats(): JetStreamStats {
+    const u = this.#usage?.serverUsage();
     return {
-      memory: 0,
-      storage: 0,
-      reserved_memory: 0,
-      reserved_storage: 0,
+      memory: u?.memory ?? 0,
+      storage: u?.storage ?? 0,
+      reserved_memory: u?.reserved_memory ?? 0,
+      reserved_storage: u?.reserved_storage ?? 0,
       accounts: this.enabledAccounts.length,
       ha_assets: 0,
       api: { ...this.api },
@@ -139,32 +187,48 @@ export class JetStream implements JetStreamMonitor {
 
   /** Streams, consumers, messages and bytes over every account. */
   totals(): { streams: number; consumers: number; messages: number; bytes: number } {
-    return { streams: 0, consumers: 0, messages: 0, bytes: 0 };
+    const u = this.#usage?.serverUsage();
+    if (u === undefined) return { streams: 0, consumers: 0, messages: 0, bytes: 0 };
+    return { streams: u.streams, consumers: u.consumers, messages: u.messages, bytes: u.bytes };
   }
 
-  /** Closes the API responders. */
-  stop(): void {
+  /** Closes the API responders and stops the streams (their data stays). */
+  async stop(): Promise<void> {
     for (const c of this.#conns) c.close();
     this.#conns.length = 0;
+    await this.#usage?.stop();
   }
 
   #dispatch(jsa: JsAccount, msg: InternalMsg, prefix: string): void {
     if (msg.reply === "") return;
     const req: JsApiRequest = { jsa, op: msg.subject.slice(prefix.length), msg };
-    let response: Record<string, unknown> | null = null;
+    let response: ReturnType<JsApiHandler> = null;
     for (const h of this.#handlers) {
       response = h(req);
       if (response !== null) break;
     }
     response ??= this.#builtin(req);
+    if (response instanceof Promise) {
+      // An operation that waits (a stream delete, a create after one): answered when done.
+      response.then((r) => this.#send(jsa, msg, r)).catch(() => {});
+      return;
+    }
+    this.#send(jsa, msg, response);
+  }
+
+  #send(jsa: JsAccount, msg: InternalMsg, response: Record<string, unknown> | null): void {
     if (response === null) return;
-    this.api.total++;
-    jsa.api.total++;
-    if ("error" in response) {
+    const count: ApiCount = (response as { [API_COUNT]?: ApiCount })[API_COUNT] ??
+      ("error" in response ? "error" : "ok");
+    if (count !== "none") {
+      this.api.total++;
+      jsa.api.total++;
+    }
+    if (count === "error") {
       this.api.errors++;
       jsa.api.errors++;
     }
-    msg.respond(enc.encode(JSON.stringify(response)));
+    msg.respond(enc.encode(marshal(response)));
   }
 
   #builtin(req: JsApiRequest): Record<string, unknown> | null {
@@ -172,12 +236,13 @@ export class JetStream implements JetStreamMonitor {
     const type = "io.nats.jetstream.api.v1.account_info_response";
     const { jsa } = req;
     if (jsa.limits === null) return { type, error: NOT_ENABLED_FOR_ACCOUNT };
+    const u = this.#usage?.accountUsage(jsa.account.name) ?? ZERO_USAGE;
     const out: Record<string, unknown> = {
       type,
-      memory: 0,
-      storage: 0,
-      streams: 0,
-      consumers: 0,
+      memory: u.memory,
+      storage: u.storage,
+      streams: u.streams,
+      consumers: u.consumers,
       limits: jsa.limits,
     };
     if (this.config.domain !== "") out.domain = this.config.domain;

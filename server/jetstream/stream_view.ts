@@ -18,6 +18,12 @@ export interface ConsumerHandle {
   readonly filterSubject: string;
   /** Interest retention: whether this consumer still needs `seq` (not yet acked by it). */
   needsAck(seq: number, subject: string): boolean;
+  /**
+   * The stream was purged (nats-server consumer.purge): messages below `firstSeq` are gone
+   * (for a filtered purge, `firstSeq` is the filter's first remaining message); called only
+   * for consumers whose filter matches the purge's. Optional.
+   */
+  purged?(firstSeq: number, lastSeq: number): void;
   /** The stream is stopping (server shutdown): stop timers, flush state. */
   stop(): void;
   /** The stream is deleted, or the consumer is: stop and remove its state. */

@@ -44,7 +44,7 @@ export const VALID_CASES: RecordedCase[] = [
         "deny_purge": false,
         "allow_rollup_hdrs": false,
       },
-      "created": "2026-12-07T11:58:28.175190519Z",
+      "created": "2026-12-07T11:59:24.04781473Z",
       "state": {
         "messages": 0,
         "bytes": 0,
@@ -69,7 +69,7 @@ export const VALID_CASES: RecordedCase[] = [
       "type": "io.nats.jetstream.api.v1.consumer_create_response",
       "stream_name": "S",
       "name": "d",
-      "created": "2026-12-07T11:58:28.185977884Z",
+      "created": "2026-12-07T11:59:24.054549223Z",
       "config": {
         "durable_name": "d",
         "deliver_policy": "all",
@@ -101,7 +101,7 @@ export const VALID_CASES: RecordedCase[] = [
       "type": "io.nats.jetstream.api.v1.consumer_create_response",
       "stream_name": "S",
       "name": "p",
-      "created": "2026-12-07T11:58:28.202823017Z",
+      "created": "2026-12-07T11:59:24.062016366Z",
       "config": {
         "name": "p",
         "deliver_policy": "all",

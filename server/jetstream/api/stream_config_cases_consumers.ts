@@ -676,9 +676,6 @@ export const CONSUMER_CASES: RecordedCase[] = [
     },
     response: {
       "type": "io.nats.jetstream.api.v1.consumer_create_response",
-      "stream_name": "S",
-      "name": "d",
-      "created": "2026-12-07T11:58:27.977131544Z",
       "config": {
         "durable_name": "d",
         "deliver_policy": "all",
@@ -689,12 +686,6 @@ export const CONSUMER_CASES: RecordedCase[] = [
         "deliver_group": "g",
         "num_replicas": 0,
       },
-      "delivered": { "consumer_seq": 0, "stream_seq": 0 },
-      "ack_floor": { "consumer_seq": 0, "stream_seq": 0 },
-      "num_ack_pending": 0,
-      "num_redelivered": 0,
-      "num_waiting": 0,
-      "num_pending": 0,
     },
   },
   {
@@ -706,9 +697,6 @@ export const CONSUMER_CASES: RecordedCase[] = [
     },
     response: {
       "type": "io.nats.jetstream.api.v1.consumer_create_response",
-      "stream_name": "S",
-      "name": "d",
-      "created": "2026-12-07T11:58:27.989686724Z",
       "config": {
         "durable_name": "d",
         "deliver_policy": "all",
@@ -719,12 +707,6 @@ export const CONSUMER_CASES: RecordedCase[] = [
         "inactive_threshold": -1,
         "num_replicas": 0,
       },
-      "delivered": { "consumer_seq": 0, "stream_seq": 0 },
-      "ack_floor": { "consumer_seq": 0, "stream_seq": 0 },
-      "num_ack_pending": 0,
-      "num_redelivered": 0,
-      "num_waiting": 0,
-      "num_pending": 0,
     },
   },
   {
@@ -757,9 +739,6 @@ export const CONSUMER_CASES: RecordedCase[] = [
     },
     response: {
       "type": "io.nats.jetstream.api.v1.consumer_create_response",
-      "stream_name": "S",
-      "name": "d",
-      "created": "2026-12-07T11:58:28.022210087Z",
       "config": {
         "durable_name": "d",
         "deliver_policy": "all",
@@ -769,12 +748,6 @@ export const CONSUMER_CASES: RecordedCase[] = [
         "max_waiting": 512,
         "num_replicas": 0,
       },
-      "delivered": { "consumer_seq": 0, "stream_seq": 0 },
-      "ack_floor": { "consumer_seq": 0, "stream_seq": 0 },
-      "num_ack_pending": 0,
-      "num_redelivered": 0,
-      "num_waiting": 0,
-      "num_pending": 0,
     },
   },
   {
@@ -786,9 +759,6 @@ export const CONSUMER_CASES: RecordedCase[] = [
     },
     response: {
       "type": "io.nats.jetstream.api.v1.consumer_create_response",
-      "stream_name": "S",
-      "name": "0DwkpzH9",
-      "created": "2026-12-07T11:58:28.046431812Z",
       "config": {
         "deliver_policy": "all",
         "ack_policy": "none",
@@ -798,12 +768,6 @@ export const CONSUMER_CASES: RecordedCase[] = [
         "inactive_threshold": 5000000000,
         "num_replicas": 0,
       },
-      "delivered": { "consumer_seq": 0, "stream_seq": 0 },
-      "ack_floor": { "consumer_seq": 0, "stream_seq": 0 },
-      "num_ack_pending": 0,
-      "num_redelivered": 0,
-      "num_waiting": 0,
-      "num_pending": 0,
     },
   },
   {
@@ -815,9 +779,6 @@ export const CONSUMER_CASES: RecordedCase[] = [
     },
     response: {
       "type": "io.nats.jetstream.api.v1.consumer_create_response",
-      "stream_name": "S",
-      "name": "c",
-      "created": "2026-12-07T11:58:28.057417504Z",
       "config": {
         "name": "c",
         "deliver_policy": "all",
@@ -829,12 +790,6 @@ export const CONSUMER_CASES: RecordedCase[] = [
         "inactive_threshold": 5000000000,
         "num_replicas": 0,
       },
-      "delivered": { "consumer_seq": 0, "stream_seq": 0 },
-      "ack_floor": { "consumer_seq": 0, "stream_seq": 0 },
-      "num_ack_pending": 0,
-      "num_redelivered": 0,
-      "num_waiting": 0,
-      "num_pending": 0,
     },
   },
   {

@@ -120,7 +120,10 @@ export function checkStreamLimits(
   return null;
 }
 
-/** The outcome of a create: the stored config, and whether an identical stream existed. */
+/**
+ * The outcome of a create: the stored config, and whether an identical stream existed (a
+ * single nats-server 2.9.10 still answers `did_create: true` then).
+ */
 export type StreamCreateResult = { config: StreamConfig; existed: boolean } | { error: ApiError };
 
 /**

@@ -1,0 +1,131 @@
+/**
+ * @module
+ * A stream's saved config (nats-server 2.9.10 filestore.go `writeStreamMeta`, `meta.inf` and
+ * `meta.sum` under `<store_dir>/<account>/streams/<name>/`): `meta.inf` holds the config JSON
+ * with its `created` time first (Go's FileStreamInfo), `meta.sum` the SHA-256 of `meta.inf` in
+ * hex (nats-server uses a keyed highwayhash; the layout, not the hash, is what is kept). Both are
+ * written to a temporary file and renamed. Recovery lists every saved stream of every account,
+ * skipping one whose checksum or JSON is bad with nats-server's warning. IO shell: synchronous file calls,
+ * used while JetStream starts (before the server is ready) and by the stream API.
+ */
+import { createHash } from "node:crypto";
+import { parseStreamConfig, type StreamConfig, streamConfigToJson } from "../api/stream_config.ts";
+import { goQuote } from "../../protocol/wire_errors.ts";
+import { goTimeNs, parseGoTimeNs } from "./go_time.ts";
+import { goJson } from "./inbound.ts";
+
+/** nats-server's file names. */
+export const META_FILE = "meta.inf";
+export const META_SUM_FILE = "meta.sum";
+
+/** The directory of stream `name` of `account`. */
+export function streamDir(storeDir: string, account: string, name: string): string {
+  return `${storeDir}/${account}/streams/${name}`;
+}
+
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** Writes `meta.inf` and `meta.sum` of a stream (creating its directory). */
+export function writeStreamMeta(dir: string, config: StreamConfig, created: bigint): void {
+  Deno.mkdirSync(dir, { recursive: true, mode: 0o750 });
+  const body = new TextEncoder().encode(
+    goJson({ created: goTimeNs(created), ...streamConfigToJson(config) }),
+  );
+  writeAtomic(`${dir}/${META_FILE}`, body);
+  writeAtomic(`${dir}/${META_SUM_FILE}`, new TextEncoder().encode(sha256Hex(body)));
+}
+
+function writeAtomic(path: string, bytes: Uint8Array): void {
+  const tmp = `${path}.tmp`;
+  Deno.writeFileSync(tmp, bytes, { mode: 0o640 });
+  Deno.renameSync(tmp, path);
+}
+
+/** A saved stream read back. */
+export interface SavedStream {
+  account: string;
+  dir: string;
+  config: StreamConfig;
+  created: bigint;
+}
+
+/**
+ * Reads one stream directory: the config and created time, or nats-server's warning text
+ * (jetstream.go enableJetStreamAccounts) when it cannot be used.
+ */
+export function readStreamMeta(
+  dir: string,
+): { config: StreamConfig; created: bigint } | { warning: string } {
+  const metafile = `${dir}/${META_FILE}`;
+  const metasum = `${dir}/${META_SUM_FILE}`;
+  let body: Uint8Array;
+  try {
+    body = Deno.readFileSync(metafile);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      return { warning: `  Missing stream metafile for ${goQuote(metafile)}` };
+    }
+    return { warning: `  Error reading metafile ${goQuote(metafile)}: ${err}` };
+  }
+  let sum: string;
+  try {
+    sum = new TextDecoder().decode(Deno.readFileSync(metasum));
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      return { warning: `  Missing stream checksum file ${goQuote(metasum)}` };
+    }
+    return { warning: `  Error reading Stream metafile checksum ${goQuote(metasum)}: ${err}` };
+  }
+  const checksum = sha256Hex(body);
+  if (sum !== checksum) {
+    return {
+      warning: `  Stream metafile ${goQuote(metafile)}: checksums do not match ${goQuote(sum)} vs ${
+        goQuote(checksum)
+      }`,
+    };
+  }
+  const text = new TextDecoder().decode(body);
+  const parsed = parseStreamConfig(text);
+  let created: bigint | null = null;
+  try {
+    created = parseGoTimeNs((JSON.parse(text) as { created?: string }).created ?? "");
+  } catch { /* reported below */ }
+  if ("error" in parsed || created === null) {
+    return { warning: `  Error unmarshalling stream metafile ${goQuote(metafile)}: invalid JSON` };
+  }
+  return { config: parsed.config, created };
+}
+
+function listDirs(path: string): string[] {
+  try {
+    return [...Deno.readDirSync(path)].filter((e) => e.isDirectory).map((e) => e.name).sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Every saved stream under `storeDir` (`<account>/streams/<name>/`), in account and name order;
+ * `warn` gets nats-server's text for a directory that cannot be used.
+ */
+export function listSavedStreams(storeDir: string, warn: (text: string) => void): SavedStream[] {
+  const out: SavedStream[] = [];
+  for (const account of listDirs(storeDir)) {
+    for (const name of listDirs(`${storeDir}/${account}/streams`)) {
+      const dir = streamDir(storeDir, account, name);
+      const r = readStreamMeta(dir);
+      if ("warning" in r) warn(r.warning);
+      else out.push({ account, dir, ...r });
+    }
+  }
+  return out;
+}
+
+/** Removes a stream's directory (stream delete). */
+export function removeStreamDir(dir: string): void {
+  try {
+    Deno.removeSync(dir, { recursive: true });
+  } catch { /* already gone */ }
+}

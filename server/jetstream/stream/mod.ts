@@ -1,0 +1,53 @@
+/**
+ * @module
+ * Streams of JetStream on one server: {@link startStreams} builds the stream engine, registers
+ * the stream API operations with JetStream, and recovers the saved streams (before the server
+ * says it is ready). Runs in the isolate that owns the connections.
+ */
+import type { InternalContext } from "../../internal/internal_connection.ts";
+import type { JetStream } from "../jetstream.ts";
+import { type FileStoreFactory, StreamEngine } from "./engine.ts";
+import { msgApiHandler } from "./msg_api.ts";
+import { realStreamEnv } from "./real_env.ts";
+import type { StreamEnv } from "./stream.ts";
+import { streamApiHandler } from "./stream_api.ts";
+
+export { StreamEngine } from "./engine.ts";
+export { Stream } from "./stream.ts";
+
+/** Options of {@link startStreams}. */
+export interface StartStreamsOptions {
+  /** No cluster and no gateway port (nats-server standAloneMode). Default true. */
+  standalone?: boolean;
+  env?: StreamEnv;
+  openFileStore?: FileStoreFactory;
+  warn?: (text: string) => void;
+  notice?: (text: string) => void;
+}
+
+/** Starts the stream engine of `js`: API handlers, usage, recovery. */
+export function startStreams(
+  js: JetStream,
+  ctx: InternalContext,
+  opts: StartStreamsOptions = {},
+): StreamEngine {
+  const c = js.config;
+  const engine = new StreamEngine({
+    ctx,
+    env: opts.env ?? realStreamEnv,
+    storeDir: c.storeDir,
+    domain: c.domain,
+    maxMemory: c.maxMemory,
+    maxStore: c.maxStore,
+    standalone: opts.standalone ?? true,
+    openFileStore: opts.openFileStore,
+    warn: opts.warn ?? (() => {}),
+    notice: opts.notice ?? (() => {}),
+  });
+  js.addHandler(streamApiHandler(engine));
+  js.addHandler(msgApiHandler(engine));
+  js.setUsageSource(engine);
+  js.streams = engine;
+  engine.recover((name) => js.account(name));
+  return engine;
+}

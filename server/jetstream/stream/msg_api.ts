@@ -1,0 +1,144 @@
+/**
+ * @module
+ * `$JS.API.STREAM.PURGE|MSG.GET|MSG.DELETE.<stream>` and the clustered-only operations as a
+ * single nats-server 2.9.10 answers them (jetstream_api.go `jsStreamPurgeRequest`,
+ * `jsMsgGetRequest`, `jsMsgDeleteRequest`; `STREAM.LEADER.STEPDOWN`, `STREAM.PEER.REMOVE` and
+ * `CONSUMER.LEADER.STEPDOWN` answer "JetStream clustering support required";
+ * `META.LEADER.STEPDOWN` and `SERVER.REMOVE` get no answer). Runs in the isolate that owns the
+ * streams.
+ */
+import { jsApiError } from "../api/errors.ts";
+import { K } from "../api/go_json.ts";
+import { type JsApiRequest, NOT_ENABLED_FOR_ACCOUNT } from "../jetstream.ts";
+import { isStoreError, StoreErrorCode } from "../store/types.ts";
+import { decodeRequest, isEmptyRequest, response, streamOp, T } from "./api_common.ts";
+import { badMsgGet, lookupMsg, parseMsgGet, storedMsgJson } from "./direct_get.ts";
+import type { StreamEngine } from "./engine.ts";
+
+type Reply = Record<string, unknown> | null;
+
+const PURGE_FIELDS = { seq: K.uint, filter: K.string, keep: K.uint };
+const DELETE_FIELDS = { seq: K.uint, no_erase: K.bool };
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function purge(engine: StreamEngine, req: JsApiRequest, name: string): Reply {
+  const none = { purged: 0 };
+  if (req.jsa.limits === null) return response(T.purge, NOT_ENABLED_FOR_ACCOUNT, none);
+  const a = engine.accountOf(req.jsa);
+  const body = req.msg.string();
+  let filter = "", seq = 0, keep = 0;
+  if (!isEmptyRequest(body)) {
+    const r = decodeRequest<{ seq: number; filter: string; keep: number }>(PURGE_FIELDS, body);
+    if (r === null) return response(T.purge, jsApiError("JSInvalidJSONErr"), none);
+    filter = r.filter ?? "";
+    seq = r.seq ?? 0;
+    keep = r.keep ?? 0;
+    if (seq > 0 && keep > 0) return response(T.purge, jsApiError("JSBadRequestErr"), none);
+  }
+  const stream = a.streams.get(name);
+  if (stream === undefined) return response(T.purge, jsApiError("JSStreamNotFoundErr"), none);
+  if (stream.config.sealed) return response(T.purge, jsApiError("JSStreamSealedErr"), none);
+  if (stream.config.deny_purge) {
+    return response(
+      T.purge,
+      jsApiError("JSStreamPurgeFailedF", { err: "stream purge not permitted" }),
+      none,
+    );
+  }
+  try {
+    const r = stream.apply({ op: "purge", filter, seq, keep });
+    return response(T.purge, null, { success: true, purged: r.op === "purge" ? r.purged : 0 });
+  } catch (err) {
+    const error = jsApiError("JSStreamGeneralErrorF", { err: errText(err) });
+    return response(T.purge, error, none, "ok");
+  }
+}
+
+function msgDelete(engine: StreamEngine, req: JsApiRequest, name: string): Reply {
+  if (req.jsa.limits === null) return response(T.msgDelete, NOT_ENABLED_FOR_ACCOUNT);
+  const a = engine.accountOf(req.jsa);
+  const body = req.msg.string();
+  if (isEmptyRequest(body)) return response(T.msgDelete, jsApiError("JSBadRequestErr"));
+  const r = decodeRequest<{ seq: number; no_erase: boolean }>(DELETE_FIELDS, body);
+  if (r === null) return response(T.msgDelete, jsApiError("JSInvalidJSONErr"));
+  const stream = a.streams.get(name);
+  if (stream === undefined) return response(T.msgDelete, jsApiError("JSStreamNotFoundErr"));
+  if (stream.config.sealed) return response(T.msgDelete, jsApiError("JSStreamSealedErr"));
+  if (stream.config.deny_delete) {
+    return response(
+      T.msgDelete,
+      jsApiError("JSStreamMsgDeleteFailedF", { err: "message delete not permitted" }),
+    );
+  }
+  const seq = r.seq ?? 0;
+  let removed = false;
+  try {
+    const res = stream.apply({ op: "delete", seq, erase: r.no_erase !== true });
+    removed = res.op === "delete" && res.removed;
+  } catch (err) {
+    // nats-server's memory store reports a missing sequence as not removed; the file store
+    // answers with its error text.
+    const missing = isStoreError(err, StoreErrorCode.MsgNotFound) ||
+      isStoreError(err, StoreErrorCode.EOF);
+    if (!(missing && stream.config.storage === "memory")) {
+      const error = jsApiError("JSStreamMsgDeleteFailedF", { err: errText(err) });
+      return response(T.msgDelete, error, {}, "ok");
+    }
+  }
+  if (!removed) {
+    return response(T.msgDelete, jsApiError("JSSequenceNotFoundErrF", { seq }), {}, "ok");
+  }
+  return response(T.msgDelete, null, { success: true });
+}
+
+function msgGet(engine: StreamEngine, req: JsApiRequest, name: string): Reply {
+  if (req.jsa.limits === null) return response(T.msgGet, NOT_ENABLED_FOR_ACCOUNT);
+  const a = engine.accountOf(req.jsa);
+  const body = req.msg.string();
+  if (isEmptyRequest(body)) return response(T.msgGet, jsApiError("JSBadRequestErr"));
+  const r = parseMsgGet(body);
+  if (r === null) return response(T.msgGet, jsApiError("JSInvalidJSONErr"));
+  if (badMsgGet(r)) return response(T.msgGet, jsApiError("JSBadRequestErr"));
+  const stream = a.streams.get(name);
+  if (stream === undefined) return response(T.msgGet, jsApiError("JSStreamNotFoundErr"));
+  try {
+    const m = lookupMsg(stream.store, r);
+    // Sent outside the API layer: not counted (jsMsgGetRequest).
+    return response(T.msgGet, null, { message: storedMsgJson(m) }, "none");
+  } catch {
+    return response(T.msgGet, jsApiError("JSNoMessageFoundErr"));
+  }
+}
+
+const CLUSTER_ONLY: readonly [string, string, number][] = [
+  ["STREAM.LEADER.STEPDOWN", T.leaderStepdown, 1],
+  ["STREAM.PEER.REMOVE", T.removePeer, 1],
+  ["CONSUMER.LEADER.STEPDOWN", "io.nats.jetstream.api.v1.consumer_leader_stepdown_response", 2],
+];
+
+/** Clustered-only operations: the answer of a server without clustering, or null. */
+function clusterOnly(op: string): Reply {
+  if (op === "META.LEADER.STEPDOWN" || op === "SERVER.REMOVE") return null;
+  for (const [prefix, type, tokens] of CLUSTER_ONLY) {
+    if (!op.startsWith(`${prefix}.`)) continue;
+    const rest = op.slice(prefix.length + 1).split(".");
+    if (rest.length !== tokens || rest.some((t) => t === "")) return null;
+    return response(type, jsApiError("JSClusterRequiredErr"));
+  }
+  return null;
+}
+
+/** Answers purge, message get/delete and the clustered-only operations; null otherwise. */
+export function msgApiHandler(engine: StreamEngine) {
+  return (req: JsApiRequest): Reply => {
+    const op = req.op;
+    let name: string | null;
+    if ((name = streamOp(op, "STREAM.PURGE")) !== null) return purge(engine, req, name);
+    if ((name = streamOp(op, "STREAM.MSG.GET")) !== null) return msgGet(engine, req, name);
+    if ((name = streamOp(op, "STREAM.MSG.DELETE")) !== null) return msgDelete(engine, req, name);
+    return clusterOnly(op);
+  };
+}

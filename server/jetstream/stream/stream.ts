@@ -1,0 +1,495 @@
+/**
+ * @module
+ * One stream of one server (nats-server 2.9.10 stream.go `stream`): its config, store, created
+ * time, duplicate table and consumers; it listens on its subjects through an internal connection
+ * of kind JETSTREAM in its account, checks each message ({@link checkInbound}), applies every
+ * change as one entry ({@link applyStreamEntry}) and sends the PubAcks in arrival order once the
+ * store has persisted each message. It implements the consumers' {@link StreamView}, runs
+ * retention (work queue, interest) on acks, the max_age and duplicate-window timers, republish
+ * and direct gets. Time and timers come from an injected {@link StreamEnv}. Runs in the isolate
+ * that owns the stream.
+ */
+import type { Account } from "../../accounts/account.ts";
+import { SubjectTransform } from "../../accounts/mapping.ts";
+import type { InternalConnection, InternalMsg } from "../../internal/internal_connection.ts";
+import { getHeader } from "../../protocol/headers.ts";
+import type { ApiError } from "../api/errors.ts";
+import type { StreamConfig } from "../api/stream_config.ts";
+import { subjectHasWildcard, subjectIsSubsetMatch } from "../api/_subjects.ts";
+import type { StreamStore } from "../store/types.ts";
+import type { ConsumerHandle, StreamView } from "../stream_view.ts";
+import { DedupeTable } from "./dedupe.ts";
+import { appendHeaders, directGetReply } from "./direct_get.ts";
+import { applyStreamEntry, type EntryResult, type StreamEntry } from "./entry.ts";
+import {
+  checkInbound,
+  type InboundMsg,
+  JsHeader,
+  pubAckBytes,
+  pubAckErrorBytes,
+  storeFailedError,
+} from "./inbound.ts";
+import { streamInfoJson, streamStateJson } from "./stream_info.ts";
+
+/** The clock and timers a stream uses (tests inject a manual one). */
+export interface StreamEnv {
+  /** Nanoseconds since the epoch. */
+  now(): bigint;
+  /** Runs `cb` after `ms`; returns a cancel function. */
+  setTimer(ms: number, cb: () => void): () => void;
+}
+
+/** What a stream asks of its account and server. */
+export interface StreamHooks {
+  /** The account's limit error once a store grew its usage, or null. */
+  accountLimitError(storage: string): ApiError | null;
+  /** The server's JetStream resources for this storage are used up. */
+  resourcesExceeded(storage: string): boolean;
+  /** Storage usage changed by `bytes` (account and server usage). */
+  usage(storage: string, bytes: number): void;
+}
+
+/** Construction options of a {@link Stream}. */
+export interface StreamOptions {
+  account: Account;
+  config: StreamConfig;
+  store: StreamStore;
+  conn: InternalConnection;
+  /** Creation time, ns. */
+  created: bigint;
+  env: StreamEnv;
+  hooks: StreamHooks;
+  /** JetStream domain ("" for none): PubAcks and infos name it. */
+  domain: string;
+  /** API prefixes the direct get subjects live under (`$JS.API`, `$JS.<domain>.API`). */
+  apiPrefixes: readonly string[];
+  /** Where durable consumers save their config (null: a memory stream saves nothing). */
+  consumerDir: string | null;
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** A stream (see the module doc). */
+export class Stream implements StreamView {
+  readonly account: Account;
+  readonly store: StreamStore;
+  readonly conn: InternalConnection;
+  readonly created: bigint;
+  readonly consumerDir: string | null;
+  readonly dedupe = new DedupeTable();
+  lastMsgId = "";
+  config: StreamConfig;
+  readonly #env: StreamEnv;
+  readonly #hooks: StreamHooks;
+  readonly #domain: string;
+  readonly #apiPrefixes: readonly string[];
+  readonly #consumers = new Map<string, ConsumerHandle>();
+  readonly #storedCbs = new Set<(seq: number, subject: string) => void>();
+  #subs: { unsubscribe(): void }[] = [];
+  #directSubs: { unsubscribe(): void }[] = [];
+  #ackTail: Promise<void> = Promise.resolve();
+  #republish: SubjectTransform | null = null;
+  #expiryAt: bigint | null = null;
+  #cancelExpiry: (() => void) | null = null;
+  #cancelDedupe: (() => void) | null = null;
+  #closed = false;
+
+  constructor(o: StreamOptions) {
+    this.account = o.account;
+    this.config = o.config;
+    this.store = o.store;
+    this.conn = o.conn;
+    this.created = o.created;
+    this.consumerDir = o.consumerDir;
+    this.#env = o.env;
+    this.#hooks = o.hooks;
+    this.#domain = o.domain;
+    this.#apiPrefixes = o.apiPrefixes;
+    this.store.registerStorageUpdates((_m, bytes) => {
+      if (bytes !== 0) this.#hooks.usage(this.config.storage, bytes);
+    });
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get consumers(): ReadonlyMap<string, ConsumerHandle> {
+    return this.#consumers;
+  }
+
+  now(): bigint {
+    return this.#env.now();
+  }
+
+  /**
+   * After recovery: the `Nats-Msg-Id`s of the messages still inside the duplicate window, and
+   * the last message's id (nats-server rebuildDedupe).
+   */
+  rebuildDedupe(): void {
+    const window = BigInt(this.config.duplicate_window);
+    if (window <= 0n) return;
+    const last = this.store.state().lastSeq;
+    const start = this.store.getSeqFromTime(this.#env.now() - window);
+    if (start === 0) return;
+    for (let seq = start; seq <= last; seq++) {
+      let m;
+      try {
+        m = this.store.loadMsg(seq);
+      } catch {
+        continue;
+      }
+      let id = "";
+      if (m.header !== null) {
+        const v = getHeader(JsHeader.MsgId, m.header, 0, m.header.length);
+        if (v !== null) id = dec.decode(v);
+      }
+      if (id !== "") this.dedupe.add({ id, seq: m.seq, ts: m.ts });
+      if (seq === last) this.lastMsgId = id;
+    }
+    if (this.dedupe.size > 0) this.#scheduleDedupe();
+  }
+
+  /** Subscribes its subjects (and direct gets) and starts its timers. */
+  start(): void {
+    this.#subscribe();
+    this.#scheduleExpiry();
+  }
+
+  // ---- StreamView ----
+
+  onStored(cb: (seq: number, subject: string) => void): () => void {
+    this.#storedCbs.add(cb);
+    return () => this.#storedCbs.delete(cb);
+  }
+
+  acked(consumer: ConsumerHandle, seq: number): void {
+    const retention = this.config.retention;
+    if (retention === "limits") return;
+    if (retention === "interest") {
+      let subject: string;
+      try {
+        subject = this.store.loadMsg(seq).subject;
+      } catch {
+        return;
+      }
+      for (const c of this.#consumers.values()) {
+        if (c !== consumer && c.needsAck(seq, subject)) return;
+      }
+    }
+    this.apply({ op: "remove", seq });
+  }
+
+  attachConsumer(c: ConsumerHandle): void {
+    this.#consumers.set(c.name, c);
+  }
+
+  detachConsumer(name: string): void {
+    this.#consumers.delete(name);
+  }
+
+  // ---- state changes ----
+
+  /** Applies one entry now (the single place a stream changes). */
+  apply(entry: StreamEntry): EntryResult {
+    const now = this.#env.now();
+    const result = applyStreamEntry(this.#machine(), entry, now);
+    if (entry.op === "config") this.#configChanged();
+    if (entry.op === "purge") this.#notifyPurge(entry.filter);
+    this.#scheduleExpiry();
+    return result;
+  }
+
+  #machine() {
+    // deno-lint-ignore no-this-alias
+    const self = this;
+    return {
+      get config() {
+        return self.config;
+      },
+      set config(c: StreamConfig) {
+        self.config = c;
+      },
+      store: this.store,
+      dedupe: this.dedupe,
+      get lastMsgId() {
+        return self.lastMsgId;
+      },
+      set lastMsgId(id: string) {
+        self.lastMsgId = id;
+      },
+      accountLimitError: () => this.#hooks.accountLimitError(this.config.storage),
+    };
+  }
+
+  /** stream.go purge: consumers matching the purge's filter learn the new first sequence. */
+  #notifyPurge(filter: string): void {
+    if (this.#consumers.size === 0) return;
+    const st = this.store.state();
+    const first = filter === "" ? st.firstSeq : this.store.filteredState(st.firstSeq, filter).first;
+    for (const c of this.#consumers.values()) {
+      // consumer.go isFilteredMatch(purge filter).
+      const f = c.filterSubject;
+      const matches = filter === "" || f === "" || filter === f ||
+        (subjectHasWildcard(f) && subjectIsSubsetMatch(filter, f));
+      if (matches) c.purged?.(first, st.lastSeq);
+    }
+  }
+
+  /** A message arrived on one of the stream's subjects. */
+  processInbound(msg: InboundMsg): void {
+    if (this.#closed) return;
+    const cfg = this.config;
+    const canRespond = !cfg.no_ack && msg.reply !== "";
+    const decision = checkInbound(
+      {
+        config: cfg,
+        store: this.store,
+        dedupe: this.dedupe,
+        lastMsgId: this.lastMsgId,
+        consumerFilters: [...this.#consumers.values()].map((c) => c.filterSubject),
+      },
+      msg,
+      this.#hooks.resourcesExceeded(cfg.storage),
+    );
+    const name = cfg.name;
+    switch (decision.kind) {
+      case "drop":
+        return;
+      case "reject":
+        // A sealed stream answers even without acks (nats-server processInboundJetStreamMsg).
+        if (canRespond || (cfg.sealed && msg.reply !== "")) {
+          this.#respondInOrder(msg.reply, null, () => pubAckErrorBytes(name, decision.error));
+        }
+        return;
+      case "duplicate":
+        if (canRespond) {
+          this.#respondInOrder(
+            msg.reply,
+            null,
+            () => pubAckBytes(name, this.#domain, decision.seq, true),
+          );
+        }
+        return;
+    }
+    const e = decision.entry;
+    // The subject's previous sequence, for republish's Nats-Last-Sequence (gap detection).
+    const prevLast = this.#republish !== null ? lastSeqOf(this.store, e.subject) : 0;
+    const r = this.apply(e);
+    if (r.op !== "msg") return;
+    const seq = r.seq;
+    if (seq > 0 && r.limitError === null && !e.skip) {
+      this.#afterStored(e.subject, e.header, e.data, seq, prevLast);
+    }
+    if (!canRespond) return;
+    if (r.limitError !== null) {
+      const err = r.limitError;
+      this.#respondInOrder(msg.reply, null, () => pubAckErrorBytes(name, err));
+      return;
+    }
+    this.#respondInOrder(
+      msg.reply,
+      r.persisted,
+      () => pubAckBytes(name, this.#domain, seq),
+      (e) => pubAckErrorBytes(name, storeFailedError(e)),
+    );
+  }
+
+  /** Sends `ok()` to `reply` after every earlier response, once `after` resolved. */
+  #respondInOrder(
+    reply: string,
+    after: Promise<unknown> | null,
+    ok: () => Uint8Array,
+    fail?: (err: unknown) => Uint8Array,
+  ): void {
+    const send = (bytes: Uint8Array) => {
+      if (!this.conn.closed) this.conn.publish(reply, bytes);
+    };
+    this.#ackTail = this.#ackTail
+      .then(() => after)
+      .then(
+        () => send(ok()),
+        (e) => send(fail ? fail(e) : pubAckErrorBytes(this.name, storeFailedError(e))),
+      )
+      .catch(() => {});
+  }
+
+  #afterStored(
+    subject: string,
+    header: Uint8Array | null,
+    data: Uint8Array,
+    seq: number,
+    prevLast: number,
+  ): void {
+    if (this.config.duplicate_window > 0 && this.dedupe.size > 0) this.#scheduleDedupe();
+    if (this.#republish !== null) this.#doRepublish(subject, header, data, seq, prevLast);
+    for (const cb of this.#storedCbs) cb(seq, subject);
+  }
+
+  #doRepublish(
+    subject: string,
+    header: Uint8Array | null,
+    data: Uint8Array,
+    seq: number,
+    last: number,
+  ): void {
+    const t = this.#republish!;
+    if (!subjectIsSubsetMatch(subject, t.src)) return;
+    const dest = t.apply(subject.split("."));
+    const headersOnly = this.config.republish?.headers_only === true;
+    const pairs: [string, string][] = [
+      ["Nats-Stream", this.name],
+      ["Nats-Subject", subject],
+      ["Nats-Sequence", String(seq)],
+      ["Nats-Last-Sequence", String(last)],
+    ];
+    if (headersOnly) pairs.push(["Nats-Msg-Size", String(data.length)]);
+    this.conn.publish(dest, headersOnly ? new Uint8Array(0) : data, {
+      headers: appendHeaders(header, pairs),
+    });
+  }
+
+  #scheduleDedupe(): void {
+    if (this.#cancelDedupe !== null) return;
+    const window = BigInt(this.config.duplicate_window);
+    const fire = () => {
+      this.#cancelDedupe = null;
+      if (this.#closed) return;
+      const next = this.dedupe.expire(this.#env.now(), window);
+      if (next !== null) this.#armDedupe(next, fire);
+    };
+    this.#armDedupe(this.#env.now() + window, fire);
+  }
+
+  #armDedupe(at: bigint, fire: () => void): void {
+    const ms = Math.max(50, Number((at - this.#env.now()) / 1_000_000n));
+    this.#cancelDedupe = this.#env.setTimer(ms, fire);
+  }
+
+  #scheduleExpiry(): void {
+    if (this.#closed) return;
+    const at = this.store.nextExpiry();
+    if (at === null) {
+      this.#cancelExpiry?.();
+      this.#cancelExpiry = null;
+      this.#expiryAt = null;
+      return;
+    }
+    if (this.#expiryAt !== null && this.#expiryAt <= at) return;
+    this.#cancelExpiry?.();
+    this.#expiryAt = at;
+    const ms = Math.max(1, Math.ceil(Number(at - this.#env.now()) / 1_000_000));
+    this.#cancelExpiry = this.#env.setTimer(ms, () => {
+      this.#cancelExpiry = null;
+      this.#expiryAt = null;
+      if (!this.#closed) this.apply({ op: "expire" });
+    });
+  }
+
+  #configChanged(): void {
+    this.#unsubscribe();
+    this.#subscribe();
+  }
+
+  #subscribe(): void {
+    const cfg = this.config;
+    this.#republish = cfg.republish
+      ? new SubjectTransform(cfg.republish.src ?? ">", cfg.republish.dest)
+      : null;
+    for (const subject of cfg.subjects ?? []) {
+      this.#subs.push(this.conn.subscribe(subject, (m) => this.processInbound(inboundOf(m))));
+    }
+    if (cfg.allow_direct) {
+      for (const prefix of this.#apiPrefixes) {
+        const base = `${prefix}.DIRECT.GET.${cfg.name}`;
+        this.#directSubs.push(
+          this.conn.subscribe(base, { queue: "_sys_" }, (m) => this.#directGet(m, undefined)),
+          this.conn.subscribe(
+            `${base}.>`,
+            { queue: "_sys_" },
+            (m) => this.#directGet(m, m.subject.slice(base.length + 1)),
+          ),
+        );
+      }
+    }
+  }
+
+  #unsubscribe(): void {
+    for (const s of [...this.#subs, ...this.#directSubs]) s.unsubscribe();
+    this.#subs = [];
+    this.#directSubs = [];
+  }
+
+  #directGet(m: InternalMsg, key: string | undefined): void {
+    if (m.reply === "") return;
+    const r = directGetReply(this.name, this.store, m.data, key);
+    this.conn.publish(m.reply, r.data, { headers: r.header });
+  }
+
+  // ---- info ----
+
+  /** StreamInfo members; `subjects` limits per-subject counts (already paged by the caller). */
+  info(opts: { details?: boolean; subjects?: Map<string, number> | null; domain?: boolean } = {}) {
+    const st = this.store.state(opts.details === true);
+    return streamInfoJson({
+      config: this.config,
+      created: this.created,
+      state: streamStateJson(st, { subjects: opts.subjects, consumers: this.#consumers.size }),
+      domain: opts.domain === false ? "" : this.#domain,
+    });
+  }
+
+  /** Stops listening and timers; consumers stop; the store stops (server shutdown). */
+  async stop(): Promise<void> {
+    if (!this.#close()) return;
+    for (const c of this.#consumers.values()) c.stop();
+    await this.#ackTail;
+    this.store.registerStorageUpdates(null);
+    await this.store.stop();
+  }
+
+  /** Deletes the stream: consumers are deleted, the store removes its data. */
+  async delete(): Promise<void> {
+    if (!this.#close()) return;
+    for (const c of [...this.#consumers.values()]) c.delete();
+    this.#consumers.clear();
+    // Still registered: the purge of the delete gives the account its bytes back.
+    await this.store.delete();
+    this.store.registerStorageUpdates(null);
+  }
+
+  #close(): boolean {
+    if (this.#closed) return false;
+    this.#closed = true;
+    this.#unsubscribe();
+    this.#cancelExpiry?.();
+    this.#cancelDedupe?.();
+    return true;
+  }
+}
+
+/** The last sequence stored on `subject`, 0 when none. */
+function lastSeqOf(store: StreamStore, subject: string): number {
+  try {
+    return store.loadLastMsg(subject).seq;
+  } catch {
+    return 0;
+  }
+}
+
+/** A received message as the inbound checks see it. */
+export function inboundOf(m: InternalMsg): InboundMsg {
+  return {
+    subject: m.subject,
+    reply: m.reply,
+    header: m.rawHeaders,
+    data: m.data,
+    getHeader: (key) => m.header(key),
+  };
+}
+
+/** Bytes of a JSON text. */
+export function utf8(text: string): Uint8Array {
+  return enc.encode(text);
+}
