@@ -245,6 +245,11 @@ export class Consumer implements ConsumerHandle {
     });
   }
 
+  /** ConsumerHandle: the stream was purged below `firstSeq`. */
+  purged(firstSeq: number, lastSeq: number): void {
+    this.#apply({ type: "purged", firstSeq, lastSeq });
+  }
+
   /** ConsumerHandle: interest retention. */
   needsAck(seq: number, subject: string): boolean {
     if (subject === "") {

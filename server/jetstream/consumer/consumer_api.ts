@@ -107,6 +107,12 @@ export class ConsumerApi {
     return c;
   }
 
+  /** How many consumers `view` has saved. */
+  savedCount(view: StreamView): number {
+    const dir = view.consumerDir ?? null;
+    return dir === null ? 0 : readConsumerMetas(dir).length;
+  }
+
   /** Recreates the saved durable consumers of a recovered stream. */
   recover(view: StreamView): Consumer[] {
     const dir = view.consumerDir ?? null;

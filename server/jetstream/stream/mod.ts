@@ -11,6 +11,7 @@ import { msgApiHandler } from "./msg_api.ts";
 import { realStreamEnv } from "./real_env.ts";
 import type { StreamEnv } from "./stream.ts";
 import { streamApiHandler } from "./stream_api.ts";
+import { startConsumers } from "../consumer/mod.ts";
 
 export { StreamEngine } from "./engine.ts";
 export { Stream } from "./stream.ts";
@@ -49,5 +50,7 @@ export function startStreams(
   js.setUsageSource(engine);
   js.streams = engine;
   engine.recover((name) => js.account(name));
+  const recovered = js.enabledAccounts.flatMap((jsa) => engine.accountOf(jsa).sorted());
+  startConsumers(js, engine, recovered, { warn: opts.warn, notice: opts.notice });
   return engine;
 }

@@ -69,6 +69,7 @@ export type ConsumerEntry =
   | { type: "tick" }
   | { type: "interest"; active: boolean }
   | { type: "config"; config: EngineConfig; deliverChanged: boolean }
+  | { type: "purged"; firstSeq: number; lastSeq: number }
   | { type: "delete" };
 
 /** The counts consumer info reports, computed as nats-server's `infoWithSnapAndReply`. */
@@ -199,6 +200,9 @@ export class ConsumerEngine {
       case "config":
         this.#updateConfig(entry.config, entry.deliverChanged, now);
         break;
+      case "purged":
+        this.#purged(entry.firstSeq, entry.lastSeq);
+        break;
       case "stored":
         break;
     }
@@ -222,6 +226,22 @@ export class ConsumerEngine {
       this.deleteAt = this.dthresh > 0n ? now + this.dthresh : 0n;
     }
     if (deliverChanged) this.#forceExpirePending(now);
+  }
+
+  /** nats-server consumer.purge: what was purged is neither pending nor to be delivered. */
+  #purged(firstSeq: number, lastSeq: number): void {
+    const sseq = firstSeq === 0 ? lastSeq + 1 : firstSeq;
+    if (this.sseq < sseq) this.sseq = sseq;
+    if (this.asflr < sseq) {
+      this.asflr = sseq - 1;
+      if (this.dseq > 0) this.adflr = this.dseq - 1;
+    }
+    this.pending = new Map();
+    const rdq = this.rdq;
+    this.rdq = [];
+    this.rdqi = new Set();
+    this.addToRedeliverQueue(...rdq.filter((s) => s >= this.sseq));
+    this.#writeState();
   }
 
   /** nats-server forceExpirePending: every pending message is redelivered now. */

@@ -275,3 +275,19 @@ Deno.test("rate_limit_bps holds deliveries back", async () => {
   h.advance(2_000);
   assert.equal(h.messagesTo("d").length, 3);
 });
+
+Deno.test("a purge drops pending messages and moves the floors past them", async () => {
+  const h = new Harness();
+  h.interest.add("d");
+  h.open({ deliver_subject: "d" });
+  await h.publish("a", 3);
+  h.store.purge();
+  h.apply({ type: "purged", firstSeq: 0, lastSeq: 3 });
+  const info = h.engine.info(h.now);
+  assert.deepEqual(
+    [info.num_ack_pending, info.ack_floor.stream_seq, info.ack_floor.consumer_seq],
+    [0, 3, 3],
+  );
+  await h.publish("a");
+  assert.equal(parts(h.messagesTo("d").at(-1)!.reply)[5], "4");
+});

@@ -1,13 +1,14 @@
 /**
  * @module
- * Consumers end to end with the official JetStream client (`@nats-io/jetstream` 3.4.0) on
- * denats, over a stand-in stream (tests/jetstream/_fake_stream.ts): consumer create/info/list/
- * delete, fetch, consume, push consumers, acks/nak/term, an ordered consumer.
+ * Consumers end to end with the official JetStream client (`@nats-io/jetstream` 3.4.0 over
+ * `@nats-io/transport-node`) against an in-process denats with real streams: consumer
+ * create/info/list/delete, fetch, consume, push consumers, acks/nak/term, an ordered consumer,
+ * work-queue and interest retention, and a durable consumer across a restart.
  */
 import assert from "node:assert/strict";
 import { connect } from "@nats-io/transport-node";
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { startConsumerServer } from "./_fake_stream.ts";
+import { JsTestDir } from "./_js_server.ts";
 
 async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 5000) {
   const end = Date.now() + ms;
@@ -18,10 +19,11 @@ async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 
 }
 
 Deno.test("jetstream client: consumer create, info, names, list, delete", async () => {
-  await using srv = await startConsumerServer();
-  srv.addStream({ name: "S", subjects: ["s.>"] });
+  using dir = new JsTestDir();
+  await using srv = await dir.start();
   const nc = await connect({ port: srv.port });
   try {
+    await (await jetstreamManager(nc)).streams.add({ name: "S", subjects: ["s.>"] });
     const jsm = await jetstreamManager(nc, { checkAPI: false });
     const js = jetstream(nc);
     for (let i = 0; i < 5; i++) await js.publish(`s.${i % 2}`, `m${i}`);
@@ -48,10 +50,11 @@ Deno.test("jetstream client: consumer create, info, names, list, delete", async 
 });
 
 Deno.test("jetstream client: fetch, ack, nak redelivery, term", async () => {
-  await using srv = await startConsumerServer();
-  srv.addStream({ name: "S", subjects: ["s.>"] });
+  using dir = new JsTestDir();
+  await using srv = await dir.start();
   const nc = await connect({ port: srv.port });
   try {
+    await (await jetstreamManager(nc)).streams.add({ name: "S", subjects: ["s.>"] });
     const jsm = await jetstreamManager(nc, { checkAPI: false });
     const js = jetstream(nc);
     for (let i = 0; i < 3; i++) await js.publish("s.a", `m${i}`);
@@ -88,10 +91,11 @@ Deno.test("jetstream client: fetch, ack, nak redelivery, term", async () => {
 });
 
 Deno.test("jetstream client: consume keeps pulling as messages arrive", async () => {
-  await using srv = await startConsumerServer();
-  srv.addStream({ name: "S", subjects: ["s.>"] });
+  using dir = new JsTestDir();
+  await using srv = await dir.start();
   const nc = await connect({ port: srv.port });
   try {
+    await (await jetstreamManager(nc)).streams.add({ name: "S", subjects: ["s.>"] });
     const jsm = await jetstreamManager(nc, { checkAPI: false });
     const js = jetstream(nc);
     await jsm.consumers.add("S", { durable_name: "c", ack_policy: AckPolicy.Explicit });
@@ -115,10 +119,11 @@ Deno.test("jetstream client: consume keeps pulling as messages arrive", async ()
 });
 
 Deno.test("jetstream client: an ordered consumer reads the stream in order", async () => {
-  await using srv = await startConsumerServer();
-  srv.addStream({ name: "S", subjects: ["s.>"] });
+  using dir = new JsTestDir();
+  await using srv = await dir.start();
   const nc = await connect({ port: srv.port });
   try {
+    await (await jetstreamManager(nc)).streams.add({ name: "S", subjects: ["s.>"] });
     const js = jetstream(nc);
     for (let i = 0; i < 10; i++) await js.publish("s.o", `o${i}`);
     const c = await js.consumers.get("S", { deliver_policy: DeliverPolicy.All });
@@ -132,10 +137,11 @@ Deno.test("jetstream client: an ordered consumer reads the stream in order", asy
 });
 
 Deno.test("push consumer: delivers to its deliver subject with ack replies and heartbeats", async () => {
-  await using srv = await startConsumerServer();
-  srv.addStream({ name: "S", subjects: ["s.>"] });
+  using dir = new JsTestDir();
+  await using srv = await dir.start();
   const nc = await connect({ port: srv.port });
   try {
+    await (await jetstreamManager(nc)).streams.add({ name: "S", subjects: ["s.>"] });
     const jsm = await jetstreamManager(nc, { checkAPI: false });
     const js = jetstream(nc);
     for (let i = 0; i < 3; i++) await js.publish("s.p", `p${i}`, { headers: undefined });
@@ -166,6 +172,93 @@ Deno.test("push consumer: delivers to its deliver subject with ack replies and h
     const info = await jsm.consumers.info("S", "push");
     assert.equal(info.push_bound, true);
     assert.equal(info.num_ack_pending, 0);
+  } finally {
+    await nc.close();
+  }
+});
+
+Deno.test("a durable consumer keeps its config and ack state across a restart", async () => {
+  using dir = new JsTestDir();
+  {
+    await using srv = await dir.start();
+    const nc = await connect({ port: srv.port });
+    try {
+      const jsm = await jetstreamManager(nc);
+      await jsm.streams.add({ name: "S", subjects: ["s.>"] });
+      const js = jetstream(nc);
+      for (let i = 0; i < 5; i++) await js.publish("s.r", `r${i}`);
+      await jsm.consumers.add("S", {
+        durable_name: "dur",
+        ack_policy: AckPolicy.Explicit,
+        ack_wait: 1_000_000_000,
+      });
+      const c = await js.consumers.get("S", "dur");
+      const iter = await c.fetch({ max_messages: 2, expires: 2000 });
+      for await (const m of iter) if (m.seq === 1) await m.ackAck();
+      const info = await c.info();
+      assert.deepEqual([info.delivered.stream_seq, info.ack_floor.stream_seq], [2, 1]);
+    } finally {
+      await nc.close();
+    }
+  }
+  await using srv = await dir.start();
+  const nc = await connect({ port: srv.port });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const info = await jsm.consumers.info("S", "dur");
+    assert.equal(info.config.ack_wait, 1_000_000_000);
+    assert.deepEqual([info.delivered.stream_seq, info.ack_floor.stream_seq], [2, 1]);
+    assert.equal(info.num_ack_pending, 1);
+    assert.equal(info.num_pending, 3);
+    // The rest arrives, and the unacknowledged 2 comes back after its ack wait.
+    const c = await jetstream(nc).consumers.get("S", "dur");
+    const seen = new Set<number>();
+    const end = Date.now() + 8000;
+    while (seen.size < 4 && Date.now() < end) {
+      const iter = await c.fetch({ max_messages: 4, expires: 1000 });
+      for await (const m of iter) {
+        seen.add(m.seq);
+        m.ack();
+      }
+    }
+    assert.deepEqual([...seen].sort(), [2, 3, 4, 5]);
+  } finally {
+    await nc.close();
+  }
+});
+
+Deno.test("work-queue and interest streams drop what their consumers acknowledged", async () => {
+  using dir = new JsTestDir();
+  await using srv = await dir.start();
+  const nc = await connect({ port: srv.port });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: "WQ", subjects: ["wq"], retention: "workqueue" as never });
+    await jsm.streams.add({ name: "IN", subjects: ["in"], retention: "interest" as never });
+    const js = jetstream(nc);
+    await jsm.consumers.add("WQ", { durable_name: "w", ack_policy: AckPolicy.Explicit });
+    await jsm.consumers.add("IN", { durable_name: "a", ack_policy: AckPolicy.Explicit });
+    await jsm.consumers.add("IN", { durable_name: "b", ack_policy: AckPolicy.Explicit });
+    for (let i = 0; i < 3; i++) {
+      await js.publish("wq", "x");
+      await js.publish("in", "y");
+    }
+    for (const [stream, name] of [["WQ", "w"], ["IN", "a"]]) {
+      const iter = await (await js.consumers.get(stream, name)).fetch({
+        max_messages: 3,
+        expires: 2000,
+      });
+      for await (const m of iter) await m.ackAck();
+    }
+    assert.equal((await jsm.streams.info("WQ")).state.messages, 0);
+    // Consumer b has not acknowledged: the interest stream keeps them.
+    assert.equal((await jsm.streams.info("IN")).state.messages, 3);
+    const iter = await (await js.consumers.get("IN", "b")).fetch({
+      max_messages: 3,
+      expires: 2000,
+    });
+    for await (const m of iter) await m.ackAck();
+    assert.equal((await jsm.streams.info("IN")).state.messages, 0);
   } finally {
     await nc.close();
   }
