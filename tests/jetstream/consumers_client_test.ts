@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { connect } from "@nats-io/transport-node";
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { JsTestDir } from "./_js_server.ts";
+import { eventually, JsTestDir } from "./_js_server.ts";
 
 async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 5000) {
   const end = Date.now() + ms;
@@ -156,10 +156,14 @@ Deno.test("push consumer: delivers to its deliver subject with ack replies and h
     });
     const got: string[] = [];
     let heartbeat = "";
+    let bound: boolean | undefined;
     for await (const m of sub) {
       if (m.headers?.code === 100) {
         heartbeat = m.headers.description;
-        if (got.length === 3) break;
+        if (got.length === 3) {
+          bound = (await jsm.consumers.info("S", "push")).push_bound;
+          break;
+        }
         continue;
       }
       assert.equal(m.subject, "s.p");
@@ -169,9 +173,10 @@ Deno.test("push consumer: delivers to its deliver subject with ack replies and h
     }
     assert.deepEqual(got, ["p0", "p1", "p2"]);
     assert.equal(heartbeat, "Idle Heartbeat");
-    const info = await jsm.consumers.info("S", "push");
-    assert.equal(info.push_bound, true);
-    assert.equal(info.num_ack_pending, 0);
+    // Bound while subscribed; no longer once the subscription is gone.
+    assert.equal(bound, true);
+    await eventually(async () => !(await jsm.consumers.info("S", "push")).push_bound);
+    assert.equal((await jsm.consumers.info("S", "push")).num_ack_pending, 0);
   } finally {
     await nc.close();
   }

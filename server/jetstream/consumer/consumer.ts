@@ -9,7 +9,9 @@
  * statuses and advisories (nats-server 2.9.10 consumer.go `setLeader`). Runs in the isolate
  * that owns the stream.
  */
+import type { Account } from "../../accounts/account.ts";
 import type { InternalSubscription } from "../../internal/internal_connection.ts";
+import { subjectMatches } from "../../sublist/sublist.ts";
 import type { ConsumerConfig } from "../api/consumer_config.ts";
 import type { ConsumerInfo } from "../api/api_types.ts";
 import type { ConsumerStore } from "../store/types.ts";
@@ -18,8 +20,17 @@ import { ackSubscription } from "./engine/ack.ts";
 import { engineConfig, nanosToRfc3339 } from "./engine/config.ts";
 import { ConsumerEngine, type ConsumerEntry } from "./engine/engine.ts";
 
-/** How often a push consumer checks its deliver subject for interest (ms). */
-export const INTEREST_POLL_MS = 100;
+/**
+ * How often a push consumer checks its deliver subject for interest (ms): a fallback to the
+ * interest watcher (nats-server registers a sublist notification), and the only check without
+ * one.
+ */
+export const INTEREST_POLL_MS = 1000;
+
+/** Tells of subscriptions coming and going (the server's `onInterest`). */
+export type InterestWatch = (
+  listener: (account: Account, sub: { readonly subject: string }, delta: 1 | -1) => void,
+) => () => void;
 
 /** Options of a {@link Consumer}. */
 export interface ConsumerOptions {
@@ -29,7 +40,9 @@ export interface ConsumerOptions {
   maxPayload?: number;
   /** Called once the consumer deleted itself (inactive threshold). */
   onDeleted?: (c: Consumer) => void;
-  /** Called when a consumer is created or deleted: advisory subject and body. */
+  /** Watches interest changes, so a push consumer starts as soon as its subscriber comes. */
+  watchInterest?: InterestWatch;
+  /** A number in [0, 1) (jitter, ids). */
   random?: () => number;
 }
 
@@ -57,6 +70,7 @@ export class Consumer implements ConsumerHandle {
   #timerAt = 0n;
   #poll: ReturnType<typeof setInterval> | undefined;
   #unstored: (() => void) | null = null;
+  #unwatch: (() => void) | null = null;
   #storedPending = false;
   #stopped = false;
 
@@ -138,6 +152,12 @@ export class Consumer implements ConsumerHandle {
     if (!this.isPull) {
       this.#checkInterest();
       this.#poll = setInterval(() => this.#checkInterest(), INTEREST_POLL_MS);
+      this.#unwatch = this.#opts.watchInterest?.((account, sub) => {
+        const deliver = this.config.deliver_subject ?? "";
+        if (account !== this.stream.account || !subjectMatches(sub.subject, deliver)) return;
+        // After the SUB (or UNSUB) that changed it is done.
+        queueMicrotask(() => this.#checkInterest());
+      }) ?? null;
     }
     this.#apply({ type: "stored" });
   }
@@ -169,6 +189,7 @@ export class Consumer implements ConsumerHandle {
   }
 
   #checkInterest(): void {
+    if (this.#stopped) return;
     const subject = this.config.deliver_subject ?? "";
     const interest = this.stream.conn.account.sublist.hasInterest(subject);
     if (interest !== this.engine.active) this.#apply({ type: "interest", active: interest });
@@ -270,6 +291,8 @@ export class Consumer implements ConsumerHandle {
     this.#timer = this.#poll = undefined;
     this.#unstored?.();
     this.#unstored = null;
+    this.#unwatch?.();
+    this.#unwatch = null;
     for (const s of this.#subs) s.unsubscribe();
     this.#subs.length = 0;
   }

@@ -25,7 +25,7 @@ import { type ApiOp, parseApiSubject } from "../api/api_subjects.ts";
 import { jsApiError } from "../api/errors.ts";
 import { type ConsumerConfig, parseCreateConsumerRequest } from "../api/consumer_config.ts";
 import { consumerCreateCheck } from "../api/consumer_requests.ts";
-import { Consumer } from "./consumer.ts";
+import { Consumer, type InterestWatch } from "./consumer.ts";
 import { readConsumerMetas, removeConsumerMeta, writeConsumerMeta } from "./consumer_meta.ts";
 
 type Json = Record<string, unknown>;
@@ -38,6 +38,8 @@ export interface ConsumerApiOptions {
   serverMaxAckPending?: number;
   serverMaxRequestBatch?: number;
   random?: () => number;
+  /** Watches interest changes (push consumers start as soon as a subscriber comes). */
+  watchInterest?: InterestWatch;
   /** Reports a saved consumer that could not be recovered. */
   warn?: (text: string) => void;
 }
@@ -100,6 +102,7 @@ export class ConsumerApi {
       created,
       maxPayload: this.#opts.maxPayload,
       random: this.#random,
+      watchInterest: this.#opts.watchInterest,
       onDeleted: (gone) => this.#forget(view, gone.name),
     });
     view.attachConsumer(c);
@@ -224,13 +227,20 @@ export class ConsumerApi {
     stream: string,
     body: string,
   ): Json {
-    if (req.jsa.limits === null) {
-      return { type: apiResponse(op).type, error: NOT_ENABLED_FOR_ACCOUNT };
-    }
+    // Go's response struct has no omitempty on the paging members: errors carry them too.
+    const fail = (error: unknown) => ({
+      type: apiResponse(op).type,
+      error,
+      total: 0,
+      offset: 0,
+      limit: 0,
+      consumers: [],
+    });
+    if (req.jsa.limits === null) return fail(NOT_ENABLED_FOR_ACCOUNT);
     const parsed = parsePagedRequest(body);
-    if ("error" in parsed) return apiResponse(op, parsed.error);
+    if ("error" in parsed) return fail(parsed.error);
     const view = this.#registry.stream(req.jsa.account.name, stream);
-    if (!view) return apiResponse(op, jsApiError("JSStreamNotFoundErr"));
+    if (!view) return fail(jsApiError("JSStreamNotFoundErr"));
     const consumers = consumersOf(view);
     const offset = parsed.request.offset;
     if (op === "CONSUMER.NAMES") return namesResponse(op, consumers.map((c) => c.name), offset);

@@ -8,6 +8,7 @@
 import type { JetStream } from "../jetstream.ts";
 import type { StreamRegistry, StreamView } from "../stream_view.ts";
 import { ConsumerApi } from "./consumer_api.ts";
+import type { InterestWatch } from "./consumer.ts";
 
 export { Consumer } from "./consumer.ts";
 export { ConsumerApi } from "./consumer_api.ts";
@@ -16,6 +17,8 @@ export { ConsumerApi } from "./consumer_api.ts";
 export interface StartConsumersOptions {
   /** The server's max payload (rate limit burst). */
   maxPayload?: number;
+  /** The server's interest changes (push consumers start as soon as a subscriber comes). */
+  watchInterest?: InterestWatch;
   warn?: (text: string) => void;
   notice?: (text: string) => void;
 }
@@ -30,7 +33,11 @@ export function startConsumers(
   streams: Iterable<StreamView>,
   opts: StartConsumersOptions = {},
 ): ConsumerApi {
-  const api = new ConsumerApi(registry, { maxPayload: opts.maxPayload, warn: opts.warn });
+  const api = new ConsumerApi(registry, {
+    maxPayload: opts.maxPayload,
+    warn: opts.warn,
+    watchInterest: opts.watchInterest,
+  });
   js.addHandler(api.handle);
   for (const s of streams) {
     const n = api.savedCount(s);

@@ -12,6 +12,7 @@ import { realStreamEnv } from "./real_env.ts";
 import type { StreamEnv } from "./stream.ts";
 import { streamApiHandler } from "./stream_api.ts";
 import { startConsumers } from "../consumer/mod.ts";
+import type { InterestWatch } from "../consumer/consumer.ts";
 
 export { StreamEngine } from "./engine.ts";
 export { Stream } from "./stream.ts";
@@ -51,6 +52,12 @@ export function startStreams(
   js.streams = engine;
   engine.recover((name) => js.account(name));
   const recovered = js.enabledAccounts.flatMap((jsa) => engine.accountOf(jsa).sorted());
-  startConsumers(js, engine, recovered, { warn: opts.warn, notice: opts.notice });
+  // The server (ctx) tells of interest changes; a test context may not.
+  const source = ctx as Partial<{ onInterest: InterestWatch }>;
+  startConsumers(js, engine, recovered, {
+    warn: opts.warn,
+    notice: opts.notice,
+    watchInterest: source.onInterest?.bind(ctx),
+  });
   return engine;
 }

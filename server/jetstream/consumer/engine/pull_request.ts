@@ -23,6 +23,36 @@ export interface PullRequestError {
   error: string;
 }
 
+/** Go's type names of the request fields, for its unmarshal error text. */
+const GO_TYPES: Record<string, string> = {
+  expires: "time.Duration",
+  batch: "int",
+  max_bytes: "int",
+  no_wait: "bool",
+  idle_heartbeat: "time.Duration",
+};
+
+/**
+ * encoding/json's text for a value that does not fit its field (`json: cannot unmarshal string
+ * into Go struct field JSApiConsumerGetNextRequest.batch of type int`); a syntax error keeps
+ * the decoder's own text.
+ */
+function goJsonErrorText(text: string, err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  for (const [field, kind] of Object.entries(FIELDS)) {
+    try {
+      unmarshalStruct({ [field]: kind }, text);
+    } catch (e) {
+      const m = /^cannot unmarshal (\w+(?: [^ ]+)??)(?: into|$)/.exec((e as Error).message);
+      if (m === null) return message;
+      const what = m[1] === "boolean" ? "bool" : m[1];
+      return `json: cannot unmarshal ${what} into Go struct field ` +
+        `JSApiConsumerGetNextRequest.${field} of type ${GO_TYPES[field]}`;
+    }
+  }
+  return message;
+}
+
 const FIELDS = {
   expires: K.duration,
   batch: K.int,
@@ -56,7 +86,7 @@ export function parsePullRequest(body: string, now: bigint): PullRequest | PullR
     try {
       d = unmarshalStruct(FIELDS, text);
     } catch (e) {
-      return { error: e instanceof Error ? e.message : String(e) };
+      return { error: goJsonErrorText(text, e) };
     }
     const expires = BigInt((d.expires as number | undefined) ?? 0);
     const heartbeat = BigInt((d.idle_heartbeat as number | undefined) ?? 0);

@@ -199,3 +199,16 @@ Deno.test("durable state survives: a restarted engine resumes from the consumer 
   const last = h.messagesTo("d").at(-1)!;
   assert.deepEqual(last.reply.split(".").slice(4, 7), ["1", "4", "4"]);
 });
+
+Deno.test("a pull request field of the wrong type answers Go's unmarshal text", () => {
+  const h = new Harness();
+  h.open({});
+  h.pull("r1", '{"batch":"x"}');
+  h.pull("r2", '{"no_wait":1}');
+  h.pull("r3", '{"batch":1.5}');
+  const prefix = "NATS/1.0 400 Bad Request - json: cannot unmarshal";
+  const field = "into Go struct field JSApiConsumerGetNextRequest";
+  assert.deepEqual(h.statusesTo("r1"), [`${prefix} string ${field}.batch of type int\r\n\r\n`]);
+  assert.deepEqual(h.statusesTo("r2"), [`${prefix} number ${field}.no_wait of type bool\r\n\r\n`]);
+  assert.deepEqual(h.statusesTo("r3"), [`${prefix} number 1.5 ${field}.batch of type int\r\n\r\n`]);
+});
