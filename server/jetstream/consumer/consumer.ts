@@ -71,7 +71,6 @@ export class Consumer implements ConsumerHandle {
   #poll: ReturnType<typeof setInterval> | undefined;
   #unstored: (() => void) | null = null;
   #unwatch: (() => void) | null = null;
-  #storedPending = false;
   #stopped = false;
 
   constructor(
@@ -141,14 +140,9 @@ export class Consumer implements ConsumerHandle {
         ),
       );
     }
-    this.#unstored = this.stream.onStored(() => {
-      if (this.#storedPending) return;
-      this.#storedPending = true;
-      queueMicrotask(() => {
-        this.#storedPending = false;
-        this.#apply({ type: "stored" });
-      });
-    });
+    this.#unstored = this.stream.onStored((seq, subject) =>
+      this.#apply({ type: "stored", seq, subject })
+    );
     if (!this.isPull) {
       this.#checkInterest();
       this.#poll = setInterval(() => this.#checkInterest(), INTEREST_POLL_MS);

@@ -42,8 +42,8 @@ export class Harness {
         this.now,
       );
       this.now += 1_000_000n;
+      this.engine?.apply({ type: "stored", seq, subject }, this.now);
     }
-    this.engine?.apply({ type: "stored" }, this.now);
   }
 
   /** Creates the engine. */

@@ -14,12 +14,23 @@ import { isStoreError, StoreErrorCode } from "../../store/types.ts";
 import type { ConsumerStore, PendingEntry, StoredMsg, StreamStore } from "../../store/types.ts";
 import { ackPrefix, ackReply } from "./ack.ts";
 import type { EngineConfig } from "./config.ts";
-import { ACK_WAIT_DELAY, checkPending } from "./redelivery.ts";
+import { ACK_WAIT_DELAY } from "./redelivery.ts";
+import { subjectMatches } from "../../../sublist/sublist.ts";
 import { RateLimiter } from "./rate_limiter.ts";
-import { FLOW_CONTROL_REQUEST, headersOnly, idleHeartbeat } from "./status.ts";
+import { headersOnly, idleHeartbeat } from "./status.ts";
+import { flowControlReply, needFlowControl, sendFlowControl } from "./flow_control.ts";
 import { WaitQueue } from "./wait_queue.ts";
 import { applyAck } from "./acks.ts";
 import { processNextRequest, processWaiting, releaseWaiting, takeWaiting } from "./pull.ts";
+export type { EngineInfo } from "./info.ts";
+import { type EngineInfo, engineInfo } from "./info.ts";
+import {
+  checkPendingNow,
+  forceExpirePending,
+  purge,
+  restoreState,
+  selectStartingSeq,
+} from "./lifecycle.ts";
 
 /** What the engine does to the world. */
 export interface ConsumerOutput {
@@ -65,26 +76,15 @@ export type ConsumerEntry =
   | { type: "ack"; subject: string; reply: string; body: Uint8Array }
   | { type: "next"; reply: string; body: string }
   | { type: "flow"; subject: string }
-  | { type: "stored" }
+  /** A message was stored (`seq`/`subject` absent: just look for work). */
+  | { type: "stored"; seq?: number; subject?: string }
   | { type: "tick" }
   | { type: "interest"; active: boolean }
   | { type: "config"; config: EngineConfig; deliverChanged: boolean }
   | { type: "purged"; firstSeq: number; lastSeq: number }
   | { type: "delete" };
 
-/** The counts consumer info reports, computed as nats-server's `infoWithSnapAndReply`. */
-export interface EngineInfo {
-  delivered: { consumer_seq: number; stream_seq: number; last_active?: bigint };
-  ack_floor: { consumer_seq: number; stream_seq: number; last_active?: bigint };
-  num_ack_pending: number;
-  num_redelivered: number;
-  num_waiting: number;
-  num_pending: number;
-  push_bound: boolean;
-}
-
 const JS_FLOW_CONTROL_MAX_PENDING = 32 * 1024 * 1024;
-const FC_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 /** A message held back by replay pacing or the rate limit. */
 interface Parked {
@@ -130,6 +130,9 @@ export class ConsumerEngine {
   fcid = "";
   fcsz = 0;
   closed = false;
+  /** Cached messages left to deliver and the last sequence it counted (nats-server npc/npcm). */
+  npc = 0;
+  npcm = 0;
   /** Timers as absolute deadlines (ns, 0n = not running). */
   pendingAt = 0n;
   heartbeatAt = 0n;
@@ -151,8 +154,8 @@ export class ConsumerEngine {
     this.waiting = config.deliverSubject === "" ? new WaitQueue(config.maxWaiting) : null;
     if (this.waiting) this.waiting.last = now;
     const cs = deps.consumerStore;
-    if (cs !== null && cs.hasState()) this.#restore(cs, now);
-    else this.#selectStartingSeq();
+    if (cs !== null && cs.hasState()) restoreState(this, cs, now);
+    else selectStartingSeq(this);
     if (config.flowControl) {
       this.pblimit = deps.flowControlLimit ?? JS_FLOW_CONTROL_MAX_PENDING;
       this.maxpb = Math.max(1, Math.floor(this.pblimit / 16));
@@ -185,7 +188,7 @@ export class ConsumerEngine {
         processNextRequest(this, entry.reply, entry.body, now);
         break;
       case "flow":
-        this.#flowControlReply(entry.subject);
+        flowControlReply(this, entry.subject);
         break;
       case "interest":
         this.#updateInterest(entry.active, now);
@@ -201,9 +204,12 @@ export class ConsumerEngine {
         this.#updateConfig(entry.config, entry.deliverChanged, now);
         break;
       case "purged":
-        this.#purged(entry.firstSeq, entry.lastSeq);
+        purge(this, entry.firstSeq, entry.lastSeq);
         break;
       case "stored":
+        if (entry.seq !== undefined && entry.seq > this.npcm && this.#matches(entry.subject!)) {
+          this.npc++;
+        }
         break;
     }
     this.#deliverAll(now);
@@ -225,33 +231,7 @@ export class ConsumerEngine {
       this.#setThreshold();
       this.deleteAt = this.dthresh > 0n ? now + this.dthresh : 0n;
     }
-    if (deliverChanged) this.#forceExpirePending(now);
-  }
-
-  /** nats-server consumer.purge: what was purged is neither pending nor to be delivered. */
-  #purged(firstSeq: number, lastSeq: number): void {
-    const sseq = firstSeq === 0 ? lastSeq + 1 : firstSeq;
-    if (this.sseq < sseq) this.sseq = sseq;
-    if (this.asflr < sseq) {
-      this.asflr = sseq - 1;
-      if (this.dseq > 0) this.adflr = this.dseq - 1;
-    }
-    this.pending = new Map();
-    const rdq = this.rdq;
-    this.rdq = [];
-    this.rdqi = new Set();
-    this.addToRedeliverQueue(...rdq.filter((s) => s >= this.sseq));
-    this.#writeState();
-  }
-
-  /** nats-server forceExpirePending: every pending message is redelivered now. */
-  #forceExpirePending(now: bigint): void {
-    const expired = [...this.pending.keys()].filter((s) => !this.rdqi.has(s)).sort((a, b) => a - b);
-    if (expired.length === 0) return;
-    this.addToRedeliverQueue(...expired);
-    const off = now - this.pending.get(expired[0])!.timestamp;
-    for (const seq of expired) this.pending.get(seq)!.timestamp += off;
-    this.pendingAt = now + this.config.ackWait + ACK_WAIT_DELAY;
+    if (deliverChanged) forceExpirePending(this, now);
   }
 
   /** The earliest deadline (ns) at which a `tick` is needed, or null. */
@@ -268,43 +248,46 @@ export class ConsumerEngine {
     return at === 0n ? null : at;
   }
 
-  /** Messages left to deliver (nats-server `streamNumPending`). */
-  numPending(): number {
-    const lastPerSubject = this.config.deliverPolicy === "last_per_subject";
-    if (lastPerSubject) {
-      let n = 0;
+  /**
+   * Messages left to deliver, from the store (nats-server `streamNumPending`); resets the
+   * cached count the ack replies use.
+   */
+  streamNumPending(): number {
+    if (this.config.deliverPolicy === "last_per_subject") {
+      this.npc = this.npcm = 0;
       for (const ss of this.deps.store.subjectsState(this.config.filterSubject).values()) {
-        if (this.sseq <= ss.last) n++;
+        if (this.sseq <= ss.last) {
+          this.npc++;
+          if (ss.last > this.npcm) this.npcm = ss.last;
+        }
       }
-      return n;
+    } else {
+      const ss = this.deps.store.filteredState(this.sseq, this.config.filterSubject);
+      this.npc = ss.msgs;
+      this.npcm = ss.last;
     }
-    return this.deps.store.filteredState(this.sseq, this.config.filterSubject).msgs;
+    return this.npc;
+  }
+
+  /** The cached count (nats-server `numPending`): counted down per delivery, up per store. */
+  numPending(): number {
+    if (this.npcm === 0) this.streamNumPending();
+    return Math.max(0, this.npc);
+  }
+
+  #matches(subject: string): boolean {
+    const f = this.config.filterSubject;
+    return f === "" || (this.config.filterWildcard ? subjectMatches(f, subject) : f === subject);
   }
 
   /** Consumer info counts at `now`. */
   info(now: bigint): EngineInfo {
-    const out: EngineInfo = {
-      delivered: { consumer_seq: this.dseq - 1, stream_seq: this.sseq - 1 },
-      ack_floor: { consumer_seq: this.adflr, stream_seq: this.asflr },
-      num_ack_pending: this.pending.size,
-      num_redelivered: this.rdc.size,
-      num_waiting: 0,
-      num_pending: this.numPending(),
-      push_bound: !this.isPull && this.active,
-    };
-    if (this.ldt !== 0n) out.delivered.last_active = this.ldt;
-    if (this.lat !== 0n) out.ack_floor.last_active = this.lat;
-    if (this.waiting) {
-      processWaiting(this, false, now);
-      out.num_waiting = this.waiting.length;
-    }
-    return out;
+    return engineInfo(this, now);
   }
 
   /** Interest retention: whether this consumer still needs `seq` (nats-server `needAck`). */
   needsAck(seq: number, subject: string): boolean {
-    const f = this.config.filterSubject;
-    if (f !== "" && !subjectMatchesFilter(subject, f, this.config.filterWildcard)) return false;
+    if (!this.#matches(subject)) return false;
     if (this.config.ackPolicy !== "explicit") return seq > this.asflr;
     if (seq <= this.asflr) return false;
     return seq >= this.sseq || this.pending.has(seq);
@@ -362,58 +345,6 @@ export class ConsumerEngine {
     );
   }
 
-  #restore(cs: ConsumerStore, now: bigint): void {
-    const st = cs.state();
-    this.sseq = Math.max(this.sseq, st.delivered.streamSeq + 1);
-    this.dseq = st.delivered.consumerSeq + 1;
-    this.adflr = st.ackFloor.consumerSeq;
-    this.asflr = st.ackFloor.streamSeq;
-    this.pending = st.pending;
-    this.rdc = st.redelivered;
-    const last = this.deps.store.state().lastSeq;
-    for (const seq of [...this.rdc.keys()]) {
-      if (seq < this.asflr || (last > 0 && seq > last)) this.rdc.delete(seq);
-    }
-    if (this.pending.size > 0) {
-      // nats-server checks restored pending after 500ms-1.5s, or sooner with a short ack_wait.
-      let delay = 500_000_000n + BigInt(Math.floor(this.deps.random() * 1000)) * 1_000_000n;
-      if (this.config.ackWait < delay) delay = this.config.ackWait + ACK_WAIT_DELAY;
-      this.pendingAt = now + delay;
-    }
-  }
-
-  #selectStartingSeq(): void {
-    const { store } = this.deps;
-    const c = this.config;
-    const state = store.state();
-    if (c.optStartSeq === 0) {
-      if (c.deliverPolicy === "all") this.sseq = state.firstSeq;
-      else if (c.deliverPolicy === "last") {
-        this.sseq = state.lastSeq;
-        if (c.filterSubject !== "") this.sseq = store.filteredState(1, c.filterSubject).last;
-      } else if (c.deliverPolicy === "last_per_subject") {
-        const mss = store.subjectsState(c.filterSubject);
-        if (mss.size > 0) {
-          const seqs = [...mss.values()].map((s) => s.last).sort((a, b) => a - b);
-          this.lss = { resume: state.lastSeq, seqs };
-          this.sseq = seqs[0];
-        } else this.sseq = state.lastSeq;
-      } else if (c.optStartTime !== 0n) this.sseq = store.getSeqFromTime(c.optStartTime);
-      else this.sseq = state.lastSeq + 1;
-    } else this.sseq = c.optStartSeq;
-    if (state.firstSeq === 0) this.sseq = 1;
-    else if (this.sseq < state.firstSeq) this.sseq = state.firstSeq;
-    else if (this.sseq > state.lastSeq) this.sseq = state.lastSeq + 1;
-    this.dseq = 1;
-    this.adflr = 0;
-    this.asflr = this.sseq - 1;
-    if (this.sseq > 0) {
-      try {
-        this.deps.consumerStore?.setStarting(this.sseq - 1);
-      } catch { /* closed store */ }
-    }
-  }
-
   /** nats-server updateInactiveThreshold (jitter 100ms..1s for pull and ephemeral default). */
   #setThreshold(): void {
     const c = this.config;
@@ -438,7 +369,7 @@ export class ConsumerEngine {
   }
 
   #tick(now: bigint): void {
-    if (this.pendingAt !== 0n && now >= this.pendingAt) this.#checkPending(now);
+    if (this.pendingAt !== 0n && now >= this.pendingAt) checkPendingNow(this, now);
     if (this.heartbeatAt !== 0n && now >= this.heartbeatAt) {
       if (this.active && !this.isPull) this.sendIdleHeartbeat(this.config.deliverSubject);
       this.heartbeatAt = now + this.config.heartbeat;
@@ -467,56 +398,6 @@ export class ConsumerEngine {
       }
     }
     this.deps.output.inactive();
-  }
-
-  #checkPending(now: bigint): void {
-    const firstSeq = this.deps.store.state().firstSeq;
-    const r = checkPending(
-      this.pending,
-      this.rdc,
-      this.rdqi,
-      this.config.ackWait,
-      this.config.backoff,
-      firstSeq,
-      now,
-    );
-    for (const seq of r.gone) {
-      this.pending.delete(seq);
-      this.rdc.delete(seq);
-      this.removeFromRedeliverQueue(seq);
-    }
-    if (r.expired.length > 0) {
-      this.addToRedeliverQueue(...r.expired);
-      // Timestamps move forward by the same offset so redeliveries keep their order.
-      const off = now - this.pending.get(r.expired[0])!.timestamp;
-      for (const seq of r.expired) {
-        const p = this.pending.get(seq);
-        if (p) p.timestamp += off;
-      }
-    }
-    this.pendingAt = this.pending.size > 0 ? now + r.next : 0n;
-    if (r.gone.length > 0) this.#writeState();
-  }
-
-  #writeState(): void {
-    const cs = this.deps.consumerStore;
-    if (cs === null) return;
-    try {
-      cs.update({
-        delivered: { consumerSeq: this.dseq - 1, streamSeq: this.sseq - 1 },
-        ackFloor: { consumerSeq: this.adflr, streamSeq: this.asflr },
-        pending: this.pending,
-        redelivered: this.rdc,
-      });
-    } catch { /* ignored like nats-server */ }
-  }
-
-  #flowControlReply(subject: string): void {
-    if (subject !== this.fcid) return;
-    if (this.maxpb < this.pblimit) this.maxpb = Math.min(this.maxpb * 2, this.pblimit);
-    this.pbytes = Math.max(0, this.pbytes - this.fcsz);
-    this.fcid = "";
-    this.fcsz = 0;
   }
 
   /** nats-server getNextMsg: redeliveries first, then the skip list, then the stream. */
@@ -629,6 +510,7 @@ export class ConsumerEngine {
 
   /** Builds the delivery of `msg`; for pull, picks the request (null: none, redo later). */
   #prepare(msg: StoredMsg, dc: number, now: bigint): Parked | null {
+    if (dc === 1 && this.npcm > 0) this.npc--;
     const reply = ackReply(this.#prefix, dc, msg.seq, this.dseq, msg.ts, this.numPending());
     let header = msg.header;
     let data: Uint8Array | null = msg.data;
@@ -642,8 +524,10 @@ export class ConsumerEngine {
       const wr = takeWaiting(this, size, now);
       if (wr === null) {
         // Put it back: the next request takes it.
-        if (dc === 1) this.sseq = msg.seq;
-        else {
+        if (dc === 1) {
+          this.sseq = msg.seq;
+          if (this.npcm > 0) this.npc++;
+        } else {
           this.rdc.set(msg.seq, dc - 2);
           if (dc - 2 === 0) this.rdc.delete(msg.seq);
           this.rdq.unshift(msg.seq);
@@ -671,7 +555,7 @@ export class ConsumerEngine {
       this.adflr = dseq;
       this.asflr = seq;
     }
-    if (this.maxpb > 0 && this.#needFlowControl(psz)) this.#sendFlowControl();
+    if (this.maxpb > 0 && needFlowControl(this, psz)) sendFlowControl(this);
     if (this.isPull && this.dthresh > 0n) this.waiting!.last = now;
     this.storeDelivered(dseq, seq, p.dc, p.msg.ts, now);
     if (ap === "none" && this.deps.retention !== "limits") this.deps.output.streamAcked(seq);
@@ -693,34 +577,4 @@ export class ConsumerEngine {
       this.addToRedeliverQueue(seq);
     }
   }
-
-  #needFlowControl(size: number): boolean {
-    if (this.maxpb === 0) return false;
-    if (this.fcid === "" && this.pbytes > this.maxpb / 2) return true;
-    if (this.fcid !== "" && this.pbytes - this.fcsz >= this.maxpb) this.fcsz += size;
-    return false;
-  }
-
-  #sendFlowControl(): void {
-    if (this.isPull) return;
-    let id = "";
-    for (let i = 0; i < 4; i++) id += FC_DIGITS[Math.floor(this.deps.random() * 62)];
-    const reply = `$JS.FC.${this.config.stream}.${this.config.name}.${id}`;
-    this.fcsz = this.pbytes;
-    this.fcid = reply;
-    this.deps.output.send(this.config.deliverSubject, reply, FLOW_CONTROL_REQUEST, null);
-  }
-}
-
-/** Whether `subject` matches the consumer filter (literal compare unless it has wildcards). */
-export function subjectMatchesFilter(subject: string, filter: string, wildcard: boolean): boolean {
-  if (!wildcard) return subject === filter;
-  const s = subject.split(".");
-  const f = filter.split(".");
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === ">") return s.length > i;
-    if (i >= s.length) return false;
-    if (f[i] !== "*" && f[i] !== s[i]) return false;
-  }
-  return s.length === f.length;
 }

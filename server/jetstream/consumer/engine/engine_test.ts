@@ -291,3 +291,16 @@ Deno.test("a purge drops pending messages and moves the floors past them", async
   await h.publish("a");
   assert.equal(parts(h.messagesTo("d").at(-1)!.reply)[5], "4");
 });
+
+Deno.test("ack reply pending counts what is left, counting new messages as they are stored", async () => {
+  const h = new Harness();
+  h.open({});
+  await h.publish("a", 2);
+  h.pull("r1", { batch: 1, expires: 5 * S });
+  assert.equal(parts(h.messagesTo("r1")[0].reply)[8], "1");
+  await h.publish("b", 2);
+  await h.publish("a");
+  h.pull("r2", { batch: 4, expires: 5 * S });
+  assert.deepEqual(h.messagesTo("r2").map((m) => parts(m.reply)[8]), ["3", "2", "1", "0"]);
+  assert.equal(h.engine.info(h.now).num_pending, 0);
+});
