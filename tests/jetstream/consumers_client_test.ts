@@ -268,3 +268,71 @@ Deno.test("work-queue and interest streams drop what their consumers acknowledge
     await nc.close();
   }
 });
+
+Deno.test("push consumer with flow control: the client answers and all 2.5 MB arrive", async () => {
+  using dir = new JsTestDir();
+  await using srv = await dir.start();
+  const nc = await connect({ port: srv.port });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: "S", subjects: ["s.>"], storage: "memory" as never });
+    const js = jetstream(nc);
+    const chunk = new Uint8Array(64 * 1024).fill(7);
+    for (let i = 0; i < 40; i++) await js.publish("s.big", chunk);
+    await jsm.consumers.add("S", {
+      durable_name: "fc",
+      deliver_subject: "fc.deliver",
+      ack_policy: AckPolicy.None,
+      flow_control: true,
+      idle_heartbeat: 1_000_000_000,
+    });
+    const c = await js.consumers.getPushConsumer("S", "fc");
+    const messages = await c.consume();
+    let n = 0;
+    let flowControls = 0;
+    const status = (async () => {
+      for await (const s of messages.status()) if (s.type === "flow_control") flowControls++;
+    })();
+    for await (const m of messages) {
+      assert.equal(m.data.length, 64 * 1024);
+      if (++n === 40) break;
+    }
+    assert.equal(n, 40);
+    await messages.close();
+    await status;
+    assert.ok(flowControls >= 1, "a flow control request was answered");
+  } finally {
+    await nc.close();
+  }
+});
+
+Deno.test("an idle ephemeral consumer is removed after its inactive threshold", async () => {
+  using dir = new JsTestDir();
+  await using srv = await dir.start();
+  const nc = await connect({ port: srv.port });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: "S", subjects: ["s.>"] });
+    const deleted = nc.subscribe("$JS.EVENT.ADVISORY.CONSUMER.DELETED.S.eph", { max: 1 });
+    await jsm.consumers.add("S", {
+      name: "eph",
+      ack_policy: AckPolicy.Explicit,
+      inactive_threshold: 500_000_000,
+    });
+    await eventually(async () => {
+      try {
+        await jsm.consumers.info("S", "eph");
+        return false;
+      } catch {
+        return true;
+      }
+    }, 5000);
+    for await (const m of deleted) {
+      const advisory = m.json<Record<string, unknown>>();
+      assert.equal(advisory.type, "io.nats.jetstream.advisory.v1.consumer_action");
+      assert.equal(advisory.action, "delete");
+    }
+  } finally {
+    await nc.close();
+  }
+});
