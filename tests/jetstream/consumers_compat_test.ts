@@ -110,6 +110,22 @@ const STEPS: Step[] = [
   { req: "$JS.API.CONSUMER.DELETE.S.P", body: "x" },
   // Push: deliveries arrive once the deliver subject has interest.
   { collect: "s.c", body: "four", ms: 1500, sub: "dlv" },
+  // Messages the stream drops (max_msgs) stop being pending for the consumer.
+  {
+    req: "$JS.API.STREAM.CREATE.L",
+    body: '{"name":"L","subjects":["l"],"storage":"memory","max_msgs":2}',
+  },
+  { req: "l", body: "1" },
+  { req: "l", body: "2" },
+  {
+    req: "$JS.API.CONSUMER.DURABLE.CREATE.L.LD",
+    body: '{"stream_name":"L","config":{"durable_name":"LD","ack_policy":"explicit"}}',
+  },
+  { collect: "$JS.API.CONSUMER.MSG.NEXT.L.LD", body: '{"batch":2}', ms: 200 },
+  { req: "l", body: "3" },
+  { req: "l", body: "4" },
+  { collect: "nothing", body: "", ms: 300, sub: "nothing" },
+  { req: "$JS.API.CONSUMER.INFO.L.LD" },
   // nats-server hears of the lost interest in its delivery loop: give it a moment.
   { collect: "nothing", body: "", ms: 500, sub: "nothing" },
   { req: "$JS.API.CONSUMER.INFO.S.PUSH" },
@@ -233,6 +249,12 @@ function checkAlone(lines: string[]): void {
   assert.ok(lines.some((l) => l.includes("[409 Exceeded MaxRequestBatch of 2]")));
   assert.ok(lines.some((l) => l.includes("[409 Consumer is push based]")));
   assert.ok(lines.some((l) => l.includes("$JS.ACK.S.D.1.1.1.TS.2")));
+  // The two pending messages max_msgs dropped are no longer pending.
+  const dropped = answer(lines, "$JS.API.CONSUMER.INFO.L.LD");
+  assert.deepEqual(
+    [dropped.num_ack_pending, dropped.num_pending, dropped.ack_floor],
+    [0, 2, { consumer_seq: 2, stream_seq: 2, last_active: "T" }],
+  );
 }
 
 Deno.test("consumer API compat: denats answers as nats-server 2.9.10", async () => {

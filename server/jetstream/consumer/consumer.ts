@@ -265,6 +265,12 @@ export class Consumer implements ConsumerHandle {
     this.#apply({ type: "purged", firstSeq, lastSeq });
   }
 
+  /** ConsumerHandle: the stream removed a message (limits, age, delete). */
+  removed(seq: number, subject: string): void {
+    // Called from inside the store (possibly during this consumer's own ack): applied after.
+    queueMicrotask(() => this.#apply({ type: "removed", seq, subject }));
+  }
+
   /** ConsumerHandle: interest retention. */
   needsAck(seq: number, subject: string): boolean {
     if (subject === "") {

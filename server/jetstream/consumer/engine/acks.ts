@@ -189,7 +189,7 @@ export function parseNakDelay(text: string): bigint | null {
 }
 
 /** nats-server processTerm: an ack that stops redelivery, and an advisory. */
-function term(o: ConsumerEngine, sseq: number, dseq: number, dc: number, now: bigint): void {
+export function term(o: ConsumerEngine, sseq: number, dseq: number, dc: number, now: bigint): void {
   ackMsg(o, sseq, dseq, dc, false, now);
   o.deps.output.advisory(
     `$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.${o.config.stream}.${o.config.name}`,

@@ -20,7 +20,7 @@ import { RateLimiter } from "./rate_limiter.ts";
 import { headersOnly, idleHeartbeat } from "./status.ts";
 import { flowControlReply, needFlowControl, sendFlowControl } from "./flow_control.ts";
 import { WaitQueue } from "./wait_queue.ts";
-import { applyAck } from "./acks.ts";
+import { applyAck, term } from "./acks.ts";
 import { processNextRequest, processWaiting, releaseWaiting, takeWaiting } from "./pull.ts";
 export type { EngineInfo } from "./info.ts";
 import { type EngineInfo, engineInfo } from "./info.ts";
@@ -82,6 +82,8 @@ export type ConsumerEntry =
   | { type: "interest"; active: boolean }
   | { type: "config"; config: EngineConfig; deliverChanged: boolean }
   | { type: "purged"; firstSeq: number; lastSeq: number }
+  /** The stream removed a message (limits, age, delete): nats-server decStreamPending. */
+  | { type: "removed"; seq: number; subject: string }
   | { type: "delete" };
 
 const JS_FLOW_CONTROL_MAX_PENDING = 32 * 1024 * 1024;
@@ -206,6 +208,9 @@ export class ConsumerEngine {
       case "purged":
         purge(this, entry.firstSeq, entry.lastSeq);
         break;
+      case "removed":
+        this.#removed(entry.seq, entry.subject, now);
+        break;
       case "stored":
         if (entry.seq !== undefined && entry.seq > this.npcm && this.#matches(entry.subject!)) {
           this.npc++;
@@ -273,6 +278,13 @@ export class ConsumerEngine {
   numPending(): number {
     if (this.npcm === 0) this.streamNumPending();
     return Math.max(0, this.npc);
+  }
+
+  #removed(seq: number, subject: string, now: bigint): void {
+    if (seq > this.npcm && seq >= this.sseq && this.#matches(subject)) this.npc--;
+    const p = this.pending.get(seq);
+    // A pending message that is gone counts as terminated.
+    if (p) term(this, seq, p.sequence, this.rdc.get(seq) ?? 1, now);
   }
 
   #matches(subject: string): boolean {

@@ -304,3 +304,16 @@ Deno.test("ack reply pending counts what is left, counting new messages as they 
   assert.deepEqual(h.messagesTo("r2").map((m) => parts(m.reply)[8]), ["3", "2", "1", "0"]);
   assert.equal(h.engine.info(h.now).num_pending, 0);
 });
+
+Deno.test("a pending message the stream removed is terminated, not redelivered", async () => {
+  const h = new Harness();
+  h.interest.add("d");
+  h.open({ deliver_subject: "d", ack_wait: 1 * S });
+  await h.publish("a", 2);
+  h.store.removeMsg(1);
+  h.apply({ type: "removed", seq: 1, subject: "a" });
+  assert.ok(h.advisories.some((a) => a.body.type === "io.nats.jetstream.advisory.v1.terminated"));
+  h.advance(1_500);
+  const seqs = h.messagesTo("d").map((m) => parts(m.reply)[5]);
+  assert.deepEqual(seqs, ["1", "2", "2"]);
+});
