@@ -1,14 +1,15 @@
 /**
  * @module
  * Measures reopening (recovering) a file store of N messages (default 1,000,000): fills a fresh
- * store in a temporary directory, stops it, then times `FileStore.open` (reading and verifying
- * every block, rebuilding the index) and checks the recovered state. Prints the fill time, the
- * reopen time and the store's size on disk.
+ * store in a temporary directory, stops it, then times `FileStore.open` after the clean stop
+ * (loading the index snapshot, verifying the last block) and as after a crash (the snapshot
+ * removed: reading and verifying every block, rebuilding the index), checking the recovered state
+ * each time. Prints the fill time, both reopen times and the store's size on disk.
  *
  * Usage: deno run -A bench/js_store_reopen.ts [--n 1000000] [--size 128] [--subjects 100]
  */
 
-import { FileStore } from "../server/jetstream/store/file_store.ts";
+import { FileStore } from "../server/jetstream/store/file/file_store.ts";
 
 function arg(name: string, fallback: number): number {
   const i = Deno.args.indexOf(`--${name}`);
@@ -21,7 +22,7 @@ try {
   const payload = new Uint8Array(size).fill(7);
   const names = Array.from({ length: subjects }, (_, i) => `bench.subject.${i}`);
   let store = FileStore.open({ dir });
-  let t = performance.now();
+  const t = performance.now();
   let pending: Promise<unknown>[] = [];
   for (let i = 0; i < n; i++) {
     pending.push(store.storeMsg(names[i % subjects], null, payload, BigInt(i + 1)));
@@ -37,21 +38,29 @@ try {
   for (const e of Deno.readDirSync(`${dir}/blk`)) {
     bytes += Deno.statSync(`${dir}/blk/${e.name}`).size;
   }
-  t = performance.now();
-  store = FileStore.open({ dir });
-  const reopen = performance.now() - t;
-  const st = store.state();
-  if (st.msgs !== n || st.lastSeq !== n || st.numSubjects !== Math.min(subjects, n)) {
-    throw new Error(`recovered state is wrong: ${st.msgs} msgs, last ${st.lastSeq}`);
-  }
-  await store.stop();
+  const reopen = async (): Promise<number> => {
+    const t = performance.now();
+    store = FileStore.open({ dir });
+    const ms = performance.now() - t;
+    const st = store.state();
+    if (st.msgs !== n || st.lastSeq !== n || st.numSubjects !== Math.min(subjects, n)) {
+      throw new Error(`recovered state is wrong: ${st.msgs} msgs, last ${st.lastSeq}`);
+    }
+    await store.stop();
+    return ms;
+  };
+  // After a clean stop (index snapshot), then as after a crash (no snapshot: every block replayed).
+  const clean = await reopen();
+  Deno.removeSync(`${dir}/index.snap`);
+  const crash = await reopen();
   const mem = Deno.memoryUsage();
   console.log(
     `file store, ${n} messages of ${size} bytes on ${subjects} subjects (${
       (bytes / 1e6).toFixed(1)
     } MB in ` +
       `${store.blockIds().length} blocks): fill ${(fill / 1000).toFixed(2)} s ` +
-      `(${Math.round(n / (fill / 1000))} msgs/s), reopen ${(reopen / 1000).toFixed(2)} s; ` +
+      `(${Math.round(n / (fill / 1000))} msgs/s); reopen after a clean stop ` +
+      `${(clean / 1000).toFixed(2)} s, after a crash (replay) ${(crash / 1000).toFixed(2)} s; ` +
       `rss ${(mem.rss / 1e6).toFixed(0)} MB`,
   );
 } finally {

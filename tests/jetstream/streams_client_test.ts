@@ -139,6 +139,29 @@ Deno.test("official client: message get/delete, direct get and max_age expiry", 
   }
 });
 
+Deno.test("a message id is a duplicate only within the duplicate window", async () => {
+  using dir = new JsTestDir();
+  await using server = await dir.start();
+  const nc = await connect({ port: server.port });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({
+      name: "W",
+      subjects: ["w"],
+      storage: "memory" as never,
+      duplicate_window: 200_000_000,
+    });
+    const js = jetstream(nc);
+    assert.equal((await js.publish("w", "1", { msgID: "id" })).seq, 1);
+    assert.equal((await js.publish("w", "1", { msgID: "id" })).duplicate, true);
+    // The window's timer forgets the id; the same id is then stored again.
+    await eventually(async () => !(await js.publish("w", "x", { msgID: "id" })).duplicate);
+    assert.equal((await jsm.streams.info("W")).state.messages, 2);
+  } finally {
+    await nc.close();
+  }
+});
+
 Deno.test("republish sends stored messages with their stream headers", async () => {
   using dir = new JsTestDir();
   await using server = await dir.start();

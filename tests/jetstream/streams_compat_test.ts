@@ -296,3 +296,45 @@ for (const [name, steps, user, jsExtra] of SUITES) {
     for (let i = 0; i < steps.length; i++) assert.equal(ours[i], theirs[i], `step ${i}`);
   });
 }
+
+/** The stream advisories a binary sends for a create, update and delete: subject and keys. */
+async function advisories(binary: string): Promise<string[]> {
+  const dir = await Deno.makeTempDir({ prefix: "denats_jsa_" });
+  await using server = await spawnFromConf(
+    binary,
+    `jetstream { store_dir: ${JSON.stringify(dir)}, domain: hub }`,
+    { timeoutMs: 10_000 },
+  );
+  const nc = await connect({ port: server.port });
+  try {
+    const sub = nc.subscribe("$JS.EVENT.ADVISORY.STREAM.>", { max: 3 });
+    await nc.flush();
+    const cfg = '{"name":"S","storage":"memory"}';
+    await nc.request("$JS.API.STREAM.CREATE.S", cfg);
+    await nc.request("$JS.API.STREAM.UPDATE.S", '{"name":"S","storage":"memory","max_msgs":3}');
+    await nc.request("$JS.API.STREAM.DELETE.S", "");
+    const out: string[] = [];
+    for await (const m of sub) {
+      const body = m.json<Record<string, unknown>>();
+      out.push(`${m.subject} ${Object.keys(body)} ${body.type} ${body.action} ${body.domain}`);
+      assert.match(String(body.id), /^[0-9A-Za-z]{22}$/);
+    }
+    return out;
+  } finally {
+    await nc.close();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+Deno.test("stream advisories (created, updated, deleted) as nats-server 2.9.10 sends them", async () => {
+  const ours = await advisories(DENATS);
+  assert.deepEqual(ours, [
+    "$JS.EVENT.ADVISORY.STREAM.CREATED.S type,id,timestamp,stream,action,domain " +
+    "io.nats.jetstream.advisory.v1.stream_action create hub",
+    "$JS.EVENT.ADVISORY.STREAM.UPDATED.S type,id,timestamp,stream,action,domain " +
+    "io.nats.jetstream.advisory.v1.stream_action modify hub",
+    "$JS.EVENT.ADVISORY.STREAM.DELETED.S type,id,timestamp,stream,action,domain " +
+    "io.nats.jetstream.advisory.v1.stream_action delete hub",
+  ]);
+  if (HAVE_NATS_SERVER) assert.deepEqual(await advisories(natsServerBinary()), ours);
+});

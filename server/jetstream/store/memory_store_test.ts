@@ -4,7 +4,7 @@
  */
 
 import { MemoryStore } from "./memory_store.ts";
-import { runStoreConformance } from "./store_conformance.ts";
+import { runStoreConformance } from "./_store_conformance.ts";
 import { memStoreMsgSize } from "./types.ts";
 
 runStoreConformance({

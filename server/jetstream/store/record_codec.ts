@@ -150,8 +150,11 @@ export class RecordScanner {
     this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
-  /** Checks the record at `buf[at..end)`: its length, or why it is not a whole valid record. */
-  read(at: number, end: number): number | DecodeFailure {
+  /**
+   * Checks the record at `buf[at..end)`: its length, or why it is not a whole valid record. The
+   * checksum is verified unless `verify` is false (bytes the store itself holds in memory).
+   */
+  read(at: number, end: number, verify = true): number | DecodeFailure {
     if (end - at < RECORD_OVERHEAD) return DecodeFailure.Truncated;
     const view = this.#view;
     const n = view.getUint32(at, true);
@@ -161,7 +164,7 @@ export class RecordScanner {
     if (kind < RecordKind.Msg || kind > RecordKind.Floor) return DecodeFailure.Corrupt;
     const s = view.getUint16(at + 21, true), h = view.getUint32(at + 23, true);
     if (RECORD_OVERHEAD + s + h > n) return DecodeFailure.Corrupt;
-    if (view.getUint32(at + n - 4, true) !== crc32(this.buf, at, at + n - 4)) {
+    if (verify && view.getUint32(at + n - 4, true) !== crc32(this.buf, at, at + n - 4)) {
       return DecodeFailure.Corrupt;
     }
     this.#at = at;
@@ -185,15 +188,16 @@ export class RecordScanner {
 
 /**
  * Decodes the record at `buf[at..end)`: the record, or why not (a record running past `end` is
- * Truncated, a bad length/kind/checksum is Corrupt).
+ * Truncated, a bad length/kind/checksum is Corrupt). `verify` false skips the checksum.
  */
 export function decodeRecord(
   buf: Uint8Array,
   at: number,
   end: number,
+  verify = true,
 ): DecodedRecord | DecodeFailure {
   const r = new RecordScanner(buf);
-  const n = r.read(at, end);
+  const n = r.read(at, end, verify);
   if (typeof n === "string") return n;
   return {
     kind: r.kind,

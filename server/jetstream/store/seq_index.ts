@@ -10,6 +10,16 @@
 const ABSENT = -1;
 const INITIAL_CAPACITY = 1024;
 
+/** The index's columns from sequence `base` on (see {@link SeqIndex.columns}). */
+export interface IndexColumns {
+  base: number;
+  subject: Int32Array<ArrayBuffer>;
+  size: Uint32Array<ArrayBuffer>;
+  ts: BigInt64Array<ArrayBuffer>;
+  slotA: Uint32Array<ArrayBuffer>;
+  slotB: Uint32Array<ArrayBuffer>;
+}
+
 /** Columnar seq -> (subject id, size, ts, slotA, slotB) index. */
 export class SeqIndex {
   /** Sequence held in slot 0. */
@@ -157,8 +167,33 @@ export class SeqIndex {
     if (n < this.#length) this.#length = Math.max(n, 0);
   }
 
+  /** The columns for sequences base .. base + length - 1 (views; copy before changing the index). */
+  columns(): IndexColumns {
+    const n = this.#length;
+    return {
+      base: this.#base,
+      subject: this.#subject.subarray(0, n),
+      size: this.#size.subarray(0, n),
+      ts: this.#ts.subarray(0, n),
+      slotA: this.#slotA.subarray(0, n),
+      slotB: this.#slotB.subarray(0, n),
+    };
+  }
+
+  /** Replaces the whole index with `columns` (adopted, not copied). */
+  restore(columns: IndexColumns): void {
+    this.#base = columns.base;
+    this.#length = columns.subject.length;
+    this.#subject = columns.subject;
+    this.#size = columns.size;
+    this.#ts = columns.ts;
+    this.#slotA = columns.slotA;
+    this.#slotB = columns.slotB;
+    if (this.#length < INITIAL_CAPACITY) this.#allocate(INITIAL_CAPACITY);
+  }
+
   #makeRoom(needed: number): void {
-    let capacity = this.#subject.length;
+    let capacity = Math.max(this.#subject.length, INITIAL_CAPACITY);
     while (capacity < needed) capacity *= 2;
     this.#allocate(capacity);
   }

@@ -9,6 +9,7 @@
  */
 
 import { SeqIndex } from "./seq_index.ts";
+import { filteredState, nextMatching, seqFromTime, type StoreView } from "./stream_queries.ts";
 import { hasWildcard, isAllFilter, type SubjectEntry, SubjectTable } from "./subject_table.ts";
 import { subjectMatches } from "../../sublist/subject_match.ts";
 import {
@@ -101,15 +102,18 @@ export abstract class StreamCore implements StreamStore {
     this.recoverLast(seq, ts);
   }
 
-  /** Recovery: `seq` was used (message, skip, or a block's base). */
-  protected recoverLast(seq: number, ts: bigint): void {
+  /**
+   * Recovery: `seq` was used (a message, a skip, or a block's base). An empty store's first time
+   * is that of a skip, as `skipMsg` sets it.
+   */
+  protected recoverLast(seq: number, ts: bigint, skipped = false): void {
     if (seq >= this.lastSeq) {
       this.lastSeq = seq;
       this.lastTs = ts;
     }
     if (this.msgs === 0) {
       this.firstSeq = this.lastSeq + 1;
-      this.firstTs = 0n;
+      if (skipped) this.firstTs = ts;
       this.index.dropBelow(this.firstSeq);
     }
   }
@@ -230,10 +234,11 @@ export abstract class StreamCore implements StreamStore {
       entry.msgs++;
       entry.last = seq;
     }
-    this.#onUpdate?.(1, size, seq, subject);
     if (entry && maxPer > 0 && entry.msgs > maxPer) this.#enforcePerSubject(entry, maxPer);
     this.#enforceMsgLimit();
     this.#enforceBytesLimit();
+    // Like Go, the store is reported after the removals the limits caused.
+    this.#onUpdate?.(1, size, seq, subject);
     return seq;
   }
 
@@ -294,33 +299,10 @@ export abstract class StreamCore implements StreamStore {
         seq = this.index.nextWithSubject(e.id, Math.max(start, e.first), e.last);
       }
     } else {
-      seq = this.#nextMatching(filter, start);
+      seq = nextMatching(this.#view(), filter, start);
     }
     if (seq === 0) throw new StoreError(StoreErrorCode.EOF);
     return this.#message(seq);
-  }
-
-  /** First sequence >= start whose subject matches the wildcard `filter`, or 0. */
-  #nextMatching(filter: string, start: number): number {
-    const matched = this.subjects.matching(filter);
-    if (matched.length === 0) return 0;
-    if (matched.length === 1) {
-      const e = matched[0];
-      if (e.last < start) return 0;
-      return this.index.nextWithSubject(e.id, Math.max(start, e.first), e.last);
-    }
-    const ids = new Set<number>();
-    let from = this.lastSeq + 1, to = 0;
-    for (const e of matched) {
-      if (e.last < start) continue;
-      ids.add(e.id);
-      if (e.first < from) from = e.first;
-      if (e.last > to) to = e.last;
-    }
-    for (let seq = Math.max(start, from); seq <= to; seq++) {
-      if (ids.has(this.index.subjectId(seq))) return seq;
-    }
-    return 0;
   }
 
   removeMsg(seq: number): boolean {
@@ -500,6 +482,7 @@ export abstract class StreamCore implements StreamStore {
   compact(seq: number): number {
     if (this.closed) throw new StoreError(StoreErrorCode.Closed);
     if (seq === 0 || seq > this.lastSeq) return this.#purgeTo(seq);
+    if (seq <= this.firstSeq) return 0; // nothing below it is left
     let purged = 0, bytes = 0;
     for (let s = this.index.nextPresent(this.firstSeq, seq - 1); s > 0 && s < seq;) {
       const id = this.index.subjectId(s);
@@ -547,64 +530,23 @@ export abstract class StreamCore implements StreamStore {
     this.#onUpdate?.(-purged, -bytes, 0, "");
   }
 
+  /** The parts of the store the queries of stream_queries.ts read. */
+  #view(): StoreView {
+    return {
+      index: this.index,
+      subjects: this.subjects,
+      msgs: this.msgs,
+      firstSeq: this.firstSeq,
+      lastSeq: this.lastSeq,
+    };
+  }
+
   getSeqFromTime(ts: bigint): number {
-    if (this.msgs === 0) return this.lastSeq + 1;
-    if (ts <= this.index.ts(this.firstSeq)) return this.firstSeq;
-    const lastPresent = this.index.prevPresent(this.lastSeq, this.firstSeq);
-    const lastTs = this.index.ts(lastPresent);
-    if (ts === lastTs) return lastPresent;
-    if (ts > lastTs) return this.lastSeq + 1;
-    // Smallest s whose next present message has ts >= target (monotone: ts never decreases).
-    let lo = this.firstSeq, hi = lastPresent;
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (this.index.ts(this.index.nextPresent(mid, hi)) >= ts) hi = mid;
-      else lo = mid + 1;
-    }
-    return this.index.nextPresent(lo, lastPresent);
+    return seqFromTime(this.#view(), ts);
   }
 
   filteredState(seq: number, subject: string): SimpleState {
-    const ss: SimpleState = { msgs: 0, first: 0, last: 0 };
-    if (seq < this.firstSeq) seq = this.firstSeq;
-    if (seq > this.lastSeq || this.msgs === 0) return ss;
-    if (isAllFilter(subject)) {
-      if (seq <= this.firstSeq) {
-        return {
-          msgs: this.msgs,
-          first: this.firstSeq,
-          last: this.index.prevPresent(this.lastSeq, this.firstSeq),
-        };
-      }
-      for (let s = this.index.nextPresent(seq, this.lastSeq); s > 0;) {
-        ss.msgs++;
-        if (ss.first === 0) ss.first = s;
-        ss.last = s;
-        s = s < this.lastSeq ? this.index.nextPresent(s + 1, this.lastSeq) : 0;
-      }
-      return ss;
-    }
-    const matched = this.subjects.matching(subject);
-    if (matched.length === 0) return ss;
-    let from = Infinity, to = 0, all = 0;
-    const ids = new Set<number>();
-    for (const e of matched) {
-      if (e.last < seq) continue;
-      ids.add(e.id);
-      all += e.msgs;
-      if (e.first < from) from = e.first;
-      if (e.last > to) to = e.last;
-    }
-    if (ids.size === 0) return ss;
-    if (seq <= from) return { msgs: all, first: from, last: to };
-    for (let s = seq; s <= to; s++) {
-      if (ids.has(this.index.subjectId(s))) {
-        ss.msgs++;
-        if (ss.first === 0) ss.first = s;
-        ss.last = s;
-      }
-    }
-    return ss;
+    return filteredState(this.#view(), seq, subject);
   }
 
   subjectsState(filter: string): Map<string, SimpleState> {

@@ -20,6 +20,7 @@ export interface SubjectEntry {
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /** The UTF-8 byte length of `s` (a fast path for ASCII). */
 export function utf8Length(s: string): number {
@@ -77,6 +78,18 @@ export class SubjectTable {
     this.#freeIds.push(e.id);
   }
 
+  /** Replaces the table with `entries` (ids kept, as saved by an index snapshot). */
+  restore(entries: SubjectEntry[]): void {
+    this.clear();
+    for (const e of entries) {
+      this.#byName.set(e.subject, e);
+      this.#byId[e.id] = e;
+    }
+    for (let id = 1; id < this.#byId.length; id++) {
+      if (this.#byId[id] === undefined) this.#freeIds.push(id);
+    }
+  }
+
   clear(): void {
     this.#byName.clear();
     this.#byId = [undefined];
@@ -102,5 +115,31 @@ export class SubjectTable {
   /** A copy of `e` as Go's SimpleState. */
   static simple(e: SubjectEntry): SimpleState {
     return { msgs: e.msgs, first: e.first, last: e.last };
+  }
+}
+
+/** Decodes subject bytes to strings, reusing the string of bytes seen before (recovery). */
+export class SubjectDecoder {
+  #byHash = new Map<number, { bytes: Uint8Array; subject: string }>();
+
+  decode(buf: Uint8Array, start: number, length: number): string {
+    let h = 0x811c9dc5;
+    for (let i = start; i < start + length; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+    const hit = this.#byHash.get(h);
+    if (hit && hit.bytes.length === length) {
+      let same = true;
+      for (let i = 0; i < length; i++) {
+        if (hit.bytes[i] !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return hit.subject;
+    }
+    const bytes = buf.slice(start, start + length);
+    const subject = decoder.decode(bytes);
+    if (this.#byHash.size > 100_000) this.#byHash.clear();
+    this.#byHash.set(h, { bytes, subject });
+    return subject;
   }
 }

@@ -1,12 +1,11 @@
 /**
  * @module
  * Shared pieces of the stream API handlers (nats-server 2.9.10 jetstream_api.go): response
- * skeletons with `type` first and `error` second, `isEmptyRequest`, request decoding with Go's
- * json.Unmarshal rules, and the `$JS.API` operation split. PURE: no Deno APIs, timers or console
+ * skeletons with `type` first and `error` second, how a response counts in the API statistics,
+ * and the `$JS.API` operation split (request bodies are decoded by api/api_types.ts). PURE: no Deno APIs, timers or console
  * output.
  */
 import type { ApiError } from "../api/errors.ts";
-import { type GoKind, unmarshalStruct } from "../api/go_json.ts";
 import { API_COUNT, type ApiCount } from "../jetstream.ts";
 
 /** A response object; `count` overrides how it counts in the API statistics. */
@@ -19,28 +18,13 @@ export function response(
   const out: Record<string, unknown> = { type };
   if (error !== null) out.error = error;
   Object.assign(out, members);
-  if (count !== undefined) Object.defineProperty(out, API_COUNT, { value: count });
+  return count === undefined ? out : counted(out, count);
+}
+
+/** Marks how `out` counts in the API statistics (see API_COUNT). */
+export function counted<T extends object>(out: T, count: ApiCount): T {
+  Object.defineProperty(out, API_COUNT, { value: count });
   return out;
-}
-
-/** jetstream_api.go isEmptyRequest: no body, `{}`, or a JSON object without members. */
-export function isEmptyRequest(body: string): boolean {
-  if (body.length === 0 || body === "{}") return true;
-  try {
-    const v = JSON.parse(body);
-    return typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
-  } catch {
-    return false;
-  }
-}
-
-/** Go json.Unmarshal into a struct; null when it fails. */
-export function decodeRequest<T>(fields: Record<string, GoKind>, body: string): Partial<T> | null {
-  try {
-    return unmarshalStruct(fields, body) as Partial<T>;
-  } catch {
-    return null;
-  }
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * @module
- * Reading one message of a stream (nats-server 2.9.10 jetstream_api.go `jsMsgGetRequest` and
- * stream.go `processDirectGetRequest`, `processDirectGetLastBySubjectRequest`,
+ * Reading one message of a stream (the lookup of nats-server 2.9.10 jetstream_api.go
+ * `jsMsgGetRequest`, and stream.go `processDirectGetRequest`, `processDirectGetLastBySubjectRequest`,
  * `getDirectRequest`): the request `{seq, last_by_subj, next_by_subj}`, the lookup, and the
  * direct reply (the message with `Nats-Stream`, `Nats-Subject`, `Nats-Sequence`,
  * `Nats-Time-Stamp` headers, or a `NATS/1.0 404 Message Not Found` / `408 ...` status).
@@ -21,7 +21,7 @@ export interface MsgGetRequest {
 
 const MSG_GET_FIELDS = { seq: K.uint, last_by_subj: K.string, next_by_subj: K.string };
 
-/** Decodes a message get request; null when Go's json.Unmarshal would fail. */
+/** Decodes a direct get request; null when Go's json.Unmarshal would fail (408 Malformed). */
 export function parseMsgGet(body: string): MsgGetRequest | null {
   try {
     const d = unmarshalStruct(MSG_GET_FIELDS, body) as Partial<MsgGetRequest>;
@@ -33,17 +33,6 @@ export function parseMsgGet(body: string): MsgGetRequest | null {
   } catch {
     return null;
   }
-}
-
-/** True for the combinations nats-server answers with a bad request. */
-export function badMsgGet(r: MsgGetRequest): boolean {
-  if (
-    (r.seq > 0 && r.last_by_subj !== "") ||
-    (r.seq === 0 && r.last_by_subj === "" && r.next_by_subj === "")
-  ) {
-    return true;
-  }
-  return r.last_by_subj !== "" && r.next_by_subj !== "";
 }
 
 /** The message a get request names; throws the store error when there is none. */
@@ -125,22 +114,4 @@ export function directGetReply(
     return { header: statusHeader(404, "Message Not Found"), data: none };
   }
   return { header: directGetHeader(stream, m), data: m.data };
-}
-
-/** Standard base64 of bytes (Go's []byte JSON). */
-export function base64(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(s);
-}
-
-/** Go StoredMsg JSON: subject, seq, hdrs (when any), data (when any), time. */
-export function storedMsgJson(m: StoredMsg): Record<string, unknown> {
-  const out: Record<string, unknown> = { subject: m.subject, seq: m.seq };
-  if (m.header !== null && m.header.length > 0) out.hdrs = base64(m.header);
-  if (m.data.length > 0) out.data = base64(m.data);
-  out.time = goTimeNs(m.ts);
-  return out;
 }

@@ -20,7 +20,7 @@ import type { StreamConfig } from "../api/stream_config.ts";
 import type { JetStreamAccountLimits, StreamRequestContext } from "../api/stream_requests.ts";
 import type { JsAccount } from "../jetstream.ts";
 import type { StreamStore } from "../store/types.ts";
-import { FileStore } from "../store/file_store.ts";
+import { FileStore } from "../store/file/file_store.ts";
 import { MemoryStore } from "../store/memory_store.ts";
 import type { StreamRegistry } from "../stream_view.ts";
 import { storeLimitsOf } from "./entry.ts";
@@ -212,12 +212,14 @@ export class StreamEngine implements StreamRegistry {
     a.streams.set(config.name, stream);
     if (!save) stream.rebuildDedupe();
     stream.start();
+    stream.advise("create");
     return stream;
   }
 
   /** Applies a checked config update and saves it. */
   updateStream(stream: Stream, config: StreamConfig): void {
     stream.apply({ op: "config", config });
+    stream.advise("modify");
     if (config.storage === "memory") return;
     writeStreamMeta(
       streamDir(this.#o.storeDir, stream.account.name, config.name),

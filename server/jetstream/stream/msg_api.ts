@@ -8,17 +8,21 @@
  * streams.
  */
 import { jsApiError } from "../api/errors.ts";
-import { K } from "../api/go_json.ts";
+import {
+  isEmptyRequest,
+  msgGetResponse,
+  parseMsgDeleteRequest,
+  parseMsgGetRequest,
+  parsePurgeRequest,
+} from "../api/api_types.ts";
 import { type JsApiRequest, NOT_ENABLED_FOR_ACCOUNT } from "../jetstream.ts";
 import { isStoreError, StoreErrorCode } from "../store/types.ts";
-import { decodeRequest, isEmptyRequest, response, streamOp, T } from "./api_common.ts";
-import { badMsgGet, lookupMsg, parseMsgGet, storedMsgJson } from "./direct_get.ts";
+import { counted, response, streamOp, T } from "./api_common.ts";
+import { lookupMsg } from "./direct_get.ts";
+import { goTimeNs } from "./go_time.ts";
 import type { StreamEngine } from "./engine.ts";
 
 type Reply = Record<string, unknown> | null;
-
-const PURGE_FIELDS = { seq: K.uint, filter: K.string, keep: K.uint };
-const DELETE_FIELDS = { seq: K.uint, no_erase: K.bool };
 
 function errText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -28,16 +32,9 @@ function purge(engine: StreamEngine, req: JsApiRequest, name: string): Reply {
   const none = { purged: 0 };
   if (req.jsa.limits === null) return response(T.purge, NOT_ENABLED_FOR_ACCOUNT, none);
   const a = engine.accountOf(req.jsa);
-  const body = req.msg.string();
-  let filter = "", seq = 0, keep = 0;
-  if (!isEmptyRequest(body)) {
-    const r = decodeRequest<{ seq: number; filter: string; keep: number }>(PURGE_FIELDS, body);
-    if (r === null) return response(T.purge, jsApiError("JSInvalidJSONErr"), none);
-    filter = r.filter ?? "";
-    seq = r.seq ?? 0;
-    keep = r.keep ?? 0;
-    if (seq > 0 && keep > 0) return response(T.purge, jsApiError("JSBadRequestErr"), none);
-  }
+  const parsed = parsePurgeRequest(req.msg.string());
+  if ("error" in parsed) return response(T.purge, parsed.error, none);
+  const { filter, seq, keep } = parsed.request ?? { filter: "", seq: 0, keep: 0 };
   const stream = a.streams.get(name);
   if (stream === undefined) return response(T.purge, jsApiError("JSStreamNotFoundErr"), none);
   if (stream.config.sealed) return response(T.purge, jsApiError("JSStreamSealedErr"), none);
@@ -62,8 +59,9 @@ function msgDelete(engine: StreamEngine, req: JsApiRequest, name: string): Reply
   const a = engine.accountOf(req.jsa);
   const body = req.msg.string();
   if (isEmptyRequest(body)) return response(T.msgDelete, jsApiError("JSBadRequestErr"));
-  const r = decodeRequest<{ seq: number; no_erase: boolean }>(DELETE_FIELDS, body);
-  if (r === null) return response(T.msgDelete, jsApiError("JSInvalidJSONErr"));
+  const parsed = parseMsgDeleteRequest(body);
+  if ("error" in parsed) return response(T.msgDelete, parsed.error);
+  const r = parsed.request;
   const stream = a.streams.get(name);
   if (stream === undefined) return response(T.msgDelete, jsApiError("JSStreamNotFoundErr"));
   if (stream.config.sealed) return response(T.msgDelete, jsApiError("JSStreamSealedErr"));
@@ -73,7 +71,7 @@ function msgDelete(engine: StreamEngine, req: JsApiRequest, name: string): Reply
       jsApiError("JSStreamMsgDeleteFailedF", { err: "message delete not permitted" }),
     );
   }
-  const seq = r.seq ?? 0;
+  const seq = r.seq;
   let removed = false;
   try {
     const res = stream.apply({ op: "delete", seq, erase: r.no_erase !== true });
@@ -97,17 +95,21 @@ function msgDelete(engine: StreamEngine, req: JsApiRequest, name: string): Reply
 function msgGet(engine: StreamEngine, req: JsApiRequest, name: string): Reply {
   if (req.jsa.limits === null) return response(T.msgGet, NOT_ENABLED_FOR_ACCOUNT);
   const a = engine.accountOf(req.jsa);
-  const body = req.msg.string();
-  if (isEmptyRequest(body)) return response(T.msgGet, jsApiError("JSBadRequestErr"));
-  const r = parseMsgGet(body);
-  if (r === null) return response(T.msgGet, jsApiError("JSInvalidJSONErr"));
-  if (badMsgGet(r)) return response(T.msgGet, jsApiError("JSBadRequestErr"));
+  const parsed = parseMsgGetRequest(req.msg.string());
+  if ("error" in parsed) return response(T.msgGet, parsed.error);
   const stream = a.streams.get(name);
   if (stream === undefined) return response(T.msgGet, jsApiError("JSStreamNotFoundErr"));
   try {
-    const m = lookupMsg(stream.store, r);
+    const m = lookupMsg(stream.store, parsed.request);
+    const msg = {
+      subject: m.subject,
+      seq: m.seq,
+      hdrs: m.header ?? undefined,
+      data: m.data,
+      time: goTimeNs(m.ts),
+    };
     // Sent outside the API layer: not counted (jsMsgGetRequest).
-    return response(T.msgGet, null, { message: storedMsgJson(m) }, "none");
+    return counted(msgGetResponse(msg), "none");
   } catch {
     return response(T.msgGet, jsApiError("JSNoMessageFoundErr"));
   }

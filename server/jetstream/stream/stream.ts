@@ -29,7 +29,8 @@ import {
   pubAckErrorBytes,
   storeFailedError,
 } from "./inbound.ts";
-import { streamInfoJson, streamStateJson } from "./stream_info.ts";
+import { type StreamAction, streamActionAdvisory } from "./advisory.ts";
+import { apiStreamState, streamInfoJson } from "./stream_info.ts";
 
 /** The clock and timers a stream uses (tests inject a manual one). */
 export interface StreamEnv {
@@ -86,7 +87,8 @@ export class Stream implements StreamView {
   readonly #apiPrefixes: readonly string[];
   readonly #consumers = new Map<string, ConsumerHandle>();
   readonly #storedCbs = new Set<(seq: number, subject: string) => void>();
-  #subs: { unsubscribe(): void }[] = [];
+  /** Stream subject -> its subscription. */
+  readonly #subs = new Map<string, { unsubscribe(): void }>();
   #directSubs: { unsubscribe(): void }[] = [];
   #ackTail: Promise<void> = Promise.resolve();
   #republish: SubjectTransform | null = null;
@@ -391,8 +393,11 @@ export class Stream implements StreamView {
     });
   }
 
+  /**
+   * Subscriptions follow the config: only subjects that came or went change (a message already
+   * received on a kept subject is still handled), direct gets follow allow_direct.
+   */
   #configChanged(): void {
-    this.#unsubscribe();
     this.#subscribe();
   }
 
@@ -401,27 +406,39 @@ export class Stream implements StreamView {
     this.#republish = cfg.republish
       ? new SubjectTransform(cfg.republish.src ?? ">", cfg.republish.dest)
       : null;
-    for (const subject of cfg.subjects ?? []) {
-      this.#subs.push(this.conn.subscribe(subject, (m) => this.processInbound(inboundOf(m))));
+    const wanted = new Set(cfg.subjects ?? []);
+    for (const [subject, sub] of this.#subs) {
+      if (wanted.has(subject)) continue;
+      sub.unsubscribe();
+      this.#subs.delete(subject);
     }
-    if (cfg.allow_direct) {
-      for (const prefix of this.#apiPrefixes) {
-        const base = `${prefix}.DIRECT.GET.${cfg.name}`;
-        this.#directSubs.push(
-          this.conn.subscribe(base, { queue: "_sys_" }, (m) => this.#directGet(m, undefined)),
-          this.conn.subscribe(
-            `${base}.>`,
-            { queue: "_sys_" },
-            (m) => this.#directGet(m, m.subject.slice(base.length + 1)),
-          ),
-        );
-      }
+    for (const subject of wanted) {
+      if (this.#subs.has(subject)) continue;
+      const sub = this.conn.subscribe(subject, (m) => this.processInbound(inboundOf(m)));
+      this.#subs.set(subject, sub);
+    }
+    if (!cfg.allow_direct) {
+      for (const s of this.#directSubs) s.unsubscribe();
+      this.#directSubs = [];
+      return;
+    }
+    if (this.#directSubs.length > 0) return;
+    for (const prefix of this.#apiPrefixes) {
+      const base = `${prefix}.DIRECT.GET.${cfg.name}`;
+      this.#directSubs.push(
+        this.conn.subscribe(base, { queue: "_sys_" }, (m) => this.#directGet(m, undefined)),
+        this.conn.subscribe(
+          `${base}.>`,
+          { queue: "_sys_" },
+          (m) => this.#directGet(m, m.subject.slice(base.length + 1)),
+        ),
+      );
     }
   }
 
   #unsubscribe(): void {
-    for (const s of [...this.#subs, ...this.#directSubs]) s.unsubscribe();
-    this.#subs = [];
+    for (const s of [...this.#subs.values(), ...this.#directSubs]) s.unsubscribe();
+    this.#subs.clear();
     this.#directSubs = [];
   }
 
@@ -439,9 +456,16 @@ export class Stream implements StreamView {
     return streamInfoJson({
       config: this.config,
       created: this.created,
-      state: streamStateJson(st, { subjects: opts.subjects, consumers: this.#consumers.size }),
+      state: apiStreamState(st, { subjects: opts.subjects, consumers: this.#consumers.size }),
       domain: opts.domain === false ? "" : this.#domain,
     });
+  }
+
+  /** Publishes the stream_action advisory of `action` (advisory.ts). */
+  advise(action: StreamAction): void {
+    if (this.conn.closed) return;
+    const a = streamActionAdvisory(this.config, action, this.#env.now(), this.#domain);
+    this.conn.publish(a.subject, a.body);
   }
 
   /** Stops listening and timers; consumers stop; the store stops (server shutdown). */
@@ -458,6 +482,8 @@ export class Stream implements StreamView {
     if (!this.#close()) return;
     for (const c of [...this.#consumers.values()]) c.delete();
     this.#consumers.clear();
+    // After the consumers, as nats-server does.
+    this.advise("delete");
     // Still registered: the purge of the delete gives the account its bytes back.
     await this.store.delete();
     this.store.registerStorageUpdates(null);

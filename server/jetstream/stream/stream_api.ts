@@ -7,11 +7,11 @@
  * Runs in the isolate that owns the streams.
  */
 import { jsApiError } from "../api/errors.ts";
-import { K } from "../api/go_json.ts";
+import { isEmptyRequest, parsePagedRequest, parseStreamInfoRequest } from "../api/api_types.ts";
 import { streamCreateCheck, streamUpdateCheck } from "../api/stream_requests.ts";
 import { subjectsCollide } from "../api/_subjects.ts";
 import { type JsApiRequest, NOT_ENABLED_FOR_ACCOUNT } from "../jetstream.ts";
-import { decodeRequest, isEmptyRequest, response, streamOp, T } from "./api_common.ts";
+import { response, streamOp, T } from "./api_common.ts";
 import type { AccountStreams, StreamEngine } from "./engine.ts";
 import type { Stream } from "./stream.ts";
 
@@ -19,9 +19,6 @@ import type { Stream } from "./stream.ts";
 export const NAMES_LIMIT = 1024;
 export const LIST_LIMIT = 256;
 export const MAX_SUBJECT_DETAILS = 100_000;
-
-const INFO_FIELDS = { offset: K.int, deleted_details: K.bool, subjects_filter: K.string };
-const NAMES_FIELDS = { offset: K.int, subject: K.string };
 
 type Reply = Record<string, unknown> | null | Promise<Record<string, unknown> | null>;
 
@@ -80,18 +77,9 @@ function info(engine: StreamEngine, req: JsApiRequest, name: string): Reply {
   const paged = { total: 0, offset: 0, limit: 0 };
   const a = accountFor(engine, req);
   if (a === null) return response(type, NOT_ENABLED_FOR_ACCOUNT, paged);
-  const body = req.msg.string();
-  let details = false, filter = "", offset = 0;
-  if (!isEmptyRequest(body)) {
-    const r = decodeRequest<{ offset: number; deleted_details: boolean; subjects_filter: string }>(
-      INFO_FIELDS,
-      body,
-    );
-    if (r === null) return response(type, jsApiError("JSInvalidJSONErr"), paged);
-    details = r.deleted_details ?? false;
-    filter = r.subjects_filter ?? "";
-    offset = r.offset ?? 0;
-  }
+  const parsed = parseStreamInfoRequest(req.msg.string());
+  if ("error" in parsed) return response(type, parsed.error, paged);
+  const { deleted_details: details, subjects_filter: filter, offset } = parsed.request;
   const stream = a.streams.get(name);
   if (stream === undefined) return response(type, jsApiError("JSStreamNotFoundErr"), paged);
   let subjects: Map<string, number> | null = null;
@@ -130,15 +118,10 @@ function listing(engine: StreamEngine, req: JsApiRequest, names: boolean): Reply
   const empty = { total: 0, offset: 0, limit: 0, streams: names ? null : [] };
   const a = accountFor(engine, req);
   if (a === null) return response(type, NOT_ENABLED_FOR_ACCOUNT, empty);
-  const body = req.msg.string();
-  let offset = 0, subject = "";
-  if (!isEmptyRequest(body)) {
-    const r = decodeRequest<{ offset: number; subject: string }>(NAMES_FIELDS, body);
-    if (r === null) return response(type, jsApiError("JSInvalidJSONErr"), empty);
-    offset = r.offset ?? 0;
-    subject = r.subject ?? "";
-  }
-  const streams = filtered(a, subject);
+  const parsed = parsePagedRequest(req.msg.string());
+  if ("error" in parsed) return response(type, parsed.error, empty);
+  let { offset } = parsed.request;
+  const streams = filtered(a, parsed.request.subject);
   const total = streams.length;
   if (offset > total) offset = total;
   if (offset < 0) offset = 0;

@@ -1,16 +1,20 @@
 /**
  * @module
- * Stream info as nats-server 2.9.10 marshals it (stream.go `StreamInfo`, store.go `StreamState`):
- * `config`, `created`, `state` (`messages`, `bytes`, `first_seq`, `first_ts`, `last_seq`,
- * `last_ts`, `num_subjects`, `subjects`, `num_deleted`, `deleted`, `consumer_count`, the
- * optional ones left out when zero), then `domain`. PURE: no Deno APIs, timers or console
- * output.
+ * A stream's info in the shapes of api/api_types.ts (nats-server 2.9.10 stream.go `StreamInfo`,
+ * store.go `StreamState`): the store's state with Go's first_seq 0 for a stream that never
+ * stored, times as RFC 3339 text, the per-subject counts and the consumer count the stream
+ * knows. api_types.ts marshals them in Go's order. PURE: no Deno APIs, timers or console output.
  */
-import { type StreamConfig, streamConfigToJson } from "../api/stream_config.ts";
+import {
+  type StreamInfo as ApiStreamInfo,
+  streamInfoJson as apiStreamInfoJson,
+  type StreamState as ApiStreamState,
+} from "../api/api_types.ts";
+import type { StreamConfig } from "../api/stream_config.ts";
 import type { StreamState } from "../store/types.ts";
 import { goTimeNs } from "./go_time.ts";
 
-/** Options of {@link streamStateJson}. */
+/** Options of {@link apiStreamState}. */
 export interface StateJsonOptions {
   /** `subjects`: per-subject counts (already filtered and paged). */
   subjects?: Map<string, number> | null;
@@ -18,23 +22,23 @@ export interface StateJsonOptions {
   consumers: number;
 }
 
-/** StreamState JSON in Go's field order with its `omitempty` rules. */
-export function streamStateJson(st: StreamState, opts: StateJsonOptions): Record<string, unknown> {
+/** The store's state as stream info reports it. */
+export function apiStreamState(st: StreamState, opts: StateJsonOptions): ApiStreamState {
   // A stream that never stored anything reports first_seq 0 (Go's zero state).
   const empty = st.lastSeq === 0 && st.msgs === 0;
-  const out: Record<string, unknown> = {
+  const out: ApiStreamState = {
     messages: st.msgs,
     bytes: st.bytes,
     first_seq: empty ? 0 : st.firstSeq,
     first_ts: goTimeNs(st.firstTs),
     last_seq: st.lastSeq,
     last_ts: goTimeNs(st.lastTs),
+    num_subjects: st.numSubjects,
+    num_deleted: st.numDeleted,
+    consumer_count: opts.consumers,
   };
-  if (st.numSubjects > 0) out.num_subjects = st.numSubjects;
   if (opts.subjects && opts.subjects.size > 0) out.subjects = Object.fromEntries(opts.subjects);
-  if (st.numDeleted > 0) out.num_deleted = st.numDeleted;
   if (st.deleted && st.deleted.length > 0) out.deleted = [...st.deleted];
-  out.consumer_count = opts.consumers;
   return out;
 }
 
@@ -43,18 +47,14 @@ export interface StreamInfoParts {
   config: StreamConfig;
   /** Creation time, ns since the epoch. */
   created: bigint;
-  state: Record<string, unknown>;
+  state: ApiStreamState;
   /** The JetStream domain ("" for none). */
   domain: string;
 }
 
-/** StreamInfo JSON members (config, created, state, domain). */
+/** StreamInfo JSON members (config, created, state, domain) in Go's order. */
 export function streamInfoJson(p: StreamInfoParts): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    config: streamConfigToJson(p.config),
-    created: goTimeNs(p.created),
-    state: p.state,
-  };
-  if (p.domain !== "") out.domain = p.domain;
-  return out;
+  const info: ApiStreamInfo = { config: p.config, created: goTimeNs(p.created), state: p.state };
+  if (p.domain !== "") info.domain = p.domain;
+  return apiStreamInfoJson(info);
 }

@@ -7,12 +7,15 @@
  * ## Directory
  *
  * `<dir>/meta.json` (limits), `<dir>/blk/NNNNNNNN.blk` (blocks, ascending), `<dir>/obs/<name>.state`
- * (consumer states). The last block is the active one; it rolls once it reaches `blockSize`.
+ * (consumer states), `<dir>/index.snap` (only between a clean stop and the next open). The last
+ * block is the active one (active_block.ts); it rolls once it reaches `blockSize`.
  *
  * ## IO and durability
  *
- * All IO is synchronous (Deno `*Sync` calls): no promise per syscall, and the whole active block is
- * kept in memory, so reads of recent messages never touch the disk. `storeMsg` appends the record
+ * All IO is synchronous (Deno `*Sync` calls), chosen for PubAck latency: an async Deno file call
+ * costs a promise and a hop to the blocking thread pool per syscall, while the store needs only
+ * one `write` per turn; the whole active block is kept in memory, so reads of recent messages
+ * never touch the disk and sealed blocks are read through small windows (block_reader.ts). `storeMsg` appends the record
  * to the in-memory tail and returns a promise; every record appended in the same synchronous run
  * is written with ONE `write` in a microtask (group commit), and the promises resolve only after
  * that write returned: when a `storeMsg` promise resolves, the record is in the OS. `syncInterval`
@@ -31,9 +34,12 @@
  *
  * ## Recovery
  *
- * Open reads every block, verifies each record's CRC-32 and replays records in order; the first
- * record that is torn or fails its checksum ends its block and the file is cut there (the
- * messages fully written before it survive). It never throws on bad data.
+ * A clean stop writes `index.snap` (index_snapshot.ts); the next open consumes (deletes) it and
+ * uses it when the block files are exactly the ones it lists with the sizes it lists and every
+ * record of the last block verifies. Otherwise (a crash, or any doubt) open reads every block,
+ * verifies each record's CRC-32 and replays records in order; the first record that is torn or
+ * fails its checksum ends its block and the file is cut there (the messages fully written before
+ * it survive). It never throws on bad data. Reads verify each record's checksum again.
  */
 
 import {
@@ -42,32 +48,36 @@ import {
   listBlockIds,
   newBlock,
   readFileOrNull,
+  readMeta,
   writeAll,
   writeFileAtomic,
 } from "./file_block.ts";
+import { ActiveBlock } from "./active_block.ts";
+import { BlockReader } from "./block_reader.ts";
+import { rewriteBlock } from "./block_rewrite.ts";
+import { blockFromSnapshot, blockToSnapshot, validSnapshotFiles } from "./snapshot_files.ts";
 import { FileConsumerStore } from "./file_consumer_store.ts";
 import {
   decodeRecord,
-  encodeRecord,
   eraseRecordInPlace,
   floorBytes,
   readFloor,
   RecordKind,
   recordLength,
   RecordScanner,
-} from "./record_codec.ts";
-import { type Payload, StreamCore } from "./stream_core.ts";
-import type { SubjectEntry } from "./subject_table.ts";
+} from "../record_codec.ts";
+import { decodeIndexSnapshot, encodeIndexSnapshot, type IndexSnapshot } from "../index_snapshot.ts";
+import { type Payload, StreamCore } from "../stream_core.ts";
+import { SubjectDecoder, type SubjectEntry } from "../subject_table.ts";
 import {
   type ConsumerStore,
   type ConsumerStoreConfig,
   defaultLimits,
-  DiscardPolicy,
   fileStoreMsgSize,
   StoreError,
   StoreErrorCode,
   type StoreLimits,
-} from "./types.ts";
+} from "../types.ts";
 
 /** Options of {@link FileStore.open}. */
 export interface FileStoreOptions {
@@ -79,13 +89,12 @@ export interface FileStoreOptions {
   syncInterval?: number | "always";
   /** Limits; default: those saved in meta.json, else unlimited. */
   limits?: StoreLimits;
-  /** Older blocks kept in memory for reads. Default 4. */
-  cacheBlocks?: number;
 }
 
 const DEFAULT_BLOCK_SIZE = 8 * 1024 * 1024;
+/** The index snapshot written at a clean stop (index_snapshot.ts). */
+const SNAPSHOT = "index.snap";
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /** A stream store in block files. */
 export class FileStore extends StreamCore {
@@ -95,19 +104,13 @@ export class FileStore extends StreamCore {
   readonly #consumerDir: string;
   readonly #blockSize: number;
   readonly #syncAlways: boolean;
-  readonly #cacheBlocks: number;
   #syncTimer: ReturnType<typeof setInterval> | undefined;
   #blocks: Block[] = [];
   #blockById = new Map<number, Block>();
   #active!: Block;
-  #file: Deno.FsFile | null = null;
-  /** The whole active block: bytes [0, tailWritten) are in the file, the rest is queued. */
-  #tail = new Uint8Array(64 * 1024);
-  #tailWritten = 0;
-  #batch: Promise<void> | null = null;
-  #needsSync = false;
+  #writer: ActiveBlock | null = null;
   #recovering = false;
-  #cache = new Map<number, Uint8Array>();
+  #reader = new BlockReader();
   #subjectBytes = new Map<string, Uint8Array>();
   #subjects = new SubjectDecoder();
   #compactCandidates = new Set<Block>();
@@ -123,7 +126,6 @@ export class FileStore extends StreamCore {
     this.#consumerDir = `${options.dir}/obs`;
     this.#blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
     this.#syncAlways = options.syncInterval === "always";
-    this.#cacheBlocks = options.cacheBlocks ?? 4;
   }
 
   /**
@@ -151,7 +153,7 @@ export class FileStore extends StreamCore {
     store.#recover();
     store.#writeMeta();
     store.updateConfig(store.limits);
-    store.#writePending();
+    store.#writer!.writePending();
     const interval = options.syncInterval ?? 120_000;
     if (typeof interval === "number" && interval > 0) {
       const timer = setInterval(() => store.#syncNow(), interval);
@@ -168,6 +170,56 @@ export class FileStore extends StreamCore {
   // ---- recovery ----
 
   #recover(): void {
+    const snapPath = `${this.dir}/${SNAPSHOT}`;
+    const snapBytes = readFileOrNull(snapPath);
+    if (snapBytes) {
+      // Consumed now: a crash from here on must not find a stale snapshot.
+      try {
+        Deno.removeSync(snapPath);
+      } catch {
+        // already gone
+      }
+      const snap = decodeIndexSnapshot(snapBytes);
+      const lastContent = snap ? validSnapshotFiles(this.#blockDir, snap) : null;
+      if (snap && lastContent) {
+        this.#restoreSnapshot(snap);
+        const last = this.#blocks.at(-1);
+        if (last) this.#activate(last, lastContent);
+        else this.#startBlock(1);
+        return;
+      }
+    }
+    this.#replayAll();
+  }
+
+  #restoreSnapshot(snap: IndexSnapshot): void {
+    this.msgs = snap.msgs;
+    this.bytes = snap.bytes;
+    this.firstSeq = snap.firstSeq;
+    this.firstTs = snap.firstTs;
+    this.lastSeq = snap.lastSeq;
+    this.lastTs = snap.lastTs;
+    this.index.restore(snap.columns);
+    this.subjects.restore(snap.subjects);
+    for (const saved of snap.blocks) this.#addBlock(blockFromSnapshot(saved, this.#blockDir));
+  }
+
+  #snapshot(): IndexSnapshot {
+    return {
+      msgs: this.msgs,
+      bytes: this.bytes,
+      firstSeq: this.firstSeq,
+      firstTs: this.firstTs,
+      lastSeq: this.lastSeq,
+      lastTs: this.lastTs,
+      blocks: this.#blocks.map(blockToSnapshot),
+      subjects: [...this.subjects.values()],
+      columns: this.index.columns(),
+    };
+  }
+
+  /** Rebuilds everything by replaying every block (after a crash, or without a snapshot). */
+  #replayAll(): void {
     this.#recovering = true;
     for (const id of listBlockIds(this.#blockDir)) {
       const block = newBlock(id, this.#blockDir, 0, 0n);
@@ -220,8 +272,10 @@ export class FileStore extends StreamCore {
           break;
         }
         case RecordKind.Erased:
-        case RecordKind.Skip:
           this.recoverLast(r.seq, r.ts());
+          break;
+        case RecordKind.Skip:
+          this.recoverLast(r.seq, r.ts(), true);
           break;
         case RecordKind.Delete:
           block.tombstones.add(r.seq);
@@ -266,7 +320,7 @@ export class FileStore extends StreamCore {
 
   #removeBlockFile(b: Block): void {
     this.#blockById.delete(b.id);
-    this.#cache.delete(b.id);
+    this.#reader.invalidate(b.id);
     this.#compactCandidates.delete(b);
     try {
       Deno.removeSync(b.path);
@@ -277,16 +331,11 @@ export class FileStore extends StreamCore {
 
   /** Makes `b` the active block; `content` is its valid bytes. */
   #activate(b: Block, content: Uint8Array | undefined): void {
-    this.#file?.close();
+    const capacity = this.#writer?.capacity;
+    this.#writer?.close();
     this.#active = b;
-    this.#cache.delete(b.id);
-    const bytes = content ?? new Uint8Array(0);
-    this.#tail = new Uint8Array(Math.max(this.#tail.length, bytes.length * 2, 64 * 1024));
-    this.#tail.set(bytes);
-    b.bytes = bytes.length;
-    this.#tailWritten = bytes.length;
-    this.#file = Deno.openSync(b.path, { read: true, write: true, create: true });
-    this.#file.seekSync(bytes.length, Deno.SeekMode.Start);
+    this.#reader.invalidate(b.id);
+    this.#writer = new ActiveBlock(b, content ?? new Uint8Array(0), this.#syncAlways, capacity);
     if (b.bytes === 0) this.#appendBase(b);
   }
 
@@ -308,7 +357,7 @@ export class FileStore extends StreamCore {
     this.#append(RecordKind.Base, this.lastSeq, this.lastTs, null, null, floorBytes(this.firstSeq));
   }
 
-  /** Appends a record to the active block's tail; returns its offset. */
+  /** Appends a record to the active block (rolling to a new one when full); returns its offset. */
   #append(
     kind: RecordKind,
     seq: number,
@@ -324,66 +373,28 @@ export class FileStore extends StreamCore {
     ) {
       this.#roll();
     }
-    const at = this.#active.bytes;
-    if (at + len > this.#tail.length) {
-      const grown = new Uint8Array(Math.max(this.#tail.length * 2, at + len));
-      grown.set(this.#tail.subarray(0, at));
-      this.#tail = grown;
-    }
-    encodeRecord(this.#tail, at, kind, seq, ts, subject, header, data);
-    this.#active.bytes = at + len;
-    if (!this.#recovering) this.#scheduleWrite();
+    const at = this.#writer!.append(kind, seq, ts, subject, header, data);
+    if (!this.#recovering) this.#writer!.schedule();
     return at;
   }
 
   #roll(): void {
-    this.#writePending();
     const old = this.#active;
-    if (this.#needsSync) this.#file?.syncSync();
-    this.#needsSync = false;
+    this.#writer!.writePending();
+    this.#writer!.sync();
     this.#startBlock(old.id + 1);
     this.#maybeCompact(old);
   }
 
-  // ---- writing ----
-
-  #scheduleWrite(): void {
-    if (this.#batch) return;
-    this.#batch = new Promise<void>((resolve, reject) => {
-      queueMicrotask(() => {
-        this.#batch = null;
-        try {
-          this.#writePending();
-          resolve();
-        } catch (e) {
-          reject(e);
-        }
-      });
-    });
-    // A failed batch is reported to the storeMsg callers; keep it from being unhandled here.
-    this.#batch.catch(() => {});
-  }
-
-  /** Writes queued bytes of the active block with one write (and fsyncs with "always"). */
-  #writePending(): void {
-    const end = this.#active.bytes;
-    if (this.#tailWritten >= end || !this.#file) return;
-    writeAll(this.#file, this.#tail.subarray(this.#tailWritten, end));
-    this.#tailWritten = end;
-    if (this.#syncAlways) this.#file.syncDataSync();
-    else this.#needsSync = true;
-  }
-
   protected persisted(): Promise<void> {
-    return this.#batch ?? Promise.resolve();
+    return this.#writer!.pending();
   }
 
   #syncNow(): void {
     if (this.closed) return;
     try {
-      this.#writePending();
-      if (this.#needsSync) this.#file?.syncDataSync();
-      this.#needsSync = false;
+      this.#writer?.writePending();
+      this.#writer?.sync();
       for (const c of this.#consumerStores) c.flush();
     } catch {
       // Reported by the next write.
@@ -421,27 +432,25 @@ export class FileStore extends StreamCore {
 
   // ---- reading ----
 
+  /** The whole content of `b` (the active block from memory). */
   #blockBuffer(b: Block): Uint8Array {
-    if (b === this.#active) return this.#tail.subarray(0, b.bytes);
-    let buf = this.#cache.get(b.id);
-    if (buf) {
-      this.#cache.delete(b.id);
-    } else {
-      buf = readFileOrNull(b.path) ?? new Uint8Array(0);
-      if (this.#cache.size >= this.#cacheBlocks) {
-        this.#cache.delete(this.#cache.keys().next().value!);
-      }
-    }
-    this.#cache.set(b.id, buf);
-    return buf;
+    if (b === this.#active) return this.#writer!.content();
+    return readFileOrNull(b.path)?.subarray(0, b.bytes) ?? new Uint8Array(0);
+  }
+
+  /** Where the record at `at` of block `b` is in memory. */
+  #recordBytes(b: Block, at: number): { buf: Uint8Array; offset: number } | null {
+    if (b === this.#active) return { buf: this.#writer!.content(), offset: at };
+    return this.#reader.read(b.id, b.path, b.bytes, at);
   }
 
   protected readPayload(seq: number): Payload {
     const b = this.#blockById.get(this.index.slotA(seq));
-    if (!b) throw new StoreError(StoreErrorCode.MsgNotFound);
-    const buf = this.#blockBuffer(b);
-    const r = decodeRecord(buf, this.index.slotB(seq), buf.length);
-    if (typeof r === "string" || r.seq !== seq || r.kind !== RecordKind.Msg) {
+    const where = b ? this.#recordBytes(b, this.index.slotB(seq)) : null;
+    // Records of the active block are our own bytes in memory; those read from disk are verified.
+    const verify = b !== this.#active;
+    const r = where ? decodeRecord(where.buf, where.offset, where.buf.length, verify) : null;
+    if (!r || typeof r === "string" || r.seq !== seq || r.kind !== RecordKind.Msg) {
       throw new StoreError(StoreErrorCode.Corrupt, `message ${seq}`);
     }
     return { header: r.header ? r.header.slice() : null, data: r.data.slice() };
@@ -462,20 +471,21 @@ export class FileStore extends StreamCore {
   }
 
   #eraseInPlace(b: Block, at: number): void {
-    const buf = this.#blockBuffer(b);
-    eraseRecordInPlace(buf, at);
-    const len = new DataView(buf.buffer, buf.byteOffset + at, 4).getUint32(0, true);
+    const where = this.#recordBytes(b, at);
+    if (!where) return;
+    const len = new DataView(where.buf.buffer, where.buf.byteOffset + where.offset, 4)
+      .getUint32(0, true);
     if (b === this.#active) {
-      if (at >= this.#tailWritten) return;
-      this.#file!.seekSync(at, Deno.SeekMode.Start);
-      writeAll(this.#file!, buf.subarray(at, at + len));
-      this.#file!.seekSync(this.#tailWritten, Deno.SeekMode.Start);
+      this.#writer!.eraseAt(at);
       return;
     }
+    const record = where.buf.slice(where.offset, where.offset + len);
+    eraseRecordInPlace(record, 0);
+    this.#reader.invalidate(b.id);
     const f = Deno.openSync(b.path, { write: true });
     try {
       f.seekSync(at, Deno.SeekMode.Start);
-      writeAll(f, buf.subarray(at, at + len));
+      writeAll(f, record);
     } finally {
       f.close();
     }
@@ -488,7 +498,7 @@ export class FileStore extends StreamCore {
   protected persistFloor(floor: number, emptied: boolean): void {
     if (this.#recovering) return;
     if (emptied) {
-      this.#writePending();
+      this.#writer!.writePending();
       const old = this.#blocks;
       this.#blocks = [];
       this.#startBlock(old.at(-1)!.id + 1);
@@ -503,12 +513,12 @@ export class FileStore extends StreamCore {
 
   protected persistTruncate(seq: number): void {
     const target = this.#blockById.get(this.index.slotA(seq))!;
-    this.#writePending();
+    this.#writer!.writePending();
     const content = this.#rewriteContent(target, seq, true);
     for (const b of this.#blocks.filter((b) => b.id > target.id)) this.#removeBlockFile(b);
     this.#blocks = this.#blocks.filter((b) => b.id <= target.id);
-    this.#file?.close();
-    this.#file = null;
+    this.#writer!.close();
+    this.#writer = null;
     writeFileAtomic(target.path, content);
     this.#activate(target, content);
     this.#recountBlocks();
@@ -549,66 +559,18 @@ export class FileStore extends StreamCore {
     const content = this.#rewriteContent(b, b.lastMsgSeq, false);
     writeFileAtomic(b.path, content);
     b.bytes = content.length;
-    this.#cache.delete(b.id);
+    this.#reader.invalidate(b.id);
   }
 
-  /**
-   * The new content of `b`: a BASE, the tombstones still needed (all absent sequences of earlier
-   * blocks when `allTombstones`), and its live messages up to `upTo`. Moves index offsets.
-   */
+  /** The rewritten content of `b` (block_rewrite.ts); moves the index offsets of its messages. */
   #rewriteContent(b: Block, upTo: number, allTombstones: boolean): Uint8Array {
-    const old = this.#blockBuffer(b);
-    const parts: Uint8Array[] = [];
-    let total = 0;
-    const push = (part: Uint8Array) => {
-      parts.push(part);
-      total += part.length;
-    };
-    const record = (kind: RecordKind, seq: number, ts: bigint, data: Uint8Array | null) => {
-      const r = new Uint8Array(recordLength(0, 0, data?.length ?? 0));
-      encodeRecord(r, 0, kind, seq, ts, null, null, data);
-      push(r);
-    };
-    record(RecordKind.Base, b.baseLastSeq, b.baseLastTs, floorBytes(this.firstSeq));
-    const kept = new Set<number>();
-    const earlierEnd = Math.min(b.baseLastSeq, upTo);
-    if (allTombstones) {
-      for (let s = this.firstSeq; s <= earlierEnd; s++) if (!this.index.has(s)) kept.add(s);
-    } else {
-      for (const t of b.tombstones) {
-        if (t >= this.firstSeq && t <= earlierEnd && !this.index.has(t)) kept.add(t);
-      }
-    }
-    for (const t of kept) record(RecordKind.Delete, t, 0n, null);
-    const moves: [number, number][] = [];
-    const from = Math.max(b.firstMsgSeq, this.firstSeq), to = Math.min(b.lastMsgSeq, upTo);
-    for (let s = from; b.firstMsgSeq > 0 && s <= to; s++) {
-      if (!this.index.has(s) || this.index.slotA(s) !== b.id) continue;
-      const at = this.index.slotB(s);
-      const len = new DataView(old.buffer, old.byteOffset + at, 4).getUint32(0, true);
-      moves.push([s, total]);
-      push(old.slice(at, at + len));
-    }
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    for (const [s, offset] of moves) this.index.setSlots(s, b.id, offset);
-    b.tombstones = kept;
-    if (moves.length === 0) b.firstMsgSeq = b.lastMsgSeq = 0;
-    else {
-      b.firstMsgSeq = moves[0][0];
-      b.lastMsgSeq = moves.at(-1)![0];
-    }
-    return out;
+    return rewriteBlock(b, this.#blockBuffer(b), this.index, this.firstSeq, upTo, allTombstones);
   }
 
   // ---- lifecycle ----
 
   protected override onConfig(): void {
-    if (!this.#recovering && this.#file) this.#writeMeta();
+    if (!this.#recovering && this.#writer) this.#writeMeta();
   }
 
   #writeMeta(): void {
@@ -623,11 +585,8 @@ export class FileStore extends StreamCore {
   flush(sync = false): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.#runCompactions();
-    this.#writePending();
-    if (sync) {
-      this.#file?.syncSync();
-      this.#needsSync = false;
-    }
+    this.#writer!.writePending();
+    if (sync) this.#writer?.sync(true);
     for (const c of this.#consumerStores) c.flush();
     return Promise.resolve();
   }
@@ -655,67 +614,25 @@ export class FileStore extends StreamCore {
   }
 
   async stop(): Promise<void> {
+    await this.#stop(true);
+  }
+
+  async #stop(saveIndex: boolean): Promise<void> {
     if (this.closed) return;
     await this.flush(true);
+    if (saveIndex) {
+      writeFileAtomic(`${this.dir}/${SNAPSHOT}`, encodeIndexSnapshot(this.#snapshot()));
+    }
     for (const c of [...this.#consumerStores]) c.stop();
     this.closed = true;
     if (this.#syncTimer !== undefined) clearInterval(this.#syncTimer);
-    this.#file?.close();
-    this.#file = null;
-    this.#cache.clear();
+    this.#writer?.close();
+    this.#writer = null;
+    this.#reader.close();
   }
 
   async delete(): Promise<void> {
-    await this.stop();
+    await this.#stop(false);
     Deno.removeSync(this.dir, { recursive: true });
-  }
-}
-
-/** Decodes subject bytes to strings, reusing the string of bytes seen before (recovery). */
-class SubjectDecoder {
-  #byHash = new Map<number, { bytes: Uint8Array; subject: string }>();
-
-  decode(buf: Uint8Array, start: number, length: number): string {
-    let h = 0x811c9dc5;
-    for (let i = start; i < start + length; i++) h = Math.imul(h ^ buf[i], 0x01000193);
-    const hit = this.#byHash.get(h);
-    if (hit && hit.bytes.length === length) {
-      let same = true;
-      for (let i = 0; i < length; i++) {
-        if (hit.bytes[i] !== buf[start + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return hit.subject;
-    }
-    const bytes = buf.slice(start, start + length);
-    const subject = decoder.decode(bytes);
-    if (this.#byHash.size > 100_000) this.#byHash.clear();
-    this.#byHash.set(h, { bytes, subject });
-    return subject;
-  }
-}
-
-/** The limits saved in meta.json (and its text), or null. */
-function readMeta(path: string): { limits: StoreLimits; json: string } | null {
-  const bytes = readFileOrNull(path);
-  if (!bytes) return null;
-  try {
-    const json = decoder.decode(bytes);
-    const m = JSON.parse(json);
-    const d = defaultLimits();
-    const limits: StoreLimits = {
-      maxMsgs: Number(m.maxMsgs ?? d.maxMsgs),
-      maxBytes: Number(m.maxBytes ?? d.maxBytes),
-      maxAge: BigInt(m.maxAge ?? 0),
-      maxMsgsPerSubject: Number(m.maxMsgsPerSubject ?? d.maxMsgsPerSubject),
-      maxMsgSize: Number(m.maxMsgSize ?? d.maxMsgSize),
-      discard: m.discard === DiscardPolicy.New ? DiscardPolicy.New : DiscardPolicy.Old,
-      discardNewPerSubject: m.discardNewPerSubject === true,
-    };
-    return { limits, json };
-  } catch {
-    return null;
   }
 }

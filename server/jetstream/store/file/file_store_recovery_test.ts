@@ -7,9 +7,9 @@
 
 import assert from "node:assert/strict";
 import { FileStore } from "./file_store.ts";
-import { decodeRecord, RecordKind } from "./record_codec.ts";
-import { snapshot } from "./store_conformance.ts";
-import { isStoreError, StoreErrorCode } from "./types.ts";
+import { decodeRecord, RecordKind } from "../record_codec.ts";
+import { snapshot } from "../_store_conformance.ts";
+import { defaultLimits, isStoreError, StoreErrorCode } from "../types.ts";
 
 const enc = new TextEncoder();
 
@@ -233,5 +233,45 @@ Deno.test("file store: consumer state round trip through the state file", async 
   assert.equal(fresh.hasState(), false);
   assert.equal(fresh.state().delivered.consumerSeq, 0);
   fresh.delete();
+  await s.delete();
+});
+
+Deno.test("file store: limits are saved in meta.json and used when reopened without limits", async () => {
+  const dir = tempDir();
+  const limits = { ...defaultLimits(), maxMsgs: 3, maxAge: 5_000_000_000n };
+  let s = FileStore.open({ dir, limits });
+  for (let i = 1; i <= 5; i++) await s.storeMsg("l", null, enc.encode("x"), BigInt(i));
+  await s.stop();
+  s = FileStore.open({ dir });
+  await s.storeMsg("l", null, enc.encode("x"), 6n);
+  assert.deepEqual([s.state().msgs, s.state().firstSeq], [3, 4]);
+  assert.equal(s.nextExpiry(), 4n + 5_000_000_000n);
+  await s.delete();
+});
+
+Deno.test("file store: the index snapshot is consumed on open and ignored when a block changed", async () => {
+  const dir = tempDir();
+  let s = FileStore.open({ dir, blockSize: 256 });
+  for (let i = 1; i <= 20; i++) await s.storeMsg("p", null, enc.encode(`v${i}`), BigInt(i));
+  const last = s.blockPath(s.blockIds().at(-1)!);
+  await s.stop();
+  assert.ok(Deno.statSync(`${dir}/index.snap`).isFile);
+  s = FileStore.open({ dir, blockSize: 256 });
+  assert.throws(() => Deno.statSync(`${dir}/index.snap`), Deno.errors.NotFound);
+  assert.equal(s.state().msgs, 20);
+  await s.stop();
+  // A torn append after the clean stop: the sizes differ, so the blocks are replayed and cut.
+  const f = Deno.openSync(last, { append: true });
+  f.writeSync(new Uint8Array([60, 0, 0, 0, 1, 2, 3]));
+  f.close();
+  s = FileStore.open({ dir, blockSize: 256 });
+  assert.deepEqual([s.state().msgs, s.state().lastSeq], [20, 20]);
+  await s.stop();
+  // A damaged record in the last block with the same size: the snapshot is not trusted either.
+  const bytes = Deno.readFileSync(last);
+  bytes[bytes.length - 6] ^= 0xff;
+  Deno.writeFileSync(last, bytes);
+  s = FileStore.open({ dir, blockSize: 256 });
+  assert.deepEqual([s.state().msgs, s.state().lastSeq], [19, 19]);
   await s.delete();
 });

@@ -8,8 +8,8 @@
  */
 
 import { writeFileAtomic } from "./file_block.ts";
-import { ConsumerStateMachine, decodeConsumerState } from "./consumer_state.ts";
-import type { ConsumerStore, ConsumerStoreConfig } from "./types.ts";
+import { ConsumerStateMachine, decodeConsumerState } from "../consumer_state.ts";
+import type { ConsumerStore, ConsumerStoreConfig } from "../types.ts";
 
 /** A consumer store persisted to one state file. */
 export class FileConsumerStore extends ConsumerStateMachine implements ConsumerStore {

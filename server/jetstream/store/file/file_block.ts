@@ -3,9 +3,14 @@
  * One block file of the file store and its bookkeeping: path, length on disk, the range of
  * message sequences it holds, how many of them (and how many accounted bytes) are still live,
  * the tombstones it carries, and the stream's last sequence when it was started (its BASE
- * record). Also the small synchronous file helpers the store uses (atomic replace, listing).
+ * record). Also the small synchronous file helpers the store uses (atomic replace, listing,
+ * reading meta.json).
  * Runs in the isolate that owns the stream.
  */
+
+import { defaultLimits, DiscardPolicy, type StoreLimits } from "../types.ts";
+
+const decoder = new TextDecoder();
 
 /** In-memory bookkeeping for one block file. */
 export interface Block {
@@ -76,10 +81,52 @@ export function writeAll(f: Deno.FsFile, bytes: Uint8Array): void {
   while (off < bytes.length) off += f.writeSync(bytes.subarray(off));
 }
 
-/** The whole file at `path`, or null when it cannot be read. */
+/**
+ * The whole file at `path`, or null when it cannot be read. Reads into one buffer of the file's
+ * size (Deno.readFileSync was measured 5-20x slower on 24 MB files).
+ */
 export function readFileOrNull(path: string): Uint8Array | null {
+  let f: Deno.FsFile;
   try {
-    return Deno.readFileSync(path);
+    f = Deno.openSync(path, { read: true });
+  } catch {
+    return null;
+  }
+  try {
+    const size = f.statSync().size;
+    const buf = new Uint8Array(size);
+    let n = 0;
+    while (n < size) {
+      const r = f.readSync(buf.subarray(n));
+      if (r === null || r === 0) break;
+      n += r;
+    }
+    return n === size ? buf : buf.subarray(0, n);
+  } catch {
+    return null;
+  } finally {
+    f.close();
+  }
+}
+
+/** The limits saved in meta.json (and its text), or null. */
+export function readMeta(path: string): { limits: StoreLimits; json: string } | null {
+  const bytes = readFileOrNull(path);
+  if (!bytes) return null;
+  try {
+    const json = decoder.decode(bytes);
+    const m = JSON.parse(json);
+    const d = defaultLimits();
+    const limits: StoreLimits = {
+      maxMsgs: Number(m.maxMsgs ?? d.maxMsgs),
+      maxBytes: Number(m.maxBytes ?? d.maxBytes),
+      maxAge: BigInt(m.maxAge ?? 0),
+      maxMsgsPerSubject: Number(m.maxMsgsPerSubject ?? d.maxMsgsPerSubject),
+      maxMsgSize: Number(m.maxMsgSize ?? d.maxMsgSize),
+      discard: m.discard === DiscardPolicy.New ? DiscardPolicy.New : DiscardPolicy.Old,
+      discardNewPerSubject: m.discardNewPerSubject === true,
+    };
+    return { limits, json };
   } catch {
     return null;
   }

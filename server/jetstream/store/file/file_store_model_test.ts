@@ -3,15 +3,17 @@
  * Randomized model check: the same seeded sequence of operations (stores with and without headers,
  * removes, erases, skips, subject purges, compacts, truncates, limit changes, expiry) is applied to
  * a MemoryStore (the model) and to a FileStore with tiny blocks; after every step both must agree
- * on sequences, counts, deleted lists, subjects and message contents, and the file store is
- * reopened every few steps and must come back identical.
+ * on sequences, counts, deleted lists, subjects and message contents. Every few steps the file
+ * store is reopened (alternately through its index snapshot and by replaying every block) and a
+ * copy of its files taken while it is open (as after a crash) is opened: both must come back
+ * identical.
  */
 
 import assert from "node:assert/strict";
 import { FileStore } from "./file_store.ts";
-import { MemoryStore } from "./memory_store.ts";
-import { snapshot } from "./store_conformance.ts";
-import { defaultLimits, type StoreLimits, type StreamStore } from "./types.ts";
+import { MemoryStore } from "../memory_store.ts";
+import { snapshot } from "../_store_conformance.ts";
+import { defaultLimits, type StoreLimits, type StreamStore } from "../types.ts";
 
 /** A small deterministic PRNG (mulberry32). */
 function prng(seed: number): () => number {
@@ -21,6 +23,21 @@ function prng(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** A copy of the store directory `dir` (blocks, meta, consumer states). */
+function copyDir(dir: string): string {
+  const copy = Deno.makeTempDirSync({ prefix: "jstore_crash_" });
+  const walk = (from: string, to: string) => {
+    for (const e of Deno.readDirSync(from)) {
+      if (e.isDirectory) {
+        Deno.mkdirSync(`${to}/${e.name}`);
+        walk(`${from}/${e.name}`, `${to}/${e.name}`);
+      } else Deno.copyFileSync(`${from}/${e.name}`, `${to}/${e.name}`);
+    }
+  };
+  walk(dir, copy);
+  return copy;
 }
 
 /** What both stores must agree on (bytes differ: the two size functions differ by design). */
@@ -39,7 +56,7 @@ function outcome(fn: () => unknown): unknown {
   }
 }
 
-for (const seed of [1, 2, 3, 4]) {
+for (const seed of [1, 2, 3, 4, 119]) {
   Deno.test(`file store: agrees with the memory store over 600 random operations (seed ${seed})`, async () => {
     const rand = prng(seed);
     const int = (n: number) => Math.floor(rand() * n);
@@ -100,9 +117,19 @@ for (const seed of [1, 2, 3, 4]) {
       }
       assert.deepEqual(b, a, `step ${step} op ${op}: result`);
       assert.deepEqual(comparable(file), comparable(memory), `step ${step} op ${op}: content`);
+      if (step % 25 === 12) {
+        // As after a crash: a copy of the files of the open store (no clean stop, no snapshot).
+        await file.flush();
+        const copy = copyDir(dir);
+        const crashed = FileStore.open({ dir: copy, blockSize: 300 });
+        assert.deepEqual(snapshot(crashed), snapshot(file), `step ${step}: crash copy`);
+        await crashed.delete();
+      }
       if (step % 25 === 24) {
         const before = snapshot(file);
         await file.stop();
+        // Every other reopen is as after a crash: no index snapshot, every block replayed.
+        if (step % 50 === 49) Deno.removeSync(`${dir}/index.snap`);
         file = FileStore.open({ dir, blockSize: 300 });
         assert.deepEqual(snapshot(file), before, `step ${step}: reopen`);
       }
