@@ -336,3 +336,37 @@ Deno.test("an idle ephemeral consumer is removed after its inactive threshold", 
     await nc.close();
   }
 });
+
+Deno.test("a push consumer with a deliver group gives each message to one member", async () => {
+  using dir = new JsTestDir();
+  await using srv = await dir.start();
+  const nc = await connect({ port: srv.port });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: "S", subjects: ["s.>"], storage: "memory" as never });
+    const got: string[] = [];
+    const subs = [1, 2].map((i) =>
+      nc.subscribe("grp.deliver", {
+        queue: "workers",
+        callback: (_e, m) => {
+          got.push(`${i}:${m.string()}`);
+        },
+      })
+    );
+    await nc.flush();
+    await jsm.consumers.add("S", {
+      durable_name: "g",
+      deliver_subject: "grp.deliver",
+      deliver_group: "workers",
+      ack_policy: AckPolicy.None,
+    });
+    const js = jetstream(nc);
+    for (let i = 0; i < 20; i++) await js.publish("s.g", `${i}`);
+    await eventually(() => got.length >= 20);
+    const bodies = got.map((g) => g.split(":")[1]).sort((a, b) => Number(a) - Number(b));
+    assert.deepEqual(bodies, Array.from({ length: 20 }, (_, i) => `${i}`));
+    for (const s of subs) s.unsubscribe();
+  } finally {
+    await nc.close();
+  }
+});

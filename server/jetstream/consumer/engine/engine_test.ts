@@ -317,3 +317,18 @@ Deno.test("a pending message the stream removed is terminated, not redelivered",
   const seqs = h.messagesTo("d").map((m) => parts(m.reply)[5]);
   assert.deepEqual(seqs, ["1", "2", "2"]);
 });
+
+Deno.test("sample_freq 100% sends a consumer_ack metric per ack", async () => {
+  const h = new Harness();
+  h.interest.add("d");
+  h.open({ deliver_subject: "d", sample_freq: "100%" });
+  await h.publish("a");
+  h.now += 5_000_000n;
+  h.ack(h.messagesTo("d")[0]);
+  const m = h.advisories.find((a) => a.body.type === "io.nats.jetstream.metric.v1.consumer_ack");
+  assert.equal(m?.subject, "$JS.EVENT.METRIC.CONSUMER.ACK.S.C");
+  assert.deepEqual(
+    [m?.body.stream_seq, m?.body.consumer_seq, m?.body.deliveries, m?.body.ack_time],
+    [1, 1, 1, 5_000_000],
+  );
+});
