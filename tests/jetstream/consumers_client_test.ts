@@ -370,3 +370,38 @@ Deno.test("a push consumer with a deliver group gives each message to one member
     await nc.close();
   }
 });
+
+Deno.test("an ephemeral consumer is recovered after a restart and removed once inactive", async () => {
+  using dir = new JsTestDir();
+  {
+    await using srv = await dir.start();
+    const nc = await connect({ port: srv.port });
+    try {
+      const jsm = await jetstreamManager(nc);
+      await jsm.streams.add({ name: "S", subjects: ["s.>"] });
+      await jsm.consumers.add("S", {
+        name: "eph",
+        ack_policy: AckPolicy.Explicit,
+        inactive_threshold: 2_000_000_000,
+      });
+    } finally {
+      await nc.close();
+    }
+  }
+  await using srv = await dir.start();
+  const nc = await connect({ port: srv.port });
+  try {
+    const jsm = await jetstreamManager(nc);
+    assert.equal((await jsm.consumers.info("S", "eph")).config.inactive_threshold, 2_000_000_000);
+    await eventually(async () => {
+      try {
+        await jsm.consumers.info("S", "eph");
+        return false;
+      } catch {
+        return true;
+      }
+    }, 6000);
+  } finally {
+    await nc.close();
+  }
+});

@@ -5,9 +5,9 @@
  * `jsConsumerListRequest`, `jsConsumerDeleteRequest`): `CONSUMER.CREATE.<stream>`,
  * `CONSUMER.CREATE.<stream>.<name>[.<filter>]`, `CONSUMER.DURABLE.CREATE.<stream>.<name>`,
  * `CONSUMER.INFO`, `CONSUMER.NAMES`, `CONSUMER.LIST` (paged), `CONSUMER.DELETE`, each with
- * nats-server's checks in its order and its answer shapes; durable consumers' configs saved
- * beside their stream and recovered with it. `CONSUMER.MSG.NEXT` is served by each consumer's
- * own subscription. Runs in the isolate that owns the streams.
+ * nats-server's checks in its order and its answer shapes; consumers' configs (ephemerals too,
+ * as nats-server) saved beside their stream and recovered with it. `CONSUMER.MSG.NEXT` is served
+ * by each consumer's own subscription. Runs in the isolate that owns the streams.
  */
 import type { JsApiRequest } from "../jetstream.ts";
 import { NOT_ENABLED_FOR_ACCOUNT } from "../jetstream.ts";
@@ -116,7 +116,7 @@ export class ConsumerApi {
     return dir === null ? 0 : readConsumerMetas(dir).length;
   }
 
-  /** Recreates the saved durable consumers of a recovered stream. */
+  /** Recreates the saved consumers of a recovered stream (ephemerals go once inactive). */
   recover(view: StreamView): Consumer[] {
     const dir = view.consumerDir ?? null;
     if (dir === null) return [];
@@ -173,7 +173,8 @@ export class ConsumerApi {
     }
     const c = consumer as Consumer;
     const dir = view.consumerDir ?? null;
-    if (dir !== null && (c.config.durable_name ?? "") !== "") {
+    // Ephemerals are saved too (nats-server): recovered, they go once inactive.
+    if (dir !== null) {
       writeConsumerMeta(dir, c.name, c.config, c.created);
     }
     return consumerInfoResponse("CONSUMER.CREATE", c.info());
