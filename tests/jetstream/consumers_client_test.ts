@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { connect } from "@nats-io/transport-node";
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { eventually, JsTestDir } from "./_js_server.ts";
+import { startServer } from "../../mod.ts";
 
 async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 5000) {
   const end = Date.now() + ms;
@@ -403,5 +404,36 @@ Deno.test("an ephemeral consumer is recovered after a restart and removed once i
     }, 6000);
   } finally {
     await nc.close();
+  }
+});
+
+Deno.test("with a JetStream domain, pulls through $JS.<domain>.API reach the consumer", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "denats_jscd_" });
+  const conf = `${dir}/server.conf`;
+  Deno.writeTextFileSync(
+    conf,
+    `jetstream { store_dir: ${JSON.stringify(`${dir}/js`)}, domain: hub }\n`,
+  );
+  try {
+    await using srv = await startServer({ config: conf, port: -1, quiet: true });
+    const nc = await connect({ port: srv.port });
+    try {
+      const jsm = await jetstreamManager(nc, { domain: "hub" });
+      await jsm.streams.add({ name: "S", subjects: ["s.>"] });
+      const js = jetstream(nc, { domain: "hub" });
+      for (let i = 0; i < 3; i++) await js.publish("s.d", `d${i}`);
+      await jsm.consumers.add("S", { durable_name: "dd", ack_policy: AckPolicy.Explicit });
+      const c = await js.consumers.get("S", "dd");
+      const got: string[] = [];
+      for await (const m of await c.fetch({ max_messages: 3, expires: 2000 })) {
+        got.push(m.string());
+        m.ack();
+      }
+      assert.deepEqual(got, ["d0", "d1", "d2"]);
+    } finally {
+      await nc.close();
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
   }
 });

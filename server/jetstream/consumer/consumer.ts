@@ -156,6 +156,11 @@ export class Consumer implements ConsumerHandle {
     this.#apply({ type: "stored" });
   }
 
+  /** A pull request that arrived another way (a JetStream domain's API prefix). */
+  pullRequest(reply: string, body: string): void {
+    this.#apply({ type: "next", reply, body });
+  }
+
   /** Applies an entry now and re-arms the timer. */
   #apply(entry: ConsumerEntry): void {
     if (this.#stopped) return;

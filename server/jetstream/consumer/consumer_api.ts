@@ -78,6 +78,11 @@ export class ConsumerApi {
         return this.#info(req, route.stream ?? "", route.consumer ?? "", body);
       case "CONSUMER.DELETE":
         return this.#delete(req, route.stream ?? "", route.consumer ?? "", body);
+      case "CONSUMER.MSG.NEXT":
+        // `$JS.API.` requests reach the consumer's own subscription; a domain's
+        // `$JS.<domain>.API.` ones are passed on (nats-server maps them onto `$JS.API.`).
+        if (!req.msg.subject.startsWith("$JS.API.")) this.#forwardNext(req, route, body);
+        return null;
       case "CONSUMER.NAMES":
       case "CONSUMER.LIST":
         return this.#names(
@@ -125,6 +130,12 @@ export class ConsumerApi {
       dir,
       (name, err) => warn(`  Error recovering consumer '${view.config.name} > ${name}': ${err}`),
     ).map((s) => this.startConsumer(view, s.name, s.config, s.created));
+  }
+
+  #forwardNext(req: JsApiRequest, route: { stream?: string; consumer?: string }, body: string) {
+    const view = this.#registry.stream(req.jsa.account.name, route.stream ?? "");
+    const consumer = view?.consumers.get(route.consumer ?? "");
+    if (consumer instanceof Consumer) consumer.pullRequest(req.msg.reply, body);
   }
 
   #forget(view: StreamView, name: string): void {
