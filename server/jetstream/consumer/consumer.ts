@@ -189,9 +189,20 @@ export class Consumer implements ConsumerHandle {
 
   #checkInterest(): void {
     if (this.#stopped) return;
-    const subject = this.config.deliver_subject ?? "";
-    const interest = this.stream.conn.account.sublist.hasInterest(subject);
+    const interest = this.#hasDeliveryInterest();
     if (interest !== this.engine.active) this.#apply({ type: "interest", active: interest });
+  }
+
+  /**
+   * Whether the deliver subject has a subscriber; with a deliver group, a member of that queue
+   * group (nats-server registers a queue notification then).
+   */
+  #hasDeliveryInterest(): boolean {
+    const subject = this.config.deliver_subject ?? "";
+    const group = this.config.deliver_group ?? "";
+    const sublist = this.stream.conn.account.sublist;
+    if (group === "") return sublist.hasInterest(subject);
+    return sublist.matchString(subject).qsubs.some((g) => g.length > 0 && g[0].queue === group);
   }
 
   #advisory(subject: string, body: Record<string, unknown>): void {
