@@ -110,6 +110,17 @@ const STEPS: Step[] = [
   { req: "$JS.API.CONSUMER.DELETE.S.P", body: "x" },
   // Push: deliveries arrive once the deliver subject has interest.
   { collect: "s.c", body: "four", ms: 1500, sub: "dlv" },
+  // A deliver group's consumer waits for a member of the group: a plain subscriber gets nothing.
+  {
+    req: "$JS.API.CONSUMER.CREATE.S.GRP",
+    body: CREATE("GRP", {
+      durable_name: "GRP",
+      deliver_subject: "gdlv",
+      deliver_group: "grp",
+      ack_policy: "none",
+    }),
+  },
+  { collect: "s.g", body: "five", ms: 500, sub: "gdlv" },
   // Messages the stream drops (max_msgs) stop being pending for the consumer.
   {
     req: "$JS.API.STREAM.CREATE.L",
@@ -249,6 +260,7 @@ function checkAlone(lines: string[]): void {
   assert.ok(lines.some((l) => l.includes("[409 Exceeded MaxRequestBatch of 2]")));
   assert.ok(lines.some((l) => l.includes("[409 Consumer is push based]")));
   assert.ok(lines.some((l) => l.includes("$JS.ACK.S.D.1.1.1.TS.2")));
+  assert.ok(lines.includes("s.g five => "), "a plain subscriber of a deliver group gets nothing");
   // The two pending messages max_msgs dropped are no longer pending.
   const dropped = answer(lines, "$JS.API.CONSUMER.INFO.L.LD");
   assert.deepEqual(
