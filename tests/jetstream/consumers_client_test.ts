@@ -437,3 +437,27 @@ Deno.test("with a JetStream domain, pulls through $JS.<domain>.API reach the con
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("deleting the last interested consumer drops what nobody else needs", async () => {
+  using dir = new JsTestDir();
+  await using srv = await dir.start();
+  const nc = await connect({ port: srv.port });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: "IN", subjects: ["in"], retention: "interest" as never });
+    await jsm.consumers.add("IN", { durable_name: "a", ack_policy: AckPolicy.Explicit });
+    await jsm.consumers.add("IN", { durable_name: "b", ack_policy: AckPolicy.Explicit });
+    const js = jetstream(nc);
+    for (let i = 0; i < 3; i++) await js.publish("in", "y");
+    const iter = await (await js.consumers.get("IN", "a")).fetch({
+      max_messages: 3,
+      expires: 2000,
+    });
+    for await (const m of iter) await m.ackAck();
+    assert.equal((await jsm.streams.info("IN")).state.messages, 3);
+    await jsm.consumers.delete("IN", "b");
+    assert.equal((await jsm.streams.info("IN")).state.messages, 0);
+  } finally {
+    await nc.close();
+  }
+});

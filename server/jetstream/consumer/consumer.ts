@@ -333,10 +333,22 @@ export class Consumer implements ConsumerHandle {
     } catch { /* already closed */ }
   }
 
+  /**
+   * After a delete (API or inactivity, not the stream's own): an interest stream drops the
+   * messages no remaining consumer needs (nats-server stopWithFlags, checkInterest).
+   */
+  releaseInterest(): void {
+    if (this.stream.config.retention !== "interest") return;
+    const st = this.stream.store.state();
+    const start = Math.max(this.engine.asflr, st.firstSeq, 1);
+    for (let seq = start; seq <= st.lastSeq; seq++) this.stream.acked(this, seq);
+  }
+
   #deleteInactive(): void {
     if (this.#stopped) return;
     this.delete();
     this.stream.detachConsumer(this.name);
+    this.releaseInterest();
     this.sendActionAdvisory("delete");
     this.#opts.onDeleted?.(this);
   }

@@ -228,6 +228,7 @@ export class ConsumerApi {
     const { view, consumer } = found as { view: StreamView; consumer: Consumer };
     consumer.delete();
     view.detachConsumer(name);
+    consumer.releaseInterest();
     this.#forget(view, name);
     consumer.sendActionAdvisory("delete");
     return successResponse(op, true);
