@@ -40,6 +40,8 @@ export interface ConsumerOptions {
   maxPayload?: number;
   /** Called once the consumer deleted itself (inactive threshold). */
   onDeleted?: (c: Consumer) => void;
+  /** Server log warnings (nats-server's texts). */
+  warn?: (text: string) => void;
   /** Watches interest changes, so a push consumer starts as soon as its subscriber comes. */
   watchInterest?: InterestWatch;
   /** A number in [0, 1) (jitter, ids). */
@@ -106,6 +108,10 @@ export class Consumer implements ConsumerHandle {
         streamAcked: (seq) => this.stream.acked(this, seq),
         advisory: (subject, body) => this.#advisory(subject, body),
         inactive: () => queueMicrotask(() => this.#deleteInactive()),
+        warn: (text) =>
+          opts.warn?.(
+            `JetStream consumer '${stream.account.name} > ${sc.name} > ${name}' ${text}`,
+          ),
       },
     }, stream.now());
   }

@@ -108,6 +108,7 @@ export class ConsumerApi {
       maxPayload: this.#opts.maxPayload,
       random: this.#random,
       watchInterest: this.#opts.watchInterest,
+      warn: this.#opts.warn,
       onDeleted: (gone) => this.#forget(view, gone.name),
     });
     view.attachConsumer(c);

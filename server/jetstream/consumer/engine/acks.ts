@@ -8,6 +8,7 @@
  * PURE: no Deno APIs, timers or console output.
  */
 import { parseGoDuration } from "../../../config/duration.ts";
+import { goQuote } from "../../../protocol/wire_errors.ts";
 import { AckKind, classifyAck, parseAckReply } from "./ack.ts";
 import type { ConsumerEngine } from "./engine.ts";
 import { processNextRequest } from "./pull.ts";
@@ -152,7 +153,8 @@ function nak(o: ConsumerEngine, sseq: number, dseq: number, dc: number, arg: str
   const text = arg.trim();
   if (text !== "") {
     const delay = parseNakDelay(text);
-    if (delay !== null) {
+    if (delay === null) o.deps.output.warn?.(`bad NAK delay value: ${goQuote(text)}`);
+    else {
       o.removeFromRedeliverQueue(sseq);
       const p = o.pending.get(sseq);
       if (p) {

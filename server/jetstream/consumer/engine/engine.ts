@@ -51,6 +51,11 @@ export interface ConsumerOutput {
   advisory(subject: string, body: Record<string, unknown>): void;
   /** The inactive threshold passed: the consumer should be deleted. */
   inactive(): void;
+  /**
+   * A warning for the server log (the shell prefixes
+   * `JetStream consumer '<account> > <stream> > <consumer>' `).
+   */
+  warn?(text: string): void;
 }
 
 /** What the engine needs besides its config. */

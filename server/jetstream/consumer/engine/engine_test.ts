@@ -332,3 +332,15 @@ Deno.test("sample_freq 100% sends a consumer_ack metric per ack", async () => {
     [1, 1, 1, 5_000_000],
   );
 });
+
+Deno.test("a NAK with a bad delay is a plain NAK and logs nats-server's warning", async () => {
+  const h = new Harness();
+  h.interest.add("d");
+  const warnings: string[] = [];
+  h.open({ deliver_subject: "d", ack_wait: 30 * S });
+  h.engine.deps.output.warn = (t) => warnings.push(t);
+  await h.publish("a");
+  h.ack(h.messagesTo("d")[0], "-NAK soon");
+  assert.deepEqual(warnings, ['bad NAK delay value: "soon"']);
+  assert.equal(h.messagesTo("d").length, 2);
+});
