@@ -288,6 +288,11 @@ accounts {
     const stats = server.server.jetstream!.stats();
     assert.equal(stats.memory, 22);
     assert.equal(stats.reserved_memory, 600);
+    // Deleting a stream gives its bytes back (the file store's delete reports none itself).
+    await jsm.streams.delete("F");
+    await jsm.streams.purge("M");
+    const after = await jsm.getAccountInfo();
+    assert.deepEqual([after.streams, after.memory, after.storage], [1, 0, 0]);
   } finally {
     await nc.close();
   }

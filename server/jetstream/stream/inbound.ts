@@ -45,8 +45,8 @@ export interface InboundState {
   readonly dedupe: DedupeTable;
   /** The last stored message's `Nats-Msg-Id` (nats-server `lmsgId`). */
   readonly lastMsgId: string;
-  /** The consumers' filter subjects ("" = all): interest retention. */
-  readonly consumerFilters: readonly string[];
+  /** The consumers' filter subjects ("" = all), read only for interest retention. */
+  consumerFilters(): Iterable<string>;
 }
 
 /** The outcome of {@link checkInbound}. */
@@ -86,7 +86,7 @@ function lastSeqOf(store: StreamStore, subject: string): { seq: number; missing:
  * if (!("config" in r)) throw new Error();
  * const d = checkInbound({
  *   config: r.config, store: new MemoryStore(), dedupe: new DedupeTable(), lastMsgId: "",
- *   consumerFilters: [],
+ *   consumerFilters: () => [],
  * }, {
  *   subject: "S", reply: "", header: null, data: new Uint8Array(1), getHeader: () => null,
  * }, false);
@@ -166,7 +166,13 @@ export function checkInbound(
   }
   let skip = false;
   if (cfg.retention === "interest") {
-    skip = !st.consumerFilters.some((f) => f === "" || subjectIsSubsetMatch(msg.subject, f));
+    skip = true;
+    for (const f of st.consumerFilters()) {
+      if (f === "" || subjectIsSubsetMatch(msg.subject, f)) {
+        skip = false;
+        break;
+      }
+    }
   }
   return {
     kind: "store",

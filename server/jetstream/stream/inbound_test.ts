@@ -7,7 +7,7 @@ import { jsApiError } from "../api/errors.ts";
 const dec = new TextDecoder();
 
 function state(m: ReturnType<typeof machine>, filters: string[] = []) {
-  return { ...m, consumerFilters: filters };
+  return { ...m, consumerFilters: () => filters };
 }
 
 /** Stores `msg` through the checks, as the stream does. */

@@ -20,10 +20,16 @@ import type { StreamStore } from "../store/types.ts";
 import type { ConsumerHandle, StreamView } from "../stream_view.ts";
 import { DedupeTable } from "./dedupe.ts";
 import { appendHeaders, directGetReply } from "./direct_get.ts";
-import { applyStreamEntry, type EntryResult, type StreamEntry } from "./entry.ts";
+import {
+  applyStreamEntry,
+  type EntryResult,
+  type StreamEntry,
+  type StreamMachine,
+} from "./entry.ts";
 import {
   checkInbound,
   type InboundMsg,
+  type InboundState,
   JsHeader,
   pubAckBytes,
   pubAckErrorBytes,
@@ -68,11 +74,18 @@ export interface StreamOptions {
   consumerDir: string | null;
 }
 
-const enc = new TextEncoder();
 const dec = new TextDecoder();
 
+/** A response waiting for its message's persistence. */
+interface AckJob {
+  reply: string;
+  after: Promise<unknown> | null;
+  ok: () => Uint8Array;
+  fail?: (err: unknown) => Uint8Array;
+}
+
 /** A stream (see the module doc). */
-export class Stream implements StreamView {
+export class Stream implements StreamView, StreamMachine, InboundState {
   readonly account: Account;
   readonly store: StreamStore;
   readonly conn: InternalConnection;
@@ -90,7 +103,10 @@ export class Stream implements StreamView {
   /** Stream subject -> its subscription. */
   readonly #subs = new Map<string, { unsubscribe(): void }>();
   #directSubs: { unsubscribe(): void }[] = [];
-  #ackTail: Promise<void> = Promise.resolve();
+  /** Responses waiting for their turn (PubAcks go out in arrival order). */
+  #acks: AckJob[] = [];
+  #pumping = false;
+  #acksDone: Promise<void> = Promise.resolve();
   #republish: SubjectTransform | null = null;
   #expiryAt: bigint | null = null;
   #cancelExpiry: (() => void) | null = null;
@@ -200,33 +216,21 @@ export class Stream implements StreamView {
   /** Applies one entry now (the single place a stream changes). */
   apply(entry: StreamEntry): EntryResult {
     const now = this.#env.now();
-    const result = applyStreamEntry(this.#machine(), entry, now);
+    const result = applyStreamEntry(this, entry, now);
     if (entry.op === "config") this.#configChanged();
     if (entry.op === "purge") this.#notifyPurge(entry.filter);
     this.#scheduleExpiry();
     return result;
   }
 
-  #machine() {
-    // deno-lint-ignore no-this-alias
-    const self = this;
-    return {
-      get config() {
-        return self.config;
-      },
-      set config(c: StreamConfig) {
-        self.config = c;
-      },
-      store: this.store,
-      dedupe: this.dedupe,
-      get lastMsgId() {
-        return self.lastMsgId;
-      },
-      set lastMsgId(id: string) {
-        self.lastMsgId = id;
-      },
-      accountLimitError: () => this.#hooks.accountLimitError(this.config.storage),
-    };
+  /** StreamMachine: the account's limit error once the store grew (jsa.limitsExceeded). */
+  accountLimitError(): ApiError | null {
+    return this.#hooks.accountLimitError(this.config.storage);
+  }
+
+  /** InboundState: the consumers' filters (read only for interest retention). */
+  *consumerFilters(): Iterable<string> {
+    for (const c of this.#consumers.values()) yield c.filterSubject;
   }
 
   /** stream.go purge: consumers matching the purge's filter learn the new first sequence. */
@@ -248,17 +252,7 @@ export class Stream implements StreamView {
     if (this.#closed) return;
     const cfg = this.config;
     const canRespond = !cfg.no_ack && msg.reply !== "";
-    const decision = checkInbound(
-      {
-        config: cfg,
-        store: this.store,
-        dedupe: this.dedupe,
-        lastMsgId: this.lastMsgId,
-        consumerFilters: [...this.#consumers.values()].map((c) => c.filterSubject),
-      },
-      msg,
-      this.#hooks.resourcesExceeded(cfg.storage),
-    );
+    const decision = checkInbound(this, msg, this.#hooks.resourcesExceeded(cfg.storage));
     const name = cfg.name;
     switch (decision.kind) {
       case "drop":
@@ -302,23 +296,40 @@ export class Stream implements StreamView {
     );
   }
 
-  /** Sends `ok()` to `reply` after every earlier response, once `after` resolved. */
+  /**
+   * Queues `ok()` for `reply`, sent after every earlier response once `after` (the message's
+   * persistence) resolved; `fail(err)` when it rejects.
+   */
   #respondInOrder(
     reply: string,
     after: Promise<unknown> | null,
     ok: () => Uint8Array,
     fail?: (err: unknown) => Uint8Array,
   ): void {
-    const send = (bytes: Uint8Array) => {
-      if (!this.conn.closed) this.conn.publish(reply, bytes);
-    };
-    this.#ackTail = this.#ackTail
-      .then(() => after)
-      .then(
-        () => send(ok()),
-        (e) => send(fail ? fail(e) : pubAckErrorBytes(this.name, storeFailedError(e))),
-      )
-      .catch(() => {});
+    this.#acks.push({ reply, after, ok, fail });
+    if (!this.#pumping) {
+      this.#pumping = true;
+      this.#acksDone = this.#pumpAcks();
+    }
+  }
+
+  /** Sends queued responses in order, waiting for each one's persistence. */
+  async #pumpAcks(): Promise<void> {
+    while (this.#acks.length > 0) {
+      const batch = this.#acks;
+      this.#acks = [];
+      for (const job of batch) {
+        let bytes: Uint8Array;
+        try {
+          if (job.after !== null) await job.after;
+          bytes = job.ok();
+        } catch (err) {
+          bytes = job.fail ? job.fail(err) : pubAckErrorBytes(this.name, storeFailedError(err));
+        }
+        if (!this.conn.closed) this.conn.publish(job.reply, bytes);
+      }
+    }
+    this.#pumping = false;
   }
 
   #afterStored(
@@ -358,14 +369,14 @@ export class Stream implements StreamView {
 
   #scheduleDedupe(): void {
     if (this.#cancelDedupe !== null) return;
-    const window = BigInt(this.config.duplicate_window);
+    // The window is read when the timer fires (an update may have changed it).
     const fire = () => {
       this.#cancelDedupe = null;
       if (this.#closed) return;
-      const next = this.dedupe.expire(this.#env.now(), window);
+      const next = this.dedupe.expire(this.#env.now(), BigInt(this.config.duplicate_window));
       if (next !== null) this.#armDedupe(next, fire);
     };
-    this.#armDedupe(this.#env.now() + window, fire);
+    this.#armDedupe(this.#env.now() + BigInt(this.config.duplicate_window), fire);
   }
 
   #armDedupe(at: bigint, fire: () => void): void {
@@ -472,7 +483,7 @@ export class Stream implements StreamView {
   async stop(): Promise<void> {
     if (!this.#close()) return;
     for (const c of this.#consumers.values()) c.stop();
-    await this.#ackTail;
+    await this.#acksDone;
     this.store.registerStorageUpdates(null);
     await this.store.stop();
   }
@@ -484,9 +495,11 @@ export class Stream implements StreamView {
     this.#consumers.clear();
     // After the consumers, as nats-server does.
     this.advise("delete");
-    // Still registered: the purge of the delete gives the account its bytes back.
-    await this.store.delete();
+    // The account gets the stream's bytes back (a store's delete need not report them).
     this.store.registerStorageUpdates(null);
+    const held = this.store.state().bytes;
+    if (held !== 0) this.#hooks.usage(this.config.storage, -held);
+    await this.store.delete();
   }
 
   #close(): boolean {
@@ -517,9 +530,4 @@ export function inboundOf(m: InternalMsg): InboundMsg {
     data: m.data,
     getHeader: (key) => m.header(key),
   };
-}
-
-/** Bytes of a JSON text. */
-export function utf8(text: string): Uint8Array {
-  return enc.encode(text);
 }
