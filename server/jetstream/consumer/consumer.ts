@@ -17,7 +17,8 @@ import type { ConsumerInfo } from "../api/api_types.ts";
 import type { ConsumerStore } from "../store/types.ts";
 import type { ConsumerHandle, StreamView } from "../stream_view.ts";
 import { ackSubscription } from "./engine/ack.ts";
-import { engineConfig, nanosToRfc3339 } from "./engine/config.ts";
+import { engineConfig } from "./engine/config.ts";
+import { goTimeNs } from "../js_time.ts";
 import { ConsumerEngine, type ConsumerEntry } from "./engine/engine.ts";
 
 /**
@@ -218,7 +219,7 @@ export class Consumer implements ConsumerHandle {
     const full = {
       type,
       id: nuid(this.#random),
-      timestamp: nanosToRfc3339(this.stream.now()),
+      timestamp: goTimeNs(this.stream.now()),
       ...rest,
     };
     conn.publish(subject, enc.encode(JSON.stringify(full)));
@@ -246,13 +247,13 @@ export class Consumer implements ConsumerHandle {
         consumer_seq: s.consumer_seq,
         stream_seq: s.stream_seq,
       };
-      if (s.last_active !== undefined) out.last_active = nanosToRfc3339(s.last_active);
+      if (s.last_active !== undefined) out.last_active = goTimeNs(s.last_active);
       return out;
     };
     return {
       stream_name: this.stream.config.name,
       name: this.name,
-      created: nanosToRfc3339(this.created),
+      created: goTimeNs(this.created),
       config: this.config,
       delivered: seq(e.delivered),
       ack_floor: seq(e.ack_floor),

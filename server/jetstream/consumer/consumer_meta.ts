@@ -11,7 +11,8 @@ import {
   consumerConfigToJson,
 } from "../api/consumer_config.ts";
 import { K, unmarshalStruct } from "../api/go_json.ts";
-import { nanosToRfc3339, rfc3339ToNanos } from "./engine/config.ts";
+import { rfc3339ToNanos } from "./engine/config.ts";
+import { goTimeNs } from "../js_time.ts";
 
 /** nats-server's file name. */
 export const CONSUMER_META_FILE = "meta.inf";
@@ -34,7 +35,7 @@ export function writeConsumerMeta(
   Deno.mkdirSync(cdir, { recursive: true, mode: 0o750 });
   const body = JSON.stringify({
     name,
-    created: nanosToRfc3339(created),
+    created: goTimeNs(created),
     config: consumerConfigToJson(config),
   });
   const path = `${cdir}/${CONSUMER_META_FILE}`;

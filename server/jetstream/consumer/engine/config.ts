@@ -5,6 +5,7 @@
  * normalized, typed record with bigint durations.
  * PURE: no Deno APIs, timers or console output.
  */
+import { parseGoTimeNs } from "../../js_time.ts";
 
 /** Deliver policies (store.go). */
 export type DeliverPolicy =
@@ -86,20 +87,7 @@ export const DEFAULT_MAX_WAITING = 512;
 /** RFC 3339 text to ns since the epoch (nanosecond fractions kept); 0n when empty/invalid. */
 export function rfc3339ToNanos(text: string | undefined): bigint {
   if (text === undefined || text === "") return 0n;
-  const m = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(text);
-  if (m === null) return 0n;
-  const ms = Date.parse(m[1] + m[3]);
-  if (Number.isNaN(ms)) return 0n;
-  const frac = (m[2] ?? "").padEnd(9, "0").slice(0, 9);
-  return BigInt(ms) * 1_000_000n + BigInt(frac === "" ? 0 : Number(frac));
-}
-
-/** ns since the epoch to Go's RFC 3339 UTC text (`time.Time` JSON, trailing zeros trimmed). */
-export function nanosToRfc3339(ns: bigint): string {
-  const ms = ns / 1_000_000n;
-  const base = new Date(Number(ms)).toISOString().slice(0, 19);
-  const frac = (ns % 1_000_000_000n).toString().padStart(9, "0").replace(/0+$/, "");
-  return `${base}${frac === "" ? "" : "." + frac}Z`;
+  return parseGoTimeNs(text) ?? 0n;
 }
 
 /**
