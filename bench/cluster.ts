@@ -1,9 +1,11 @@
 /**
  * @module
- * Cluster benchmark: a 2-node denats cluster against a 2-node nats-server cluster, in the same
- * run on the same machine, alternating (denats then nats-server, every round). Publishers and
- * requesters connect to server A, subscribers and the responder to server B, so every message
- * crosses the route. Every scenario starts a fresh cluster (so peak RSS is per scenario), waits
+ * Cluster benchmark: two denats servers against two nats-server servers, in the same run on the
+ * same machine, alternating (denats then nats-server, every round), joined by a route (a 2-node
+ * cluster, the default), a gateway (`--topology gateway`: two clusters of a super-cluster) or a
+ * leaf connection (`--topology leaf`: A is a leaf node of hub B). Publishers and requesters
+ * connect to server A, subscribers and the responder to server B, so every message crosses the
+ * link. Every scenario starts a fresh cluster (so peak RSS is per scenario), waits
  * until the route is up on both sides, runs, reads each server's CPU time (`/proc/<pid>/stat`,
  * from route-up to the end of the scenario) and peak RSS (`VmHWM`), and kills both servers.
  *
@@ -17,6 +19,7 @@
  *
  * Usage: deno run -A bench/cluster.ts [--rounds 3] [--n 1500000] [--reqs 5000] [--cap 5]
  *        [--only pubsub16,fanout128,reqrep] [--nats-server /usr/sbin/nats-server]
+ *        [--topology route|gateway|leaf]
  */
 
 import { parseArgs, usage } from "./cluster_options.ts";
@@ -34,7 +37,8 @@ async function main(): Promise<void> {
   const cpuinfo = Deno.readTextFileSync("/proc/cpuinfo");
   const cores = (cpuinfo.match(/^processor/gm) ?? []).length;
   console.log(
-    `cluster_bench: 2-node clusters, pub/req on A, sub/resp on B; ${o.rounds} rounds ` +
+    `cluster_bench: A and B joined by a ${o.topology}, pub/req on A, sub/resp on B; ` +
+      `${o.rounds} rounds ` +
       `(denats then nats-server); n=${o.n}, reqs=${o.reqs}, cap ${o.cap}s; ${cores} cores; ` +
       `deno ${Deno.version.deno}`,
   );
@@ -45,7 +49,7 @@ async function main(): Promise<void> {
   for (let round = 1; round <= o.rounds; round++) {
     for (const [kind, bin] of kinds) {
       for (const sc of scenarios) {
-        const c = new Cluster(kind, bin);
+        const c = new Cluster(kind, bin, o.topology);
         try {
           await c.ready();
           const r = await sc.run(c, o);

@@ -17,7 +17,14 @@ export interface Options {
   only: string[] | null;
   denats: string;
   natsServer: string;
+  /** How A and B are joined: a route, a gateway (two clusters), or A a leaf node of hub B. */
+  topology: Topology;
 }
+
+/** The links the benchmark can put between server A and server B. */
+export const TOPOLOGIES = ["route", "gateway", "leaf"] as const;
+/** One of {@link TOPOLOGIES}. */
+export type Topology = typeof TOPOLOGIES[number];
 
 /** Reads the command line; bad options print the usage and exit with status 2. */
 export function parseArgs(args: string[]): Options {
@@ -31,6 +38,7 @@ export function parseArgs(args: string[]): Options {
     only: null,
     denats: `${ROOT}bin/denats`,
     natsServer: "/usr/sbin/nats-server",
+    topology: "route",
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -74,6 +82,12 @@ export function parseArgs(args: string[]): Options {
       case "--nats-server":
         o.natsServer = v();
         break;
+      case "--topology": {
+        const t = v() as Topology;
+        if (!TOPOLOGIES.includes(t)) usage(`--topology: one of ${TOPOLOGIES.join(", ")}`);
+        o.topology = t;
+        break;
+      }
       case "-h":
       case "--help":
         usage();
@@ -91,7 +105,8 @@ export function usage(err?: string): never {
   console.error(
     "usage: bench/cluster.sh [--rounds 3] [--n 1500000] [--reqs 5000] [--warmup 500] [--cap 5]\n" +
       "                              [--drain 15] [--only pubsub16,pubsub128,fanout16,fanout128,reqrep]\n" +
-      "                              [--denats bin/denats] [--nats-server /usr/sbin/nats-server]",
+      "                              [--denats bin/denats] [--nats-server /usr/sbin/nats-server]\n" +
+      "                              [--topology route|gateway|leaf]",
   );
   Deno.exit(err ? 2 : 0);
 }
