@@ -33,6 +33,7 @@ import { type MonitorListener, startMonitorListener } from "./monitor/http.ts";
 import { MonitorState } from "./monitor/state.ts";
 import type { LinkMonitor } from "./monitor/types.ts";
 import { ClusterManager } from "./links/route/cluster_manager.ts";
+import { LeafManager } from "./links/leaf/leaf_manager.ts";
 import { listenClientPort, remoteHost } from "./transport/listen_host.ts";
 import { joinHostPort } from "./links/route/cluster_options.ts";
 import type { InterestListener, ServerEvents } from "./server_events.ts";
@@ -77,6 +78,8 @@ export class Server implements ClientContext {
   #sleeps = new CancellableSleeps();
   /** Routes (server/links/route/), when `cluster {}` has a port. */
   #cluster: ClusterManager | null = null;
+  /** Leaf nodes (server/links/leaf/), when `leafnodes {}` has a port or remotes. */
+  #leaf: LeafManager | null = null;
   /** Appended to every client INFO (`cluster`, `connect_urls`): {@link setClientInfoTail}. */
   #infoTail = "";
   /** What the worker shell around this server wants to hear of (sharded mode). */
@@ -113,6 +116,10 @@ export class Server implements ClientContext {
     if (this.isRouteWorker) {
       this.remoteInterestListener = (account, sub, delta) =>
         this.#mesh?.onLocalInterest(account, sub, delta);
+    } else if (shard === null && options.leafnodeConfig) {
+      // Routes' interest reaches the leafs this server is the hub of.
+      this.remoteInterestListener = (account, sub, delta) =>
+        this.#leaf?.routeInterestChanged(account, sub, delta);
     }
   }
 
@@ -226,9 +233,38 @@ export class Server implements ClientContext {
     this.onInterest((account, sub, delta) => mesh.onLocalInterest(account, sub, delta));
   }
 
-  /** Route data for `/routez` and `/varz` (null without routes in this isolate). */
+  /** The leafnode manager, when leafnodes are configured (tests, monitoring). */
+  get leafnodes(): LeafManager | null {
+    return this.#leaf;
+  }
+
+  /** Leafnodes: this server's cluster name ("" without routes). */
+  leafClusterName(): string {
+    return this.#cluster?.clusterName ?? "";
+  }
+
+  /** Leafnodes: a leaf we are the hub of subscribed or unsubscribed; routes learn it. */
+  leafInterestForRoutes(
+    account: Account,
+    subject: string,
+    queue: string | null,
+    delta: number,
+    subjectBytes?: Uint8Array,
+  ): void {
+    this.#cluster?.table.localInterestChanged(account.name, subject, queue, delta, subjectBytes);
+  }
+
+  /** Route and leafnode data for `/routez`, `/leafz` and `/varz` (none in this isolate: undefined). */
   get links(): LinkMonitor | undefined {
-    return this.#cluster?.monitor;
+    const routes = this.#cluster?.monitor;
+    const leaf = this.#leaf;
+    if (leaf === null) return routes;
+    return {
+      ...routes,
+      leafs: (opts) => leaf.leafz(opts),
+      boundPort: (section) =>
+        section === "leafnodes" ? leaf.port : routes?.boundPort?.(section) ?? 0,
+    };
   }
 
   /** The client INFO's tail (`cluster`, `connect_urls`). */
@@ -338,6 +374,8 @@ export class Server implements ClientContext {
       this.#cluster.start();
       this.#replayInternalInterest(this.#cluster);
     }
+    this.#leaf = LeafManager.create(this);
+    this.#leaf?.start();
     this.#acceptLoop = this.#accept(this.#listener);
     const tick = Math.max(50, Math.min(1000, o.writeDeadlineMs / 2));
     this.#sweeper = setInterval(() => this.#sweep(), tick);
@@ -586,6 +624,7 @@ export class Server implements ClientContext {
     await this.#acceptLoop;
     await this.#transports?.close();
     await this.#cluster?.close();
+    await this.#leaf?.close();
     // After the routes: nats-server withdraws no interest (RS-) when it shuts down.
     for (const c of [...this.internalConnections]) c.close();
     for (const c of [...this.clients.values()]) c.close(CloseReason.ServerShutdown);

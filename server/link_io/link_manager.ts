@@ -324,7 +324,7 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
         const every = request.firstConnect
           ? retry.connectErrorReports
           : retry.reconnectErrorReports;
-        const text = spec.texts.dialError(attempts, error);
+        const text = spec.texts.dialError(attempts, error, target);
         if (attempts === 1 || (every > 0 && attempts % every === 0)) log.error(text);
         else log.debug(text);
         if (

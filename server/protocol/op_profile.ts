@@ -2,7 +2,7 @@
  * @module
  * Which ops a connection kind may send: op codes and a case-insensitive trie over op names
  * (a profile). The client and route profiles mirror parser.go's OP_START for `c.kind == CLIENT`
- * and `ROUTER`; leaf/gateway profiles (A+, A-) will be added here with new op codes.
+ * and `ROUTER`, and the leaf profile for `LEAF`; gateway ops (A+, A-) will get new op codes.
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 
@@ -35,6 +35,13 @@ export const Op = {
   Rmsg: 16,
   RouteHmsg: 17,
   Lmsg: 18,
+  /**
+   * Leafnode messages (parser.go OP_L / OP_H for `c.kind == LEAF`): `LMSG <subject> ...` and
+   * `HMSG <subject> ...`, without the account a route names (leafnode.go processLeafMsgArgs,
+   * processLeafHeaderMsgArgs).
+   */
+  LeafLmsg: 19,
+  LeafHmsg: 20,
 } as const;
 export type Op = typeof Op[keyof typeof Op];
 
@@ -112,6 +119,20 @@ export const ROUTE_PROFILE: OpProfile = buildProfile([
   ["RMSG", Op.Rmsg],
   ["HMSG", Op.RouteHmsg],
   ["LMSG", Op.Lmsg],
+  ["CONNECT", Op.Connect],
+  ["INFO", Op.Info],
+  ["-ERR", Op.Err],
+  ["+OK", Op.Ok],
+  ["PING", Op.Ping],
+  ["PONG", Op.Pong],
+]);
+
+/** What a leafnode connection may send (parser.go OP_START for `c.kind == LEAF`). */
+export const LEAF_PROFILE: OpProfile = buildProfile([
+  ["LS+", Op.LsPlus],
+  ["LS-", Op.LsMinus],
+  ["LMSG", Op.LeafLmsg],
+  ["HMSG", Op.LeafHmsg],
   ["CONNECT", Op.Connect],
   ["INFO", Op.Info],
   ["-ERR", Op.Err],

@@ -21,7 +21,14 @@ import { AFTER_NAME, State } from "./parser_state.ts";
 import { parseRoutedMsgArgs, type RoutedOp } from "./route_args.ts";
 import { ParseErrorKind, type ProtocolSink, type RoutedMsgOp, type RouteSink } from "./sink.ts";
 
-export { buildProfile, CLIENT_PROFILE, Op, type OpProfile, ROUTE_PROFILE } from "./op_profile.ts";
+export {
+  buildProfile,
+  CLIENT_PROFILE,
+  LEAF_PROFILE,
+  Op,
+  type OpProfile,
+  ROUTE_PROFILE,
+} from "./op_profile.ts";
 export { State } from "./parser_state.ts";
 
 /** Limits read on every check, so a config reload can change them in place. */

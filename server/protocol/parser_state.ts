@@ -49,4 +49,6 @@ export const AFTER_NAME: readonly State[] = [
   State.NeedSpace, // Rmsg
   State.NeedSpace, // RouteHmsg
   State.NeedSpace, // Lmsg
+  State.NeedSpace, // LeafLmsg
+  State.NeedSpace, // LeafHmsg
 ];

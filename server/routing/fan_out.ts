@@ -12,7 +12,14 @@
  */
 import type { Account } from "../accounts/account.ts";
 import type { MsgOp } from "../protocol/sink.ts";
-import { DELIVERY, deliveryRow, type Kind, type Receiver, type SublistEntry } from "./receiver.ts";
+import {
+  DELIVERY,
+  deliveryRow,
+  type Kind,
+  QUEUE_FALLBACK,
+  type Receiver,
+  type SublistEntry,
+} from "./receiver.ts";
 
 /**
  * A receiver with more than this many bytes waiting makes the publisher pause reading until it
@@ -131,7 +138,11 @@ export class FanOut {
     return count > 0;
   }
 
-  /** One member of `group`, from a random point weighted by member counts. */
+  /**
+   * One member of `group`, from a random point weighted by member counts; members the
+   * {@link QUEUE_FALLBACK} table names for the sender's kind (leafnodes) only when no other
+   * member took it.
+   */
   #pickQueueMember(
     row: number,
     skip: Receiver | null,
@@ -152,11 +163,24 @@ export class FanOut {
       r -= group[start].weight;
       if (r < 0) break;
     }
+    let fallback = -1;
     for (let k = 0; k < n; k++) {
       const e = group[(start + k) % n];
       const owner = e.owner;
       if (owner === skip || DELIVERY[row + owner.kind] === 0) continue;
+      if (QUEUE_FALLBACK[row + owner.kind] === 1) {
+        if (fallback < 0) fallback = (start + k) % n;
+        continue;
+      }
       if (owner.receive(e, op)) return true;
+    }
+    if (fallback < 0) return false;
+    // Last resort: the leafnode members, from the first one met.
+    for (let k = 0; k < n; k++) {
+      const e = group[(fallback + k) % n];
+      const owner = e.owner;
+      if (owner === skip || QUEUE_FALLBACK[row + owner.kind] === 0) continue;
+      if (DELIVERY[row + owner.kind] === 1 && owner.receive(e, op)) return true;
     }
     return false;
   }

@@ -73,7 +73,7 @@ export interface LinkTexts {
   /** Debug before a dial: `Trying to connect to route on host:port (ip:port)`. */
   trying(target: LinkUrl, address: string): string;
   /** A failed dial: `Error trying to connect to route (attempt 1): dial tcp ...`. */
-  dialError(attempt: number, error: string): string;
+  dialError(attempt: number, error: string, target: LinkUrl): string;
   /** Notice after a failed TLS handshake: `Router connection closed: TLS Handshake Failure`. */
   handshakeClosed: string;
   /** Warning when solicited links will not verify the remote's certificate (`insecure`). */

@@ -166,6 +166,7 @@ export function accountNameBytes(account: Account): Uint8Array {
 }
 
 const RMSG = enc.encode("RMSG ");
+const LMSG = enc.encode("LMSG ");
 const HMSG = enc.encode("HMSG ");
 const PLUS = enc.encode("+ ");
 const BAR = enc.encode("| ");
@@ -173,11 +174,13 @@ const BAR = enc.encode("| ");
 /**
  * Appends the RMSG (HMSG when the message has headers and the route takes them) of `op` for
  * `account` to `out`, naming `queueCount` queue groups (client.go msgHeaderForRouteOrLeaf: a
- * `+ <reply>` or `|` marker precedes the queues). Returns the bytes appended.
+ * `+ <reply>` or `|` marker precedes the queues). With `account` null it is the leafnode form:
+ * `LMSG <subject> ...` / `HMSG <subject> ...`, no account (the link is bound to one).
+ * Returns the bytes appended.
  */
 export function appendRoutedMsg(
   out: Outbound,
-  account: Uint8Array,
+  account: Uint8Array | null,
   op: MsgOp,
   queues: readonly Uint8Array[],
   queueCount: number,
@@ -192,7 +195,8 @@ export function appendRoutedMsg(
   let queueBytes = 0;
   for (let i = 0; i < queueCount; i++) queueBytes += queues[i].length + 1;
   const replyLen = re - rs;
-  let n = 5 + account.length + 1 + (se - ss) + 1;
+  const accountLen = account === null ? 0 : account.length + 1;
+  let n = 5 + accountLen + (se - ss) + 1;
   if (queueCount > 0) n += 2 + (replyLen > 0 ? replyLen + 1 : 0) + queueBytes;
   else if (replyLen > 0) n += replyLen + 1;
   if (hasHeader && headers) {
@@ -203,9 +207,11 @@ export function appendRoutedMsg(
   out.ensure(n);
   const buf = out.buf;
   let p = out.len;
-  p = writeBytes(buf, p, hasHeader && headers ? HMSG : RMSG, 0, 5);
-  p = writeBytes(buf, p, account, 0, account.length);
-  buf[p++] = 0x20;
+  p = writeBytes(buf, p, hasHeader && headers ? HMSG : account === null ? LMSG : RMSG, 0, 5);
+  if (account !== null) {
+    p = writeBytes(buf, p, account, 0, account.length);
+    buf[p++] = 0x20;
+  }
   p = writeBytes(buf, p, a, ss, se);
   buf[p++] = 0x20;
   if (queueCount > 0) {

@@ -1,0 +1,532 @@
+/**
+ * @module
+ * The leafnode kind of link (nats-server 2.9.10 leafnode.go startLeafNodeAcceptLoop,
+ * solicitLeafNodeRemotes, connectToRemoteLeafNode, createLeafNode, addLeafNodeConnection,
+ * initLeafNodeSmapAndSendSubs, updateLeafNodes): a {@link LinkSpec} for leafnodes run by the
+ * generic `LinkManager` (listener, dials, read loops, ticker, shutdown), plus the leaf glue:
+ * hub-side auth and account binding, both INFOs and the CONNECT, the registered links by
+ * account, the interest each link must announce (local subscriptions, routes' interest for
+ * the leafs we are the hub of, other leafs' interest under the spoke rule), loop detection
+ * subjects, reconnects with the configured and gossiped URLs, and `/leafz` data. Protocol
+ * logic lives in `leaf_link.ts` (pure). Runs in the isolate that owns the leaf sockets: a
+ * single-isolate server (a sharded server does not run leafnodes here).
+ */
+import type { Account } from "../../accounts/account.ts";
+import type { Authenticator } from "../../accounts/auth.ts";
+import type { Subscription } from "../../client/subscription.ts";
+import type { ReadPressure } from "../../conn/read_loop.ts";
+import { InterestChange, type RemoteEntry } from "../../interest/remote_interest.ts";
+import type { LeafNodeConfig } from "../../link_options.ts";
+import { LinkManager } from "../../link_io/link_manager.ts";
+import { clientConnectUrls } from "../../link_io/addresses.ts";
+import type { LeafInfo } from "../../monitor/types.ts";
+import { formatRtt } from "../../monitor/format.ts";
+import { preciseNow } from "../../monitor/format.ts";
+import { Kind } from "../../routing/receiver.ts";
+import { newNonce } from "../../server_id.ts";
+import { SERVER_VERSION } from "../../version.ts";
+import * as wire from "../../protocol/wire_errors.ts";
+import { CloseReason } from "../../protocol/wire_errors.ts";
+import { type LinkSpec, LinkTlsMode, type ReadyTransport } from "../core/link_spec.ts";
+import { joinHostPort } from "../route/cluster_options.ts";
+import type { LeafLinkHost, LeafRemote, LeafServer, LeafUrl } from "./leaf_host.ts";
+import { LeafLink } from "./leaf_link.ts";
+import {
+  jetStreamApiDenied,
+  leafConnectJson,
+  type LeafConnectMessage,
+  leafInfoJson,
+  type LeafInfoMessage,
+  leafKey,
+  LOOP_DETECTION_PREFIX,
+} from "./leaf_protocol.ts";
+import { newLeafRemote, updateDiscovered } from "./leaf_urls.ts";
+
+/** nats-server DEFAULT_LEAF_NODE_RECONNECT and (routes') DEFAULT_ROUTE_DIAL. */
+const DEFAULT_RECONNECT_MS = 1000;
+const LEAF_DIAL_TIMEOUT_MS = 1000;
+
+/** What the manager needs of the server (server.ts `Server` fits). */
+export interface LeafHostServer extends LeafServer, ReadPressure {
+  readonly auth: Authenticator;
+  onInterest(listener: (account: Account, sub: Subscription, delta: 1 | -1) => void): () => void;
+  allocateConnectionId(): number;
+  /** This server's cluster name ("" without routes). */
+  leafClusterName(): string;
+  /** A leaf we are the hub of changed its interest: the routes learn it as ours. */
+  leafInterestForRoutes(
+    account: Account,
+    subject: string,
+    queue: string | null,
+    delta: number,
+    subjectBytes?: Uint8Array,
+  ): void;
+}
+
+/** A random `$LDS.` suffix (nats-server uses nuid.Next()). */
+function loopId(): string {
+  const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  let out = "";
+  for (const b of crypto.getRandomValues(new Uint8Array(22))) out += alphabet[b % 62];
+  return out;
+}
+
+/** Leafnodes of one server: a leafnode {@link LinkSpec} run by a LinkManager, and the glue. */
+export class LeafManager implements LeafLinkHost {
+  readonly config: LeafNodeConfig;
+  readonly server: LeafHostServer;
+  readonly #links: LinkManager<LeafUrl, LeafRemote, LeafLink>;
+  /** Registered links by account. */
+  readonly #byAccount = new Map<Account, Set<LeafLink>>();
+  readonly #loopSubjects = new Map<Account, string>();
+  readonly #remotes: LeafRemote[] = [];
+  #ownUrl = "";
+  #running = false;
+
+  /** Reads `server.options.leafnodeConfig`; null when there is no listener and no remote. */
+  static create(server: LeafHostServer): LeafManager | null {
+    const config = server.options.leafnodeConfig;
+    if (!config || (config.port === 0 && config.remotes.length === 0)) return null;
+    return new LeafManager(server, config);
+  }
+
+  private constructor(server: LeafHostServer, config: LeafNodeConfig) {
+    this.server = server;
+    this.config = config;
+    this.#links = new LinkManager(this.#leafSpec(), { pressure: server });
+  }
+
+  get #reconnectMs(): number {
+    return this.config.reconnectSeconds > 0
+      ? this.config.reconnectSeconds * 1000
+      : DEFAULT_RECONNECT_MS;
+  }
+
+  #leafSpec(): LinkSpec<LeafUrl, LeafRemote, LeafLink> {
+    const s = this.server;
+    const c = this.config;
+    return {
+      name: "leafnode",
+      idLabel: "lid",
+      listen: { host: c.host, port: c.port },
+      tlsMode: LinkTlsMode.None,
+      tls: null,
+      tlsWhere: "leafnodes tls",
+      dialTimeoutMs: LEAF_DIAL_TIMEOUT_MS,
+      retry: {
+        connectRetries: 0,
+        get connectErrorReports() {
+          return s.options.connectErrorReports;
+        },
+        get reconnectErrorReports() {
+          return s.options.reconnectErrorReports;
+        },
+        delayMs: () => this.#reconnectMs,
+      },
+      texts: {
+        listenError: (reason) => `Error listening on leafnode port: ${c.port} - ${reason}`,
+        listening: (hostPort) => `Listening for leafnode connections on ${hostPort}`,
+        acceptError: (err) => `Error accepting leafnode connection: ${err}`,
+        trying: (url, address) => {
+          const hp = joinHostPort(url.host, url.port);
+          return `Trying to connect as leafnode to remote server on "${hp}"${
+            address === hp ? "" : ` (${address})`
+          }`;
+        },
+        dialError: (attempt, error, url) =>
+          `Error trying to connect as leafnode to remote server ${
+            JSON.stringify(joinHostPort(url.host, url.port))
+          } (attempt ${attempt}): ${error}`,
+        handshakeClosed: "Leafnode connection closed: TLS Handshake Failure",
+      },
+      get logger() {
+        return s.logger;
+      },
+      allocateId: () => s.allocateConnectionId(),
+      stillWanted: () => this.#running,
+      createLink: (ready) => this.#createLink(ready),
+    };
+  }
+
+  /** The bound leafnode port (0 without a listener). */
+  get port(): number {
+    return this.#links.port;
+  }
+
+  /** Every leafnode link being read (registered or not). */
+  get links(): ReadonlySet<LeafLink> {
+    return this.#links.active;
+  }
+
+  /** Registered leafnode links. */
+  registered(): LeafLink[] {
+    const out: LeafLink[] = [];
+    for (const set of this.#byAccount.values()) out.push(...set);
+    return out;
+  }
+
+  /** Opens the listener (when `port` is set) and solicits the remotes. */
+  start(): void {
+    const s = this.server;
+    if (this.config.port !== 0) {
+      const port = this.#links.listen();
+      const adv = this.config.advertise;
+      const urls = clientConnectUrls(
+        { ...s.options, clientAdvertise: adv, host: this.config.host },
+        port,
+      );
+      this.#ownUrl = urls[0] ?? joinHostPort(this.config.host || "127.0.0.1", port);
+      if (adv) s.logger.notice(`Advertise address for leafnode is set to ${this.#ownUrl}`);
+    }
+    this.#running = true;
+    s.onInterest((account, sub, delta) => this.#localInterest(account, sub, delta));
+    this.#links.run();
+    for (const config of this.config.remotes) {
+      const remote = newLeafRemote(config);
+      if (remote === null) {
+        s.logger.debug("Empty remote leafnode definition, nothing to connect");
+        continue;
+      }
+      this.#remotes.push(remote);
+      this.#solicit(remote, 0, true);
+    }
+  }
+
+  #solicit(remote: LeafRemote, delayMs: number, firstConnect: boolean): void {
+    this.#links.dial({
+      targets: remote.urls,
+      context: remote,
+      delayMs,
+      tryForEver: true,
+      firstConnect,
+    });
+  }
+
+  /** leafnode.go createLeafNode: the link of an accepted (target null) or dialed socket. */
+  #createLink(ready: ReadyTransport<LeafUrl, LeafRemote>): LeafLink {
+    const s = this.server;
+    const remote = ready.request?.context ?? null;
+    let account: Account | null = null;
+    if (remote !== null) {
+      const name = remote.config.localAccount || "$G";
+      account = s.account(name);
+      if (account === null) {
+        s.logger.error(
+          `Unable to lookup account ${name} for solicited leafnode connection: ` +
+            `account not found`,
+        );
+      }
+    }
+    const link = new LeafLink(this, ready.transport, {
+      cid: ready.cid,
+      remoteHost: ready.remoteHost,
+      remotePort: ready.remotePort,
+      remote,
+      url: ready.target,
+      account,
+      now: preciseNow(),
+    });
+    if (remote !== null && account === null) {
+      link.close(CloseReason.MissingAccount);
+      return link;
+    }
+    const info = remote === null ? this.#infoJson(link.cid, newNonce()) : null;
+    const authSeconds = this.config.authTimeout > 0
+      ? this.config.authTimeout
+      : s.options.authTimeout;
+    link.start(info, authSeconds * 1000);
+    return link;
+  }
+
+  /** The leafnode listener's INFO (startLeafNodeAcceptLoop, sendPermsAndAccountInfo). */
+  #infoJson(cid: number, nonce: string, extra: Partial<LeafInfoMessage> = {}): string {
+    const s = this.server;
+    const [host, port] = splitOwn(this.#ownUrl);
+    return leafInfoJson({
+      server_id: s.id,
+      server_name: s.name,
+      version: SERVER_VERSION,
+      proto: 1,
+      go: "go1.19.4",
+      host,
+      port,
+      headers: !s.options.noHeaderSupport,
+      auth_required: true,
+      max_payload: s.options.maxPayload,
+      ip: this.#ownUrl,
+      client_id: cid,
+      nonce,
+      cluster: this.clusterName(),
+      leafnode_urls: this.#ownUrl ? [this.#ownUrl] : [],
+      info_on_connect: true,
+      ...extra,
+    });
+  }
+
+  // ---- LeafLinkHost ------------------------------------------------------------------------
+
+  random(): number {
+    return Math.random();
+  }
+
+  clusterName(): string {
+    return this.server.leafClusterName();
+  }
+
+  /** auth.go isLeafNodeAuthorized: the leafnodes authorization, else the server's users. */
+  authorize(link: LeafLink, c: LeafConnectMessage): Account | null {
+    const s = this.server;
+    const cfg = this.config;
+    const user = c.user ?? "";
+    const pass = c.pass ?? "";
+    let accountName: string | null = null;
+    if (cfg.username !== "") {
+      if (user === cfg.username && pass === cfg.password) accountName = cfg.account;
+    } else if (cfg.users.length > 0) {
+      const u = cfg.users.find((u) => u.username === user);
+      if (u !== undefined && u.password === pass) accountName = u.account;
+    } else {
+      const outcome = s.auth.check(
+        { user: c.user, pass: c.pass, jwt: c.jwt, sig: c.sig },
+        undefined,
+        { type: "LEAFNODE", host: link.remoteHost },
+      );
+      if (outcome.ok) accountName = outcome.result.account ?? "";
+    }
+    const account = accountName === null ? null : s.account(accountName || undefined);
+    if (account === null) {
+      const hasUsers = (s.options.users?.length ?? 0) > 0;
+      s.logger.error(
+        `${link.logPrefix} - authentication error${
+          hasUsers ? ` - User ${JSON.stringify(user)}` : ""
+        }`,
+      );
+    }
+    return account;
+  }
+
+  accepted(link: LeafLink, c: LeafConnectMessage): void {
+    const account = link.account!;
+    // addLeafNodeConnection: a new accepted link from the same server replaces the old one.
+    if (c.name) {
+      for (const old of this.#byAccount.get(account) ?? []) {
+        if (
+          !old.solicited && old !== link && old.remoteServer === c.name &&
+          old.remoteCluster === (c.cluster ?? "")
+        ) {
+          old.sendErr(wire.ERR_DUPLICATE_REMOTE_LEAFNODE.text);
+          old.close(CloseReason.DuplicateRemoteLeafnodeConnection);
+          this.server.logger.warn(`${link.logPrefix} - Replacing connection from same server`);
+          break;
+        }
+      }
+    }
+    this.#register(link);
+    // sendPermsAndAccountInfo: our INFO again, with the account the leaf is bound to here.
+    const info = this.#infoJson(link.cid, "", {
+      remote_account: account.name,
+      connect_info: true,
+    });
+    link.send(new TextEncoder().encode(`INFO ${info}\r\n`));
+    this.#sendAllInterest(link);
+  }
+
+  connectJson(link: LeafLink): string {
+    const s = this.server;
+    const remote = link.remote!;
+    const url = link.url;
+    const user = url && url.user !== "" ? url.user : remote.username;
+    const pass = url && url.user !== "" ? url.pass : remote.password;
+    return leafConnectJson({
+      version: SERVER_VERSION,
+      user,
+      pass,
+      tls_required: false,
+      server_id: s.id,
+      name: s.name,
+      is_hub: remote.config.hub,
+      cluster: this.clusterName(),
+      headers: !s.options.noHeaderSupport,
+      jetstream: false,
+      deny_pub: remote.config.denyImports,
+    });
+  }
+
+  infoReceived(link: LeafLink, info: LeafInfoMessage): void {
+    const remote = link.remote;
+    if (remote === null) return;
+    if (info.leafnode_urls?.length) updateDiscovered(remote, info.leafnode_urls);
+    if (info.remote_account) remote.remoteAccount = info.remote_account;
+  }
+
+  solicitedReady(link: LeafLink): void {
+    this.#register(link);
+    this.#sendAllInterest(link);
+  }
+
+  #register(link: LeafLink): void {
+    const account = link.account!;
+    let set = this.#byAccount.get(account);
+    if (set === undefined) this.#byAccount.set(account, set = new Set());
+    set.add(link);
+    // addLeafNodeConnection: without JetStream, its API does not cross the link (logged).
+    if (!jetStreamApiDenied(account.name, "", link.remoteDomain)) {
+      this.server.logger.notice(
+        `${link.logPrefix} - JetStream Not Extended, adding deny [$JS.API.> $KV.> $OBJ.>] ` +
+          `for account ${JSON.stringify(account.name)}`,
+      );
+    }
+  }
+
+  linkClosed(link: LeafLink): void {
+    const account = link.account;
+    if (account !== null) this.#byAccount.get(account)?.delete(link);
+    const remote = link.remote;
+    if (remote === null || !this.#running) return;
+    // leafnode.go reConnectToRemoteLeafNode: the reconnect interval, plus any delay set by a
+    // loop or a cluster name conflict.
+    const delay = this.#reconnectMs + remote.connectDelayMs;
+    remote.connectDelayMs = 0;
+    this.#solicit(remote, delay, false);
+  }
+
+  loopSubject(account: Account): string {
+    let lds = this.#loopSubjects.get(account);
+    if (lds === undefined) {
+      lds = LOOP_DETECTION_PREFIX + loopId();
+      this.#loopSubjects.set(account, lds);
+    }
+    return lds;
+  }
+
+  // ---- interest ------------------------------------------------------------------------------
+
+  /**
+   * initLeafNodeSmapAndSendSubs: everything the link must know of the account: local
+   * subscriptions; for a link we are the hub of, also routes' and other leafs' interest; for
+   * a spoke link, the interest of the leafs we are the hub of. Plus our `$LDS.` subject.
+   */
+  #sendAllInterest(link: LeafLink): void {
+    const account = link.account!;
+    const counts = new Map<string, number>();
+    for (const e of account.sublist.all()) {
+      const owner = e.owner;
+      if (owner === link) continue;
+      switch (owner.kind) {
+        case Kind.Client:
+        case Kind.Import:
+          break;
+        case Kind.Internal:
+          if ((e as { local?: boolean }).local) continue;
+          break;
+        case Kind.Route:
+          if (link.spoke) continue;
+          break;
+        case Kind.Leaf:
+        case Kind.Hub:
+          if (!this.#leafToLeaf(owner as LeafLink, link)) continue;
+          break;
+        default:
+          continue;
+      }
+      const key = leafKey(e.subject, e.queue);
+      const n = e.queue !== null && e.weight > 0 ? e.weight : 1;
+      counts.set(key, (counts.get(key) ?? 0) + n);
+    }
+    counts.set(this.loopSubject(account), 1);
+    link.sendAllInterest(counts);
+  }
+
+  /** updateLeafNodes / updateSmap: may `from`'s interest be announced on `to`? */
+  #leafToLeaf(from: LeafLink, to: LeafLink): boolean {
+    if (from === to) return false;
+    // A spoke link only announces local interest and that of leafs we are the hub of.
+    if (to.spoke && from.spoke) return false;
+    // Never back to the cluster it came from.
+    return from.remoteCluster === "" || from.remoteCluster !== to.remoteCluster;
+  }
+
+  /** A client's or internal connection's SUB/UNSUB: every registered link of the account. */
+  #localInterest(account: Account, sub: Subscription, delta: 1 | -1): void {
+    const links = this.#byAccount.get(account);
+    if (links === undefined || links.size === 0) return;
+    const key = leafKey(sub.subject, sub.queue);
+    for (const link of links) link.updateInterest(key, sub.queue !== null, delta);
+  }
+
+  /** A route's RS+/RS- (weight change `delta`): the links we are the hub of. */
+  routeInterestChanged(account: Account, sub: RemoteEntry, delta: number): void {
+    const links = this.#byAccount.get(account);
+    if (links === undefined) return;
+    const key = leafKey(sub.subject, sub.queue);
+    for (const link of links) {
+      if (!link.spoke) link.updateInterest(key, sub.queue !== null, delta);
+    }
+  }
+
+  remoteInterest(link: LeafLink, entry: RemoteEntry, delta: number, change: InterestChange): void {
+    const account = entry.account;
+    const unit = entry.queue === null ? 1 : Math.max(1, entry.weight);
+    const d = change === InterestChange.Added
+      ? unit
+      : change === InterestChange.Removed
+      ? -unit
+      : delta;
+    const key = entry.key;
+    const loop = entry.subject.startsWith(LOOP_DETECTION_PREFIX);
+    for (const other of this.#byAccount.get(account) ?? []) {
+      if (other === link) continue;
+      if (!this.#leafToLeaf(link, other) && !(loop && !(other.spoke && link.spoke))) continue;
+      other.updateInterest(key, entry.queue !== null, d);
+    }
+    // processLeafSub: a leaf we are the hub of subscribes like a client: routes learn it.
+    if (!link.spoke && change !== InterestChange.Weight && !loop) {
+      this.server.leafInterestForRoutes(
+        account,
+        entry.subject,
+        entry.queue,
+        change === InterestChange.Added ? 1 : -1,
+        entry.subjectBytes,
+      );
+    }
+  }
+
+  // ---- monitoring --------------------------------------------------------------------------
+
+  /** `/leafz` entries (monitor.go Leafz). */
+  leafz(opts: { subs: boolean; account: string }): LeafInfo[] {
+    const out: LeafInfo[] = [];
+    for (const l of this.registered()) {
+      const account = l.account?.name ?? "";
+      if (opts.account !== "" && account !== opts.account) continue;
+      const info: LeafInfo = {
+        account,
+        ip: l.remoteHost,
+        port: l.remotePort,
+        rtt: formatRtt(l.rttMs),
+        in_msgs: l.inMsgs,
+        out_msgs: l.outMsgs,
+        in_bytes: l.inBytes,
+        out_bytes: l.outBytes,
+        subscriptions: l.subs.size,
+      };
+      if (opts.subs && l.subs.size > 0) {
+        info.subscriptions_list = [...l.subs.entries()].map((e) => e.subject);
+      }
+      out.push(info);
+    }
+    return out;
+  }
+
+  /** Stops listening and dialing, closes every leafnode link and waits for the loops. */
+  async close(): Promise<void> {
+    this.#running = false;
+    await this.#links.close();
+  }
+}
+
+function splitOwn(hostPort: string): [string, number] {
+  const i = hostPort.lastIndexOf(":");
+  if (i < 0) return [hostPort, 0];
+  return [hostPort.slice(0, i).replace(/^\[|\]$/g, ""), Number(hostPort.slice(i + 1))];
+}

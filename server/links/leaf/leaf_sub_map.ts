@@ -1,0 +1,61 @@
+/**
+ * @module
+ * The interest one leafnode connection has told its remote (nats-server leafnode.go `smap`,
+ * updateSmap): counts by key (`<subject>[ <queue>]`); plain interest is announced on 0 -> 1 and
+ * withdrawn on 1 -> 0, a queue group on every change with its new weight. Removing interest
+ * never announced (a key absent or already at 0) sends nothing.
+ * PURE: no Deno APIs, timers or console output. Runs in the isolate that owns the link.
+ */
+
+/**
+ * One connection's announced interest.
+ *
+ * @example
+ * ```ts
+ * import { LeafSubMap } from "./leaf_sub_map.ts";
+ * const m = new LeafSubMap();
+ * if (m.change("foo", false, 1) !== 1 || m.change("foo", false, 1) !== null) throw new Error();
+ * if (m.change("foo", false, -1) !== null || m.change("foo", false, -1) !== 0) throw new Error();
+ * if (m.change("bar q", true, 2) !== 2 || m.change("bar q", true, -1) !== 1) throw new Error();
+ * ```
+ */
+export class LeafSubMap {
+  readonly #counts = new Map<string, number>();
+
+  get size(): number {
+    return this.#counts.size;
+  }
+
+  /** Adds to a key without sending (the snapshot sent on connect). */
+  add(key: string, n: number): void {
+    this.#counts.set(key, (this.#counts.get(key) ?? 0) + n);
+  }
+
+  has(key: string): boolean {
+    return this.#counts.has(key);
+  }
+
+  /**
+   * Applies `delta`; returns the weight to send (> 0: LS+, <= 0: LS-), or null when nothing
+   * goes out (updateSmap: `sub.queue != nil || n == 0 || n+delta <= 0`).
+   */
+  change(key: string, queue: boolean, delta: number): number | null {
+    const before = this.#counts.get(key);
+    if (before === undefined && delta <= 0) return null;
+    const n = before ?? 0;
+    const update = queue || n === 0 || n + delta <= 0;
+    const after = n + delta;
+    if (after > 0) this.#counts.set(key, after);
+    else this.#counts.delete(key);
+    return update ? after : null;
+  }
+
+  /** Every key with its count. */
+  entries(): IterableIterator<[string, number]> {
+    return this.#counts.entries();
+  }
+
+  clear(): void {
+    this.#counts.clear();
+  }
+}
