@@ -238,9 +238,15 @@ export class Server implements ClientContext {
     return this.#leaf;
   }
 
-  /** Leafnodes: this server's cluster name ("" without routes). */
+  /**
+   * Leafnodes: this server's cluster name; with remotes and no cluster, the server name
+   * (server.go NewServer: a stable name for solicited leafnodes).
+   */
   leafClusterName(): string {
-    return this.#cluster?.clusterName ?? "";
+    if (this.#cluster) return this.#cluster.clusterName;
+    const o = this.options;
+    if (o.clusterConfig?.name) return o.clusterConfig.name;
+    return o.leafnodeConfig?.remotes.length ? o.serverName ?? "" : "";
   }
 
   /** Leafnodes: a leaf we are the hub of subscribed or unsubscribed; routes learn it. */
