@@ -1,0 +1,138 @@
+/**
+ * @module
+ * Leafnodes between denats and the reference nats-server 2.9.10, both ways: a denats leaf on a
+ * nats-server hub, and a nats-server leaf on a denats hub (messages both ways in order,
+ * headers, request/reply, queue locality, auth failure). Skipped, with a visible message, when
+ * nats-server is not installed. Real processes and sockets. Runs in the test isolate.
+ */
+import assert from "node:assert/strict";
+import { headers as natsHeaders } from "@nats-io/transport-node";
+import {
+  client,
+  DenatsNode,
+  freePort,
+  haveReference,
+  type LeafTestNode,
+  NatsServerNode,
+  TempDir,
+  waitFor,
+  waitInterest,
+  waitLeafs,
+} from "./_leaf.ts";
+
+const OPTS = { sanitizeOps: false, sanitizeResources: false, ignore: !haveReference() };
+
+type Role = "denats" | "nats-server";
+
+async function start(
+  kind: Role,
+  dir: TempDir,
+  spec: Parameters<typeof DenatsNode.start>[1],
+): Promise<LeafTestNode> {
+  return kind === "denats"
+    ? await DenatsNode.start(dir, spec)
+    : await NatsServerNode.start(dir, spec);
+}
+
+for (const [hubKind, leafKind] of [["nats-server", "denats"], ["denats", "nats-server"]] as const) {
+  const label = `${leafKind} leaf on a ${hubKind} hub`;
+
+  Deno.test(`${label}: messages both ways in order, headers, request/reply`, OPTS, async () => {
+    await using dir = await TempDir.create();
+    const leafPort = freePort();
+    await using hub = await start(hubKind, dir, { name: "hub", leafPort });
+    await using leaf = await start(leafKind, dir, {
+      name: "leaf",
+      remotes: [`url: "nats-leaf://127.0.0.1:${leafPort}"`],
+    });
+    await waitLeafs(hub);
+    await waitLeafs(leaf);
+    await using nh = await client(hub);
+    await using nl = await client(leaf);
+    const N = 100;
+    for (const [pub, sub, subject] of [[nl, nh, "up"], [nh, nl, "down"]] as const) {
+      const got: number[] = [];
+      sub.subscribe(`${subject}.x`, { callback: (_e, m) => void got.push(Number(m.string())) });
+      await sub.flush();
+      await waitInterest(pub, sub, subject);
+      for (let i = 0; i < N; i++) pub.publish(`${subject}.x`, String(i));
+      await pub.flush();
+      await waitFor(() => got.length >= N, 5000, `${subject}: ${N} messages`);
+      assert.deepEqual(got, [...Array(N).keys()]);
+    }
+    nh.subscribe("svc", {
+      callback: (_e, m) => {
+        const h = natsHeaders();
+        h.set("X-Echo", m.headers?.get("X-In") ?? "none");
+        m.respond(`re:${m.string()}`, { headers: h });
+      },
+    });
+    await nh.flush();
+    await waitInterest(nl, nh, "svc");
+    const h = natsHeaders();
+    h.set("X-In", "hi");
+    const reply = await nl.request("svc", "ping", { timeout: 3000, headers: h });
+    assert.equal(reply.string(), "re:ping");
+    assert.equal(reply.headers?.get("X-Echo"), "hi");
+  });
+
+  Deno.test(`${label}: queue members serve locally, fail over across the link`, OPTS, async () => {
+    await using dir = await TempDir.create();
+    const leafPort = freePort();
+    await using hub = await start(hubKind, dir, { name: "hub", leafPort });
+    await using leaf = await start(leafKind, dir, {
+      name: "leaf",
+      remotes: [`url: "nats-leaf://127.0.0.1:${leafPort}"`],
+    });
+    await waitLeafs(leaf);
+    await using nh = await client(hub);
+    await using nl = await client(leaf);
+    let atHub = 0;
+    let atLeaf = 0;
+    const hubMember = nh.subscribe("work", { queue: "q", callback: () => void atHub++ });
+    nl.subscribe("work", { queue: "q", callback: () => void atLeaf++ });
+    await nh.flush();
+    await nl.flush();
+    await waitInterest(nh, nl, "work");
+    for (let i = 0; i < 30; i++) nh.publish("work");
+    await nh.flush();
+    await waitFor(() => atHub + atLeaf >= 30, 3000, "30 queue messages");
+    assert.deepEqual([atHub, atLeaf], [30, 0], "the hub's own member takes them");
+    hubMember.unsubscribe();
+    await nh.flush();
+    await waitFor(
+      async () => {
+        nh.publish("work");
+        await nh.flush();
+        return atLeaf > 0;
+      },
+      5000,
+      "fail-over to the leaf's member",
+    );
+  });
+
+  Deno.test(`${label}: a wrong password is refused`, OPTS, async () => {
+    await using dir = await TempDir.create();
+    const leafPort = freePort();
+    await using hub = await start(hubKind, dir, {
+      name: "hub",
+      leafPort,
+      leafExtra: ["authorization { user: lu, password: lp }"],
+    });
+    await using leaf = await start(leafKind, dir, {
+      name: "leaf",
+      remotes: [`url: "nats-leaf://lu:bad@127.0.0.1:${leafPort}"`],
+    });
+    await waitFor(
+      () => leaf.lines().some((l) => l.endsWith("- Leafnode Error 'Authorization Violation'")),
+      5000,
+      "the leaf logs the hub's -ERR",
+    );
+    await waitFor(
+      () => hub.lines().some((l) => /lid:\d+ - authentication error$/.test(l)),
+      3000,
+      "the hub logs the failure",
+    );
+    assert.equal(await hub.leafCount(), 0);
+  });
+}
