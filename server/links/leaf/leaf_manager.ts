@@ -41,6 +41,7 @@ import {
   LOOP_DETECTION_PREFIX,
 } from "./leaf_protocol.ts";
 import { newLeafRemote, updateDiscovered } from "./leaf_urls.ts";
+import { leafMayRelay } from "./leaf_sub_map.ts";
 
 /** nats-server DEFAULT_LEAF_NODE_RECONNECT and (routes') DEFAULT_ROUTE_DIAL. */
 const DEFAULT_RECONNECT_MS = 1000;
@@ -424,7 +425,9 @@ export class LeafManager implements LeafLinkHost {
           break;
         case Kind.Leaf:
         case Kind.Hub:
-          if (!this.#leafToLeaf(owner as LeafLink, link)) continue;
+          if (!leafMayRelay(owner as LeafLink, link, e.subject.startsWith(LOOP_DETECTION_PREFIX))) {
+            continue;
+          }
           break;
         default:
           continue;
@@ -435,15 +438,6 @@ export class LeafManager implements LeafLinkHost {
     }
     counts.set(this.loopSubject(account), 1);
     link.sendAllInterest(counts);
-  }
-
-  /** updateLeafNodes / updateSmap: may `from`'s interest be announced on `to`? */
-  #leafToLeaf(from: LeafLink, to: LeafLink): boolean {
-    if (from === to) return false;
-    // A spoke link only announces local interest and that of leafs we are the hub of.
-    if (to.spoke && from.spoke) return false;
-    // Never back to the cluster it came from.
-    return from.remoteCluster === "" || from.remoteCluster !== to.remoteCluster;
   }
 
   /** A client's or internal connection's SUB/UNSUB: every registered link of the account. */
@@ -475,8 +469,7 @@ export class LeafManager implements LeafLinkHost {
     const key = entry.key;
     const loop = entry.subject.startsWith(LOOP_DETECTION_PREFIX);
     for (const other of this.#byAccount.get(account) ?? []) {
-      if (other === link) continue;
-      if (!this.#leafToLeaf(link, other) && !(loop && !(other.spoke && link.spoke))) continue;
+      if (!leafMayRelay(link, other, loop)) continue;
       other.updateInterest(key, entry.queue !== null, d);
     }
     // processLeafSub: a leaf we are the hub of subscribes like a client: routes learn it.

@@ -3,7 +3,8 @@
  * The interest one leafnode connection has told its remote (nats-server leafnode.go `smap`,
  * updateSmap): counts by key (`<subject>[ <queue>]`); plain interest is announced on 0 -> 1 and
  * withdrawn on 1 -> 0, a queue group on every change with its new weight. Removing interest
- * never announced (a key absent or already at 0) sends nothing.
+ * never announced (a key absent or already at 0) sends nothing. Also the rule of which link's
+ * interest another link may announce ({@link leafMayRelay}).
  * PURE: no Deno APIs, timers or console output. Runs in the isolate that owns the link.
  */
 
@@ -58,4 +59,35 @@ export class LeafSubMap {
   clear(): void {
     this.#counts.clear();
   }
+}
+
+/** What the relay rule needs to know of a leafnode link. */
+export interface LeafRole {
+  /** The remote is our hub (nats-server isSpokeLeafNode). */
+  readonly spoke: boolean;
+  /** The remote's cluster name ("" when none). */
+  readonly remoteCluster: string;
+}
+
+/**
+ * Whether interest learned on link `from` may be announced on link `to` (leafnode.go
+ * updateLeafNodes / updateSmap): never on itself; a spoke link (to our hub) never announces
+ * what another spoke link learned from its hub (the spoke rule); never back to the cluster the
+ * interest came from, except the `$LDS.` loop-detection subject (`loopSubject`).
+ *
+ * @example
+ * ```ts
+ * import { leafMayRelay } from "./leaf_sub_map.ts";
+ * const hub1 = { spoke: true, remoteCluster: "H1" };
+ * const hub2 = { spoke: true, remoteCluster: "H2" };
+ * const leaf = { spoke: false, remoteCluster: "" };
+ * if (leafMayRelay(hub1, hub2, false) || !leafMayRelay(leaf, hub1, false)) throw new Error();
+ * if (!leafMayRelay(hub1, leaf, false)) throw new Error();
+ * ```
+ */
+export function leafMayRelay(from: LeafRole, to: LeafRole, loopSubject: boolean): boolean {
+  if (from === to) return false;
+  if (to.spoke && from.spoke) return false;
+  if (loopSubject) return true;
+  return from.remoteCluster === "" || from.remoteCluster !== to.remoteCluster;
 }
