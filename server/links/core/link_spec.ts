@@ -104,6 +104,12 @@ export interface ReadyTransport<T extends LinkUrl, C> {
   readonly target: T | null;
   /** The dial that made it; null for an accepted link. */
   readonly request: DialRequest<T, C> | null;
+  /**
+   * Dialed links of mode `infoThenTls`: runs the TLS client handshake on this socket now
+   * (after the remote's plaintext INFO), verifying `host` unless `insecure`; reads and writes
+   * wait for it. False when it failed (logged, socket closed).
+   */
+  readonly startTls?: (setup: TlsSetup, host: string) => Promise<boolean>;
 }
 
 /** Everything the link manager needs to know about one kind of link. */

@@ -87,5 +87,10 @@ export interface LeafLinkInit {
   url: LeafUrl | null;
   /** Solicited side: the local account the remote binds. */
   account: Account | null;
+  /**
+   * Solicited side: runs the TLS client handshake after the hub's INFO (false: it failed and
+   * the socket is closed); null when this socket cannot be secured.
+   */
+  startTls: (() => Promise<boolean>) | null;
   now: number;
 }

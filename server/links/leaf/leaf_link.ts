@@ -37,6 +37,7 @@ import { RoutedQueues } from "../route/route_inbound.ts";
 import type { LeafLinkHost, LeafLinkInit, LeafRemote, LeafUrl } from "./leaf_host.ts";
 import { LeafSubMap } from "./leaf_sub_map.ts";
 import {
+  type LeafInfoMessage,
   leafSubLine,
   LOOP_DETECTION_PREFIX,
   parseLeafConnect,
@@ -95,6 +96,9 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
   #authTimer: TimerHandle | null = null;
   #connectTimer: TimerHandle | null = null;
   #infoReceived = false;
+  readonly #startTls: (() => Promise<boolean>) | null;
+  /** The link runs TLS (accepted with `leafnodes { tls {} }`, or secured after the INFO). */
+  tls = false;
   #connectFinished = false;
   #pending = false;
   #queues: Uint8Array[] = [];
@@ -111,6 +115,7 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
     this.remote = init.remote;
     this.url = init.url;
     this.account = init.account;
+    this.#startTls = init.startTls;
     // A solicited remote without `hub: true` is a spoke (we are the leaf of that hub).
     this.kind = init.remote !== null && !init.remote.config.hub ? Kind.Hub : Kind.Leaf;
     this.#parser = new Parser(
@@ -141,18 +146,20 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
   }
 
   /**
-   * Opens the protocol (leafnode.go createLeafNode): an accepted link sends its INFO and waits
-   * for CONNECT within the auth timeout; a solicited link waits for the hub's INFO.
+   * Opens the protocol (leafnode.go createLeafNode): an accepted link sends its INFO (unless
+   * it went out before the TLS handshake: `infoJson` null) and waits for CONNECT within the
+   * auth timeout; a solicited link waits for the hub's INFO.
    */
   start(infoJson: string | null, authTimeoutMs: number): void {
     const suffix = this.account ? ` for account: ${this.account.name}` : "";
     this.#logger.notice(`${this.logPrefix} - Leafnode connection created${suffix} `);
+    if (this.solicited) return;
     if (infoJson !== null) {
       this.#trace("->>", `INFO ${infoJson}`);
       this.send(enc.encode(`INFO ${infoJson}\r\n`));
-      this.#parser.requireConnect = true;
-      this.#authTimer = this.services.clock.after(authTimeoutMs, () => this.#authTimeout());
     }
+    this.#parser.requireConnect = true;
+    this.#authTimer = this.services.clock.after(authTimeoutMs, () => this.#authTimeout());
   }
 
   feed(bytes: Uint8Array, now: number): void {
@@ -246,11 +253,14 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
     this.#authTimer?.cancel();
     this.#connectTimer?.cancel();
     this.#parser.stop();
-    this.#logger.notice(
-      `${this.logPrefix} - Leafnode connection closed: ${reason} account: ${
-        this.account?.name ?? ""
-      }`,
-    );
+    // A failed client handshake was logged by the handshake already.
+    if (reason !== CloseReason.TLSHandshakeError) {
+      this.#logger.notice(
+        `${this.logPrefix} - Leafnode connection closed: ${reason} account: ${
+          this.account?.name ?? ""
+        }`,
+      );
+    }
     for (const e of this.subs.removeOwner(this)) {
       this.#host.remoteInterest(this, e, -e.weight, InterestChange.Removed);
     }
@@ -340,12 +350,39 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
       this.remoteCluster = info.cluster ?? "";
     }
     this.#host.infoReceived(this, info);
-    if (first) {
-      this.#resumeConnect();
-      if (this.closed) return;
-      if (!info.info_on_connect) this.#finishConnect();
+    if (!first) {
+      if (info.connect_info) this.#finishConnect();
+      return;
     }
-    if (info.connect_info) this.#finishConnect();
+    const remote = this.remote!;
+    const needTls = info.tls_required === true || remote.config.tls !== undefined ||
+      this.url?.scheme === "tls" || this.url?.scheme === "wss";
+    if (needTls && !this.tls) {
+      if (this.#startTls === null) {
+        this.#logger.error(`${this.logPrefix} - TLS required but this connection cannot use it`);
+        this.close(CloseReason.TLSHandshakeError);
+        return;
+      }
+      // leafnode.go leafNodeResumeConnectProcess: the client handshake, then CONNECT. Reads
+      // wait for the handshake, so the hub's answer is read through TLS.
+      this.#startTls().then((ok) => {
+        if (!ok) {
+          this.close(CloseReason.TLSHandshakeError);
+          return;
+        }
+        this.tls = true;
+        this.#afterFirstInfo(info);
+      });
+      return;
+    }
+    this.#afterFirstInfo(info);
+  }
+
+  #afterFirstInfo(info: LeafInfoMessage): void {
+    if (this.closed) return;
+    this.#resumeConnect();
+    if (this.closed) return;
+    if (!info.info_on_connect || info.connect_info) this.#finishConnect();
   }
 
   /** leafnode.go leafNodeResumeConnectProcess: CONNECT, then 2 s for the hub's answer. */

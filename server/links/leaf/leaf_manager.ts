@@ -18,6 +18,9 @@ import type { ReadPressure } from "../../conn/read_loop.ts";
 import { InterestChange, type RemoteEntry } from "../../interest/remote_interest.ts";
 import type { LeafNodeConfig } from "../../link_options.ts";
 import { LinkManager } from "../../link_io/link_manager.ts";
+import { tlsImpl } from "../../transport/tls_loader.ts";
+import type { TlsSetup } from "../../transport/tls_setup.ts";
+import type { TlsSettings } from "../../transport/tls_options.ts";
 import { clientConnectUrls } from "../../link_io/addresses.ts";
 import type { LeafInfo } from "../../monitor/types.ts";
 import { formatRtt } from "../../monitor/format.ts";
@@ -46,6 +49,25 @@ import { leafMayRelay } from "./leaf_sub_map.ts";
 /** nats-server DEFAULT_LEAF_NODE_RECONNECT and (routes') DEFAULT_ROUTE_DIAL. */
 const DEFAULT_RECONNECT_MS = 1000;
 const LEAF_DIAL_TIMEOUT_MS = 1000;
+
+/** leafnode.go leafnodeTLSInsecureWarning. */
+const TLS_INSECURE_WARNING = "TLS certificate chain and hostname of solicited leafnodes will " +
+  "not be verified. DO NOT USE IN PRODUCTION!";
+
+/** A remote without `tls {}` whose hub requires TLS: system roots, 2 s (DEFAULT_LEAF_TLS_TIMEOUT). */
+const DEFAULT_REMOTE_TLS: TlsSettings = {
+  verify: false,
+  map: false,
+  insecure: false,
+  timeoutSeconds: 2,
+  rateLimit: 0,
+  pinnedCerts: null,
+  cipherSuites: null,
+  curvePreferences: null,
+  handshakeFirst: false,
+};
+
+const enc = new TextEncoder();
 
 /** What the manager needs of the server (server.ts `Server` fits). */
 export interface LeafHostServer extends LeafServer, ReadPressure {
@@ -83,6 +105,10 @@ export class LeafManager implements LeafLinkHost {
   readonly #remotes: LeafRemote[] = [];
   #ownUrl = "";
   #running = false;
+  /** Accept-side TLS (`leafnodes { tls {} }`): INFO, then the server handshake. */
+  readonly #acceptTls: TlsSetup | null;
+  /** Client-side TLS of each remote, made when first needed. */
+  readonly #remoteTls = new Map<LeafRemote, TlsSetup>();
 
   /** Reads `server.options.leafnodeConfig`; null when there is no listener and no remote. */
   static create(server: LeafHostServer): LeafManager | null {
@@ -94,6 +120,9 @@ export class LeafManager implements LeafLinkHost {
   private constructor(server: LeafHostServer, config: LeafNodeConfig) {
     this.server = server;
     this.config = config;
+    this.#acceptTls = config.tls && config.port !== 0
+      ? new (tlsImpl().TlsSetup)(config.tls, false, server.logger)
+      : null;
     this.#links = new LinkManager(this.#leafSpec(), { pressure: server });
   }
 
@@ -110,8 +139,8 @@ export class LeafManager implements LeafLinkHost {
       name: "leafnode",
       idLabel: "lid",
       listen: { host: c.host, port: c.port },
-      tlsMode: LinkTlsMode.None,
-      tls: null,
+      tlsMode: LinkTlsMode.InfoThenTls,
+      tls: this.#acceptTls,
       tlsWhere: "leafnodes tls",
       dialTimeoutMs: LEAF_DIAL_TIMEOUT_MS,
       retry: {
@@ -138,13 +167,15 @@ export class LeafManager implements LeafLinkHost {
           `Error trying to connect as leafnode to remote server ${
             JSON.stringify(joinHostPort(url.host, url.port))
           } (attempt ${attempt}): ${error}`,
-        handshakeClosed: "Leafnode connection closed: TLS Handshake Failure",
+        handshakeClosed: "Leafnode connection closed: TLS Handshake Failure account: ",
+        insecureWarning: TLS_INSECURE_WARNING,
       },
       get logger() {
         return s.logger;
       },
       allocateId: () => s.allocateConnectionId(),
       stillWanted: () => this.#running,
+      acceptPreface: (cid) => enc.encode(`INFO ${this.#infoJson(cid, newNonce())}\r\n`),
       createLink: (ready) => this.#createLink(ready),
     };
   }
@@ -180,6 +211,11 @@ export class LeafManager implements LeafLinkHost {
       if (adv) s.logger.notice(`Advertise address for leafnode is set to ${this.#ownUrl}`);
     }
     this.#running = true;
+    // startLeafNodeAcceptLoop also warns for a remote's `insecure` (once).
+    const acceptInsecure = this.#acceptTls?.settings.insecure === true;
+    if (!acceptInsecure && this.config.remotes.some((r) => r.tls?.insecure)) {
+      s.logger.warn(TLS_INSECURE_WARNING);
+    }
     s.onInterest((account, sub, delta) => this.#localInterest(account, sub, delta));
     this.#links.run();
     for (const config of this.config.remotes) {
@@ -218,20 +254,27 @@ export class LeafManager implements LeafLinkHost {
         );
       }
     }
+    const url = ready.target;
+    const startTls = ready.startTls;
     const link = new LeafLink(this, ready.transport, {
       cid: ready.cid,
       remoteHost: ready.remoteHost,
       remotePort: ready.remotePort,
       remote,
-      url: ready.target,
+      url,
       account,
+      startTls: remote !== null && url !== null && startTls
+        ? () => startTls(this.#tlsFor(remote), url.host)
+        : null,
       now: preciseNow(),
     });
     if (remote !== null && account === null) {
       link.close(CloseReason.MissingAccount);
       return link;
     }
-    const info = remote === null ? this.#infoJson(link.cid, newNonce()) : null;
+    // With accept-side TLS the INFO went out before the handshake (acceptPreface).
+    link.tls = remote === null && this.#acceptTls !== null;
+    const info = remote === null && !link.tls ? this.#infoJson(link.cid, newNonce()) : null;
     const authSeconds = this.config.authTimeout > 0
       ? this.config.authTimeout
       : s.options.authTimeout;
@@ -253,6 +296,8 @@ export class LeafManager implements LeafLinkHost {
       port,
       headers: !s.options.noHeaderSupport,
       auth_required: true,
+      tls_required: this.#acceptTls !== null,
+      tls_verify: this.#acceptTls?.settings.verify === true,
       max_payload: s.options.maxPayload,
       ip: this.#ownUrl,
       client_id: cid,
@@ -262,6 +307,17 @@ export class LeafManager implements LeafLinkHost {
       info_on_connect: true,
       ...extra,
     });
+  }
+
+  /** A remote's client TLS: its `tls {}`, or system roots when only the hub asks for TLS. */
+  #tlsFor(remote: LeafRemote): TlsSetup {
+    let setup = this.#remoteTls.get(remote);
+    if (setup === undefined) {
+      const settings = remote.config.tls ?? DEFAULT_REMOTE_TLS;
+      setup = new (tlsImpl().TlsSetup)(settings, false, this.server.logger);
+      this.#remoteTls.set(remote, setup);
+    }
+    return setup;
   }
 
   // ---- LeafLinkHost ------------------------------------------------------------------------
@@ -342,7 +398,7 @@ export class LeafManager implements LeafLinkHost {
       version: SERVER_VERSION,
       user,
       pass,
-      tls_required: false,
+      tls_required: link.tls,
       server_id: s.id,
       name: s.name,
       is_hub: remote.config.hub,
@@ -515,6 +571,8 @@ export class LeafManager implements LeafLinkHost {
   async close(): Promise<void> {
     this.#running = false;
     await this.#links.close();
+    this.#acceptTls?.close();
+    for (const setup of this.#remoteTls.values()) setup.close();
   }
 }
 
