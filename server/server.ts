@@ -238,39 +238,10 @@ export class Server implements ClientContext {
     return this.#leaf;
   }
 
-  /**
-   * Leafnodes: this server's cluster name; with remotes and no cluster, the server name
-   * (server.go NewServer: a stable name for solicited leafnodes).
-   */
-  leafClusterName(): string {
-    if (this.#cluster) return this.#cluster.clusterName;
-    const o = this.options;
-    if (o.clusterConfig?.name) return o.clusterConfig.name;
-    return o.leafnodeConfig?.remotes.length ? o.serverName ?? "" : "";
-  }
-
-  /** Leafnodes: a leaf we are the hub of subscribed or unsubscribed; routes learn it. */
-  leafInterestForRoutes(
-    account: Account,
-    subject: string,
-    queue: string | null,
-    delta: number,
-    subjectBytes?: Uint8Array,
-  ): void {
-    this.#cluster?.table.localInterestChanged(account.name, subject, queue, delta, subjectBytes);
-  }
-
-  /** Route and leafnode data for `/routez`, `/leafz` and `/varz` (none in this isolate: undefined). */
+  /** Route and leafnode data for `/routez`, `/leafz` and `/varz` (undefined: none here). */
   get links(): LinkMonitor | undefined {
     const routes = this.#cluster?.monitor;
-    const leaf = this.#leaf;
-    if (leaf === null) return routes;
-    return {
-      ...routes,
-      leafs: (opts) => leaf.leafz(opts),
-      boundPort: (section) =>
-        section === "leafnodes" ? leaf.port : routes?.boundPort?.(section) ?? 0,
-    };
+    return this.#leaf ? this.#leaf.monitor(routes) : routes;
   }
 
   /** The client INFO's tail (`cluster`, `connect_urls`). */
@@ -367,6 +338,10 @@ export class Server implements ClientContext {
     this.#transports = new ClientTransports(
       this,
       (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),
+      // Leafnodes on the WebSocket listener's `/leafnode` (the leaf manager starts below).
+      o.leafnodeConfig?.port
+        ? { onLeafWebSocket: (t, h, p) => this.#leaf?.adoptWebSocket(t, h, p) }
+        : {},
     );
     this.#listener = listenClientPort(o.host, o.port, false);
     this.#port = (this.#listener.addr as Deno.NetAddr).port;

@@ -267,7 +267,7 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
     cid: number,
   ): void {
     const addr = conn.remoteAddr as Deno.NetAddr;
-    const link = this.spec.createLink({
+    const ready = {
       transport,
       cid,
       remoteHost: remoteHost(addr.hostname),
@@ -277,9 +277,38 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
       startTls: transport instanceof UpgradableTransport
         ? this.#upgrader(conn, transport, cid)
         : undefined,
+    };
+    const framed = target !== null && this.spec.wrapTransport
+      ? this.spec.wrapTransport(ready)
+      : transport;
+    const link = this.spec.createLink(
+      framed === transport ? ready : { ...ready, transport: framed },
+    );
+    this.#active.add(link);
+    this.#track(this.#readLoop(framed, link));
+  }
+
+  /**
+   * Runs a link on a transport accepted elsewhere (a leafnode connection on the WebSocket
+   * listener): the kind's link, a read loop and the ticker, like an accepted socket. Closed
+   * at once when not running.
+   */
+  adopt(transport: LinkTransport, host: string, port: number): L | null {
+    if (!this.#running) {
+      transport.close();
+      return null;
+    }
+    const link = this.spec.createLink({
+      transport,
+      cid: this.spec.allocateId(),
+      remoteHost: host,
+      remotePort: port,
+      target: null,
+      request: null,
     });
     this.#active.add(link);
     this.#track(this.#readLoop(transport, link));
+    return link;
   }
 
   /**

@@ -139,6 +139,11 @@ export interface LinkSpec<T extends LinkUrl, C, L extends ManagedLink> {
   acceptPreface?(cid: number): Uint8Array;
   /** A dialed link's TLS handshake failed (client.go reconnect: dial again, or not). */
   handshakeFailed?(target: T, request: DialRequest<T, C>): void;
+  /**
+   * The kind's own framing over a dialed socket (leafnode `ws://` remotes speak WebSocket);
+   * the read loop and the link use what it returns. Default: the socket itself.
+   */
+  wrapTransport?(ready: ReadyTransport<T, C>): LinkTransport;
   /** Turns a ready transport into the kind's protocol link (which sends its first bytes). */
   createLink(ready: ReadyTransport<T, C>): L;
   /** Shutdown: closes every link the kind knows (default: each active one, "Server Shutdown"). */

@@ -355,8 +355,10 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
       return;
     }
     const remote = this.remote!;
-    const needTls = info.tls_required === true || remote.config.tls !== undefined ||
-      this.url?.scheme === "tls" || this.url?.scheme === "wss";
+    // Over WebSocket, `wss://` secured the connection before the upgrade already.
+    const ws = this.url?.scheme === "ws" || this.url?.scheme === "wss";
+    const needTls = !ws && (info.tls_required === true || remote.config.tls !== undefined ||
+      this.url?.scheme === "tls");
     if (needTls && !this.tls) {
       if (this.#startTls === null) {
         this.#logger.error(`${this.logPrefix} - TLS required but this connection cannot use it`);

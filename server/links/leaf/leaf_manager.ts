@@ -18,19 +18,24 @@ import type { ReadPressure } from "../../conn/read_loop.ts";
 import { InterestChange, type RemoteEntry } from "../../interest/remote_interest.ts";
 import type { LeafNodeConfig } from "../../link_options.ts";
 import { LinkManager } from "../../link_io/link_manager.ts";
+import { WsLinkTransport } from "../../link_io/ws_link_transport.ts";
 import { tlsImpl } from "../../transport/tls_loader.ts";
 import type { TlsSetup } from "../../transport/tls_setup.ts";
 import type { TlsSettings } from "../../transport/tls_options.ts";
 import { clientConnectUrls } from "../../link_io/addresses.ts";
-import type { LeafInfo } from "../../monitor/types.ts";
-import { formatRtt } from "../../monitor/format.ts";
+import type { LeafInfo, LinkMonitor } from "../../monitor/types.ts";
+import type { ClusterManager } from "../route/cluster_manager.ts";
 import { preciseNow } from "../../monitor/format.ts";
-import { Kind } from "../../routing/receiver.ts";
 import { newNonce } from "../../server_id.ts";
 import { SERVER_VERSION } from "../../version.ts";
 import * as wire from "../../protocol/wire_errors.ts";
 import { CloseReason } from "../../protocol/wire_errors.ts";
-import { type LinkSpec, LinkTlsMode, type ReadyTransport } from "../core/link_spec.ts";
+import {
+  type LinkSpec,
+  LinkTlsMode,
+  type LinkTransport,
+  type ReadyTransport,
+} from "../core/link_spec.ts";
 import { joinHostPort } from "../route/cluster_options.ts";
 import type { LeafLinkHost, LeafRemote, LeafServer, LeafUrl } from "./leaf_host.ts";
 import { LeafLink } from "./leaf_link.ts";
@@ -43,8 +48,9 @@ import {
   leafKey,
   LOOP_DETECTION_PREFIX,
 } from "./leaf_protocol.ts";
-import { newLeafRemote, updateDiscovered } from "./leaf_urls.ts";
+import { isWebSocketUrl, newLeafRemote, updateDiscovered } from "./leaf_urls.ts";
 import { leafMayRelay } from "./leaf_sub_map.ts";
+import { accountInterest, leafInfos } from "./leaf_snapshot.ts";
 
 /** nats-server DEFAULT_LEAF_NODE_RECONNECT and (routes') DEFAULT_ROUTE_DIAL. */
 const DEFAULT_RECONNECT_MS = 1000;
@@ -74,16 +80,8 @@ export interface LeafHostServer extends LeafServer, ReadPressure {
   readonly auth: Authenticator;
   onInterest(listener: (account: Account, sub: Subscription, delta: 1 | -1) => void): () => void;
   allocateConnectionId(): number;
-  /** This server's cluster name ("" without routes). */
-  leafClusterName(): string;
-  /** A leaf we are the hub of changed its interest: the routes learn it as ours. */
-  leafInterestForRoutes(
-    account: Account,
-    subject: string,
-    queue: string | null,
-    delta: number,
-    subjectBytes?: Uint8Array,
-  ): void;
+  /** The route manager, when clustering is on (cluster name, interest for routes). */
+  readonly cluster: ClusterManager | null;
 }
 
 /** A random `$LDS.` suffix (nats-server uses nuid.Next()). */
@@ -109,6 +107,8 @@ export class LeafManager implements LeafLinkHost {
   readonly #acceptTls: TlsSetup | null;
   /** Client-side TLS of each remote, made when first needed. */
   readonly #remoteTls = new Map<LeafRemote, TlsSetup>();
+  /** Set while a leafnode connection from the WebSocket listener is being adopted. */
+  #adoptingWebSocket = false;
 
   /** Reads `server.options.leafnodeConfig`; null when there is no listener and no remote. */
   static create(server: LeafHostServer): LeafManager | null {
@@ -175,6 +175,7 @@ export class LeafManager implements LeafLinkHost {
       },
       allocateId: () => s.allocateConnectionId(),
       stillWanted: () => this.#running,
+      wrapTransport: (ready) => this.#webSocket(ready),
       acceptPreface: (cid) => enc.encode(`INFO ${this.#infoJson(cid, newNonce())}\r\n`),
       createLink: (ready) => this.#createLink(ready),
     };
@@ -263,7 +264,7 @@ export class LeafManager implements LeafLinkHost {
       remote,
       url,
       account,
-      startTls: remote !== null && url !== null && startTls
+      startTls: remote !== null && url !== null && startTls && !isWebSocketUrl(url)
         ? () => startTls(this.#tlsFor(remote), url.host)
         : null,
       now: preciseNow(),
@@ -273,7 +274,7 @@ export class LeafManager implements LeafLinkHost {
       return link;
     }
     // With accept-side TLS the INFO went out before the handshake (acceptPreface).
-    link.tls = remote === null && this.#acceptTls !== null;
+    link.tls = remote === null && this.#acceptTls !== null && !this.#adoptingWebSocket;
     const info = remote === null && !link.tls ? this.#infoJson(link.cid, newNonce()) : null;
     const authSeconds = this.config.authTimeout > 0
       ? this.config.authTimeout
@@ -309,6 +310,41 @@ export class LeafManager implements LeafLinkHost {
     });
   }
 
+  /**
+   * leafnode.go leafNodeSolicitWSConnection: a `ws://`/`wss://` remote speaks WebSocket (after
+   * the TLS client handshake for `wss://`) to the hub's `/leafnode` endpoint.
+   */
+  #webSocket(ready: ReadyTransport<LeafUrl, LeafRemote>): LinkTransport {
+    const url = ready.target;
+    const remote = ready.request?.context;
+    if (url === null || remote === undefined || !isWebSocketUrl(url)) return ready.transport;
+    const log = this.server.logger;
+    const prefix = `${joinHostPort(ready.remoteHost, ready.remotePort)} - lid:${ready.cid}`;
+    const startTls = ready.startTls;
+    return new WsLinkTransport(ready.transport, {
+      hostPort: joinHostPort(url.host, url.port),
+      secure: url.scheme === "wss" && startTls
+        ? () => startTls(this.#tlsFor(remote), url.host)
+        : null,
+      noMasking: remote.config.wsNoMasking,
+      onError: (text) => log.error(`${prefix} - Error soliciting websocket connection: ${text}`),
+      onOpen: (masking) => log.debug(`${prefix} - Leafnode compression=false masking=${masking}`),
+    });
+  }
+
+  /**
+   * A leafnode connection on the WebSocket listener's `/leafnode` endpoint (websocket.go
+   * startWebsocketServer: only with a leafnode port configured, else refused there).
+   */
+  adoptWebSocket(transport: LinkTransport, host: string, port: number): void {
+    this.#adoptingWebSocket = true;
+    try {
+      this.#links.adopt(transport, host, port);
+    } finally {
+      this.#adoptingWebSocket = false;
+    }
+  }
+
   /** A remote's client TLS: its `tls {}`, or system roots when only the hub asks for TLS. */
   #tlsFor(remote: LeafRemote): TlsSetup {
     let setup = this.#remoteTls.get(remote);
@@ -326,8 +362,16 @@ export class LeafManager implements LeafLinkHost {
     return Math.random();
   }
 
+  /**
+   * This server's cluster name; with remotes and no cluster, the server name (server.go
+   * NewServer: a stable name for solicited leafnodes).
+   */
   clusterName(): string {
-    return this.server.leafClusterName();
+    const s = this.server;
+    if (s.cluster) return s.cluster.clusterName;
+    const o = s.options;
+    if (o.clusterConfig?.name) return o.clusterConfig.name;
+    return o.leafnodeConfig?.remotes.length ? o.serverName ?? "" : "";
   }
 
   /** auth.go isLeafNodeAuthorized: the leafnodes authorization, else the server's users. */
@@ -465,33 +509,7 @@ export class LeafManager implements LeafLinkHost {
    */
   #sendAllInterest(link: LeafLink): void {
     const account = link.account!;
-    const counts = new Map<string, number>();
-    for (const e of account.sublist.all()) {
-      const owner = e.owner;
-      if (owner === link) continue;
-      switch (owner.kind) {
-        case Kind.Client:
-        case Kind.Import:
-          break;
-        case Kind.Internal:
-          if ((e as { local?: boolean }).local) continue;
-          break;
-        case Kind.Route:
-          if (link.spoke) continue;
-          break;
-        case Kind.Leaf:
-        case Kind.Hub:
-          if (!leafMayRelay(owner as LeafLink, link, e.subject.startsWith(LOOP_DETECTION_PREFIX))) {
-            continue;
-          }
-          break;
-        default:
-          continue;
-      }
-      const key = leafKey(e.subject, e.queue);
-      const n = e.queue !== null && e.weight > 0 ? e.weight : 1;
-      counts.set(key, (counts.get(key) ?? 0) + n);
-    }
+    const counts = accountInterest(account, link);
     counts.set(this.loopSubject(account), 1);
     link.sendAllInterest(counts);
   }
@@ -530,8 +548,8 @@ export class LeafManager implements LeafLinkHost {
     }
     // processLeafSub: a leaf we are the hub of subscribes like a client: routes learn it.
     if (!link.spoke && change !== InterestChange.Weight && !loop) {
-      this.server.leafInterestForRoutes(
-        account,
+      this.server.cluster?.table.localInterestChanged(
+        account.name,
         entry.subject,
         entry.queue,
         change === InterestChange.Added ? 1 : -1,
@@ -544,27 +562,17 @@ export class LeafManager implements LeafLinkHost {
 
   /** `/leafz` entries (monitor.go Leafz). */
   leafz(opts: { subs: boolean; account: string }): LeafInfo[] {
-    const out: LeafInfo[] = [];
-    for (const l of this.registered()) {
-      const account = l.account?.name ?? "";
-      if (opts.account !== "" && account !== opts.account) continue;
-      const info: LeafInfo = {
-        account,
-        ip: l.remoteHost,
-        port: l.remotePort,
-        rtt: formatRtt(l.rttMs),
-        in_msgs: l.inMsgs,
-        out_msgs: l.outMsgs,
-        in_bytes: l.inBytes,
-        out_bytes: l.outBytes,
-        subscriptions: l.subs.size,
-      };
-      if (opts.subs && l.subs.size > 0) {
-        info.subscriptions_list = [...l.subs.entries()].map((e) => e.subject);
-      }
-      out.push(info);
-    }
-    return out;
+    return leafInfos(this.registered(), opts);
+  }
+
+  /** `routes`' monitoring data plus `/leafz` and the leafnode port (`/varz`). */
+  monitor(routes: LinkMonitor | undefined): LinkMonitor {
+    return {
+      ...routes,
+      leafs: (opts) => this.leafz(opts),
+      boundPort: (section) =>
+        section === "leafnodes" ? this.port : routes?.boundPort?.(section) ?? 0,
+    };
   }
 
   /** Stops listening and dialing, closes every leafnode link and waits for the loops. */
