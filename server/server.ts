@@ -34,6 +34,7 @@ import { MonitorState } from "./monitor/state.ts";
 import type { LinkMonitor } from "./monitor/types.ts";
 import { ClusterManager } from "./links/route/cluster_manager.ts";
 import { LeafManager } from "./links/leaf/leaf_manager.ts";
+import { standaloneClusterName } from "./links/leaf/leaf_options.ts";
 import { listenClientPort, remoteHost } from "./transport/listen_host.ts";
 import { joinHostPort } from "./links/route/cluster_options.ts";
 import type { InterestListener, ServerEvents } from "./server_events.ts";
@@ -325,7 +326,8 @@ export class Server implements ClientContext {
     log.notice(`  denats:   ${DENATS_VERSION}`);
     log.notice(`  Git:      [not set]`);
     this.#cluster = ClusterManager.create(this);
-    if (this.#cluster) log.notice(`  Cluster:  ${this.#cluster.clusterName}`);
+    const clusterName = this.#cluster?.clusterName ?? standaloneClusterName(o);
+    if (clusterName) log.notice(`  Cluster:  ${clusterName}`);
     log.notice(`  Name:     ${this.name}`);
     log.notice(`  ID:       ${this.id}`);
     if (o.configFile) log.notice(`Using configuration file: ${o.configFile}`);
@@ -343,6 +345,9 @@ export class Server implements ClientContext {
         ? { onLeafWebSocket: (t, h, p) => this.#leaf?.adoptWebSocket(t, h, p) }
         : {},
     );
+    // server.go Start: the leafnode listener and remotes before the client listener.
+    this.#leaf = LeafManager.create(this);
+    this.#leaf?.start();
     this.#listener = listenClientPort(o.host, o.port, false);
     this.#port = (this.#listener.addr as Deno.NetAddr).port;
     this.#infoBase = this.#buildInfoBase();
@@ -355,8 +360,6 @@ export class Server implements ClientContext {
       this.#cluster.start();
       this.#replayInternalInterest(this.#cluster);
     }
-    this.#leaf = LeafManager.create(this);
-    this.#leaf?.start();
     this.#acceptLoop = this.#accept(this.#listener);
     const tick = Math.max(50, Math.min(1000, o.writeDeadlineMs / 2));
     this.#sweeper = setInterval(() => this.#sweep(), tick);

@@ -136,3 +136,53 @@ for (const [hubKind, leafKind] of [["nats-server", "denats"], ["denats", "nats-s
     assert.equal(await hub.leafCount(), 0);
   });
 }
+
+Deno.test("/varz `leaf` and /leafz entries have nats-server's shape and values", OPTS, async () => {
+  await using dir = await TempDir.create();
+  const certs = new URL("../tls/certs/", import.meta.url).pathname;
+  const tls = `tls { cert_file: "${certs}server-cert.pem", key_file: "${certs}server-key.pem", ` +
+    `ca_file: "${certs}ca.pem", verify: true }`;
+  const shapes: unknown[] = [];
+  for (const kind of ["nats-server", "denats"] as const) {
+    const leafPort = freePort();
+    const spec = { name: `hub-${kind}`, leafPort, leafExtra: [tls] };
+    const leafSpec = {
+      name: `leaf-${kind}`,
+      remotes: [
+        `url: "tls://127.0.0.1:${leafPort}", deny_imports: ["a.>"], tls { ca_file: "${certs}ca.pem", ` +
+        `cert_file: "${certs}client-cert.pem", key_file: "${certs}client-key.pem" }`,
+      ],
+    };
+    await using hub = kind === "denats"
+      ? await DenatsNode.start(dir, spec)
+      : await NatsServerNode.start(dir, spec);
+    await using leaf = kind === "denats"
+      ? await DenatsNode.start(dir, leafSpec)
+      : await NatsServerNode.start(dir, leafSpec);
+    await waitLeafs(hub);
+    await waitLeafs(leaf);
+    const get = async (node: LeafTestNode, path: string) => {
+      if (node instanceof NatsServerNode) {
+        return await (await fetch(`http://127.0.0.1:${node.httpPort}${path}`)).json();
+      }
+      const { varz } = await import("../../server/monitor/varz.ts");
+      const { leafz } = await import("../../server/monitor/links.ts");
+      const server = (node as DenatsNode).handle.server;
+      return JSON.parse(JSON.stringify(path === "/varz" ? varz(server) : leafz(server)));
+    };
+    const hv = await get(hub, "/varz");
+    const lv = await get(leaf, "/varz");
+    const lz = await get(hub, "/leafz");
+    const port = (v: number) => (v === leafPort ? "LEAFPORT" : v);
+    shapes.push({
+      hub: { ...hv.leaf, port: port(hv.leaf.port) },
+      leafnodes: [hv.leafnodes, lv.leafnodes],
+      remotes: lv.leaf.remotes.map((r: { urls: string[] }) => ({
+        ...r,
+        urls: r.urls.map((u) => u.replace(String(leafPort), "LEAFPORT")),
+      })),
+      leafz: Object.keys(lz.leafs[0]).sort(),
+    });
+  }
+  assert.deepEqual(shapes[1], shapes[0]);
+});

@@ -51,6 +51,7 @@ import {
 import { isWebSocketUrl, newLeafRemote, updateDiscovered } from "./leaf_urls.ts";
 import { leafMayRelay } from "./leaf_sub_map.ts";
 import { accountInterest, leafInfos } from "./leaf_snapshot.ts";
+import { leafAuthTimeoutSeconds, standaloneClusterName } from "./leaf_options.ts";
 
 /** nats-server DEFAULT_LEAF_NODE_RECONNECT and (routes') DEFAULT_ROUTE_DIAL. */
 const DEFAULT_RECONNECT_MS = 1000;
@@ -276,10 +277,7 @@ export class LeafManager implements LeafLinkHost {
     // With accept-side TLS the INFO went out before the handshake (acceptPreface).
     link.tls = remote === null && this.#acceptTls !== null && !this.#adoptingWebSocket;
     const info = remote === null && !link.tls ? this.#infoJson(link.cid, newNonce()) : null;
-    const authSeconds = this.config.authTimeout > 0
-      ? this.config.authTimeout
-      : s.options.authTimeout;
-    link.start(info, authSeconds * 1000);
+    link.start(info, leafAuthTimeoutSeconds(this.config) * 1000);
     return link;
   }
 
@@ -368,10 +366,7 @@ export class LeafManager implements LeafLinkHost {
    */
   clusterName(): string {
     const s = this.server;
-    if (s.cluster) return s.cluster.clusterName;
-    const o = s.options;
-    if (o.clusterConfig?.name) return o.clusterConfig.name;
-    return o.leafnodeConfig?.remotes.length ? o.serverName ?? "" : "";
+    return s.cluster ? s.cluster.clusterName : standaloneClusterName(s.options);
   }
 
   /** auth.go isLeafNodeAuthorized: the leafnodes authorization, else the server's users. */
