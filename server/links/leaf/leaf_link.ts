@@ -32,10 +32,13 @@ import {
   RemoteInterest,
 } from "../../interest/remote_interest.ts";
 import type { Writer } from "../../client/outbound.ts";
+import type { Permissions, SubjectPermission } from "../../options.ts";
 import { appendRoutedMsg } from "../route/route_protocol.ts";
 import { RoutedQueues } from "../route/route_inbound.ts";
 import type { LeafLinkHost, LeafLinkInit, LeafRemote, LeafUrl } from "./leaf_host.ts";
 import { LeafSubMap } from "./leaf_sub_map.ts";
+import type { ClientPermissions } from "../../client/permissions.ts";
+import { alwaysAnnounced, hubPermissions, remotePermissions } from "./leaf_permissions.ts";
 import {
   type LeafInfoMessage,
   leafSubLine,
@@ -47,6 +50,12 @@ import {
 } from "./leaf_protocol.ts";
 
 const enc = new TextEncoder();
+
+/** No `*` or `>` token (sublist subjectIsLiteral). */
+function isLiteral(subject: string): boolean {
+  for (const t of subject.split(".")) if (t === "*" || t === ">") return false;
+  return true;
+}
 const dec = new TextDecoder();
 const PONG = enc.encode("PONG\r\n");
 
@@ -87,6 +96,13 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
   headers = false;
   /** Registered with the manager (after CONNECT, or the hub's `connect_info` INFO). */
   registered = false;
+  /**
+   * What may cross the link (leaf_permissions.ts): publish = messages sent to the remote,
+   * subscribe = interest announced to it. Null: everything.
+   */
+  permissions: ClientPermissions | null = null;
+  /** Accepted side: the authenticated user's permissions (set by the host's authorize). */
+  userPermissions: Permissions | undefined = undefined;
   /** Interest this link announced to the remote (leafnode.go `smap`). */
   readonly smap = new LeafSubMap();
   /** The remote's interest: entries of the account sublist owned by this link. */
@@ -116,6 +132,10 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
     this.url = init.url;
     this.account = init.account;
     this.#startTls = init.startTls;
+    if (init.remote !== null) {
+      const c = init.remote.config;
+      this.permissions = remotePermissions(c.denyExports, c.denyImports);
+    }
     // A solicited remote without `hub: true` is a spoke (we are the leaf of that hub).
     this.kind = init.remote !== null && !init.remote.config.hub ? Kind.Hub : Kind.Leaf;
     this.#parser = new Parser(
@@ -207,6 +227,7 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
    */
   updateInterest(key: string, queue: boolean, delta: number): void {
     if (this.closed || !this.registered) return;
+    if (!this.mayAnnounce(queue ? key.slice(0, key.indexOf(" ")) : key)) return;
     const n = this.smap.change(key, queue, delta);
     if (n === null) return;
     const line = leafSubLine(key, n);
@@ -214,9 +235,18 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
     this.send(line);
   }
 
+  /** Whether interest in `subject` may be announced (subscribe permissions). */
+  mayAnnounce(subject: string): boolean {
+    const p = this.permissions;
+    return p === null || alwaysAnnounced(subject) || p.canSubscribe(subject, null);
+  }
+
   /** The snapshot of interest sent once registered (initLeafNodeSmapAndSendSubs). */
   sendAllInterest(entries: Iterable<[string, number]>): void {
-    for (const [key, n] of entries) this.smap.add(key, n);
+    for (const [key, n] of entries) {
+      const space = key.indexOf(" ");
+      if (this.mayAnnounce(space < 0 ? key : key.slice(0, space))) this.smap.add(key, n);
+    }
     for (const [key, n] of this.smap.entries()) {
       const line = leafSubLine(key, n);
       if (this.#logger.traceEnabled) this.#trace("->>", dec.decode(line.subarray(0, -2)));
@@ -226,8 +256,17 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
 
   // ---- Receiver / ForwardingReceiver: messages to the remote ------------------------------
 
-  receive(entry: SublistEntry, _op: MsgOp): boolean {
+  receive(entry: SublistEntry, op: MsgOp): boolean {
     if (this.closed || !this.registered) return false;
+    // client.go deliverMsg: a LEAF with permissions delivers only what it may publish.
+    const p = this.permissions;
+    if (p !== null && p.checksPublish) {
+      const subject = dec.decode(op.argBuf.subarray(op.subjectStart, op.subjectEnd));
+      if (!p.canPublish(subject, this.services.clock.now())) {
+        this.#logger.debug(`${this.logPrefix} - Not permitted to deliver to "${subject}"`);
+        return false;
+      }
+    }
     if (!this.#pending) {
       this.#pending = true;
       this.#host.server.fanOut.pendForward(this);
@@ -318,6 +357,7 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
     this.remoteServer = c.name ?? "";
     this.remoteId = c.server_id ?? "";
     if (c.is_hub) this.kind = Kind.Hub;
+    this.permissions = hubPermissions(this.userPermissions, c.deny_pub ?? []);
     this.remoteCluster = c.cluster ?? "";
     this.remoteDomain = c.domain ?? "";
     this.startPings(() => this.#host.random());
@@ -348,6 +388,13 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
       this.remoteId = info.server_id;
       this.remoteDomain = info.domain ?? "";
       this.remoteCluster = info.cluster ?? "";
+    }
+    if (info.import !== undefined || info.export !== undefined) {
+      const c = this.remote!.config;
+      this.permissions = remotePermissions(c.denyExports, c.denyImports, {
+        export: info.export as SubjectPermission | undefined,
+        import: info.import as SubjectPermission | undefined,
+      });
     }
     this.#host.infoReceived(this, info);
     if (!first) {
@@ -434,6 +481,15 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
       this.handleLoop(true);
       return;
     }
+    // processLeafSub: a hub refuses interest in a literal subject it may not send there.
+    const p = this.permissions;
+    if (
+      p !== null && !this.spoke && !alwaysAnnounced(r.subject) && isLiteral(r.subject) &&
+      !p.canPublish(r.subject, this.services.clock.now())
+    ) {
+      this.#permissionViolation(r.subject);
+      return;
+    }
     const held = this.subs.get(this, r.key);
     if (held !== undefined) {
       if (r.queue === null) return;
@@ -473,6 +529,18 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
     if (entry === undefined) return;
     this.subs.remove(entry);
     this.#host.remoteInterest(this, entry, -entry.weight, InterestChange.Removed);
+  }
+
+  /** leafnode.go leafPermViolation for an LS+: -ERR, the error logged, closed (30 s delay). */
+  #permissionViolation(subject: string): void {
+    if (this.remote !== null) this.remote.connectDelayMs = LOOP_DELAY_MS;
+    this.sendErr(`Permissions Violation for Subscription to ${JSON.stringify(subject)}`);
+    this.#logger.error(
+      `${this.logPrefix} - Subscription Violation on ${
+        JSON.stringify(subject)
+      } - Check other side configuration`,
+    );
+    this.close(CloseReason.ProtocolViolation);
   }
 
   /**

@@ -387,7 +387,10 @@ export class LeafManager implements LeafLinkHost {
         undefined,
         { type: "LEAFNODE", host: link.remoteHost },
       );
-      if (outcome.ok) accountName = outcome.result.account ?? "";
+      if (outcome.ok) {
+        accountName = outcome.result.account ?? "";
+        link.userPermissions = outcome.result.permissions ?? outcome.result.user?.permissions;
+      }
     }
     const account = accountName === null ? null : s.account(accountName || undefined);
     if (account === null) {
@@ -419,7 +422,11 @@ export class LeafManager implements LeafLinkHost {
     }
     this.#register(link);
     // sendPermsAndAccountInfo: our INFO again, with the account the leaf is bound to here.
+    // The leaf enforces the user's permissions on its side too (import = subscribe).
+    const user = link.userPermissions;
     const info = this.#infoJson(link.cid, "", {
+      import: user?.subscribe,
+      export: user?.publish,
       remote_account: account.name,
       connect_info: true,
     });

@@ -170,6 +170,11 @@ export interface LeafConnectMessage {
   lang?: string;
 }
 
+/** Go's encoding/json escapes `<`, `>` and `&` in strings (HTML-safe output). */
+function goJson(o: unknown): string {
+  return JSON.stringify(o).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+}
+
 function parseObject<T>(text: string): T | null {
   try {
     const v = JSON.parse(text);
@@ -231,7 +236,7 @@ export function leafInfoJson(i: LeafInfoMessage): string {
   if (i.connect_info) o.connect_info = true;
   if (i.leafnode_urls?.length) o.leafnode_urls = i.leafnode_urls;
   if (i.remote_account) o.remote_account = i.remote_account;
-  return JSON.stringify(o);
+  return goJson(o);
 }
 
 /**
@@ -264,7 +269,7 @@ export function leafConnectJson(c: LeafConnectMessage): string {
   if (c.headers) o.headers = true;
   if (c.jetstream) o.jetstream = true;
   if (c.deny_pub?.length) o.deny_pub = c.deny_pub;
-  return JSON.stringify(o);
+  return goJson(o);
 }
 
 /**

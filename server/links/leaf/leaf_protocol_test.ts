@@ -96,7 +96,7 @@ Deno.test("a leafnode CONNECT keeps nats-server's field order (leafConnectInfo)"
   assert.equal(
     json,
     '{"version":"2.9.10","user":"u","pass":"p","tls_required":false,"server_id":"S",' +
-      '"name":"leaf","is_hub":true,"cluster":"L","headers":true,"deny_pub":["secret.>"]}',
+      '"name":"leaf","is_hub":true,"cluster":"L","headers":true,"deny_pub":["secret.\\u003e"]}',
   );
   assert.equal(parseLeafConnect(json)?.is_hub, true);
   assert.equal(leafConnectJson({}), '{"tls_required":false}');
