@@ -92,6 +92,8 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
   remoteId = "";
   remoteCluster = "";
   remoteDomain = "";
+  /** The hub's INFO nonce (solicited side), signed with a remote's credentials. */
+  nonce = "";
   /** Both sides take message headers. */
   headers = false;
   /** Registered with the manager (after CONNECT, or the hub's `connect_info` INFO). */
@@ -384,6 +386,7 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
         return;
       }
       this.headers = !this.#host.server.options.noHeaderSupport && info.headers === true;
+      this.nonce = info.nonce ?? "";
       this.remoteServer = info.server_name || info.server_id;
       this.remoteId = info.server_id;
       this.remoteDomain = info.domain ?? "";

@@ -19,6 +19,7 @@ import { InterestChange, type RemoteEntry } from "../../interest/remote_interest
 import type { LeafNodeConfig } from "../../link_options.ts";
 import { LinkManager } from "../../link_io/link_manager.ts";
 import { WsLinkTransport } from "../../link_io/ws_link_transport.ts";
+import { signWithCredentials } from "../../link_io/leaf_credentials.ts";
 import { tlsImpl } from "../../transport/tls_loader.ts";
 import type { TlsSetup } from "../../transport/tls_setup.ts";
 import type { TlsSettings } from "../../transport/tls_options.ts";
@@ -81,6 +82,8 @@ export interface LeafHostServer extends LeafServer, ReadPressure {
   readonly auth: Authenticator;
   onInterest(listener: (account: Account, sub: Subscription, delta: 1 | -1) => void): () => void;
   allocateConnectionId(): number;
+  /** The account a JWT user is bound to, created on first use. */
+  bindAccount(name: string): Account;
   /** The route manager, when clustering is on (cluster name, interest for routes). */
   readonly cluster: ClusterManager | null;
 }
@@ -108,6 +111,8 @@ export class LeafManager implements LeafLinkHost {
   readonly #acceptTls: TlsSetup | null;
   /** Client-side TLS of each remote, made when first needed. */
   readonly #remoteTls = new Map<LeafRemote, TlsSetup>();
+  /** Nonces of INFOs sent before a TLS handshake, by connection id, until the link exists. */
+  readonly #prefaceNonces = new Map<number, string>();
   /** Set while a leafnode connection from the WebSocket listener is being adopted. */
   #adoptingWebSocket = false;
 
@@ -177,7 +182,15 @@ export class LeafManager implements LeafLinkHost {
       allocateId: () => s.allocateConnectionId(),
       stillWanted: () => this.#running,
       wrapTransport: (ready) => this.#webSocket(ready),
-      acceptPreface: (cid) => enc.encode(`INFO ${this.#infoJson(cid, newNonce())}\r\n`),
+      acceptPreface: (cid) => {
+        const nonce = newNonce();
+        // Bounded: a failed handshake never creates its link (oldest entries go first).
+        if (this.#prefaceNonces.size >= 1024) {
+          this.#prefaceNonces.delete(this.#prefaceNonces.keys().next().value!);
+        }
+        this.#prefaceNonces.set(cid, nonce);
+        return enc.encode(`INFO ${this.#infoJson(cid, nonce)}\r\n`);
+      },
       createLink: (ready) => this.#createLink(ready),
     };
   }
@@ -276,7 +289,13 @@ export class LeafManager implements LeafLinkHost {
     }
     // With accept-side TLS the INFO went out before the handshake (acceptPreface).
     link.tls = remote === null && this.#acceptTls !== null && !this.#adoptingWebSocket;
-    const info = remote === null && !link.tls ? this.#infoJson(link.cid, newNonce()) : null;
+    let info: string | null = null;
+    if (remote === null) {
+      const prefaced = this.#prefaceNonces.get(link.cid);
+      this.#prefaceNonces.delete(link.cid);
+      link.nonce = prefaced ?? newNonce();
+      if (!link.tls) info = this.#infoJson(link.cid, link.nonce);
+    }
     link.start(info, leafAuthTimeoutSeconds(this.config) * 1000);
     return link;
   }
@@ -384,11 +403,13 @@ export class LeafManager implements LeafLinkHost {
     } else {
       const outcome = s.auth.check(
         { user: c.user, pass: c.pass, jwt: c.jwt, sig: c.sig },
-        undefined,
+        link.nonce,
         { type: "LEAFNODE", host: link.remoteHost },
       );
       if (outcome.ok) {
         accountName = outcome.result.account ?? "";
+        // Accounts of JWT users exist once a user of theirs connects.
+        if (accountName !== "" && c.jwt) s.bindAccount(accountName);
         link.userPermissions = outcome.result.permissions ?? outcome.result.user?.permissions;
       }
     }
@@ -438,10 +459,23 @@ export class LeafManager implements LeafLinkHost {
     const s = this.server;
     const remote = link.remote!;
     const url = link.url;
-    const user = url && url.user !== "" ? url.user : remote.username;
-    const pass = url && url.user !== "" ? url.pass : remote.password;
+    // sendLeafConnect: credentials first, else the URL's user info, else the remote's.
+    let jwt = "";
+    let sig = "";
+    let user = url && url.user !== "" ? url.user : remote.username;
+    let pass = url && url.user !== "" ? url.pass : remote.password;
+    const creds = remote.config.credentials;
+    if (creds !== "") {
+      s.logger.debug(`${link.logPrefix} - Authenticating with credentials file "${creds}"`);
+      const signed = signWithCredentials(creds, link.nonce);
+      if ("error" in signed) s.logger.error(`${link.logPrefix} - ${signed.error}`);
+      else ({ jwt, sig } = signed);
+      user = pass = "";
+    }
     return leafConnectJson({
       version: SERVER_VERSION,
+      jwt,
+      sig,
       user,
       pass,
       tls_required: link.tls,
