@@ -186,3 +186,50 @@ Deno.test("/varz `leaf` and /leafz entries have nats-server's shape and values",
   }
   assert.deepEqual(shapes[1], shapes[0]);
 });
+
+Deno.test(
+  "a denats leaf fails over to a hub it learned from gossiped leafnode_urls",
+  OPTS,
+  async () => {
+    await using dir = await TempDir.create();
+    const [r1, r2, l1, l2] = [freePort(), freePort(), freePort(), freePort()];
+    const cluster = (own: number, other: number) =>
+      `cluster { name: HUB, listen: "127.0.0.1:${own}", routes: ["nats-route://127.0.0.1:${other}"] }`;
+    const hub1 = await NatsServerNode.start(dir, {
+      name: "H1",
+      leafPort: l1,
+      extra: [cluster(r1, r2)],
+    });
+    await using hub2 = await NatsServerNode.start(dir, {
+      name: "H2",
+      leafPort: l2,
+      extra: [cluster(r2, r1)],
+    });
+    try {
+      // Only H1 is configured; H2's leafnode URL comes with H1's INFO once the route is up.
+      await waitFor(
+        async () => {
+          const r = await fetch(`http://127.0.0.1:${hub1.httpPort}/routez`);
+          return (await r.json()).num_routes === 1;
+        },
+        5000,
+        "H1-H2 route",
+      );
+      await using leaf = await DenatsNode.start(dir, {
+        name: "leaf",
+          remotes: [`url: "nats-leaf://127.0.0.1:${l1}"`],
+      });
+      await waitLeafs(hub1);
+      const remote = leaf.handle.server.leafnodes!.registered()[0].remote!;
+      await waitFor(
+        () => remote.urls.all().some((u) => u.port === l2),
+        5000,
+        "H2's URL gossiped",
+      );
+      await hub1.stop();
+      await waitLeafs(hub2, 1, 10_000);
+    } finally {
+      await hub1.stop();
+    }
+  },
+);
