@@ -217,7 +217,7 @@ Deno.test(
       );
       await using leaf = await DenatsNode.start(dir, {
         name: "leaf",
-          remotes: [`url: "nats-leaf://127.0.0.1:${l1}"`],
+        remotes: [`url: "nats-leaf://127.0.0.1:${l1}"`],
       });
       await waitLeafs(hub1);
       const remote = leaf.handle.server.leafnodes!.registered()[0].remote!;

@@ -155,3 +155,24 @@ Deno.test("a client on the leafnode port is refused", OPTS, async () => {
   }
   assert(hub.lines().some((l) => l.endsWith("- attempted to connect to leaf node port")));
 });
+
+Deno.test("a leaf older than min_version is told so, then closed", OPTS, async () => {
+  await using dir = await TempDir.create();
+  const leafPort = freePort();
+  await using hub = await DenatsNode.start(dir, {
+    name: "hub",
+    leafPort,
+    leafExtra: ['min_version: "2.9.0"'],
+  });
+  const raw = new Raw(await Deno.connect({ hostname: "127.0.0.1", port: leafPort }));
+  try {
+    await raw.until(/^INFO /);
+    await raw.send('CONNECT {"version":"2.8.4","name":"old"}\r\n');
+    await raw.until(
+      /"connect_info":true.*\r\n-ERR 'connection rejected since minimum version required is "2\.9\.0"'\r\n/s,
+    );
+  } finally {
+    raw.conn.close();
+  }
+  assert.equal(await hub.leafCount(), 0);
+});

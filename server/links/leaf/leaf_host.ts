@@ -57,6 +57,10 @@ export interface LeafLinkHost {
   clusterName(): string;
   /** Accepted side: the account the CONNECT's credentials bind to, null when refused. */
   authorize(link: LeafLink, connect: LeafConnectMessage): Account | null;
+  /** Accepted side: `min_version` ("" = any). */
+  minVersion(): string;
+  /** Accepted side: our INFO with `connect_info` and the bound account (sendPermsAndAccountInfo). */
+  connectInfoLine(link: LeafLink): Uint8Array;
   /** Accepted side, CONNECT accepted: register, INFO with `connect_info`, send interest. */
   accepted(link: LeafLink, connect: LeafConnectMessage): void;
   /** Solicited side: the CONNECT to send after the hub's first INFO. */

@@ -37,6 +37,7 @@ import { appendRoutedMsg } from "../route/route_protocol.ts";
 import { RoutedQueues } from "../route/route_inbound.ts";
 import type { LeafLinkHost, LeafLinkInit, LeafRemote, LeafUrl } from "./leaf_host.ts";
 import { LeafSubMap } from "./leaf_sub_map.ts";
+import { versionAtLeast } from "./leaf_options.ts";
 import type { ClientPermissions } from "../../client/permissions.ts";
 import { alwaysAnnounced, hubPermissions, remotePermissions } from "./leaf_permissions.ts";
 import {
@@ -59,6 +60,8 @@ function isLiteral(subject: string): boolean {
 const dec = new TextDecoder();
 const PONG = enc.encode("PONG\r\n");
 
+/** leafnode.go leafNodeWaitBeforeClose. */
+const MIN_VERSION_WAIT_MS = 5000;
 /** leafnode.go connectProcessTimeout. */
 export const CONNECT_PROCESS_MS = 2000;
 /** leafnode.go leafNodeReconnectDelayAfterLoopDetected / ...AfterClusterNameSame. */
@@ -353,6 +356,20 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
       this.#logger.error(`${this.logPrefix} - ${t}`);
       this.sendErr(t);
       this.close(CloseReason.WrongGateway);
+      return;
+    }
+    const min = this.#host.minVersion();
+    if (min !== "" && !versionAtLeast(c.version ?? "", min)) {
+      // processLeafNodeConnect: the INFO (so the remote stalls rather than retries at once),
+      // the error, then the connection closes after 5 s.
+      this.send(this.#host.connectInfoLine(this));
+      const text = wire.leafnodeMinVersion(min);
+      this.sendErr(text);
+      this.#logger.error(`${this.logPrefix} - ${text}`);
+      this.#authTimer = this.services.clock.after(
+        MIN_VERSION_WAIT_MS,
+        () => this.close(CloseReason.MinimumVersionRequired),
+      );
       return;
     }
     this.headers = !this.#host.server.options.noHeaderSupport && c.headers === true;

@@ -443,16 +443,25 @@ export class LeafManager implements LeafLinkHost {
     }
     this.#register(link);
     // sendPermsAndAccountInfo: our INFO again, with the account the leaf is bound to here.
+    link.send(this.connectInfoLine(link));
+    this.#sendAllInterest(link);
+  }
+
+  minVersion(): string {
+    return this.config.minVersion;
+  }
+
+  /** sendPermsAndAccountInfo: our INFO with the account and permissions of the link. */
+  connectInfoLine(link: LeafLink): Uint8Array {
     // The leaf enforces the user's permissions on its side too (import = subscribe).
     const user = link.userPermissions;
     const info = this.#infoJson(link.cid, "", {
       import: user?.subscribe,
       export: user?.publish,
-      remote_account: account.name,
+      remote_account: link.account?.name ?? "",
       connect_info: true,
     });
-    link.send(new TextEncoder().encode(`INFO ${info}\r\n`));
-    this.#sendAllInterest(link);
+    return enc.encode(`INFO ${info}\r\n`);
   }
 
   connectJson(link: LeafLink): string {

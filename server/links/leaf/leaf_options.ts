@@ -46,3 +46,22 @@ export function standaloneClusterName(
   if (o.clusterConfig?.name) return o.clusterConfig.name;
   return o.leafnodeConfig?.remotes.length ? o.serverName ?? "" : "";
 }
+
+/**
+ * Whether `version` is at least `min` (nats-server versionAtLeast over versionComponents:
+ * `[v]major.minor.patch`; an unparsable version is not).
+ *
+ * @example
+ * ```ts
+ * import { versionAtLeast } from "./leaf_options.ts";
+ * if (!versionAtLeast("2.9.10", "2.9.0") || versionAtLeast("2.8.4", "2.9.0")) throw new Error();
+ * ```
+ */
+export function versionAtLeast(version: string, min: string): boolean {
+  const parse = (v: string) => /^v?(\d+)\.(\d+)\.(\d+)/.exec(v)?.slice(1).map(Number) ?? null;
+  const have = parse(version);
+  const want = parse(min);
+  if (have === null || want === null) return false;
+  for (let i = 0; i < 3; i++) if (have[i] !== want[i]) return have[i] > want[i];
+  return true;
+}
