@@ -86,6 +86,12 @@ export class FanOut {
    * yield by itself).
    */
   deliveries = 0;
+  /**
+   * The connection whose message is being delivered (`deliver`'s `skip`), for receivers whose
+   * rule depends on the sender itself (a leafnode link never gets a message from a leaf of the
+   * same remote cluster: client.go processMsgResults, "cluster wide no echo").
+   */
+  sender: Receiver | null = null;
 
   constructor(random: () => number = Math.random) {
     this.#random = random;
@@ -117,6 +123,7 @@ export class FanOut {
   ): boolean {
     const mark = this.#deferred.length;
     const row = deliveryRow(from);
+    this.sender = skip;
     const r = account.sublist.match(op.argBuf, op.subjectStart, op.subjectEnd);
     const psubs = r.psubs;
     let count = 0;

@@ -107,3 +107,46 @@ Deno.test("two leafs of one hub reach each other through it", OPTS, async () => 
   await waitFor(() => got.length === 1, 3000, "L1 -> L2");
   assert.deepEqual(got, ["L1 -> L2"]);
 });
+
+Deno.test(
+  "a message from a leaf cluster never comes back into that cluster through the hub",
+  OPTS,
+  async () => {
+    await using dir = await TempDir.create();
+    const [r1, r2, leafPort] = [freePort(), freePort(), freePort()];
+    const cluster = (own: number, other: number) =>
+      `cluster { name: LC, listen: "127.0.0.1:${own}", routes: ["nats-route://127.0.0.1:${other}"] }`;
+    const remote = `url: "nats-leaf://127.0.0.1:${leafPort}"`;
+    await using hub = await DenatsNode.start(dir, { name: "hub", leafPort });
+    await using l1 = await DenatsNode.start(dir, {
+      name: "L1",
+      extra: [cluster(r1, r2)],
+      remotes: [remote],
+    });
+    await using l2 = await DenatsNode.start(dir, {
+      name: "L2",
+      extra: [cluster(r2, r1)],
+      remotes: [remote],
+    });
+    await waitLeafs(hub, 2);
+    await waitFor(() => l1.handle.server.cluster?.table.routes.size === 1, 5000, "L1-L2 route");
+    await using nh = await client(hub);
+    await using n1 = await client(l1);
+    await using n2 = await client(l2);
+    const atHub: string[] = [];
+    const atL2: string[] = [];
+    nh.subscribe("dup.x", { callback: (_e, m) => void atHub.push(m.string()) });
+    n2.subscribe("dup.x", { callback: (_e, m) => void atL2.push(m.string()) });
+    await nh.flush();
+    await n2.flush();
+    await waitInterest(n1, nh, "dup");
+    await waitInterest(n1, n2, "dup");
+    for (let i = 0; i < 5; i++) n1.publish("dup.x", String(i));
+    await n1.flush();
+    await waitFor(() => atHub.length === 5 && atL2.length >= 5, 3000, "5 messages each");
+    // A late duplicate through the hub would show up here.
+    await waitInterest(n1, n2, "dup.later");
+    assert.deepEqual(atL2, ["0", "1", "2", "3", "4"]);
+    assert.deepEqual(atHub, ["0", "1", "2", "3", "4"]);
+  },
+);

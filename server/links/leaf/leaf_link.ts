@@ -263,6 +263,14 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
 
   receive(entry: SublistEntry, op: MsgOp): boolean {
     if (this.closed || !this.registered) return false;
+    // Leaf to leaf: never into the cluster the message came from (it delivered there itself).
+    const sender = this.#host.server.fanOut.sender;
+    if (
+      sender instanceof LeafLink && this.remoteCluster !== "" &&
+      sender.remoteCluster === this.remoteCluster
+    ) {
+      return false;
+    }
     // client.go deliverMsg: a LEAF with permissions delivers only what it may publish.
     const p = this.permissions;
     if (p !== null && p.checksPublish) {
