@@ -132,6 +132,19 @@ export interface Receiver {
   receive(entry: SublistEntry, op: MsgOp): boolean;
 }
 
+/**
+ * A sender that names the leafnode cluster its messages come from (a leaf link with a remote
+ * cluster, a route relaying an LMSG): leafs of that cluster never get them back.
+ */
+export interface OriginCluster {
+  readonly originCluster: string;
+}
+
+/** The origin cluster of `sender`'s current message, or "" (client.go `pa.origin`). */
+export function originOf(sender: Receiver | null): string {
+  return (sender as Partial<OriginCluster> | null)?.originCluster ?? "";
+}
+
 /** What the fan-out needs of every sublist entry. */
 export interface SublistEntry extends SubscriptionLike {
   readonly owner: Receiver;

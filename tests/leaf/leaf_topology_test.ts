@@ -150,3 +150,61 @@ Deno.test(
     assert.deepEqual(atHub, ["0", "1", "2", "3", "4"]);
   },
 );
+
+Deno.test(
+  "a leaf cluster's message crosses a hub cluster once (LMSG with its origin on routes)",
+  OPTS,
+  async () => {
+    await using dir = await TempDir.create();
+    const [h1r, h2r, l1r, l2r, h1l, h2l] = [0, 0, 0, 0, 0, 0].map(() => freePort());
+    const cluster = (name: string, own: number, other: number) =>
+      `cluster { name: ${name}, listen: "127.0.0.1:${own}", routes: ["nats-route://127.0.0.1:${other}"] }`;
+    await using h1 = await DenatsNode.start(dir, {
+      name: "H1",
+      leafPort: h1l,
+      extra: [cluster("HC", h1r, h2r)],
+    });
+    await using h2 = await DenatsNode.start(dir, {
+      name: "H2",
+      leafPort: h2l,
+      extra: [cluster("HC", h2r, h1r)],
+    });
+    await using l1 = await DenatsNode.start(dir, {
+      name: "L1",
+      extra: [cluster("LC", l1r, l2r)],
+      remotes: [`url: "nats-leaf://127.0.0.1:${h1l}"`],
+    });
+    await using l2 = await DenatsNode.start(dir, {
+      name: "L2",
+      extra: [cluster("LC", l2r, l1r)],
+      remotes: [`url: "nats-leaf://127.0.0.1:${h2l}"`],
+    });
+    await waitLeafs(h1);
+    await waitLeafs(h2);
+    for (const n of [h1, l1]) {
+      await waitFor(
+        () => n.handle.server.cluster?.table.routes.size === 1,
+        5000,
+        `${n.name} route`,
+      );
+    }
+    await using n1 = await client(l1);
+    await using n2 = await client(l2);
+    await using nh2 = await client(h2);
+    const atL2: string[] = [];
+    const atH2: string[] = [];
+    n2.subscribe("once.x", { callback: (_e, m) => void atL2.push(m.string()) });
+    nh2.subscribe("once.x", { callback: (_e, m) => void atH2.push(m.string()) });
+    await n2.flush();
+    await nh2.flush();
+    await waitInterest(n1, nh2, "once");
+    await waitInterest(n1, n2, "once");
+    for (let i = 0; i < 5; i++) n1.publish("once.x", String(i));
+    await n1.flush();
+    await waitFor(() => atL2.length >= 5 && atH2.length >= 5, 3000, "5 messages each");
+    await waitInterest(n1, n2, "once.later");
+    await waitInterest(n1, nh2, "once.later");
+    assert.deepEqual(atL2, ["0", "1", "2", "3", "4"]);
+    assert.deepEqual(atH2, ["0", "1", "2", "3", "4"]);
+  },
+);

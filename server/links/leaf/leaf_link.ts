@@ -16,7 +16,7 @@ import type { Logger } from "../../log/logger.ts";
 import type { ForwardingReceiver } from "../../routing/fan_out.ts";
 import { Connection, type ConnectionProfile } from "../../conn/connection.ts";
 import type { TimerHandle } from "../../conn/clock.ts";
-import { Kind, type SublistEntry } from "../../routing/receiver.ts";
+import { Kind, originOf, type SublistEntry } from "../../routing/receiver.ts";
 import { LEAF_PROFILE, Parser } from "../../protocol/parser.ts";
 import {
   type MsgOp,
@@ -150,6 +150,11 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
     );
   }
 
+  /** The leaf cluster messages from this link come from (receiver.ts OriginCluster). */
+  get originCluster(): string {
+    return this.remoteCluster;
+  }
+
   /** True when this server dialed the connection. */
   get solicited(): boolean {
     return this.remote !== null;
@@ -263,11 +268,10 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
 
   receive(entry: SublistEntry, op: MsgOp): boolean {
     if (this.closed || !this.registered) return false;
-    // Leaf to leaf: never into the cluster the message came from (it delivered there itself).
-    const sender = this.#host.server.fanOut.sender;
+    // Never into the leaf cluster the message came from, directly or over a route (it
+    // delivered there itself: client.go "cluster wide no echo").
     if (
-      sender instanceof LeafLink && this.remoteCluster !== "" &&
-      sender.remoteCluster === this.remoteCluster
+      this.remoteCluster !== "" && originOf(this.#host.server.fanOut.sender) === this.remoteCluster
     ) {
       return false;
     }

@@ -13,6 +13,7 @@ import type { Account } from "../../accounts/account.ts";
 const enc = new TextEncoder();
 const strict = new TextDecoder("utf-8", { fatal: true });
 const lenient = new TextDecoder();
+const dec = lenient;
 
 /**
  * `RS+ <account> <subject>[ <queue> <weight>]\r\n`.
@@ -185,7 +186,11 @@ export function appendRoutedMsg(
   queues: readonly Uint8Array[],
   queueCount: number,
   headers: boolean,
+  origin: Uint8Array | null = null,
 ): number {
+  if (origin !== null && account !== null) {
+    return appendOriginMsg(out, origin, account, op, queues, queueCount, headers);
+  }
   const a = op.argBuf;
   const ss = op.subjectStart, se = op.subjectEnd, rs = op.replyStart, re = op.replyEnd;
   const hasHeader = op.headerSize > 0;
@@ -237,6 +242,49 @@ export function appendRoutedMsg(
   else p = writeBytes(buf, p, a, op.sizeStart, op.sizeEnd);
   buf[p++] = 0x0d;
   buf[p++] = 0x0a;
+  p = writeBytes(buf, p, op.payloadBuf, bodyStart, op.payloadEnd);
+  buf[p++] = 0x0d;
+  buf[p++] = 0x0a;
+  out.len = p;
+  return n;
+}
+
+/**
+ * `LMSG <origin> <account> <subject> [reply | + reply queues | | queues] <hdr> <size>` on a
+ * route: a message from a leafnode of cluster `origin`, so the other servers never hand it
+ * back to leafs of that cluster (client.go msgHeaderForRouteOrLeaf; route.go
+ * processRoutedOriginClusterMsgArgs). Headers are stripped when the route does not take them.
+ */
+function appendOriginMsg(
+  out: Outbound,
+  origin: Uint8Array,
+  account: Uint8Array,
+  op: MsgOp,
+  queues: readonly Uint8Array[],
+  queueCount: number,
+  headers: boolean,
+): number {
+  const a = op.argBuf;
+  const strip = op.headerSize > 0 && !headers;
+  const headerLen = op.headerSize > 0 && headers ? op.headerSize : 0;
+  const bodyStart = strip ? op.payloadStart + op.headerSize : op.payloadStart;
+  const total = op.payloadEnd - bodyStart;
+  let line = "LMSG " + dec.decode(origin) + " " + dec.decode(account) + " " +
+    dec.decode(a.subarray(op.subjectStart, op.subjectEnd)) + " ";
+  const reply = op.replyEnd > op.replyStart
+    ? dec.decode(a.subarray(op.replyStart, op.replyEnd))
+    : "";
+  if (queueCount > 0) {
+    line += reply !== "" ? `+ ${reply} ` : "| ";
+    for (let i = 0; i < queueCount; i++) line += dec.decode(queues[i]) + " ";
+  } else if (reply !== "") line += reply + " ";
+  const head = enc.encode(`${line}${headerLen} ${total}\r\n`);
+  const n = head.length + total + 2;
+  out.ensure(n);
+  const buf = out.buf;
+  let p = out.len;
+  buf.set(head, p);
+  p += head.length;
   p = writeBytes(buf, p, op.payloadBuf, bodyStart, op.payloadEnd);
   buf[p++] = 0x0d;
   buf[p++] = 0x0a;
