@@ -233,3 +233,35 @@ Deno.test(
     }
   },
 );
+
+Deno.test("a mixed hub cluster gossips leafnode_urls both ways over routes", OPTS, async () => {
+  await using dir = await TempDir.create();
+  const [r1, r2, l1, l2] = [freePort(), freePort(), freePort(), freePort()];
+  const cluster = (own: number, other: number) =>
+    `cluster { name: HUB, listen: "127.0.0.1:${own}", routes: ["nats-route://127.0.0.1:${other}"] }`;
+  await using natsHub = await NatsServerNode.start(dir, {
+    name: "N1",
+    leafPort: l1,
+    extra: [cluster(r1, r2)],
+  });
+  await using denatsHub = await DenatsNode.start(dir, {
+    name: "D2",
+    leafPort: l2,
+    extra: [cluster(r2, r1)],
+  });
+  // A denats leaf on the denats hub learns the nats-server hub's URL, and the reverse.
+  await using leafD = await DenatsNode.start(dir, {
+    name: "leafD",
+    remotes: [`url: "nats-leaf://127.0.0.1:${l2}"`],
+  });
+  await using leafN = await DenatsNode.start(dir, {
+    name: "leafN",
+    remotes: [`url: "nats-leaf://127.0.0.1:${l1}"`],
+  });
+  await waitLeafs(denatsHub);
+  await waitLeafs(natsHub);
+  const urlsOf = (n: DenatsNode) =>
+    n.handle.server.leafnodes!.registered()[0]?.remote?.urls.all().map((u) => u.port) ?? [];
+  await waitFor(() => urlsOf(leafD).includes(l1), 5000, "nats-server hub URL via denats");
+  await waitFor(() => urlsOf(leafN).includes(l2), 5000, "denats hub URL via nats-server");
+});

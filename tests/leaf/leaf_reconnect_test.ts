@@ -147,3 +147,34 @@ Deno.test("a leaf with the hub's cluster name is rejected", OPTS, async () => {
     leaf.lines().some((l) => l.endsWith("Leafnode Error 'remote leafnode has same cluster name'")),
   );
 });
+
+Deno.test(
+  "a denats hub cluster gossips leafnode_urls: the leaf fails over to the other hub",
+  OPTS,
+  async () => {
+    await using dir = await TempDir.create();
+    const [r1, r2, l1, l2] = [freePort(), freePort(), freePort(), freePort()];
+    const cluster = (own: number, other: number) =>
+      `cluster { name: HUB, listen: "127.0.0.1:${own}", routes: ["nats-route://127.0.0.1:${other}"] }`;
+    const h1 = await DenatsNode.start(dir, { name: "H1", leafPort: l1, extra: [cluster(r1, r2)] });
+    await using h2 = await DenatsNode.start(dir, {
+      name: "H2",
+      leafPort: l2,
+      extra: [cluster(r2, r1)],
+    });
+    try {
+      await using leaf = await DenatsNode.start(dir, {
+        name: "leaf",
+        remotes: [`url: "nats-leaf://127.0.0.1:${l1}"`],
+      });
+      await waitLeafs(h1);
+      const remote = leaf.handle.server.leafnodes!.registered()[0].remote!;
+      // H2's URL reaches the leaf in H1's INFO once the route H1-H2 is up (async INFO).
+      await waitFor(() => remote.urls.all().some((u) => u.port === l2), 5000, "H2's URL gossiped");
+      await h1.stop();
+      await waitLeafs(h2, 1, 10_000);
+    } finally {
+      await h1.stop();
+    }
+  },
+);

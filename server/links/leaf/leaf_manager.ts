@@ -106,6 +106,8 @@ export class LeafManager implements LeafLinkHost {
   readonly #loopSubjects = new Map<Account, string>();
   readonly #remotes: LeafRemote[] = [];
   #ownUrl = "";
+  /** Other servers' leafnode URLs learned through routes, with how many routes brought each. */
+  readonly #gossiped = new Map<string, number>();
   #running = false;
   /** Accept-side TLS (`leafnodes { tls {} }`): INFO, then the server handshake. */
   readonly #acceptTls: TlsSetup | null;
@@ -193,6 +195,31 @@ export class LeafManager implements LeafLinkHost {
       },
       createLink: (ready) => this.#createLink(ready),
     };
+  }
+
+  /** This server's leafnode URL for routes to gossip ("" without a listener or with no_advertise). */
+  get advertisedUrl(): string {
+    return this.config.noAdvertise ? "" : this.#ownUrl;
+  }
+
+  /**
+   * Routes brought (`add`) or took away other servers' leafnode URLs (route.go addLeafNodeURL,
+   * removeLeafNodeURL): our leafs get an async INFO with the new `leafnode_urls`.
+   */
+  gossip(urls: readonly string[], add: boolean): void {
+    let changed = false;
+    for (const url of urls) {
+      if (url === this.#ownUrl) continue;
+      const n = (this.#gossiped.get(url) ?? 0) + (add ? 1 : -1);
+      if (n > 0) {
+        if (!this.#gossiped.has(url)) changed = true;
+        this.#gossiped.set(url, n);
+      } else if (this.#gossiped.delete(url)) changed = true;
+    }
+    if (!changed || !this.#running) return;
+    // sendAsyncLeafNodeInfo.
+    const line = enc.encode(`INFO ${this.#infoJson(0, "")}\r\n`);
+    for (const link of this.registered()) if (!link.solicited) link.send(line);
   }
 
   /** The bound leafnode port (0 without a listener). */
@@ -321,7 +348,7 @@ export class LeafManager implements LeafLinkHost {
       client_id: cid,
       nonce,
       cluster: this.clusterName(),
-      leafnode_urls: this.#ownUrl ? [this.#ownUrl] : [],
+      leafnode_urls: [...(this.#ownUrl ? [this.#ownUrl] : []), ...this.#gossiped.keys()],
       info_on_connect: true,
       ...extra,
     });

@@ -30,6 +30,8 @@ export interface RouteInfoMessage {
   export?: SubjectPermission;
   lnoc?: boolean;
   gateway?: string;
+  /** The remote's leafnode URL (route.go: added to the leafnode INFO's `leafnode_urls`). */
+  leafnode_urls?: string[];
   [key: string]: unknown;
 }
 
@@ -72,6 +74,8 @@ export interface LocalRouteInfo {
   connectUrls: string[];
   import?: SubjectPermission;
   export?: SubjectPermission;
+  /** This server's leafnode URL (a leafnode listener without `no_advertise`), gossiped. */
+  leafnodeUrls?: string[];
 }
 
 /**
@@ -117,6 +121,7 @@ export function routeInfoJson(info: LocalRouteInfo, nonce = "", ldm = false): st
   if (info.import) o.import = info.import;
   if (info.export) o.export = info.export;
   o.lnoc = true;
+  if (info.leafnodeUrls?.length) o.leafnode_urls = info.leafnodeUrls;
   return JSON.stringify(o);
 }
 

@@ -47,6 +47,8 @@ export interface ClusterEffects {
   solicit(url: RouteUrl, routeType: RouteType, opts: SolicitOptions): void;
   /** The client INFO changed (cluster name or connect URLs); `notify` sends async INFOs. */
   clientInfoChanged(notify: boolean): void;
+  /** A route brought (`add`) or took away a server's leafnode URLs (route.go addLeafNodeURL). */
+  leafnodeUrlsChanged?(urls: readonly string[], add: boolean): void;
 }
 
 /** The server's routes and cluster-wide state. */
@@ -205,6 +207,7 @@ export class RouteTable implements RouteLinkHost {
       for (const r of this.routes.values()) if (r.remoteId !== info.server_id) r.send(line);
     }
     if (!this.config.noAdvertise) this.#changeConnectUrls(link.connectUrls, true);
+    if (info.leafnode_urls?.length) this.#effects.leafnodeUrlsChanged?.(info.leafnode_urls, true);
   }
 
   /** route.go addRoute: registers unless this remote is already connected. */
@@ -278,6 +281,8 @@ export class RouteTable implements RouteLinkHost {
     if (registered && link.connectUrls.length > 0 && !this.config.noAdvertise) {
       this.#changeConnectUrls(link.connectUrls, false);
     }
+    const leafUrls = link.info?.leafnode_urls;
+    if (registered && leafUrls?.length) this.#effects.leafnodeUrlsChanged?.(leafUrls, false);
     this.#reconnect(link);
   }
 
