@@ -37,9 +37,15 @@ import { appendRoutedMsg } from "../route/route_protocol.ts";
 import { RoutedQueues } from "../route/route_inbound.ts";
 import type { LeafLinkHost, LeafLinkInit, LeafRemote, LeafUrl } from "./leaf_host.ts";
 import { LeafSubMap } from "./leaf_sub_map.ts";
-import { versionAtLeast } from "./leaf_options.ts";
+import { subjectIsLiteral } from "../../sublist/sublist.ts";
+import { checkLeafConnect } from "./leaf_connect.ts";
 import type { ClientPermissions } from "../../client/permissions.ts";
-import { alwaysAnnounced, hubPermissions, remotePermissions } from "./leaf_permissions.ts";
+import {
+  alwaysAnnounced,
+  deliveryDenied,
+  hubPermissions,
+  remotePermissions,
+} from "./leaf_permissions.ts";
 import {
   type LeafInfoMessage,
   leafSubLine,
@@ -52,11 +58,6 @@ import {
 
 const enc = new TextEncoder();
 
-/** No `*` or `>` token (sublist subjectIsLiteral). */
-function isLiteral(subject: string): boolean {
-  for (const t of subject.split(".")) if (t === "*" || t === ">") return false;
-  return true;
-}
 const dec = new TextDecoder();
 const PONG = enc.encode("PONG\r\n");
 
@@ -237,31 +238,21 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
    */
   updateInterest(key: string, queue: boolean, delta: number): void {
     if (this.closed || !this.registered) return;
-    if (!this.mayAnnounce(queue ? key.slice(0, key.indexOf(" ")) : key)) return;
-    const n = this.smap.change(key, queue, delta);
-    if (n === null) return;
-    const line = leafSubLine(key, n);
-    if (this.#logger.traceEnabled) this.#trace("->>", dec.decode(line.subarray(0, -2)));
-    this.send(line);
-  }
-
-  /** Whether interest in `subject` may be announced (subscribe permissions). */
-  mayAnnounce(subject: string): boolean {
-    const p = this.permissions;
-    return p === null || alwaysAnnounced(subject) || p.canSubscribe(subject, null);
+    const n = this.smap.announce(key, queue, delta, this.permissions);
+    if (n !== null) this.#sendInterest(key, n);
   }
 
   /** The snapshot of interest sent once registered (initLeafNodeSmapAndSendSubs). */
   sendAllInterest(entries: Iterable<[string, number]>): void {
-    for (const [key, n] of entries) {
-      const space = key.indexOf(" ");
-      if (this.mayAnnounce(space < 0 ? key : key.slice(0, space))) this.smap.add(key, n);
+    for (const [key, n] of this.smap.snapshot(entries, this.permissions)) {
+      this.#sendInterest(key, n);
     }
-    for (const [key, n] of this.smap.entries()) {
-      const line = leafSubLine(key, n);
-      if (this.#logger.traceEnabled) this.#trace("->>", dec.decode(line.subarray(0, -2)));
-      this.send(line);
-    }
+  }
+
+  #sendInterest(key: string, n: number): void {
+    const line = leafSubLine(key, n);
+    if (this.#logger.traceEnabled) this.#trace("->>", dec.decode(line.subarray(0, -2)));
+    this.send(line);
   }
 
   // ---- Receiver / ForwardingReceiver: messages to the remote ------------------------------
@@ -276,13 +267,10 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
       return false;
     }
     // client.go deliverMsg: a LEAF with permissions delivers only what it may publish.
-    const p = this.permissions;
-    if (p !== null && p.checksPublish) {
-      const subject = dec.decode(op.argBuf.subarray(op.subjectStart, op.subjectEnd));
-      if (!p.canPublish(subject, this.services.clock.now())) {
-        this.#logger.debug(`${this.logPrefix} - Not permitted to deliver to "${subject}"`);
-        return false;
-      }
+    const denied = deliveryDenied(this.permissions, op, this.services.clock.now());
+    if (denied !== null) {
+      this.#logger.debug(`${this.logPrefix} - Not permitted to deliver to "${denied}"`);
+      return false;
     }
     if (!this.#pending) {
       this.#pending = true;
@@ -349,39 +337,20 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
       return;
     }
     this.account = account;
-    // leafnode.go processLeafNodeConnect.
-    if (c.lang) {
-      this.#logger.error(`${this.logPrefix} - ${wire.ERR_CONNECTED_TO_LEAFNODE_PORT.text}`);
-      this.sendErr(wire.ERR_CONNECTED_TO_LEAFNODE_PORT.text);
-      this.close(CloseReason.WrongPort);
-      return;
-    }
-    const cluster = this.#host.clusterName();
-    if (cluster !== "" && c.cluster && c.cluster === cluster) {
-      this.#logger.error(`${this.logPrefix} - ${wire.ERR_LEAFNODE_SAME_CLUSTER_NAME.text}`);
-      this.sendErr(wire.ERR_LEAFNODE_SAME_CLUSTER_NAME.text);
-      this.close(CloseReason.ClusterNamesIdentical);
-      return;
-    }
-    if (c.gateway) {
-      const t = wire.gatewayOnLeafnodePort(c.gateway);
-      this.#logger.error(`${this.logPrefix} - ${t}`);
-      this.sendErr(t);
-      this.close(CloseReason.WrongGateway);
-      return;
-    }
-    const min = this.#host.minVersion();
-    if (min !== "" && !versionAtLeast(c.version ?? "", min)) {
-      // processLeafNodeConnect: the INFO (so the remote stalls rather than retries at once),
-      // the error, then the connection closes after 5 s.
-      this.send(this.#host.connectInfoLine(this));
-      const text = wire.leafnodeMinVersion(min);
-      this.sendErr(text);
-      this.#logger.error(`${this.logPrefix} - ${text}`);
-      this.#authTimer = this.services.clock.after(
-        MIN_VERSION_WAIT_MS,
-        () => this.close(CloseReason.MinimumVersionRequired),
-      );
+    const refused = checkLeafConnect(c, this.#host.clusterName(), this.#host.minVersion());
+    if (refused !== null) {
+      // min_version: our INFO first (the remote then stalls instead of retrying at once), the
+      // error, and the connection closes after 5 s.
+      if (refused.delayed) this.send(this.#host.connectInfoLine(this));
+      this.#logger.error(`${this.logPrefix} - ${refused.text}`);
+      this.sendErr(refused.text);
+      if (!refused.delayed) this.close(refused.reason);
+      else {
+        this.#authTimer = this.services.clock.after(
+          MIN_VERSION_WAIT_MS,
+          () => this.close(refused.reason),
+        );
+      }
       return;
     }
     this.headers = !this.#host.server.options.noHeaderSupport && c.headers === true;
@@ -516,7 +485,7 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
     // processLeafSub: a hub refuses interest in a literal subject it may not send there.
     const p = this.permissions;
     if (
-      p !== null && !this.spoke && !alwaysAnnounced(r.subject) && isLiteral(r.subject) &&
+      p !== null && !this.spoke && !alwaysAnnounced(r.subject) && subjectIsLiteral(r.subject) &&
       !p.canPublish(r.subject, this.services.clock.now())
     ) {
       this.#permissionViolation(r.subject);

@@ -12,7 +12,6 @@
  * single-isolate server (a sharded server does not run leafnodes here).
  */
 import type { Account } from "../../accounts/account.ts";
-import type { Authenticator } from "../../accounts/auth.ts";
 import type { Subscription } from "../../client/subscription.ts";
 import type { ReadPressure } from "../../conn/read_loop.ts";
 import { InterestChange, type RemoteEntry } from "../../interest/remote_interest.ts";
@@ -38,11 +37,10 @@ import {
   type ReadyTransport,
 } from "../core/link_spec.ts";
 import { joinHostPort } from "../route/cluster_options.ts";
-import type { LeafLinkHost, LeafRemote, LeafServer, LeafUrl } from "./leaf_host.ts";
+import type { LeafLinkHost, LeafRemote, LeafUrl } from "./leaf_host.ts";
 import { LeafLink } from "./leaf_link.ts";
 import {
   jetStreamApiDenied,
-  leafConnectJson,
   type LeafConnectMessage,
   leafInfoJson,
   type LeafInfoMessage,
@@ -52,6 +50,8 @@ import {
 import { isWebSocketUrl, newLeafRemote, updateDiscovered } from "./leaf_urls.ts";
 import { leafMayRelay } from "./leaf_sub_map.ts";
 import { accountInterest, leafInfos } from "./leaf_snapshot.ts";
+import { authorizeLeaf, type LeafAuthServer } from "./leaf_auth.ts";
+import { solicitedConnectJson } from "./leaf_connect.ts";
 import { leafAuthTimeoutSeconds, standaloneClusterName } from "./leaf_options.ts";
 
 /** nats-server DEFAULT_LEAF_NODE_RECONNECT and (routes') DEFAULT_ROUTE_DIAL. */
@@ -78,12 +78,9 @@ const DEFAULT_REMOTE_TLS: TlsSettings = {
 const enc = new TextEncoder();
 
 /** What the manager needs of the server (server.ts `Server` fits). */
-export interface LeafHostServer extends LeafServer, ReadPressure {
-  readonly auth: Authenticator;
+export interface LeafHostServer extends LeafAuthServer, ReadPressure {
   onInterest(listener: (account: Account, sub: Subscription, delta: 1 | -1) => void): () => void;
   allocateConnectionId(): number;
-  /** The account a JWT user is bound to, created on first use. */
-  bindAccount(name: string): Account;
   /** The route manager, when clustering is on (cluster name, interest for routes). */
   readonly cluster: ClusterManager | null;
 }
@@ -415,41 +412,12 @@ export class LeafManager implements LeafLinkHost {
     return s.cluster ? s.cluster.clusterName : standaloneClusterName(s.options);
   }
 
-  /** auth.go isLeafNodeAuthorized: the leafnodes authorization, else the server's users. */
+  /** auth.go isLeafNodeAuthorized (leaf_auth.ts). */
   authorize(link: LeafLink, c: LeafConnectMessage): Account | null {
-    const s = this.server;
-    const cfg = this.config;
-    const user = c.user ?? "";
-    const pass = c.pass ?? "";
-    let accountName: string | null = null;
-    if (cfg.username !== "") {
-      if (user === cfg.username && pass === cfg.password) accountName = cfg.account;
-    } else if (cfg.users.length > 0) {
-      const u = cfg.users.find((u) => u.username === user);
-      if (u !== undefined && u.password === pass) accountName = u.account;
-    } else {
-      const outcome = s.auth.check(
-        { user: c.user, pass: c.pass, jwt: c.jwt, sig: c.sig },
-        link.nonce,
-        { type: "LEAFNODE", host: link.remoteHost },
-      );
-      if (outcome.ok) {
-        accountName = outcome.result.account ?? "";
-        // Accounts of JWT users exist once a user of theirs connects.
-        if (accountName !== "" && c.jwt) s.bindAccount(accountName);
-        link.userPermissions = outcome.result.permissions ?? outcome.result.user?.permissions;
-      }
-    }
-    const account = accountName === null ? null : s.account(accountName || undefined);
-    if (account === null) {
-      const hasUsers = (s.options.users?.length ?? 0) > 0;
-      s.logger.error(
-        `${link.logPrefix} - authentication error${
-          hasUsers ? ` - User ${JSON.stringify(user)}` : ""
-        }`,
-      );
-    }
-    return account;
+    const result = authorizeLeaf(this.server, this.config, link, c);
+    if (result === null) return null;
+    link.userPermissions = result.permissions;
+    return result.account;
   }
 
   accepted(link: LeafLink, c: LeafConnectMessage): void {
@@ -492,37 +460,7 @@ export class LeafManager implements LeafLinkHost {
   }
 
   connectJson(link: LeafLink): string {
-    const s = this.server;
-    const remote = link.remote!;
-    const url = link.url;
-    // sendLeafConnect: credentials first, else the URL's user info, else the remote's.
-    let jwt = "";
-    let sig = "";
-    let user = url && url.user !== "" ? url.user : remote.username;
-    let pass = url && url.user !== "" ? url.pass : remote.password;
-    const creds = remote.config.credentials;
-    if (creds !== "") {
-      s.logger.debug(`${link.logPrefix} - Authenticating with credentials file "${creds}"`);
-      const signed = signWithCredentials(creds, link.nonce);
-      if ("error" in signed) s.logger.error(`${link.logPrefix} - ${signed.error}`);
-      else ({ jwt, sig } = signed);
-      user = pass = "";
-    }
-    return leafConnectJson({
-      version: SERVER_VERSION,
-      jwt,
-      sig,
-      user,
-      pass,
-      tls_required: link.tls,
-      server_id: s.id,
-      name: s.name,
-      is_hub: remote.config.hub,
-      cluster: this.clusterName(),
-      headers: !s.options.noHeaderSupport,
-      jetstream: false,
-      deny_pub: remote.config.denyImports,
-    });
+    return solicitedConnectJson(this.server, link, this.clusterName(), signWithCredentials);
   }
 
   infoReceived(link: LeafLink, info: LeafInfoMessage): void {

@@ -12,6 +12,7 @@
  */
 import { ClientPermissions } from "../../client/permissions.ts";
 import type { Permissions, SubjectPermission } from "../../options.ts";
+import type { MsgOp } from "../../protocol/sink.ts";
 import { LOOP_DETECTION_PREFIX } from "./leaf_protocol.ts";
 
 function withDeny(
@@ -67,4 +68,13 @@ export function hubPermissions(
 export function alwaysAnnounced(subject: string): boolean {
   return subject.startsWith(LOOP_DETECTION_PREFIX) || subject.startsWith("$GR.") ||
     subject.startsWith("_GR_.");
+}
+
+const dec = new TextDecoder();
+
+/** The subject of `op` when publish permissions `p` forbid sending it over the link, else null. */
+export function deliveryDenied(p: ClientPermissions | null, op: MsgOp, now: number): string | null {
+  if (p === null || !p.checksPublish) return null;
+  const subject = dec.decode(op.argBuf.subarray(op.subjectStart, op.subjectEnd));
+  return p.canPublish(subject, now) ? null : subject;
 }

@@ -8,6 +8,20 @@
  * PURE: no Deno APIs, timers or console output. Runs in the isolate that owns the link.
  */
 
+import type { ClientPermissions } from "../../client/permissions.ts";
+import { alwaysAnnounced } from "./leaf_permissions.ts";
+
+/** The subject of an interest key (`<subject>[ <queue>]`). */
+function subjectOf(key: string): string {
+  const space = key.indexOf(" ");
+  return space < 0 ? key : key.slice(0, space);
+}
+
+/** Whether interest in `subject` may be announced under subscribe permissions `p`. */
+export function mayAnnounce(p: ClientPermissions | null, subject: string): boolean {
+  return p === null || alwaysAnnounced(subject) || p.canSubscribe(subject, null);
+}
+
 /**
  * One connection's announced interest.
  *
@@ -49,6 +63,17 @@ export class LeafSubMap {
     if (after > 0) this.#counts.set(key, after);
     else this.#counts.delete(key);
     return update ? after : null;
+  }
+
+  /** {@link change} for interest the permissions `p` let this link announce; else null. */
+  announce(key: string, queue: boolean, delta: number, p: ClientPermissions | null): number | null {
+    return mayAnnounce(p, subjectOf(key)) ? this.change(key, queue, delta) : null;
+  }
+
+  /** Adds the announceable part of a snapshot (without sending) and returns every key held. */
+  snapshot(entries: Iterable<[string, number]>, p: ClientPermissions | null): [string, number][] {
+    for (const [key, n] of entries) if (mayAnnounce(p, subjectOf(key))) this.add(key, n);
+    return [...this.#counts.entries()];
   }
 
   /** Every key with its count. */
