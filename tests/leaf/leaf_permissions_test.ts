@@ -134,3 +134,34 @@ Deno.test("an LS+ the hub may not serve is refused with nats-server's -ERR", OPT
     conn.close();
   }
 });
+
+Deno.test(
+  "JetStream API, KV and object store subjects do not cross (JetStream not extended)",
+  OPTS,
+  async () => {
+    await using dir = await TempDir.create();
+    const leafPort = freePort();
+    await using hub = await DenatsNode.start(dir, { name: "hub", leafPort });
+    await using leaf = await DenatsNode.start(dir, {
+      name: "leaf",
+      remotes: [`url: "nats-leaf://127.0.0.1:${leafPort}"`],
+    });
+    await waitLeafs(hub);
+    await using nh = await client(hub);
+    await using nl = await client(leaf);
+    const atHub: string[] = [];
+    nh.subscribe("$KV.b.k", { callback: (_e, m) => void atHub.push(m.subject) });
+    nh.subscribe("kv.ok", { callback: (_e, m) => void atHub.push(m.subject) });
+    await nh.flush();
+    await waitInterest(nl, nh, "kv");
+    nl.publish("$KV.b.k");
+    nl.publish("kv.ok");
+    await waitFor(() => atHub.includes("kv.ok"), 3000, "kv.ok crosses");
+    assert.deepEqual(atHub, ["kv.ok"]);
+    const subs = leafz(leaf.handle.server, { subs: true }).leafs?.[0].subscriptions_list ?? [];
+    assert(!subs.includes("$KV.b.k"), subs.join(","));
+    assert(
+      hub.lines().some((l) => l.endsWith('adding deny [$JS.API.> $KV.> $OBJ.>] for account "$G"')),
+    );
+  },
+);

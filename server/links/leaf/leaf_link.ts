@@ -42,7 +42,9 @@ import { checkLeafConnect } from "./leaf_connect.ts";
 import type { ClientPermissions } from "../../client/permissions.ts";
 import {
   alwaysAnnounced,
+  compilePermissions,
   deliveryDenied,
+  denyBoth,
   hubPermissions,
   remotePermissions,
 } from "./leaf_permissions.ts";
@@ -107,6 +109,8 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
    * subscribe = interest announced to it. Null: everything.
    */
   permissions: ClientPermissions | null = null;
+  /** What {@link permissions} was compiled from. */
+  #permissionSpec: Permissions = {};
   /** Accepted side: the authenticated user's permissions (set by the host's authorize). */
   userPermissions: Permissions | undefined = undefined;
   /** Interest this link announced to the remote (leafnode.go `smap`). */
@@ -140,7 +144,7 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
     this.#startTls = init.startTls;
     if (init.remote !== null) {
       const c = init.remote.config;
-      this.permissions = remotePermissions(c.denyExports, c.denyImports);
+      this.setPermissions(remotePermissions(c.denyExports, c.denyImports));
     }
     // A solicited remote without `hub: true` is a spoke (we are the leaf of that hub).
     this.kind = init.remote !== null && !init.remote.config.hub ? Kind.Hub : Kind.Leaf;
@@ -154,6 +158,17 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
   /** The leaf cluster messages from this link come from (receiver.ts OriginCluster). */
   get originCluster(): string {
     return this.remoteCluster;
+  }
+
+  /** Sets what may cross the link. */
+  setPermissions(spec: Permissions): void {
+    this.#permissionSpec = spec;
+    this.permissions = compilePermissions(spec);
+  }
+
+  /** Adds `subjects` to the denies of both directions (JetStream API between domains). */
+  denyBoth(subjects: readonly string[]): void {
+    this.setPermissions(denyBoth(this.#permissionSpec, subjects));
   }
 
   /** True when this server dialed the connection. */
@@ -357,7 +372,7 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
     this.remoteServer = c.name ?? "";
     this.remoteId = c.server_id ?? "";
     if (c.is_hub) this.kind = Kind.Hub;
-    this.permissions = hubPermissions(this.userPermissions, c.deny_pub ?? []);
+    this.setPermissions(hubPermissions(this.userPermissions, c.deny_pub ?? []));
     this.remoteCluster = c.cluster ?? "";
     this.remoteDomain = c.domain ?? "";
     this.startPings(() => this.#host.random());
@@ -392,10 +407,10 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
     }
     if (info.import !== undefined || info.export !== undefined) {
       const c = this.remote!.config;
-      this.permissions = remotePermissions(c.denyExports, c.denyImports, {
+      this.setPermissions(remotePermissions(c.denyExports, c.denyImports, {
         export: info.export as SubjectPermission | undefined,
         import: info.import as SubjectPermission | undefined,
-      });
+      }));
     }
     this.#host.infoReceived(this, info);
     if (!first) {

@@ -40,6 +40,7 @@ import { joinHostPort } from "../route/cluster_options.ts";
 import type { LeafLinkHost, LeafRemote, LeafUrl } from "./leaf_host.ts";
 import { LeafLink } from "./leaf_link.ts";
 import {
+  DENY_ALL_CLIENT_JS,
   jetStreamApiDenied,
   type LeafConnectMessage,
   leafInfoJson,
@@ -480,10 +481,18 @@ export class LeafManager implements LeafLinkHost {
     let set = this.#byAccount.get(account);
     if (set === undefined) this.#byAccount.set(account, set = new Set());
     set.add(link);
-    // addLeafNodeConnection: without JetStream, its API does not cross the link (logged).
-    if (!jetStreamApiDenied(account.name, "", link.remoteDomain)) {
+    // addLeafNodeConnection: JetStream API traffic does not cross unless the domain extends.
+    const denied = jetStreamApiDenied({
+      localDomain: "",
+      remoteDomain: link.remoteDomain,
+      jetStream: false,
+    });
+    if (denied) {
+      link.denyBoth(DENY_ALL_CLIENT_JS);
       this.server.logger.notice(
-        `${link.logPrefix} - JetStream Not Extended, adding deny [$JS.API.> $KV.> $OBJ.>] ` +
+        `${link.logPrefix} - JetStream Not Extended, adding deny [${
+          DENY_ALL_CLIENT_JS.join(" ")
+        }] ` +
           `for account ${JSON.stringify(account.name)}`,
       );
     }

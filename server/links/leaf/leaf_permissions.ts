@@ -23,8 +23,23 @@ function withDeny(
   return { allow: p?.allow, deny: [...(p?.deny ?? []), ...deny] };
 }
 
-function build(p: Permissions): ClientPermissions | null {
+/** Compiled permissions, or null when nothing is restricted. */
+export function compilePermissions(p: Permissions): ClientPermissions | null {
   return p.publish === undefined && p.subscribe === undefined ? null : new ClientPermissions(p);
+}
+
+/**
+ * `p` with `subjects` denied both ways (addLeafNodeConnection mergeDenyPermissions(both, ...)).
+ *
+ * @example
+ * ```ts
+ * import { compilePermissions, denyBoth } from "./leaf_permissions.ts";
+ * const p = compilePermissions(denyBoth({}, ["$KV.>"]))!;
+ * if (p.canPublish("$KV.a.b", 0) || p.canSubscribe("$KV.a.b", null)) throw new Error();
+ * ```
+ */
+export function denyBoth(p: Permissions, subjects: readonly string[]): Permissions {
+  return { publish: withDeny(p.publish, subjects), subscribe: withDeny(p.subscribe, subjects) };
 }
 
 /**
@@ -33,8 +48,8 @@ function build(p: Permissions): ClientPermissions | null {
  *
  * @example
  * ```ts
- * import { remotePermissions } from "./leaf_permissions.ts";
- * const p = remotePermissions(["secret.>"], ["private.>"])!;
+ * import { compilePermissions, remotePermissions } from "./leaf_permissions.ts";
+ * const p = compilePermissions(remotePermissions(["secret.>"], ["private.>"]))!;
  * if (p.canPublish("secret.x", 0) || !p.canPublish("public.x", 0)) throw new Error();
  * if (p.canSubscribe("private.a", null)) throw new Error();
  * ```
@@ -43,11 +58,11 @@ export function remotePermissions(
   denyExports: readonly string[],
   denyImports: readonly string[],
   hub: { export?: SubjectPermission; import?: SubjectPermission } = {},
-): ClientPermissions | null {
-  return build({
+): Permissions {
+  return {
     publish: withDeny(hub.export, denyExports),
     subscribe: withDeny(hub.import, denyImports),
-  });
+  };
 }
 
 /**
@@ -57,11 +72,11 @@ export function remotePermissions(
 export function hubPermissions(
   user: Permissions | undefined,
   denyPub: readonly string[],
-): ClientPermissions | null {
-  return build({
+): Permissions {
+  return {
     publish: withDeny(user?.subscribe, denyPub),
     subscribe: user?.publish,
-  });
+  };
 }
 
 /** Interest always announced, whatever the permissions (`$LDS.`, `$GR.`, `_GR_.`). */

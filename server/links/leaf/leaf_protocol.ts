@@ -272,16 +272,24 @@ export function leafConnectJson(c: LeafConnectMessage): string {
   return goJson(o);
 }
 
+/** leafnode.go denyAllClientJs: JetStream API, KV and object store subjects. */
+export const DENY_ALL_CLIENT_JS: readonly string[] = ["$JS.API.>", "$KV.>", "$OBJ.>"];
+
 /**
- * JetStream domains hook (leafnode.go addLeafNodeConnection adds `$JS.API.>` denies and
- * domain mappings between domains): whether JetStream API traffic of `account` must be denied
- * on a leafnode link between `localDomain` and `remoteDomain`. denats has no JetStream domains
- * yet, so nothing is denied; this is the one place that will decide it.
+ * JetStream domains hook (leafnode.go addLeafNodeConnection): whether JetStream API traffic
+ * (DENY_ALL_CLIENT_JS) must be denied on a leafnode link. nats-server denies it when the
+ * domains differ or JetStream is off here (and maps `$JS.<domain>.API.>` between domains);
+ * denats has no JetStream yet, so it is always denied. This is the one place that will decide
+ * it when JetStream and domains arrive (system account sharing and domain mappings included).
+ *
+ * @example
+ * ```ts
+ * import { jetStreamApiDenied } from "./leaf_protocol.ts";
+ * if (!jetStreamApiDenied({ localDomain: "", remoteDomain: "", jetStream: false })) throw 1;
+ * ```
  */
 export function jetStreamApiDenied(
-  _account: string,
-  _localDomain: string,
-  _remoteDomain: string,
+  o: { localDomain: string; remoteDomain: string; jetStream: boolean },
 ): boolean {
-  return false;
+  return o.localDomain !== o.remoteDomain || !o.jetStream;
 }

@@ -102,7 +102,8 @@ Deno.test("a leafnode CONNECT keeps nats-server's field order (leafConnectInfo)"
   assert.equal(leafConnectJson({}), '{"tls_required":false}');
 });
 
-Deno.test("JetStream API denials between domains: none until domains exist", () => {
-  assert.equal(jetStreamApiDenied("$G", "", ""), false);
-  assert.equal(jetStreamApiDenied("A", "hub", "leaf"), false);
+Deno.test("JetStream API traffic is denied across a link unless the domain extends", () => {
+  assert.equal(jetStreamApiDenied({ localDomain: "", remoteDomain: "", jetStream: false }), true);
+  assert.equal(jetStreamApiDenied({ localDomain: "a", remoteDomain: "b", jetStream: true }), true);
+  assert.equal(jetStreamApiDenied({ localDomain: "a", remoteDomain: "a", jetStream: true }), false);
 });
