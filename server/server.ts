@@ -35,6 +35,8 @@ import { MonitorState } from "./monitor/state.ts";
 import type { LinkMonitor } from "./monitor/types.ts";
 import { ClusterManager } from "./links/route/cluster_manager.ts";
 import { GatewayManager } from "./links/gateway/gateway_manager.ts";
+import { LeafManager } from "./links/leaf/leaf_manager.ts";
+import { standaloneClusterName } from "./links/leaf/leaf_options.ts";
 import { listenClientPort, remoteHost } from "./transport/listen_host.ts";
 import { joinHostPort } from "./links/route/cluster_options.ts";
 import type { InterestListener, ServerEvents } from "./server_events.ts";
@@ -83,6 +85,8 @@ export class Server implements ClientContext {
   #cluster: ClusterManager | null = null;
   /** Gateways (server/links/gateway/), when `gateway {}` has a name and port (single isolate). */
   #gateway: GatewayManager | null = null;
+  /** Leaf nodes (server/links/leaf/), when `leafnodes {}` has a port or remotes. */
+  #leaf: LeafManager | null = null;
   /** Appended to every client INFO (`cluster`, `connect_urls`): {@link setClientInfoTail}. */
   #infoTail = "";
   /** What the worker shell around this server wants to hear of (sharded mode). */
@@ -123,10 +127,13 @@ export class Server implements ClientContext {
     if (this.isRouteWorker) {
       this.remoteInterestListener = (account, sub, delta) =>
         this.#mesh?.onLocalInterest(account, sub, delta);
-    } else if (shard === null && options.gatewayConfig?.port) {
-      // Route interest is cluster interest the gateways announce (gatewayUpdateSubInterest).
-      this.remoteInterestListener = (account, sub, delta) =>
+    } else if (shard === null && (options.gatewayConfig?.port || options.leafnodeConfig)) {
+      // Route interest is cluster interest the gateways announce (gatewayUpdateSubInterest),
+      // and it reaches the leafs this server is the hub of.
+      this.remoteInterestListener = (account, sub, delta) => {
         this.#gateway?.routeInterestChanged(account, sub, delta);
+        this.#leaf?.routeInterestChanged(account, sub, delta);
+      };
     }
   }
 
@@ -255,9 +262,16 @@ export class Server implements ClientContext {
     return this.#gateway?.routeGossip ?? null;
   }
 
-  /** Route and gateway data for `/routez`, `/gatewayz` and `/varz` (none without links). */
+  /** The leafnode manager, when leafnodes are configured (tests, monitoring). */
+  get leafnodes(): LeafManager | null {
+    return this.#leaf;
+  }
+
+  /** Route, gateway and leafnode data for `/routez`, `/gatewayz`, `/leafz` and `/varz`. */
   get links(): LinkMonitor | undefined {
-    return this.#gateway?.monitor(this.#cluster?.monitor) ?? this.#cluster?.monitor;
+    const routes = this.#cluster?.monitor;
+    const links = this.#gateway?.monitor(routes) ?? routes;
+    return this.#leaf ? this.#leaf.monitor(links) : links;
   }
 
   /** The client INFO's tail (`cluster`, `connect_urls`). */
@@ -343,7 +357,8 @@ export class Server implements ClientContext {
     // Checks the gateway block (nats-server texts) and names the cluster after the gateway.
     this.#gateway = GatewayManager.create(this);
     this.#cluster = ClusterManager.create(this);
-    const clusterName = this.#cluster?.clusterName ?? o.gatewayConfig?.name;
+    const clusterName = this.#cluster?.clusterName ?? o.gatewayConfig?.name ??
+      standaloneClusterName(o);
     if (clusterName) log.notice(`  Cluster:  ${clusterName}`);
     log.notice(`  Name:     ${this.name}`);
     log.notice(`  ID:       ${this.id}`);
@@ -366,7 +381,14 @@ export class Server implements ClientContext {
     this.#transports = new ClientTransports(
       this,
       (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),
+      // Leafnodes on the WebSocket listener's `/leafnode` (the leaf manager starts below).
+      o.leafnodeConfig?.port
+        ? { onLeafWebSocket: (t, h, p) => this.#leaf?.adoptWebSocket(t, h, p) }
+        : {},
     );
+    // server.go Start: the leafnode listener and remotes before the client listener.
+    this.#leaf = LeafManager.create(this);
+    this.#leaf?.start();
     this.#listener = listenClientPort(o.host, o.port, false);
     this.#port = (this.#listener.addr as Deno.NetAddr).port;
     this.#infoBase = this.#buildInfoBase();
@@ -630,6 +652,7 @@ export class Server implements ClientContext {
     await this.#transports?.close();
     await this.#gateway?.close();
     await this.#cluster?.close();
+    await this.#leaf?.close();
     // After the routes: nats-server withdraws no interest (RS-) when it shuts down.
     for (const c of [...this.internalConnections]) c.close();
     for (const c of [...this.clients.values()]) c.close(CloseReason.ServerShutdown);

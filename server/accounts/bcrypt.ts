@@ -44,6 +44,8 @@ export function optionsUseNkeys(o: Partial<ServerOptions>): boolean {
   if ((o.users ?? []).some((u) => u.nkey !== undefined)) return true;
   if (o.operator !== undefined || (o.trustedKeys?.length ?? 0) > 0) return true;
   if (o.resolverPreload !== undefined) return true;
+  // Leafnode remotes with `credentials` sign the hub's nonce.
+  if (o.leafnodeConfig?.remotes.some((r) => r.credentials !== "")) return true;
   return o.accounts !== undefined && JSON.stringify(o.accounts).includes('"nkey"');
 }
 

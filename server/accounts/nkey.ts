@@ -251,3 +251,52 @@ export function verifyNonceSignature(key: string, nonce: string, sig: string): b
   const bytes = decodeSignature(sig);
   return bytes !== null && verifySignature(key, encoder.encode(nonce), bytes);
 }
+
+/** PKCS#8 DER header of an Ed25519 private key; the 32-byte seed follows. */
+const ED25519_PKCS8_HEADER = new Uint8Array([
+  0x30,
+  0x2e,
+  0x02,
+  0x01,
+  0x00,
+  0x30,
+  0x05,
+  0x06,
+  0x03,
+  0x2b,
+  0x65,
+  0x70,
+  0x04,
+  0x22,
+  0x04,
+  0x20,
+]);
+
+/**
+ * Signs `data` with an NKey seed (`S...`, 58 base32 characters: seed prefix, role, 32 bytes,
+ * CRC16) and returns the raw-URL base64 signature nats-server expects in CONNECT `sig`, or null
+ * when the seed is malformed (nkeys `FromSeed` + `Sign`).
+ *
+ * @example
+ * ```ts
+ * import { signWithSeed } from "./nkey.ts";
+ * signWithSeed("SUNOTASEED", new Uint8Array(1)); // null
+ * ```
+ */
+export function signWithSeed(seed: string, data: Uint8Array): string | null {
+  if (seed.length !== 58) return null;
+  const raw = base32Decode(seed);
+  if (raw === null || raw.length !== 36) return null;
+  const body = raw.subarray(0, 34);
+  if (crc16(body) !== (raw[34] | (raw[35] << 8))) return null;
+  if ((raw[0] & 0xf8) !== 18 << 3) return null; // seed prefix 'S'
+  const der = new Uint8Array(ED25519_PKCS8_HEADER.length + 32);
+  der.set(ED25519_PKCS8_HEADER);
+  der.set(body.subarray(2), ED25519_PKCS8_HEADER.length);
+  const c = crypto();
+  const key = c.createPrivateKey({ key: der as unknown as Buffer, format: "der", type: "pkcs8" });
+  const sig = new Uint8Array(c.sign(null, data, key));
+  let bin = "";
+  for (const b of sig) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}

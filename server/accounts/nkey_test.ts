@@ -85,3 +85,17 @@ Deno.test("a signature by another key, over another nonce, or malformed does not
   assert.ok(!verifyNonceSignature("UBAD", nonce, signNonce(kp, nonce)));
   assert.ok(!verifySignature(kp.getPublicKey(), new Uint8Array(0), new Uint8Array(64)));
 });
+
+Deno.test("a seed signs what its public key verifies (leafnode credentials)", async () => {
+  const { createUser } = await import("./_test_keys.ts");
+  const { signWithSeed, verifyNonceSignature } = await import("./nkey.ts");
+  const kp = createUser();
+  const seed = new TextDecoder().decode(kp.getSeed());
+  const sig = signWithSeed(seed, new TextEncoder().encode("the nonce"));
+  if (sig === null) throw new Error("seed rejected");
+  if (!verifyNonceSignature(kp.getPublicKey(), "the nonce", sig)) throw new Error("bad signature");
+  if (verifyNonceSignature(kp.getPublicKey(), "another nonce", sig)) throw new Error("too lax");
+  if (signWithSeed(seed.slice(0, -1) + (seed.endsWith("A") ? "B" : "A"), new Uint8Array(1))) {
+    throw new Error("a bad checksum must be refused");
+  }
+});

@@ -27,6 +27,7 @@ import {
   type ManagedLink,
 } from "../links/core/link_spec.ts";
 import { LinkUrls } from "../links/core/link_urls.ts";
+import { UpgradableTransport } from "./upgradable_transport.ts";
 
 const TICK_MS = 100;
 
@@ -189,7 +190,39 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
       this.#track(this.#secure(tls, conn, target, request, cid));
       return;
     }
+    if (tlsMode === LinkTlsMode.InfoThenTls && target !== null) {
+      // The kind's protocol may secure the socket after the remote's plaintext INFO.
+      this.#startLink(conn, new UpgradableTransport(conn), target, request, cid);
+      return;
+    }
     this.#startLink(conn, conn, target, request, cid);
+  }
+
+  /** `startTls` of a dialed INFO-then-TLS link: the client handshake, as the kind asks. */
+  #upgrader(
+    conn: Deno.TcpConn,
+    transport: UpgradableTransport,
+    cid: number,
+  ): (setup: TlsSetup, host: string) => Promise<boolean> {
+    const spec = this.spec;
+    const prefix = `${addrText(conn.remoteAddr as Deno.NetAddr)} - ${spec.idLabel}:${cid}`;
+    return (setup, host) => {
+      const upgraded = transport.upgrade(async (raw) => {
+        this.#handshaking.add(conn);
+        const secured = await tlsImpl().secureLink(raw, setup, {
+          kind: spec.name,
+          dialedHost: host,
+          verifyPeer: true,
+          closedText: spec.texts.handshakeClosed,
+          logger: spec.logger,
+          prefix,
+        });
+        this.#handshaking.delete(conn);
+        return secured;
+      });
+      this.#track(upgraded.then(() => {}));
+      return upgraded;
+    };
   }
 
   async #secure(
@@ -234,16 +267,48 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
     cid: number,
   ): void {
     const addr = conn.remoteAddr as Deno.NetAddr;
-    const link = this.spec.createLink({
+    const ready = {
       transport,
       cid,
       remoteHost: remoteHost(addr.hostname),
       remotePort: addr.port,
       target,
       request,
+      startTls: transport instanceof UpgradableTransport
+        ? this.#upgrader(conn, transport, cid)
+        : undefined,
+    };
+    const framed = target !== null && this.spec.wrapTransport
+      ? this.spec.wrapTransport(ready)
+      : transport;
+    const link = this.spec.createLink(
+      framed === transport ? ready : { ...ready, transport: framed },
+    );
+    this.#active.add(link);
+    this.#track(this.#readLoop(framed, link));
+  }
+
+  /**
+   * Runs a link on a transport accepted elsewhere (a leafnode connection on the WebSocket
+   * listener): the kind's link, a read loop and the ticker, like an accepted socket. Closed
+   * at once when not running.
+   */
+  adopt(transport: LinkTransport, host: string, port: number): L | null {
+    if (!this.#running) {
+      transport.close();
+      return null;
+    }
+    const link = this.spec.createLink({
+      transport,
+      cid: this.spec.allocateId(),
+      remoteHost: host,
+      remotePort: port,
+      target: null,
+      request: null,
     });
     this.#active.add(link);
     this.#track(this.#readLoop(transport, link));
+    return link;
   }
 
   /**

@@ -7,6 +7,7 @@
  */
 import type { RawSection, ServerOptions } from "../options.ts";
 import type { LinkMonitor } from "./types.ts";
+import { leafAuthTimeoutSeconds } from "../links/leaf/leaf_options.ts";
 
 /** nats-server `TLS_TIMEOUT` and default `AUTH_TIMEOUT` of link sections, in seconds. */
 const DEFAULT_TIMEOUT = 2;
@@ -156,13 +157,25 @@ export function leafVarz(o: ServerOptions, links?: LinkMonitor): Json {
       };
     })
     : [];
+  // The typed config knows the derived values (auth timeout after TLS, remote defaults).
+  const typed = o.leafnodeConfig;
+  if (typed) {
+    remotes.forEach((r, i) => {
+      const t = typed.remotes[i];
+      if (!t) return;
+      r.local_account = t.localAccount || "$G";
+      r.tls_timeout = t.tls?.timeoutSeconds;
+    });
+  }
   return {
     host,
     port: portOf(links, "leafnodes", port),
-    auth_timeout: listening ? timeoutOf(l, "authorization") ?? DEFAULT_TIMEOUT : undefined,
+    auth_timeout: listening
+      ? (typed ? leafAuthTimeoutSeconds(typed) : timeoutOf(l, "authorization") ?? DEFAULT_TIMEOUT)
+      : undefined,
     tls_timeout: listening ? timeoutOf(l, "tls") ?? DEFAULT_TIMEOUT : undefined,
     tls_required: tls || undefined,
-    tls_verify: undefined,
+    tls_verify: typed?.tls?.verify || undefined,
     remotes: remotes.length > 0 ? remotes : undefined,
   };
 }

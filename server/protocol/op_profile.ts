@@ -2,7 +2,7 @@
  * @module
  * Which ops a connection kind may send: op codes and a case-insensitive trie over op names
  * (a profile). The client and route profiles mirror parser.go's OP_START for `c.kind == CLIENT`
- * and `ROUTER`, the gateway profile adds A+/A- (`GATEWAY`).
+ * and `ROUTER`, the gateway profile adds A+/A- (`GATEWAY`) and the leaf profile is `LEAF`'s.
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 
@@ -39,6 +39,13 @@ export const Op = {
   AccountSub: 19,
   /** `A- <account>`: the remote has no interest in the account. */
   AccountUnsub: 20,
+  /**
+   * Leafnode messages (parser.go OP_L / OP_H for `c.kind == LEAF`): `LMSG <subject> ...` and
+   * `HMSG <subject> ...`, without the account a route names (leafnode.go processLeafMsgArgs,
+   * processLeafHeaderMsgArgs).
+   */
+  LeafLmsg: 21,
+  LeafHmsg: 22,
 } as const;
 export type Op = typeof Op[keyof typeof Op];
 
@@ -124,9 +131,9 @@ export const ROUTE_PROFILE: OpProfile = buildProfile([
   ["PONG", Op.Pong],
 ]);
 
-/** Whether `op` carries a payload routed between servers (RMSG, route HMSG, LMSG). */
+/** Whether `op` carries a payload routed between servers (RMSG, route HMSG, LMSG, leaf msgs). */
 export function isRoutedMsgOp(op: Op): boolean {
-  return op >= Op.Rmsg && op <= Op.Lmsg;
+  return (op >= Op.Rmsg && op <= Op.Lmsg) || op === Op.LeafLmsg || op === Op.LeafHmsg;
 }
 
 /** What a gateway connection may send (parser.go OP_START for `c.kind == GATEWAY`). */
@@ -137,6 +144,20 @@ export const GATEWAY_PROFILE: OpProfile = buildProfile([
   ["A-", Op.AccountUnsub],
   ["RMSG", Op.Rmsg],
   ["HMSG", Op.RouteHmsg],
+  ["CONNECT", Op.Connect],
+  ["INFO", Op.Info],
+  ["-ERR", Op.Err],
+  ["+OK", Op.Ok],
+  ["PING", Op.Ping],
+  ["PONG", Op.Pong],
+]);
+
+/** What a leafnode connection may send (parser.go OP_START for `c.kind == LEAF`). */
+export const LEAF_PROFILE: OpProfile = buildProfile([
+  ["LS+", Op.LsPlus],
+  ["LS-", Op.LsMinus],
+  ["LMSG", Op.LeafLmsg],
+  ["HMSG", Op.LeafHmsg],
   ["CONNECT", Op.Connect],
   ["INFO", Op.Info],
   ["-ERR", Op.Err],

@@ -18,7 +18,7 @@ import { argsError, clientHmsgArgs, parseHpubArgs, parsePubArgs, splitArgs } fro
 import { CLIENT_PROFILE, isRoutedMsgOp, Op, type OpProfile } from "./op_profile.ts";
 import { maxControlLineDetail, maxPayloadDetail, unknownOpDetail } from "./parser_errors.ts";
 import { AFTER_NAME, State } from "./parser_state.ts";
-import { parseRoutedMsgArgs, type RoutedOp } from "./route_args.ts";
+import { parseRoutedMsgArgs, RoutedOp } from "./route_args.ts";
 import {
   type GatewaySink,
   ParseErrorKind,
@@ -31,6 +31,7 @@ export {
   buildProfile,
   CLIENT_PROFILE,
   GATEWAY_PROFILE,
+  LEAF_PROFILE,
   Op,
   type OpProfile,
   ROUTE_PROFILE,
@@ -531,7 +532,8 @@ export class Parser {
 
   /** RMSG/HMSG/LMSG args of a route into `#msg`; false (after reporting) on error. */
   #routedArgs(op: Op, buf: Uint8Array, start: number, end: number): boolean {
-    const error = parseRoutedMsgArgs(this.#msg, (op - Op.Rmsg) as RoutedOp, buf, start, end);
+    const routed = op <= Op.Lmsg ? op - Op.Rmsg : RoutedOp.LeafMsg + (op - Op.LeafLmsg);
+    const error = parseRoutedMsgArgs(this.#msg, routed as RoutedOp, buf, start, end);
     if (error !== null) {
       this.#fail(ParseErrorKind.ProtocolViolation, error);
       return false;

@@ -51,4 +51,6 @@ export const AFTER_NAME: readonly State[] = [
   State.NeedSpace, // Lmsg
   State.NeedSpace, // AccountSub
   State.NeedSpace, // AccountUnsub
+  State.NeedSpace, // LeafLmsg
+  State.NeedSpace, // LeafHmsg
 ];

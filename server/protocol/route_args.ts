@@ -2,8 +2,9 @@
  * @module
  * Argument parsing of the routed message ops, mirroring nats-server 2.9.10 route.go
  * `processRoutedMsgArgs` (RMSG), `processRoutedHeaderMsgArgs` (HMSG from a route) and
- * `processRoutedOriginClusterMsgArgs` (LMSG): `[origin] <account> <subject> [reply | + reply
- * queues... | | queues...] [hdr] <size>`. Fills the parser's reusable {@link RoutedMsgOp} with
+ * `processRoutedOriginClusterMsgArgs` (LMSG), and of a leafnode's LMSG/HMSG (leafnode.go
+ * `processLeafMsgArgs`, `processLeafHeaderMsgArgs`, which name no account):
+ * `[origin] [<account>] <subject> [reply | + reply queues... | | queues...] [hdr] <size>`. Fills the parser's reusable {@link RoutedMsgOp} with
  * offsets, without allocating, and returns nats-server's error text on failure.
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
@@ -16,6 +17,10 @@ export const RoutedOp = {
   Rmsg: 0,
   Hmsg: 1,
   Lmsg: 2,
+  /** `LMSG <subject> ...` from a leafnode (no account: the link is bound to one). */
+  LeafMsg: 3,
+  /** `HMSG <subject> ...` from a leafnode. */
+  LeafHmsg: 4,
 } as const;
 export type RoutedOp = typeof RoutedOp[keyof typeof RoutedOp];
 
@@ -23,6 +28,8 @@ const FUNC_NAMES = [
   "processRoutedMsgArgs",
   "processRoutedHeaderMsgArgs",
   "processRoutedOriginClusterMsgArgs",
+  "processLeafMsgArgs",
+  "processLeafHeaderMsgArgs",
 ];
 
 const latin1 = new TextDecoder("latin1");
@@ -89,20 +96,22 @@ export function parseRoutedMsgArgs(
   const fn = FUNC_NAMES[op];
   const n = tokenize(buf, start, end);
   const t = tokens;
+  const leaf = op >= RoutedOp.LeafMsg;
   const off = op === RoutedOp.Lmsg ? 1 : 0;
-  const hdr = op !== RoutedOp.Rmsg;
+  const acc = leaf ? 0 : 1;
+  const hdr = op !== RoutedOp.Rmsg && op !== RoutedOp.LeafMsg;
   // Tokens after account and subject: [reply] [hdr] size, or indicator form.
-  const base = 2 + off + (hdr ? 2 : 1);
+  const base = 1 + acc + off + (hdr ? 2 : 1);
   if (n < base) return `${fn} Parse Error: '${argList(buf, n)}'`;
   msg.originStart = off ? t[0] : start;
   msg.originEnd = off ? t[1] : start;
-  msg.accountStart = t[2 * off];
-  msg.accountEnd = t[2 * off + 1];
-  msg.subjectStart = t[2 * off + 2];
-  msg.subjectEnd = t[2 * off + 3];
+  msg.subjectStart = t[2 * (off + acc)];
+  msg.subjectEnd = t[2 * (off + acc) + 1];
+  msg.accountStart = acc ? t[2 * off] : msg.subjectStart;
+  msg.accountEnd = acc ? t[2 * off + 1] : msg.subjectStart;
   msg.replyStart = msg.replyEnd = msg.subjectEnd;
   msg.queuesStart = msg.queuesEnd = msg.subjectEnd;
-  const third = 2 + off; // index of the token after the subject
+  const third = 1 + acc + off; // index of the token after the subject
   if (n === base + 1) {
     msg.replyStart = t[2 * third];
     msg.replyEnd = t[2 * third + 1];

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { bytes, chunkings } from "./_parser_testing.ts";
 import { latin1 } from "./chars.ts";
-import { Parser, ROUTE_PROFILE } from "./parser.ts";
+import { LEAF_PROFILE, Parser, ROUTE_PROFILE } from "./parser.ts";
 import type { MsgOp, ParseErrorKind, RoutedMsgOp, RouteSink } from "./sink.ts";
 
 class RouteRecorder implements RouteSink {
@@ -65,9 +65,9 @@ class RouteRecorder implements RouteSink {
 
 const LIMITS = { maxControlLine: Number.MAX_SAFE_INTEGER, maxPayload: -1 };
 
-function feedRoute(input: Uint8Array, cuts: number[]): string[] {
+function feedRoute(input: Uint8Array, cuts: number[], profile = ROUTE_PROFILE): string[] {
   const sink = new RouteRecorder();
-  const parser = new Parser(sink, LIMITS, ROUTE_PROFILE);
+  const parser = new Parser(sink, LIMITS, profile);
   const scratch = new Uint8Array(input.length + 1);
   let prev = 0;
   for (const cut of [...cuts, input.length]) {
@@ -79,10 +79,10 @@ function feedRoute(input: Uint8Array, cuts: number[]): string[] {
   return sink.events;
 }
 
-function check(input: string, expected: string[]): void {
+function check(input: string, expected: string[], profile = ROUTE_PROFILE): void {
   const data = bytes(input);
   for (const cuts of chunkings(data.length)) {
-    assert.deepEqual(feedRoute(data, cuts), expected, `cuts ${cuts.join(",")}`);
+    assert.deepEqual(feedRoute(data, cuts, profile), expected, `cuts ${cuts.join(",")}`);
   }
 }
 
@@ -142,4 +142,45 @@ Deno.test("a route connection may not send client ops", () => {
   const events = feedRoute(bytes("PUB foo 1\r\nx\r\n"), []);
   assert.deepEqual(events.length, 1);
   assert.deepEqual(events[0].startsWith("error unknown_op"), true);
+});
+
+Deno.test("leafnode LMSG and HMSG name no account: reply, queues and header size", () => {
+  check(
+    "LMSG foo 2\r\nhi\r\nLMSG foo _R 1\r\nx\r\nLMSG foo | q1 q2 1\r\nx\r\n" +
+      "LMSG foo + _R q1 0\r\n\r\nHMSG foo 12 14\r\nNATS/1.0\r\n\r\nhi\r\n" +
+      "HMSG foo + r q 12 12\r\nNATS/1.0\r\n\r\n\r\nLS+ foo\r\nLS+ bar q 2\r\nLS- bar q\r\n",
+    [
+      'msg -  foo reply= queues= hdr=-1 size=2 "hi"',
+      'msg -  foo reply=_R queues= hdr=-1 size=1 "x"',
+      'msg -  foo reply= queues=q1 q2 hdr=-1 size=1 "x"',
+      'msg -  foo reply=_R queues=q1 hdr=-1 size=0 ""',
+      'msg -  foo reply= queues= hdr=12 size=14 "NATS/1.0\\r\\n\\r\\nhi"',
+      'msg -  foo reply=r queues=q hdr=12 size=12 "NATS/1.0\\r\\n\\r\\n"',
+      "ls+ foo",
+      "ls+ bar q 2",
+      "rs- bar q",
+    ],
+    LEAF_PROFILE,
+  );
+});
+
+Deno.test("bad leafnode message arguments report nats-server's texts", () => {
+  const cases: [string, string][] = [
+    ["LMSG foo\r\n", "processLeafMsgArgs Parse Error: '[foo]'"],
+    ["LMSG foo x q 1\r\n", "processLeafMsgArgs Bad or Missing Reply Indicator: 'x'"],
+    ["LMSG foo bar\r\n", "processLeafMsgArgs Bad or Missing Size: '[foo bar]'"],
+    ["HMSG foo 5\r\n", "processLeafHeaderMsgArgs Parse Error: '[foo 5]'"],
+    ["HMSG foo 5 2\r\n", "processLeafHeaderMsgArgs Header Size larger then TotalSize: 'foo 5 2'"],
+  ];
+  for (const [input, text] of cases) {
+    assert.deepEqual(feedRoute(bytes(input), [], LEAF_PROFILE), [
+      `error protocol_violation ${text}`,
+    ]);
+  }
+});
+
+Deno.test("a leafnode connection may not send route ops", () => {
+  const events = feedRoute(bytes("RS+ $G foo\r\n"), [], LEAF_PROFILE);
+  assert.equal(events.length, 1);
+  assert.match(events[0], /^error unknown_op/);
 });

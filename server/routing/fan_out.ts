@@ -12,7 +12,14 @@
  */
 import type { Account } from "../accounts/account.ts";
 import type { MsgOp, RoutedMsgOp } from "../protocol/sink.ts";
-import { DELIVERY, deliveryRow, Kind, type Receiver, type SublistEntry } from "./receiver.ts";
+import {
+  DELIVERY,
+  deliveryRow,
+  Kind,
+  QUEUE_FALLBACK,
+  type Receiver,
+  type SublistEntry,
+} from "./receiver.ts";
 
 /**
  * A receiver with more than this many bytes waiting makes the publisher pause reading until it
@@ -106,6 +113,12 @@ export class FanOut {
   gateways: GatewayForwarder | null = null;
   /** Queue groups served by the current fan-out (only when the gateways ask for them). */
   readonly #servedQueues: string[] = [];
+  /**
+   * The connection whose message is being delivered (`deliver`'s `skip`), for receivers whose
+   * rule depends on the sender itself (a leafnode link never gets a message from a leaf of the
+   * same remote cluster: client.go processMsgResults, "cluster wide no echo").
+   */
+  sender: Receiver | null = null;
 
   constructor(random: () => number = Math.random) {
     this.#random = random;
@@ -137,6 +150,7 @@ export class FanOut {
   ): boolean {
     const mark = this.#deferred.length;
     const row = deliveryRow(from);
+    this.sender = skip;
     const r = account.sublist.match(op.argBuf, op.subjectStart, op.subjectEnd);
     const psubs = r.psubs;
     let count = 0;
@@ -166,7 +180,11 @@ export class FanOut {
     return count > 0;
   }
 
-  /** One member of `group`, from a random point weighted by member counts. */
+  /**
+   * One member of `group`, from a random point weighted by member counts; members the
+   * {@link QUEUE_FALLBACK} table names for the sender's kind (leafnodes) only when no other
+   * member took it.
+   */
   #pickQueueMember(
     row: number,
     skip: Receiver | null,
@@ -187,11 +205,24 @@ export class FanOut {
       r -= group[start].weight;
       if (r < 0) break;
     }
+    let fallback = -1;
     for (let k = 0; k < n; k++) {
       const e = group[(start + k) % n];
       const owner = e.owner;
       if (owner === skip || DELIVERY[row + owner.kind] === 0) continue;
+      if (QUEUE_FALLBACK[row + owner.kind] === 1) {
+        if (fallback < 0) fallback = (start + k) % n;
+        continue;
+      }
       if (owner.receive(e, op)) return true;
+    }
+    if (fallback < 0) return false;
+    // Last resort: the leafnode members, from the first one met.
+    for (let k = 0; k < n; k++) {
+      const e = group[(fallback + k) % n];
+      const owner = e.owner;
+      if (owner === skip || QUEUE_FALLBACK[row + owner.kind] === 0) continue;
+      if (DELIVERY[row + owner.kind] === 1 && owner.receive(e, op)) return true;
     }
     return false;
   }

@@ -64,6 +64,11 @@ export function validateTransportOptions(o: ServerOptions): string | null {
 /** How a {@link ClientTransports} is set up. */
 export interface ClientTransportsOptions {
   /**
+   * Leafnode connections on the WebSocket listener's `/leafnode` endpoint (a server with a
+   * leafnode port); without it they are refused.
+   */
+  onLeafWebSocket?: (transport: Transport, host: string, port: number) => void;
+  /**
    * A shard worker: the WebSocket listener binds with `reusePort` and nothing is logged (the
    * main isolate logs the listeners once).
    */
@@ -123,6 +128,7 @@ export class ClientTransports {
     const Listener = ws.compression ? RawWebSocketListener : WebSocketListener;
     this.websocket = new Listener(ws, this.#wsTls, server.logger, onClient, {
       reusePort: options.shard === true,
+      onLeaf: options.onLeafWebSocket,
     });
     const l = this.websocket;
     const shown = l.host.includes(":") ? `[${l.host}]` : l.host;

@@ -18,6 +18,8 @@ export function optionsUseTls(o: Partial<ServerOptions>): boolean {
   }
   const gateway = o.gatewayConfig;
   if (gateway && (gateway.tls || gateway.gateways.some((g) => g.tls))) return true;
+  // Leafnodes: accept-side `tls {}`, and any remote may meet a hub that requires TLS.
+  if (o.leafnodeConfig?.tls || (o.leafnodeConfig?.remotes.length ?? 0) > 0) return true;
   const cluster = o.cluster as Record<string, unknown> | undefined;
   return cluster !== undefined && cluster !== null &&
     Object.keys(cluster).some((k) => k.toLowerCase() === "tls");

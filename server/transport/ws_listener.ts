@@ -13,6 +13,17 @@ import type { WebSocketSettings } from "./ws_options.ts";
 import { type WebSocketClientInfo, WebSocketTransport } from "./ws_transport.ts";
 import { listenHostname, remoteHost } from "./listen_host.ts";
 
+/** Options of the WebSocket listeners. */
+export interface WebSocketListenerOptions {
+  reusePort?: boolean;
+  /**
+   * Leafnode connections on `/leafnode` (nats-server websocket.go: only when a leafnode port
+   * is configured; without it they are refused with `Not configured to accept leaf node
+   * connections`).
+   */
+  onLeaf?: WebSocketClientHandler;
+}
+
 /** Called for each WebSocket client once its socket is open. */
 export type WebSocketClientHandler = (
   transport: WebSocketTransport,
@@ -100,7 +111,7 @@ export class WebSocketListener {
     tls: TlsSetup | null,
     logger: Logger,
     onClient: WebSocketClientHandler,
-    options: { reusePort?: boolean } = {},
+    options: WebSocketListenerOptions = {},
   ) {
     const { policy, errors } = originPolicy(settings.sameOrigin, settings.allowedOrigins);
     for (const e of errors) logger.error(e);
@@ -135,8 +146,14 @@ export class WebSocketListener {
       };
       const { socket, response } = Deno.upgradeWebSocket(req);
       if (path.startsWith("/leafnode")) {
-        logger.error("Not configured to accept leaf node connections");
-        socket.addEventListener("open", () => socket.close());
+        const onLeaf = options.onLeaf;
+        if (onLeaf === undefined) {
+          logger.error("Not configured to accept leaf node connections");
+          socket.addEventListener("open", () => socket.close());
+          return response;
+        }
+        const leaf = new WebSocketTransport(socket, { browser: false });
+        socket.addEventListener("open", () => onLeaf(leaf, remote.hostname, remote.port));
         return response;
       }
       const transport = new WebSocketTransport(socket, client);

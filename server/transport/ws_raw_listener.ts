@@ -19,6 +19,7 @@ import {
   isIp,
   type WebSocketClientHandler,
   type WebSocketListener,
+  type WebSocketListenerOptions,
 } from "./ws_listener.ts";
 import { originPolicy } from "./ws_origin.ts";
 import type { WebSocketSettings } from "./ws_options.ts";
@@ -123,6 +124,7 @@ export class RawWebSocketListener implements Pick<WebSocketListener, "host" | "p
   #settings: WebSocketSettings;
   #logger: Logger;
   #onClient: WebSocketClientHandler;
+  #onLeaf: WebSocketClientHandler | undefined;
   #policy: ReturnType<typeof originPolicy>["policy"];
   #handshakes = new Set<Deno.Conn>();
   #closing: Promise<void> | null = null;
@@ -134,7 +136,7 @@ export class RawWebSocketListener implements Pick<WebSocketListener, "host" | "p
     tls: TlsSetup | null,
     logger: Logger,
     onClient: WebSocketClientHandler,
-    options: { reusePort?: boolean } = {},
+    options: WebSocketListenerOptions = {},
   ) {
     const { policy, errors } = originPolicy(settings.sameOrigin, settings.allowedOrigins);
     for (const e of errors) logger.error(e);
@@ -142,6 +144,7 @@ export class RawWebSocketListener implements Pick<WebSocketListener, "host" | "p
     this.#settings = settings;
     this.#logger = logger;
     this.#onClient = onClient;
+    this.#onLeaf = options.onLeaf;
     this.scheme = tls ? "wss" : "ws";
     const bind = {
       hostname: listenHostname(settings.host),
@@ -234,8 +237,15 @@ export class RawWebSocketListener implements Pick<WebSocketListener, "host" | "p
     await writeAll(conn, enc.encode(answer));
     const socket = new RawWebSocket(conn, { compress });
     if (head.path.startsWith("/leafnode")) {
-      this.#logger.error("Not configured to accept leaf node connections");
-      socket.close();
+      const onLeaf = this.#onLeaf;
+      if (onLeaf === undefined) {
+        this.#logger.error("Not configured to accept leaf node connections");
+        socket.close();
+        return;
+      }
+      const leaf = new WebSocketTransport(socket as unknown as WebSocket, { browser: false });
+      onLeaf(leaf, remote.hostname, remote.port);
+      socket.start();
       return;
     }
     const ua = h.get("user-agent") ?? "";

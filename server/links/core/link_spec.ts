@@ -109,6 +109,12 @@ export interface ReadyTransport<T extends LinkUrl, C> {
   readonly target: T | null;
   /** The dial that made it; null for an accepted link. */
   readonly request: DialRequest<T, C> | null;
+  /**
+   * Dialed links of mode `infoThenTls`: runs the TLS client handshake on this socket now
+   * (after the remote's plaintext INFO), verifying `host` unless `insecure`; reads and writes
+   * wait for it. False when it failed (logged, socket closed).
+   */
+  readonly startTls?: (setup: TlsSetup, host: string) => Promise<boolean>;
 }
 
 /** Everything the link manager needs to know about one kind of link. */
@@ -143,6 +149,11 @@ export interface LinkSpec<T extends LinkUrl, C, L extends ManagedLink> {
   dialAbandoned?(target: T, request: DialRequest<T, C>): boolean;
   /** A dialed link's TLS handshake failed (client.go reconnect: dial again, or not). */
   handshakeFailed?(target: T, request: DialRequest<T, C>): void;
+  /**
+   * The kind's own framing over a dialed socket (leafnode `ws://` remotes speak WebSocket);
+   * the read loop and the link use what it returns. Default: the socket itself.
+   */
+  wrapTransport?(ready: ReadyTransport<T, C>): LinkTransport;
   /** Turns a ready transport into the kind's protocol link (which sends its first bytes). */
   createLink(ready: ReadyTransport<T, C>): L;
   /** Shutdown: closes every link the kind knows (default: each active one, "Server Shutdown"). */

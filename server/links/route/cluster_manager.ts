@@ -48,6 +48,11 @@ export interface ClusterHostServer extends ClusterServer, ReadPressure {
   /** Sets the client INFO tail; with `notify` clients get an async INFO. */
   setClientInfoTail(tail: string, notify: boolean): void;
   allocateConnectionId(): number;
+  /** The leafnode side, when leafnodes run here: its URL for the route INFO, and gossip. */
+  readonly leafnodes?: {
+    readonly advertisedUrl: string;
+    gossip(urls: readonly string[], add: boolean): void;
+  } | null;
 }
 
 /** route.go clusterTLSInsecureWarning. */
@@ -193,6 +198,9 @@ export class ClusterManager implements ClusterEffects {
     }
     info.connectUrls = c.noAdvertise ? [] : this.#ownUrls;
     info.gatewayUrl = s.gatewayGossip?.url || undefined;
+    // server.go: routes gossip this server's leafnode URL to the cluster's leafnode INFOs.
+    const leafUrl = s.leafnodes?.advertisedUrl ?? "";
+    info.leafnodeUrls = leafUrl ? [leafUrl] : undefined;
     s.onInterest((account, sub, delta) =>
       this.table.localInterestChanged(account.name, sub.subject, sub.queue, delta, sub.subjectBytes)
     );
@@ -246,6 +254,13 @@ export class ClusterManager implements ClusterEffects {
       firstConnect: opts.firstConnect,
     });
   }
+  /** ClusterEffects: another server's leafnode URLs came or went with its route. */
+  leafnodeUrlsChanged(urls: readonly string[], add: boolean): void {
+    // removeLeafNodeURL: not while shutting down (our leafs keep the other servers' URLs).
+    if (!add && !this.#links.running) return;
+    this.#server.leafnodes?.gossip(urls, add);
+  }
+
   /**
    * ClusterEffects: the client INFO now carries `cluster` and `connect_urls` (server.go
    * updateServerINFOAndSendINFOToClients); with `notify`, protocol-1 clients get an async INFO.

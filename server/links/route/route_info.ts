@@ -32,6 +32,8 @@ export interface RouteInfoMessage {
   gateway?: string;
   /** The sender's gateway URL (`host:port`), when it runs gateways. */
   gateway_url?: string;
+  /** The remote's leafnode URL (route.go: added to the leafnode INFO's `leafnode_urls`). */
+  leafnode_urls?: string[];
   [key: string]: unknown;
 }
 
@@ -76,6 +78,8 @@ export interface LocalRouteInfo {
   export?: SubjectPermission;
   /** This server's gateway URL (`host:port`) when it runs gateways (route.go `GatewayURL`). */
   gatewayUrl?: string;
+  /** This server's leafnode URL (a leafnode listener without `no_advertise`), gossiped. */
+  leafnodeUrls?: string[];
 }
 
 /**
@@ -122,6 +126,7 @@ export function routeInfoJson(info: LocalRouteInfo, nonce = "", ldm = false): st
   if (info.export) o.export = info.export;
   o.lnoc = true;
   if (info.gatewayUrl) o.gateway_url = info.gatewayUrl;
+  if (info.leafnodeUrls?.length) o.leafnode_urls = info.leafnodeUrls;
   return JSON.stringify(o);
 }
 

@@ -13,7 +13,7 @@ import type { Logger } from "../../log/logger.ts";
 import type { ForwardingReceiver } from "../../routing/fan_out.ts";
 import { Connection, type ConnectionProfile } from "../../conn/connection.ts";
 import type { TimerHandle } from "../../conn/clock.ts";
-import { Kind, type SublistEntry } from "../../routing/receiver.ts";
+import { Kind, originOf, type SublistEntry } from "../../routing/receiver.ts";
 import { Parser, ROUTE_PROFILE } from "../../protocol/parser.ts";
 import {
   type MsgOp,
@@ -83,6 +83,8 @@ export class RouteLink extends Connection implements RouteSink, ForwardingReceiv
   remoteHeaders = false;
   remoteAuthRequired = false;
   lnoc = false;
+  /** Origin cluster of the LMSG being delivered ("" for RMSG/HMSG: receiver.ts OriginCluster). */
+  originCluster = "";
   infoReceived = false;
   connectReceived = false;
   /** Client URLs the remote advertised (removed from ours when it goes). */
@@ -239,6 +241,8 @@ export class RouteLink extends Connection implements RouteSink, ForwardingReceiv
     this.#pending = false;
     this.#queueCount = 0;
     if (this.closed) return;
+    // A leafnode's message keeps its origin cluster (LMSG) for routes that understand it.
+    const origin = this.lnoc ? originOf(this.#host.server.fanOut.sender) : "";
     appendRoutedMsg(
       this.out,
       accountNameBytes(account),
@@ -246,6 +250,7 @@ export class RouteLink extends Connection implements RouteSink, ForwardingReceiv
       this.#queues,
       queues,
       this.remoteHeaders,
+      origin === "" ? null : enc.encode(origin),
     );
     // Counts, cuts at max_pending, and stalls the publishers of a route far behind.
     this.noteDelivery(op.size);
@@ -429,8 +434,19 @@ export class RouteLink extends Connection implements RouteSink, ForwardingReceiv
       );
       return;
     }
-    // Local receivers only (in the route worker: the shards holding them), DELIVERY rules.
-    this.#host.server.fanOut.deliver(Kind.Route, acc, m, null, this.#routedQueues.reset(m));
+    // Local receivers only (in the route worker: the shards holding them), DELIVERY rules;
+    // an LMSG's origin keeps it out of the leafs of that cluster.
+    this.originCluster = m.originEnd > m.originStart
+      ? dec.decode(m.argBuf.subarray(m.originStart, m.originEnd))
+      : "";
+    const fan = this.#host.server.fanOut;
+    fan.deliver(
+      Kind.Route,
+      acc,
+      m,
+      this.originCluster === "" ? null : this,
+      this.#routedQueues.reset(m),
+    );
   }
 
   #accountOf(m: RoutedMsgOp): Account | null {

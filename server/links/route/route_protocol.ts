@@ -13,6 +13,7 @@ import type { Account } from "../../accounts/account.ts";
 const enc = new TextEncoder();
 const strict = new TextDecoder("utf-8", { fatal: true });
 const lenient = new TextDecoder();
+const dec = lenient;
 
 /**
  * `RS+ <account> <subject>[ <queue> <weight>]\r\n`.
@@ -166,6 +167,7 @@ export function accountNameBytes(account: Account): Uint8Array {
 }
 
 const RMSG = enc.encode("RMSG ");
+const LMSG = enc.encode("LMSG ");
 const HMSG = enc.encode("HMSG ");
 const PLUS = enc.encode("+ ");
 const BAR = enc.encode("| ");
@@ -173,16 +175,22 @@ const BAR = enc.encode("| ");
 /**
  * Appends the RMSG (HMSG when the message has headers and the route takes them) of `op` for
  * `account` to `out`, naming `queueCount` queue groups (client.go msgHeaderForRouteOrLeaf: a
- * `+ <reply>` or `|` marker precedes the queues). Returns the bytes appended.
+ * `+ <reply>` or `|` marker precedes the queues). With `account` null it is the leafnode form:
+ * `LMSG <subject> ...` / `HMSG <subject> ...`, no account (the link is bound to one).
+ * Returns the bytes appended.
  */
 export function appendRoutedMsg(
   out: Outbound,
-  account: Uint8Array,
+  account: Uint8Array | null,
   op: MsgOp,
   queues: readonly Uint8Array[],
   queueCount: number,
   headers: boolean,
+  origin: Uint8Array | null = null,
 ): number {
+  if (origin !== null && account !== null) {
+    return appendOriginMsg(out, origin, account, op, queues, queueCount, headers);
+  }
   const a = op.argBuf;
   const ss = op.subjectStart, se = op.subjectEnd, rs = op.replyStart, re = op.replyEnd;
   const hasHeader = op.headerSize > 0;
@@ -192,7 +200,8 @@ export function appendRoutedMsg(
   let queueBytes = 0;
   for (let i = 0; i < queueCount; i++) queueBytes += queues[i].length + 1;
   const replyLen = re - rs;
-  let n = 5 + account.length + 1 + (se - ss) + 1;
+  const accountLen = account === null ? 0 : account.length + 1;
+  let n = 5 + accountLen + (se - ss) + 1;
   if (queueCount > 0) n += 2 + (replyLen > 0 ? replyLen + 1 : 0) + queueBytes;
   else if (replyLen > 0) n += replyLen + 1;
   if (hasHeader && headers) {
@@ -203,9 +212,11 @@ export function appendRoutedMsg(
   out.ensure(n);
   const buf = out.buf;
   let p = out.len;
-  p = writeBytes(buf, p, hasHeader && headers ? HMSG : RMSG, 0, 5);
-  p = writeBytes(buf, p, account, 0, account.length);
-  buf[p++] = 0x20;
+  p = writeBytes(buf, p, hasHeader && headers ? HMSG : account === null ? LMSG : RMSG, 0, 5);
+  if (account !== null) {
+    p = writeBytes(buf, p, account, 0, account.length);
+    buf[p++] = 0x20;
+  }
   p = writeBytes(buf, p, a, ss, se);
   buf[p++] = 0x20;
   if (queueCount > 0) {
@@ -231,6 +242,49 @@ export function appendRoutedMsg(
   else p = writeBytes(buf, p, a, op.sizeStart, op.sizeEnd);
   buf[p++] = 0x0d;
   buf[p++] = 0x0a;
+  p = writeBytes(buf, p, op.payloadBuf, bodyStart, op.payloadEnd);
+  buf[p++] = 0x0d;
+  buf[p++] = 0x0a;
+  out.len = p;
+  return n;
+}
+
+/**
+ * `LMSG <origin> <account> <subject> [reply | + reply queues | | queues] <hdr> <size>` on a
+ * route: a message from a leafnode of cluster `origin`, so the other servers never hand it
+ * back to leafs of that cluster (client.go msgHeaderForRouteOrLeaf; route.go
+ * processRoutedOriginClusterMsgArgs). Headers are stripped when the route does not take them.
+ */
+function appendOriginMsg(
+  out: Outbound,
+  origin: Uint8Array,
+  account: Uint8Array,
+  op: MsgOp,
+  queues: readonly Uint8Array[],
+  queueCount: number,
+  headers: boolean,
+): number {
+  const a = op.argBuf;
+  const strip = op.headerSize > 0 && !headers;
+  const headerLen = op.headerSize > 0 && headers ? op.headerSize : 0;
+  const bodyStart = strip ? op.payloadStart + op.headerSize : op.payloadStart;
+  const total = op.payloadEnd - bodyStart;
+  let line = "LMSG " + dec.decode(origin) + " " + dec.decode(account) + " " +
+    dec.decode(a.subarray(op.subjectStart, op.subjectEnd)) + " ";
+  const reply = op.replyEnd > op.replyStart
+    ? dec.decode(a.subarray(op.replyStart, op.replyEnd))
+    : "";
+  if (queueCount > 0) {
+    line += reply !== "" ? `+ ${reply} ` : "| ";
+    for (let i = 0; i < queueCount; i++) line += dec.decode(queues[i]) + " ";
+  } else if (reply !== "") line += reply + " ";
+  const head = enc.encode(`${line}${headerLen} ${total}\r\n`);
+  const n = head.length + total + 2;
+  out.ensure(n);
+  const buf = out.buf;
+  let p = out.len;
+  buf.set(head, p);
+  p += head.length;
   p = writeBytes(buf, p, op.payloadBuf, bodyStart, op.payloadEnd);
   buf[p++] = 0x0d;
   buf[p++] = 0x0a;

@@ -78,15 +78,22 @@ function op(line: string, payload: string, hdr = -1): MsgOp {
   return m;
 }
 
-function routed(m: MsgOp, queues: string[], headers = true): string {
+function routed(
+  m: MsgOp,
+  queues: string[],
+  headers = true,
+  account: string | null = "$G",
+  origin: string | null = null,
+): string {
   const out = new Outbound({ write: (p) => Promise.resolve(p.length) }, () => 0);
   const n = appendRoutedMsg(
     out,
-    enc.encode("$G"),
+    account === null ? null : enc.encode(account),
     m,
     queues.map((q) => enc.encode(q)),
     queues.length,
     headers,
+    origin === null ? null : enc.encode(origin),
   );
   const text = dec.decode(out.buf.subarray(0, out.len));
   assert.equal(n, out.len, "the size computed up front is exact");
@@ -106,4 +113,32 @@ Deno.test("RMSG forms: plain, reply, queues with and without reply, headers", ()
   );
   // A route without header support gets the body only (client.go msgHeaderForRouteOrLeaf).
   assert.equal(routed(op("foo 12 14", h + "hi", 12), [], false), "RMSG $G foo 2\r\nhi\r\n");
+});
+
+Deno.test("leafnode LMSG/HMSG forms name no account", () => {
+  assert.equal(
+    routed(op("foo _R 5", "hello"), ["q"], true, null),
+    "LMSG foo + _R q 5\r\nhello\r\n",
+  );
+  const h = "NATS/1.0\r\n\r\n";
+  assert.equal(
+    routed(op("foo 12 14", h + "hi", 12), [], true, null),
+    `HMSG foo 12 14\r\n${h}hi\r\n`,
+  );
+});
+
+Deno.test("a leaf's message on a route is an LMSG with its origin cluster and a header size", () => {
+  assert.equal(
+    routed(op("foo _R 5", "hello"), ["q"], true, "$G", "LC"),
+    "LMSG LC $G foo + _R q 0 5\r\nhello\r\n",
+  );
+  const h = "NATS/1.0\r\n\r\n";
+  assert.equal(
+    routed(op("foo 12 14", h + "hi", 12), [], true, "$G", "LC"),
+    `LMSG LC $G foo 12 14\r\n${h}hi\r\n`,
+  );
+  assert.equal(
+    routed(op("foo 12 14", h + "hi", 12), [], false, "$G", "LC"),
+    "LMSG LC $G foo 0 2\r\nhi\r\n",
+  );
 });

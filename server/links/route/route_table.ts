@@ -47,6 +47,8 @@ export interface ClusterEffects {
   solicit(url: RouteUrl, routeType: RouteType, opts: SolicitOptions): void;
   /** The client INFO changed (cluster name or connect URLs); `notify` sends async INFOs. */
   clientInfoChanged(notify: boolean): void;
+  /** A route brought (`add`) or took away a server's leafnode URLs (route.go addLeafNodeURL). */
+  leafnodeUrlsChanged?(urls: readonly string[], add: boolean): void;
 }
 
 /** The server's routes and cluster-wide state. */
@@ -209,6 +211,7 @@ export class RouteTable implements RouteLinkHost {
     }
     if (!this.config.noAdvertise) this.#changeConnectUrls(link.connectUrls, true);
     if (info.gateway_url) this.server.gatewayGossip?.clusterUrl(info.gateway_url, true);
+    if (info.leafnode_urls?.length) this.#effects.leafnodeUrlsChanged?.(info.leafnode_urls, true);
   }
 
   /** route.go addRoute: registers unless this remote is already connected. */
@@ -299,6 +302,8 @@ export class RouteTable implements RouteLinkHost {
     }
     const gatewayUrl = link.info?.gateway_url;
     if (registered && gatewayUrl) this.server.gatewayGossip?.clusterUrl(gatewayUrl, false);
+    const leafUrls = link.info?.leafnode_urls;
+    if (registered && leafUrls?.length) this.#effects.leafnodeUrlsChanged?.(leafUrls, false);
     this.#reconnect(link);
   }
 

@@ -1,0 +1,100 @@
+/**
+ * @module
+ * What a leafnode link needs around it: the server's services ({@link LeafServer}), the
+ * server-wide decisions it delegates ({@link LeafLinkHost}, implemented by the leaf manager),
+ * and the solicited remote it was dialed for ({@link LeafRemote}). Types only.
+ * PURE: no Deno APIs, timers or console output. Runs in the isolate that owns the leaf sockets.
+ */
+import type { Account } from "../../accounts/account.ts";
+import type { Logger } from "../../log/logger.ts";
+import type { ServerOptions } from "../../options.ts";
+import type { ServerStats } from "../../client/context.ts";
+import type { ConnectionServices } from "../../conn/connection.ts";
+import type { InterestChange, RemoteEntry } from "../../interest/remote_interest.ts";
+import type { RemoteLeafConfig } from "../../link_options.ts";
+import type { LinkUrl } from "../core/link_spec.ts";
+import type { LinkUrls } from "../core/link_urls.ts";
+import type { LeafConnectMessage, LeafInfoMessage } from "./leaf_protocol.ts";
+import type { LeafLink } from "./leaf_link.ts";
+
+/** A leafnode URL (`nats-leaf://`, `nats://`, `tls://`, `ws://`, `wss://`). */
+export interface LeafUrl extends LinkUrl {
+  readonly scheme: string;
+  /** User info of the URL ("" when none). */
+  readonly user: string;
+  readonly pass: string;
+}
+
+/** One configured remote while it runs (nats-server `leafNodeCfg`). */
+export interface LeafRemote {
+  readonly config: RemoteLeafConfig;
+  /** Configured URLs plus those the hub gossips in `leafnode_urls`. */
+  readonly urls: LinkUrls<LeafUrl>;
+  /** First user:password met in the configured URLs (saveUserPassword). */
+  readonly username: string;
+  readonly password: string;
+  /** Wait before the next dial (loop detected, same cluster name): set by the link. */
+  connectDelayMs: number;
+  /** The hub told us the account we bind to there (`remote_account`). */
+  remoteAccount: string;
+}
+
+/** What the server provides to leafnode links (server.ts `Server` fits). */
+export interface LeafServer extends ConnectionServices {
+  readonly id: string;
+  readonly name: string;
+  readonly options: ServerOptions;
+  readonly logger: Logger;
+  readonly stats: ServerStats;
+  account(name?: string): Account | null;
+}
+
+/** Server-wide leafnode decisions a link delegates (implemented by `LeafManager`). */
+export interface LeafLinkHost {
+  readonly server: LeafServer;
+  random(): number;
+  /** This server's cluster name ("" without a cluster). */
+  clusterName(): string;
+  /** Accepted side: the account the CONNECT's credentials bind to, null when refused. */
+  authorize(link: LeafLink, connect: LeafConnectMessage): Account | null;
+  /** Accepted side: `min_version` ("" = any). */
+  minVersion(): string;
+  /** Accepted side: our INFO with `connect_info` and the bound account (sendPermsAndAccountInfo). */
+  connectInfoLine(link: LeafLink): Uint8Array;
+  /** Accepted side, CONNECT accepted: register, INFO with `connect_info`, send interest. */
+  accepted(link: LeafLink, connect: LeafConnectMessage): void;
+  /** Solicited side: the CONNECT to send after the hub's first INFO. */
+  connectJson(link: LeafLink): string;
+  /** Solicited side: the hub's INFO (first or async), for its `leafnode_urls`. */
+  infoReceived(link: LeafLink, info: LeafInfoMessage): void;
+  /** Solicited side, connect process finished: register and send interest. */
+  solicitedReady(link: LeafLink): void;
+  /**
+   * The remote's interest changed (LS+/LS-; `delta`: the weight change, as nats-server's
+   * updateLeafNodes gets it): routes and other leafs may learn it.
+   */
+  remoteInterest(link: LeafLink, entry: RemoteEntry, delta: number, change: InterestChange): void;
+  /** The account's loop-detection subject (`$LDS.<id>`). */
+  loopSubject(account: Account): string;
+  /** The link closed: unregister, reconnect a solicited remote. */
+  linkClosed(link: LeafLink): void;
+}
+
+/** How a link came to be. */
+export interface LeafLinkInit {
+  cid: number;
+  remoteHost: string;
+  remotePort: number;
+  /** The remote dialed (solicited side), else null. */
+  remote: LeafRemote | null;
+  /** The URL dialed (solicited side), else null. */
+  url: LeafUrl | null;
+  /** Solicited side: the local account the remote binds. */
+  account: Account | null;
+  /**
+   * Solicited side: runs the TLS client handshake after the hub's INFO (false: it failed and
+   * the socket is closed); null when this socket cannot be secured.
+   */
+  startTls: (() => Promise<boolean>) | null;
+  now: number;
+}

@@ -1,0 +1,610 @@
+/**
+ * @module
+ * The leafnode kind of link (nats-server 2.9.10 leafnode.go startLeafNodeAcceptLoop,
+ * solicitLeafNodeRemotes, connectToRemoteLeafNode, createLeafNode, addLeafNodeConnection,
+ * initLeafNodeSmapAndSendSubs, updateLeafNodes): a {@link LinkSpec} for leafnodes run by the
+ * generic `LinkManager` (listener, dials, read loops, ticker, shutdown), plus the leaf glue:
+ * hub-side auth and account binding, both INFOs and the CONNECT, the registered links by
+ * account, the interest each link must announce (local subscriptions, routes' interest for
+ * the leafs we are the hub of, other leafs' interest under the spoke rule), loop detection
+ * subjects, reconnects with the configured and gossiped URLs, and `/leafz` data. Protocol
+ * logic lives in `leaf_link.ts` (pure). Runs in the isolate that owns the leaf sockets: a
+ * single-isolate server (a sharded server does not run leafnodes here).
+ */
+import type { Account } from "../../accounts/account.ts";
+import type { Subscription } from "../../client/subscription.ts";
+import type { ReadPressure } from "../../conn/read_loop.ts";
+import { InterestChange, type RemoteEntry } from "../../interest/remote_interest.ts";
+import type { LeafNodeConfig } from "../../link_options.ts";
+import { LinkManager } from "../../link_io/link_manager.ts";
+import { WsLinkTransport } from "../../link_io/ws_link_transport.ts";
+import { signWithCredentials } from "../../link_io/leaf_credentials.ts";
+import { tlsImpl } from "../../transport/tls_loader.ts";
+import type { TlsSetup } from "../../transport/tls_setup.ts";
+import type { TlsSettings } from "../../transport/tls_options.ts";
+import { clientConnectUrls } from "../../link_io/addresses.ts";
+import type { LeafInfo, LinkMonitor } from "../../monitor/types.ts";
+import type { ClusterManager } from "../route/cluster_manager.ts";
+import { preciseNow } from "../../monitor/format.ts";
+import { newNonce } from "../../server_id.ts";
+import { SERVER_VERSION } from "../../version.ts";
+import * as wire from "../../protocol/wire_errors.ts";
+import { CloseReason } from "../../protocol/wire_errors.ts";
+import {
+  type LinkSpec,
+  LinkTlsMode,
+  type LinkTransport,
+  type ReadyTransport,
+} from "../core/link_spec.ts";
+import { joinHostPort } from "../route/cluster_options.ts";
+import type { LeafLinkHost, LeafRemote, LeafUrl } from "./leaf_host.ts";
+import { LeafLink } from "./leaf_link.ts";
+import {
+  DENY_ALL_CLIENT_JS,
+  jetStreamApiDenied,
+  type LeafConnectMessage,
+  leafInfoJson,
+  type LeafInfoMessage,
+  leafKey,
+  LOOP_DETECTION_PREFIX,
+} from "./leaf_protocol.ts";
+import { isWebSocketUrl, newLeafRemote, updateDiscovered } from "./leaf_urls.ts";
+import { leafMayRelay } from "./leaf_sub_map.ts";
+import { accountInterest, leafInfos } from "./leaf_snapshot.ts";
+import { authorizeLeaf, type LeafAuthServer } from "./leaf_auth.ts";
+import { solicitedConnectJson } from "./leaf_connect.ts";
+import { leafAuthTimeoutSeconds, standaloneClusterName } from "./leaf_options.ts";
+
+/** nats-server DEFAULT_LEAF_NODE_RECONNECT and (routes') DEFAULT_ROUTE_DIAL. */
+const DEFAULT_RECONNECT_MS = 1000;
+const LEAF_DIAL_TIMEOUT_MS = 1000;
+
+/** leafnode.go leafnodeTLSInsecureWarning. */
+const TLS_INSECURE_WARNING = "TLS certificate chain and hostname of solicited leafnodes will " +
+  "not be verified. DO NOT USE IN PRODUCTION!";
+
+/** A remote without `tls {}` whose hub requires TLS: system roots, 2 s (DEFAULT_LEAF_TLS_TIMEOUT). */
+const DEFAULT_REMOTE_TLS: TlsSettings = {
+  verify: false,
+  map: false,
+  insecure: false,
+  timeoutSeconds: 2,
+  rateLimit: 0,
+  pinnedCerts: null,
+  cipherSuites: null,
+  curvePreferences: null,
+  handshakeFirst: false,
+};
+
+const enc = new TextEncoder();
+
+/** What the manager needs of the server (server.ts `Server` fits). */
+export interface LeafHostServer extends LeafAuthServer, ReadPressure {
+  onInterest(listener: (account: Account, sub: Subscription, delta: 1 | -1) => void): () => void;
+  allocateConnectionId(): number;
+  /** The route manager, when clustering is on (cluster name, interest for routes). */
+  readonly cluster: ClusterManager | null;
+}
+
+/** A random `$LDS.` suffix (nats-server uses nuid.Next()). */
+function loopId(): string {
+  const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  let out = "";
+  for (const b of crypto.getRandomValues(new Uint8Array(22))) out += alphabet[b % 62];
+  return out;
+}
+
+/** Leafnodes of one server: a leafnode {@link LinkSpec} run by a LinkManager, and the glue. */
+export class LeafManager implements LeafLinkHost {
+  readonly config: LeafNodeConfig;
+  readonly server: LeafHostServer;
+  readonly #links: LinkManager<LeafUrl, LeafRemote, LeafLink>;
+  /** Registered links by account. */
+  readonly #byAccount = new Map<Account, Set<LeafLink>>();
+  readonly #loopSubjects = new Map<Account, string>();
+  readonly #remotes: LeafRemote[] = [];
+  #ownUrl = "";
+  /** Other servers' leafnode URLs learned through routes, with how many routes brought each. */
+  readonly #gossiped = new Map<string, number>();
+  #running = false;
+  /** Accept-side TLS (`leafnodes { tls {} }`): INFO, then the server handshake. */
+  readonly #acceptTls: TlsSetup | null;
+  /** Client-side TLS of each remote, made when first needed. */
+  readonly #remoteTls = new Map<LeafRemote, TlsSetup>();
+  /** Nonces of INFOs sent before a TLS handshake, by connection id, until the link exists. */
+  readonly #prefaceNonces = new Map<number, string>();
+  /** Set while a leafnode connection from the WebSocket listener is being adopted. */
+  #adoptingWebSocket = false;
+
+  /** Reads `server.options.leafnodeConfig`; null when there is no listener and no remote. */
+  static create(server: LeafHostServer): LeafManager | null {
+    const config = server.options.leafnodeConfig;
+    if (!config || (config.port === 0 && config.remotes.length === 0)) return null;
+    return new LeafManager(server, config);
+  }
+
+  private constructor(server: LeafHostServer, config: LeafNodeConfig) {
+    this.server = server;
+    this.config = config;
+    this.#acceptTls = config.tls && config.port !== 0
+      ? new (tlsImpl().TlsSetup)(config.tls, false, server.logger)
+      : null;
+    this.#links = new LinkManager(this.#leafSpec(), { pressure: server });
+  }
+
+  get #reconnectMs(): number {
+    return this.config.reconnectSeconds > 0
+      ? this.config.reconnectSeconds * 1000
+      : DEFAULT_RECONNECT_MS;
+  }
+
+  #leafSpec(): LinkSpec<LeafUrl, LeafRemote, LeafLink> {
+    const s = this.server;
+    const c = this.config;
+    return {
+      name: "leafnode",
+      idLabel: "lid",
+      listen: { host: c.host, port: c.port },
+      tlsMode: LinkTlsMode.InfoThenTls,
+      tls: this.#acceptTls,
+      tlsWhere: "leafnodes tls",
+      dialTimeoutMs: LEAF_DIAL_TIMEOUT_MS,
+      retry: {
+        connectRetries: 0,
+        get connectErrorReports() {
+          return s.options.connectErrorReports;
+        },
+        get reconnectErrorReports() {
+          return s.options.reconnectErrorReports;
+        },
+        delayMs: () => this.#reconnectMs,
+      },
+      texts: {
+        listenError: (reason) => `Error listening on leafnode port: ${c.port} - ${reason}`,
+        listening: (hostPort) => `Listening for leafnode connections on ${hostPort}`,
+        acceptError: (err) => `Error accepting leafnode connection: ${err}`,
+        trying: (url, address) => {
+          const hp = joinHostPort(url.host, url.port);
+          return `Trying to connect as leafnode to remote server on "${hp}"${
+            address === hp ? "" : ` (${address})`
+          }`;
+        },
+        dialError: (attempt, error, url) =>
+          `Error trying to connect as leafnode to remote server ${
+            JSON.stringify(joinHostPort(url.host, url.port))
+          } (attempt ${attempt}): ${error}`,
+        handshakeClosed: "Leafnode connection closed: TLS Handshake Failure account: ",
+        insecureWarning: TLS_INSECURE_WARNING,
+      },
+      get logger() {
+        return s.logger;
+      },
+      allocateId: () => s.allocateConnectionId(),
+      stillWanted: () => this.#running,
+      wrapTransport: (ready) => this.#webSocket(ready),
+      acceptPreface: (cid) => {
+        const nonce = newNonce();
+        // Bounded: a failed handshake never creates its link (oldest entries go first).
+        if (this.#prefaceNonces.size >= 1024) {
+          this.#prefaceNonces.delete(this.#prefaceNonces.keys().next().value!);
+        }
+        this.#prefaceNonces.set(cid, nonce);
+        return enc.encode(`INFO ${this.#infoJson(cid, nonce)}\r\n`);
+      },
+      createLink: (ready) => this.#createLink(ready),
+    };
+  }
+
+  /** This server's leafnode URL for routes to gossip ("" without a listener or with no_advertise). */
+  get advertisedUrl(): string {
+    return this.config.noAdvertise ? "" : this.#ownUrl;
+  }
+
+  /**
+   * Routes brought (`add`) or took away other servers' leafnode URLs (route.go addLeafNodeURL,
+   * removeLeafNodeURL): our leafs get an async INFO with the new `leafnode_urls`.
+   */
+  gossip(urls: readonly string[], add: boolean): void {
+    let changed = false;
+    for (const url of urls) {
+      if (url === this.#ownUrl) continue;
+      const n = (this.#gossiped.get(url) ?? 0) + (add ? 1 : -1);
+      if (n > 0) {
+        if (!this.#gossiped.has(url)) changed = true;
+        this.#gossiped.set(url, n);
+      } else if (this.#gossiped.delete(url)) changed = true;
+    }
+    if (!changed || !this.#running) return;
+    // sendAsyncLeafNodeInfo.
+    const line = enc.encode(`INFO ${this.#infoJson(0, "")}\r\n`);
+    for (const link of this.registered()) if (!link.solicited) link.send(line);
+  }
+
+  /** The bound leafnode port (0 without a listener). */
+  get port(): number {
+    return this.#links.port;
+  }
+
+  /** Every leafnode link being read (registered or not). */
+  get links(): ReadonlySet<LeafLink> {
+    return this.#links.active;
+  }
+
+  /** Registered leafnode links. */
+  registered(): LeafLink[] {
+    const out: LeafLink[] = [];
+    for (const set of this.#byAccount.values()) out.push(...set);
+    return out;
+  }
+
+  /** Opens the listener (when `port` is set) and solicits the remotes. */
+  start(): void {
+    const s = this.server;
+    if (this.config.port !== 0) {
+      const port = this.#links.listen();
+      const adv = this.config.advertise;
+      const urls = clientConnectUrls(
+        { ...s.options, clientAdvertise: adv, host: this.config.host },
+        port,
+      );
+      this.#ownUrl = urls[0] ?? joinHostPort(this.config.host || "127.0.0.1", port);
+      if (adv) s.logger.notice(`Advertise address for leafnode is set to ${this.#ownUrl}`);
+    }
+    this.#running = true;
+    // startLeafNodeAcceptLoop also warns for a remote's `insecure` (once).
+    const acceptInsecure = this.#acceptTls?.settings.insecure === true;
+    if (!acceptInsecure && this.config.remotes.some((r) => r.tls?.insecure)) {
+      s.logger.warn(TLS_INSECURE_WARNING);
+    }
+    s.onInterest((account, sub, delta) => this.#localInterest(account, sub, delta));
+    this.#links.run();
+    for (const config of this.config.remotes) {
+      const remote = newLeafRemote(config);
+      if (remote === null) {
+        s.logger.debug("Empty remote leafnode definition, nothing to connect");
+        continue;
+      }
+      this.#remotes.push(remote);
+      this.#solicit(remote, 0, true);
+    }
+  }
+
+  #solicit(remote: LeafRemote, delayMs: number, firstConnect: boolean): void {
+    this.#links.dial({
+      targets: remote.urls,
+      context: remote,
+      delayMs,
+      tryForEver: true,
+      firstConnect,
+    });
+  }
+
+  /** leafnode.go createLeafNode: the link of an accepted (target null) or dialed socket. */
+  #createLink(ready: ReadyTransport<LeafUrl, LeafRemote>): LeafLink {
+    const s = this.server;
+    const remote = ready.request?.context ?? null;
+    let account: Account | null = null;
+    if (remote !== null) {
+      const name = remote.config.localAccount || "$G";
+      account = s.account(name);
+      if (account === null) {
+        s.logger.error(
+          `Unable to lookup account ${name} for solicited leafnode connection: ` +
+            `account not found`,
+        );
+      }
+    }
+    const url = ready.target;
+    const startTls = ready.startTls;
+    const link = new LeafLink(this, ready.transport, {
+      cid: ready.cid,
+      remoteHost: ready.remoteHost,
+      remotePort: ready.remotePort,
+      remote,
+      url,
+      account,
+      startTls: remote !== null && url !== null && startTls && !isWebSocketUrl(url)
+        ? () => startTls(this.#tlsFor(remote), url.host)
+        : null,
+      now: preciseNow(),
+    });
+    if (remote !== null && account === null) {
+      link.close(CloseReason.MissingAccount);
+      return link;
+    }
+    // With accept-side TLS the INFO went out before the handshake (acceptPreface).
+    link.tls = remote === null && this.#acceptTls !== null && !this.#adoptingWebSocket;
+    let info: string | null = null;
+    if (remote === null) {
+      const prefaced = this.#prefaceNonces.get(link.cid);
+      this.#prefaceNonces.delete(link.cid);
+      link.nonce = prefaced ?? newNonce();
+      if (!link.tls) info = this.#infoJson(link.cid, link.nonce);
+    }
+    link.start(info, leafAuthTimeoutSeconds(this.config) * 1000);
+    return link;
+  }
+
+  /** The leafnode listener's INFO (startLeafNodeAcceptLoop, sendPermsAndAccountInfo). */
+  #infoJson(cid: number, nonce: string, extra: Partial<LeafInfoMessage> = {}): string {
+    const s = this.server;
+    const [host, port] = splitOwn(this.#ownUrl);
+    return leafInfoJson({
+      server_id: s.id,
+      server_name: s.name,
+      version: SERVER_VERSION,
+      proto: 1,
+      go: "go1.19.4",
+      host,
+      port,
+      headers: !s.options.noHeaderSupport,
+      auth_required: true,
+      tls_required: this.#acceptTls !== null,
+      tls_verify: this.#acceptTls?.settings.verify === true,
+      max_payload: s.options.maxPayload,
+      ip: this.#ownUrl,
+      client_id: cid,
+      nonce,
+      cluster: this.clusterName(),
+      leafnode_urls: [...(this.#ownUrl ? [this.#ownUrl] : []), ...this.#gossiped.keys()],
+      info_on_connect: true,
+      ...extra,
+    });
+  }
+
+  /**
+   * leafnode.go leafNodeSolicitWSConnection: a `ws://`/`wss://` remote speaks WebSocket (after
+   * the TLS client handshake for `wss://`) to the hub's `/leafnode` endpoint.
+   */
+  #webSocket(ready: ReadyTransport<LeafUrl, LeafRemote>): LinkTransport {
+    const url = ready.target;
+    const remote = ready.request?.context;
+    if (url === null || remote === undefined || !isWebSocketUrl(url)) return ready.transport;
+    const log = this.server.logger;
+    const prefix = `${joinHostPort(ready.remoteHost, ready.remotePort)} - lid:${ready.cid}`;
+    const startTls = ready.startTls;
+    return new WsLinkTransport(ready.transport, {
+      hostPort: joinHostPort(url.host, url.port),
+      secure: url.scheme === "wss" && startTls
+        ? () => startTls(this.#tlsFor(remote), url.host)
+        : null,
+      noMasking: remote.config.wsNoMasking,
+      onError: (text) => log.error(`${prefix} - Error soliciting websocket connection: ${text}`),
+      onOpen: (masking) => log.debug(`${prefix} - Leafnode compression=false masking=${masking}`),
+    });
+  }
+
+  /**
+   * A leafnode connection on the WebSocket listener's `/leafnode` endpoint (websocket.go
+   * startWebsocketServer: only with a leafnode port configured, else refused there).
+   */
+  adoptWebSocket(transport: LinkTransport, host: string, port: number): void {
+    this.#adoptingWebSocket = true;
+    try {
+      this.#links.adopt(transport, host, port);
+    } finally {
+      this.#adoptingWebSocket = false;
+    }
+  }
+
+  /** A remote's client TLS: its `tls {}`, or system roots when only the hub asks for TLS. */
+  #tlsFor(remote: LeafRemote): TlsSetup {
+    let setup = this.#remoteTls.get(remote);
+    if (setup === undefined) {
+      const settings = remote.config.tls ?? DEFAULT_REMOTE_TLS;
+      setup = new (tlsImpl().TlsSetup)(settings, false, this.server.logger);
+      this.#remoteTls.set(remote, setup);
+    }
+    return setup;
+  }
+
+  // ---- LeafLinkHost ------------------------------------------------------------------------
+
+  random(): number {
+    return Math.random();
+  }
+
+  /**
+   * This server's cluster name; with remotes and no cluster, the server name (server.go
+   * NewServer: a stable name for solicited leafnodes).
+   */
+  clusterName(): string {
+    const s = this.server;
+    return s.cluster ? s.cluster.clusterName : standaloneClusterName(s.options);
+  }
+
+  /** auth.go isLeafNodeAuthorized (leaf_auth.ts). */
+  authorize(link: LeafLink, c: LeafConnectMessage): Account | null {
+    const result = authorizeLeaf(this.server, this.config, link, c);
+    if (result === null) return null;
+    link.userPermissions = result.permissions;
+    return result.account;
+  }
+
+  accepted(link: LeafLink, c: LeafConnectMessage): void {
+    const account = link.account!;
+    // addLeafNodeConnection: a new accepted link from the same server replaces the old one.
+    if (c.name) {
+      for (const old of this.#byAccount.get(account) ?? []) {
+        if (
+          !old.solicited && old !== link && old.remoteServer === c.name &&
+          old.remoteCluster === (c.cluster ?? "")
+        ) {
+          old.sendErr(wire.ERR_DUPLICATE_REMOTE_LEAFNODE.text);
+          old.close(CloseReason.DuplicateRemoteLeafnodeConnection);
+          this.server.logger.warn(`${link.logPrefix} - Replacing connection from same server`);
+          break;
+        }
+      }
+    }
+    this.#register(link);
+    // sendPermsAndAccountInfo: our INFO again, with the account the leaf is bound to here.
+    link.send(this.connectInfoLine(link));
+    this.#sendAllInterest(link);
+  }
+
+  minVersion(): string {
+    return this.config.minVersion;
+  }
+
+  /** sendPermsAndAccountInfo: our INFO with the account and permissions of the link. */
+  connectInfoLine(link: LeafLink): Uint8Array {
+    // The leaf enforces the user's permissions on its side too (import = subscribe).
+    const user = link.userPermissions;
+    const info = this.#infoJson(link.cid, "", {
+      import: user?.subscribe,
+      export: user?.publish,
+      remote_account: link.account?.name ?? "",
+      connect_info: true,
+    });
+    return enc.encode(`INFO ${info}\r\n`);
+  }
+
+  connectJson(link: LeafLink): string {
+    return solicitedConnectJson(this.server, link, this.clusterName(), signWithCredentials);
+  }
+
+  infoReceived(link: LeafLink, info: LeafInfoMessage): void {
+    const remote = link.remote;
+    if (remote === null) return;
+    if (info.leafnode_urls?.length) updateDiscovered(remote, info.leafnode_urls);
+    if (info.remote_account) remote.remoteAccount = info.remote_account;
+  }
+
+  solicitedReady(link: LeafLink): void {
+    this.#register(link);
+    this.#sendAllInterest(link);
+  }
+
+  #register(link: LeafLink): void {
+    const account = link.account!;
+    let set = this.#byAccount.get(account);
+    if (set === undefined) this.#byAccount.set(account, set = new Set());
+    set.add(link);
+    // addLeafNodeConnection: JetStream API traffic does not cross unless the domain extends.
+    const denied = jetStreamApiDenied({
+      localDomain: "",
+      remoteDomain: link.remoteDomain,
+      jetStream: false,
+    });
+    if (denied) {
+      link.denyBoth(DENY_ALL_CLIENT_JS);
+      this.server.logger.notice(
+        `${link.logPrefix} - JetStream Not Extended, adding deny [${
+          DENY_ALL_CLIENT_JS.join(" ")
+        }] ` +
+          `for account ${JSON.stringify(account.name)}`,
+      );
+    }
+  }
+
+  linkClosed(link: LeafLink): void {
+    const account = link.account;
+    if (account !== null) this.#byAccount.get(account)?.delete(link);
+    const remote = link.remote;
+    if (remote === null || !this.#running) return;
+    // leafnode.go reConnectToRemoteLeafNode: the reconnect interval, plus any delay set by a
+    // loop or a cluster name conflict.
+    const delay = this.#reconnectMs + remote.connectDelayMs;
+    remote.connectDelayMs = 0;
+    this.#solicit(remote, delay, false);
+  }
+
+  loopSubject(account: Account): string {
+    let lds = this.#loopSubjects.get(account);
+    if (lds === undefined) {
+      lds = LOOP_DETECTION_PREFIX + loopId();
+      this.#loopSubjects.set(account, lds);
+    }
+    return lds;
+  }
+
+  // ---- interest ------------------------------------------------------------------------------
+
+  /**
+   * initLeafNodeSmapAndSendSubs: everything the link must know of the account: local
+   * subscriptions; for a link we are the hub of, also routes' and other leafs' interest; for
+   * a spoke link, the interest of the leafs we are the hub of. Plus our `$LDS.` subject.
+   */
+  #sendAllInterest(link: LeafLink): void {
+    const account = link.account!;
+    const counts = accountInterest(account, link);
+    counts.set(this.loopSubject(account), 1);
+    link.sendAllInterest(counts);
+  }
+
+  /** A client's or internal connection's SUB/UNSUB: every registered link of the account. */
+  #localInterest(account: Account, sub: Subscription, delta: 1 | -1): void {
+    const links = this.#byAccount.get(account);
+    if (links === undefined || links.size === 0) return;
+    const key = leafKey(sub.subject, sub.queue);
+    for (const link of links) link.updateInterest(key, sub.queue !== null, delta);
+  }
+
+  /** A route's RS+/RS- (weight change `delta`): the links we are the hub of. */
+  routeInterestChanged(account: Account, sub: RemoteEntry, delta: number): void {
+    const links = this.#byAccount.get(account);
+    if (links === undefined) return;
+    const key = leafKey(sub.subject, sub.queue);
+    for (const link of links) {
+      if (!link.spoke) link.updateInterest(key, sub.queue !== null, delta);
+    }
+  }
+
+  remoteInterest(link: LeafLink, entry: RemoteEntry, delta: number, change: InterestChange): void {
+    const account = entry.account;
+    const unit = entry.queue === null ? 1 : Math.max(1, entry.weight);
+    const d = change === InterestChange.Added
+      ? unit
+      : change === InterestChange.Removed
+      ? -unit
+      : delta;
+    const key = entry.key;
+    const loop = entry.subject.startsWith(LOOP_DETECTION_PREFIX);
+    for (const other of this.#byAccount.get(account) ?? []) {
+      if (!leafMayRelay(link, other, loop)) continue;
+      other.updateInterest(key, entry.queue !== null, d);
+    }
+    // processLeafSub: a leaf we are the hub of subscribes like a client: routes learn it.
+    if (!link.spoke && change !== InterestChange.Weight && !loop) {
+      this.server.cluster?.table.localInterestChanged(
+        account.name,
+        entry.subject,
+        entry.queue,
+        change === InterestChange.Added ? 1 : -1,
+        entry.subjectBytes,
+      );
+    }
+  }
+
+  // ---- monitoring --------------------------------------------------------------------------
+
+  /** `/leafz` entries (monitor.go Leafz). */
+  leafz(opts: { subs: boolean; account: string }): LeafInfo[] {
+    return leafInfos(this.registered(), opts);
+  }
+
+  /** `routes`' monitoring data plus `/leafz` and the leafnode port (`/varz`). */
+  monitor(routes: LinkMonitor | undefined): LinkMonitor {
+    return {
+      ...routes,
+      leafs: (opts) => this.leafz(opts),
+      boundPort: (section) =>
+        section === "leafnodes" ? this.port : routes?.boundPort?.(section) ?? 0,
+    };
+  }
+
+  /** Stops listening and dialing, closes every leafnode link and waits for the loops. */
+  async close(): Promise<void> {
+    this.#running = false;
+    await this.#links.close();
+    this.#acceptTls?.close();
+    for (const setup of this.#remoteTls.values()) setup.close();
+  }
+}
+
+function splitOwn(hostPort: string): [string, number] {
+  const i = hostPort.lastIndexOf(":");
+  if (i < 0) return [hostPort, 0];
+  return [hostPort.slice(0, i).replace(/^\[|\]$/g, ""), Number(hostPort.slice(i + 1))];
+}
