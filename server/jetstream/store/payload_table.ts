@@ -218,8 +218,10 @@ export class PayloadTable {
     }
     let slab = this.#slab;
     if (slab === null || slab.used + total > SLAB_BYTES) {
-      if (slab !== null) this.#check(slab);
+      const full = slab;
       slab = this.#slab = new Slab();
+      // Removals while it was being filled did not count: it may already be mostly empty.
+      if (full !== null) this.#check(full);
     }
     const buf = slab.buf;
     const at = slab.used;

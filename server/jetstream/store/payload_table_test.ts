@@ -86,3 +86,18 @@ Deno.test("payload table: a mostly emptied slab hands its survivors their own bu
   assert.equal(slabOf(perSlab + 1).byteLength, SLAB_BYTES);
   assert.deepEqual(t.get(perSlab * 2)!.data, data(perSlab * 2));
 });
+
+Deno.test("payload table: a slab emptied while it was filled is checked once it is full", () => {
+  const t = new PayloadTable();
+  const size = 1000;
+  const perSlab = Math.floor(SLAB_BYTES / size);
+  // Fill the first slab, keeping only seq 1 (removals happen while it is the current slab).
+  for (let seq = 1; seq <= perSlab; seq++) {
+    t.add(seq, null, new Uint8Array(size).fill(7));
+    if (seq > 1) t.remove(seq);
+  }
+  assert.equal(t.get(1)!.data.buffer.byteLength, SLAB_BYTES);
+  t.add(perSlab + 1, null, new Uint8Array(size)); // starts the next slab
+  assert.equal(t.get(1)!.data.buffer.byteLength, size);
+  assert.deepEqual(t.get(1)!.data, new Uint8Array(size).fill(7));
+});
