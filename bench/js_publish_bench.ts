@@ -27,7 +27,13 @@ const api = new InternalConnection(server, server.account()!);
 for (const storage of ["file", "memory"]) {
   const reply = await api.request(
     `$JS.API.STREAM.CREATE.B_${storage}`,
-    JSON.stringify({ name: `B_${storage}`, subjects: [`bench.${storage}`], storage }),
+    // max_msgs keeps the streams (and the heap) at a steady size however long the bench runs.
+    JSON.stringify({
+      name: `B_${storage}`,
+      subjects: [`bench.${storage}`],
+      storage,
+      max_msgs: 100_000,
+    }),
   );
   if (reply.string().includes('"error"')) throw new Error(reply.string());
 }
