@@ -184,6 +184,8 @@ export class InternalConnection implements Receiver, Publisher, Responder {
   #queue: Delivery[] = [];
   #scheduled = false;
   #requests: RequestInbox | null = null;
+  /** The last message received (lends its decoded subject to the next one). */
+  #lastMsg: InternalMsg | null = null;
 
   /** Opens a connection in `account`, taking a connection id from `ctx`. */
   constructor(ctx: InternalContext, account: Account, opts: InternalConnectionOptions = {}) {
@@ -322,7 +324,9 @@ export class InternalConnection implements Receiver, Publisher, Responder {
     sub.delivered++;
     this.outMsgs++;
     this.outBytes += op.size;
-    this.#queue.push({ sub, msg: new InternalMsg(op, this) });
+    const msg = new InternalMsg(op, this, this.#lastMsg);
+    this.#lastMsg = msg;
+    this.#queue.push({ sub, msg });
     if (sub.max > 0 && sub.delivered >= sub.max) this.#remove(sub);
     if (!this.#scheduled) {
       this.#scheduled = true;
@@ -359,6 +363,7 @@ export class InternalConnection implements Receiver, Publisher, Responder {
     this.closed = true;
     for (const sub of [...this.#subs.values()]) this.unsubscribe(sub);
     this.#queue = [];
+    this.#lastMsg = null;
     this.#requests?.closeAll();
     this.#ctx.internalClosed?.(this);
   }

@@ -61,20 +61,41 @@ export class InternalMsg {
   #reply: string | null = null;
   #headers: HeaderBlock | null | undefined = undefined;
 
-  /** Copies the routing and message bytes of `op` (the router reuses its buffers). */
-  constructor(op: MsgOp, responder: Responder) {
-    const subjectLen = op.subjectEnd - op.subjectStart;
-    const replyLen = op.replyEnd - op.replyStart;
+  /**
+   * Copies the routing and message bytes of `op` (the router reuses its buffers). `previous`,
+   * the message the same connection received before, lends its decoded subject when the
+   * subject bytes are the same (a stream's subscription sees one subject over and over).
+   */
+  constructor(op: MsgOp, responder: Responder, previous: InternalMsg | null = null) {
+    const arg = op.argBuf;
+    const subjectStart = op.subjectStart;
+    const subjectLen = op.subjectEnd - subjectStart;
+    const replyStart = op.replyStart;
+    const replyLen = op.replyEnd - replyStart;
     const msgLen = op.payloadEnd - op.payloadStart;
     const bytes = new Uint8Array(subjectLen + replyLen + msgLen);
-    bytes.set(op.argBuf.subarray(op.subjectStart, op.subjectEnd), 0);
-    bytes.set(op.argBuf.subarray(op.replyStart, op.replyEnd), subjectLen);
-    bytes.set(op.payloadBuf.subarray(op.payloadStart, op.payloadEnd), subjectLen + replyLen);
+    // Subject and reply are short: a loop beats two subarray views and set calls.
+    for (let i = 0; i < subjectLen; i++) bytes[i] = arg[subjectStart + i];
+    for (let i = 0; i < replyLen; i++) bytes[subjectLen + i] = arg[replyStart + i];
+    if (msgLen > 0) {
+      bytes.set(op.payloadBuf.subarray(op.payloadStart, op.payloadEnd), subjectLen + replyLen);
+    }
     this.#bytes = bytes;
     this.#subjectEnd = subjectLen;
     this.#replyEnd = subjectLen + replyLen;
     this.#dataStart = this.#replyEnd + (op.headerSize > 0 ? op.headerSize : 0);
     this.#responder = responder;
+    if (previous !== null && previous.#sameSubject(bytes, subjectLen)) {
+      this.#subject = previous.subject;
+    }
+  }
+
+  /** True when this message's subject is `other[0, len)`. */
+  #sameSubject(other: Uint8Array, len: number): boolean {
+    if (this.#subjectEnd !== len) return false;
+    const mine = this.#bytes;
+    for (let i = 0; i < len; i++) if (mine[i] !== other[i]) return false;
+    return true;
   }
 
   /** The subject it was published to. */

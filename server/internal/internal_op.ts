@@ -5,9 +5,8 @@
  * PUB/HPUB (nats-server events.go internalSendLoop fills `c.pa` and calls
  * processInboundClientMsg). Runs in the isolate that owns the connections.
  */
+import { utf8Length, writeUtf8 } from "../protocol/chars.ts";
 import { OpFields } from "../protocol/sink.ts";
-
-const enc = new TextEncoder();
 
 /**
  * One reusable op: subject, reply and size digits live in `argBuf`; the payload is the caller's
@@ -33,37 +32,31 @@ export class InternalOp extends OpFields {
   set(subject: string, reply: string, payload: Uint8Array, headers?: Uint8Array | null): this {
     const hasHeaders = headers !== undefined && headers !== null && headers.length > 0;
     const total = hasHeaders ? headers.length + payload.length : payload.length;
-    const subj = enc.encode(subject);
-    const rep = enc.encode(reply);
-    const digits = enc.encode(String(total));
-    const hdrDigits = hasHeaders ? enc.encode(String(headers.length)) : null;
-    const need = subj.length + rep.length + digits.length + (hdrDigits?.length ?? 0);
+    const hdrLen = hasHeaders ? headers.length : -1;
+    // Written in place (no TextEncoder call or temporary array per publish): at most 20 digits
+    // for each size.
+    const need = utf8Length(subject) + utf8Length(reply) + 40;
     if (this.argBuf.length < need) this.argBuf = new Uint8Array(need * 2);
     const buf = this.argBuf;
-    buf.set(subj, 0);
     this.subjectStart = 0;
-    this.subjectEnd = subj.length;
-    buf.set(rep, this.subjectEnd);
+    this.subjectEnd = writeUtf8(buf, 0, subject);
     this.replyStart = this.subjectEnd;
-    this.replyEnd = this.replyStart + rep.length;
+    this.replyEnd = writeUtf8(buf, this.replyStart, reply);
     let at = this.replyEnd;
-    if (hdrDigits !== null) {
-      buf.set(hdrDigits, at);
+    if (hasHeaders) {
       this.headerSizeStart = at;
-      this.headerSizeEnd = at + hdrDigits.length;
-      at = this.headerSizeEnd;
+      at = this.headerSizeEnd = writeDigits(buf, at, hdrLen);
     } else {
       this.headerSizeStart = this.headerSizeEnd = 0;
     }
-    buf.set(digits, at);
     this.sizeStart = at;
-    this.sizeEnd = at + digits.length;
+    this.sizeEnd = writeDigits(buf, at, total);
     this.size = total;
     if (hasHeaders) {
       const body = new Uint8Array(total);
       body.set(headers, 0);
       body.set(payload, headers.length);
-      this.headerSize = headers.length;
+      this.headerSize = hdrLen;
       this.payloadBuf = body;
     } else {
       this.headerSize = -1;
@@ -73,4 +66,16 @@ export class InternalOp extends OpFields {
     this.payloadEnd = total;
     return this;
   }
+}
+
+/** Writes the decimal digits of `n` (a non-negative integer) at `at`; returns the end. */
+function writeDigits(buf: Uint8Array, at: number, n: number): number {
+  if (n < 10) {
+    buf[at] = 48 + n;
+    return at + 1;
+  }
+  let digits = 0;
+  for (let v = n; v > 0; v = Math.floor(v / 10)) digits++;
+  for (let v = n, i = at + digits - 1; v > 0; v = Math.floor(v / 10), i--) buf[i] = 48 + (v % 10);
+  return at + digits;
 }

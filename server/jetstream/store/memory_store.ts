@@ -1,13 +1,14 @@
 /**
  * @module
  * The memory stream store (nats-server 2.9.10 `server/memstore.go`): the shared semantics of
- * stream_core.ts with payloads in a map. Sizes are `memStoreMsgSize`. Runs in whichever isolate
- * owns the stream.
+ * stream_core.ts with payloads in a {@link PayloadTable} (dense by sequence, small ones in
+ * slabs). Sizes are `memStoreMsgSize`. Runs in whichever isolate owns the stream.
  * PURE: no Deno APIs, timers or console output.
  */
 
 import { ConsumerStateMachine } from "./consumer_state.ts";
 import { type Payload, StreamCore } from "./stream_core.ts";
+import { PayloadTable } from "./payload_table.ts";
 import type { SubjectEntry } from "./subject_table.ts";
 import {
   type ConsumerStore,
@@ -35,7 +36,7 @@ const RESOLVED = Promise.resolve();
  * ```
  */
 export class MemoryStore extends StreamCore {
-  #payloads = new Map<number, Payload>();
+  readonly #payloads = new PayloadTable();
   protected readonly replaceNeedsLarger = true;
 
   constructor(limits: StoreLimits = defaultLimits()) {
@@ -53,8 +54,7 @@ export class MemoryStore extends StreamCore {
     data: Uint8Array,
   ): void {
     // Copies, like memstore: the caller may reuse its buffers.
-    const hdr = header && header.length > 0 ? header.slice() : null;
-    this.#payloads.set(seq, { header: hdr, data: data.slice() });
+    this.#payloads.add(seq, header && header.length > 0 ? header : null, data);
   }
 
   protected persisted(): Promise<void> {
@@ -66,12 +66,11 @@ export class MemoryStore extends StreamCore {
   }
 
   protected persistRemove(seq: number, secure: boolean): void {
-    const p = this.#payloads.get(seq);
+    const p = this.#payloads.remove(seq);
     if (p && secure) {
       p.header?.fill(0);
       p.data.fill(0);
     }
-    this.#payloads.delete(seq);
   }
 
   protected persistSkip(): void {}
@@ -81,11 +80,11 @@ export class MemoryStore extends StreamCore {
       this.#payloads.clear();
       return;
     }
-    for (const seq of this.#payloads.keys()) if (seq < floor) this.#payloads.delete(seq);
+    this.#payloads.removeBelow(floor);
   }
 
   protected persistTruncate(seq: number): void {
-    for (const s of this.#payloads.keys()) if (s > seq) this.#payloads.delete(s);
+    this.#payloads.removeAbove(seq);
   }
 
   flush(): Promise<void> {

@@ -105,22 +105,33 @@ export function encodeRecord(
 ): number {
   const s = subject?.length ?? 0, h = header?.length ?? 0, d = data?.length ?? 0;
   const n = RECORD_OVERHEAD + s + h + d;
-  const view = new DataView(buf.buffer, buf.byteOffset + at, n);
-  view.setUint32(0, n, true);
-  view.setUint8(4, kind);
-  view.setBigUint64(5, BigInt(seq), true);
-  view.setBigInt64(13, ts, true);
-  view.setUint16(21, s, true);
-  view.setUint32(23, h, true);
+  // One DataView per buffer (the active block appends to the same one), absolute offsets.
+  if (viewOf !== buf) {
+    viewOf = buf;
+    view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+  const v = view;
+  v.setUint32(at, n, true);
+  v.setUint8(at + 4, kind);
+  // The u64 sequence as two u32 halves: no BigInt per record.
+  v.setUint32(at + 5, seq >>> 0, true);
+  v.setUint32(at + 9, Math.floor(seq / 0x1_0000_0000), true);
+  v.setBigInt64(at + 13, ts, true);
+  v.setUint16(at + 21, s, true);
+  v.setUint32(at + 23, h, true);
   let p = at + SUBJECT_OFFSET;
   if (subject) buf.set(subject, p);
   p += s;
   if (header) buf.set(header, p);
   p += h;
   if (data) buf.set(data, p);
-  view.setUint32(n - 4, crc32(buf, at, at + n - 4), true);
+  v.setUint32(at + n - 4, crc32(buf, at, at + n - 4), true);
   return n;
 }
+
+/** The buffer {@link encodeRecord} wrote last, and a view over all of it. */
+let viewOf: Uint8Array | null = null;
+let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
 /** Why a record could not be decoded. */
 export const DecodeFailure = { Truncated: "truncated", Corrupt: "corrupt" } as const;

@@ -26,15 +26,8 @@ import {
   type StreamEntry,
   type StreamMachine,
 } from "./entry.ts";
-import {
-  checkInbound,
-  type InboundMsg,
-  type InboundState,
-  JsHeader,
-  pubAckBytes,
-  pubAckErrorBytes,
-  storeFailedError,
-} from "./inbound.ts";
+import { checkInbound, type InboundMsg, type InboundState, JsHeader } from "./inbound.ts";
+import { AckQueue } from "./ack_queue.ts";
 import { type StreamAction, streamActionAdvisory } from "./advisory.ts";
 import { apiStreamState, streamInfoJson } from "./stream_info.ts";
 
@@ -76,14 +69,6 @@ export interface StreamOptions {
 
 const dec = new TextDecoder();
 
-/** A response waiting for its message's persistence. */
-interface AckJob {
-  reply: string;
-  after: Promise<unknown> | null;
-  ok: () => Uint8Array;
-  fail?: (err: unknown) => Uint8Array;
-}
-
 /** A stream (see the module doc). */
 export class Stream implements StreamView, StreamMachine, InboundState {
   readonly account: Account;
@@ -103,10 +88,8 @@ export class Stream implements StreamView, StreamMachine, InboundState {
   /** Stream subject -> its subscription. */
   readonly #subs = new Map<string, { unsubscribe(): void }>();
   #directSubs: { unsubscribe(): void }[] = [];
-  /** Responses waiting for their turn (PubAcks go out in arrival order). */
-  #acks: AckJob[] = [];
-  #pumping = false;
-  #acksDone: Promise<void> = Promise.resolve();
+  /** Answers waiting for their turn (PubAcks go out in arrival order). */
+  readonly #acks: AckQueue;
   #republish: SubjectTransform | null = null;
   #expiryAt: bigint | null = null;
   #cancelExpiry: (() => void) | null = null;
@@ -124,6 +107,7 @@ export class Stream implements StreamView, StreamMachine, InboundState {
     this.#hooks = o.hooks;
     this.#domain = o.domain;
     this.#apiPrefixes = o.apiPrefixes;
+    this.#acks = new AckQueue(o.conn, o.config.name, o.domain);
     this.store.registerStorageUpdates((msgs, bytes, seq, subject) => {
       if (bytes !== 0) this.#hooks.usage(this.config.storage, bytes);
       // One message removed (limits, age, delete, ack): consumers adjust (stream.go storeUpdates).
@@ -253,24 +237,17 @@ export class Stream implements StreamView, StreamMachine, InboundState {
     const cfg = this.config;
     const canRespond = !cfg.no_ack && msg.reply !== "";
     const decision = checkInbound(this, msg, this.#hooks.resourcesExceeded(cfg.storage));
-    const name = cfg.name;
     switch (decision.kind) {
       case "drop":
         return;
       case "reject":
         // A sealed stream answers even without acks (nats-server processInboundJetStreamMsg).
         if (canRespond || (cfg.sealed && msg.reply !== "")) {
-          this.#respondInOrder(msg.reply, null, () => pubAckErrorBytes(name, decision.error));
+          this.#acks.error(msg.reply, decision.error);
         }
         return;
       case "duplicate":
-        if (canRespond) {
-          this.#respondInOrder(
-            msg.reply,
-            null,
-            () => pubAckBytes(name, this.#domain, decision.seq, true),
-          );
-        }
+        if (canRespond) this.#acks.duplicate(msg.reply, decision.seq);
         return;
     }
     const e = decision.entry;
@@ -283,53 +260,8 @@ export class Stream implements StreamView, StreamMachine, InboundState {
       this.#afterStored(e.subject, e.header, e.data, seq, prevLast);
     }
     if (!canRespond) return;
-    if (r.limitError !== null) {
-      const err = r.limitError;
-      this.#respondInOrder(msg.reply, null, () => pubAckErrorBytes(name, err));
-      return;
-    }
-    this.#respondInOrder(
-      msg.reply,
-      r.persisted,
-      () => pubAckBytes(name, this.#domain, seq),
-      (e) => pubAckErrorBytes(name, storeFailedError(e)),
-    );
-  }
-
-  /**
-   * Queues `ok()` for `reply`, sent after every earlier response once `after` (the message's
-   * persistence) resolved; `fail(err)` when it rejects.
-   */
-  #respondInOrder(
-    reply: string,
-    after: Promise<unknown> | null,
-    ok: () => Uint8Array,
-    fail?: (err: unknown) => Uint8Array,
-  ): void {
-    this.#acks.push({ reply, after, ok, fail });
-    if (!this.#pumping) {
-      this.#pumping = true;
-      this.#acksDone = this.#pumpAcks();
-    }
-  }
-
-  /** Sends queued responses in order, waiting for each one's persistence. */
-  async #pumpAcks(): Promise<void> {
-    while (this.#acks.length > 0) {
-      const batch = this.#acks;
-      this.#acks = [];
-      for (const job of batch) {
-        let bytes: Uint8Array;
-        try {
-          if (job.after !== null) await job.after;
-          bytes = job.ok();
-        } catch (err) {
-          bytes = job.fail ? job.fail(err) : pubAckErrorBytes(this.name, storeFailedError(err));
-        }
-        if (!this.conn.closed) this.conn.publish(job.reply, bytes);
-      }
-    }
-    this.#pumping = false;
+    if (r.limitError !== null) this.#acks.error(msg.reply, r.limitError);
+    else this.#acks.stored(msg.reply, seq, r.persisted);
   }
 
   #afterStored(
@@ -483,7 +415,7 @@ export class Stream implements StreamView, StreamMachine, InboundState {
   async stop(): Promise<void> {
     if (!this.#close()) return;
     for (const c of this.#consumers.values()) c.stop();
-    await this.#acksDone;
+    await this.#acks.idle();
     this.store.registerStorageUpdates(null);
     await this.store.stop();
   }
