@@ -114,9 +114,9 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
   /** Accepted side: the authenticated user's permissions (set by the host's authorize). */
   userPermissions: Permissions | undefined = undefined;
   /** Interest this link announced to the remote (leafnode.go `smap`). */
-  readonly smap = new LeafSubMap();
+  readonly smap: LeafSubMap = new LeafSubMap();
   /** The remote's interest: entries of the account sublist owned by this link. */
-  readonly subs = new RemoteInterest();
+  readonly subs: RemoteInterest = new RemoteInterest();
   readonly #host: LeafLinkHost;
   readonly #parser: Parser;
   #authTimer: TimerHandle | null = null;
