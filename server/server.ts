@@ -315,15 +315,13 @@ export class Server implements ClientContext {
 
   /**
    * The routes start after internal connections subscribed (the system account subscribes
-   * while the server is built): their announced interest goes into the cluster's local interest
-   * now, so every route learns it on connect (nats-server sends all account subscriptions).
+   * while the server is built) and imports placed their `_R_.` response routers: that
+   * interest goes into the cluster's local interest now, so every route learns it on connect
+   * (nats-server sends all account subscriptions). No client is connected yet.
    */
   #replayInternalInterest(cluster: ClusterManager): void {
-    for (const c of this.internalConnections) {
-      for (const sub of c.subscriptions()) {
-        if (sub.local) continue;
-        cluster.table.localInterestChanged(c.account.name, sub.subject, sub.queue, 1);
-      }
+    for (const [account, sub] of this.localSubscriptions()) {
+      cluster.table.localInterestChanged(account.name, sub.subject, sub.queue, 1);
     }
   }
 

@@ -44,6 +44,8 @@ export interface GatewayExtra {
   rejectUnknown?: boolean;
   /** `tls {}` of the gateway block (file paths and options). */
   tls?: Record<string, string | number | boolean>;
+  /** Top-level `.conf` text added to the node's file (accounts, system_account, ...). */
+  top?: string;
 }
 
 /** Ports for a node. */
@@ -74,6 +76,7 @@ export function gatewayConf(
     `server_name: ${JSON.stringify(node.name)}`,
     `listen: "127.0.0.1:${node.port}"`,
     `http: "127.0.0.1:${node.httpPort}"`,
+    ...(extra.top ? [extra.top] : []),
     "cluster {",
     `  name: ${JSON.stringify(node.cluster)}`,
     `  listen: "127.0.0.1:${node.clusterPort}"`,

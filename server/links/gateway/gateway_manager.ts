@@ -48,11 +48,11 @@ export interface GatewayHostServer extends GatewayServer, ReadPressure {
   onInterest(listener: (account: Account, sub: Subscription, delta: 1 | -1) => void): () => void;
   allocateConnectionId(): number;
   accounts(): Iterable<Account>;
-  /** Connections without a socket (system services): their interest is replayed at start. */
-  readonly internalConnections: Iterable<{
-    readonly account: { readonly name: string };
-    subscriptions(): Iterable<{ readonly local?: boolean; subject: string; queue: string | null }>;
-  }>;
+  /**
+   * Interest of this server that is not a client's (internal connections, `_R_.` response
+   * routers of service imports): replayed at start.
+   */
+  localSubscriptions(): Iterable<[Account, { subject: string; queue: string | null }]>;
   /** The routes of this server (for replies routed to another server of the cluster). */
   readonly cluster: {
     readonly table: {
@@ -284,12 +284,10 @@ export class GatewayManager {
     this.#unsubscribe = s.onInterest((account, sub, delta) =>
       this.table.interestChanged(account.name, sub.subject, sub.queue, delta)
     );
-    // Internal connections subscribed while the server was built (server.ts does the same for
-    // the routes): their interest is the cluster's too.
-    for (const ic of s.internalConnections) {
-      for (const sub of ic.subscriptions()) {
-        if (!sub.local) this.table.interestChanged(ic.account.name, sub.subject, sub.queue, 1);
-      }
+    // Internal connections subscribed and imports placed their response routers while the
+    // server was built (server.ts does the same for the routes): the cluster's interest too.
+    for (const [account, sub] of s.localSubscriptions()) {
+      this.table.interestChanged(account.name, sub.subject, sub.queue, 1);
     }
     s.fanOut.gateways = this.router;
     this.#links.run();
