@@ -182,9 +182,10 @@ export class DenatsNode implements GatewayNode {
     c: GatewayNodeConfig,
     conf: string,
     ext: "conf" | "yaml" = "conf",
+    shards = 1,
   ): Promise<DenatsNode> {
     const file = dir.write(`${c.name}.${ext}`, conf);
-    const handle = await startServer({ config: file, quiet: true });
+    const handle = await startServer({ config: file, quiet: true, shards });
     return new DenatsNode(c, handle);
   }
 
@@ -192,15 +193,18 @@ export class DenatsNode implements GatewayNode {
     return `nats://127.0.0.1:${this.config.port}`;
   }
 
-  gatewayz(query = ""): Promise<Gatewayz> {
+  async gatewayz(query = ""): Promise<Gatewayz> {
+    if (this.handle.sharded) {
+      // The main isolate combines the link worker's data: read it over HTTP.
+      const res = await fetch(`http://127.0.0.1:${this.config.httpPort}/gatewayz?${query}`);
+      return await res.json();
+    }
     const q = new URLSearchParams(query);
-    return Promise.resolve(
-      JSON.parse(JSON.stringify(gatewayz(this.handle.server, {
-        name: q.get("gw_name") ?? undefined,
-        accounts: q.get("accs") === "1" || q.get("accs") === "true",
-        accountName: q.get("acc_name") ?? undefined,
-      }))),
-    );
+    return JSON.parse(JSON.stringify(gatewayz(this.handle.server, {
+      name: q.get("gw_name") ?? undefined,
+      accounts: q.get("accs") === "1" || q.get("accs") === "true",
+      accountName: q.get("acc_name") ?? undefined,
+    })));
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -6,7 +6,8 @@
  * implicit gateways) run by the generic `LinkManager`, around a {@link GatewayTable}; plus the
  * glue to the server: the fan-out's gateway forwarder, local and route interest, routes by
  * server hash for replies, and `/gatewayz` data. Runs in the main isolate of a single-isolate
- * server (a sharded server does not run gateways).
+ * server, or in the link (route) worker of a sharded one, where the shards' interest arrives
+ * through the mesh and the remote clusters' interest is announced to it.
  */
 import type { Account } from "../../accounts/account.ts";
 import type { Subscription } from "../../client/subscription.ts";
@@ -31,6 +32,7 @@ import { interestModeName, MAX_RUNSUB_BEFORE_SWITCH } from "./gateway_interest.t
 import { GatewayLink, type GatewayUrl, type RemoteGateway } from "./gateway_link.ts";
 import { GatewayTable } from "./gateway_table.ts";
 import { GatewayRouter } from "./gateway_router.ts";
+import { GatewayMeshInterest } from "./gateway_mesh_interest.ts";
 import type { GatewayInfoMessage } from "./gateway_info.ts";
 import type { RouteInfoMessage } from "../route/route_info.ts";
 
@@ -53,6 +55,16 @@ export interface GatewayHostServer extends GatewayServer, ReadPressure {
    * routers of service imports): replayed at start.
    */
   localSubscriptions(): Iterable<[Account, { subject: string; queue: string | null }]>;
+  /** True in the link worker of a sharded server: the gateways' interest goes to the mesh. */
+  readonly isRouteWorker: boolean;
+  /** The ring mesh of a sharded server's worker (null in a single-isolate server). */
+  readonly mesh: {
+    onLocalInterest(
+      account: Account,
+      sub: { subject: string; queue: string | null },
+      d: number,
+    ): void;
+  } | null;
   /** The routes of this server (for replies routed to another server of the cluster). */
   readonly cluster: {
     readonly table: {
@@ -289,11 +301,37 @@ export class GatewayManager {
     for (const [account, sub] of s.localSubscriptions()) {
       this.table.interestChanged(account.name, sub.subject, sub.queue, 1);
     }
+    if (s.isRouteWorker) this.#joinMesh();
     s.fanOut.gateways = this.router;
     this.#links.run();
     // gateway.go startGateways: the configured gateways are dialed after the solicit delay.
     for (const remote of this.table.remotes.values()) {
       if (!remote.implicit) this.#solicit(remote, true, GATEWAY_SOLICIT_DELAY_MS);
+    }
+  }
+
+  /**
+   * In a sharded server's link worker: the shards forward to this worker what the remote
+   * clusters want ({@link GatewayMeshInterest}).
+   */
+  #joinMesh(): void {
+    const s = this.#server;
+    const interest = new GatewayMeshInterest(
+      (name, subject, queue, delta) => {
+        const account = s.account(name);
+        if (account !== null) s.mesh?.onLocalInterest(account, { subject, queue }, delta);
+      },
+      (account, subject, queue) => this.table.interest.has(account, subject, queue),
+    );
+    this.table.meshInterest = interest;
+    for (const account of s.accounts()) interest.addAccount(account.name);
+  }
+
+  /** The gateways' mesh interest, replayed to a worker that joins (link worker only). */
+  *meshSubscriptions(): Iterable<[Account, { subject: string; queue: string | null }]> {
+    for (const e of this.table.meshInterest?.announced() ?? []) {
+      const account = this.#server.account(e.account);
+      if (account !== null) yield [account, { subject: e.subject, queue: e.queue }];
     }
   }
 
