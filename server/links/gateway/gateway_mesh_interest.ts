@@ -3,7 +3,8 @@
  * What the gateways of a sharded server's link worker want from the shards, as interest in the
  * ring mesh (the shards forward a message to a worker only on its interest):
  * - the remote clusters' plain interest (`RS+` on outbound links in interest-only mode, the
- *   mode every 2.9 remote asks for), counted over the links;
+ *   mode every 2.9 remote asks for), counted over the links; `>` while a link to an older
+ *   remote (optimistic mode) is up;
  * - their queue interest, but only while no queue member of the same subject and group exists
  *   in this cluster (shards or routes): a shard then picks the local member, and the link
  *   worker is picked only when the cluster has none (gateway.go queue geo-affinity);
@@ -64,6 +65,8 @@ export class GatewayMeshInterest {
     QueueEntry & { account: string; subject: string; queue: string }
   >();
   readonly #replyAccounts = new Set<string>();
+  /** Outbound links in optimistic mode (a remote before 2.9): every subject is wanted. */
+  #optimistic = 0;
 
   constructor(
     announce: MeshAnnounce,
@@ -78,6 +81,19 @@ export class GatewayMeshInterest {
     if (this.#replyAccounts.has(account)) return;
     this.#replyAccounts.add(account);
     for (const s of ROUTED_REPLY_SUBJECTS) this.#announce(account, s, null, 1);
+    if (this.#optimistic > 0) this.#announce(account, ">", null, 1);
+  }
+
+  /**
+   * An outbound link whose remote does not ask for interest-only mode (`gateway_iom`) was
+   * registered (1) or closed (-1): while one is up, every subject of every account is wanted
+   * (the link's own no-interest answers are applied when sending).
+   */
+  optimisticLink(delta: 1 | -1): void {
+    const before = this.#optimistic;
+    this.#optimistic = Math.max(0, before + delta);
+    if ((before === 0) === (this.#optimistic === 0)) return;
+    for (const account of this.#replyAccounts) this.#announce(account, ">", null, delta);
   }
 
   /** An outbound link's remote interest changed (`RS+`/`RS-` held, or the link closed). */
@@ -127,6 +143,7 @@ export class GatewayMeshInterest {
   *announced(): Iterable<{ account: string; subject: string; queue: string | null }> {
     for (const account of this.#replyAccounts) {
       for (const subject of ROUTED_REPLY_SUBJECTS) yield { account, subject, queue: null };
+      if (this.#optimistic > 0) yield { account, subject: ">", queue: null };
     }
     for (const e of this.#plain.values()) yield { ...e, queue: null };
     for (const e of this.#queues.values()) if (e.announced) yield e;

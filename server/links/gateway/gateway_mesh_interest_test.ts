@@ -45,3 +45,17 @@ Deno.test("gateway mesh interest: routed replies are taken once per account and 
   assert.deepEqual(said, ["+$G _GR_.>", "+$G $GR.>", "+A _GR_.>", "+A $GR.>"]);
   assert.equal([...m.announced()].length, 4);
 });
+
+Deno.test("gateway mesh interest: a link in optimistic mode wants every subject while it is up", () => {
+  const { m, said } = recorder(new Set());
+  m.addAccount("$G");
+  m.optimisticLink(1);
+  m.optimisticLink(1);
+  m.addAccount("A");
+  assert.deepEqual(said.filter((s) => s.endsWith(">") && !s.includes("GR")), ["+$G >", "+A >"]);
+  m.optimisticLink(-1);
+  assert.equal([...m.announced()].filter((e) => e.subject === ">").length, 2);
+  m.optimisticLink(-1);
+  assert.deepEqual(said.slice(-2), ["-$G >", "-A >"]);
+  assert.equal([...m.announced()].filter((e) => e.subject === ">").length, 0);
+});

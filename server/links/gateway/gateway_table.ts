@@ -243,6 +243,7 @@ export class GatewayTable implements GatewayLinkHost {
       }
       this.out.set(name, link);
       this.outOrdered.push(link);
+      if (!link.outInterest!.interestOnly) this.meshInterest?.optimisticLink(1);
       this.#orderOutbound();
       link.registered = true;
       log.notice(
@@ -420,7 +421,10 @@ export class GatewayTable implements GatewayLinkHost {
   linkClosed(link: GatewayLink): void {
     this.links.delete(link);
     if (link.outbound) {
-      if (this.out.get(link.remoteName) === link) this.out.delete(link.remoteName);
+      if (this.out.get(link.remoteName) === link) {
+        this.out.delete(link.remoteName);
+        if (!link.outInterest!.interestOnly) this.meshInterest?.optimisticLink(-1);
+      }
       const i = this.outOrdered.indexOf(link);
       if (i >= 0) this.outOrdered.splice(i, 1);
       this.#queueSubs -= link.outInterest?.queueSubs ?? 0;
