@@ -182,7 +182,8 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
       // not TCP
     }
     const cid = this.spec.allocateId();
-    const { tls, tlsMode } = this.spec;
+    const { tlsMode } = this.spec;
+    const tls = target !== null && this.spec.dialTls ? this.spec.dialTls(target) : this.spec.tls;
     const secure = tls !== null &&
       (tlsMode === LinkTlsMode.TlsFirst || (tlsMode === LinkTlsMode.InfoThenTls && !target));
     if (secure) {

@@ -46,6 +46,8 @@ export interface GatewayExtra {
   tls?: Record<string, string | number | boolean>;
   /** Top-level `.conf` text added to the node's file (accounts, system_account, ...). */
   top?: string;
+  /** A `tls {}` block per remote cluster listed in `gateways` (`.conf` only). */
+  remoteTls?: Record<string, Record<string, string | number | boolean>>;
   /** The clusters listed in `gateways` (default: every other cluster). */
   only?: readonly string[];
 }
@@ -149,10 +151,14 @@ export function gatewayConf(
   }
   lines.push("  gateways: [");
   for (const [name, urls] of remoteClusters(node, all, extra)) {
+    const tls = extra.remoteTls?.[name];
+    const tlsText = tls
+      ? `, tls { ${Object.entries(tls).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(", ")} }`
+      : "";
     lines.push(
       `    { name: ${JSON.stringify(name)}, urls: [${
         urls.map((u) => JSON.stringify(u)).join(", ")
-      }] }`,
+      }]${tlsText} }`,
     );
   }
   lines.push("  ]", "}");

@@ -124,6 +124,11 @@ export interface LinkSpec<T extends LinkUrl, C, L extends ManagedLink> {
   readonly tls: TlsSetup | null;
   /** Where TLS warnings point (`cluster tls`). */
   readonly tlsWhere: string;
+  /**
+   * TLS of a dialed link when it depends on the target (a gateway's per-remote `tls {}`);
+   * null = plaintext. Without it, dialed links use {@link tls}.
+   */
+  dialTls?(target: T): TlsSetup | null;
   readonly dialTimeoutMs: number;
   readonly retry: RetryPolicy;
   readonly texts: LinkTexts;

@@ -132,6 +132,8 @@ export class GatewayManager {
   readonly #server: GatewayHostServer;
   readonly #links: LinkManager<GatewayUrl, RemoteGateway, GatewayLink>;
   readonly #tls: TlsSetup | null;
+  /** Per-remote TLS of configured gateways (`gateways: [{ name, urls, tls {} }]`). */
+  readonly #remoteTls = new Map<string, TlsSetup>();
   #unsubscribe: (() => void) | null = null;
 
   /**
@@ -150,6 +152,12 @@ export class GatewayManager {
     this.#server = server;
     this.config = config;
     this.#tls = config.tls ? new (tlsImpl().TlsSetup)(config.tls, false, server.logger) : null;
+    // gateway.go newGateway: a remote's own `tls {}` is used to dial it (else the block's).
+    for (const g of config.gateways) {
+      if (g.tls && g.name !== config.name) {
+        this.#remoteTls.set(g.name, new (tlsImpl().TlsSetup)(g.tls, false, server.logger));
+      }
+    }
     this.table = new GatewayTable(
       server,
       config,
@@ -199,8 +207,9 @@ export class GatewayManager {
       name: "gateway",
       idLabel: "gid",
       listen: { host: c.host, port: c.port },
-      tlsMode: this.#tls ? LinkTlsMode.TlsFirst : LinkTlsMode.None,
+      tlsMode: this.#tls || this.#remoteTls.size > 0 ? LinkTlsMode.TlsFirst : LinkTlsMode.None,
       tls: this.#tls,
+      dialTls: (u) => (u.remote.implicit ? null : this.#remoteTls.get(u.remote.name)) ?? this.#tls,
       tlsWhere: "gateway tls",
       dialTimeoutMs: GATEWAY_DIAL_TIMEOUT_MS,
       retry: {
@@ -463,5 +472,6 @@ export class GatewayManager {
     if (!this.#links.running) return;
     await this.#links.close();
     this.#tls?.close();
+    for (const t of this.#remoteTls.values()) t.close();
   }
 }
