@@ -96,6 +96,11 @@ export interface DialRequest<T extends LinkUrl, C> {
   readonly tryForEver: boolean;
   /** Error reports use `connectErrorReports` (true) or `reconnectErrorReports`. */
   readonly firstConnect: boolean;
+  /**
+   * Each attempt dials every URL of `targets` in its {@link LinkUrls.round} order before the
+   * retry delay (gateways); otherwise one picked URL per attempt.
+   */
+  readonly everyUrlPerAttempt?: boolean;
 }
 
 /** A socket ready for the protocol, handed to {@link LinkSpec.createLink}. */

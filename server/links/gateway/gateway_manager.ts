@@ -99,7 +99,10 @@ export function gatewayConfigProblem(options: ServerOptions): string | null {
   return null;
 }
 
-/** A remote's URLs as the link manager picks them (at random, as gateway.go getURLs). */
+/**
+ * A remote's URLs as the link manager dials them: every one in random order at each attempt
+ * (gateway.go getURLs, solicitGateway).
+ */
 class RemoteUrls extends LinkUrls<GatewayUrl> {
   readonly #remote: RemoteGateway;
   constructor(remote: RemoteGateway) {
@@ -108,6 +111,9 @@ class RemoteUrls extends LinkUrls<GatewayUrl> {
   }
   override get size(): number {
     return Math.max(1, this.#remote.urls.length);
+  }
+  override all(): GatewayUrl[] {
+    return [...this.#remote.urls];
   }
   override pick(random: () => number): GatewayUrl {
     const urls = this.#remote.urls;
@@ -356,6 +362,7 @@ export class GatewayManager {
       delayMs,
       tryForEver: !remote.implicit,
       firstConnect,
+      everyUrlPerAttempt: true,
     });
   }
 
