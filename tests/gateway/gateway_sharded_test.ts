@@ -5,7 +5,8 @@
  * is an unsharded denats and cluster C, when installed, a nats-server. Messages in order and
  * request/reply both ways between A's shards and the other clusters, replies routed back to
  * the shard of the requester, and a queue group preferring A's members, failing over to
- * another cluster when they go and back when one returns.
+ * another cluster when they go and back when one returns; a failed link worker is restarted and
+ * its gateways and interest come back.
  */
 import assert from "node:assert/strict";
 import { haveNatsServer } from "../process/_proc.ts";
@@ -23,6 +24,7 @@ import {
   NatsServerNode,
   nodeConfig,
   TempDir,
+  waitFor,
   waitForGateways,
 } from "./_gateway.ts";
 import { checkQueueFailover } from "./_geo.ts";
@@ -85,6 +87,14 @@ Deno.test("gateways: a sharded server in a super-cluster with unsharded denats a
     await checkQueueFailover(shards[0], shards[1], rest);
     // And from a remote cluster: its local member first, then a1's shards (one of them).
     await checkQueueFailover(rest[0], rest[0], shards);
+    // The link worker fails and is restarted: its gateways and the interest come back.
+    const sharded = (nodes[0] as DenatsNode).handle.sharded!;
+    sharded.failWorker(2, "test");
+    await waitFor(() => sharded.restarts === 1 && sharded.liveWorkers === 3, 10_000, "restart");
+    await waitForGateways(nodes, 20_000);
+    await checkFanout(rest[0], shards, "sh.gw.after.in");
+    await checkFanout(shards[1], [rest[0]], "sh.gw.after.out");
+    await checkRequestReply(rest[0], shards[0], "sh.svc.after");
   } finally {
     await closeAll(conns);
     for (const n of nodes.reverse()) await n[Symbol.asyncDispose]();
