@@ -235,12 +235,15 @@ Deno.test("gateways: a reply crosses a route on each side back to the requester'
     nodeConfig("b2", "B"),
   ];
   // a1 dials b1 only; b2 dials a2 only: a request from a1 to a responder on b2 goes
-  // a1 -> b1 -> (route) b2, and the reply b2 -> a2 -> (route, by server hash) a1.
+  // a1 -> b1 -> (route) b2, and the reply b2 -> a2 -> (route, by server hash) a1. Each
+  // attempt dials every URL known (gateway.go solicitGateway), and URLs learned by gossip
+  // count: b2 starts before b1, so that it dials (1 s after its start) before b1's outbound
+  // to A registers and gossips a1's URL to it.
   const plan: [GatewayNodeConfig, GatewayNodeConfig[]][] = [
     [a1c, [a1c, a2c, b1c]],
     [a2c, [a1c, a2c, b1c, b2c]],
-    [b1c, [a1c, a2c, b1c, b2c]],
     [b2c, [a2c, b1c, b2c]],
+    [b1c, [a1c, a2c, b1c, b2c]],
   ];
   const nodes: DenatsNode[] = [];
   const conns: NatsConnection[] = [];
@@ -254,11 +257,11 @@ Deno.test("gateways: a reply crosses a route on each side back to the requester'
       b1c.gatewayPort,
     );
     assert.equal(
-      (await nodes[3].gatewayz()).outbound_gateways.A.connection?.port,
+      (await nodes[2].gatewayz()).outbound_gateways.A.connection?.port,
       a2c.gatewayPort,
     );
     const requester = await client(nodes[0].url);
-    const responder = await client(nodes[3].url);
+    const responder = await client(nodes[2].url);
     conns.push(requester, responder);
     await checkRequestReply(requester, responder, "hop.svc");
   } finally {
