@@ -23,7 +23,6 @@ import {
   type WorkerToMain,
 } from "../ipc/control.ts";
 import { clusterConfigProblem } from "../links/route/cluster_options.ts";
-import { gatewayConfigProblem } from "../links/gateway/gateway_manager.ts";
 import { createRing, ringCapacityFor } from "../ipc/ring.ts";
 import { MonitorState } from "../monitor/state.ts";
 import { type MonitorListener, startMonitorListener } from "../monitor/http.ts";
@@ -161,9 +160,7 @@ export class ShardedServer {
     log.notice(`  ID:       ${this.id}`);
     if (o.configFile) log.notice(`Using configuration file: ${o.configFile}`);
     const cluster = o.clusterConfig;
-    // nats-server's gateway texts first (and the cluster named after the gateway).
-    const gatewayProblem = gatewayConfigProblem(o);
-    if (gatewayProblem) throw new Error(gatewayProblem);
+    // The gateway block was checked before (start.ts gatewayConfigProblem).
     const gateways = o.gatewayConfig !== undefined && o.gatewayConfig.port !== 0;
     const problem = cluster !== undefined && cluster.port !== 0
       ? clusterConfigProblem(cluster)
