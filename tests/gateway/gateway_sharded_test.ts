@@ -70,6 +70,18 @@ Deno.test("gateways: a sharded server in a super-cluster with unsharded denats a
     const gz = await nodes[0].gatewayz("accs=1");
     assert.equal(gz.name, "A");
     assert.deepEqual(Object.keys(gz.outbound_gateways).sort(), others);
+    // The main isolate answers from the link worker's data: filters as an unsharded server.
+    const accs = (await nodes[0].gatewayz("acc_name=$G")).outbound_gateways.B.accounts;
+    assert.deepEqual(accs?.map((a) => [a.name, a.interest_mode]), [["$G", "Interest-Only"]]);
+    assert.equal((await nodes[0].gatewayz("gw_name=Z")).outbound_gateways, null);
+    assert.equal((await nodes[0].gatewayz()).outbound_gateways.B.accounts, undefined);
+    const varz = await (await fetch(`http://127.0.0.1:${configs[0].httpPort}/varz`)).json();
+    assert.equal(varz.gateway.name, "A");
+    assert.equal(varz.gateway.port, configs[0].gatewayPort);
+    assert.deepEqual(
+      varz.gateway.gateways.map((g: { name: string }) => g.name).sort(),
+      others,
+    );
     const shards = await onEachShard(nodes[0].url);
     conns.push(...shards);
     const [a2, ...rest] = await Promise.all(nodes.slice(1).map((n) => client(n.url)));
