@@ -1,12 +1,13 @@
 /**
  * @module
  * A super-cluster whose gateways require credentials (both clusters, the dialers put them in
- * the URLs: accepted), with one server run as a `bin/denats` process: SIGKILLed, it disappears
- * from the other cluster; started again on the same file, its gateways come back both ways
- * (the other cluster registers its new server id) and its clients' interest reaches the other
- * cluster again.
+ * the URLs: accepted), with one server run as a process (`bin/denats`, or nats-server among
+ * denats servers): SIGKILLed, it disappears from the other cluster; started again on the same
+ * file, its gateways come back both ways (the other cluster registers its new server id) and
+ * its clients' interest reaches the other cluster again.
  */
 import assert from "node:assert/strict";
+import { haveNatsServer } from "../process/_proc.ts";
 import { checkFanout, checkRequestReply, client, closeAll } from "../cluster/_traffic.ts";
 import type { NatsConnection } from "../cluster/_traffic.ts";
 import {
@@ -27,7 +28,7 @@ async function inboundIds(node: GatewayNode, name: string): Promise<string[]> {
   return (gz.inbound_gateways[name] ?? []).map((g) => String(g.connection?.name ?? ""));
 }
 
-Deno.test("gateways: with credentials accepted both ways, a SIGKILLed server restarts and rejoins", async () => {
+async function killAndRestart(kind: "denats" | "nats-server"): Promise<void> {
   await using dir = await TempDir.create();
   const configs = [
     nodeConfig("a1", "A"),
@@ -47,9 +48,11 @@ Deno.test("gateways: with credentials accepted both ways, a SIGKILLed server res
     for (const c of configs) {
       const conf = gatewayConf(c, configs, auth);
       nodes.push(
-        c.name === "b1"
+        c.name !== "b1"
+          ? await DenatsNode.start(dir, c, conf)
+          : kind === "denats"
           ? await ProcessNode.denats(dir, c, conf)
-          : await DenatsNode.start(dir, c, conf),
+          : await ProcessNode.start(dir, c, conf),
       );
     }
     const [a1, a2, b1] = nodes;
@@ -88,4 +91,13 @@ Deno.test("gateways: with credentials accepted both ways, a SIGKILLed server res
     await closeAll(conns);
     for (const n of nodes.reverse()) await n[Symbol.asyncDispose]();
   }
+}
+
+Deno.test("gateways: with credentials accepted both ways, a SIGKILLed server restarts and rejoins", () =>
+  killAndRestart("denats"));
+
+Deno.test({
+  name: "mixed gateways: a SIGKILLed nats-server of the other cluster restarts and rejoins",
+  ignore: !haveNatsServer("the nats-server restart test"),
+  fn: () => killAndRestart("nats-server"),
 });
