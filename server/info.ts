@@ -73,3 +73,28 @@ export function lameDuckInfoLine(
   const id = `"client_id":${cid},"client_ip":${JSON.stringify(clientIp)}`;
   return enc.encode(`INFO ${base},${id}${tail},"ldm":true} \r\n`);
 }
+
+/** What {@link sendAsyncInfo} needs of a client. */
+interface InfoClient {
+  readonly cid: number;
+  readonly host: string;
+  readonly closed: boolean;
+  readonly opts: { readonly protocol: number };
+  readonly logPrefix: string;
+  sendRaw(bytes: Uint8Array): void;
+}
+
+/**
+ * Sends the async INFO `line(c)` to every protocol-1 client (server.go
+ * updateServerINFOAndSendINFOToClients). WebSocket clients would need `ws_connect_urls`,
+ * which routes do not gossip here: they are left out.
+ */
+export function sendAsyncInfo<C extends InfoClient>(
+  clients: Iterable<C>,
+  line: (c: C) => Uint8Array,
+): void {
+  for (const c of clients) {
+    if (c.closed || c.opts.protocol < 1 || c.logPrefix.includes(" - wid:")) continue;
+    c.sendRaw(line(c));
+  }
+}

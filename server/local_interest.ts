@@ -3,7 +3,7 @@
  * The local interest a worker replays to a worker that joins the mesh (server/mesh/): in a
  * shard, client subscriptions, the announced subscriptions of internal connections
  * (server/internal/) and the `_R_.` response routers of service imports; in the route
- * worker, the routes' interest with its queue weights. Runs in a shard or route worker.
+ * worker, the routes' interest with its queue weights and what the gateways want. Runs in a shard or route worker.
  */
 import type { Account } from "./accounts/account.ts";
 import type { WiredImports } from "./accounts/import_routing.ts";
@@ -18,6 +18,8 @@ export interface LocalInterestHost {
   /** True in the route worker of a sharded server. */
   readonly isRouteWorker: boolean;
   readonly cluster: ClusterManager | null;
+  /** The gateways (in the route worker, their interest is announced to the mesh). */
+  readonly gateway?: { meshSubscriptions(): Iterable<[Account, InterestSource]> } | null;
   readonly clients: ReadonlyMap<number, ClientConnection>;
   /** Connections without a socket (their non-local subscriptions are interest too). */
   readonly internalConnections?: ReadonlySet<InternalConnection>;
@@ -37,6 +39,7 @@ export function* localInterest(
         yield [account, { subject, queue, subjectBytes, meshWeight: meshWeight(sub) }];
       }
     }
+    yield* s.gateway?.meshSubscriptions() ?? [];
     return;
   }
   for (const c of s.clients.values()) {

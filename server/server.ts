@@ -25,7 +25,7 @@ import { newServerId } from "./server_id.ts";
 import * as wire from "./protocol/wire_errors.ts";
 import { CloseReason } from "./protocol/wire_errors.ts";
 import { DENATS_VERSION, SERVER_VERSION } from "./version.ts";
-import { buildInfoBase, clientInfoLine, lameDuckInfoLine } from "./info.ts";
+import { buildInfoBase, clientInfoLine, lameDuckInfoLine, sendAsyncInfo } from "./info.ts";
 import { CancellableSleeps, runLameDuck } from "./lame_duck.ts";
 import type { ShardIdentity } from "./shard_identity.ts";
 import { localInterest } from "./local_interest.ts";
@@ -83,7 +83,7 @@ export class Server implements ClientContext {
   #sleeps = new CancellableSleeps();
   /** Routes (server/links/route/), when `cluster {}` has a port. */
   #cluster: ClusterManager | null = null;
-  /** Gateways (server/links/gateway/), when `gateway {}` has a name and port (single isolate). */
+  /** Gateways (server/links/gateway/), when `gateway {}` has a name and port (not in shards). */
   #gateway: GatewayManager | null = null;
   /** Leaf nodes (server/links/leaf/), when `leafnodes {}` has a port or remotes. */
   #leaf: LeafManager | null = null;
@@ -124,27 +124,27 @@ export class Server implements ClientContext {
       this.#gateway?.table.accountAdded(account.name);
     };
     this.#system = this.#createSystem();
-    if (this.isRouteWorker) {
-      this.remoteInterestListener = (account, sub, delta) =>
-        this.#mesh?.onLocalInterest(account, sub, delta);
-    } else if (shard === null && (options.gatewayConfig?.port || options.leafnodeConfig)) {
-      // Route interest is cluster interest the gateways announce (gatewayUpdateSubInterest),
-      // and it reaches the leafs this server is the hub of.
+    // Route worker: a route's RS+/RS- is this worker's mesh interest. With gateways, route interest
+    // is cluster interest the gateways announce (gatewayUpdateSubInterest); it also reaches the
+    // leafs this server is the hub of.
+    const links = options.gatewayConfig?.port || options.leafnodeConfig;
+    if (this.isRouteWorker || (shard === null && links)) {
       this.remoteInterestListener = (account, sub, delta) => {
+        if (this.isRouteWorker) this.#mesh?.onLocalInterest(account, sub, delta);
         this.#gateway?.routeInterestChanged(account, sub, delta);
         this.#leaf?.routeInterestChanged(account, sub, delta);
       };
     }
   }
 
-  /** True in the route worker of a sharded server (routes, no client listener). */
+  /** True in the route worker of a sharded server (routes and gateways, no client listener). */
   get isRouteWorker(): boolean {
     return this.shard?.role === "route";
   }
 
   /**
    * Route worker: another worker's interest changed (mesh SUB/UNSUB with its weight). The
-   * union of the shards' interest is what the routes learn as this server's (RS+/RS-).
+   * union of the shards' interest is what the routes and gateways learn as this server's.
    */
   peerInterestChanged(
     account: Account,
@@ -154,6 +154,7 @@ export class Server implements ClientContext {
     subjectBytes?: Uint8Array,
   ): void {
     this.#cluster?.table.localInterestChanged(account.name, subject, queue, delta, subjectBytes);
+    this.#gateway?.table.interestChanged(account.name, subject, queue, delta);
   }
 
   /** The system account (nats-server setSystemAccount); shards leave it to a whole server. */
@@ -329,15 +330,13 @@ export class Server implements ClientContext {
 
   /**
    * The routes start after internal connections subscribed (the system account subscribes
-   * while the server is built): their announced interest goes into the cluster's local interest
-   * now, so every route learns it on connect (nats-server sends all account subscriptions).
+   * while the server is built) and imports placed their `_R_.` response routers: that
+   * interest goes into the cluster's local interest now, so every route learns it on connect
+   * (nats-server sends all account subscriptions). No client is connected yet.
    */
   #replayInternalInterest(cluster: ClusterManager): void {
-    for (const c of this.internalConnections) {
-      for (const sub of c.subscriptions()) {
-        if (sub.local) continue;
-        cluster.table.localInterestChanged(c.account.name, sub.subject, sub.queue, 1);
-      }
+    for (const [account, sub] of this.localSubscriptions()) {
+      cluster.table.localInterestChanged(account.name, sub.subject, sub.queue, 1);
     }
   }
 
@@ -415,7 +414,9 @@ export class Server implements ClientContext {
       this.#port = o.port;
       this.#infoBase = this.#buildInfoBase();
       this.#running = true;
+      this.#gateway = GatewayManager.create(this); // gateways too: same order as start()
       this.#cluster = ClusterManager.create(this);
+      this.#gateway?.start();
       this.#cluster?.start();
       return;
     }
@@ -521,12 +522,7 @@ export class Server implements ClientContext {
   setClientInfoTail(tail: string, notify: boolean): void {
     this.#infoTail = tail;
     this.#events.clientInfoChanged?.(tail, notify);
-    if (!notify) return;
-    for (const c of this.clients.values()) {
-      // WebSocket clients would need ws_connect_urls, which routes do not gossip here.
-      if (c.closed || c.opts.protocol < 1 || c.logPrefix.includes(" - wid:")) continue;
-      c.sendRaw(this.infoLine(c.cid, c.host));
-    }
+    if (notify) sendAsyncInfo(this.clients.values(), (c) => this.infoLine(c.cid, c.host));
   }
 
   removed(cid: number): void {

@@ -19,6 +19,7 @@ import {
 import { prepareAuth } from "../server/accounts/bcrypt.ts";
 import type { ServerEvents } from "../server/server.ts";
 import type { MeshHost } from "../server/mesh/mesh_node.ts";
+import { ShardGatewayReplies } from "../server/links/gateway/shard_replies.ts";
 
 /** What differs between the worker roles: the server's events and the mesh's wiring. */
 export interface WorkerRoleHost {
@@ -70,6 +71,10 @@ async function spawn(msg: SpawnMessage & { shardCount: number }): Promise<void> 
     ...host.mesh(s),
   });
   s.attachMesh(m);
+  // Gateways run in the link worker; a shard hides and maps their routed replies.
+  if (msg.role === "shard" && o.gatewayConfig?.port && o.gatewayConfig.name) {
+    s.fanOut.gateways = new ShardGatewayReplies(s.fanOut, () => Date.now());
+  }
   try {
     s.start();
   } catch (err) {

@@ -183,7 +183,8 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
       // not TCP
     }
     const cid = this.spec.allocateId();
-    const { tls, tlsMode } = this.spec;
+    const { tlsMode } = this.spec;
+    const tls = target !== null && this.spec.dialTls ? this.spec.dialTls(target) : this.spec.tls;
     const secure = tls !== null &&
       (tlsMode === LinkTlsMode.TlsFirst || (tlsMode === LinkTlsMode.InfoThenTls && !target));
     if (secure) {
@@ -358,6 +359,19 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
     return { target: t, single: true };
   }
 
+  /**
+   * The URLs of the next attempt: one picked URL, or with `everyUrlPerAttempt` every URL of the
+   * set in its round order (gateway.go solicitGateway).
+   */
+  #round(request: DialRequest<T, C>): { targets: T[]; single: boolean } {
+    const t = request.targets;
+    if (request.everyUrlPerAttempt && t instanceof LinkUrls) {
+      return { targets: t.round(this.#random), single: t.size === 1 };
+    }
+    const { target, single } = this.#pick(request);
+    return { targets: [target], single };
+  }
+
   /** Dial attempts of one request (route.go connectToRoute; gateway.go, leafnode.go alike). */
   async #connect(request: DialRequest<T, C>): Promise<void> {
     const spec = this.spec;
@@ -366,52 +380,59 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
     let attempts = 0;
     let selfPicks = 0;
     while (this.#running) {
-      const { target, single } = this.#pick(request);
-      if (spec.stillWanted && !spec.stillWanted(target, request)) return;
-      const host = target.host === "localhost" ? "127.0.0.1" : target.host;
-      const address = joinHostPort(host, target.port);
-      // server.go getRandomIP: our own listener's addresses are skipped for good.
-      if (this.#self.has(address)) {
-        if (single || ++selfPicks > 64) return;
-        continue;
-      }
-      const every = request.firstConnect
-        ? spec.retry.connectErrorReports
-        : spec.retry.reconnectErrorReports;
-      const report = (n: number) => n === 1 || (every > 0 && n % every === 0);
-      if (spec.texts.connecting) {
-        const text = spec.texts.connecting(target, address, attempts + 1);
-        if (report(attempts + 1)) log.notice(text);
-        else log.debug(text);
-      } else log.debug(spec.texts.trying(target, address));
-      let conn: Deno.TcpConn | null = null;
-      let error = "";
-      try {
-        conn = await this.#dialOnce(host, target.port);
-      } catch (e) {
-        error = goDialError(host, target.port, e);
-      }
-      if (conn === null) {
-        attempts++;
-        const retry = spec.retry;
-        const text = spec.texts.dialError(attempts, error, target, address);
-        if (report(attempts)) log.error(text);
-        else log.debug(text);
-        if (
-          !request.tryForEver && (retry.connectRetries <= 0 || attempts > retry.connectRetries) &&
-          !spec.dialAbandoned?.(target, request)
-        ) {
+      const round = this.#round(request);
+      let dialed = false;
+      for (const target of round.targets) {
+        if (spec.stillWanted && !spec.stillWanted(target, request)) return;
+        const host = target.host === "localhost" ? "127.0.0.1" : target.host;
+        const address = joinHostPort(host, target.port);
+        // server.go getRandomIP: our own listener's addresses are skipped for good.
+        if (this.#self.has(address)) continue;
+        dialed = true;
+        const every = request.firstConnect
+          ? spec.retry.connectErrorReports
+          : spec.retry.reconnectErrorReports;
+        const report = (n: number) => n === 1 || (every > 0 && n % every === 0);
+        if (spec.texts.connecting) {
+          const text = spec.texts.connecting(target, address, attempts + 1);
+          if (report(attempts + 1)) log.notice(text);
+          else log.debug(text);
+        } else log.debug(spec.texts.trying(target, address));
+        let conn: Deno.TcpConn | null = null;
+        let error = "";
+        try {
+          conn = await this.#dialOnce(host, target.port);
+        } catch (e) {
+          error = goDialError(host, target.port, e);
+        }
+        if (conn === null) {
+          const text = spec.texts.dialError(attempts + 1, error, target, address);
+          if (report(attempts + 1)) log.error(text);
+          else log.debug(text);
+          if (!this.#running) return;
+          continue;
+        }
+        if (!this.#running || (spec.stillWanted && !spec.stillWanted(target, request))) {
+          closeQuietly(conn);
           return;
         }
-        if (!(await this.#sleep(retry.delayMs(attempts)))) return;
-        continue;
-      }
-      if (!this.#running || (spec.stillWanted && !spec.stillWanted(target, request))) {
-        closeQuietly(conn);
+        this.#admit(conn, target, request);
         return;
       }
-      this.#admit(conn, target, request);
-      return;
+      if (!dialed) {
+        // Only our own addresses: give up when nothing else can ever be picked.
+        if (round.single || round.targets.length === 0 || ++selfPicks > 64) return;
+        continue;
+      }
+      attempts++;
+      const retry = spec.retry;
+      if (
+        !request.tryForEver && (retry.connectRetries <= 0 || attempts > retry.connectRetries) &&
+        !spec.dialAbandoned?.(round.targets[0], request)
+      ) {
+        return;
+      }
+      if (!(await this.#sleep(retry.delayMs(attempts)))) return;
     }
   }
 

@@ -90,6 +90,8 @@ export interface GatewayForwarder {
   trackReply(account: Account, buf: Uint8Array, start: number, end: number, offset: number): void;
   /** A client publishes on such a reply: sent to the origin gateway; true when done. */
   publishReply(account: Account, op: MsgOp): boolean;
+  /** Whether a message on `subject` would go to a gateway (internal senders check first). */
+  interested(account: Account, subject: string): boolean;
 }
 
 /** A filter that serves no queue group (a routed message or mesh record naming none). */

@@ -2,7 +2,8 @@
  * @module
  * The main isolate of a sharded server (`--shards N`, ARCHITECTURE.md): the control plane only.
  * It spawns N shard workers that share the client and WebSocket ports (SO_REUSEPORT) and, with
- * a `cluster {}` port, one route worker (a mesh peer without clients that runs the routes),
+ * a `cluster {}` or `gateway {}` port, one route worker (a mesh peer without clients that runs
+ * the routes and the gateways),
  * builds one SPSC ring per ordered worker pair and hands the SharedArrayBuffers over, relays
  * worker log lines, serves monitoring from the workers' combined data, applies reloads, lame duck mode and
  * shutdown, and restarts a worker that dies. No message data passes through here.
@@ -75,7 +76,7 @@ export class ShardedServer {
   #lameDuck = false;
   #stopping = false;
   #restarts = 0;
-  /** Whether a route worker runs (a `cluster {}` section with a port). */
+  /** Whether a route (link) worker runs (`cluster {}` or `gateway {}` with a port). */
   #routes = false;
   #clusterPort = 0;
   /** The shards' shared WebSocket port and URL, once the first shard has bound it. */
@@ -159,9 +160,14 @@ export class ShardedServer {
     log.notice(`  ID:       ${this.id}`);
     if (o.configFile) log.notice(`Using configuration file: ${o.configFile}`);
     const cluster = o.clusterConfig;
-    this.#routes = cluster !== undefined && cluster.port !== 0;
-    const problem = this.#routes ? clusterConfigProblem(cluster!) : null;
+    // The gateway block was checked before (start.ts gatewayConfigProblem).
+    const gateways = o.gatewayConfig !== undefined && o.gatewayConfig.port !== 0;
+    const problem = cluster !== undefined && cluster.port !== 0
+      ? clusterConfigProblem(cluster)
+      : null;
     if (problem) throw new Error(problem);
+    // The route worker is the link worker: it runs the routes and the gateways.
+    this.#routes = (cluster !== undefined && cluster.port !== 0) || gateways;
     if (o.jetstreamConfig?.enabled) {
       // The JetStream worker of the design is not built yet: refuse rather than run without it.
       throw new Error(`${JETSTREAM_FATAL_PREFIX}denats runs JetStream with --shards 1 only`);

@@ -21,6 +21,7 @@ import type { LinkMonitor } from "../monitor/types.ts";
 import { isClientSub } from "../monitor/types.ts";
 import type { ServerOptions } from "../options.ts";
 import type { Server } from "../server.ts";
+import { type GatewayData, gatewayData, gatewayMonitor } from "./gateway_snapshot.ts";
 import { addSublistCounters, type SublistCounters } from "../sublist/sublist.ts";
 
 /** One account of one worker: local subscriptions only (replicated interest left out). */
@@ -33,10 +34,12 @@ export interface AccountData {
 
 /** The route worker's route data (`/routez` with details, `/varz` cluster fields). */
 export interface LinkData {
-  routes: RouteInfo[];
+  /** Undefined when the link worker runs gateways only. */
+  routes?: RouteInfo[];
   remotes: number;
   connectUrls?: string[];
   clusterPort: number;
+  gateways?: GatewayData;
 }
 
 /** What a worker reports for monitoring. */
@@ -123,12 +126,14 @@ export function workerSnapshot(server: Server, shard?: number): WorkerSnapshot {
   }
   const snapshot: WorkerSnapshot = { counters: workerCounters(server), conns, accounts };
   const links = server.links;
-  if (links?.routes) {
+  if (links?.routes || links?.gateway) {
+    const names = server.options.gatewayConfig?.gateways.map((g) => g.name) ?? [];
     snapshot.links = {
-      routes: links.routes({ subs: true, detail: true }),
+      routes: links.routes?.({ subs: true, detail: true }),
       remotes: links.remotes?.() ?? 0,
       connectUrls: links.connectUrls?.(),
       clusterPort: links.boundPort?.("cluster") ?? 0,
+      gateways: gatewayData(links, names),
     };
   }
   return snapshot;
@@ -136,9 +141,12 @@ export function workerSnapshot(server: Server, shard?: number): WorkerSnapshot {
 
 /** A {@link LinkMonitor} over the route worker's data (subscription lists cut to the query). */
 function linkMonitor(data: LinkData): LinkMonitor {
+  const gateways = data.gateways ? gatewayMonitor(data.gateways) : {};
+  const routes = data.routes;
   return {
-    routes: (opts) =>
-      data.routes.map((r) => {
+    ...gateways,
+    routes: routes && ((opts) =>
+      routes.map((r) => {
         const out = { ...r };
         const detail = r.subscriptions_list_detail;
         delete out.subscriptions_list_detail;
@@ -148,10 +156,11 @@ function linkMonitor(data: LinkData): LinkMonitor {
           out.subscriptions_list = detail.map((d) => (d as { subject: string }).subject);
         }
         return out;
-      }),
+      })),
     remotes: () => data.remotes,
     connectUrls: () => data.connectUrls,
-    boundPort: (section) => (section === "cluster" ? data.clusterPort : 0),
+    boundPort: (section) =>
+      section === "cluster" ? data.clusterPort : gateways.boundPort?.(section) ?? 0,
   };
 }
 

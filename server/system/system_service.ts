@@ -548,7 +548,9 @@ export class SystemService {
   /** True when a subscriber other than the sending internal connection would get `subject`. */
   #listened(from: InternalConnection, subject: string): boolean {
     const r = from.account.sublist.matchString(subject);
-    return r.qsubs.length > 0 || r.psubs.some((e) => e.owner !== from);
+    if (r.qsubs.length > 0 || r.psubs.some((e) => e.owner !== from)) return true;
+    // Listeners in other clusters (gateway interest, or a reply routed back by a gateway).
+    return this.#host.fanOut.gateways?.interested(from.account, subject) ?? false;
   }
 
   #publish(m: Outgoing): void {

@@ -12,7 +12,7 @@ import { gatewayz } from "../../server/monitor/links.ts";
 import type { Gatewayz as GatewayzData } from "../../server/monitor/links.ts";
 import type { RemoteGatewayz } from "../../server/monitor/types.ts";
 import { freePort, TempDir } from "../cluster/_cluster.ts";
-import { NATS_SERVER_BIN, ServerProcess } from "../process/_proc.ts";
+import { type Binary, DENATS_BIN, NATS_SERVER_BIN, ServerProcess } from "../process/_proc.ts";
 import { waitFor } from "../helpers/poll.ts";
 
 export { freePort, TempDir, waitFor };
@@ -44,6 +44,61 @@ export interface GatewayExtra {
   rejectUnknown?: boolean;
   /** `tls {}` of the gateway block (file paths and options). */
   tls?: Record<string, string | number | boolean>;
+  /** Top-level `.conf` text added to the node's file (accounts, system_account, ...). */
+  top?: string;
+  /** A `tls {}` block per remote cluster listed in `gateways` (`.conf` only). */
+  remoteTls?: Record<string, Record<string, string | number | boolean>>;
+  /** The clusters listed in `gateways` (default: every other cluster). */
+  only?: readonly string[];
+}
+
+/** The other clusters `node` lists in its `gateways`, with their servers' gateway URLs. */
+function remoteClusters(
+  node: GatewayNodeConfig,
+  all: readonly GatewayNodeConfig[],
+  extra: GatewayExtra,
+): [string, string[]][] {
+  const cred = extra.dialUser ? `${extra.dialUser}:${extra.dialPassword ?? ""}@` : "";
+  const others = [...new Set(all.map((n) => n.cluster))].filter((c) =>
+    c !== node.cluster && (extra.only === undefined || extra.only.includes(c))
+  );
+  return others.map((c) => [
+    c,
+    all.filter((n) => n.cluster === c).map((n) => `nats://${cred}127.0.0.1:${n.gatewayPort}`),
+  ]);
+}
+
+/** {@link gatewayConf} in YAML (block style), for the same super-cluster. */
+export function gatewayYaml(
+  node: GatewayNodeConfig,
+  all: readonly GatewayNodeConfig[],
+  extra: GatewayExtra = {},
+): string {
+  const q = JSON.stringify;
+  const peers = all.filter((n) => n.cluster === node.cluster && n !== node);
+  const lines = [
+    `server_name: ${q(node.name)}`,
+    `listen: "127.0.0.1:${node.port}"`,
+    `http: "127.0.0.1:${node.httpPort}"`,
+    "cluster:",
+    `  name: ${q(node.cluster)}`,
+    `  listen: "127.0.0.1:${node.clusterPort}"`,
+    "  routes:",
+    ...peers.map((p) => `    - "nats://127.0.0.1:${p.clusterPort}"`),
+    "gateway:",
+    `  name: ${q(node.cluster)}`,
+    `  listen: "127.0.0.1:${node.gatewayPort}"`,
+  ];
+  if (extra.user) {
+    lines.push("  authorization:", `    user: ${q(extra.user)}`);
+    lines.push(`    password: ${q(extra.password ?? "")}`);
+  }
+  const remotes = remoteClusters(node, all, extra);
+  lines.push(remotes.length === 0 ? "  gateways: []" : "  gateways:");
+  for (const [name, urls] of remotes) {
+    lines.push(`    - name: ${q(name)}`, "      urls:", ...urls.map((u) => `        - ${q(u)}`));
+  }
+  return lines.join("\n") + "\n";
 }
 
 /** Ports for a node. */
@@ -68,12 +123,11 @@ export function gatewayConf(
   extra: GatewayExtra = {},
 ): string {
   const peers = all.filter((n) => n.cluster === node.cluster && n !== node);
-  const others = [...new Set(all.map((n) => n.cluster))].filter((c) => c !== node.cluster);
-  const cred = extra.dialUser ? `${extra.dialUser}:${extra.dialPassword ?? ""}@` : "";
   const lines = [
     `server_name: ${JSON.stringify(node.name)}`,
     `listen: "127.0.0.1:${node.port}"`,
     `http: "127.0.0.1:${node.httpPort}"`,
+    ...(extra.top ? [extra.top] : []),
     "cluster {",
     `  name: ${JSON.stringify(node.cluster)}`,
     `  listen: "127.0.0.1:${node.clusterPort}"`,
@@ -96,11 +150,16 @@ export function gatewayConf(
     lines.push(`  tls { ${fields.join(", ")} }`);
   }
   lines.push("  gateways: [");
-  for (const c of others) {
-    const urls = all.filter((n) => n.cluster === c).map((n) =>
-      `"nats://${cred}127.0.0.1:${n.gatewayPort}"`
+  for (const [name, urls] of remoteClusters(node, all, extra)) {
+    const tls = extra.remoteTls?.[name];
+    const tlsText = tls
+      ? `, tls { ${Object.entries(tls).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(", ")} }`
+      : "";
+    lines.push(
+      `    { name: ${JSON.stringify(name)}, urls: [${
+        urls.map((u) => JSON.stringify(u)).join(", ")
+      }]${tlsText} }`,
     );
-    lines.push(`    { name: ${JSON.stringify(c)}, urls: [${urls.join(", ")}] }`);
   }
   lines.push("  ]", "}");
   return lines.join("\n") + "\n";
@@ -123,9 +182,16 @@ export class DenatsNode implements GatewayNode {
     this.handle = handle;
   }
 
-  static async start(dir: TempDir, c: GatewayNodeConfig, conf: string): Promise<DenatsNode> {
-    const file = dir.write(`${c.name}.conf`, conf);
-    const handle = await startServer({ config: file, quiet: true });
+  /** Starts from `conf` (`.conf` text, or YAML with `ext` "yaml"). */
+  static async start(
+    dir: TempDir,
+    c: GatewayNodeConfig,
+    conf: string,
+    ext: "conf" | "yaml" = "conf",
+    shards = 1,
+  ): Promise<DenatsNode> {
+    const file = dir.write(`${c.name}.${ext}`, conf);
+    const handle = await startServer({ config: file, quiet: true, shards });
     return new DenatsNode(c, handle);
   }
 
@@ -133,15 +199,18 @@ export class DenatsNode implements GatewayNode {
     return `nats://127.0.0.1:${this.config.port}`;
   }
 
-  gatewayz(query = ""): Promise<Gatewayz> {
+  async gatewayz(query = ""): Promise<Gatewayz> {
+    if (this.handle.sharded) {
+      // The main isolate combines the link worker's data: read it over HTTP.
+      const res = await fetch(`http://127.0.0.1:${this.config.httpPort}/gatewayz?${query}`);
+      return await res.json();
+    }
     const q = new URLSearchParams(query);
-    return Promise.resolve(
-      JSON.parse(JSON.stringify(gatewayz(this.handle.server, {
-        name: q.get("gw_name") ?? undefined,
-        accounts: q.get("accs") === "1" || q.get("accs") === "true",
-        accountName: q.get("acc_name") ?? undefined,
-      }))),
-    );
+    return JSON.parse(JSON.stringify(gatewayz(this.handle.server, {
+      name: q.get("gw_name") ?? undefined,
+      accounts: q.get("accs") === "1" || q.get("accs") === "true",
+      accountName: q.get("acc_name") ?? undefined,
+    })));
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -149,27 +218,66 @@ export class DenatsNode implements GatewayNode {
   }
 }
 
-/** A reference nats-server process from its `.conf`. */
-export class NatsServerNode implements GatewayNode {
+/**
+ * A server process from its `.conf`: the reference nats-server, or `bin/denats` (see
+ * {@link ProcessNode.denats}); it can be killed and started again on the same file.
+ */
+export class ProcessNode implements GatewayNode {
   readonly config: GatewayNodeConfig;
-  readonly proc: ServerProcess;
+  readonly binary: Binary;
+  readonly file: string;
+  #proc: ServerProcess;
 
-  private constructor(config: GatewayNodeConfig, proc: ServerProcess) {
+  private constructor(
+    config: GatewayNodeConfig,
+    binary: Binary,
+    file: string,
+    proc: ServerProcess,
+  ) {
     this.config = config;
-    this.proc = proc;
+    this.binary = binary;
+    this.file = file;
+    this.#proc = proc;
   }
 
-  static async start(dir: TempDir, c: GatewayNodeConfig, conf: string): Promise<NatsServerNode> {
+  /** The reference nats-server. */
+  static start(dir: TempDir, c: GatewayNodeConfig, conf: string): Promise<ProcessNode> {
+    return ProcessNode.#start(dir, c, conf, { kind: "nats-server", path: NATS_SERVER_BIN });
+  }
+
+  /** `bin/denats` as a child process. */
+  static denats(dir: TempDir, c: GatewayNodeConfig, conf: string): Promise<ProcessNode> {
+    return ProcessNode.#start(dir, c, conf, { kind: "denats", path: DENATS_BIN });
+  }
+
+  static async #start(
+    dir: TempDir,
+    c: GatewayNodeConfig,
+    conf: string,
+    binary: Binary,
+  ): Promise<ProcessNode> {
     const file = dir.write(`${c.name}.conf`, conf);
-    const proc = await ServerProcess.start({ kind: "nats-server", path: NATS_SERVER_BIN }, [
-      "-c",
-      file,
-    ]);
-    return new NatsServerNode(c, proc);
+    const proc = await ServerProcess.start(binary, ["-c", file]);
+    return new ProcessNode(c, binary, file, proc);
+  }
+
+  get proc(): ServerProcess {
+    return this.#proc;
   }
 
   get url(): string {
     return `nats://127.0.0.1:${this.config.port}`;
+  }
+
+  /** SIGKILL, and waits for the exit. */
+  async kill(): Promise<void> {
+    this.#proc.signal("SIGKILL");
+    await this.#proc.waitExit(10_000);
+  }
+
+  /** Starts the process again on the same file (same ports). */
+  async restart(): Promise<void> {
+    this.#proc = await ServerProcess.start(this.binary, ["-c", this.file]);
   }
 
   async gatewayz(query = ""): Promise<Gatewayz> {
@@ -178,9 +286,12 @@ export class NatsServerNode implements GatewayNode {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    await this.proc[Symbol.asyncDispose]();
+    await this.#proc[Symbol.asyncDispose]();
   }
 }
+
+/** The reference nats-server from its `.conf` (a {@link ProcessNode}). */
+export const NatsServerNode = ProcessNode;
 
 /** Waits until each node has an outbound gateway to every other cluster. */
 export async function waitForGateways(

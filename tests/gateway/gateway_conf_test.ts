@@ -235,12 +235,15 @@ Deno.test("gateways: a reply crosses a route on each side back to the requester'
     nodeConfig("b2", "B"),
   ];
   // a1 dials b1 only; b2 dials a2 only: a request from a1 to a responder on b2 goes
-  // a1 -> b1 -> (route) b2, and the reply b2 -> a2 -> (route, by server hash) a1.
+  // a1 -> b1 -> (route) b2, and the reply b2 -> a2 -> (route, by server hash) a1. Each
+  // attempt dials every URL known (gateway.go solicitGateway), and URLs learned by gossip
+  // count: b2 starts before b1, so that it dials (1 s after its start) before b1's outbound
+  // to A registers and gossips a1's URL to it.
   const plan: [GatewayNodeConfig, GatewayNodeConfig[]][] = [
     [a1c, [a1c, a2c, b1c]],
     [a2c, [a1c, a2c, b1c, b2c]],
-    [b1c, [a1c, a2c, b1c, b2c]],
     [b2c, [a2c, b1c, b2c]],
+    [b1c, [a1c, a2c, b1c, b2c]],
   ];
   const nodes: DenatsNode[] = [];
   const conns: NatsConnection[] = [];
@@ -249,12 +252,12 @@ Deno.test("gateways: a reply crosses a route on each side back to the requester'
       nodes.push(await DenatsNode.start(dir, c, gatewayConf(c, known)));
     }
     await waitForGateways(nodes);
-    // Gossip may let a1 dial b2 as well as b1: the responder goes on the B server a1's
-    // outbound gateway does not reach, so the request crosses a route in cluster B.
+    // Gossip may still let a1 dial b2 or b2 dial a1 on a loaded machine: the responder goes on
+    // the B server a1's outbound gateway does not reach, so the request crosses a route in B.
     const a1Out = (await nodes[0].gatewayz()).outbound_gateways.B.connection?.port;
-    const far = a1Out === b1c.gatewayPort ? nodes[3] : nodes[2];
-    const farOut = (await far.gatewayz()).outbound_gateways.A.connection?.port;
     assert.ok(a1Out === b1c.gatewayPort || a1Out === b2c.gatewayPort, `a1 dials B: ${a1Out}`);
+    const far = nodes.find((n) => n.config.cluster === "B" && n.config.gatewayPort !== a1Out)!;
+    const farOut = (await far.gatewayz()).outbound_gateways.A.connection?.port;
     assert.ok(farOut === a1c.gatewayPort || farOut === a2c.gatewayPort, `B dials A: ${farOut}`);
     const requester = await client(nodes[0].url);
     const responder = await client(far.url);

@@ -3,7 +3,9 @@
  * A denats cluster gateway-connected to a nats-server 2.9.10 cluster (2 servers each, from
  * `.conf`): messages and request/reply both directions (the reply mapping `_GR_.<cluster
  * hash>.<server hash>.` must match nats-server's hashes for responses to come back), queue
- * groups served once. Skipped, visibly, without nats-server.
+ * groups served once; and three single-server clusters where denats and nats-server each
+ * play the configured and the implicit side, with queue members on both. Skipped, visibly,
+ * without nats-server.
  */
 import assert from "node:assert/strict";
 import { haveNatsServer } from "../process/_proc.ts";
@@ -24,6 +26,7 @@ import {
   waitFor,
   waitForGateways,
 } from "./_gateway.ts";
+import { checkEveryPair, checkQueueFailover } from "./_geo.ts";
 
 Deno.test({
   name: "mixed gateways: a denats cluster and a nats-server cluster exchange messages and requests",
@@ -83,6 +86,49 @@ Deno.test({
       await checkRequestReply(b2, a2, "mix.svc.ba2");
     } finally {
       await closeAll(conns);
+      for (const n of nodes.reverse()) await n[Symbol.asyncDispose]();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "mixed gateways: denats and nats-server each as configured and implicit side, queue members on both",
+  ignore: !haveNatsServer("mixed gateway tests skipped"),
+  fn: async () => {
+    await using dir = await TempDir.create();
+    // A (denats) lists B; B (nats-server) lists C; C (denats) lists none: B learns A from its
+    // inbound link (implicit), C learns B the same way, A and C learn each other by gossip.
+    const configs = [nodeConfig("a1", "A"), nodeConfig("b1", "B"), nodeConfig("c1", "C")];
+    const only: Record<string, string[]> = { A: ["B"], B: ["C"], C: [] };
+    const nodes: GatewayNode[] = [];
+    const conns = new Map<string, NatsConnection>();
+    try {
+      for (const c of configs) {
+        const conf = gatewayConf(c, configs, { only: only[c.cluster] });
+        nodes.push(
+          c.cluster === "B"
+            ? await NatsServerNode.start(dir, c, conf)
+            : await DenatsNode.start(dir, c, conf),
+        );
+      }
+      await waitForGateways(nodes, 20_000);
+      const configured = async (n: GatewayNode) => {
+        const out = (await n.gatewayz()).outbound_gateways;
+        return Object.keys(out).sort().map((k) => `${k}:${out[k].configured}`);
+      };
+      assert.deepEqual(await configured(nodes[0]), ["B:true", "C:false"]);
+      assert.deepEqual(await configured(nodes[1]), ["A:false", "C:true"]);
+      assert.deepEqual(await configured(nodes[2]), ["A:false", "B:false"]);
+      for (const n of nodes) conns.set(n.config.name, await client(n.url, n.config.name));
+      await checkEveryPair(conns, ["A", "B", "C"], 1);
+      const [a, b, c] = ["a1", "b1", "c1"].map((k) => conns.get(k)!);
+      // Publisher on denats: remote members on nats-server (B) and denats (C).
+      await checkQueueFailover(a, a, [b, c]);
+      // Publisher on nats-server: remote members on both denats clusters.
+      await checkQueueFailover(b, b, [a, c]);
+    } finally {
+      await closeAll([...conns.values()]);
       for (const n of nodes.reverse()) await n[Symbol.asyncDispose]();
     }
   },

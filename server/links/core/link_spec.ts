@@ -96,6 +96,11 @@ export interface DialRequest<T extends LinkUrl, C> {
   readonly tryForEver: boolean;
   /** Error reports use `connectErrorReports` (true) or `reconnectErrorReports`. */
   readonly firstConnect: boolean;
+  /**
+   * Each attempt dials every URL of `targets` in its {@link LinkUrls.round} order before the
+   * retry delay (gateways); otherwise one picked URL per attempt.
+   */
+  readonly everyUrlPerAttempt?: boolean;
 }
 
 /** A socket ready for the protocol, handed to {@link LinkSpec.createLink}. */
@@ -130,6 +135,11 @@ export interface LinkSpec<T extends LinkUrl, C, L extends ManagedLink> {
   readonly tls: TlsSetup | null;
   /** Where TLS warnings point (`cluster tls`). */
   readonly tlsWhere: string;
+  /**
+   * TLS of a dialed link when it depends on the target (a gateway's per-remote `tls {}`);
+   * null = plaintext. Without it, dialed links use {@link tls}.
+   */
+  dialTls?(target: T): TlsSetup | null;
   readonly dialTimeoutMs: number;
   readonly retry: RetryPolicy;
   readonly texts: LinkTexts;

@@ -81,6 +81,23 @@ export class LinkUrls<T extends LinkUrl> {
     return true;
   }
 
+  /**
+   * Every URL once, for one attempt that tries them all: shuffled (random order, as gateway.go
+   * getURLs), or in rotation from the next one.
+   */
+  round(random: () => number): T[] {
+    const all = this.all();
+    if (this.order === PickOrder.Random) {
+      for (let i = all.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [all[i], all[j]] = [all[j], all[i]];
+      }
+      return all;
+    }
+    const start = all.length === 0 ? 0 : this.#next % all.length;
+    return [...all.slice(start), ...all.slice(0, start)];
+  }
+
   /** The URL to try next; throws when the set is empty. */
   pick(random: () => number): T {
     const all = this.all();

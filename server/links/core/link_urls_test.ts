@@ -33,3 +33,15 @@ Deno.test("LinkUrls ignores known URLs (host case-insensitive) and forgets disco
   assert.deepEqual(urls.all().map((x) => x.host), ["a"]);
   assert.throws(() => new LinkUrls([], PickOrder.Random).pick(Math.random), /no URL/);
 });
+
+Deno.test("LinkUrls gives every URL once per round: shuffled, or in rotation from the next one", () => {
+  const random = new LinkUrls([u("a", 1), u("b", 2)], PickOrder.Random);
+  random.addDiscovered(u("c", 3));
+  const round = random.round(() => 0);
+  assert.deepEqual(round.map((x) => x.host).sort(), ["a", "b", "c"]);
+  assert.deepEqual(round.map((x) => x.host), ["b", "c", "a"], "Fisher-Yates with 0 draws");
+  const rotate = new LinkUrls([u("a", 1), u("b", 2), u("c", 3)], PickOrder.Rotate);
+  rotate.pick(Math.random);
+  assert.deepEqual(rotate.round(Math.random).map((x) => x.host), ["b", "c", "a"]);
+  assert.deepEqual(new LinkUrls([], PickOrder.Random).round(Math.random), []);
+});

@@ -56,6 +56,12 @@ export class ClusterInterest {
     return TallyChange.Last;
   }
 
+  /** Whether `account` has an entry for `subject` (and `queue`). */
+  has(account: string, subject: string, queue: string | null): boolean {
+    return this.#accounts.get(account)?.has(queue === null ? subject : `${subject} ${queue}`) ??
+      false;
+  }
+
   /** Whether `account` has any entry. */
   hasAccount(account: string): boolean {
     return this.#accounts.has(account);

@@ -69,6 +69,8 @@ export interface GatewayLinkHost {
   inboundMessage(link: GatewayLink, op: RoutedMsgOp): void;
   /** The remote's interest of an outbound link changed (`/gatewayz`, queue totals). */
   remoteInterestChanged(link: GatewayLink, queueDelta: number): void;
+  /** An outbound link now holds (1) or no longer holds (-1) a remote `RS+`. */
+  outboundInterest(account: string, subject: string, queue: string | null, delta: 1 | -1): void;
   /** The link closed: unregister, maybe reconnect. */
   linkClosed(link: GatewayLink): void;
 }

@@ -100,6 +100,11 @@ export class OutboundInterest {
     return this.#subs.size;
   }
 
+  /** Every held subscription with its account. */
+  held(): Iterable<{ account: string; sub: GatewaySub }> {
+    return this.#subs.values();
+  }
+
   #newAccount(mode: InterestMode): OutboundAccount {
     return { mode, noInterest: new Set(), subs: new Sublist<GatewaySub>(), queueSubs: 0 };
   }

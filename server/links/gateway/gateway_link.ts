@@ -324,7 +324,7 @@ export class GatewayLink extends Connection implements GatewaySink {
       return;
     }
     const before = interest.queueSubs;
-    interest.subjectSub(r);
+    if (interest.subjectSub(r)) this.#host.outboundInterest(r.account, r.subject, r.queue, 1);
     this.#host.remoteInterestChanged(this, interest.queueSubs - before);
   }
 
@@ -344,7 +344,10 @@ export class GatewayLink extends Connection implements GatewaySink {
     }
     const parts = r.key.split(" ");
     const before = interest.queueSubs;
-    interest.subjectUnsub(parts[0], parts[1], parts[2] ?? null, r.key);
+    const queue = parts[2] ?? null;
+    if (interest.subjectUnsub(parts[0], parts[1], queue, r.key)) {
+      this.#host.outboundInterest(parts[0], parts[1], queue, -1);
+    }
     this.#host.remoteInterestChanged(this, interest.queueSubs - before);
   }
 

@@ -6,7 +6,8 @@
  * implicit gateways) run by the generic `LinkManager`, around a {@link GatewayTable}; plus the
  * glue to the server: the fan-out's gateway forwarder, local and route interest, routes by
  * server hash for replies, and `/gatewayz` data. Runs in the main isolate of a single-isolate
- * server (a sharded server does not run gateways).
+ * server, or in the link (route) worker of a sharded one, where the shards' interest arrives
+ * through the mesh and the remote clusters' interest is announced to it.
  */
 import type { Account } from "../../accounts/account.ts";
 import type { Subscription } from "../../client/subscription.ts";
@@ -31,6 +32,7 @@ import { interestModeName, MAX_RUNSUB_BEFORE_SWITCH } from "./gateway_interest.t
 import { GatewayLink, type GatewayUrl, type RemoteGateway } from "./gateway_link.ts";
 import { GatewayTable } from "./gateway_table.ts";
 import { GatewayRouter } from "./gateway_router.ts";
+import { GatewayMeshInterest } from "./gateway_mesh_interest.ts";
 import type { GatewayInfoMessage } from "./gateway_info.ts";
 import type { RouteInfoMessage } from "../route/route_info.ts";
 
@@ -48,11 +50,21 @@ export interface GatewayHostServer extends GatewayServer, ReadPressure {
   onInterest(listener: (account: Account, sub: Subscription, delta: 1 | -1) => void): () => void;
   allocateConnectionId(): number;
   accounts(): Iterable<Account>;
-  /** Connections without a socket (system services): their interest is replayed at start. */
-  readonly internalConnections: Iterable<{
-    readonly account: { readonly name: string };
-    subscriptions(): Iterable<{ readonly local?: boolean; subject: string; queue: string | null }>;
-  }>;
+  /**
+   * Interest of this server that is not a client's (internal connections, `_R_.` response
+   * routers of service imports): replayed at start.
+   */
+  localSubscriptions(): Iterable<[Account, { subject: string; queue: string | null }]>;
+  /** True in the link worker of a sharded server: the gateways' interest goes to the mesh. */
+  readonly isRouteWorker: boolean;
+  /** The ring mesh of a sharded server's worker (null in a single-isolate server). */
+  readonly mesh: {
+    onLocalInterest(
+      account: Account,
+      sub: { subject: string; queue: string | null },
+      d: number,
+    ): void;
+  } | null;
   /** The routes of this server (for replies routed to another server of the cluster). */
   readonly cluster: {
     readonly table: {
@@ -87,7 +99,10 @@ export function gatewayConfigProblem(options: ServerOptions): string | null {
   return null;
 }
 
-/** A remote's URLs as the link manager picks them (at random, as gateway.go getURLs). */
+/**
+ * A remote's URLs as the link manager dials them: every one in random order at each attempt
+ * (gateway.go getURLs, solicitGateway).
+ */
 class RemoteUrls extends LinkUrls<GatewayUrl> {
   readonly #remote: RemoteGateway;
   constructor(remote: RemoteGateway) {
@@ -96,6 +111,9 @@ class RemoteUrls extends LinkUrls<GatewayUrl> {
   }
   override get size(): number {
     return Math.max(1, this.#remote.urls.length);
+  }
+  override all(): GatewayUrl[] {
+    return [...this.#remote.urls];
   }
   override pick(random: () => number): GatewayUrl {
     const urls = this.#remote.urls;
@@ -120,6 +138,8 @@ export class GatewayManager {
   readonly #server: GatewayHostServer;
   readonly #links: LinkManager<GatewayUrl, RemoteGateway, GatewayLink>;
   readonly #tls: TlsSetup | null;
+  /** Per-remote TLS of configured gateways (`gateways: [{ name, urls, tls {} }]`). */
+  readonly #remoteTls = new Map<string, TlsSetup>();
   #unsubscribe: (() => void) | null = null;
 
   /**
@@ -138,6 +158,12 @@ export class GatewayManager {
     this.#server = server;
     this.config = config;
     this.#tls = config.tls ? new (tlsImpl().TlsSetup)(config.tls, false, server.logger) : null;
+    // gateway.go newGateway: a remote's own `tls {}` is used to dial it (else the block's).
+    for (const g of config.gateways) {
+      if (g.tls && g.name !== config.name) {
+        this.#remoteTls.set(g.name, new (tlsImpl().TlsSetup)(g.tls, false, server.logger));
+      }
+    }
     this.table = new GatewayTable(
       server,
       config,
@@ -187,8 +213,9 @@ export class GatewayManager {
       name: "gateway",
       idLabel: "gid",
       listen: { host: c.host, port: c.port },
-      tlsMode: this.#tls ? LinkTlsMode.TlsFirst : LinkTlsMode.None,
+      tlsMode: this.#tls || this.#remoteTls.size > 0 ? LinkTlsMode.TlsFirst : LinkTlsMode.None,
       tls: this.#tls,
+      dialTls: (u) => (u.remote.implicit ? null : this.#remoteTls.get(u.remote.name)) ?? this.#tls,
       tlsWhere: "gateway tls",
       dialTimeoutMs: GATEWAY_DIAL_TIMEOUT_MS,
       retry: {
@@ -284,18 +311,42 @@ export class GatewayManager {
     this.#unsubscribe = s.onInterest((account, sub, delta) =>
       this.table.interestChanged(account.name, sub.subject, sub.queue, delta)
     );
-    // Internal connections subscribed while the server was built (server.ts does the same for
-    // the routes): their interest is the cluster's too.
-    for (const ic of s.internalConnections) {
-      for (const sub of ic.subscriptions()) {
-        if (!sub.local) this.table.interestChanged(ic.account.name, sub.subject, sub.queue, 1);
-      }
+    // Internal connections subscribed and imports placed their response routers while the
+    // server was built (server.ts does the same for the routes): the cluster's interest too.
+    for (const [account, sub] of s.localSubscriptions()) {
+      this.table.interestChanged(account.name, sub.subject, sub.queue, 1);
     }
+    if (s.isRouteWorker) this.#joinMesh();
     s.fanOut.gateways = this.router;
     this.#links.run();
     // gateway.go startGateways: the configured gateways are dialed after the solicit delay.
     for (const remote of this.table.remotes.values()) {
       if (!remote.implicit) this.#solicit(remote, true, GATEWAY_SOLICIT_DELAY_MS);
+    }
+  }
+
+  /**
+   * In a sharded server's link worker: the shards forward to this worker what the remote
+   * clusters want ({@link GatewayMeshInterest}).
+   */
+  #joinMesh(): void {
+    const s = this.#server;
+    const interest = new GatewayMeshInterest(
+      (name, subject, queue, delta) => {
+        const account = s.account(name);
+        if (account !== null) s.mesh?.onLocalInterest(account, { subject, queue }, delta);
+      },
+      (account, subject, queue) => this.table.interest.has(account, subject, queue),
+    );
+    this.table.meshInterest = interest;
+    for (const account of s.accounts()) interest.addAccount(account.name);
+  }
+
+  /** The gateways' mesh interest, replayed to a worker that joins (link worker only). */
+  *meshSubscriptions(): Iterable<[Account, { subject: string; queue: string | null }]> {
+    for (const e of this.table.meshInterest?.announced() ?? []) {
+      const account = this.#server.account(e.account);
+      if (account !== null) yield [account, { subject: e.subject, queue: e.queue }];
     }
   }
 
@@ -311,6 +362,7 @@ export class GatewayManager {
       delayMs,
       tryForEver: !remote.implicit,
       firstConnect,
+      everyUrlPerAttempt: true,
     });
   }
 
@@ -427,5 +479,6 @@ export class GatewayManager {
     if (!this.#links.running) return;
     await this.#links.close();
     this.#tls?.close();
+    for (const t of this.#remoteTls.values()) t.close();
   }
 }

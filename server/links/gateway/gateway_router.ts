@@ -33,6 +33,7 @@ import { ReplyMappings } from "./gateway_replies.ts";
 import type { GatewayTable } from "./gateway_table.ts";
 
 const dec = new TextDecoder();
+const enc = new TextEncoder();
 
 /** Messages in and out of the gateways of one server. */
 export class GatewayRouter implements GatewayForwarder {
@@ -255,6 +256,24 @@ export class GatewayRouter implements GatewayForwarder {
       sent = true;
     }
     return sent;
+  }
+
+  /**
+   * Whether a message on `subject` in `account` would go to a gateway: a routed reply when an
+   * outbound link is up, else when an outbound link has interest (the system account's events
+   * and answers are built only when someone listens).
+   */
+  interested(account: Account, subject: string): boolean {
+    const links = this.#table.outOrdered;
+    if (links.length === 0) return false;
+    const buf = enc.encode(subject);
+    if (routedReplyKind(buf, 0, buf.length) !== RoutedReply.None) return true;
+    for (const link of links) {
+      if (link.closed) continue;
+      const i = link.outInterest!.interest(account.name, buf, 0, buf.length);
+      if (i.plain || i.queues !== null) return true;
+    }
+    return false;
   }
 
   // ---- replies delivered to local clients --------------------------------------------------

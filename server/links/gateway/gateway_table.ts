@@ -44,6 +44,7 @@ import {
 import { InterestNotice } from "./gateway_interest.ts";
 import type { GatewayLink } from "./gateway_link.ts";
 import { RecentInterest } from "./gateway_replies.ts";
+import type { GatewayMeshInterest } from "./gateway_mesh_interest.ts";
 
 /** gateway.go gatewayReconnectDelay. */
 export const GATEWAY_RECONNECT_DELAY_MS = 1000;
@@ -94,6 +95,8 @@ export class GatewayTable implements GatewayLinkHost {
   #queueSubs = 0;
   readonly #effects: GatewayEffects;
   readonly #random: () => number;
+  /** The gateways' interest in the ring mesh (a sharded server's link worker), or null. */
+  meshInterest: GatewayMeshInterest | null = null;
   /** The message path (set by the router it belongs to). */
   router!: GatewayRouter;
   running = true;
@@ -240,6 +243,7 @@ export class GatewayTable implements GatewayLinkHost {
       }
       this.out.set(name, link);
       this.outOrdered.push(link);
+      if (!link.outInterest!.interestOnly) this.meshInterest?.optimisticLink(1);
       this.#orderOutbound();
       link.registered = true;
       log.notice(
@@ -312,6 +316,7 @@ export class GatewayTable implements GatewayLinkHost {
    * at once, as 2.9.10 does for every account.
    */
   accountAdded(account: string): void {
+    this.meshInterest?.addAccount(account);
     for (const link of this.inbound.values()) this.switchToInterestOnly(link, account);
   }
 
@@ -416,10 +421,19 @@ export class GatewayTable implements GatewayLinkHost {
   linkClosed(link: GatewayLink): void {
     this.links.delete(link);
     if (link.outbound) {
-      if (this.out.get(link.remoteName) === link) this.out.delete(link.remoteName);
+      if (this.out.get(link.remoteName) === link) {
+        this.out.delete(link.remoteName);
+        if (!link.outInterest!.interestOnly) this.meshInterest?.optimisticLink(-1);
+      }
       const i = this.outOrdered.indexOf(link);
       if (i >= 0) this.outOrdered.splice(i, 1);
       this.#queueSubs -= link.outInterest?.queueSubs ?? 0;
+      const mesh = this.meshInterest;
+      if (mesh !== null && link.outInterest !== null) {
+        for (const { account, sub } of link.outInterest.held()) {
+          mesh.outboundChanged(account, sub.subject, sub.queue, -1);
+        }
+      }
       const remote = link.remote;
       if (remote && !link.noReconnect && this.running && this.remotes.get(remote.name) === remote) {
         const delay = Math.floor(this.#random() * 100) +
@@ -446,6 +460,10 @@ export class GatewayTable implements GatewayLinkHost {
 
   remoteInterestChanged(_link: GatewayLink, queueDelta: number): void {
     this.#queueSubs += queueDelta;
+  }
+
+  outboundInterest(account: string, subject: string, queue: string | null, delta: 1 | -1): void {
+    this.meshInterest?.outboundChanged(account, subject, queue, delta);
   }
 
   /** Closes every link (shutdown). */
@@ -489,6 +507,7 @@ export class GatewayTable implements GatewayLinkHost {
     const change = this.interest.change(account, subject, queue, delta);
     if (change === TallyChange.None) return;
     const added = change === TallyChange.First;
+    if (queue !== null) this.meshInterest?.localQueueChanged(account, subject, queue, added);
     for (const link of this.inbound.values()) {
       if (link.closed) continue;
       if (queue !== null) {
