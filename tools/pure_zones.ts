@@ -19,6 +19,7 @@ const PURE = [
   "server/jetstream/stream",
   "server/config",
   "server/jetstream/api",
+  "server/jetstream/consumer/engine",
   "server/jetstream/store",
 ];
 /** Folders inside a pure folder that are its IO shell. */

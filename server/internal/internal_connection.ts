@@ -25,6 +25,7 @@ import {
   type Responder,
 } from "./internal_msg.ts";
 import { RequestInbox } from "./request_inbox.ts";
+import { deliverAs } from "./deliver_as.ts";
 
 export { type HeadersInit, InternalMsg, type PublishOptions } from "./internal_msg.ts";
 export { RequestError, RequestErrorCode } from "./request_inbox.ts";
@@ -265,9 +266,17 @@ export class InternalConnection implements Receiver, Publisher, Responder {
   ): boolean {
     if (this.closed) throw new Error("internal connection is closed");
     const payload = typeof data === "string" ? enc.encode(data) : data;
-    const op = this.#op.set(subject, opts.reply ?? "", payload, headerBytes(opts.headers));
+    const headers = headerBytes(opts.headers);
+    const reply = opts.reply ?? "";
+    let op = this.#op.set(subject, reply, payload, headers);
     this.inMsgs++;
     this.inBytes += op.size;
+    const deliver = opts.deliverTo;
+    if (deliver !== undefined && deliver !== subject) {
+      const done = deliverAs(this.account, deliver, op, this.echoSkip);
+      if (done !== null) return done;
+      op = this.#op.set(deliver, reply, payload, headers);
+    }
     return this.#ctx.fanOut.publish(this, op);
   }
 

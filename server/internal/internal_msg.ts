@@ -25,6 +25,11 @@ export interface PublishOptions {
   /** Reply subject ("" or absent for none). */
   reply?: string;
   headers?: HeadersInit;
+  /**
+   * Route by this subject instead (nats-server's `pa.deliver`): subscribers of `deliverTo`
+   * receive the message showing the published subject. Used by JetStream consumers.
+   */
+  deliverTo?: string;
 }
 
 /** The raw header block for `h`, or null when there is none. */

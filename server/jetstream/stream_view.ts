@@ -24,6 +24,11 @@ export interface ConsumerHandle {
    * for consumers whose filter matches the purge's. Optional.
    */
   purged?(firstSeq: number, lastSeq: number): void;
+  /**
+   * The stream removed message `seq` on `subject` (limits, max_age, a delete; not an ack):
+   * nats-server `decStreamPending`, a pending message counts as terminated. Optional.
+   */
+  removed?(seq: number, subject: string): void;
   /** The stream is stopping (server shutdown): stop timers, flush state. */
   stop(): void;
   /** The stream is deleted, or the consumer is: stop and remove its state. */

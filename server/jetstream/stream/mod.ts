@@ -11,6 +11,8 @@ import { msgApiHandler } from "./msg_api.ts";
 import { realStreamEnv } from "./real_env.ts";
 import type { StreamEnv } from "./stream.ts";
 import { streamApiHandler } from "./stream_api.ts";
+import { startConsumers } from "../consumer/mod.ts";
+import type { InterestWatch } from "../consumer/consumer.ts";
 
 export { StreamEngine } from "./engine.ts";
 export { Stream } from "./stream.ts";
@@ -49,5 +51,13 @@ export function startStreams(
   js.setUsageSource(engine);
   js.streams = engine;
   engine.recover((name) => js.account(name));
+  const recovered = js.enabledAccounts.flatMap((jsa) => engine.accountOf(jsa).sorted());
+  // The server (ctx) tells of interest changes; a test context may not.
+  const source = ctx as Partial<{ onInterest: InterestWatch }>;
+  startConsumers(js, engine, recovered, {
+    warn: opts.warn,
+    notice: opts.notice,
+    watchInterest: source.onInterest?.bind(ctx),
+  });
   return engine;
 }

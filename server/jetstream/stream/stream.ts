@@ -124,8 +124,12 @@ export class Stream implements StreamView, StreamMachine, InboundState {
     this.#hooks = o.hooks;
     this.#domain = o.domain;
     this.#apiPrefixes = o.apiPrefixes;
-    this.store.registerStorageUpdates((_m, bytes) => {
+    this.store.registerStorageUpdates((msgs, bytes, seq, subject) => {
       if (bytes !== 0) this.#hooks.usage(this.config.storage, bytes);
+      // One message removed (limits, age, delete, ack): consumers adjust (stream.go storeUpdates).
+      if (msgs === -1 && seq > 0) {
+        for (const c of this.#consumers.values()) c.removed?.(seq, subject);
+      }
     });
   }
 

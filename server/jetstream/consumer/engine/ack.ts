@@ -1,0 +1,111 @@
+/**
+ * @module
+ * Ack reply subjects and ack bodies of nats-server 2.9.10 (consumer.go `ackReply`,
+ * `replyInfo`, `processAck`): a delivered message's reply subject is
+ * `$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>`; the body sent back
+ * says what to do (`+ACK`, `-NAK`, `+WPI`, `+NXT`, `+TERM`).
+ * PURE: no Deno APIs, timers or console output.
+ */
+
+/** nats-server jsAckPre. */
+export const ACK_PREFIX = "$JS.ACK.";
+
+/** `$JS.ACK.<stream>.<consumer>` (nats-server jsAckT). */
+export function ackPrefix(stream: string, consumer: string): string {
+  return `${ACK_PREFIX}${stream}.${consumer}`;
+}
+
+/** The subject a consumer subscribes to for its acks (five trailing wildcards). */
+export function ackSubscription(stream: string, consumer: string): string {
+  return `${ackPrefix(stream, consumer)}.*.*.*.*.*`;
+}
+
+/** The reply subject of one delivery. `ts` is the message's store time in ns. */
+export function ackReply(
+  prefix: string,
+  deliveries: number,
+  streamSeq: number,
+  consumerSeq: number,
+  ts: bigint,
+  pending: number,
+): string {
+  return `${prefix}.${deliveries}.${streamSeq}.${consumerSeq}.${ts}.${pending}`;
+}
+
+/** What an ack reply subject encodes; zeros when the subject is not one. */
+export interface AckReplyInfo {
+  streamSeq: number;
+  consumerSeq: number;
+  deliveries: number;
+  ts: bigint;
+  pending: number;
+}
+
+/** Go's parseAckReplyNum: digits only, else -1. */
+function parseNum(d: string): number {
+  if (d.length === 0) return -1;
+  let n = 0;
+  for (let i = 0; i < d.length; i++) {
+    const c = d.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    n = n * 10 + (c - 48);
+  }
+  return n;
+}
+
+/**
+ * Parses an ack reply subject (nats-server `replyInfo`): nine tokens starting `$JS.ACK`.
+ *
+ * @example
+ * ```ts
+ * import { parseAckReply } from "./ack.ts";
+ * const r = parseAckReply("$JS.ACK.S.C.1.5.2.1700000000000000000.3");
+ * if (r.streamSeq !== 5 || r.consumerSeq !== 2 || r.pending !== 3) throw new Error();
+ * ```
+ */
+export function parseAckReply(subject: string): AckReplyInfo {
+  const t = subject.split(".");
+  if (t.length !== 9 || t[0] !== "$JS" || t[1] !== "ACK") {
+    return { streamSeq: 0, consumerSeq: 0, deliveries: 0, ts: 0n, pending: 0 };
+  }
+  const ts = /^[0-9]+$/.test(t[7]) ? BigInt(t[7]) : -1n;
+  // Go converts -1 to uint64: an unparsable number is huge; here it is -1 and ignored alike.
+  return {
+    deliveries: parseNum(t[4]),
+    streamSeq: parseNum(t[5]),
+    consumerSeq: parseNum(t[6]),
+    ts,
+    pending: parseNum(t[8]),
+  };
+}
+
+/** Kinds of ack body (nats-server AckAck/AckOK, AckNext, AckNak, AckProgress, AckTerm). */
+export const AckKind = {
+  Ack: "ack",
+  Next: "next",
+  Nak: "nak",
+  Progress: "progress",
+  Term: "term",
+  /** Anything else: ignored (the ack is still confirmed when it had a reply). */
+  Unknown: "unknown",
+} as const;
+export type AckKind = typeof AckKind[keyof typeof AckKind];
+
+/** A classified ack body; `arg` is what follows `+NXT` or `-NAK` (untrimmed). */
+export interface AckBody {
+  kind: AckKind;
+  arg: string;
+}
+
+const dec = new TextDecoder();
+
+/** Classifies an ack body exactly as processAck's switch does (prefix for +NXT and -NAK). */
+export function classifyAck(body: Uint8Array): AckBody {
+  const text = dec.decode(body);
+  if (text === "" || text === "+ACK" || text === "+OK") return { kind: AckKind.Ack, arg: "" };
+  if (text.startsWith("+NXT")) return { kind: AckKind.Next, arg: text.slice(4) };
+  if (text.startsWith("-NAK")) return { kind: AckKind.Nak, arg: text.slice(4) };
+  if (text === "+WPI") return { kind: AckKind.Progress, arg: "" };
+  if (text === "+TERM") return { kind: AckKind.Term, arg: "" };
+  return { kind: AckKind.Unknown, arg: "" };
+}
