@@ -37,6 +37,8 @@ import {
 } from "./inbound.ts";
 import { type StreamAction, streamActionAdvisory } from "./advisory.ts";
 import { apiStreamState, streamInfoJson } from "./stream_info.ts";
+import type { UpstreamHost } from "./upstream.ts";
+import { Upstreams } from "./upstreams.ts";
 
 /** The clock and timers a stream uses (tests inject a manual one). */
 export interface StreamEnv {
@@ -54,6 +56,9 @@ export interface StreamHooks {
   resourcesExceeded(storage: string): boolean;
   /** Storage usage changed by `bytes` (account and server usage). */
   usage(storage: string, bytes: number): void;
+  /** Server log lines of mirrors and sources (optional: tests may leave them out). */
+  warn?(text: string): void;
+  debug?(text: string): void;
 }
 
 /** Construction options of a {@link Stream}. */
@@ -85,7 +90,7 @@ interface AckJob {
 }
 
 /** A stream (see the module doc). */
-export class Stream implements StreamView, StreamMachine, InboundState {
+export class Stream implements StreamView, StreamMachine, InboundState, UpstreamHost {
   readonly account: Account;
   readonly store: StreamStore;
   readonly conn: InternalConnection;
@@ -112,6 +117,7 @@ export class Stream implements StreamView, StreamMachine, InboundState {
   #cancelExpiry: (() => void) | null = null;
   #cancelDedupe: (() => void) | null = null;
   #closed = false;
+  readonly #upstreams: Upstreams = new Upstreams(this);
 
   constructor(o: StreamOptions) {
     this.account = o.account;
@@ -139,6 +145,36 @@ export class Stream implements StreamView, StreamMachine, InboundState {
 
   get consumers(): ReadonlyMap<string, ConsumerHandle> {
     return this.#consumers;
+  }
+
+  // ---- UpstreamHost (mirror.ts, sources.ts) ----
+
+  get env(): StreamEnv {
+    return this.#env;
+  }
+
+  get accountName(): string {
+    return this.account.name;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  random(): number {
+    return Math.random();
+  }
+
+  warn(text: string): void {
+    this.#hooks.warn?.(text);
+  }
+
+  debug(text: string): void {
+    this.#hooks.debug?.(text);
+  }
+
+  processSourced(msg: InboundMsg): ApiError | null {
+    return this.processInbound(msg);
   }
 
   now(): bigint {
@@ -173,9 +209,10 @@ export class Stream implements StreamView, StreamMachine, InboundState {
     if (this.dedupe.size > 0) this.#scheduleDedupe();
   }
 
-  /** Subscribes its subjects (and direct gets) and starts its timers. */
+  /** Subscribes its subjects (and direct gets), starts its mirror or sources and timers. */
   start(): void {
     this.#subscribe();
+    this.#upstreams.start();
     this.#scheduleExpiry();
   }
 
@@ -216,8 +253,12 @@ export class Stream implements StreamView, StreamMachine, InboundState {
   /** Applies one entry now (the single place a stream changes). */
   apply(entry: StreamEntry): EntryResult {
     const now = this.#env.now();
+    const old = this.config;
     const result = applyStreamEntry(this, entry, now);
-    if (entry.op === "config") this.#configChanged();
+    if (entry.op === "config") {
+      this.#configChanged();
+      this.#upstreams.configChanged(old, this.config);
+    }
     if (entry.op === "purge") this.#notifyPurge(entry.filter);
     this.#scheduleExpiry();
     return result;
@@ -247,22 +288,22 @@ export class Stream implements StreamView, StreamMachine, InboundState {
     }
   }
 
-  /** A message arrived on one of the stream's subjects. */
-  processInbound(msg: InboundMsg): void {
-    if (this.#closed) return;
+  /** A message arrived on one of the stream's subjects (or from a source): the rejection. */
+  processInbound(msg: InboundMsg): ApiError | null {
+    if (this.#closed) return null;
     const cfg = this.config;
     const canRespond = !cfg.no_ack && msg.reply !== "";
     const decision = checkInbound(this, msg, this.#hooks.resourcesExceeded(cfg.storage));
     const name = cfg.name;
     switch (decision.kind) {
       case "drop":
-        return;
+        return null;
       case "reject":
         // A sealed stream answers even without acks (nats-server processInboundJetStreamMsg).
         if (canRespond || (cfg.sealed && msg.reply !== "")) {
           this.#respondInOrder(msg.reply, null, () => pubAckErrorBytes(name, decision.error));
         }
-        return;
+        return decision.error;
       case "duplicate":
         if (canRespond) {
           this.#respondInOrder(
@@ -271,22 +312,22 @@ export class Stream implements StreamView, StreamMachine, InboundState {
             () => pubAckBytes(name, this.#domain, decision.seq, true),
           );
         }
-        return;
+        return null;
     }
     const e = decision.entry;
     // The subject's previous sequence, for republish's Nats-Last-Sequence (gap detection).
     const prevLast = this.#republish !== null ? lastSeqOf(this.store, e.subject) : 0;
     const r = this.apply(e);
-    if (r.op !== "msg") return;
+    if (r.op !== "msg") return null;
     const seq = r.seq;
     if (seq > 0 && r.limitError === null && !e.skip) {
       this.#afterStored(e.subject, e.header, e.data, seq, prevLast);
     }
-    if (!canRespond) return;
+    if (!canRespond) return r.limitError;
     if (r.limitError !== null) {
       const err = r.limitError;
       this.#respondInOrder(msg.reply, null, () => pubAckErrorBytes(name, err));
-      return;
+      return err;
     }
     this.#respondInOrder(
       msg.reply,
@@ -294,6 +335,7 @@ export class Stream implements StreamView, StreamMachine, InboundState {
       () => pubAckBytes(name, this.#domain, seq),
       (e) => pubAckErrorBytes(name, storeFailedError(e)),
     );
+    return null;
   }
 
   /**
@@ -425,7 +467,7 @@ export class Stream implements StreamView, StreamMachine, InboundState {
     }
     for (const subject of wanted) {
       if (this.#subs.has(subject)) continue;
-      const sub = this.conn.subscribe(subject, (m) => this.processInbound(inboundOf(m)));
+      const sub = this.conn.subscribe(subject, (m) => void this.processInbound(inboundOf(m)));
       this.#subs.set(subject, sub);
     }
     if (!cfg.allow_direct) {
@@ -434,9 +476,15 @@ export class Stream implements StreamView, StreamMachine, InboundState {
       return;
     }
     if (this.#directSubs.length > 0) return;
+    this.#directSubs = this.subscribeDirect(cfg.name);
+  }
+
+  /** Direct gets of stream `name` (its own, or a mirror's origin) answered from this store. */
+  subscribeDirect(name: string): { unsubscribe(): void }[] {
+    const subs = [];
     for (const prefix of this.#apiPrefixes) {
-      const base = `${prefix}.DIRECT.GET.${cfg.name}`;
-      this.#directSubs.push(
+      const base = `${prefix}.DIRECT.GET.${name}`;
+      subs.push(
         this.conn.subscribe(base, { queue: "_sys_" }, (m) => this.#directGet(m, undefined)),
         this.conn.subscribe(
           `${base}.>`,
@@ -445,6 +493,7 @@ export class Stream implements StreamView, StreamMachine, InboundState {
         ),
       );
     }
+    return subs;
   }
 
   #unsubscribe(): void {
@@ -464,11 +513,14 @@ export class Stream implements StreamView, StreamMachine, InboundState {
   /** StreamInfo members; `subjects` limits per-subject counts (already paged by the caller). */
   info(opts: { details?: boolean; subjects?: Map<string, number> | null; domain?: boolean } = {}) {
     const st = this.store.state(opts.details === true);
+    let consumers = 0; // direct consumers (mirrors and sources of others) are not counted
+    for (const c of this.#consumers.values()) if (c.direct !== true) consumers++;
     return streamInfoJson({
       config: this.config,
       created: this.created,
-      state: apiStreamState(st, { subjects: opts.subjects, consumers: this.#consumers.size }),
+      state: apiStreamState(st, { subjects: opts.subjects, consumers }),
       domain: opts.domain === false ? "" : this.#domain,
+      ...this.#upstreams.info(),
     });
   }
 
@@ -505,6 +557,7 @@ export class Stream implements StreamView, StreamMachine, InboundState {
   #close(): boolean {
     if (this.#closed) return false;
     this.#closed = true;
+    this.#upstreams.stop();
     this.#unsubscribe();
     this.#cancelExpiry?.();
     this.#cancelDedupe?.();
