@@ -1,0 +1,295 @@
+/**
+ * @module
+ * Test helper: mirror and source scenarios run with the official client against any restartable
+ * server (in-process denats, the denats binary, nats-server 2.9.10), each returning a snapshot
+ * (stream info key sets, states, stored messages) that tests assert on and that the compat test
+ * compares across servers. Not for production use.
+ */
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { jetstream, type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
+
+/** A running server. */
+export interface Running {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Starts a server on the scenario's store (the same store on every call); `extra` config. */
+export type Starter = (extra?: string) => Promise<Running>;
+
+/** Polls `check` until it returns true or `ms` pass. */
+export async function until(check: () => Promise<boolean> | boolean, ms = 10_000, what = "") {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not reached in time ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The key paths of a JSON value (`a.b`, arrays as `a[]`), sorted. */
+export function keyPaths(v: unknown, prefix = ""): string[] {
+  const out = new Set<string>();
+  const walk = (x: unknown, p: string) => {
+    if (Array.isArray(x)) {
+      for (const e of x) walk(e, `${p}[]`);
+    } else if (x !== null && typeof x === "object") {
+      for (const [k, e] of Object.entries(x)) {
+        const q = p === "" ? k : `${p}.${k}`;
+        out.add(q);
+        walk(e, q);
+      }
+    }
+  };
+  walk(v, prefix);
+  return [...out].sort();
+}
+
+/** A stored message as compared: sequence, subject, payload and header pairs. */
+export interface MsgView {
+  seq: number;
+  subject: string;
+  data: string;
+  headers: [string, string][];
+}
+
+/** Every message of `stream` from its first to last sequence (gaps skipped). */
+export async function messagesOf(jsm: JetStreamManager, stream: string): Promise<MsgView[]> {
+  const st = (await jsm.streams.info(stream)).state;
+  const out: MsgView[] = [];
+  for (let seq = st.first_seq; seq <= st.last_seq && seq > 0; seq++) {
+    const m = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
+    if (m === null) continue;
+    const headers: [string, string][] = m.header
+      ? [...m.header.keys()].map((k) => [k, m.header.get(k)])
+      : [];
+    out.push({ seq: m.seq, subject: m.subject, data: m.string(), headers });
+  }
+  return out;
+}
+
+async function withClient<T>(
+  port: number,
+  fn: (nc: NatsConnection, jsm: JetStreamManager) => Promise<T>,
+  auth: { user?: string; pass?: string } = {},
+): Promise<T> {
+  const nc = await connect({ port, ...auth });
+  try {
+    return await fn(nc, await jetstreamManager(nc));
+  } finally {
+    await nc.close();
+  }
+}
+
+async function infoOf(jsm: JetStreamManager, name: string) {
+  const i = await jsm.streams.info(name);
+  return i as unknown as Record<string, unknown> & { state: Record<string, number> };
+}
+
+/** State numbers compared across servers. */
+function stateView(s: Record<string, number>) {
+  return {
+    messages: s.messages,
+    first_seq: s.first_seq,
+    last_seq: s.last_seq,
+    num_deleted: s.num_deleted ?? 0,
+  };
+}
+
+/**
+ * Origin O (5 messages, #2 deleted, one with a msg id) mirrored by M, the server restarted,
+ * 5 more published: M must hold O's messages with O's sequences, in order.
+ */
+export async function mirrorAcrossRestart(start: Starter) {
+  let first: MsgView[] = [];
+  let s = await start();
+  try {
+    first = await withClient(s.port, async (nc, jsm) => {
+      await jsm.streams.add({ name: "O", subjects: ["o.>"] });
+      const js = jetstream(nc);
+      for (let i = 1; i <= 5; i++) await js.publish(`o.${i}`, `m${i}`, { msgID: `id${i}` });
+      await jsm.streams.deleteMessage("O", 2);
+      await jsm.streams.add({ name: "M", mirror: { name: "O" } });
+      await until(async () => (await jsm.streams.info("M")).state.last_seq === 5, 10_000, "M@5");
+      return await messagesOf(jsm, "M");
+    });
+  } finally {
+    await s.close();
+  }
+  s = await start();
+  try {
+    return await withClient(s.port, async (nc, jsm) => {
+      const js = jetstream(nc);
+      for (let i = 6; i <= 10; i++) await js.publish(`o.${i}`, `m${i}`);
+      await until(async () => (await jsm.streams.info("M")).state.last_seq === 10, 15_000, "M@10");
+      const info = await infoOf(jsm, "M");
+      return {
+        beforeRestart: first,
+        messages: await messagesOf(jsm, "M"),
+        origin: await messagesOf(jsm, "O"),
+        state: stateView(info.state),
+        infoKeys: keyPaths(info).filter((k) => !k.startsWith("state.")),
+        mirror: { ...(info.mirror as Record<string, unknown>), active: undefined },
+      };
+    });
+  } finally {
+    await s.close();
+  }
+}
+
+/**
+ * A mirror created before its origin: its info carries the create error; once the origin
+ * exists (the retry comes within a few seconds) it catches up.
+ */
+export async function mirrorBeforeOrigin(start: Starter) {
+  const s = await start();
+  try {
+    return await withClient(s.port, async (nc, jsm) => {
+      await jsm.streams.add({ name: "ML", mirror: { name: "LATE" } });
+      let error: unknown = undefined;
+      await until(
+        async () => {
+          error = ((await infoOf(jsm, "ML")).mirror as { error?: unknown }).error;
+          return error !== undefined;
+        },
+        10_000,
+        "mirror error",
+      );
+      await jsm.streams.add({ name: "LATE", subjects: ["late"] });
+      const js = jetstream(nc);
+      for (let i = 1; i <= 3; i++) await js.publish("late", `l${i}`);
+      await until(async () => (await jsm.streams.info("ML")).state.messages === 3, 15_000, "ML");
+      const info = await infoOf(jsm, "ML");
+      return {
+        error,
+        messages: await messagesOf(jsm, "ML"),
+        errorAfter: (info.mirror as { error?: unknown }).error ?? null,
+      };
+    });
+  } finally {
+    await s.close();
+  }
+}
+
+/** Sorts sourced messages by their origin (index name, then origin sequence). */
+function byOrigin(msgs: MsgView[]) {
+  return msgs.map((m) => ({
+    subject: m.subject,
+    data: m.data,
+    headers: m.headers,
+  })).sort((a, b) => {
+    const ka = a.headers.find(([k]) => k === "Nats-Stream-Source")?.[1] ?? "";
+    const kb = b.headers.find(([k]) => k === "Nats-Stream-Source")?.[1] ?? "";
+    const [na, sa] = ka.split(" "), [nb, sb] = kb.split(" ");
+    return na === nb ? Number(sa) - Number(sb) : na < nb ? -1 : 1;
+  });
+}
+
+/**
+ * S sources O1 (filtered to `o1.a`) and O2, O3 from its second message (opt_start_seq);
+ * the server restarts in between: each message arrives once, with its Nats-Stream-Source.
+ */
+export async function sourcesAcrossRestart(start: Starter) {
+  let s = await start();
+  try {
+    await withClient(s.port, async (nc, jsm) => {
+      await jsm.streams.add({ name: "O1", subjects: ["o1.>"] });
+      await jsm.streams.add({ name: "O2", subjects: ["o2.>"] });
+      await jsm.streams.add({ name: "O3", subjects: ["o3"] });
+      const js = jetstream(nc);
+      await js.publish("o1.a", "a1");
+      await js.publish("o1.b", "b1");
+      await js.publish("o2.x", "x1", { msgID: "dup" });
+      await js.publish("o1.a", "a2");
+      for (let i = 1; i <= 3; i++) await js.publish("o3", `t${i}`);
+      await jsm.streams.add({
+        name: "S",
+        sources: [
+          { name: "O1", filter_subject: "o1.a" },
+          { name: "O2" },
+          { name: "O3", opt_start_seq: 2 },
+        ],
+      });
+      await until(async () => (await jsm.streams.info("S")).state.messages === 5, 10_000, "S@5");
+    });
+  } finally {
+    await s.close();
+  }
+  s = await start();
+  try {
+    return await withClient(s.port, async (nc, jsm) => {
+      const js = jetstream(nc);
+      await js.publish("o1.a", "a3");
+      await js.publish("o1.b", "b2");
+      await js.publish("o2.y", "y1");
+      await js.publish("o3", "t4");
+      await until(async () => (await jsm.streams.info("S")).state.messages === 8, 15_000, "S@8");
+      const info = await infoOf(jsm, "S");
+      const sources = (info.sources as Record<string, unknown>[])
+        .map((x): Record<string, unknown> => ({ ...x, active: undefined }))
+        .sort((a, b) => String(a.name) < String(b.name) ? -1 : 1);
+      return {
+        messages: byOrigin(await messagesOf(jsm, "S")),
+        state: stateView(info.state),
+        infoKeys: keyPaths(info).filter((k) => !k.startsWith("state.")),
+        sources,
+      };
+    });
+  } finally {
+    await s.close();
+  }
+}
+
+/** Accounts A (origin O, exports) and B (imports `$JS.API.>` as `JS.A.API.>`). */
+export const CROSS_ACCOUNT_CONF = `accounts {
+  A: { jetstream: enabled, users: [{user: a, password: a}],
+       exports: [{service: "$JS.API.>"}, {service: "$JS.FC.>"}, {stream: "dlv.>"}] }
+  B: { jetstream: enabled, users: [{user: b, password: b}],
+       imports: [{service: {account: A, subject: "$JS.API.>"}, to: "JS.A.API.>"},
+                 {service: {account: A, subject: "$JS.FC.>"}},
+                 {stream: {account: A, subject: "dlv.>"}}] }
+}`;
+
+/**
+ * Account B mirrors and sources (filtered) account A's stream O through `external`
+ * (`api: JS.A.API`, `deliver: dlv.B`), then A publishes more.
+ */
+export async function crossAccount(start: Starter) {
+  const s = await start(CROSS_ACCOUNT_CONF);
+  const a = { user: "a", pass: "a" }, b = { user: "b", pass: "b" };
+  try {
+    await withClient(s.port, async (nc, jsm) => {
+      await jsm.streams.add({ name: "O", subjects: ["o.>"] });
+      const js = jetstream(nc);
+      for (let i = 1; i <= 4; i++) await js.publish(`o.${i % 2}`, `m${i}`);
+    }, a);
+    return await withClient(s.port, async (ncb, jsm) => {
+      const ext = { api: "JS.A.API", deliver: "dlv.B" };
+      await jsm.streams.add({ name: "M", mirror: { name: "O", external: ext } });
+      await jsm.streams.add({
+        name: "S",
+        sources: [{ name: "O", external: ext, filter_subject: "o.1" }],
+      });
+      await until(async () => (await jsm.streams.info("M")).state.messages === 4, 10_000, "M@4");
+      await withClient(s.port, async (nc) => {
+        const js = jetstream(nc);
+        await js.publish("o.1", "m5");
+      }, a);
+      await until(async () => (await jsm.streams.info("M")).state.messages === 5, 10_000, "M@5");
+      await until(async () => (await jsm.streams.info("S")).state.messages === 3, 10_000, "S@3");
+      const m = await infoOf(jsm, "M"), src = await infoOf(jsm, "S");
+      void ncb;
+      return {
+        mirrorMessages: await messagesOf(jsm, "M"),
+        sourceMessages: await messagesOf(jsm, "S"),
+        mirror: { ...(m.mirror as Record<string, unknown>), active: undefined },
+        sources: (src.sources as Record<string, unknown>[]).map((x) => ({
+          ...x,
+          active: undefined,
+        })),
+        infoKeys: [...keyPaths(m), ...keyPaths(src)].filter((k) => !k.startsWith("state.")),
+      };
+    }, b);
+  } finally {
+    await s.close();
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * @module
+ * Mirrors and sources on an in-process denats restarted on its file store, with the official
+ * client: a mirror catches up in order with the origin's sequences across a restart, a mirror
+ * created before its origin reports the create error and catches up, sources (filtered,
+ * opt_start_seq) resume after a restart with one copy of each message and its
+ * Nats-Stream-Source, and account B mirrors and sources account A's stream through `external`.
+ */
+import assert from "node:assert/strict";
+import { JsTestDir } from "./_js_server.ts";
+import {
+  crossAccount,
+  mirrorAcrossRestart,
+  mirrorBeforeOrigin,
+  sourcesAcrossRestart,
+  type Starter,
+} from "./_mirror_scenarios.ts";
+
+function inProcess(dir: JsTestDir): Starter {
+  return async (extra = "") => await dir.start(extra);
+}
+
+const source = (m: { headers: [string, string][] }) =>
+  m.headers.find(([k]) => k === "Nats-Stream-Source")?.[1];
+
+Deno.test("a mirror keeps the origin's sequences and catches up in order after a restart", async () => {
+  using dir = new JsTestDir();
+  const r = await mirrorAcrossRestart(inProcess(dir));
+  assert.deepEqual(r.beforeRestart.map((m) => m.seq), [1, 3, 4, 5]);
+  assert.deepEqual(r.messages, r.origin);
+  assert.deepEqual(r.messages.map((m) => m.seq), [1, 3, 4, 5, 6, 7, 8, 9, 10]);
+  assert.deepEqual(r.messages[0].headers, [["Nats-Msg-Id", "id1"]]);
+  assert.deepEqual(r.state, { messages: 9, first_seq: 1, last_seq: 10, num_deleted: 1 });
+  assert.deepEqual(r.mirror, { name: "O", lag: 0, active: undefined });
+  assert.ok(r.infoKeys.includes("mirror.active"));
+});
+
+Deno.test("a mirror created before its origin shows the create error, then catches up", async () => {
+  using dir = new JsTestDir();
+  const r = await mirrorBeforeOrigin(inProcess(dir));
+  assert.deepEqual(r.error, { code: 404, err_code: 10059, description: "stream not found" });
+  assert.deepEqual(r.messages.map((m) => [m.seq, m.data]), [[1, "l1"], [2, "l2"], [3, "l3"]]);
+  assert.equal(r.errorAfter, null);
+});
+
+Deno.test("sources resume after a restart: filtered, from opt_start_seq, each message once", async () => {
+  using dir = new JsTestDir();
+  const r = await sourcesAcrossRestart(inProcess(dir));
+  assert.deepEqual(r.messages.map((m) => [m.subject, m.data, source(m)]), [
+    ["o1.a", "a1", "O1 1"],
+    ["o1.a", "a2", "O1 3"],
+    ["o1.a", "a3", "O1 4"],
+    ["o2.x", "x1", "O2 1"],
+    ["o2.y", "y1", "O2 2"],
+    ["o3", "t2", "O3 2"],
+    ["o3", "t3", "O3 3"],
+    ["o3", "t4", "O3 4"],
+  ]);
+  assert.deepEqual(r.messages[3].headers, [["Nats-Msg-Id", "dup"], ["Nats-Stream-Source", "O2 1"]]);
+  assert.deepEqual(r.state, { messages: 8, first_seq: 1, last_seq: 8, num_deleted: 0 });
+  assert.deepEqual(r.sources.map((s) => [s.name, s.lag]), [["O1", 0], ["O2", 0], ["O3", 0]]);
+});
+
+Deno.test("account B mirrors and sources account A's stream through external prefixes", async () => {
+  using dir = new JsTestDir();
+  const r = await crossAccount(inProcess(dir));
+  assert.deepEqual(
+    r.mirrorMessages.map((m) => [m.seq, m.subject, m.data]),
+    [[1, "o.1", "m1"], [2, "o.0", "m2"], [3, "o.1", "m3"], [4, "o.0", "m4"], [5, "o.1", "m5"]],
+  );
+  const iname = source(r.sourceMessages[0])!.split(" ")[0];
+  assert.match(iname, /^O:[0-9A-Za-z]{8}$/);
+  assert.deepEqual(
+    r.sourceMessages.map((m) => [m.subject, m.data, source(m)]),
+    [["o.1", "m1", `${iname} 1`], ["o.1", "m3", `${iname} 3`], ["o.1", "m5", `${iname} 5`]],
+  );
+  const external = { api: "JS.A.API", deliver: "dlv.B" };
+  assert.deepEqual(r.mirror, { name: "O", external, lag: 0, active: undefined });
+  assert.deepEqual(r.sources, [{ name: "O", external, lag: 0, active: undefined }]);
+});
