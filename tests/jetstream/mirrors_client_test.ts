@@ -7,7 +7,9 @@
  * Nats-Stream-Source, and account B mirrors and sources account A's stream through `external`.
  */
 import assert from "node:assert/strict";
-import { JsTestDir } from "./_js_server.ts";
+import { connect } from "@nats-io/transport-node";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { eventually, JsTestDir } from "./_js_server.ts";
 import {
   crossAccount,
   mirrorAcrossRestart,
@@ -77,4 +79,28 @@ Deno.test("account B mirrors and sources account A's stream through external pre
   const external = { api: "JS.A.API", deliver: "dlv.B" };
   assert.deepEqual(r.mirror, { name: "O", external, lag: 0, active: undefined });
   assert.deepEqual(r.sources, [{ name: "O", external, lag: 0, active: undefined }]);
+});
+
+Deno.test("a mirror and a source of 4 MB catch up through flow control", async () => {
+  using dir = new JsTestDir();
+  await using server = await dir.start();
+  const nc = await connect({ port: server.port });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: "BIG", subjects: ["big"] });
+    const js = jetstream(nc);
+    const payload = new Uint8Array(4096).fill(7);
+    const acks = [];
+    for (let i = 0; i < 1000; i++) acks.push(js.publish("big", payload));
+    await Promise.all(acks);
+    await jsm.streams.add({ name: "BM", mirror: { name: "BIG" } });
+    await jsm.streams.add({ name: "BS", sources: [{ name: "BIG" }] });
+    await eventually(async () => (await jsm.streams.info("BM")).state.messages === 1000, 20_000);
+    await eventually(async () => (await jsm.streams.info("BS")).state.messages === 1000, 20_000);
+    const last = await jsm.streams.getMessage("BS", { seq: 1000 });
+    assert.equal(last?.header.get("Nats-Stream-Source"), "BIG 1000");
+    assert.equal((await jsm.streams.info("BIG")).state.consumer_count, 0);
+  } finally {
+    await nc.close();
+  }
 });
