@@ -293,3 +293,106 @@ export async function crossAccount(start: Starter) {
     await s.close();
   }
 }
+
+/**
+ * mirror_direct: the mirror of an allow_direct origin takes it from the origin; once caught up
+ * it answers the origin's direct gets too (seen after the origin turns allow_direct off), and
+ * a mirror with subjects is refused at create and update.
+ */
+export async function mirrorDirectAndRefusals(start: Starter) {
+  const s = await start();
+  try {
+    return await withClient(s.port, async (nc, jsm) => {
+      await jsm.streams.add({ name: "O", subjects: ["o.>"], allow_direct: true });
+      const js = jetstream(nc);
+      for (let i = 1; i <= 3; i++) await js.publish(`o.${i}`, `d${i}`);
+      const created = await jsm.streams.add({ name: "M", mirror: { name: "O" } });
+      await until(async () => (await jsm.streams.info("M")).state.messages === 3, 10_000, "M@3");
+      await jsm.streams.update("O", { subjects: ["o.>"], allow_direct: false });
+      const answers: [string, string | null][] = [];
+      for (let i = 0; i < 4; i++) {
+        const r = await nc.request("$JS.API.DIRECT.GET.O", JSON.stringify({ seq: 2 }));
+        answers.push([r.string(), r.headers?.get("Nats-Stream") ?? null]);
+      }
+      const refused = async (p: Promise<unknown>) =>
+        await p.then(() => "accepted", (e: Error) => e.message);
+      const withSubjects = await refused(
+        jsm.streams.add({ name: "M2", mirror: { name: "O" }, subjects: ["x"] }),
+      );
+      const updated = await refused(
+        jsm.streams.update("M", { mirror: { name: "O" }, subjects: ["x"] }),
+      );
+      const changed = await refused(jsm.streams.update("M", { mirror: { name: "O2" } }));
+      return {
+        mirrorDirect: created.config.mirror_direct,
+        answers: [...new Set(answers.map((a) => JSON.stringify(a)))],
+        withSubjects,
+        updated,
+        changed,
+      };
+    });
+  } finally {
+    await s.close();
+  }
+}
+
+/**
+ * A JetStream domain's API prefix as `external.api` (how a hub mirrors a leaf's stream): the
+ * mirror reaches its origin through `$JS.hub.API` on the same server.
+ */
+export async function domainExternal(start: Starter) {
+  const s = await start();
+  try {
+    return await withClient(s.port, async (nc, jsm) => {
+      await jsm.streams.add({ name: "O", subjects: ["o.>"] });
+      const js = jetstream(nc);
+      for (let i = 1; i <= 3; i++) await js.publish(`o.${i}`, `h${i}`);
+      await jsm.streams.add({
+        name: "HM",
+        mirror: { name: "O", external: { api: "$JS.hub.API", deliver: "" } },
+      });
+      await until(async () => (await jsm.streams.info("HM")).state.messages === 3, 10_000, "HM");
+      const info = await infoOf(jsm, "HM");
+      return {
+        messages: await messagesOf(jsm, "HM"),
+        mirror: { ...(info.mirror as Record<string, unknown>), active: undefined },
+        domain: info.domain ?? null,
+      };
+    });
+  } finally {
+    await s.close();
+  }
+}
+
+/** Sources added and removed by stream updates. */
+export async function sourceUpdates(start: Starter) {
+  const s = await start();
+  try {
+    return await withClient(s.port, async (nc, jsm) => {
+      await jsm.streams.add({ name: "U1", subjects: ["u1"] });
+      await jsm.streams.add({ name: "U2", subjects: ["u2"] });
+      const js = jetstream(nc);
+      await js.publish("u1", "a");
+      await js.publish("u2", "b");
+      await jsm.streams.add({ name: "SU", subjects: ["su"], sources: [{ name: "U1" }] });
+      await until(async () => (await jsm.streams.info("SU")).state.messages === 1, 10_000, "1");
+      await jsm.streams.update("SU", {
+        subjects: ["su"],
+        sources: [{ name: "U1" }, { name: "U2" }],
+      });
+      await until(async () => (await jsm.streams.info("SU")).state.messages === 2, 10_000, "2");
+      await jsm.streams.update("SU", { subjects: ["su"], sources: [{ name: "U2" }] });
+      await js.publish("u1", "c");
+      await js.publish("u2", "d");
+      await js.publish("su", "e");
+      await until(async () => (await jsm.streams.info("SU")).state.messages === 4, 10_000, "4");
+      const info = await infoOf(jsm, "SU");
+      return {
+        messages: (await messagesOf(jsm, "SU")).map((m) => [m.subject, m.data]).sort(),
+        sources: (info.sources as { name: string }[]).map((x) => x.name),
+      };
+    });
+  } finally {
+    await s.close();
+  }
+}

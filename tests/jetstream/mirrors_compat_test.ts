@@ -11,7 +11,9 @@ import {
   crossAccount,
   mirrorAcrossRestart,
   mirrorBeforeOrigin,
+  mirrorDirectAndRefusals,
   sourcesAcrossRestart,
+  sourceUpdates,
   type Starter,
 } from "./_mirror_scenarios.ts";
 
@@ -73,6 +75,24 @@ Deno.test({
   ignore: !HAVE_NATS_SERVER,
   async fn() {
     const [ours, theirs] = await both(crossAccount);
+    assert.deepEqual(ours, theirs);
+  },
+});
+
+Deno.test({
+  name: "compat: mirror_direct answers the origin's direct gets; mirrors with subjects refused",
+  ignore: !HAVE_NATS_SERVER,
+  async fn() {
+    const [ours, theirs] = await both(mirrorDirectAndRefusals);
+    assert.deepEqual(ours, theirs);
+  },
+});
+
+Deno.test({
+  name: "compat: sources added and removed by updates as nats-server",
+  ignore: !HAVE_NATS_SERVER,
+  async fn() {
+    const [ours, theirs] = await both(sourceUpdates);
     assert.deepEqual(ours, theirs);
   },
 });
