@@ -396,3 +396,43 @@ export async function sourceUpdates(start: Starter) {
     await s.close();
   }
 }
+
+/**
+ * Origin downtime: the origin is deleted under its mirror (the mirror notices the silence,
+ * its recreate fails with the origin's error), then comes back and grows past the mirror's
+ * last sequence: the mirror continues after what it holds.
+ */
+export async function originGoneAndBack(start: Starter) {
+  const s = await start();
+  try {
+    return await withClient(s.port, async (nc, jsm) => {
+      await jsm.streams.add({ name: "O", subjects: ["o"] });
+      const js = jetstream(nc);
+      for (let i = 1; i <= 3; i++) await js.publish("o", `old${i}`);
+      await jsm.streams.add({ name: "M", mirror: { name: "O" } });
+      await until(async () => (await jsm.streams.info("M")).state.messages === 3, 10_000, "M@3");
+      await jsm.streams.delete("O");
+      let error: unknown = undefined;
+      await until(
+        async () => {
+          error = ((await infoOf(jsm, "M")).mirror as { error?: unknown }).error;
+          return error !== undefined;
+        },
+        15_000,
+        "mirror error",
+      );
+      await jsm.streams.add({ name: "O", subjects: ["o"] });
+      for (let i = 1; i <= 5; i++) await js.publish("o", `new${i}`);
+      await until(async () => (await jsm.streams.info("M")).state.last_seq === 5, 15_000, "M@5");
+      const info = await infoOf(jsm, "M");
+      return {
+        error,
+        messages: (await messagesOf(jsm, "M")).map((m) => [m.seq, m.data]),
+        state: stateView(info.state),
+        errorAfter: (info.mirror as { error?: unknown }).error ?? null,
+      };
+    });
+  } finally {
+    await s.close();
+  }
+}

@@ -17,6 +17,7 @@ import {
   mirrorAcrossRestart,
   mirrorBeforeOrigin,
   mirrorDirectAndRefusals,
+  originGoneAndBack,
   sourcesAcrossRestart,
   sourceUpdates,
   type Starter,
@@ -149,4 +150,12 @@ Deno.test("sources added and removed by stream updates", async () => {
   const r = await sourceUpdates(inProcess(dir));
   assert.deepEqual(r.messages, [["su", "e"], ["u1", "a"], ["u2", "b"], ["u2", "d"]]);
   assert.deepEqual(r.sources, ["U2"]);
+});
+
+Deno.test("a mirror whose origin is deleted reports it, then continues when it comes back", async () => {
+  using dir = new JsTestDir();
+  const r = await originGoneAndBack(inProcess(dir));
+  assert.deepEqual(r.error, { code: 404, err_code: 10059, description: "stream not found" });
+  assert.deepEqual(r.messages, [[1, "old1"], [2, "old2"], [3, "old3"], [4, "new4"], [5, "new5"]]);
+  assert.equal(r.errorAfter, null);
 });

@@ -12,6 +12,7 @@ import {
   mirrorAcrossRestart,
   mirrorBeforeOrigin,
   mirrorDirectAndRefusals,
+  originGoneAndBack,
   sourcesAcrossRestart,
   sourceUpdates,
   type Starter,
@@ -93,6 +94,15 @@ Deno.test({
   ignore: !HAVE_NATS_SERVER,
   async fn() {
     const [ours, theirs] = await both(sourceUpdates);
+    assert.deepEqual(ours, theirs);
+  },
+});
+
+Deno.test({
+  name: "compat: a mirror whose origin is deleted and comes back continues as nats-server's",
+  ignore: !HAVE_NATS_SERVER,
+  async fn() {
+    const [ours, theirs] = await both(originGoneAndBack);
     assert.deepEqual(ours, theirs);
   },
 });
