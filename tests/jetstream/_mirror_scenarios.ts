@@ -436,3 +436,39 @@ export async function originGoneAndBack(start: Starter) {
     await s.close();
   }
 }
+
+/**
+ * A source into a full stream (max_msgs 2, discard new): the refused message is taken once
+ * there is room (the source retries from the last message the stream holds from it).
+ */
+export async function sourceIntoFullStream(start: Starter) {
+  const s = await start();
+  try {
+    return await withClient(s.port, async (nc, jsm) => {
+      await jsm.streams.add({ name: "O", subjects: ["o"] });
+      const js = jetstream(nc);
+      for (let i = 1; i <= 4; i++) await js.publish("o", `f${i}`);
+      await jsm.streams.add({
+        name: "F",
+        sources: [{ name: "O" }],
+        max_msgs: 2,
+        discard: "new" as never,
+      });
+      await until(async () => (await jsm.streams.info("F")).state.messages === 2, 10_000, "F@2");
+      await new Promise((r) => setTimeout(r, 300));
+      const full = (await messagesOf(jsm, "F")).map((m) => m.data);
+      await jsm.streams.deleteMessage("F", 1);
+      await until(
+        async () => {
+          const msgs = await messagesOf(jsm, "F");
+          return msgs.length === 2 && msgs[1].data === "f3";
+        },
+        15_000,
+        "F has f3",
+      );
+      return { full, after: (await messagesOf(jsm, "F")).map((m) => [m.seq, m.data]) };
+    });
+  } finally {
+    await s.close();
+  }
+}

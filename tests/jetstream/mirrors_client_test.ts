@@ -18,6 +18,7 @@ import {
   mirrorBeforeOrigin,
   mirrorDirectAndRefusals,
   originGoneAndBack,
+  sourceIntoFullStream,
   sourcesAcrossRestart,
   sourceUpdates,
   type Starter,
@@ -158,4 +159,11 @@ Deno.test("a mirror whose origin is deleted reports it, then continues when it c
   assert.deepEqual(r.error, { code: 404, err_code: 10059, description: "stream not found" });
   assert.deepEqual(r.messages, [[1, "old1"], [2, "old2"], [3, "old3"], [4, "new4"], [5, "new5"]]);
   assert.equal(r.errorAfter, null);
+});
+
+Deno.test("a source into a full stream (discard new) takes the refused message once there is room", async () => {
+  using dir = new JsTestDir();
+  const r = await sourceIntoFullStream(inProcess(dir));
+  assert.deepEqual(r.full, ["f1", "f2"]);
+  assert.deepEqual(r.after, [[2, "f2"], [3, "f3"]]);
 });

@@ -13,6 +13,7 @@ import {
   mirrorBeforeOrigin,
   mirrorDirectAndRefusals,
   originGoneAndBack,
+  sourceIntoFullStream,
   sourcesAcrossRestart,
   sourceUpdates,
   type Starter,
@@ -24,14 +25,27 @@ if (!HAVE_NATS_SERVER) {
   console.warn("tests/jetstream/mirrors_compat_test.ts: nats-server not found; compat skipped");
 }
 
-/** Runs `scenario` on `binary` with a fresh store directory kept across restarts. */
-async function on<T>(binary: string, scenario: (s: Starter) => Promise<T>): Promise<T> {
+/**
+ * Runs `scenario` on `binary` with a fresh store directory kept across restarts; `logs` gets
+ * each server's log when it stops.
+ */
+async function on<T>(
+  binary: string,
+  scenario: (s: Starter) => Promise<T>,
+  logs: string[] = [],
+): Promise<T> {
   const store = await Deno.makeTempDir({ prefix: "denats_jsm_" });
   try {
     return await scenario(async (extra = "") => {
       const conf = `jetstream { store_dir: ${JSON.stringify(store)} }\n${extra}`;
       const s = await spawnFromConf(binary, conf, { timeoutMs: 15_000 });
-      return { port: s.port, close: () => s.close("SIGTERM") };
+      return {
+        port: s.port,
+        close: async () => {
+          await s.close("SIGTERM");
+          logs.push(s.logs());
+        },
+      };
     });
   } finally {
     await Deno.remove(store, { recursive: true }).catch(() => {});
@@ -104,5 +118,41 @@ Deno.test({
   async fn() {
     const [ours, theirs] = await both(originGoneAndBack);
     assert.deepEqual(ours, theirs);
+  },
+});
+
+Deno.test({
+  name: "compat: a source into a full stream takes the refused message once there is room",
+  ignore: !HAVE_NATS_SERVER,
+  async fn() {
+    const [ours, theirs] = await both(sourceIntoFullStream);
+    assert.deepEqual(ours, theirs);
+  },
+});
+
+/** The distinct mirror/source warnings of a log, without pid and time. */
+function upstreamWarnings(logs: string[]): string[] {
+  const lines = logs.join("\n").split("\n").map((l) => l.replace(/^\[\d+\] \S+ \S+ /, ""));
+  return [
+    ...new Set(lines.filter((l) => /JetStream error response|Error processing inbound/.test(l))),
+  ]
+    .sort();
+}
+
+Deno.test({
+  name: "compat: mirror and source warnings are worded as nats-server's",
+  ignore: !HAVE_NATS_SERVER,
+  async fn() {
+    const ours: string[] = [], theirs: string[] = [];
+    await on(DENATS, mirrorBeforeOrigin, ours);
+    await on(natsServerBinary(), mirrorBeforeOrigin, theirs);
+    await on(DENATS, sourceIntoFullStream, ours);
+    await on(natsServerBinary(), sourceIntoFullStream, theirs);
+    const expected = [
+      `[WRN] Error processing inbound source "O" for '$G' > 'F': maximum messages exceeded`,
+      "[WRN] JetStream error response for create mirror consumer: stream not found (10059)",
+    ];
+    assert.deepEqual(upstreamWarnings(theirs), expected);
+    assert.deepEqual(upstreamWarnings(ours), expected);
   },
 });

@@ -143,7 +143,7 @@ export class SourceLink extends UpstreamLink {
     this.lag = r.pending === 0 ? 0 : r.pending - 1;
     const header = sourcedHeader(m.rawHeaders, sourceHeaderValue(this.iname, m.reply));
     const h = this.host;
-    const err = h.processSourced({
+    const out = h.processSourced({
       subject: m.subject,
       reply: "",
       header,
@@ -153,13 +153,24 @@ export class SourceLink extends UpstreamLink {
         return v === null ? null : dec.decode(v);
       },
     });
-    if (err !== null) {
+    if (out === null) return;
+    // As nats-server: this batch stops, and the source resumes after the last message the
+    // stream holds from it (a full stream with discard new takes it once there is room).
+    this.cancel();
+    const fail = (text: string) => {
       h.warn(
         `Error processing inbound source ${
           JSON.stringify(this.iname)
-        } for '${h.accountName}' > '${h.config.name}': ${err.description}`,
+        } for '${h.accountName}' > '${h.config.name}': ${text}`,
       );
-    }
+      this.retryFromStream();
+    };
+    if (out instanceof Promise) {
+      out.then(
+        () => fail("store refused"),
+        (e) => fail(e instanceof Error ? e.message : String(e)),
+      );
+    } else fail(out.description);
   }
 }
 

@@ -173,7 +173,7 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
     this.#hooks.debug?.(text);
   }
 
-  processSourced(msg: InboundMsg): ApiError | null {
+  processSourced(msg: InboundMsg): ApiError | Promise<unknown> | null {
     return this.processInbound(msg);
   }
 
@@ -288,8 +288,11 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
     }
   }
 
-  /** A message arrived on one of the stream's subjects (or from a source): the rejection. */
-  processInbound(msg: InboundMsg): ApiError | null {
+  /**
+   * A message arrived on one of the stream's subjects (or from a source): its rejection, or
+   * (unanswered) the rejected persistence of a store that refused it.
+   */
+  processInbound(msg: InboundMsg): ApiError | Promise<unknown> | null {
     if (this.#closed) return null;
     const cfg = this.config;
     const canRespond = !cfg.no_ack && msg.reply !== "";
@@ -323,7 +326,8 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
     if (seq > 0 && r.limitError === null && !e.skip) {
       this.#afterStored(e.subject, e.header, e.data, seq, prevLast);
     }
-    if (!canRespond) return r.limitError;
+    // Unanswered (sources): a refused store is reported by its rejected persistence.
+    if (!canRespond) return seq === 0 ? r.persisted : r.limitError;
     if (r.limitError !== null) {
       const err = r.limitError;
       this.#respondInOrder(msg.reply, null, () => pubAckErrorBytes(name, err));

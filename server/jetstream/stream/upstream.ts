@@ -50,8 +50,11 @@ export interface UpstreamHost {
   debug(text: string): void;
   /** The stream's one apply function. */
   apply(entry: StreamEntry): EntryResult;
-  /** A sourced message through the publish checks; the rejection, or null. */
-  processSourced(msg: InboundMsg): ApiError | null;
+  /**
+   * A sourced message through the publish checks: the rejection, a store's refusal (its
+   * rejected persistence), or null.
+   */
+  processSourced(msg: InboundMsg): ApiError | Promise<unknown> | null;
   /** Subscribes the direct gets of stream `name` answered from this stream's store. */
   subscribeDirect(name: string): { unsubscribe(): void }[];
 }
@@ -63,10 +66,10 @@ interface CreateAnswer {
   delivered?: { stream_seq?: number };
 }
 
-/** Go's `%+v` of an *ApiError (the warning after a failed create). */
+/** Go's `%+v` of an *ApiError (its Error(): `<description> (<err_code>)`), `<nil>` for none. */
 export function goApiErrorText(e: ApiError | undefined): string {
   if (e === undefined) return "<nil>";
-  return `&{Code:${e.code} ErrCode:${e.err_code} Description:${e.description}}`;
+  return `${e.description} (${e.err_code})`;
 }
 
 /** One mirror or source (see the module doc). */

@@ -214,8 +214,7 @@ Deno.test("a create error is shown in mirror info, warned, and retried", () => {
     error: { code: 404, err_code: 10059, description: "stream not found" },
   });
   assert.deepEqual(t.warnings, [
-    "JetStream error response for create mirror consumer: " +
-    "&{Code:404 ErrCode:10059 Description:stream not found}",
+    "JetStream error response for create mirror consumer: stream not found (10059)",
   ]);
   t.clock.advance(2_100);
   assert.equal(t.creates(), 2);
