@@ -472,3 +472,31 @@ export async function sourceIntoFullStream(start: Starter) {
     await s.close();
   }
 }
+
+/** A mirror and a source that start at an opt_start_time between two batches of messages. */
+export async function startTimes(start: Starter) {
+  const s = await start();
+  try {
+    return await withClient(s.port, async (nc, jsm) => {
+      await jsm.streams.add({ name: "O", subjects: ["o"] });
+      const js = jetstream(nc);
+      for (let i = 1; i <= 3; i++) await js.publish("o", `early${i}`);
+      await new Promise((r) => setTimeout(r, 50));
+      const at = new Date().toISOString();
+      await new Promise((r) => setTimeout(r, 50));
+      for (let i = 1; i <= 2; i++) await js.publish("o", `late${i}`);
+      await jsm.streams.add({ name: "TM", mirror: { name: "O", opt_start_time: at } });
+      await jsm.streams.add({ name: "TS", sources: [{ name: "O", opt_start_time: at }] });
+      await until(async () => (await jsm.streams.info("TM")).state.messages === 2, 10_000, "TM");
+      await until(async () => (await jsm.streams.info("TS")).state.messages === 2, 10_000, "TS");
+      const tm = await infoOf(jsm, "TM");
+      return {
+        mirror: (await messagesOf(jsm, "TM")).map((m) => [m.seq, m.data]),
+        mirrorState: stateView(tm.state),
+        source: (await messagesOf(jsm, "TS")).map((m) => [m.seq, m.data, m.headers]),
+      };
+    });
+  } finally {
+    await s.close();
+  }
+}

@@ -22,6 +22,7 @@ import {
   sourcesAcrossRestart,
   sourceUpdates,
   type Starter,
+  startTimes,
 } from "./_mirror_scenarios.ts";
 
 function inProcess(dir: JsTestDir): Starter {
@@ -166,4 +167,15 @@ Deno.test("a source into a full stream (discard new) takes the refused message o
   const r = await sourceIntoFullStream(inProcess(dir));
   assert.deepEqual(r.full, ["f1", "f2"]);
   assert.deepEqual(r.after, [[2, "f2"], [3, "f3"]]);
+});
+
+Deno.test("a mirror and a source with opt_start_time take only the later messages", async () => {
+  using dir = new JsTestDir();
+  const r = await startTimes(inProcess(dir));
+  assert.deepEqual(r.mirror, [[4, "late1"], [5, "late2"]]);
+  assert.deepEqual(r.mirrorState, { messages: 2, first_seq: 4, last_seq: 5, num_deleted: 0 });
+  assert.deepEqual(r.source, [
+    [1, "late1", [["Nats-Stream-Source", "O 4"]]],
+    [2, "late2", [["Nats-Stream-Source", "O 5"]]],
+  ]);
 });

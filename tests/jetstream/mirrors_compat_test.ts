@@ -17,6 +17,7 @@ import {
   sourcesAcrossRestart,
   sourceUpdates,
   type Starter,
+  startTimes,
 } from "./_mirror_scenarios.ts";
 
 const DENATS = new URL("../../bin/denats", import.meta.url).pathname;
@@ -154,5 +155,14 @@ Deno.test({
     ];
     assert.deepEqual(upstreamWarnings(theirs), expected);
     assert.deepEqual(upstreamWarnings(ours), expected);
+  },
+});
+
+Deno.test({
+  name: "compat: a mirror and a source with opt_start_time start where nats-server's do",
+  ignore: !HAVE_NATS_SERVER,
+  async fn() {
+    const [ours, theirs] = await both(startTimes);
+    assert.deepEqual(ours, theirs);
   },
 });
