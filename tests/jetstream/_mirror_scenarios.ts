@@ -325,6 +325,8 @@ export async function mirrorDirectAndRefusals(start: Starter) {
       const changed = await refused(jsm.streams.update("M", { mirror: { name: "O2" } }));
       return {
         mirrorDirect: created.config.mirror_direct,
+        // The create response has no mirror member (nats-server jsStreamCreateRequest).
+        createKeys: keyPaths(created).filter((k) => !/^(state|config)\./.test(k)),
         answers: [...new Set(answers.map((a) => JSON.stringify(a)))],
         withSubjects,
         updated,

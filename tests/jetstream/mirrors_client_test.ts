@@ -141,6 +141,7 @@ Deno.test("mirror_direct: the caught-up mirror answers its origin's direct gets"
   using dir = new JsTestDir();
   const r = await mirrorDirectAndRefusals(inProcess(dir));
   assert.equal(r.mirrorDirect, true);
+  assert.deepEqual(r.createKeys, ["config", "created", "did_create", "state", "type"]);
   assert.deepEqual(r.answers, [JSON.stringify(["d2", "M"])]);
   assert.equal(r.withSubjects, "stream mirrors can not contain subjects");
   assert.equal(r.updated, "stream mirrors can not contain subjects");

@@ -19,7 +19,8 @@ import { subjectHasWildcard, subjectIsSubsetMatch } from "../api/_subjects.ts";
 import type { StreamStore } from "../store/types.ts";
 import type { ConsumerHandle, StreamView } from "../stream_view.ts";
 import { DedupeTable } from "./dedupe.ts";
-import { appendHeaders, directGetReply } from "./direct_get.ts";
+import { directGetReply } from "./direct_get.ts";
+import { republishOf } from "./republish.ts";
 import {
   applyStreamEntry,
   type EntryResult,
@@ -386,31 +387,13 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
     prevLast: number,
   ): void {
     if (this.config.duplicate_window > 0 && this.dedupe.size > 0) this.#scheduleDedupe();
-    if (this.#republish !== null) this.#doRepublish(subject, header, data, seq, prevLast);
+    if (this.#republish !== null) {
+      const headersOnly = this.config.republish?.headers_only === true;
+      const m = { subject, header, data, seq, last: prevLast };
+      const r = republishOf(this.#republish, headersOnly, this.name, m);
+      if (r !== null) this.conn.publish(r.dest, r.data, { headers: r.headers });
+    }
     for (const cb of this.#storedCbs) cb(seq, subject);
-  }
-
-  #doRepublish(
-    subject: string,
-    header: Uint8Array | null,
-    data: Uint8Array,
-    seq: number,
-    last: number,
-  ): void {
-    const t = this.#republish!;
-    if (!subjectIsSubsetMatch(subject, t.src)) return;
-    const dest = t.apply(subject.split("."));
-    const headersOnly = this.config.republish?.headers_only === true;
-    const pairs: [string, string][] = [
-      ["Nats-Stream", this.name],
-      ["Nats-Subject", subject],
-      ["Nats-Sequence", String(seq)],
-      ["Nats-Last-Sequence", String(last)],
-    ];
-    if (headersOnly) pairs.push(["Nats-Msg-Size", String(data.length)]);
-    this.conn.publish(dest, headersOnly ? new Uint8Array(0) : data, {
-      headers: appendHeaders(header, pairs),
-    });
   }
 
   #scheduleDedupe(): void {
@@ -515,7 +498,14 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
   // ---- info ----
 
   /** StreamInfo members; `subjects` limits per-subject counts (already paged by the caller). */
-  info(opts: { details?: boolean; subjects?: Map<string, number> | null; domain?: boolean } = {}) {
+  info(
+    opts: {
+      details?: boolean;
+      subjects?: Map<string, number> | null;
+      /** false: no domain, mirror or sources (the create response). */
+      domain?: boolean;
+    } = {},
+  ) {
     const st = this.store.state(opts.details === true);
     let consumers = 0; // direct consumers (mirrors and sources of others) are not counted
     for (const c of this.#consumers.values()) if (c.direct !== true) consumers++;
@@ -524,7 +514,7 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
       created: this.created,
       state: apiStreamState(st, { subjects: opts.subjects, consumers }),
       domain: opts.domain === false ? "" : this.#domain,
-      ...this.#upstreams.info(),
+      ...(opts.domain === false ? {} : this.#upstreams.info()),
     });
   }
 
