@@ -110,7 +110,7 @@ export abstract class UpstreamLink {
   protected abstract request(deliverSubject: string, name: string): UpstreamRequest;
   /** The create answer named the consumer that delivered up to `deliveredStream`. */
   protected abstract created(deliveredStream: number): void;
-  /** A data message of the current consumer; false stops the current batch. */
+  /** A data message of the current consumer. */
   protected abstract onData(msg: InternalMsg): void;
   /** A gap or a stall: create the consumer again at the right place. */
   abstract retry(): void;
@@ -140,6 +140,8 @@ export abstract class UpstreamLink {
     this.#cancelTicker = null;
     this.#cancelWait?.();
     this.#cancelWait = null;
+    // A create still waiting is abandoned (its answer is ignored): the next one may go.
+    this.#sip = false;
     this.#queue = null;
     this.cname = "";
     this.onCancel();
@@ -198,13 +200,8 @@ export abstract class UpstreamLink {
     this.err = null;
     this.#sub = sub;
     this.#sip = true;
-    host.conn.publish(
-      createSubjectFor(this.source, req.name),
-      createRequestBody(this.source.name, req),
-      {
-        reply,
-      },
-    );
+    const body = createRequestBody(this.source.name, req);
+    host.conn.publish(createSubjectFor(this.source, req.name), body, { reply });
     this.#cancelWait = host.env.setTimer(CREATE_TIMEOUT_MS, () => {
       this.#cancelWait = null;
       if (generation !== this.#generation) return;

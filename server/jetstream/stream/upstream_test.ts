@@ -12,7 +12,7 @@ import { config, machine } from "./_test_util.ts";
 import { applyStreamEntry, type StreamEntry } from "./entry.ts";
 import { checkInbound, type InboundMsg } from "./inbound.ts";
 import { MirrorLink } from "./mirror.ts";
-import { SourceSet } from "./sources.ts";
+import { SourceLink, SourceSet } from "./sources.ts";
 import type { UpstreamHost } from "./upstream.ts";
 
 const enc = new TextEncoder();
@@ -252,4 +252,16 @@ Deno.test("a source adds Nats-Stream-Source, resumes from the stream, and follow
   assert.equal(t.creates(), before + 1);
   assert.equal(t.lastCreate().subject, "$JS.API.CONSUMER.CREATE.P");
   assert.deepEqual([...t2Set.links.keys()], ["P"]);
+});
+
+Deno.test("a new create while one awaits its answer abandons it instead of waiting forever", () => {
+  const cfg = config({ subjects: ["s"], sources: [{ name: "O" }] });
+  const t = host(cfg);
+  const link = new SourceLink(t.h, { name: "O" });
+  link.setConsumer(1);
+  t.clock.advance(1_000);
+  link.setConsumer(1); // no answer yet: throttled, the pending create is abandoned
+  assert.equal(t.creates(), 1);
+  t.clock.advance(1_100);
+  assert.equal(t.creates(), 2, "the retry goes once the threshold passed");
 });
