@@ -502,3 +502,26 @@ export async function startTimes(start: Starter) {
     await s.close();
   }
 }
+
+/** Two sources carrying the same Nats-Msg-Id: the stream keeps the first. */
+export async function sourcesWithDuplicate(start: Starter) {
+  const s = await start();
+  try {
+    return await withClient(s.port, async (nc, jsm) => {
+      await jsm.streams.add({ name: "A", subjects: ["a"] });
+      await jsm.streams.add({ name: "B", subjects: ["b"] });
+      const js = jetstream(nc);
+      await js.publish("a", "1", { msgID: "same" });
+      await js.publish("b", "2", { msgID: "same" });
+      await js.publish("b", "3");
+      await jsm.streams.add({ name: "S", sources: [{ name: "B" }] });
+      await until(async () => (await jsm.streams.info("S")).state.messages === 2, 10_000, "S@2");
+      await jsm.streams.update("S", { sources: [{ name: "B" }, { name: "A" }] });
+      await until(async () => (await infoOf(jsm, "S")).sources !== undefined, 10_000, "info");
+      await new Promise((r) => setTimeout(r, 500));
+      return (await messagesOf(jsm, "S")).map((m) => [m.seq, m.data]);
+    });
+  } finally {
+    await s.close();
+  }
+}

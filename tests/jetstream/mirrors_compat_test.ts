@@ -15,6 +15,7 @@ import {
   originGoneAndBack,
   sourceIntoFullStream,
   sourcesAcrossRestart,
+  sourcesWithDuplicate,
   sourceUpdates,
   type Starter,
   startTimes,
@@ -149,7 +150,12 @@ Deno.test({
     await on(natsServerBinary(), mirrorBeforeOrigin, theirs);
     await on(DENATS, sourceIntoFullStream, ours);
     await on(natsServerBinary(), sourceIntoFullStream, theirs);
+    assert.deepEqual(
+      await on(DENATS, sourcesWithDuplicate, ours),
+      await on(natsServerBinary(), sourcesWithDuplicate, theirs),
+    );
     const expected = [
+      `[WRN] Error processing inbound source "A" for '$G' > 'S': msgid is duplicate`,
       `[WRN] Error processing inbound source "O" for '$G' > 'F': maximum messages exceeded`,
       "[WRN] JetStream error response for create mirror consumer: stream not found (10059)",
     ];

@@ -25,6 +25,7 @@ import {
   type UpstreamRequest,
 } from "./source_proto.ts";
 import { getHeader } from "../../protocol/headers.ts";
+import { DUPLICATE_MSG_ID } from "./inbound.ts";
 import { type UpstreamHost, UpstreamLink } from "./upstream.ts";
 
 const dec = new TextDecoder();
@@ -154,15 +155,18 @@ export class SourceLink extends UpstreamLink {
       },
     });
     if (out === null) return;
+    const where = `${JSON.stringify(this.iname)} for '${h.accountName}' > '${h.config.name}'`;
+    if (out === DUPLICATE_MSG_ID) {
+      // nats-server warns, then retries from the stream's last message of this source, which
+      // can redeliver the duplicate forever; the warning is kept, the retry is not.
+      h.warn(`Error processing inbound source ${where}: ${out.description}`);
+      return;
+    }
     // As nats-server: this batch stops, and the source resumes after the last message the
     // stream holds from it (a full stream with discard new takes it once there is room).
     this.cancel();
     const fail = (text: string) => {
-      h.warn(
-        `Error processing inbound source ${
-          JSON.stringify(this.iname)
-        } for '${h.accountName}' > '${h.config.name}': ${text}`,
-      );
+      h.warn(`Error processing inbound source ${where}: ${text}`);
       this.retryFromStream();
     };
     if (out instanceof Promise) {

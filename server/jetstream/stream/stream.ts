@@ -29,6 +29,7 @@ import {
 } from "./entry.ts";
 import {
   checkInbound,
+  DUPLICATE_MSG_ID,
   type InboundMsg,
   type InboundState,
   JsHeader,
@@ -316,7 +317,7 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
             () => pubAckBytes(name, this.#domain, decision.seq, true),
           );
         }
-        return null;
+        return DUPLICATE_MSG_ID;
     }
     const e = decision.entry;
     // The subject's previous sequence, for republish's Nats-Last-Sequence (gap detection).
