@@ -11,6 +11,7 @@ import { connect } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { eventually, JsTestDir } from "./_js_server.ts";
 import { startServer } from "../../mod.ts";
+import { spawnFromConf } from "../helpers/spawn_server.ts";
 import {
   crossAccount,
   domainExternal,
@@ -179,4 +180,20 @@ Deno.test("a mirror and a source with opt_start_time take only the later message
     [1, "late1", [["Nats-Stream-Source", "O 4"]]],
     [2, "late2", [["Nats-Stream-Source", "O 5"]]],
   ]);
+});
+
+Deno.test("a killed denats process (SIGKILL) comes back with its mirror complete and in order", async () => {
+  const store = await Deno.makeTempDir({ prefix: "denats_jsk_" });
+  const binary = new URL("../../bin/denats", import.meta.url).pathname;
+  try {
+    const r = await mirrorAcrossRestart(async () => {
+      const conf = `jetstream { store_dir: ${JSON.stringify(store)} }`;
+      const s = await spawnFromConf(binary, conf, { timeoutMs: 15_000 });
+      return { port: s.port, close: () => s.close("SIGKILL") };
+    });
+    assert.deepEqual(r.messages, r.origin);
+    assert.deepEqual(r.messages.map((m) => m.seq), [1, 3, 4, 5, 6, 7, 8, 9, 10]);
+  } finally {
+    await Deno.remove(store, { recursive: true });
+  }
 });
