@@ -13,6 +13,7 @@ import { applyStreamEntry, type StreamEntry } from "./entry.ts";
 import { checkInbound, type InboundMsg } from "./inbound.ts";
 import { MirrorLink } from "./mirror.ts";
 import { SourceLink, SourceSet } from "./sources.ts";
+import { Upstreams } from "./upstreams.ts";
 import type { UpstreamHost } from "./upstream.ts";
 
 const enc = new TextEncoder();
@@ -264,4 +265,20 @@ Deno.test("a new create while one awaits its answer abandons it instead of waiti
   assert.equal(t.creates(), 1);
   t.clock.advance(1_100);
   assert.equal(t.creates(), 2, "the retry goes once the threshold passed");
+});
+
+Deno.test("a stream's upstreams report its mirror or sources and follow source updates", () => {
+  const cfg = config({ subjects: ["s"], sources: [{ name: "A" }, { name: "B" }] });
+  const t = host(cfg);
+  const ups = new Upstreams(t.h);
+  ups.start();
+  assert.deepEqual(ups.info().sources?.map((s) => [s.name, s.active]), [["A", -1], ["B", -1]]);
+  ups.configChanged(cfg, { ...cfg, sources: [] });
+  assert.deepEqual(ups.info(), {});
+  ups.stop();
+  const m = host(MIRROR());
+  const mirror = new Upstreams(m.h);
+  mirror.start();
+  assert.deepEqual(mirror.info(), { mirror: { name: "O", lag: 0, active: -1 } });
+  mirror.stop();
 });
