@@ -132,6 +132,28 @@ class StreamImportEntry extends ImportEntry {
     const local = mapSubject(subjectOf(op), imp.subject, imp.localSubject, imp.usePub);
     this.fanOut.publish(this.#into, this.#op.set(op, enc.encode(local), null));
   }
+
+  /**
+   * A delivery to `deliver` that shows `op`'s subject (a JetStream consumer's): routed in the
+   * importing account by the mapped deliver subject, showing the mapped shown subject
+   * (nats-server processMsgResults with pa.deliver). `deliverAsFn` is internal/deliver_as.ts's
+   * (passed in: accounts do not import from internal); null when a link holds interest there.
+   */
+  deliverShown(
+    deliver: string,
+    op: MsgOp,
+    deliverAsFn: (a: Account, d: string, op: MsgOp, skip: null) => boolean | null,
+  ): boolean | null {
+    const imp = this.#imp;
+    const into = mapSubject(deliver, imp.subject, imp.localSubject, imp.usePub);
+    const shown = subjectOf(op);
+    const mapped = mapSubject(shown, imp.subject, imp.localSubject, imp.usePub);
+    const shownOp = mapped === shown ? op : new RewrittenOp().set(op, enc.encode(mapped), null);
+    const done = deliverAsFn(this.#into.account, into, shownOp, null);
+    if (done !== null) return done;
+    this.fanOut.publish(this.#into, this.#op.set(op, enc.encode(into), null));
+    return true;
+  }
 }
 
 interface PendingResponse {

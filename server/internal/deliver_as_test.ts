@@ -51,3 +51,31 @@ Deno.test("a message routed by deliverTo shows its own subject to clients and in
     receiver.close();
   }
 });
+
+Deno.test("a deliverTo message crossing a stream import shows its own subject to the importer", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "denats_das_" });
+  const conf = `${dir}/s.conf`;
+  Deno.writeTextFileSync(
+    conf,
+    `accounts {
+      A: { users: [{user: a, password: a}], exports: [{stream: "dlv.>"}] }
+      B: { users: [{user: b, password: b}], imports: [{stream: {account: A, subject: "dlv.>"}}] }
+    }`,
+  );
+  await using h = await startServer({ config: conf, host: "127.0.0.1", port: -1, quiet: true });
+  const sender = new InternalConnection(h.server, h.server.account("A")!);
+  const nb = await connect({ servers: `127.0.0.1:${h.port}`, user: "b", pass: "b" });
+  try {
+    const seen: string[] = [];
+    nb.subscribe("dlv.x", { callback: (_e, m) => void seen.push(`${m.subject} ${m.reply}`) });
+    await nb.flush();
+    await waitFor(() => h.server.account("A")!.sublist.hasInterest("dlv.x"), 2000);
+    assert.equal(sender.publish("orders.new", "x", { reply: "ack.1", deliverTo: "dlv.x" }), true);
+    await waitFor(() => seen.length === 1, 2000);
+    assert.deepEqual(seen, ["orders.new ack.1"]);
+  } finally {
+    await nb.close();
+    sender.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -68,6 +68,7 @@ export function startJetStream(
   startStreams(js, server, {
     standalone,
     warn: (text) => log.warn(text),
+    debug: (text) => log.debug(text),
     notice: (text) => log.notice(text),
   });
   return js;

@@ -16,6 +16,11 @@ export interface ConsumerHandle {
   readonly name: string;
   /** The consumer's filter subject ("" = every subject of the stream). */
   readonly filterSubject: string;
+  /**
+   * A direct consumer (a mirror's or source's): not counted, listed or saved (nats-server
+   * numPublicConsumers/getPublicConsumers). Optional.
+   */
+  readonly direct?: boolean;
   /** Interest retention: whether this consumer still needs `seq` (not yet acked by it). */
   needsAck(seq: number, subject: string): boolean;
   /**

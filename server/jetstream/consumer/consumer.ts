@@ -65,7 +65,8 @@ export class Consumer implements ConsumerHandle {
   readonly created: bigint;
   config: ConsumerConfig;
   readonly engine: ConsumerEngine;
-  readonly #store: ConsumerStore;
+  /** Null for a direct consumer (a mirror's or source's: no state kept, as nats-server). */
+  readonly #store: ConsumerStore | null;
   readonly #subs: InternalSubscription[] = [];
   readonly #opts: ConsumerOptions;
   readonly #random: () => number;
@@ -88,7 +89,9 @@ export class Consumer implements ConsumerHandle {
     this.#opts = opts;
     this.#random = opts.random ?? Math.random;
     this.created = opts.created ?? stream.now();
-    this.#store = stream.store.consumerStore(name, { ackPolicy: config.ack_policy });
+    this.#store = config.direct
+      ? null
+      : stream.store.consumerStore(name, { ackPolicy: config.ack_policy });
     const sc = stream.config;
     const burst = sc.max_msg_size > 0 ? sc.max_msg_size : (opts.maxPayload ?? 1024 * 1024);
     const conn = stream.conn;
@@ -115,6 +118,11 @@ export class Consumer implements ConsumerHandle {
           ),
       },
     }, stream.now());
+  }
+
+  /** A mirror's or source's consumer: not counted, listed or saved. */
+  get direct(): boolean {
+    return this.config.direct === true;
   }
 
   get filterSubject(): string {
@@ -274,7 +282,7 @@ export class Consumer implements ConsumerHandle {
     const deliverChanged = (config.deliver_subject ?? "") !== (this.config.deliver_subject ?? "");
     this.config = config;
     try {
-      this.#store.updateConfig({ ackPolicy: config.ack_policy });
+      this.#store?.updateConfig({ ackPolicy: config.ack_policy });
     } catch { /* closed */ }
     this.#apply({
       type: "config",
@@ -325,8 +333,8 @@ export class Consumer implements ConsumerHandle {
     if (this.#stopped) return;
     this.#shutdown();
     try {
-      this.#store.flush();
-      this.#store.stop();
+      this.#store?.flush();
+      this.#store?.stop();
     } catch { /* already closed */ }
   }
 
@@ -336,7 +344,7 @@ export class Consumer implements ConsumerHandle {
     this.engine.apply({ type: "delete" }, this.stream.now());
     this.#shutdown();
     try {
-      this.#store.delete();
+      this.#store?.delete();
     } catch { /* already closed */ }
   }
 

@@ -51,6 +51,11 @@ function consumersOf(view: StreamView): Consumer[] {
   return [...view.consumers.values()].filter((c): c is Consumer => c instanceof Consumer);
 }
 
+/** The consumers clients see (nats-server getPublicConsumers: direct ones left out). */
+function publicConsumersOf(view: StreamView): Consumer[] {
+  return consumersOf(view).filter((c) => !c.direct);
+}
+
 /** Consumer API handlers over a {@link StreamRegistry}. */
 export class ConsumerApi {
   readonly #registry: StreamRegistry;
@@ -185,8 +190,9 @@ export class ConsumerApi {
     }
     const c = consumer as Consumer;
     const dir = view.consumerDir ?? null;
-    // Ephemerals are saved too (nats-server): recovered, they go once inactive.
-    if (dir !== null) {
+    // Ephemerals are saved too (nats-server): recovered, they go once inactive. Direct
+    // consumers have no store (consumer.go addConsumerWithAssignment).
+    if (dir !== null && !c.direct) {
       writeConsumerMeta(dir, c.name, c.config, c.created);
     }
     return consumerInfoResponse("CONSUMER.CREATE", c.info());
@@ -255,7 +261,7 @@ export class ConsumerApi {
     if ("error" in parsed) return fail(parsed.error);
     const view = this.#registry.stream(req.jsa.account.name, stream);
     if (!view) return fail(jsApiError("JSStreamNotFoundErr"));
-    const consumers = consumersOf(view);
+    const consumers = publicConsumersOf(view);
     const offset = parsed.request.offset;
     if (op === "CONSUMER.NAMES") return namesResponse(op, consumers.map((c) => c.name), offset);
     return consumerListResponse(consumers.map((c) => c.info()), offset);

@@ -47,6 +47,8 @@ export interface EngineOptions {
   openFileStore?: FileStoreFactory;
   /** Warnings (a saved stream that cannot be recovered). */
   warn(text: string): void;
+  /** Debug lines (mirror and source retries). */
+  debug?(text: string): void;
   /** Notices (the streams restored at startup). */
   notice(text: string): void;
 }
@@ -182,6 +184,8 @@ export class StreamEngine implements StreamRegistry {
       apiPrefixes: this.apiPrefixes,
       consumerDir: config.storage === "memory" ? null : `${dir}/obs`,
       hooks: {
+        warn: (text) => this.#o.warn(text),
+        debug: (text) => this.#o.debug?.(text),
         accountLimitError: (storage) => this.#accountLimitError(a, storage),
         resourcesExceeded: (storage) =>
           storage === "memory"

@@ -60,9 +60,33 @@ export interface RemoveEntry {
   seq: number;
 }
 
+/**
+ * A mirrored message stored with its origin sequence and time (stream.go
+ * processInboundMirrorMsg -> processJetStreamMsg with `lseq = seq - 1`). A mirror that never
+ * stored anything starts at `seq`; any other gap is a sequence mismatch (the mirror retries).
+ */
+export interface MirrorEntry {
+  op: "mirror";
+  subject: string;
+  header: Uint8Array | null;
+  data: Uint8Array;
+  seq: number;
+  /** The origin's timestamp (ns); 0 for now. */
+  ts: bigint;
+  msgId: string;
+}
+
+/** skipMsgs: the sequences up to `through` are used up without messages (origin gaps). */
+export interface SkipEntry {
+  op: "skip";
+  through: number;
+}
+
 /** One state change of a stream. */
 export type StreamEntry =
   | MsgEntry
+  | MirrorEntry
+  | SkipEntry
   | PurgeEntry
   | DeleteEntry
   | ConfigEntry
@@ -84,6 +108,12 @@ export interface StreamMachine {
 export type EntryResult =
   /** A message: `seq` 0 when the store refused it (`persisted` then rejects with why). */
   | { op: "msg"; seq: number; persisted: Promise<unknown>; limitError: ApiError | null }
+  /**
+   * `mismatch`: the mirror is not at `seq - 1` (nothing stored); `stored` false otherwise: the
+   * store refused (`persisted` rejects with why).
+   */
+  | { op: "mirror"; seq: number; mismatch: boolean; stored: boolean; persisted: Promise<unknown> }
+  | { op: "skip"; skipped: number }
   | { op: "purge"; purged: number }
   | { op: "delete"; removed: boolean }
   | { op: "config" }
@@ -132,6 +162,41 @@ function applyMsg(m: StreamMachine, e: MsgEntry, now: bigint): EntryResult {
   return { op: "msg", seq, persisted, limitError: null };
 }
 
+function applyMirror(m: StreamMachine, e: MirrorEntry, now: bigint): EntryResult {
+  const store = m.store;
+  const st = store.state();
+  if (e.seq - 1 > 0 && e.seq - 1 !== st.lastSeq) {
+    // Only a mirror without any state may start at the origin's sequence (store.Compact).
+    if (st.lastSeq !== 0 || st.msgs !== 0) {
+      const persisted = Promise.resolve();
+      return { op: "mirror", seq: e.seq, mismatch: true, stored: false, persisted };
+    }
+    store.compact(e.seq);
+  }
+  const ts = e.ts === 0n ? now : e.ts;
+  const persisted = store.storeRawMsg(e.subject, e.header, e.data, e.seq, ts);
+  persisted.catch(() => {}); // the caller reports it
+  if (store.state().lastSeq !== e.seq) {
+    return { op: "mirror", seq: e.seq, mismatch: false, stored: false, persisted };
+  }
+  m.lastMsgId = e.msgId;
+  if (e.msgId !== "" && m.config.duplicate_window > 0) {
+    m.dedupe.add({ id: e.msgId, seq: e.seq, ts });
+  }
+  return { op: "mirror", seq: e.seq, mismatch: false, stored: true, persisted };
+}
+
+function applySkip(m: StreamMachine, through: number, now: bigint): EntryResult {
+  const store = m.store;
+  const st = store.state();
+  if (through <= st.lastSeq) return { op: "skip", skipped: 0 };
+  const skipped = through - st.lastSeq;
+  // Nothing held: one floor move instead of a skip per sequence (same resulting state).
+  if (st.msgs === 0) store.compact(through + 1);
+  else for (let s = st.lastSeq; s < through; s++) store.skipMsg(now);
+  return { op: "skip", skipped };
+}
+
 /**
  * Applies `entry` to the stream at time `now` (ns). Store errors of purge and delete are
  * thrown (the API answers them); a refused message is reported in its result.
@@ -159,6 +224,10 @@ export function applyStreamEntry(m: StreamMachine, entry: StreamEntry, now: bigi
   switch (entry.op) {
     case "msg":
       return applyMsg(m, entry, now);
+    case "mirror":
+      return applyMirror(m, entry, now);
+    case "skip":
+      return applySkip(m, entry.through, now);
     case "purge": {
       const { filter, seq, keep } = entry;
       const purged = filter === "" && seq === 0 && keep === 0

@@ -99,3 +99,58 @@ Deno.test("purge, delete, config, expire and remove entries change the store", (
     expired: 1,
   });
 });
+
+Deno.test("a mirror entry stores with the origin's sequence and time; a fresh mirror starts there", () => {
+  const m = machine(config({ subjects: undefined, mirror: { name: "O" } }));
+  const data = new TextEncoder().encode("x");
+  const first = applyStreamEntry(m, {
+    op: "mirror",
+    subject: "o.1",
+    header: null,
+    data,
+    seq: 7,
+    ts: 99n,
+    msgId: "",
+  }, 5n);
+  assert.deepEqual([first.op, (first as { stored: boolean }).stored], ["mirror", true]);
+  assert.deepEqual([m.store.state().firstSeq, m.store.state().lastSeq], [7, 7]);
+  assert.equal(m.store.loadMsg(7).ts, 99n);
+  // Anything but the next sequence is a mismatch once the mirror holds state.
+  const gap = applyStreamEntry(m, {
+    op: "mirror",
+    subject: "o.1",
+    header: null,
+    data,
+    seq: 9,
+    ts: 0n,
+    msgId: "",
+  }, 5n);
+  assert.equal((gap as { mismatch: boolean }).mismatch, true);
+  assert.equal(m.store.state().lastSeq, 7);
+  const skip = applyStreamEntry(m, { op: "skip", through: 8 }, 6n);
+  assert.deepEqual(skip, { op: "skip", skipped: 1 });
+  const next = applyStreamEntry(m, {
+    op: "mirror",
+    subject: "o.2",
+    header: null,
+    data,
+    seq: 9,
+    ts: 0n,
+    msgId: "k",
+  }, 11n);
+  assert.equal((next as { stored: boolean }).stored, true);
+  assert.deepEqual([m.store.loadMsg(9).ts, m.lastMsgId, m.store.state().msgs], [11n, "k", 2]);
+});
+
+Deno.test("a skip entry on an empty mirror moves its floor in one step", () => {
+  const m = machine(config({ subjects: undefined, mirror: { name: "O" } }));
+  assert.deepEqual(applyStreamEntry(m, { op: "skip", through: 1000 }, 1n), {
+    op: "skip",
+    skipped: 1000,
+  });
+  assert.deepEqual([m.store.state().firstSeq, m.store.state().lastSeq], [1001, 1000]);
+  assert.deepEqual(applyStreamEntry(m, { op: "skip", through: 10 }, 1n), {
+    op: "skip",
+    skipped: 0,
+  });
+});

@@ -27,6 +27,16 @@ export const JsHeader = {
   Rollup: "Nats-Rollup",
 } as const;
 
+/**
+ * What a duplicate is reported as to a source (nats-server errMsgIdDuplicate's text, logged;
+ * not an API error).
+ */
+export const DUPLICATE_MSG_ID: ApiError = {
+  code: 0,
+  err_code: 0,
+  description: "msgid is duplicate",
+};
+
 /** A message arriving on a stream subject. */
 export interface InboundMsg {
   readonly subject: string;

@@ -24,6 +24,7 @@ export interface StartStreamsOptions {
   env?: StreamEnv;
   openFileStore?: FileStoreFactory;
   warn?: (text: string) => void;
+  debug?: (text: string) => void;
   notice?: (text: string) => void;
 }
 
@@ -44,6 +45,7 @@ export function startStreams(
     standalone: opts.standalone ?? true,
     openFileStore: opts.openFileStore,
     warn: opts.warn ?? (() => {}),
+    debug: opts.debug,
     notice: opts.notice ?? (() => {}),
   });
   js.addHandler(streamApiHandler(engine));

@@ -19,17 +19,26 @@ import { subjectHasWildcard, subjectIsSubsetMatch } from "../api/_subjects.ts";
 import type { StreamStore } from "../store/types.ts";
 import type { ConsumerHandle, StreamView } from "../stream_view.ts";
 import { DedupeTable } from "./dedupe.ts";
-import { appendHeaders, directGetReply } from "./direct_get.ts";
+import { directGetReply } from "./direct_get.ts";
+import { republishOf } from "./republish.ts";
 import {
   applyStreamEntry,
   type EntryResult,
   type StreamEntry,
   type StreamMachine,
 } from "./entry.ts";
-import { checkInbound, type InboundMsg, type InboundState, JsHeader } from "./inbound.ts";
+import {
+  checkInbound,
+  DUPLICATE_MSG_ID,
+  type InboundMsg,
+  type InboundState,
+  JsHeader,
+} from "./inbound.ts";
 import { AckQueue } from "./ack_queue.ts";
 import { type StreamAction, streamActionAdvisory } from "./advisory.ts";
 import { apiStreamState, streamInfoJson } from "./stream_info.ts";
+import type { UpstreamHost } from "./upstream.ts";
+import { Upstreams } from "./upstreams.ts";
 
 /** The clock and timers a stream uses (tests inject a manual one). */
 export interface StreamEnv {
@@ -47,6 +56,9 @@ export interface StreamHooks {
   resourcesExceeded(storage: string): boolean;
   /** Storage usage changed by `bytes` (account and server usage). */
   usage(storage: string, bytes: number): void;
+  /** Server log lines of mirrors and sources (optional: tests may leave them out). */
+  warn?(text: string): void;
+  debug?(text: string): void;
 }
 
 /** Construction options of a {@link Stream}. */
@@ -70,7 +82,7 @@ export interface StreamOptions {
 const dec = new TextDecoder();
 
 /** A stream (see the module doc). */
-export class Stream implements StreamView, StreamMachine, InboundState {
+export class Stream implements StreamView, StreamMachine, InboundState, UpstreamHost {
   readonly account: Account;
   readonly store: StreamStore;
   readonly conn: InternalConnection;
@@ -95,6 +107,7 @@ export class Stream implements StreamView, StreamMachine, InboundState {
   #cancelExpiry: (() => void) | null = null;
   #cancelDedupe: (() => void) | null = null;
   #closed = false;
+  readonly #upstreams: Upstreams = new Upstreams(this);
 
   constructor(o: StreamOptions) {
     this.account = o.account;
@@ -123,6 +136,36 @@ export class Stream implements StreamView, StreamMachine, InboundState {
 
   get consumers(): ReadonlyMap<string, ConsumerHandle> {
     return this.#consumers;
+  }
+
+  // ---- UpstreamHost (mirror.ts, sources.ts) ----
+
+  get env(): StreamEnv {
+    return this.#env;
+  }
+
+  get accountName(): string {
+    return this.account.name;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  random(): number {
+    return Math.random();
+  }
+
+  warn(text: string): void {
+    this.#hooks.warn?.(text);
+  }
+
+  debug(text: string): void {
+    this.#hooks.debug?.(text);
+  }
+
+  processSourced(msg: InboundMsg): ApiError | Promise<unknown> | null {
+    return this.processInbound(msg);
   }
 
   now(): bigint {
@@ -157,9 +200,10 @@ export class Stream implements StreamView, StreamMachine, InboundState {
     if (this.dedupe.size > 0) this.#scheduleDedupe();
   }
 
-  /** Subscribes its subjects (and direct gets) and starts its timers. */
+  /** Subscribes its subjects (and direct gets), starts its mirror or sources and timers. */
   start(): void {
     this.#subscribe();
+    this.#upstreams.start();
     this.#scheduleExpiry();
   }
 
@@ -200,8 +244,12 @@ export class Stream implements StreamView, StreamMachine, InboundState {
   /** Applies one entry now (the single place a stream changes). */
   apply(entry: StreamEntry): EntryResult {
     const now = this.#env.now();
+    const old = this.config;
     const result = applyStreamEntry(this, entry, now);
-    if (entry.op === "config") this.#configChanged();
+    if (entry.op === "config") {
+      this.#configChanged();
+      this.#upstreams.configChanged(old, this.config);
+    }
     if (entry.op === "purge") this.#notifyPurge(entry.filter);
     this.#scheduleExpiry();
     return result;
@@ -231,37 +279,45 @@ export class Stream implements StreamView, StreamMachine, InboundState {
     }
   }
 
-  /** A message arrived on one of the stream's subjects. */
-  processInbound(msg: InboundMsg): void {
-    if (this.#closed) return;
+  /**
+   * A message arrived on one of the stream's subjects (or from a source): its rejection, or
+   * (unanswered) the rejected persistence of a store that refused it.
+   */
+  processInbound(msg: InboundMsg): ApiError | Promise<unknown> | null {
+    if (this.#closed) return null;
     const cfg = this.config;
     const canRespond = !cfg.no_ack && msg.reply !== "";
     const decision = checkInbound(this, msg, this.#hooks.resourcesExceeded(cfg.storage));
     switch (decision.kind) {
       case "drop":
-        return;
+        return null;
       case "reject":
         // A sealed stream answers even without acks (nats-server processInboundJetStreamMsg).
         if (canRespond || (cfg.sealed && msg.reply !== "")) {
           this.#acks.error(msg.reply, decision.error);
         }
-        return;
+        return decision.error;
       case "duplicate":
         if (canRespond) this.#acks.duplicate(msg.reply, decision.seq);
-        return;
+        return DUPLICATE_MSG_ID;
     }
     const e = decision.entry;
     // The subject's previous sequence, for republish's Nats-Last-Sequence (gap detection).
     const prevLast = this.#republish !== null ? lastSeqOf(this.store, e.subject) : 0;
     const r = this.apply(e);
-    if (r.op !== "msg") return;
+    if (r.op !== "msg") return null;
     const seq = r.seq;
     if (seq > 0 && r.limitError === null && !e.skip) {
       this.#afterStored(e.subject, e.header, e.data, seq, prevLast);
     }
-    if (!canRespond) return;
-    if (r.limitError !== null) this.#acks.error(msg.reply, r.limitError);
-    else this.#acks.stored(msg.reply, seq, r.persisted);
+    // Unanswered (sources): a refused store is reported by its rejected persistence.
+    if (!canRespond) return seq === 0 ? r.persisted : r.limitError;
+    if (r.limitError !== null) {
+      this.#acks.error(msg.reply, r.limitError);
+      return r.limitError;
+    }
+    this.#acks.stored(msg.reply, seq, r.persisted);
+    return null;
   }
 
   #afterStored(
@@ -272,31 +328,13 @@ export class Stream implements StreamView, StreamMachine, InboundState {
     prevLast: number,
   ): void {
     if (this.config.duplicate_window > 0 && this.dedupe.size > 0) this.#scheduleDedupe();
-    if (this.#republish !== null) this.#doRepublish(subject, header, data, seq, prevLast);
+    if (this.#republish !== null) {
+      const headersOnly = this.config.republish?.headers_only === true;
+      const m = { subject, header, data, seq, last: prevLast };
+      const r = republishOf(this.#republish, headersOnly, this.name, m);
+      if (r !== null) this.conn.publish(r.dest, r.data, { headers: r.headers });
+    }
     for (const cb of this.#storedCbs) cb(seq, subject);
-  }
-
-  #doRepublish(
-    subject: string,
-    header: Uint8Array | null,
-    data: Uint8Array,
-    seq: number,
-    last: number,
-  ): void {
-    const t = this.#republish!;
-    if (!subjectIsSubsetMatch(subject, t.src)) return;
-    const dest = t.apply(subject.split("."));
-    const headersOnly = this.config.republish?.headers_only === true;
-    const pairs: [string, string][] = [
-      ["Nats-Stream", this.name],
-      ["Nats-Subject", subject],
-      ["Nats-Sequence", String(seq)],
-      ["Nats-Last-Sequence", String(last)],
-    ];
-    if (headersOnly) pairs.push(["Nats-Msg-Size", String(data.length)]);
-    this.conn.publish(dest, headersOnly ? new Uint8Array(0) : data, {
-      headers: appendHeaders(header, pairs),
-    });
   }
 
   #scheduleDedupe(): void {
@@ -357,7 +395,7 @@ export class Stream implements StreamView, StreamMachine, InboundState {
     }
     for (const subject of wanted) {
       if (this.#subs.has(subject)) continue;
-      const sub = this.conn.subscribe(subject, (m) => this.processInbound(inboundOf(m)));
+      const sub = this.conn.subscribe(subject, (m) => void this.processInbound(inboundOf(m)));
       this.#subs.set(subject, sub);
     }
     if (!cfg.allow_direct) {
@@ -366,9 +404,15 @@ export class Stream implements StreamView, StreamMachine, InboundState {
       return;
     }
     if (this.#directSubs.length > 0) return;
+    this.#directSubs = this.subscribeDirect(cfg.name);
+  }
+
+  /** Direct gets of stream `name` (its own, or a mirror's origin) answered from this store. */
+  subscribeDirect(name: string): { unsubscribe(): void }[] {
+    const subs = [];
     for (const prefix of this.#apiPrefixes) {
-      const base = `${prefix}.DIRECT.GET.${cfg.name}`;
-      this.#directSubs.push(
+      const base = `${prefix}.DIRECT.GET.${name}`;
+      subs.push(
         this.conn.subscribe(base, { queue: "_sys_" }, (m) => this.#directGet(m, undefined)),
         this.conn.subscribe(
           `${base}.>`,
@@ -377,6 +421,7 @@ export class Stream implements StreamView, StreamMachine, InboundState {
         ),
       );
     }
+    return subs;
   }
 
   #unsubscribe(): void {
@@ -394,13 +439,23 @@ export class Stream implements StreamView, StreamMachine, InboundState {
   // ---- info ----
 
   /** StreamInfo members; `subjects` limits per-subject counts (already paged by the caller). */
-  info(opts: { details?: boolean; subjects?: Map<string, number> | null; domain?: boolean } = {}) {
+  info(
+    opts: {
+      details?: boolean;
+      subjects?: Map<string, number> | null;
+      /** false: no domain, mirror or sources (the create response). */
+      domain?: boolean;
+    } = {},
+  ) {
     const st = this.store.state(opts.details === true);
+    let consumers = 0; // direct consumers (mirrors and sources of others) are not counted
+    for (const c of this.#consumers.values()) if (c.direct !== true) consumers++;
     return streamInfoJson({
       config: this.config,
       created: this.created,
-      state: apiStreamState(st, { subjects: opts.subjects, consumers: this.#consumers.size }),
+      state: apiStreamState(st, { subjects: opts.subjects, consumers }),
       domain: opts.domain === false ? "" : this.#domain,
+      ...(opts.domain === false ? {} : this.#upstreams.info()),
     });
   }
 
@@ -437,6 +492,7 @@ export class Stream implements StreamView, StreamMachine, InboundState {
   #close(): boolean {
     if (this.#closed) return false;
     this.#closed = true;
+    this.#upstreams.stop();
     this.#unsubscribe();
     this.#cancelExpiry?.();
     this.#cancelDedupe?.();

@@ -8,6 +8,7 @@
 import {
   type StreamInfo as ApiStreamInfo,
   streamInfoJson as apiStreamInfoJson,
+  type StreamSourceInfo as ApiStreamSourceInfo,
   type StreamState as ApiStreamState,
 } from "../api/api_types.ts";
 import type { StreamConfig } from "../api/stream_config.ts";
@@ -50,11 +51,15 @@ export interface StreamInfoParts {
   state: ApiStreamState;
   /** The JetStream domain ("" for none). */
   domain: string;
+  mirror?: ApiStreamSourceInfo;
+  sources?: ApiStreamSourceInfo[];
 }
 
 /** StreamInfo JSON members (config, created, state, domain) in Go's order. */
 export function streamInfoJson(p: StreamInfoParts): Record<string, unknown> {
   const info: ApiStreamInfo = { config: p.config, created: goTimeNs(p.created), state: p.state };
   if (p.domain !== "") info.domain = p.domain;
+  if (p.mirror) info.mirror = p.mirror;
+  if (p.sources) info.sources = p.sources;
   return apiStreamInfoJson(info);
 }
