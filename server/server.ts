@@ -24,7 +24,7 @@ import type { ServerOptions } from "./options.ts";
 import { newServerId } from "./server_id.ts";
 import * as wire from "./protocol/wire_errors.ts";
 import { CloseReason } from "./protocol/wire_errors.ts";
-import { DENATS_VERSION, SERVER_VERSION } from "./version.ts";
+import { startupLines } from "./startup_log.ts";
 import { buildInfoBase, clientInfoLine, lameDuckInfoLine, sendAsyncInfo } from "./info.ts";
 import { CancellableSleeps, runLameDuck } from "./lame_duck.ts";
 import type { ShardIdentity } from "./shard_identity.ts";
@@ -33,11 +33,11 @@ import { diffOptions, type OptionChange, ReloadEffect, reloadNotices } from "./r
 import { type MonitorListener, startMonitorListener } from "./monitor/http.ts";
 import { MonitorState } from "./monitor/state.ts";
 import type { LinkMonitor } from "./monitor/types.ts";
-import { ClusterManager } from "./links/route/cluster_manager.ts";
-import { GatewayManager } from "./links/gateway/gateway_manager.ts";
-import { LeafManager } from "./links/leaf/leaf_manager.ts";
-import { standaloneClusterName } from "./links/leaf/leaf_options.ts";
-import { listenClientPort, remoteHost } from "./transport/listen_host.ts";
+import type { ClusterManager } from "./links/route/cluster_manager.ts";
+import type { GatewayManager } from "./links/gateway/gateway_manager.ts";
+import type { LeafManager } from "./links/leaf/leaf_manager.ts";
+import { ServerLinks } from "./server_links.ts";
+import { acceptLoop, listenClientPort } from "./transport/listen_host.ts";
 import { joinHostPort } from "./links/route/cluster_options.ts";
 import type { InterestListener, ServerEvents } from "./server_events.ts";
 import { configuredSystemAccount, SystemService } from "./system/system_service.ts";
@@ -46,7 +46,6 @@ import { startJetStream } from "./jetstream/enable.ts";
 import type { InternalConnection } from "./internal/internal_connection.ts";
 
 export type { ShardIdentity } from "./shard_identity.ts";
-
 export type { InterestListener, ServerEvents } from "./server_events.ts";
 
 export class Server implements ClientContext {
@@ -81,12 +80,8 @@ export class Server implements ClientContext {
   #lameDuck = false;
   /** Lame duck waits, cancelled by a shutdown. */
   #sleeps = new CancellableSleeps();
-  /** Routes (server/links/route/), when `cluster {}` has a port. */
-  #cluster: ClusterManager | null = null;
-  /** Gateways (server/links/gateway/), when `gateway {}` has a name and port (not in shards). */
-  #gateway: GatewayManager | null = null;
-  /** Leaf nodes (server/links/leaf/), when `leafnodes {}` has a port or remotes. */
-  #leaf: LeafManager | null = null;
+  /** Routes, gateways and leaf nodes (server/links/), each when configured. */
+  readonly #links = new ServerLinks();
   /** Appended to every client INFO (`cluster`, `connect_urls`): {@link setClientInfoTail}. */
   #infoTail = "";
   /** What the worker shell around this server wants to hear of (sharded mode). */
@@ -121,7 +116,7 @@ export class Server implements ClientContext {
     this.#accounts = new AccountRegistry(options, this.auth, this.fanOut, () => this.now(), tag);
     this.#accounts.onAdded = (account) => {
       this.#system?.accountAdded(account);
-      this.#gateway?.table.accountAdded(account.name);
+      this.#links.gateway?.table.accountAdded(account.name);
     };
     this.#system = this.#createSystem();
     // Route worker: a route's RS+/RS- is this worker's mesh interest. With gateways, route interest
@@ -131,8 +126,7 @@ export class Server implements ClientContext {
     if (this.isRouteWorker || (shard === null && links)) {
       this.remoteInterestListener = (account, sub, delta) => {
         if (this.isRouteWorker) this.#mesh?.onLocalInterest(account, sub, delta);
-        this.#gateway?.routeInterestChanged(account, sub, delta);
-        this.#leaf?.routeInterestChanged(account, sub, delta);
+        this.#links.routeInterestChanged(account, sub, delta);
       };
     }
   }
@@ -153,8 +147,7 @@ export class Server implements ClientContext {
     delta: number,
     subjectBytes?: Uint8Array,
   ): void {
-    this.#cluster?.table.localInterestChanged(account.name, subject, queue, delta, subjectBytes);
-    this.#gateway?.table.interestChanged(account.name, subject, queue, delta);
+    this.#links.localInterestChanged(account.name, subject, queue, delta, subjectBytes);
   }
 
   /** The system account (nats-server setSystemAccount); shards leave it to a whole server. */
@@ -244,7 +237,7 @@ export class Server implements ClientContext {
 
   /** The route manager, when clustering is on (tests, monitoring). */
   get cluster(): ClusterManager | null {
-    return this.#cluster;
+    return this.#links.cluster;
   }
 
   /** Joins the worker mesh: interest goes out to other workers, PONGs wait for barriers. */
@@ -255,24 +248,22 @@ export class Server implements ClientContext {
 
   /** The gateway manager, when gateways are on (tests, monitoring). */
   get gateway(): GatewayManager | null {
-    return this.#gateway;
+    return this.#links.gateway;
   }
 
   /** Gateway gossip over routes (ClusterServer), when gateways are on. */
   get gatewayGossip(): ClusterServer["gatewayGossip"] {
-    return this.#gateway?.routeGossip ?? null;
+    return this.#links.gateway?.routeGossip ?? null;
   }
 
   /** The leafnode manager, when leafnodes are configured (tests, monitoring). */
   get leafnodes(): LeafManager | null {
-    return this.#leaf;
+    return this.#links.leaf;
   }
 
   /** Route, gateway and leafnode data for `/routez`, `/gatewayz`, `/leafz` and `/varz`. */
   get links(): LinkMonitor | undefined {
-    const routes = this.#cluster?.monitor;
-    const links = this.#gateway?.monitor(routes) ?? routes;
-    return this.#leaf ? this.#leaf.monitor(links) : links;
+    return this.#links.monitor;
   }
 
   /** The client INFO's tail (`cluster`, `connect_urls`). */
@@ -328,18 +319,6 @@ export class Server implements ClientContext {
     this.internalConnections.delete(c);
   }
 
-  /**
-   * The routes start after internal connections subscribed (the system account subscribes
-   * while the server is built) and imports placed their `_R_.` response routers: that
-   * interest goes into the cluster's local interest now, so every route learns it on connect
-   * (nats-server sends all account subscriptions). No client is connected yet.
-   */
-  #replayInternalInterest(cluster: ClusterManager): void {
-    for (const [account, sub] of this.localSubscriptions()) {
-      cluster.table.localInterestChanged(account.name, sub.subject, sub.queue, 1);
-    }
-  }
-
   /** Opens the client listener and starts accepting. */
   start(): void {
     if (this.shard) {
@@ -348,46 +327,26 @@ export class Server implements ClientContext {
     }
     const o = this.options;
     const log = this.logger;
-    log.notice(`Starting nats-server`);
-    log.notice(`  Version:  ${SERVER_VERSION}`);
-    // denats' own version: the one line nats-server does not print.
-    log.notice(`  denats:   ${DENATS_VERSION}`);
-    log.notice(`  Git:      [not set]`);
-    // Checks the gateway block (nats-server texts) and names the cluster after the gateway.
-    this.#gateway = GatewayManager.create(this);
-    this.#cluster = ClusterManager.create(this);
-    const clusterName = this.#cluster?.clusterName ?? o.gatewayConfig?.name ??
-      standaloneClusterName(o);
-    if (clusterName) log.notice(`  Cluster:  ${clusterName}`);
-    log.notice(`  Name:     ${this.name}`);
-    log.notice(`  ID:       ${this.id}`);
-    if (o.configFile) log.notice(`Using configuration file: ${o.configFile}`);
+    const cluster = this.#links.createClusterLinks(this);
+    const who = { name: this.name, id: this.id, cluster, configFile: o.configFile };
+    for (const line of startupLines(who)) log.notice(line);
     for (const secure of [false, true]) {
       if ((secure ? o.httpsPort : o.httpPort) === 0) continue;
       const m = startMonitorListener(this, secure);
       this.#monitorListeners.push(m);
       log.notice(`Starting ${m.protocol} monitor on ${joinHostPort(m.host, m.port)}`);
     }
-    this.#jetstream = startJetStream(
-      this,
-      o.jetstreamConfig,
-      {
-        configured: this.auth.accounts,
-        system: configuredSystemAccount(o, this.auth.trust.systemAccount),
-      },
-      (o.clusterConfig?.port ?? 0) === 0 && (o.gatewayConfig?.port ?? 0) === 0,
-    );
+    this.#jetstream = startJetStream(this, o, this.auth);
     this.#transports = new ClientTransports(
       this,
       (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),
       // Leafnodes on the WebSocket listener's `/leafnode` (the leaf manager starts below).
       o.leafnodeConfig?.port
-        ? { onLeafWebSocket: (t, h, p) => this.#leaf?.adoptWebSocket(t, h, p) }
+        ? { onLeafWebSocket: (t, h, p) => this.#links.leaf?.adoptWebSocket(t, h, p) }
         : {},
     );
     // server.go Start: the leafnode listener and remotes before the client listener.
-    this.#leaf = LeafManager.create(this);
-    this.#leaf?.start();
+    this.#links.startLeafs(this);
     this.#listener = listenClientPort(o.host, o.port, false);
     this.#port = (this.#listener.addr as Deno.NetAddr).port;
     this.#infoBase = this.#buildInfoBase();
@@ -396,11 +355,7 @@ export class Server implements ClientContext {
     log.notice(`Server is ready`);
     this.#running = true;
     this.#system?.start();
-    this.#gateway?.start(); // before the routes (server.go Start)
-    if (this.#cluster) {
-      this.#cluster.start();
-      this.#replayInternalInterest(this.#cluster);
-    }
+    this.#links.startClusterLinks(this.localSubscriptions());
     this.#acceptLoop = this.#accept(this.#listener);
     const tick = Math.max(50, Math.min(1000, o.writeDeadlineMs / 2));
     this.#sweeper = setInterval(() => this.#sweep(), tick);
@@ -414,10 +369,8 @@ export class Server implements ClientContext {
       this.#port = o.port;
       this.#infoBase = this.#buildInfoBase();
       this.#running = true;
-      this.#gateway = GatewayManager.create(this); // gateways too: same order as start()
-      this.#cluster = ClusterManager.create(this);
-      this.#gateway?.start();
-      this.#cluster?.start();
+      this.#links.createClusterLinks(this); // gateways too: same order as start()
+      this.#links.startClusterLinks();
       return;
     }
     this.#transports = new ClientTransports(
@@ -446,26 +399,14 @@ export class Server implements ClientContext {
     return clientInfoLine(this.#infoBase, cid, clientIp, nonce, this.#infoTail);
   }
 
-  async #accept(listener: Deno.Listener): Promise<void> {
-    try {
-      if (this.shard?.acceptAfter) await this.shard.acceptAfter;
-      if (!this.#running) return;
-      for await (const conn of listener) {
-        this.#serve(conn as Deno.TcpConn);
-      }
-    } catch (err) {
-      if (this.#running) this.logger.error(`Error accepting client connection: ${err}`);
-    }
-  }
-
-  #serve(conn: Deno.TcpConn): void {
-    try {
-      conn.setNoDelay(true);
-    } catch {
-      // not a TCP socket
-    }
-    const addr = conn.remoteAddr as Deno.NetAddr;
-    this.#serveClient(this.#transports!.wrap(conn), remoteHost(addr.hostname), addr.port, this);
+  #accept(listener: Deno.Listener): Promise<void> {
+    return acceptLoop(listener, {
+      after: this.shard?.acceptAfter,
+      running: () => this.#running,
+      serve: (conn, host, port) =>
+        this.#serveClient(this.#transports!.wrap(conn), host, port, this),
+      error: (err) => this.logger.error(`Error accepting client connection: ${err}`),
+    });
   }
 
   /** Runs a client connection on any transport (TCP, TLS, WebSocket). */
@@ -593,7 +534,7 @@ export class Server implements ClientContext {
     if (this.isRouteWorker) {
       // Routes learn of it (ldm INFO) and stay up while the shards close their clients; the
       // main isolate shuts this worker down once they are done.
-      this.#cluster?.enterLameDuck();
+      this.#links.cluster?.enterLameDuck();
       await this.#shutDown;
       return;
     }
@@ -609,7 +550,7 @@ export class Server implements ClientContext {
         }
         this.#transports?.stopAccepting();
       },
-      enterClusterLameDuck: () => this.#cluster?.enterLameDuck(),
+      enterClusterLameDuck: () => this.#links.cluster?.enterLameDuck(),
       lameDuckInfo: (c) => lameDuckInfoLine(this.#infoBase, c.cid, c.host, this.#infoTail),
       sleep: (ms) => this.#sleeps.sleep(ms),
       running: () => this.#running,
@@ -646,9 +587,7 @@ export class Server implements ClientContext {
     }
     await this.#acceptLoop;
     await this.#transports?.close();
-    await this.#gateway?.close();
-    await this.#cluster?.close();
-    await this.#leaf?.close();
+    await this.#links.close();
     // After the routes: nats-server withdraws no interest (RS-) when it shuts down.
     for (const c of [...this.internalConnections]) c.close();
     for (const c of [...this.clients.values()]) c.close(CloseReason.ServerShutdown);

@@ -11,7 +11,8 @@ import { type Account, GLOBAL_ACCOUNT } from "../accounts/account.ts";
 import type { AccountConfig } from "../accounts/account_config.ts";
 import type { InternalContext } from "../internal/internal_connection.ts";
 import type { Logger } from "../log/logger.ts";
-import type { JetStreamConfig } from "../link_options.ts";
+import type { ServerOptions } from "../options.ts";
+import { configuredSystemAccount } from "../system/system_service.ts";
 import { unlimitedJs } from "./account_limits.ts";
 import { JetStream } from "./jetstream.ts";
 import { jetStreamBanner, resolveJetStream } from "./js_config.ts";
@@ -27,25 +28,29 @@ export interface JetStreamServer extends InternalContext {
   bindAccount(name: string): Account;
 }
 
-/** The accounts as configured. */
+/** The accounts as configured (the server's Authenticator fits). */
 export interface JetStreamAccounts {
   /** The configured accounts, typed. */
-  readonly configured: ReadonlyMap<string, AccountConfig>;
-  /** The system account's name (null without one). */
-  readonly system: string | null;
+  readonly accounts: ReadonlyMap<string, AccountConfig>;
+  /** Operator mode's system account, if any. */
+  readonly trust: { readonly systemAccount: string | undefined };
 }
 
 /**
- * Starts JetStream when `cfg` enables it; returns null when it is off. Throws
- * `Can't start JetStream: <reason>` as nats-server exits with.
+ * Starts JetStream when the options enable it; returns null when it is off. Throws
+ * `Can't start JetStream: <reason>` as nats-server exits with. A server without cluster and
+ * gateway ports runs JetStream standalone.
  */
 export function startJetStream(
   server: JetStreamServer,
-  cfg: JetStreamConfig | undefined,
-  accounts: JetStreamAccounts,
-  standalone = true,
+  options: ServerOptions,
+  auth: JetStreamAccounts,
 ): JetStream | null {
+  const cfg = options.jetstreamConfig;
   if (!cfg?.enabled) return null;
+  const standalone = (options.clusterConfig?.port ?? 0) === 0 &&
+    (options.gatewayConfig?.port ?? 0) === 0;
+  const system = configuredSystemAccount(options, auth.trust.systemAccount);
   const log = server.logger;
   log.notice("Starting JetStream");
   if (cfg.key !== "") {
@@ -57,7 +62,7 @@ export function startJetStream(
   if (dirError !== null) throw new Error(`${JETSTREAM_FATAL_PREFIX}${dirError}`);
   for (const line of jetStreamBanner(resolved)) log.notice(line);
   const js = new JetStream(server, resolved, server.id);
-  const configured = [...accounts.configured.values()].filter((a) => a.name !== accounts.system);
+  const configured = [...auth.accounts.values()].filter((a) => a.name !== system);
   if (configured.length === 0) {
     js.serveAccount(server.bindAccount(GLOBAL_ACCOUNT), unlimitedJs());
   } else {

@@ -8,6 +8,7 @@
  * worker log lines, serves monitoring from the workers' combined data, applies reloads, lame duck mode and
  * shutdown, and restarts a worker that dies. No message data passes through here.
  */
+import { startupLines } from "../startup_log.ts";
 import { JETSTREAM_FATAL_PREFIX } from "../transport/listen_errors.ts";
 import { joinHostPort } from "../links/route/cluster_options.ts";
 import { newServerId } from "../server_id.ts";
@@ -151,14 +152,8 @@ export class ShardedServer {
   async start(): Promise<void> {
     const o = this.options;
     const log = this.logger;
-    log.notice(`Starting nats-server`);
-    log.notice(`  Version:  ${SERVER_VERSION}`);
-    // denats' own version: the one line nats-server does not print.
-    log.notice(`  denats:   ${DENATS_VERSION}`);
-    log.notice(`  Git:      [not set]`);
-    log.notice(`  Name:     ${this.name}`);
-    log.notice(`  ID:       ${this.id}`);
-    if (o.configFile) log.notice(`Using configuration file: ${o.configFile}`);
+    const who = { name: this.name, id: this.id, configFile: o.configFile };
+    for (const line of startupLines(who)) log.notice(line);
     const cluster = o.clusterConfig;
     // The gateway block was checked before (start.ts gatewayConfigProblem).
     const gateways = o.gatewayConfig !== undefined && o.gatewayConfig.port !== 0;

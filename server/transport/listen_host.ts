@@ -84,3 +84,34 @@ export function listenClientPort(
     throw new Error(listenErrorText(host, configured, err));
   }
 }
+
+/** What {@link acceptLoop} needs of the server. */
+export interface AcceptHandlers {
+  /** Accepting starts once this settles (a shard waits until the mesh is linked). */
+  after?: Promise<unknown>;
+  running(): boolean;
+  /** A new TCP connection (no-delay set) from `host:port`. */
+  serve(conn: Deno.TcpConn, host: string, port: number): void;
+  /** The listener failed while the server runs (`Error accepting client connection: ...`). */
+  error(err: unknown): void;
+}
+
+/** Accepts connections on `listener` until it closes (nats-server AcceptLoop). */
+export async function acceptLoop(listener: Deno.Listener, h: AcceptHandlers): Promise<void> {
+  try {
+    if (h.after) await h.after;
+    if (!h.running()) return;
+    for await (const conn of listener) {
+      const tcp = conn as Deno.TcpConn;
+      try {
+        tcp.setNoDelay(true);
+      } catch {
+        // not a TCP socket
+      }
+      const addr = tcp.remoteAddr as Deno.NetAddr;
+      h.serve(tcp, remoteHost(addr.hostname), addr.port);
+    }
+  } catch (err) {
+    if (h.running()) h.error(err);
+  }
+}
