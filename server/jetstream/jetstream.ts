@@ -208,6 +208,7 @@ export class JetStream implements JetStreamMonitor {
       store_dir: c.storeDir,
     };
     if (c.domain !== "") out.domain = c.domain;
+    if (c.compressOk === true) out.compress_ok = true;
     return out;
   }
 

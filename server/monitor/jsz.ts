@@ -27,7 +27,13 @@ export interface JSInfo {
   server_id: string;
   now: string;
   disabled?: boolean;
-  config: { max_memory: number; max_storage: number; store_dir?: string; domain?: string };
+  config: {
+    max_memory: number;
+    max_storage: number;
+    store_dir?: string;
+    domain?: string;
+    compress_ok?: boolean;
+  };
   memory: number;
   storage: number;
   reserved_memory: number;

@@ -120,6 +120,7 @@ export interface JetStreamVarzConfig {
   max_storage: number;
   store_dir: string;
   domain?: string;
+  compress_ok?: boolean;
 }
 
 /** nats-server `JetStreamStats`. */

@@ -19,7 +19,7 @@ if (!HAVE_NATS_SERVER) {
 
 const CONF = (dir: string) =>
   `server_name: SRV
-jetstream { store_dir: ${JSON.stringify(dir)} }
+jetstream { store_dir: ${JSON.stringify(dir)}, max_mem: 1G, max_file: 10G }
 accounts {
   A: { jetstream: { max_mem: 100000, max_file: 200000 }, users: [{user: a, password: a}] }
   B: { jetstream: enabled, users: [{user: b, password: b}] }
@@ -46,7 +46,26 @@ const HTTP = [
   "/healthz",
   "/healthz?js-enabled-only=true",
   "/healthz?js-server-only=true",
+  "/varz",
+  "/accountz?acc=A",
+  "/accountz?acc=C",
+  "/accountz?acc=SYS",
+  "/accountz?acc=$G",
 ];
+
+/** `/varz`: its jetstream section; `/accountz`: the JetStream flag and the sorted links. */
+function section(path: string, json: Record<string, unknown>): unknown {
+  if (path === "/varz") return json.jetstream;
+  if (!path.startsWith("/accountz")) return json;
+  const d = json.account_detail as Record<string, unknown>;
+  const sorted = (v: unknown) => Array.isArray(v) ? v.map((x) => JSON.stringify(x)).sort() : v;
+  return {
+    name: d.account_name,
+    jetstream_enabled: d.jetstream_enabled,
+    exports: sorted(d.exports),
+    imports: sorted(d.imports),
+  };
+}
 
 /** subject (`<id>` = the server's id), body. */
 const SYS: [string, string][] = [
@@ -139,7 +158,7 @@ async function answers(binary: string): Promise<string[]> {
       const text = await res.text();
       // Big numbers (uint64 of -1) survive as text: quote them before parsing.
       const json = JSON.parse(text.replace(/: (\d{16,})/g, ': "$1"'));
-      out.push(`${path} ${res.status} ${JSON.stringify(normalize(json))}`);
+      out.push(`${path} ${res.status} ${JSON.stringify(normalize(section(path, json)))}`);
     }
     for (const [subject, body] of SYS) {
       const text = await req(sys, subject.replace("<id>", id), body);
@@ -171,6 +190,9 @@ Deno.test("jsz: every option, system JSZ requests and healthz as nats-server 2.9
   );
   assert.match(find("/jsz?acc=B"), /"reserved_memory":"18446744073709551615"/);
   assert.doesNotMatch(find("/jsz?accounts=true "), /stream_detail/);
+  assert.match(find("/varz"), /"store_dir":"<masked>","compress_ok":true\},"stats"/);
+  assert.match(find("/accountz?acc=A"), /"jetstream_enabled":true/);
+  assert.match(find("/accountz?acc=C"), /"jetstream_enabled":false.*\$JS\.API\.>/);
   assert.match(
     find("$SYS.REQ.ACCOUNT.C.JSZ"),
     /"error":\{"code":500,"description":"account \\"C\\" not jetstream enabled"\}/,
