@@ -181,6 +181,8 @@ function subszData(server: MonitoredServer, o: RequestOptions, subs: boolean, ac
 }
 
 function jszData(server: MonitoredServer, o: RequestOptions, account: string) {
+  // Without JetStream a leader-only request gets no reply (nats-server errSkipZreq).
+  if (bool(o, "leader_only") && !server.jetstream) throw new SkipReply();
   return jsz(server, {
     account,
     accounts: bool(o, "accounts"),

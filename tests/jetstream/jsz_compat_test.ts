@@ -203,3 +203,57 @@ Deno.test("jsz: every option, system JSZ requests and healthz as nats-server 2.9
   assert.equal(ours.length, theirs.length);
   for (let i = 0; i < ours.length; i++) assert.equal(ours[i], theirs[i]);
 });
+
+/** A server without JetStream: `/jsz` and the JSZ requests. */
+async function withoutJetStream(binary: string): Promise<string[]> {
+  await using server = await spawnFromConf(
+    binary,
+    `accounts { A: { users: [{user: a, password: a}] }, SYS: { users: [{user: sys, password: sys}] } }
+system_account: SYS`,
+    { monitor: true, timeoutMs: 10_000 },
+  );
+  const sys = await connect({ port: server.port, user: "sys", pass: "sys" });
+  const out: string[] = [];
+  try {
+    for (const path of ["/jsz", "/jsz?accounts=true", "/jsz?leader-only=true", "/healthz"]) {
+      const res = await fetch(`${server.monitorUrl}${path}`);
+      const text = await res.text();
+      let body: unknown = text.trim();
+      try {
+        body = normalize(JSON.parse(text));
+      } catch { /* plain text */ }
+      out.push(`${path} ${res.status} ${JSON.stringify(body)}`);
+    }
+    const steps: [string, string][] = [
+      ["$SYS.REQ.SERVER.PING.JSZ", ""],
+      ["$SYS.REQ.SERVER.PING.JSZ", '{"leader_only":true}'],
+      ["$SYS.REQ.ACCOUNT.A.JSZ", ""],
+    ];
+    for (const [subject, body] of steps) {
+      try {
+        const json = (await sys.request(subject, body, { timeout: 1000 })).json<
+          Record<string, unknown>
+        >();
+        out.push(
+          `${subject} ${body} ${JSON.stringify(normalize({ data: json.data, error: json.error }))}`,
+        );
+      } catch (err) {
+        out.push(`${subject} ${body} no reply (${(err as Error).name})`);
+      }
+    }
+  } finally {
+    await sys.close();
+  }
+  return out;
+}
+
+Deno.test("jsz without JetStream: disabled, leader-only requests unanswered, as nats-server 2.9.10", async () => {
+  const ours = await withoutJetStream(DENATS);
+  assert.match(ours[0], /"disabled":true/);
+  assert.match(ours.find((l) => l.includes('"leader_only"'))!, /no reply/);
+  assert.match(ours.at(-1)!, /"description":"jetstream not enabled"/);
+  if (!HAVE_NATS_SERVER) return;
+  const theirs = await withoutJetStream(natsServerBinary());
+  assert.equal(ours.length, theirs.length);
+  for (let i = 0; i < ours.length; i++) assert.equal(ours[i], theirs[i]);
+});
