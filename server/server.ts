@@ -479,7 +479,7 @@ export class Server implements ClientContext {
 
   /** `/accountz` exports and imports of an account (the system service ones). */
   accountLinks(name: string): { exports?: unknown[]; imports?: unknown[] } {
-    return this.#system?.accountLinks(name) ?? {};
+    return this.#system?.accountLinks(name, this.#jetstream !== null) ?? {};
   }
 
   /** A client authenticated on CONNECT: the system account's connect event. */

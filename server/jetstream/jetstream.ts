@@ -23,7 +23,13 @@ import { Advisories, type Advisory } from "./advisories.ts";
 import { msToNs } from "./js_time.ts";
 import { Nuid } from "../system/events.ts";
 import { marshal } from "../monitor/format.ts";
-import type { JetStreamMonitor, JetStreamStats, JetStreamVarzConfig } from "../monitor/types.ts";
+import type {
+  JetStreamMonitor,
+  JetStreamStats,
+  JetStreamVarzConfig,
+  JszDetailOptions,
+} from "../monitor/types.ts";
+import type { StreamDetailOptions } from "./stream/stream_detail.ts";
 
 /** nats-server JetStreamAPIStats. */
 export interface JsApiStats {
@@ -78,6 +84,8 @@ export interface JsUsageSource {
     messages: number;
     bytes: number;
   };
+  /** The `/jsz` stream_detail entries of `account` (optional). */
+  streamDetails?(account: string, opts: StreamDetailOptions): Record<string, unknown>[];
   stop(): Promise<void>;
 }
 
@@ -97,6 +105,16 @@ export interface JsApiRequest {
 export type JsApiHandler = (
   req: JsApiRequest,
 ) => Record<string, unknown> | null | Promise<Record<string, unknown> | null>;
+
+/**
+ * Go's `uint64(n)` of an int64 as a JSON number: a negative limit (-1, unlimited) shows as
+ * 2^64 + n, which only raw JSON text can carry.
+ */
+function goUint64(n: number): unknown {
+  if (n >= 0) return n;
+  const raw = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
+  return raw((2n ** 64n + BigInt(n)).toString());
+}
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -190,6 +208,7 @@ export class JetStream implements JetStreamMonitor {
       store_dir: c.storeDir,
     };
     if (c.domain !== "") out.domain = c.domain;
+    if (c.compressOk === true) out.compress_ok = true;
     return out;
   }
 
@@ -212,6 +231,37 @@ export class JetStream implements JetStreamMonitor {
     const u = this.#usage?.serverUsage();
     if (u === undefined) return { streams: 0, consumers: 0, messages: 0, bytes: 0 };
     return { streams: u.streams, consumers: u.consumers, messages: u.messages, bytes: u.bytes };
+  }
+
+  /** Names of the accounts with JetStream enabled, in the order they were enabled. */
+  accountNames(): string[] {
+    return this.enabledAccounts.map((a) => a.account.name);
+  }
+
+  /**
+   * `/jsz` account_details entry of `name` (nats-server accountDetail), or null when the
+   * account does not have JetStream here.
+   */
+  accountDetail(name: string, opts: JszDetailOptions): Record<string, unknown> | null {
+    const jsa = this.#accounts.get(name);
+    if (jsa === undefined || jsa.limits === null) return null;
+    const u = this.#usage?.accountUsage(name) ?? ZERO_USAGE;
+    const out: Record<string, unknown> = {
+      name,
+      id: name,
+      memory: u.memory,
+      storage: u.storage,
+      reserved_memory: goUint64(jsa.limits.max_memory),
+      reserved_storage: goUint64(jsa.limits.max_storage),
+      accounts: 0,
+      ha_assets: 0,
+      api: { ...jsa.api },
+    };
+    if (opts.streams) {
+      const details = this.#usage?.streamDetails?.(name, opts) ?? [];
+      if (details.length > 0) out.stream_detail = details;
+    }
+    return out;
   }
 
   /** Closes the API responders and stops the streams (their data stays). */

@@ -34,6 +34,11 @@ export interface ResolvedJetStream {
   readonly domain: string;
   /** The cipher when `key` is set, else "" (no encryption). */
   readonly cipher: JetStreamCipher | "";
+  /**
+   * nats-server's `compress_ok`: true when both limits were configured (its configured
+   * JetStreamConfig keeps the flag; the dynamic one built for a missing limit does not).
+   */
+  readonly compressOk?: boolean;
 }
 
 /** Go's filepath.Join for two absolute-or-relative POSIX parts. */
@@ -75,7 +80,14 @@ export function resolveJetStream(cfg: JetStreamConfig, probe: MachineProbe): Res
   const storeDir = cfg.storeDir !== ""
     ? joinPath(cfg.storeDir, JETSTREAM_STORE_DIR)
     : joinPath(probe.tmpDir, JETSTREAM_STORE_DIR);
-  return { storeDir, maxMemory: cfg.maxMemory, maxStore: cfg.maxStore, domain: cfg.domain, cipher };
+  return {
+    storeDir,
+    maxMemory: cfg.maxMemory,
+    maxStore: cfg.maxStore,
+    domain: cfg.domain,
+    cipher,
+    compressOk: true,
+  };
 }
 
 /** nats-server StoreCipher.String(). */

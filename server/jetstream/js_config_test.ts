@@ -29,6 +29,13 @@ Deno.test("resolveJetStream: dynamic limits and store directories", () => {
   assert.deepEqual(unknownMem.maxMemory, 256 * 1024 * 1024);
 });
 
+Deno.test("resolveJetStream: compress_ok only when both limits are configured", () => {
+  const base = { ...defaultJetStreamConfig(), enabled: true };
+  assert.equal(resolveJetStream({ ...base, maxMemory: 10, maxStore: 20 }, probe).compressOk, true);
+  assert.notEqual(resolveJetStream({ ...base, maxMemory: 10 }, probe).compressOk, true);
+  assert.notEqual(resolveJetStream(base, probe).compressOk, true);
+});
+
 Deno.test("jetStreamBanner: nats-server's lines, domain when set", () => {
   const lines = jetStreamBanner({
     storeDir: "/x/jetstream",

@@ -47,12 +47,8 @@ export function prepareStoreDir(dir: string): string | null {
   } catch (err) {
     // Go's os.IsNotExist is false for ENOTDIR: the stat result is nil, "not a directory".
     if (!(err instanceof Deno.errors.NotFound)) return "storage directory is not a directory";
-    try {
-      Deno.mkdirSync(dir, { recursive: true, mode: 0o750 });
-      return null;
-    } catch (mkErr) {
-      return `could not create storage directory - ${goPathError("mkdir", dir, mkErr)}`;
-    }
+    const mkErr = mkdirAll(dir);
+    return mkErr === null ? null : `could not create storage directory - ${mkErr}`;
   }
   if (!stat.isDirectory) return "storage directory is not a directory";
   const probe = `${dir}/_test_${crypto.randomUUID().slice(0, 8)}`;
@@ -65,12 +61,59 @@ export function prepareStoreDir(dir: string): string | null {
   return null;
 }
 
+/** errno names as Go's syscall.Errno texts. */
+const ERRNO_TEXT: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENOENT: "no such file or directory",
+  EEXIST: "file exists",
+  ENOTDIR: "not a directory",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
+  ENAMETOOLONG: "file name too long",
+  ELOOP: "too many levels of symbolic links",
+};
+
 /** Go's *PathError text: `mkdir /x: permission denied`. */
 function goPathError(op: string, path: string, err: unknown): string {
-  let reason = "input/output error";
-  if (err instanceof Deno.errors.PermissionDenied) reason = "permission denied";
-  else if (err instanceof Deno.errors.NotFound) reason = "no such file or directory";
-  else if (err instanceof Deno.errors.AlreadyExists) reason = "file exists";
-  else if (err instanceof Error && /not a directory/i.test(err.message)) reason = "not a directory";
+  const code = (err as { code?: unknown }).code;
+  let reason = typeof code === "string" ? ERRNO_TEXT[code] : undefined;
+  if (reason === undefined) {
+    if (err instanceof Deno.errors.PermissionDenied) reason = "permission denied";
+    else if (err instanceof Deno.errors.NotFound) reason = "no such file or directory";
+    else if (err instanceof Deno.errors.AlreadyExists) reason = "file exists";
+    else if (err instanceof Error && /not a directory/i.test(err.message)) {
+      reason = "not a directory";
+    } else reason = "input/output error";
+  }
   return `${op} ${path}: ${reason}`;
+}
+
+/**
+ * Go's os.MkdirAll: parents first, each with its own mkdir, so an error names the first
+ * directory that could not be made (`mkdir /ro/x: permission denied`); null when done.
+ */
+function mkdirAll(path: string): string | null {
+  try {
+    if (Deno.statSync(path).isDirectory) return null;
+    return `mkdir ${path}: not a directory`;
+  } catch { /* missing: make it */ }
+  let end = path.length;
+  while (end > 0 && path[end - 1] === "/") end--;
+  let start = end;
+  while (start > 0 && path[start - 1] !== "/") start--;
+  if (start > 1) {
+    const parentErr = mkdirAll(path.slice(0, start - 1));
+    if (parentErr !== null) return parentErr;
+  }
+  try {
+    Deno.mkdirSync(path, { mode: 0o750 });
+    return null;
+  } catch (err) {
+    try {
+      if (Deno.lstatSync(path).isDirectory) return null;
+    } catch { /* report the mkdir error */ }
+    return goPathError("mkdir", path, err);
+  }
 }

@@ -34,6 +34,11 @@ export interface ConsumerHandle {
    * nats-server `decStreamPending`, a pending message counts as terminated. Optional.
    */
   removed?(seq: number, subject: string): void;
+  /**
+   * The consumer's info JSON (nats-server `ConsumerInfo`), with its config or without, for
+   * `/jsz` consumer_detail. Optional.
+   */
+  detail?(withConfig: boolean): Record<string, unknown>;
   /** The stream is stopping (server shutdown): stop timers, flush state. */
   stop(): void;
   /** The stream is deleted, or the consumer is: stop and remove its state. */

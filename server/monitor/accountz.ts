@@ -68,7 +68,7 @@ function accountInfo(server: MonitoredServer, acc: MonitoredAccount): AccountInf
     is_system: acc.name === system || undefined,
     expired: false,
     complete: true,
-    jetstream_enabled: false,
+    jetstream_enabled: server.jetstream?.accountNames?.().includes(acc.name) ?? false,
     leafnode_connections: 0,
     client_connections: localConnections(server, acc.name),
     subscriptions: acc.sublist.count,

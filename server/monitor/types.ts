@@ -120,6 +120,7 @@ export interface JetStreamVarzConfig {
   max_storage: number;
   store_dir: string;
   domain?: string;
+  compress_ok?: boolean;
 }
 
 /** nats-server `JetStreamStats`. */
@@ -133,10 +134,23 @@ export interface JetStreamStats {
   api: { total: number; errors: number };
 }
 
+/** What `/jsz` asks of each account's detail. */
+export interface JszDetailOptions {
+  streams: boolean;
+  consumers: boolean;
+  config: boolean;
+  /** nats-server `clusterInfo(nil)` of this server (`{name?, leader}`). */
+  cluster: Record<string, unknown>;
+}
+
 /** What `/varz` and `/jsz` read of a running JetStream. */
 export interface JetStreamMonitor {
   varzConfig(): JetStreamVarzConfig;
   stats(): JetStreamStats;
+  /** Accounts with JetStream enabled (optional: totals only without it). */
+  accountNames?(): string[];
+  /** An account's `/jsz` account_details entry; null when it has no JetStream. */
+  accountDetail?(name: string, opts: JszDetailOptions): Record<string, unknown> | null;
   /** Streams, consumers, messages and bytes over every account. */
   totals(): { streams: number; consumers: number; messages: number; bytes: number };
 }

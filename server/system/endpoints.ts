@@ -8,7 +8,7 @@
  */
 import { accountStatz, accountz } from "../monitor/accountz.ts";
 import { connz } from "../monitor/connz.ts";
-import { healthz, jsz } from "../monitor/jsz.ts";
+import { healthz, jsz, jszAccount } from "../monitor/jsz.ts";
 import { gatewayz, leafz, routez } from "../monitor/links.ts";
 import type { ConnState } from "../monitor/query.ts";
 import { subsz } from "../monitor/subsz.ts";
@@ -181,6 +181,8 @@ function subszData(server: MonitoredServer, o: RequestOptions, subs: boolean, ac
 }
 
 function jszData(server: MonitoredServer, o: RequestOptions, account: string) {
+  // Without JetStream a leader-only request gets no reply (nats-server errSkipZreq).
+  if (bool(o, "leader_only") && !server.jetstream) throw new SkipReply();
   return jsz(server, {
     account,
     accounts: bool(o, "accounts"),
@@ -252,11 +254,13 @@ export function accountEndpointData(
       return connzData(server, o, acc);
     case "LEAFZ":
       return leafz(server, { subs: bool(o, "subscriptions"), account: acc });
-    case "JSZ": {
-      const info = jszData(server, o, acc);
-      if (info.disabled) throw new Error("jetstream not enabled");
-      return info;
-    }
+    case "JSZ":
+      return jszAccount(server, {
+        account: acc,
+        streams: bool(o, "streams"),
+        consumer: bool(o, "consumer"),
+        config: bool(o, "config"),
+      });
     case "INFO":
       return accountz(server, { account: acc }).account_detail;
     case "STATZ":

@@ -174,9 +174,14 @@ export class SystemService {
 
   /**
    * `/accountz` detail: the system account's service exports, or the three service imports of
-   * another account (nats-server addSystemAccountExports / registerSystemImports).
+   * another account (nats-server addSystemAccountExports / registerSystemImports); with
+   * JetStream running, also the `$JS.API.>` export and its import in every other account
+   * (nats-server checkJetStreamExports / enableAllJetStreamServiceImportsAndMappings).
    */
-  accountLinks(name: string): { exports?: unknown[]; imports?: unknown[] } {
+  accountLinks(
+    name: string,
+    jetstream = false,
+  ): { exports?: unknown[]; imports?: unknown[] } {
     const sys = this.account.name;
     if (name === sys) {
       const service = (subject: string, response_type: string) => ({
@@ -189,6 +194,7 @@ export class SystemService {
           service("$SYS.REQ.ACCOUNT.*.CONNZ", "Streamed"),
           service("$SYS.REQ.ACCOUNT.*.STATZ", "Streamed"),
           service("$SYS.DEBUG.SUBSCRIBERS", "Singleton"),
+          ...(jetstream ? [service("$JS.API.>", "Singleton")] : []),
         ],
       };
     }
@@ -208,6 +214,7 @@ export class SystemService {
         service("$SYS.REQ.ACCOUNT.PING.CONNZ", connz),
         service("$SYS.REQ.SERVER.PING.CONNZ", connz),
         service("$SYS.REQ.ACCOUNT.PING.STATZ", `$SYS.REQ.ACCOUNT.${name}.STATZ`),
+        ...(jetstream ? [service("$JS.API.>", "$JS.API.>")] : []),
       ],
     };
   }

@@ -13,7 +13,7 @@ import type { Account } from "../../accounts/account.ts";
 import type { InternalSubscription } from "../../internal/internal_connection.ts";
 import { subjectMatches } from "../../sublist/sublist.ts";
 import type { ConsumerConfig } from "../api/consumer_config.ts";
-import type { ConsumerInfo } from "../api/api_types.ts";
+import { type ConsumerInfo, consumerInfoJson } from "../api/api_types.ts";
 import type { ConsumerStore } from "../store/types.ts";
 import type { ConsumerHandle, StreamView } from "../stream_view.ts";
 import { ackSubscription } from "./engine/ack.ts";
@@ -243,6 +243,13 @@ export class Consumer implements ConsumerHandle {
       consumer: this.name,
       action,
     });
+  }
+
+  /** Consumer info JSON for `/jsz` consumer_detail (config left out unless asked for). */
+  detail(withConfig: boolean): Record<string, unknown> {
+    const info = this.info();
+    if (!withConfig) delete info.config;
+    return consumerInfoJson(info);
   }
 
   /** Consumer info (nats-server infoWithSnapAndReply). */

@@ -26,7 +26,12 @@ import { jsApiError } from "../api/errors.ts";
 import { type ConsumerConfig, parseCreateConsumerRequest } from "../api/consumer_config.ts";
 import { consumerCreateCheck } from "../api/consumer_requests.ts";
 import { Consumer, type InterestWatch } from "./consumer.ts";
-import { readConsumerMetas, removeConsumerMeta, writeConsumerMeta } from "./consumer_meta.ts";
+import {
+  readConsumerMetas,
+  removeConsumerMeta,
+  savedConsumerDirs,
+  writeConsumerMeta,
+} from "./consumer_meta.ts";
 
 type Json = Record<string, unknown>;
 
@@ -124,7 +129,7 @@ export class ConsumerApi {
   /** How many consumers `view` has saved. */
   savedCount(view: StreamView): number {
     const dir = view.consumerDir ?? null;
-    return dir === null ? 0 : readConsumerMetas(dir).length;
+    return dir === null ? 0 : savedConsumerDirs(dir).length;
   }
 
   /** Recreates the saved consumers of a recovered stream (ephemerals go once inactive). */
@@ -132,10 +137,9 @@ export class ConsumerApi {
     const dir = view.consumerDir ?? null;
     if (dir === null) return [];
     const warn = this.#opts.warn ?? (() => {});
-    return readConsumerMetas(
-      dir,
-      (name, err) => warn(`  Error recovering consumer '${view.config.name} > ${name}': ${err}`),
-    ).map((s) => this.startConsumer(view, s.name, s.config, s.created));
+    return readConsumerMetas(dir, warn).map((s) =>
+      this.startConsumer(view, s.name, s.config, s.created)
+    );
   }
 
   #forwardNext(req: JsApiRequest, route: { stream?: string; consumer?: string }, body: string) {

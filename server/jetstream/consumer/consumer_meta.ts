@@ -11,6 +11,8 @@ import {
   consumerConfigToJson,
 } from "../api/consumer_config.ts";
 import { K, unmarshalStruct } from "../api/go_json.ts";
+import { parseGoJson } from "../../system/go_json.ts";
+import { goQuote } from "../../protocol/wire_errors.ts";
 import { rfc3339ToNanos } from "./engine/config.ts";
 import { goTimeNs } from "../js_time.ts";
 
@@ -52,24 +54,29 @@ export function removeConsumerMeta(dir: string, name: string): void {
   }
 }
 
-/** Every saved consumer under `dir`; unreadable ones are reported through `bad`. */
+/**
+ * Every saved consumer under `dir`; an unreadable one is reported through `warn` with
+ * nats-server's recovery warning (`    Missing consumer metafile "<path>"`,
+ * `    Error unmarshalling consumer metafile "<path>": <Go's JSON error>`) and skipped.
+ */
 export function readConsumerMetas(
   dir: string,
-  bad: (name: string, err: unknown) => void = () => {},
+  warn: (text: string) => void = () => {},
 ): SavedConsumer[] {
   const out: SavedConsumer[] = [];
-  let entries: Deno.DirEntry[];
-  try {
-    entries = [...Deno.readDirSync(dir)];
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    if (!e.isDirectory) continue;
+  for (const name of savedConsumerDirs(dir)) {
+    const path = `${dir}/${name}/${CONSUMER_META_FILE}`;
+    let text: string;
     try {
-      const text = new TextDecoder().decode(
-        Deno.readFileSync(`${dir}/${e.name}/${CONSUMER_META_FILE}`),
-      );
+      text = new TextDecoder().decode(Deno.readFileSync(path));
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) {
+        warn(`    Missing consumer metafile ${goQuote(path)}`);
+      } else warn(`    Error reading consumer metafile ${goQuote(path)}: ${errText(err)}`);
+      continue;
+    }
+    try {
+      parseGoJson(text); // Go's syntax error texts
       const v = unmarshalStruct(
         { name: K.string, created: K.string, config: K.struct(CONSUMER_CONFIG_FIELDS) },
         text,
@@ -82,13 +89,26 @@ export function readConsumerMetas(
         ...(v.config as Record<string, unknown>),
       } as ConsumerConfig;
       out.push({
-        name: (v.name as string | undefined) ?? e.name,
+        name: (v.name as string | undefined) ?? name,
         config,
         created: rfc3339ToNanos(v.created as string | undefined),
       });
     } catch (err) {
-      bad(e.name, err);
+      warn(`    Error unmarshalling consumer metafile ${goQuote(path)}: ${errText(err)}`);
     }
   }
   return out.sort((a, b) => a.name < b.name ? -1 : 1);
+}
+
+/** The consumer directories under `dir` (what nats-server counts when it recovers them). */
+export function savedConsumerDirs(dir: string): string[] {
+  try {
+    return [...Deno.readDirSync(dir)].filter((e) => e.isDirectory).map((e) => e.name).sort();
+  } catch {
+    return [];
+  }
+}
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

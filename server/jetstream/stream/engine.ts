@@ -26,6 +26,7 @@ import type { StreamRegistry } from "../stream_view.ts";
 import { storeLimitsOf } from "./entry.ts";
 import { listSavedStreams, removeStreamDir, streamDir, writeStreamMeta } from "./meta_file.ts";
 import { Stream, type StreamEnv } from "./stream.ts";
+import { streamDetail, type StreamDetailOptions } from "./stream_detail.ts";
 
 /** Opens the store of a file stream in `dir` (FileStore; tests may pass another). */
 export type FileStoreFactory = (dir: string, config: StreamConfig) => StreamStore;
@@ -315,13 +316,19 @@ export class StreamEngine implements StreamRegistry {
     };
   }
 
+  /** The `/jsz` stream_detail entries of `account`, sorted by stream name. */
+  streamDetails(account: string, opts: StreamDetailOptions): Record<string, unknown>[] {
+    const a = this.#accounts.get(account);
+    return a === undefined ? [] : a.sorted().map((s) => streamDetail(s, opts));
+  }
+
   /** Server-wide usage for `/varz` and `/jsz`. */
   serverUsage() {
     let streams = 0, consumers = 0, messages = 0, bytes = 0;
     for (const a of this.#accounts.values()) {
       for (const s of a.streams.values()) {
         streams++;
-        consumers += s.consumers.size;
+        for (const c of s.consumers.values()) if (c.direct !== true) consumers++;
         const st = s.store.state();
         messages += st.msgs;
         bytes += st.bytes;
