@@ -90,6 +90,32 @@ Deno.test(
         "request from the leaf answered on B",
       );
       assert.equal(reply, "pong");
+      // A service on the leaf (a spoke without gateways) answers a request from B at once: the
+      // request's reply is gateway-routed (`_GR_.`, the inbox is new), the leaf's client sees the
+      // plain reply and its response goes back through the hub (trackGWReply, gwLeafSubs).
+      cl.subscribe("leafsvc", { callback: (_e, m) => void m.respond(`re:${m.subject}`) });
+      await cl.flush();
+      await reaches(cb, cl, "leafsvc.probe");
+      let seenReply = "";
+      cl.subscribe("leafsvc2", {
+        callback: (_e, m) => {
+          seenReply = m.reply ?? "";
+          void m.respond("two");
+        },
+      });
+      await cl.flush();
+      await reaches(cb, cl, "leafsvc2.probe");
+      const fresh = await connect({ port: b.port });
+      try {
+        assert.equal(
+          (await fresh.request("leafsvc", "", { timeout: 1500 })).string(),
+          "re:leafsvc",
+        );
+        assert.equal((await fresh.request("leafsvc2", "", { timeout: 1500 })).string(), "two");
+        assert.match(seenReply, /^_INBOX\./, "the leaf's client sees the plain reply");
+      } finally {
+        await fresh.close();
+      }
     } finally {
       await cl.close();
       await cb.close();

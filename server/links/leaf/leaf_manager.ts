@@ -51,6 +51,8 @@ import {
 import { isWebSocketUrl, newLeafRemote, updateDiscovered } from "./leaf_urls.ts";
 import { leafMayRelay } from "./leaf_sub_map.ts";
 import { accountInterest, leafInfos } from "./leaf_snapshot.ts";
+import { LeafGatewayReplies } from "./leaf_gw_replies.ts";
+import type { MsgOp } from "../../protocol/sink.ts";
 import { authorizeLeaf, type LeafAuthServer } from "./leaf_auth.ts";
 import { solicitedConnectJson } from "./leaf_connect.ts";
 import { leafAuthTimeoutSeconds, standaloneClusterName } from "./leaf_options.ts";
@@ -271,6 +273,12 @@ export class LeafManager implements LeafLinkHost {
     if (gateways) {
       gateways.leafInterest = (account, subject, queue, delta) =>
         this.#gatewayInterest(account, subject, queue, delta);
+    } else if (this.config.remotes.length > 0 && s.fanOut.gateways === null) {
+      // A spoke without gateways still gets requests that crossed its hub's gateways.
+      s.fanOut.gateways = new LeafGatewayReplies(
+        () => s.clock.now(),
+        (a, op) => this.#toHubs(a, op),
+      );
     }
     this.#links.run();
     for (const config of this.config.remotes) {
@@ -588,6 +596,17 @@ export class LeafManager implements LeafLinkHost {
     if (links === undefined) return;
     const key = leafKey(subject, queue);
     for (const link of links) if (!link.spoke) link.updateInterest(key, queue !== null, delta);
+  }
+
+  /** A response on a gateway-routed reply: to our hubs (leafnode.go gwLeafSubs `_GR_.>`). */
+  #toHubs(account: Account, op: MsgOp): boolean {
+    let sent = false;
+    for (const link of this.#byAccount.get(account) ?? []) {
+      if (!link.spoke || link.closed || !link.registered) continue;
+      link.forward(account, op);
+      sent = true;
+    }
+    return sent;
   }
 
   remoteInterest(link: LeafLink, entry: RemoteEntry, delta: number, change: InterestChange): void {
