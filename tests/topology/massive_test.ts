@@ -154,6 +154,11 @@ Deno.test("massive topology: clusters, gateways, leafs and leafs of leafs", OPTS
         const m = await cLLA.request("svc.LB", String(i), { timeout: 3000 });
         assert.equal(m.string(), `LB:${i}`);
       }
+      // A new requester's first request too: its fresh inbox makes the reply gateway-routed
+      // (`_GR_.` prefix) on the way to LB, and LB's answer must find its way back.
+      const fresh = await client(nLLA);
+      const m = await fresh.request("svc.LB", "first", { timeout: 1500 });
+      assert.equal(m.string(), "LB:first");
     });
 
     await t.step("pub/sub between every pair, in order, exactly once", async () => {
