@@ -288,6 +288,9 @@ Deno.test("massive topology: clusters, gateways, leafs and leafs of leafs", OPTS
         }
         const bad = back.findIndex((v, i) => i > 0 && v <= back[i - 1]);
         assert.equal(bad, -1, `b1 -> LLA duplicate or reordered at ${bad}`);
+        // Services across the super-cluster answer LLA again, through a2 now.
+        assert.equal(await requestUntil(cLLA, "svc.LB", () => true), "LB:ping");
+        assert.equal(await requestUntil(cLLA, "svc.b1", () => true), "b1:ping");
       },
     );
   } finally {
