@@ -11,6 +11,7 @@ import { defaultOptions, type ServerOptions } from "./options.ts";
 import { ShardedServer } from "./runtime/sharded.ts";
 import { Server } from "./server.ts";
 import { gatewayConfigProblem } from "./links/gateway/gateway_manager.ts";
+import { leafConfigProblem } from "./links/leaf/leaf_options.ts";
 import { joinHostPort } from "./links/route/cluster_options.ts";
 import { type StartOptions, unknownStartOptions } from "./start_options.ts";
 import { loadConfigFile } from "./config/load.ts";
@@ -98,8 +99,9 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
   const linkErrors = resolveLinkConfigs(options);
   if (linkErrors.length > 0) throw new Error(linkErrors.join("\n"));
   await prepareAuth(options);
-  const configErrors = new Authenticator(options).configErrors;
-  const refused = configErrors[0] ?? gatewayConfigProblem(options);
+  const auth = new Authenticator(options);
+  const refused = auth.configErrors[0] ?? leafConfigProblem(options, auth.trust.systemAccount) ??
+    gatewayConfigProblem(options);
   if (refused) throw new Error(refused);
   const logger = given ?? (quiet ? silentLogger() : stderrLogger(options));
   if (fileWarnings) logger.warn(fileWarnings);

@@ -24,6 +24,7 @@ import { validateOptions } from "./validate.ts";
 import { parseClusterOptions } from "../links/route/cluster_options.ts";
 import { startupFatalLine } from "../transport/listen_errors.ts";
 import { gatewayConfigProblem } from "../links/gateway/gateway_manager.ts";
+import { leafConfigProblem } from "../links/leaf/leaf_options.ts";
 
 /** Re-reads the config file and re-applies the command-line flags (SIGHUP). */
 export type Reloader = () => Promise<ServerOptions>;
@@ -122,8 +123,10 @@ export async function serve(
   await prepareAuth(options);
   // nats-server NewServer refuses inconsistent auth settings (operators, accounts, imports).
   const auth = new Authenticator(options);
-  // ... and an invalid gateway block (validateGatewayOptions, validateCluster).
-  const refused = auth.configErrors[0] ?? gatewayConfigProblem(options);
+  // ... a leafnode listener with gateways but no system account (validateLeafNode), and an
+  // invalid gateway block (validateGatewayOptions, validateCluster).
+  const refused = auth.configErrors[0] ?? leafConfigProblem(options, auth.trust.systemAccount) ??
+    gatewayConfigProblem(options);
   if (refused) {
     Deno.stderr.writeSync(new TextEncoder().encode(`nats-server: ${refused}\n`));
     return 1;

@@ -97,6 +97,13 @@ export class GatewayTable implements GatewayLinkHost {
   readonly #random: () => number;
   /** The gateways' interest in the ring mesh (a sharded server's link worker), or null. */
   meshInterest: GatewayMeshInterest | null = null;
+  /**
+   * Remote interest held by outbound links changed (RS+/RS- in interest-only mode): the leafs
+   * this server is the hub of learn it (leafnode.go updateInterestForAccountOnGateway).
+   */
+  leafInterest:
+    | ((account: string, subject: string, queue: string | null, delta: number) => void)
+    | null = null;
   /** The message path (set by the router it belongs to). */
   router!: GatewayRouter;
   running = true;
@@ -429,9 +436,11 @@ export class GatewayTable implements GatewayLinkHost {
       if (i >= 0) this.outOrdered.splice(i, 1);
       this.#queueSubs -= link.outInterest?.queueSubs ?? 0;
       const mesh = this.meshInterest;
-      if (mesh !== null && link.outInterest !== null) {
+      const leafs = this.leafInterest;
+      if ((mesh !== null || leafs !== null) && link.outInterest !== null) {
         for (const { account, sub } of link.outInterest.held()) {
-          mesh.outboundChanged(account, sub.subject, sub.queue, -1);
+          mesh?.outboundChanged(account, sub.subject, sub.queue, -1);
+          leafs?.(account, sub.subject, sub.queue, -1);
         }
       }
       const remote = link.remote;
@@ -464,6 +473,18 @@ export class GatewayTable implements GatewayLinkHost {
 
   outboundInterest(account: string, subject: string, queue: string | null, delta: 1 | -1): void {
     this.meshInterest?.outboundChanged(account, subject, queue, delta);
+    this.leafInterest?.(account, subject, queue, delta);
+  }
+
+  /**
+   * The remote interest every outbound link holds for `account` (leafnode.go
+   * initLeafNodeSmapAndSendSubs reads each outbound gateway's `outsim` for a new leaf).
+   */
+  *outboundSubs(account: string): Iterable<{ subject: string; queue: string | null }> {
+    for (const link of this.out.values()) {
+      if (link.closed || link.outInterest === null) continue;
+      for (const held of link.outInterest.held()) if (held.account === account) yield held.sub;
+    }
   }
 
   /** Closes every link (shutdown). */

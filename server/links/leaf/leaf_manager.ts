@@ -51,6 +51,8 @@ import {
 import { isWebSocketUrl, newLeafRemote, updateDiscovered } from "./leaf_urls.ts";
 import { leafMayRelay } from "./leaf_sub_map.ts";
 import { accountInterest, leafInfos } from "./leaf_snapshot.ts";
+import { LeafGatewayReplies } from "./leaf_gw_replies.ts";
+import type { MsgOp } from "../../protocol/sink.ts";
 import { authorizeLeaf, type LeafAuthServer } from "./leaf_auth.ts";
 import { solicitedConnectJson } from "./leaf_connect.ts";
 import { leafAuthTimeoutSeconds, standaloneClusterName } from "./leaf_options.ts";
@@ -84,6 +86,16 @@ export interface LeafHostServer extends LeafAuthServer, ReadPressure {
   allocateConnectionId(): number;
   /** The route manager, when clustering is on (cluster name, interest for routes). */
   readonly cluster: ClusterManager | null;
+  /** The gateways, when on: interest for them, and the remote clusters' interest for leafs. */
+  readonly gateway: {
+    readonly table: {
+      interestChanged(account: string, subject: string, queue: string | null, delta: number): void;
+      outboundSubs(account: string): Iterable<{ subject: string; queue: string | null }>;
+      leafInterest:
+        | ((account: string, subject: string, queue: string | null, delta: number) => void)
+        | null;
+    };
+  } | null;
 }
 
 /** A random `$LDS.` suffix (nats-server uses nuid.Next()). */
@@ -257,6 +269,17 @@ export class LeafManager implements LeafLinkHost {
       s.logger.warn(TLS_INSECURE_WARNING);
     }
     s.onInterest((account, sub, delta) => this.#localInterest(account, sub, delta));
+    const gateways = s.gateway?.table;
+    if (gateways) {
+      gateways.leafInterest = (account, subject, queue, delta) =>
+        this.#gatewayInterest(account, subject, queue, delta);
+    } else if (this.config.remotes.length > 0 && s.fanOut.gateways === null) {
+      // A spoke without gateways still gets requests that crossed its hub's gateways.
+      s.fanOut.gateways = new LeafGatewayReplies(
+        () => s.clock.now(),
+        (a, op) => this.#toHubs(a, op),
+      );
+    }
     this.#links.run();
     for (const config of this.config.remotes) {
       const remote = newLeafRemote(config);
@@ -529,6 +552,13 @@ export class LeafManager implements LeafLinkHost {
   #sendAllInterest(link: LeafLink): void {
     const account = link.account!;
     const counts = accountInterest(account, link);
+    if (!link.spoke) {
+      // The remote clusters' interest held by our outbound gateways (interest-only mode).
+      for (const sub of this.server.gateway?.table.outboundSubs(account.name) ?? []) {
+        const key = leafKey(sub.subject, sub.queue);
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+    }
     counts.set(this.loopSubject(account), 1);
     link.sendAllInterest(counts);
   }
@@ -551,6 +581,34 @@ export class LeafManager implements LeafLinkHost {
     }
   }
 
+  /**
+   * An outbound gateway's remote interest changed (leafnode.go updateInterestForAccountOnGateway
+   * and updateSmap): the links we are the hub of; a spoke link never announces it.
+   */
+  #gatewayInterest(
+    accountName: string,
+    subject: string,
+    queue: string | null,
+    delta: number,
+  ): void {
+    const account = this.server.account(accountName);
+    const links = account === null ? undefined : this.#byAccount.get(account);
+    if (links === undefined) return;
+    const key = leafKey(subject, queue);
+    for (const link of links) if (!link.spoke) link.updateInterest(key, queue !== null, delta);
+  }
+
+  /** A response on a gateway-routed reply: to our hubs (leafnode.go gwLeafSubs `_GR_.>`). */
+  #toHubs(account: Account, op: MsgOp): boolean {
+    let sent = false;
+    for (const link of this.#byAccount.get(account) ?? []) {
+      if (!link.spoke || link.closed || !link.registered) continue;
+      link.forward(account, op);
+      sent = true;
+    }
+    return sent;
+  }
+
   remoteInterest(link: LeafLink, entry: RemoteEntry, delta: number, change: InterestChange): void {
     const account = entry.account;
     const unit = entry.queue === null ? 1 : Math.max(1, entry.weight);
@@ -565,15 +623,18 @@ export class LeafManager implements LeafLinkHost {
       if (!leafMayRelay(link, other, loop)) continue;
       other.updateInterest(key, entry.queue !== null, d);
     }
-    // processLeafSub: a leaf we are the hub of subscribes like a client: routes learn it.
+    // processLeafSub: a leaf we are the hub of subscribes like a client: routes and gateways
+    // learn it (updateRouteSubscriptionMap, gatewayUpdateSubInterest).
     if (!link.spoke && change !== InterestChange.Weight && !loop) {
+      const sign = change === InterestChange.Added ? 1 : -1;
       this.server.cluster?.table.localInterestChanged(
         account.name,
         entry.subject,
         entry.queue,
-        change === InterestChange.Added ? 1 : -1,
+        sign,
         entry.subjectBytes,
       );
+      this.server.gateway?.table.interestChanged(account.name, entry.subject, entry.queue, sign);
     }
   }
 

@@ -65,3 +65,29 @@ export function versionAtLeast(version: string, min: string): boolean {
   for (let i = 0; i < 3; i++) if (have[i] !== want[i]) return have[i] > want[i];
   return true;
 }
+
+/**
+ * nats-server validateLeafNode's rule for a leafnode listener next to gateways: a system
+ * account must be configured (explicitly, or by the operator); its error text, or null.
+ *
+ * @example
+ * ```ts
+ * import { leafConfigProblem } from "./leaf_options.ts";
+ * const o = { leafnodeConfig: { port: 7422 }, gatewayConfig: { name: "A", port: 7222 } } as never;
+ * if (leafConfigProblem(o, undefined) === null || leafConfigProblem(o, "SYS") !== null) {
+ *   throw new Error();
+ * }
+ * ```
+ */
+export function leafConfigProblem(
+  o: Pick<ServerOptions, "leafnodeConfig" | "gatewayConfig">,
+  systemAccount: string | undefined,
+): string | null {
+  if (!o.leafnodeConfig || o.leafnodeConfig.port === 0) return null;
+  const g = o.gatewayConfig;
+  if (!g || (g.name === "" && g.port === 0)) return null;
+  if (!systemAccount) {
+    return "leaf nodes and gateways (both being defined) require a system account to also be configured";
+  }
+  return null;
+}
