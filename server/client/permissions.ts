@@ -64,6 +64,11 @@ export class ClientPermissions {
 
   /** May this connection publish to `subject` (a literal)? `now` in ms for reply expiry. */
   canPublish(subject: string, now: number): boolean {
+    return this.publishRulesAllow(subject) || this.#useReply(subject, now);
+  }
+
+  /** Whether the allow and deny rules alone let `subject` be published (cached). */
+  publishRulesAllow(subject: string): boolean {
     let ok = this.#pubCache.get(subject);
     if (ok === undefined) {
       ok = true;
@@ -72,8 +77,7 @@ export class ClientPermissions {
       if (this.#pubCache.size >= PUB_CACHE_MAX) this.#pubCache.clear();
       this.#pubCache.set(subject, ok);
     }
-    if (ok) return true;
-    return this.#useReply(subject, now);
+    return ok;
   }
 
   /** May this connection subscribe to `subject` (optionally in `queue`)? */
