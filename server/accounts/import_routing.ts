@@ -121,10 +121,20 @@ class StreamImportEntry extends ImportEntry {
   readonly #imp: ResolvedStreamImport;
   readonly #op = new RewrittenOp();
 
+  readonly #importer: Account;
+
   constructor(into: Account, imp: ResolvedStreamImport, fanOut: FanOut) {
     super(imp.subject, fanOut);
     this.#into = publisherIn(into);
+    this.#importer = into;
     this.#imp = imp;
+  }
+
+  /** The importing account and what `subject` becomes there. */
+  target(subject: string): StreamImportTarget {
+    const imp = this.#imp;
+    const local = mapSubject(subject, imp.subject, imp.localSubject, imp.usePub);
+    return { account: this.#importer, subject: local };
   }
 
   run(op: MsgOp): void {
@@ -132,6 +142,48 @@ class StreamImportEntry extends ImportEntry {
     const local = mapSubject(subjectOf(op), imp.subject, imp.localSubject, imp.usePub);
     this.fanOut.publish(this.#into, this.#op.set(op, enc.encode(local), null));
   }
+}
+
+/** Stream imports chained deeper than this count as no interest (an import cycle). */
+export const MAX_IMPORT_DEPTH = 8;
+
+/**
+ * Whether a message published on the literal `subject` in `account` reaches a subscriber. Like
+ * `account.sublist.hasInterest`, except that a stream import counts only when the importing
+ * account has a subscriber for the mapped subject: nats-server places shadow subscriptions in the
+ * exporting account only for the importer's matching subscriptions (accounts.go
+ * addShadowSubscriptions), so a JetStream push consumer delivering across an import is active
+ * (`push_bound`) only once the importer subscribes.
+ */
+export function hasSubscriberInterest(account: Account, subject: string, depth = 0): boolean {
+  const sublist = account.sublist;
+  if (!sublist.hasInterest(subject)) return false;
+  const result = sublist.matchString(subject);
+  if (result.qsubs.length > 0) return true;
+  for (const entry of result.psubs) {
+    if (!(entry instanceof StreamImportEntry)) return true;
+    if (depth >= MAX_IMPORT_DEPTH) continue;
+    const to = entry.target(subject);
+    if (hasSubscriberInterest(to.account, to.subject, depth + 1)) return true;
+  }
+  return false;
+}
+
+/** Where a stream import delivers a message: the importing account and the mapped subject. */
+export interface StreamImportTarget {
+  account: Account;
+  subject: string;
+}
+
+/**
+ * When `entry` is a stream import (placed in the exporting account), where a message on
+ * `subject` goes; else null.
+ */
+export function streamImportTarget(
+  entry: SublistEntry,
+  subject: string,
+): StreamImportTarget | null {
+  return entry instanceof StreamImportEntry ? entry.target(subject) : null;
 }
 
 interface PendingResponse {

@@ -11,10 +11,28 @@
 import type { Account } from "../accounts/account.ts";
 import type { MsgOp } from "../protocol/sink.ts";
 import { Kind, type Receiver, type SublistEntry } from "../routing/receiver.ts";
+import { MAX_IMPORT_DEPTH, streamImportTarget } from "../accounts/import_routing.ts";
 
 function local(e: SublistEntry): boolean {
   const k = e.owner.kind;
   return k === Kind.Client || k === Kind.Internal;
+}
+
+/**
+ * Whether every receiver of `deliver` in `account` is local, following stream imports into the
+ * importing accounts (nats-server's shadow subscriptions are the importer's own subscriptions).
+ */
+function allLocal(account: Account, deliver: string, depth: number): boolean {
+  const r = account.sublist.matchString(deliver);
+  for (const e of r.psubs) {
+    if (local(e)) continue;
+    const to = streamImportTarget(e, deliver);
+    if (to === null || depth >= MAX_IMPORT_DEPTH || !allLocal(to.account, to.subject, depth + 1)) {
+      return false;
+    }
+  }
+  for (const g of r.qsubs) for (const e of g) if (!local(e)) return false;
+  return true;
 }
 
 /**
@@ -29,12 +47,28 @@ export function deliverAs(
   skip: Receiver | null,
   random: () => number = Math.random,
 ): boolean | null {
+  if (!allLocal(account, deliver, 0)) return null;
+  return deliverLocal(account, deliver, op, skip, random, 0) > 0;
+}
+
+function deliverLocal(
+  account: Account,
+  deliver: string,
+  op: MsgOp,
+  skip: Receiver | null,
+  random: () => number,
+  depth: number,
+): number {
   const r = account.sublist.matchString(deliver);
-  for (const e of r.psubs) if (!local(e)) return null;
-  for (const g of r.qsubs) for (const e of g) if (!local(e)) return null;
   let count = 0;
   for (const e of r.psubs) {
-    if (e.owner !== skip && e.owner.receive(e, op)) count++;
+    const to = streamImportTarget(e, deliver);
+    if (to !== null) {
+      // A stream import: the importer's subscribers of the mapped subject see the message as is.
+      if (depth < MAX_IMPORT_DEPTH) {
+        count += deliverLocal(to.account, to.subject, op, skip, random, depth + 1);
+      }
+    } else if (e.owner !== skip && e.owner.receive(e, op)) count++;
   }
   for (const group of r.qsubs) {
     const n = group.length;
@@ -47,5 +81,5 @@ export function deliverAs(
       }
     }
   }
-  return count > 0;
+  return count;
 }
