@@ -131,7 +131,7 @@ class StreamImportEntry extends ImportEntry {
   }
 
   /** The importing account and what `subject` becomes there. */
-  target(subject: string): StreamImportTarget {
+  target(subject: string): ImportTarget {
     const imp = this.#imp;
     const local = mapSubject(subject, imp.subject, imp.localSubject, imp.usePub);
     return { account: this.#importer, subject: local };
@@ -169,21 +169,26 @@ export function hasSubscriberInterest(account: Account, subject: string, depth =
   return false;
 }
 
-/** Where a stream import delivers a message: the importing account and the mapped subject. */
-export interface StreamImportTarget {
+/** Where an import routes a message: the other account and the subject there. */
+export interface ImportTarget {
   account: Account;
   subject: string;
 }
 
 /**
- * When `entry` is a stream import (placed in the exporting account), where a message on
- * `subject` goes; else null.
+ * Where `entry` routes a message on `subject` when it is a stream import (placed in the
+ * exporting account) or a response router (a service's `_R_.` replies, back to the requester's
+ * inbox); null when such an entry routes it nowhere (no pending request); undefined for any
+ * other entry. `take` consumes a singleton response's mapping, like delivering it does.
  */
-export function streamImportTarget(
+export function importTarget(
   entry: SublistEntry,
   subject: string,
-): StreamImportTarget | null {
-  return entry instanceof StreamImportEntry ? entry.target(subject) : null;
+  take: boolean,
+): ImportTarget | null | undefined {
+  if (entry instanceof StreamImportEntry) return entry.target(subject);
+  if (entry instanceof ResponseRouter) return entry.target(subject, take);
+  return undefined;
 }
 
 interface PendingResponse {
@@ -244,13 +249,23 @@ export class ResponseRouter implements SublistEntry, Receiver, DeferredRoute {
   }
 
   run(op: MsgOp): void {
-    const subject = subjectOf(op);
-    if (!subject.startsWith(this.#prefix)) return;
+    const p = this.#take(subjectOf(op), true);
+    if (p) this.#fanOut.publish(publisherIn(p.account), this.#op.set(op, p.reply, null));
+  }
+
+  /** The requester's account and inbox a response on `subject` goes to (null: none pending). */
+  target(subject: string, take: boolean): ImportTarget | null {
+    const p = this.#take(subject, take);
+    return p ? { account: p.account, subject: dec.decode(p.reply) } : null;
+  }
+
+  #take(subject: string, take: boolean): PendingResponse | null {
+    if (!subject.startsWith(this.#prefix)) return null;
     const token = subject.slice(this.#prefix.length);
     const p = this.#pending.get(token);
-    if (!p) return;
-    if (p.singleton) this.#pending.delete(token);
-    this.#fanOut.publish(publisherIn(p.account), this.#op.set(op, p.reply, null));
+    if (!p) return null;
+    if (take && p.singleton) this.#pending.delete(token);
+    return p;
   }
 
   /** Drops mappings past their response threshold. */

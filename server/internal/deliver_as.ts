@@ -11,7 +11,7 @@
 import type { Account } from "../accounts/account.ts";
 import type { MsgOp } from "../protocol/sink.ts";
 import { Kind, type Receiver, type SublistEntry } from "../routing/receiver.ts";
-import { MAX_IMPORT_DEPTH, streamImportTarget } from "../accounts/import_routing.ts";
+import { importTarget, MAX_IMPORT_DEPTH } from "../accounts/import_routing.ts";
 
 function local(e: SublistEntry): boolean {
   const k = e.owner.kind;
@@ -20,15 +20,18 @@ function local(e: SublistEntry): boolean {
 
 /**
  * Whether every receiver of `deliver` in `account` is local, following stream imports into the
- * importing accounts (nats-server's shadow subscriptions are the importer's own subscriptions).
+ * importing accounts (nats-server's shadow subscriptions are the importer's own subscriptions)
+ * and service responses back to the requester (nats-server processServiceImport keeps
+ * `pa.deliver`).
  */
 function allLocal(account: Account, deliver: string, depth: number): boolean {
   const r = account.sublist.matchString(deliver);
   for (const e of r.psubs) {
-    if (local(e)) continue;
-    const to = streamImportTarget(e, deliver);
-    if (to === null || depth >= MAX_IMPORT_DEPTH || !allLocal(to.account, to.subject, depth + 1)) {
-      return false;
+    const to = importTarget(e, deliver, false);
+    if (to === undefined) {
+      if (!local(e)) return false;
+    } else if (to !== null) {
+      if (depth >= MAX_IMPORT_DEPTH || !allLocal(to.account, to.subject, depth + 1)) return false;
     }
   }
   for (const g of r.qsubs) for (const e of g) if (!local(e)) return false;
@@ -62,13 +65,13 @@ function deliverLocal(
   const r = account.sublist.matchString(deliver);
   let count = 0;
   for (const e of r.psubs) {
-    const to = streamImportTarget(e, deliver);
-    if (to !== null) {
-      // A stream import: the importer's subscribers of the mapped subject see the message as is.
-      if (depth < MAX_IMPORT_DEPTH) {
-        count += deliverLocal(to.account, to.subject, op, skip, random, depth + 1);
-      }
-    } else if (e.owner !== skip && e.owner.receive(e, op)) count++;
+    const to = importTarget(e, deliver, true);
+    if (to === undefined) {
+      if (e.owner !== skip && e.owner.receive(e, op)) count++;
+    } else if (to !== null && depth < MAX_IMPORT_DEPTH) {
+      // An import: the other account's subscribers of the mapped subject see the message as is.
+      count += deliverLocal(to.account, to.subject, op, skip, random, depth + 1);
+    }
   }
   for (const group of r.qsubs) {
     const n = group.length;

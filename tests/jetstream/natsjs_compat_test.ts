@@ -63,3 +63,55 @@ Deno.test("natsjs compat: push consumer delivering through a stream import", asy
     await ncb.close();
   }
 });
+
+const EXPORTED_API = `
+no_auth_user: a
+accounts {
+  JS: {
+    jetstream: enabled
+    users: [{ user: js, password: js }]
+    exports: [
+      { service: "$JS.API.>", response_type: stream }
+      { service: "$JS.ACK.>", response_type: stream }
+    ]
+  }
+  A: {
+    users: [{ user: a, password: a }]
+    imports: [
+      { service: { subject: "$JS.API.>", account: JS }, to: "IPA.>" }
+      { service: { subject: "$JS.ACK.>", account: JS } }
+    ]
+  }
+}
+`;
+
+Deno.test("natsjs compat: pull requests through a service import get the stored messages", async () => {
+  using dir = new JsTestDir();
+  await using srv = await dir.start(EXPORTED_API);
+  const admin = await connect({ port: srv.port, user: "js", pass: "js" });
+  const nc = await connect({ port: srv.port, user: "a", pass: "a" });
+  try {
+    const jsm = await jetstreamManager(admin);
+    await jsm.streams.add({ name: "S", subjects: ["s.>"] });
+    const js = jetstream(admin);
+    await js.publish("s.one", "1");
+    await js.publish("s.two", "2");
+    await jsm.consumers.add("S", { durable_name: "me", ack_policy: AckPolicy.Explicit });
+
+    const c = await jetstream(nc, { apiPrefix: "IPA" }).consumers.get("S", "me");
+    const first = await c.next({ expires: 2000 });
+    assert.ok(first, "a message through the service import");
+    // The response keeps the stored subject (nats-server processServiceImport keeps pa.deliver).
+    assert.equal(first.subject, "s.one");
+    assert.equal(first.seq, 1);
+    assert.equal(await first.ackAck(), true);
+    const second = await c.next({ expires: 2000 });
+    assert.equal(second?.subject, "s.two");
+    second?.ack();
+    assert.equal(await c.next({ expires: 1000 }), null);
+    await eventually(async () => (await jsm.consumers.info("S", "me")).num_ack_pending === 0);
+  } finally {
+    await admin.close();
+    await nc.close();
+  }
+});
