@@ -5,9 +5,16 @@
  * the official client against an in-process denats.
  */
 import assert from "node:assert/strict";
-import { connect } from "@nats-io/transport-node";
+import { connect, jwtAuthenticator } from "@nats-io/transport-node";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { eventually, JsTestDir } from "./_js_server.ts";
+import {
+  createAccount,
+  makeAccount,
+  makeOperator,
+  makeUser,
+  UNLIMITED_ACCOUNT,
+} from "../../server/accounts/_test_keys.ts";
 
 const CROSS_ACCOUNT = `
 accounts {
@@ -112,6 +119,65 @@ Deno.test("natsjs compat: pull requests through a service import get the stored 
     await eventually(async () => (await jsm.consumers.info("S", "me")).num_ack_pending === 0);
   } finally {
     await admin.close();
+    await nc.close();
+  }
+});
+
+Deno.test("natsjs compat: an account JWT's tiered JetStream limits (account info tiers)", async () => {
+  const sys = createAccount();
+  const op = await makeOperator({ system_account: sys.getPublicKey() });
+  const sysJwt = await makeAccount(op.kp, {}, { kp: sys });
+  const acc = await makeAccount(op.kp, {
+    limits: {
+      ...UNLIMITED_ACCOUNT,
+      tiered_limits: { R1: { disk_storage: 1024 * 1024, consumer: -1, streams: -1 } },
+    },
+  });
+  const user = await makeUser(acc.kp, { bearer_token: true });
+  using dir = new JsTestDir();
+  await using srv = await dir.start(`operator: ${op.jwt}
+resolver: MEMORY
+resolver_preload: {
+  ${sys.getPublicKey()}: ${sysJwt.jwt}
+  ${acc.pub}: ${acc.jwt}
+}
+`);
+  const nc = await connect({ port: srv.port, authenticator: jwtAuthenticator(user.jwt) });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const unlimitedR1 = {
+      max_memory: 0,
+      max_storage: 1024 * 1024,
+      max_streams: -1,
+      max_consumers: -1,
+      // nats-server toUnlimited: a limit the JWT leaves at 0 is no limit.
+      max_ack_pending: -1,
+      memory_max_stream_bytes: -1,
+      storage_max_stream_bytes: -1,
+      max_bytes_required: false,
+    };
+    const ai = await jsm.getAccountInfo();
+    // nats-server JetStreamUsage with tiers: zero limits at the top level, the tier's below.
+    assert.deepEqual(ai.limits, {
+      max_memory: 0,
+      max_storage: 0,
+      max_streams: 0,
+      max_consumers: 0,
+      max_ack_pending: 0,
+      memory_max_stream_bytes: 0,
+      storage_max_stream_bytes: 0,
+      max_bytes_required: false,
+    });
+    assert.deepEqual(ai.tiers, {
+      R1: { memory: 0, storage: 0, streams: 0, consumers: 0, limits: unlimitedR1 },
+    });
+    await jsm.streams.add({ name: "S", subjects: ["s.>"] });
+    await jsm.consumers.add("S", { durable_name: "d" });
+    const after = await jsm.getAccountInfo();
+    assert.equal(after.streams, 1);
+    assert.equal(after.tiers?.R1?.streams, 1);
+    assert.equal(after.tiers?.R1?.consumers, 1);
+  } finally {
     await nc.close();
   }
 });
