@@ -158,6 +158,7 @@ export const MAX_IMPORT_DEPTH = 8;
 export function hasSubscriberInterest(account: Account, subject: string, depth = 0): boolean {
   const sublist = account.sublist;
   if (!sublist.hasInterest(subject)) return false;
+  if (!account.exportsStreams) return true;
   const result = sublist.matchString(subject);
   if (result.qsubs.length > 0) return true;
   for (const entry of result.psubs) {
@@ -357,7 +358,9 @@ export function wireImports(
     if (!local) continue;
     for (const s of imps.streams) {
       const exporter = accounts.get(s.account);
-      if (exporter) exporter.sublist.insert(new StreamImportEntry(local, s, fanOut));
+      if (!exporter) continue;
+      exporter.sublist.insert(new StreamImportEntry(local, s, fanOut));
+      exporter.exportsStreams = true;
     }
     for (const s of imps.services) {
       const exporter = accounts.get(s.account);

@@ -10,8 +10,12 @@
  */
 import type { Account } from "../accounts/account.ts";
 import type { MsgOp } from "../protocol/sink.ts";
+import type { MatchResult } from "../sublist/match_result.ts";
 import { Kind, type Receiver, type SublistEntry } from "../routing/receiver.ts";
 import { importTarget, MAX_IMPORT_DEPTH } from "../accounts/import_routing.ts";
+
+/** A sublist match of the delivery subject. */
+type Matched = MatchResult<SublistEntry>;
 
 function local(e: SublistEntry): boolean {
   const k = e.owner.kind;
@@ -19,19 +23,21 @@ function local(e: SublistEntry): boolean {
 }
 
 /**
- * Whether every receiver of `deliver` in `account` is local, following stream imports into the
+ * Whether every receiver in `r` (the match of `deliver`) is local, following stream imports into
  * importing accounts (nats-server's shadow subscriptions are the importer's own subscriptions)
  * and service responses back to the requester (nats-server processServiceImport keeps
  * `pa.deliver`).
  */
-function allLocal(account: Account, deliver: string, depth: number): boolean {
-  const r = account.sublist.matchString(deliver);
+function allLocal(r: Matched, deliver: string, depth: number): boolean {
   for (const e of r.psubs) {
     const to = importTarget(e, deliver, false);
     if (to === undefined) {
       if (!local(e)) return false;
     } else if (to !== null) {
-      if (depth >= MAX_IMPORT_DEPTH || !allLocal(to.account, to.subject, depth + 1)) return false;
+      if (depth >= MAX_IMPORT_DEPTH) return false;
+      if (!allLocal(to.account.sublist.matchString(to.subject), to.subject, depth + 1)) {
+        return false;
+      }
     }
   }
   for (const g of r.qsubs) for (const e of g) if (!local(e)) return false;
@@ -50,19 +56,19 @@ export function deliverAs(
   skip: Receiver | null,
   random: () => number = Math.random,
 ): boolean | null {
-  if (!allLocal(account, deliver, 0)) return null;
-  return deliverLocal(account, deliver, op, skip, random, 0) > 0;
+  const r = account.sublist.matchString(deliver);
+  if (!allLocal(r, deliver, 0)) return null;
+  return deliverLocal(r, deliver, op, skip, random, 0) > 0;
 }
 
 function deliverLocal(
-  account: Account,
+  r: Matched,
   deliver: string,
   op: MsgOp,
   skip: Receiver | null,
   random: () => number,
   depth: number,
 ): number {
-  const r = account.sublist.matchString(deliver);
   let count = 0;
   for (const e of r.psubs) {
     const to = importTarget(e, deliver, true);
@@ -70,7 +76,8 @@ function deliverLocal(
       if (e.owner !== skip && e.owner.receive(e, op)) count++;
     } else if (to !== null && depth < MAX_IMPORT_DEPTH) {
       // An import: the other account's subscribers of the mapped subject see the message as is.
-      count += deliverLocal(to.account, to.subject, op, skip, random, depth + 1);
+      const there = to.account.sublist.matchString(to.subject);
+      count += deliverLocal(there, to.subject, op, skip, random, depth + 1);
     }
   }
   for (const group of r.qsubs) {

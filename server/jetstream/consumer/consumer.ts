@@ -158,7 +158,9 @@ export class Consumer implements ConsumerHandle {
         const deliver = this.config.deliver_subject ?? "";
         if (account === this.stream.account) {
           if (!subjectMatches(sub.subject, deliver)) return;
-        } else if (!this.stream.account.sublist.hasInterest(deliver)) {
+        } else if (
+          !this.stream.account.exportsStreams || !this.stream.account.sublist.hasInterest(deliver)
+        ) {
           // Another account's subscription reaches the deliver subject only through a stream
           // import, which is an entry matching it in this account.
           return;
