@@ -117,6 +117,7 @@ export class Server implements ClientContext {
     this.#accounts.onAdded = (account) => {
       this.#system?.accountAdded(account);
       this.#links.gateway?.table.accountAdded(account.name);
+      this.#serveJwtJetStream(account);
     };
     this.#system = this.#createSystem();
     // Route worker: a route's RS+/RS- is this worker's mesh interest. With gateways, route interest
@@ -217,6 +218,21 @@ export class Server implements ClientContext {
   /** `http://` or `https://` of the first monitoring listener, or "" when off. */
   get monitorProtocol(): string {
     return this.#monitorListeners[0]?.protocol ?? "";
+  }
+
+  /**
+   * An account JWT that allows JetStream gets its API once the account is in use (nats-server
+   * updateAccountClaimsWithRefresh enables JetStream for the account), with the JWT's limits.
+   */
+  #serveJwtJetStream(account: Account): void {
+    const js = this.#jetstream;
+    if (js === null) return;
+    if (account.name === configuredSystemAccount(this.options, this.auth.trust.systemAccount)) {
+      return;
+    }
+    const jwt = this.auth.trust.knownAccounts().find((a) => a.name === account.name);
+    if (jwt === undefined) return;
+    js.serveAccount(account, jwt.config.jetstreamLimits, jwt.config.jetstreamTiers);
   }
 
   /** Server-level notices: a shard leaves them to the main isolate, which logs them once. */

@@ -19,6 +19,11 @@ export class Account {
   connections = 0;
   /** Subject mappings applied to messages published into the account; null when none. */
   mappings: AccountMappings | null = null;
+  /**
+   * Whether another account imports a stream from this one (its sublist then holds stream
+   * import entries, which are subscribers only while the importer has matching interest).
+   */
+  exportsStreams = false;
 
   constructor(name: string, opts: { cache?: boolean } = {}) {
     this.name = name;

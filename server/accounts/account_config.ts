@@ -94,6 +94,12 @@ export interface AccountConfig {
   jetstream?: unknown;
   /** `jetstream` typed: the account's JetStream limits, null when it has no JetStream. */
   jetstreamLimits: JsAccountLimits | null;
+  /**
+   * An account JWT's tiered JetStream limits by tier name (`R1`, `R3`), when it has those
+   * instead of one default tier; `jetstreamLimits` then holds the `R1` tier (a standalone
+   * server's streams have one replica).
+   */
+  jetstreamTiers?: Record<string, JsAccountLimits>;
 }
 
 /** No limits (nats-server `NewAccount`). */

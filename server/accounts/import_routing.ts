@@ -121,10 +121,20 @@ class StreamImportEntry extends ImportEntry {
   readonly #imp: ResolvedStreamImport;
   readonly #op = new RewrittenOp();
 
+  readonly #importer: Account;
+
   constructor(into: Account, imp: ResolvedStreamImport, fanOut: FanOut) {
     super(imp.subject, fanOut);
     this.#into = publisherIn(into);
+    this.#importer = into;
     this.#imp = imp;
+  }
+
+  /** The importing account and what `subject` becomes there. */
+  target(subject: string): ImportTarget {
+    const imp = this.#imp;
+    const local = mapSubject(subject, imp.subject, imp.localSubject, imp.usePub);
+    return { account: this.#importer, subject: local };
   }
 
   run(op: MsgOp): void {
@@ -132,28 +142,54 @@ class StreamImportEntry extends ImportEntry {
     const local = mapSubject(subjectOf(op), imp.subject, imp.localSubject, imp.usePub);
     this.fanOut.publish(this.#into, this.#op.set(op, enc.encode(local), null));
   }
+}
 
-  /**
-   * A delivery to `deliver` that shows `op`'s subject (a JetStream consumer's): routed in the
-   * importing account by the mapped deliver subject, showing the mapped shown subject
-   * (nats-server processMsgResults with pa.deliver). `deliverAsFn` is internal/deliver_as.ts's
-   * (passed in: accounts do not import from internal); null when a link holds interest there.
-   */
-  deliverShown(
-    deliver: string,
-    op: MsgOp,
-    deliverAsFn: (a: Account, d: string, op: MsgOp, skip: null) => boolean | null,
-  ): boolean | null {
-    const imp = this.#imp;
-    const into = mapSubject(deliver, imp.subject, imp.localSubject, imp.usePub);
-    const shown = subjectOf(op);
-    const mapped = mapSubject(shown, imp.subject, imp.localSubject, imp.usePub);
-    const shownOp = mapped === shown ? op : new RewrittenOp().set(op, enc.encode(mapped), null);
-    const done = deliverAsFn(this.#into.account, into, shownOp, null);
-    if (done !== null) return done;
-    this.fanOut.publish(this.#into, this.#op.set(op, enc.encode(into), null));
-    return true;
+/** Stream imports chained deeper than this count as no interest (an import cycle). */
+export const MAX_IMPORT_DEPTH = 8;
+
+/**
+ * Whether a message published on the literal `subject` in `account` reaches a subscriber. Like
+ * `account.sublist.hasInterest`, except that a stream import counts only when the importing
+ * account has a subscriber for the mapped subject: nats-server places shadow subscriptions in the
+ * exporting account only for the importer's matching subscriptions (accounts.go
+ * addShadowSubscriptions), so a JetStream push consumer delivering across an import is active
+ * (`push_bound`) only once the importer subscribes.
+ */
+export function hasSubscriberInterest(account: Account, subject: string, depth = 0): boolean {
+  const sublist = account.sublist;
+  if (!sublist.hasInterest(subject)) return false;
+  if (!account.exportsStreams) return true;
+  const result = sublist.matchString(subject);
+  if (result.qsubs.length > 0) return true;
+  for (const entry of result.psubs) {
+    if (!(entry instanceof StreamImportEntry)) return true;
+    if (depth >= MAX_IMPORT_DEPTH) continue;
+    const to = entry.target(subject);
+    if (hasSubscriberInterest(to.account, to.subject, depth + 1)) return true;
   }
+  return false;
+}
+
+/** Where an import routes a message: the other account and the subject there. */
+export interface ImportTarget {
+  account: Account;
+  subject: string;
+}
+
+/**
+ * Where `entry` routes a message on `subject` when it is a stream import (placed in the
+ * exporting account) or a response router (a service's `_R_.` replies, back to the requester's
+ * inbox); null when such an entry routes it nowhere (no pending request); undefined for any
+ * other entry. `take` consumes a singleton response's mapping, like delivering it does.
+ */
+export function importTarget(
+  entry: SublistEntry,
+  subject: string,
+  take: boolean,
+): ImportTarget | null | undefined {
+  if (entry instanceof StreamImportEntry) return entry.target(subject);
+  if (entry instanceof ResponseRouter) return entry.target(subject, take);
+  return undefined;
 }
 
 interface PendingResponse {
@@ -214,13 +250,23 @@ export class ResponseRouter implements SublistEntry, Receiver, DeferredRoute {
   }
 
   run(op: MsgOp): void {
-    const subject = subjectOf(op);
-    if (!subject.startsWith(this.#prefix)) return;
+    const p = this.#take(subjectOf(op), true);
+    if (p) this.#fanOut.publish(publisherIn(p.account), this.#op.set(op, p.reply, null));
+  }
+
+  /** The requester's account and inbox a response on `subject` goes to (null: none pending). */
+  target(subject: string, take: boolean): ImportTarget | null {
+    const p = this.#take(subject, take);
+    return p ? { account: p.account, subject: dec.decode(p.reply) } : null;
+  }
+
+  #take(subject: string, take: boolean): PendingResponse | null {
+    if (!subject.startsWith(this.#prefix)) return null;
     const token = subject.slice(this.#prefix.length);
     const p = this.#pending.get(token);
-    if (!p) return;
-    if (p.singleton) this.#pending.delete(token);
-    this.#fanOut.publish(publisherIn(p.account), this.#op.set(op, p.reply, null));
+    if (!p) return null;
+    if (take && p.singleton) this.#pending.delete(token);
+    return p;
   }
 
   /** Drops mappings past their response threshold. */
@@ -312,7 +358,9 @@ export function wireImports(
     if (!local) continue;
     for (const s of imps.streams) {
       const exporter = accounts.get(s.account);
-      if (exporter) exporter.sublist.insert(new StreamImportEntry(local, s, fanOut));
+      if (!exporter) continue;
+      exporter.sublist.insert(new StreamImportEntry(local, s, fanOut));
+      exporter.exportsStreams = true;
     }
     for (const s of imps.services) {
       const exporter = accounts.get(s.account);

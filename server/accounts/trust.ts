@@ -161,23 +161,62 @@ export function permissionsFromJwt(l: UserPermissionLimits): Permissions | undef
   return p;
 }
 
-/**
- * An account JWT's JetStream limits (nats-server updateAccountClaimsWithRefresh): JetStream is on
- * when the memory or disk storage limit is not zero; the JWT's values are taken as they are.
- */
-function jwtJetStreamLimits(js: Record<string, unknown>): JsAccountLimits | null {
+/** nats-server toUnlimited: a JWT limit that is not positive means no limit. */
+function toUnlimited(value: number): number {
+  return value > 0 ? value : -1;
+}
+
+/** One JWT JetStream limits object (`jetstream` or a tier) as nats-server takes it. */
+function jwtLimits(js: Record<string, unknown>): JsAccountLimits {
   const n = (key: string) => typeof js[key] === "number" ? js[key] as number : 0;
-  if (n("mem_storage") === 0 && n("disk_storage") === 0) return null;
   return {
     max_memory: n("mem_storage"),
     max_storage: n("disk_storage"),
     max_streams: n("streams"),
     max_consumers: n("consumer"),
-    max_ack_pending: n("max_ack_pending"),
-    memory_max_stream_bytes: n("mem_max_stream_bytes"),
-    storage_max_stream_bytes: n("disk_max_stream_bytes"),
+    max_ack_pending: toUnlimited(n("max_ack_pending")),
+    memory_max_stream_bytes: toUnlimited(n("mem_max_stream_bytes")),
+    storage_max_stream_bytes: toUnlimited(n("disk_max_stream_bytes")),
     max_bytes_required: js.max_bytes_required === true,
   };
+}
+
+/** JetStream is on for the limits when the memory or disk storage limit is not zero. */
+function storageAllowed(js: Record<string, unknown>): boolean {
+  const n = (key: string) => typeof js[key] === "number" ? js[key] as number : 0;
+  return n("mem_storage") !== 0 || n("disk_storage") !== 0;
+}
+
+/** The tiers of a JWT's `tiered_limits`, each a limits object. */
+function jwtTiers(tiered: Record<string, unknown> | null): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [name, value] of Object.entries(tiered ?? {})) {
+    if (value !== null && typeof value === "object") out[name] = value as Record<string, unknown>;
+  }
+  return out;
+}
+
+/**
+ * An account JWT's JetStream limits (nats-server updateAccountClaimsWithRefresh and jwt
+ * `IsJSEnabled`): JetStream is on when the memory or disk storage limit (of the default limits,
+ * or of some tier when the JWT has tiered limits) is not zero. Non-positive max_ack_pending and
+ * per-stream byte limits mean no limit. With tiered limits, the `R1` tier is the one a standalone
+ * server's streams use.
+ */
+function jwtJetStream(
+  js: Record<string, unknown>,
+  tiered: Record<string, unknown> | null,
+): { limits: JsAccountLimits | null; tiers?: Record<string, JsAccountLimits> } {
+  const tierClaims = jwtTiers(tiered);
+  if (Object.keys(tierClaims).length === 0) {
+    return { limits: storageAllowed(js) ? jwtLimits(js) : null };
+  }
+  if (!Object.values(tierClaims).some(storageAllowed)) return { limits: null };
+  const tiers: Record<string, JsAccountLimits> = {};
+  for (const [name, claims] of Object.entries(tierClaims)) tiers[name] = jwtLimits(claims);
+  // No R1 tier: streams here get no storage (nats-server has no applicable limit for them).
+  const r1 = tiers.R1 ?? { ...jwtLimits({}), max_memory: 0, max_storage: 0 };
+  return { limits: r1, tiers };
 }
 
 /** The typed account model of an account JWT (imports/exports as nats-server registers them). */
@@ -197,8 +236,11 @@ export function accountConfigFromClaims(ac: AccountClaims): AccountConfig {
       maxLeafNodes: ac.limits.leaf,
     },
     signingKeys: [...ac.signingKeys.keys()],
-    jetstreamLimits: jwtJetStreamLimits(ac.limits.jetstream),
+    jetstreamLimits: null,
   };
+  const js = jwtJetStream(ac.limits.jetstream, ac.limits.tieredLimits);
+  config.jetstreamLimits = js.limits;
+  if (js.tiers) config.jetstreamTiers = js.tiers;
   const permissions = permissionsFromJwt(ac.defaultPermissions);
   if (permissions) config.defaultPermissions = permissions;
   for (const e of ac.exports) {

@@ -3,30 +3,45 @@
  * Delivery to one subject of a message that shows another (nats-server's `pa.deliver`, used by
  * JetStream consumers: a message stored on `orders.new` is routed to the consumer's deliver
  * subject or a pull request's inbox, and the subscriber sees `orders.new`). Local receivers
- * (clients and internal connections) get the message as is, stream imports pass it on to the
- * importing account's subscribers of the mapped deliver subject; when a route, gateway, leaf or
+ * (clients and internal connections) get the message as is; when a route, gateway, leaf or
  * another worker holds interest, the caller falls back to an ordinary publish to the delivery
  * subject (those links would otherwise forward it under the shown subject). Runs in the isolate
  * that owns the connections.
  */
 import type { Account } from "../accounts/account.ts";
 import type { MsgOp } from "../protocol/sink.ts";
+import type { MatchResult } from "../sublist/match_result.ts";
 import { Kind, type Receiver, type SublistEntry } from "../routing/receiver.ts";
+import { importTarget, MAX_IMPORT_DEPTH } from "../accounts/import_routing.ts";
 
-/** A stream import that can pass a shown-subject delivery on into the importing account. */
-interface ShownImport {
-  deliverShown(deliver: string, op: MsgOp, deliverAsFn: typeof deliverAs): boolean | null;
-}
-
-function importOf(e: SublistEntry): ShownImport | null {
-  if (e.owner.kind !== Kind.Import) return null;
-  const owner = e.owner as Partial<ShownImport>;
-  return typeof owner.deliverShown === "function" ? owner as ShownImport : null;
-}
+/** A sublist match of the delivery subject. */
+type Matched = MatchResult<SublistEntry>;
 
 function local(e: SublistEntry): boolean {
   const k = e.owner.kind;
-  return k === Kind.Client || k === Kind.Internal || importOf(e) !== null;
+  return k === Kind.Client || k === Kind.Internal;
+}
+
+/**
+ * Whether every receiver in `r` (the match of `deliver`) is local, following stream imports into
+ * importing accounts (nats-server's shadow subscriptions are the importer's own subscriptions)
+ * and service responses back to the requester (nats-server processServiceImport keeps
+ * `pa.deliver`).
+ */
+function allLocal(r: Matched, deliver: string, depth: number): boolean {
+  for (const e of r.psubs) {
+    const to = importTarget(e, deliver, false);
+    if (to === undefined) {
+      if (!local(e)) return false;
+    } else if (to !== null) {
+      if (depth >= MAX_IMPORT_DEPTH) return false;
+      if (!allLocal(to.account.sublist.matchString(to.subject), to.subject, depth + 1)) {
+        return false;
+      }
+    }
+  }
+  for (const g of r.qsubs) for (const e of g) if (!local(e)) return false;
+  return true;
 }
 
 /**
@@ -42,18 +57,28 @@ export function deliverAs(
   random: () => number = Math.random,
 ): boolean | null {
   const r = account.sublist.matchString(deliver);
-  for (const e of r.psubs) if (!local(e)) return null;
-  for (const g of r.qsubs) for (const e of g) if (!local(e)) return null;
+  if (!allLocal(r, deliver, 0)) return null;
+  return deliverLocal(r, deliver, op, skip, random, 0) > 0;
+}
+
+function deliverLocal(
+  r: Matched,
+  deliver: string,
+  op: MsgOp,
+  skip: Receiver | null,
+  random: () => number,
+  depth: number,
+): number {
   let count = 0;
   for (const e of r.psubs) {
-    // A stream import (nats-server processMsgResults' shadow subscriptions keep pa.deliver):
-    // the importer's subscribers of the mapped deliver subject see the shown subject too.
-    const imp = importOf(e);
-    if (imp !== null) {
-      if (imp.deliverShown(deliver, op, deliverAs) !== false) count++;
-      continue;
+    const to = importTarget(e, deliver, true);
+    if (to === undefined) {
+      if (e.owner !== skip && e.owner.receive(e, op)) count++;
+    } else if (to !== null && depth < MAX_IMPORT_DEPTH) {
+      // An import: the other account's subscribers of the mapped subject see the message as is.
+      const there = to.account.sublist.matchString(to.subject);
+      count += deliverLocal(there, to.subject, op, skip, random, depth + 1);
     }
-    if (e.owner !== skip && e.owner.receive(e, op)) count++;
   }
   for (const group of r.qsubs) {
     const n = group.length;
@@ -66,5 +91,5 @@ export function deliverAs(
       }
     }
   }
-  return count > 0;
+  return count;
 }

@@ -66,7 +66,9 @@ export function startJetStream(
   if (configured.length === 0) {
     js.serveAccount(server.bindAccount(GLOBAL_ACCOUNT), unlimitedJs());
   } else {
-    for (const a of configured) js.serveAccount(server.bindAccount(a.name), a.jetstreamLimits);
+    for (const a of configured) {
+      js.serveAccount(server.bindAccount(a.name), a.jetstreamLimits, a.jetstreamTiers);
+    }
     // The global account is served too, answering that it has no JetStream.
     js.serveAccount(server.bindAccount(GLOBAL_ACCOUNT), null);
   }

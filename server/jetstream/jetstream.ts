@@ -42,6 +42,11 @@ export interface JsAccount {
   readonly account: Account;
   /** Null: JetStream is not enabled for the account (its API answers 10039). */
   readonly limits: JsAccountLimits | null;
+  /**
+   * Tiered limits by tier name (an account JWT's `tiered_limits`); `limits` is then the `R1`
+   * tier, the one a standalone server's streams use. Absent: one default tier.
+   */
+  readonly tiers?: Record<string, JsAccountLimits>;
   readonly api: JsApiStats;
 }
 
@@ -120,6 +125,34 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 const ZERO_USAGE = { memory: 0, storage: 0, streams: 0, consumers: 0 };
 
+/** The zero `JetStreamAccountLimits` nats-server reports at the top level with tiers. */
+const NO_TIER_LIMITS: JsAccountLimits = {
+  max_memory: 0,
+  max_storage: 0,
+  max_streams: 0,
+  max_consumers: 0,
+  max_ack_pending: 0,
+  memory_max_stream_bytes: 0,
+  storage_max_stream_bytes: 0,
+  max_bytes_required: false,
+};
+
+/**
+ * Account info `tiers` (nats-server JetStreamTier): every tier with its limits, the usage under
+ * `R1` (a standalone server's streams all have one replica).
+ */
+function tierUsage(
+  tiers: Record<string, JsAccountLimits>,
+  u: typeof ZERO_USAGE,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, limits] of Object.entries(tiers)) {
+    const { memory, storage, streams, consumers } = name === "R1" ? u : ZERO_USAGE;
+    out[name] = { memory, storage, streams, consumers, limits };
+  }
+  return out;
+}
+
 /** JetStream of one server: settings, accounts and API responders. */
 export class JetStream implements JetStreamMonitor {
   readonly config: ResolvedJetStream;
@@ -186,9 +219,14 @@ export class JetStream implements JetStreamMonitor {
    * Serves `$JS.API.>` (and `$JS.<domain>.API.>`) in `account`, with JetStream on (`limits`)
    * or answering 10039 (null).
    */
-  serveAccount(account: Account, limits: JsAccountLimits | null): void {
+  serveAccount(
+    account: Account,
+    limits: JsAccountLimits | null,
+    tiers?: Record<string, JsAccountLimits>,
+  ): void {
     if (this.#accounts.has(account.name)) return;
     const jsa: JsAccount = { account, limits, api: { total: 0, errors: 0 } };
+    if (limits !== null && tiers !== undefined) Object.assign(jsa, { tiers });
     this.#accounts.set(account.name, jsa);
     const conn = new InternalConnection(this.#ctx, account, { kind: InternalKind.JetStream });
     this.#conns.set(account.name, conn);
@@ -330,6 +368,11 @@ export class JetStream implements JetStreamMonitor {
     if (this.config.domain !== "") out.domain = this.config.domain;
     // The counters as they were before this request (nats-server counts after answering).
     out.api = { ...jsa.api };
+    if (jsa.tiers !== undefined) {
+      // nats-server JetStreamUsage with tiers: no top-level limits, the usage under its tier.
+      out.limits = NO_TIER_LIMITS;
+      out.tiers = tierUsage(jsa.tiers, u);
+    }
     return out;
   }
 }

@@ -29,7 +29,6 @@ import { MonitorState } from "../monitor/state.ts";
 import { type MonitorListener, startMonitorListener } from "../monitor/http.ts";
 import type { MonitoredConn, MonitoredServer } from "../monitor/types.ts";
 import { diffOptions, reloadNotices } from "../reload_diff.ts";
-import { DENATS_VERSION, SERVER_VERSION } from "../version.ts";
 import { combineSnapshots, type WorkerSnapshot } from "./snapshot.ts";
 import { Authenticator } from "../accounts/auth.ts";
 import { enabledWebSocket } from "../transport/ws_options.ts";

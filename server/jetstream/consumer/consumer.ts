@@ -10,6 +10,7 @@
  * that owns the stream.
  */
 import type { Account } from "../../accounts/account.ts";
+import { hasSubscriberInterest } from "../../accounts/import_routing.ts";
 import type { InternalSubscription } from "../../internal/internal_connection.ts";
 import { subjectMatches } from "../../sublist/sublist.ts";
 import type { ConsumerConfig } from "../api/consumer_config.ts";
@@ -101,7 +102,7 @@ export class Consumer implements ConsumerHandle {
       retention: sc.retention,
       rateBurst: burst,
       random: this.#random,
-      hasInterest: (subject) => conn.account.sublist.hasInterest(subject),
+      hasInterest: (subject) => hasSubscriberInterest(conn.account, subject),
       output: {
         send: (subject, reply, header, data, shown) =>
           !conn.closed && conn.publish(shown ?? subject, data ?? undefined, {
@@ -163,7 +164,15 @@ export class Consumer implements ConsumerHandle {
       this.#poll = setInterval(() => this.#checkInterest(), INTEREST_POLL_MS);
       this.#unwatch = this.#opts.watchInterest?.((account, sub) => {
         const deliver = this.config.deliver_subject ?? "";
-        if (account !== this.stream.account || !subjectMatches(sub.subject, deliver)) return;
+        if (account === this.stream.account) {
+          if (!subjectMatches(sub.subject, deliver)) return;
+        } else if (
+          !this.stream.account.exportsStreams || !this.stream.account.sublist.hasInterest(deliver)
+        ) {
+          // Another account's subscription reaches the deliver subject only through a stream
+          // import, which is an entry matching it in this account.
+          return;
+        }
         // After the SUB (or UNSUB) that changed it is done.
         queueMicrotask(() => this.#checkInterest());
       }) ?? null;
@@ -216,7 +225,7 @@ export class Consumer implements ConsumerHandle {
     const subject = this.config.deliver_subject ?? "";
     const group = this.config.deliver_group ?? "";
     const sublist = this.stream.conn.account.sublist;
-    if (group === "") return sublist.hasInterest(subject);
+    if (group === "") return hasSubscriberInterest(this.stream.conn.account, subject);
     return sublist.matchString(subject).qsubs.some((g) => g.length > 0 && g[0].queue === group);
   }
 

@@ -9,6 +9,7 @@
  * as nats-server) saved beside their stream and recovered with it. `CONSUMER.MSG.NEXT` is served
  * by each consumer's own subscription. Runs in the isolate that owns the streams.
  */
+import { hasSubscriberInterest } from "../../accounts/import_routing.ts";
 import type { JsApiRequest } from "../jetstream.ts";
 import { NOT_ENABLED_FOR_ACCOUNT } from "../jetstream.ts";
 import type { StreamRegistry, StreamView } from "../stream_view.ts";
@@ -175,7 +176,7 @@ export class ConsumerApi {
       accountMaxAckPending: jsa.limits.max_ack_pending,
       serverMaxAckPending: this.#opts.serverMaxAckPending,
       serverMaxRequestBatch: this.#opts.serverMaxRequestBatch,
-      deliverSubjectHasInterest: (s) => account.sublist.hasInterest(s),
+      deliverSubjectHasInterest: (s) => hasSubscriberInterest(account, s),
       newConsumerName: () => {
         let s = "";
         for (let i = 0; i < 8; i++) s += NAME_CHARS[Math.floor(this.#random() * 62)];
