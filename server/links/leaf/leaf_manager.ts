@@ -40,8 +40,6 @@ import { joinHostPort } from "../route/cluster_options.ts";
 import type { LeafLinkHost, LeafRemote, LeafUrl } from "./leaf_host.ts";
 import { LeafLink } from "./leaf_link.ts";
 import {
-  DENY_ALL_CLIENT_JS,
-  jetStreamApiDenied,
   type LeafConnectMessage,
   leafInfoJson,
   type LeafInfoMessage,
@@ -53,6 +51,7 @@ import { leafMayRelay } from "./leaf_sub_map.ts";
 import { accountInterest, leafInfos } from "./leaf_snapshot.ts";
 import { authorizeLeaf, type LeafAuthServer } from "./leaf_auth.ts";
 import { solicitedConnectJson } from "./leaf_connect.ts";
+import { leafJetStreamPlan } from "./leaf_jetstream.ts";
 import { leafAuthTimeoutSeconds, standaloneClusterName } from "./leaf_options.ts";
 
 /** nats-server DEFAULT_LEAF_NODE_RECONNECT and (routes') DEFAULT_ROUTE_DIAL. */
@@ -348,6 +347,8 @@ export class LeafManager implements LeafLinkHost {
       cluster: this.clusterName(),
       leafnode_urls: [...(this.#ownUrl ? [this.#ownUrl] : []), ...this.#gossiped.keys()],
       info_on_connect: true,
+      jetstream: s.options.jetstreamConfig?.enabled ?? false,
+      domain: s.options.jetstreamConfig?.domain ?? "",
       ...extra,
     });
   }
@@ -481,21 +482,30 @@ export class LeafManager implements LeafLinkHost {
     let set = this.#byAccount.get(account);
     if (set === undefined) this.#byAccount.set(account, set = new Set());
     set.add(link);
-    // addLeafNodeConnection: JetStream API traffic does not cross unless the domain extends.
-    const denied = jetStreamApiDenied({
-      localDomain: "",
+    this.#applyJetStream(link, account);
+  }
+
+  /** addLeafNodeConnection: JetStream denies and `$JS.<domain>.API.>` mappings of the link. */
+  #applyJetStream(link: LeafLink, account: Account): void {
+    const s = this.server;
+    const js = s.options.jetstreamConfig;
+    const system = s.system?.account ?? null;
+    const remote = link.remoteServer;
+    const cluster = link.remoteCluster;
+    const plan = leafJetStreamPlan({
+      account: account.name,
+      isSystemAccount: account === system,
+      hasSystemAccount: system !== null,
+      jetStream: js?.enabled ?? false,
+      domain: js?.domain ?? "",
+      extensionHint: js?.extensionHint ?? "",
       remoteDomain: link.remoteDomain,
-      jetStream: false,
+      remoteServer: cluster === "" ? remote : `${remote}/${cluster}`,
     });
-    if (denied) {
-      link.denyBoth(DENY_ALL_CLIENT_JS);
-      this.server.logger.notice(
-        `${link.logPrefix} - JetStream Not Extended, adding deny [${
-          DENY_ALL_CLIENT_JS.join(" ")
-        }] ` +
-          `for account ${JSON.stringify(account.name)}`,
-      );
-    }
+    if (plan.denyBoth.length) link.denyBoth(plan.denyBoth);
+    if (plan.denyOutgoing.length) link.denyOutgoing(plan.denyOutgoing);
+    for (const line of plan.systemNotices) s.logger.notice(`SYSTEM - ${line}`);
+    for (const line of plan.notices) s.logger.notice(`${link.logPrefix} - ${line}`);
   }
 
   linkClosed(link: LeafLink): void {
