@@ -8,6 +8,9 @@
  * crossing), and reaches another domain's JetStream through `$JS.<domain>.API.>` instead.
  * PURE: no Deno APIs, timers or console output.
  */
+import type { Account } from "../../accounts/account.ts";
+import type { LeafServer } from "./leaf_host.ts";
+import type { LeafLink } from "./leaf_link.ts";
 import { DENY_ALL_CLIENT_JS } from "./leaf_protocol.ts";
 
 /** jetstream_api.go denyAllJs: what the system account denies when JetStream is not extended. */
@@ -148,4 +151,26 @@ export function leafJetStreamPlan(i: LeafJetStreamInput): LeafJetStreamPlan {
     }
   }
   return { denyBoth, denyOutgoing, notices, systemNotices };
+}
+
+/** Registering `link` (bound to `account`): its JetStream denies, and the notices logged. */
+export function applyLeafJetStream(s: LeafServer, link: LeafLink, account: Account): void {
+  const js = s.options.jetstreamConfig;
+  const system = s.system?.account ?? null;
+  const remote = link.remoteServer;
+  const cluster = link.remoteCluster;
+  const plan = leafJetStreamPlan({
+    account: account.name,
+    isSystemAccount: account === system,
+    hasSystemAccount: system !== null,
+    jetStream: js?.enabled ?? false,
+    domain: js?.domain ?? "",
+    extensionHint: js?.extensionHint ?? "",
+    remoteDomain: link.remoteDomain,
+    remoteServer: cluster === "" ? remote : `${remote}/${cluster}`,
+  });
+  if (plan.denyBoth.length) link.denyBoth(plan.denyBoth);
+  if (plan.denyOutgoing.length) link.denyOutgoing(plan.denyOutgoing);
+  for (const line of plan.systemNotices) s.logger.notice(`SYSTEM - ${line}`);
+  for (const line of plan.notices) s.logger.notice(`${link.logPrefix} - ${line}`);
 }

@@ -51,7 +51,7 @@ import { leafMayRelay } from "./leaf_sub_map.ts";
 import { accountInterest, leafInfos } from "./leaf_snapshot.ts";
 import { authorizeLeaf, type LeafAuthServer } from "./leaf_auth.ts";
 import { solicitedConnectJson } from "./leaf_connect.ts";
-import { leafJetStreamPlan } from "./leaf_jetstream.ts";
+import { applyLeafJetStream } from "./leaf_jetstream.ts";
 import { leafAuthTimeoutSeconds, standaloneClusterName } from "./leaf_options.ts";
 
 /** nats-server DEFAULT_LEAF_NODE_RECONNECT and (routes') DEFAULT_ROUTE_DIAL. */
@@ -482,30 +482,7 @@ export class LeafManager implements LeafLinkHost {
     let set = this.#byAccount.get(account);
     if (set === undefined) this.#byAccount.set(account, set = new Set());
     set.add(link);
-    this.#applyJetStream(link, account);
-  }
-
-  /** addLeafNodeConnection: JetStream denies and `$JS.<domain>.API.>` mappings of the link. */
-  #applyJetStream(link: LeafLink, account: Account): void {
-    const s = this.server;
-    const js = s.options.jetstreamConfig;
-    const system = s.system?.account ?? null;
-    const remote = link.remoteServer;
-    const cluster = link.remoteCluster;
-    const plan = leafJetStreamPlan({
-      account: account.name,
-      isSystemAccount: account === system,
-      hasSystemAccount: system !== null,
-      jetStream: js?.enabled ?? false,
-      domain: js?.domain ?? "",
-      extensionHint: js?.extensionHint ?? "",
-      remoteDomain: link.remoteDomain,
-      remoteServer: cluster === "" ? remote : `${remote}/${cluster}`,
-    });
-    if (plan.denyBoth.length) link.denyBoth(plan.denyBoth);
-    if (plan.denyOutgoing.length) link.denyOutgoing(plan.denyOutgoing);
-    for (const line of plan.systemNotices) s.logger.notice(`SYSTEM - ${line}`);
-    for (const line of plan.notices) s.logger.notice(`${link.logPrefix} - ${line}`);
+    applyLeafJetStream(this.server, link, account);
   }
 
   linkClosed(link: LeafLink): void {
