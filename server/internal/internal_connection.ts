@@ -277,7 +277,9 @@ export class InternalConnection implements Receiver, Publisher, Responder {
     if (deliver !== undefined && deliver !== subject) {
       const done = deliverAs(this.account, deliver, op, this.echoSkip);
       if (done !== null) return done;
-      op = this.#op.set(deliver, reply, payload, headers);
+      // Routes, gateways and leafs carry the shown subject as `reply@shown` (client.go
+      // processMsgResults); fan_out shows it again to local subscribers.
+      op = this.#op.set(deliver, reply === "" ? "" : `${reply}@${subject}`, payload, headers);
     }
     return this.#ctx.fanOut.publish(this, op);
   }

@@ -20,6 +20,7 @@ import {
   type Receiver,
   type SublistEntry,
 } from "./receiver.ts";
+import { shownOp } from "./shown_subject.ts";
 
 /**
  * A receiver with more than this many bytes waiting makes the publisher pause reading until it
@@ -154,13 +155,18 @@ export class FanOut {
     const row = deliveryRow(from);
     this.sender = skip;
     const r = account.sublist.match(op.argBuf, op.subjectStart, op.subjectEnd);
+    // A JetStream delivery from another server (or our own, falling back): local subscribers
+    // see the shown subject (shown_subject.ts); links forward it as it came.
+    const lop = from !== Kind.Client && from !== Kind.Import && op.replyEnd > op.replyStart
+      ? shownOp(op) ?? op
+      : op;
     const psubs = r.psubs;
     let count = 0;
     for (let i = 0; i < psubs.length; i++) {
       const e = psubs[i];
       const owner = e.owner;
       if (owner === skip || DELIVERY[row + owner.kind] === 0) continue;
-      if (owner.receive(e, op)) count++;
+      if (owner.receive(e, owner.kind <= Kind.Internal ? lop : op)) count++;
     }
     const gateways = DELIVERY[row + Kind.Gateway] === 1 ? this.gateways : null;
     const served = gateways !== null ? this.#servedQueues : null;
@@ -170,7 +176,7 @@ export class FanOut {
     for (let g = 0; g < qsubs.length; g++) {
       const group = qsubs[g];
       if (queues !== null && !queues.serves(group[0].queue!)) continue;
-      if (this.#pickQueueMember(row, skip, group, op)) {
+      if (this.#pickQueueMember(row, skip, group, op, lop)) {
         count++;
         if (collect) served!.push(group[0].queue!);
       }
@@ -192,12 +198,14 @@ export class FanOut {
     skip: Receiver | null,
     group: readonly SublistEntry[],
     op: MsgOp,
+    lop: MsgOp,
   ): boolean {
     const n = group.length;
     if (n === 1) {
       const e = group[0];
       const owner = e.owner;
-      return owner !== skip && DELIVERY[row + owner.kind] === 1 && owner.receive(e, op);
+      return owner !== skip && DELIVERY[row + owner.kind] === 1 &&
+        owner.receive(e, owner.kind <= Kind.Internal ? lop : op);
     }
     let total = 0;
     for (let i = 0; i < n; i++) total += group[i].weight;
@@ -216,7 +224,7 @@ export class FanOut {
         if (fallback < 0) fallback = (start + k) % n;
         continue;
       }
-      if (owner.receive(e, op)) return true;
+      if (owner.receive(e, owner.kind <= Kind.Internal ? lop : op)) return true;
     }
     if (fallback < 0) return false;
     // Last resort: the leafnode members, from the first one met.

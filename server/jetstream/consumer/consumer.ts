@@ -160,7 +160,6 @@ export class Consumer implements ConsumerHandle {
       this.#apply({ type: "stored", seq, subject })
     );
     if (!this.isPull) {
-      this.#checkInterest();
       this.#poll = setInterval(() => this.#checkInterest(), INTEREST_POLL_MS);
       this.#unwatch = this.#opts.watchInterest?.((account, sub) => {
         const deliver = this.config.deliver_subject ?? "";
@@ -176,6 +175,15 @@ export class Consumer implements ConsumerHandle {
         // After the SUB (or UNSUB) that changed it is done.
         queueMicrotask(() => this.#checkInterest());
       }) ?? null;
+      // Deliveries begin after the create answer went out (nats-server runs the consumer's
+      // loop apart): a mirror across a leafnode or gateway takes the answer first. Without a
+      // subscriber it is inactive at once (the answer's push_bound).
+      if (!this.#hasDeliveryInterest()) this.#checkInterest();
+      setTimeout(() => {
+        this.#checkInterest();
+        this.#apply({ type: "stored" });
+      }, 0);
+      return;
     }
     this.#apply({ type: "stored" });
   }

@@ -114,7 +114,9 @@ export function solicitedConnectJson(
     is_hub: remote.config.hub,
     cluster,
     headers: !s.options.noHeaderSupport,
-    jetstream: false,
+    // The bound account has JetStream (jetStreamConfigured); `domain` is this server's.
+    jetstream: (s.jetstream?.account(link.account?.name ?? "")?.limits ?? null) !== null,
+    domain: s.options.jetstreamConfig?.domain ?? "",
     deny_pub: remote.config.denyImports,
   });
 }

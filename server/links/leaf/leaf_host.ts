@@ -47,6 +47,10 @@ export interface LeafServer extends ConnectionServices {
   readonly logger: Logger;
   readonly stats: ServerStats;
   account(name?: string): Account | null;
+  /** The system account's service (null without one, or in a shard). */
+  readonly system?: { readonly account: Account } | null;
+  /** JetStream, when enabled: `account(name).limits` null = not enabled for that account. */
+  readonly jetstream?: { account(name: string): { limits: unknown } | undefined } | null;
 }
 
 /** Server-wide leafnode decisions a link delegates (implemented by `LeafManager`). */

@@ -45,6 +45,7 @@ import {
   compilePermissions,
   deliveryDenied,
   denyBoth,
+  denyPublish,
   hubPermissions,
   remotePermissions,
 } from "./leaf_permissions.ts";
@@ -169,6 +170,11 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
   /** Adds `subjects` to the denies of both directions (JetStream API between domains). */
   denyBoth(subjects: readonly string[]): void {
     this.setPermissions(denyBoth(this.#permissionSpec, subjects));
+  }
+
+  /** Adds `subjects` to the publish denies: never sent over the link (our own JS domain). */
+  denyOutgoing(subjects: readonly string[]): void {
+    this.setPermissions(denyPublish(this.#permissionSpec, subjects));
   }
 
   /** True when this server dialed the connection. */

@@ -40,8 +40,6 @@ import { joinHostPort } from "../route/cluster_options.ts";
 import type { LeafLinkHost, LeafRemote, LeafUrl } from "./leaf_host.ts";
 import { LeafLink } from "./leaf_link.ts";
 import {
-  DENY_ALL_CLIENT_JS,
-  jetStreamApiDenied,
   type LeafConnectMessage,
   leafInfoJson,
   type LeafInfoMessage,
@@ -55,6 +53,7 @@ import { LeafGatewayReplies } from "./leaf_gw_replies.ts";
 import type { MsgOp } from "../../protocol/sink.ts";
 import { authorizeLeaf, type LeafAuthServer } from "./leaf_auth.ts";
 import { solicitedConnectJson } from "./leaf_connect.ts";
+import { applyLeafJetStream } from "./leaf_jetstream.ts";
 import { leafAuthTimeoutSeconds, standaloneClusterName } from "./leaf_options.ts";
 
 /** nats-server DEFAULT_LEAF_NODE_RECONNECT and (routes') DEFAULT_ROUTE_DIAL. */
@@ -371,6 +370,8 @@ export class LeafManager implements LeafLinkHost {
       cluster: this.clusterName(),
       leafnode_urls: [...(this.#ownUrl ? [this.#ownUrl] : []), ...this.#gossiped.keys()],
       info_on_connect: true,
+      jetstream: s.options.jetstreamConfig?.enabled ?? false,
+      domain: s.options.jetstreamConfig?.domain ?? "",
       ...extra,
     });
   }
@@ -504,21 +505,7 @@ export class LeafManager implements LeafLinkHost {
     let set = this.#byAccount.get(account);
     if (set === undefined) this.#byAccount.set(account, set = new Set());
     set.add(link);
-    // addLeafNodeConnection: JetStream API traffic does not cross unless the domain extends.
-    const denied = jetStreamApiDenied({
-      localDomain: "",
-      remoteDomain: link.remoteDomain,
-      jetStream: false,
-    });
-    if (denied) {
-      link.denyBoth(DENY_ALL_CLIENT_JS);
-      this.server.logger.notice(
-        `${link.logPrefix} - JetStream Not Extended, adding deny [${
-          DENY_ALL_CLIENT_JS.join(" ")
-        }] ` +
-          `for account ${JSON.stringify(account.name)}`,
-      );
-    }
+    applyLeafJetStream(this.server, link, account);
   }
 
   linkClosed(link: LeafLink): void {

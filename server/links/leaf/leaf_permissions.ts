@@ -42,6 +42,11 @@ export function denyBoth(p: Permissions, subjects: readonly string[]): Permissio
   return { publish: withDeny(p.publish, subjects), subscribe: withDeny(p.subscribe, subjects) };
 }
 
+/** `p` with `subjects` never sent over the link (mergeDenyPermissions(pub, ...)). */
+export function denyPublish(p: Permissions, subjects: readonly string[]): Permissions {
+  return { publish: withDeny(p.publish, subjects), subscribe: p.subscribe };
+}
+
 /**
  * A solicited link's permissions: the remote's denies, plus the hub's `export` (publish) and
  * `import` (subscribe) when its INFO carries them.

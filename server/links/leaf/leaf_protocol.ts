@@ -276,11 +276,9 @@ export function leafConnectJson(c: LeafConnectMessage): string {
 export const DENY_ALL_CLIENT_JS: readonly string[] = ["$JS.API.>", "$KV.>", "$OBJ.>"];
 
 /**
- * JetStream domains hook (leafnode.go addLeafNodeConnection): whether JetStream API traffic
- * (DENY_ALL_CLIENT_JS) must be denied on a leafnode link. nats-server denies it when the
- * domains differ or JetStream is off here (and maps `$JS.<domain>.API.>` between domains);
- * denats has no JetStream yet, so it is always denied. This is the one place that will decide
- * it when JetStream and domains arrive (system account sharing and domain mappings included).
+ * Whether the domains alone keep JetStream from extending over a leafnode link (different
+ * domains, or JetStream off here). The whole decision, system account and domain mappings
+ * included, is leaf_jetstream.ts leafJetStreamPlan.
  *
  * @example
  * ```ts
