@@ -42,7 +42,7 @@ import { joinHostPort } from "./links/route/cluster_options.ts";
 import type { InterestListener, ServerEvents } from "./server_events.ts";
 import { configuredSystemAccount, SystemService } from "./system/system_service.ts";
 import type { JetStream } from "./jetstream/jetstream.ts";
-import { startJetStream } from "./jetstream/enable.ts";
+import { serveJwtJetStream, startJetStream } from "./jetstream/enable.ts";
 import type { InternalConnection } from "./internal/internal_connection.ts";
 
 export type { ShardIdentity } from "./shard_identity.ts";
@@ -117,12 +117,11 @@ export class Server implements ClientContext {
     this.#accounts.onAdded = (account) => {
       this.#system?.accountAdded(account);
       this.#links.gateway?.table.accountAdded(account.name);
-      this.#serveJwtJetStream(account);
+      if (this.#jetstream) serveJwtJetStream(this.#jetstream, account, this.options, this.auth);
     };
     this.#system = this.#createSystem();
-    // Route worker: a route's RS+/RS- is this worker's mesh interest. With gateways, route interest
-    // is cluster interest the gateways announce (gatewayUpdateSubInterest); it also reaches the
-    // leafs this server is the hub of.
+    // Route interest: the route worker's mesh interest, the cluster interest gateways announce
+    // (gatewayUpdateSubInterest), and what the leafs this server is the hub of learn.
     const links = options.gatewayConfig?.port || options.leafnodeConfig;
     if (this.isRouteWorker || (shard === null && links)) {
       this.remoteInterestListener = (account, sub, delta) => {
@@ -218,21 +217,6 @@ export class Server implements ClientContext {
   /** `http://` or `https://` of the first monitoring listener, or "" when off. */
   get monitorProtocol(): string {
     return this.#monitorListeners[0]?.protocol ?? "";
-  }
-
-  /**
-   * An account JWT that allows JetStream gets its API once the account is in use (nats-server
-   * updateAccountClaimsWithRefresh enables JetStream for the account), with the JWT's limits.
-   */
-  #serveJwtJetStream(account: Account): void {
-    const js = this.#jetstream;
-    if (js === null) return;
-    if (account.name === configuredSystemAccount(this.options, this.auth.trust.systemAccount)) {
-      return;
-    }
-    const jwt = this.auth.trust.knownAccounts().find((a) => a.name === account.name);
-    if (jwt === undefined) return;
-    js.serveAccount(account, jwt.config.jetstreamLimits, jwt.config.jetstreamTiers);
   }
 
   /** Server-level notices: a shard leaves them to the main isolate, which logs them once. */

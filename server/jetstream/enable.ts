@@ -80,3 +80,30 @@ export function startJetStream(
   });
   return js;
 }
+
+/** What {@link serveJwtJetStream} reads of the authenticator. */
+export interface JwtAccounts {
+  readonly trust: {
+    readonly systemAccount: string | undefined;
+    knownAccounts(): readonly {
+      name: string;
+      config: Pick<AccountConfig, "jetstreamLimits" | "jetstreamTiers">;
+    }[];
+  };
+}
+
+/**
+ * An account JWT that allows JetStream gets its API once the account is in use (nats-server
+ * updateAccountClaimsWithRefresh enables JetStream for the account), with the JWT's limits.
+ */
+export function serveJwtJetStream(
+  js: JetStream,
+  account: Account,
+  options: ServerOptions,
+  auth: JwtAccounts,
+): void {
+  if (account.name === configuredSystemAccount(options, auth.trust.systemAccount)) return;
+  const jwt = auth.trust.knownAccounts().find((a) => a.name === account.name);
+  if (jwt === undefined) return;
+  js.serveAccount(account, jwt.config.jetstreamLimits, jwt.config.jetstreamTiers);
+}
