@@ -76,9 +76,16 @@ export interface EngineDeps {
   flowControlLimit?: number;
 }
 
+/** An ack message (its subject carries the delivery, `body` the kind). */
+export interface AckEntry {
+  subject: string;
+  reply: string;
+  body: Uint8Array;
+}
+
 /** One state change. */
 export type ConsumerEntry =
-  | { type: "ack"; subject: string; reply: string; body: Uint8Array }
+  | ({ type: "ack" } & AckEntry)
   | { type: "next"; reply: string; body: string }
   | { type: "flow"; subject: string }
   /** A message was stored (`seq`/`subject` absent: just look for work). */
@@ -221,6 +228,20 @@ export class ConsumerEngine {
           this.npc++;
         }
         break;
+    }
+    this.#deliverAll(now);
+  }
+
+  /**
+   * Applies the acks that arrived together (a client's pipelined `+ACK`s) at `now`, then
+   * delivers once: the same state as applying them one by one, without a delivery pass per ack.
+   */
+  applyAcks(acks: readonly AckEntry[], now: bigint): void {
+    if (this.closed) return;
+    for (let i = 0; i < acks.length && !this.closed; i++) {
+      const a = acks[i];
+      applyAck(this, a.subject, a.reply, a.body, now);
+      this.#suppressDeletion(now);
     }
     this.#deliverAll(now);
   }
