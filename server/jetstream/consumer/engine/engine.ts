@@ -113,6 +113,13 @@ interface Parked {
   rated: boolean;
 }
 
+/** A parked delivery keeps its own copy of the (borrowed) store bytes until it goes out. */
+function own(p: Parked): Parked {
+  p.header = p.header?.slice() ?? null;
+  p.data = p.data?.slice() ?? null;
+  return p;
+}
+
 /** The consumer state machine. Fields mirror nats-server's consumer struct. */
 export class ConsumerEngine {
   config: EngineConfig;
@@ -464,7 +471,7 @@ export class ConsumerEngine {
         continue;
       }
       try {
-        return { msg: store.loadMsg(seq), dc };
+        return { msg: store.loadMsg(seq, true), dc };
       } catch {
         // Gone from the stream: nothing to redeliver.
         this.pending.delete(seq);
@@ -484,7 +491,13 @@ export class ConsumerEngine {
       return "maxAckPending";
     }
     try {
-      const msg = store.loadNextMsg(this.config.filterSubject, this.config.filterWildcard, seq);
+      // Borrowed bytes: delivered (copied by the receivers) in this pass, or copied when parked.
+      const msg = store.loadNextMsg(
+        this.config.filterSubject,
+        this.config.filterWildcard,
+        seq,
+        true,
+      );
       if (msg.seq >= this.sseq) this.sseq = msg.seq + 1;
       return { msg, dc: 1 };
     } catch (e) {
@@ -521,7 +534,7 @@ export class ConsumerEngine {
         const delay = p.msg.ts - this.#lts;
         if (delay > 1_000_000n && p.at === 0n) {
           p.at = now + delay;
-          this.#parked = p;
+          this.#parked = own(p);
           return;
         }
       }
@@ -531,7 +544,7 @@ export class ConsumerEngine {
         const delay = this.#limiter.reserve(p.size, now);
         if (delay > 0n) {
           p.at = now + delay;
-          this.#parked = p;
+          this.#parked = own(p);
           return;
         }
       }
