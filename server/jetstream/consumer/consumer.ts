@@ -20,7 +20,7 @@ import type { ConsumerHandle, StreamView } from "../stream_view.ts";
 import { ackSubscription } from "./engine/ack.ts";
 import { engineConfig } from "./engine/config.ts";
 import { goTimeNs } from "../js_time.ts";
-import { ConsumerEngine, type ConsumerEntry } from "./engine/engine.ts";
+import { type AckEntry, ConsumerEngine, type ConsumerEntry } from "./engine/engine.ts";
 
 /**
  * How often a push consumer checks its deliver subject for interest (ms): a fallback to the
@@ -77,6 +77,11 @@ export class Consumer implements ConsumerHandle {
   #unstored: (() => void) | null = null;
   #unwatch: (() => void) | null = null;
   #stopped = false;
+  /**
+   * Acks received in this turn, applied together (one delivery pass) at its end or before any
+   * other entry, so entries keep their order.
+   */
+  #acks: AckEntry[] = [];
 
   constructor(
     stream: StreamView,
@@ -141,7 +146,7 @@ export class Consumer implements ConsumerHandle {
     this.#subs.push(
       conn.subscribe(
         ackSubscription(sname, this.name),
-        (m) => this.#apply({ type: "ack", subject: m.subject, reply: m.reply, body: m.data }),
+        (m) => this.#ack({ subject: m.subject, reply: m.reply, body: m.data }),
       ),
       conn.subscribe(
         `$JS.API.CONSUMER.MSG.NEXT.${sname}.${this.name}`,
@@ -193,9 +198,26 @@ export class Consumer implements ConsumerHandle {
     this.#apply({ type: "next", reply, body });
   }
 
-  /** Applies an entry now and re-arms the timer. */
+  /** Queues an ack; the acks of one turn are applied together. */
+  #ack(entry: AckEntry): void {
+    if (this.#stopped) return;
+    this.#acks.push(entry);
+    if (this.#acks.length === 1) queueMicrotask(() => this.#applyAcks());
+  }
+
+  #applyAcks(): void {
+    if (this.#acks.length === 0) return;
+    const acks = this.#acks;
+    this.#acks = [];
+    if (this.#stopped) return;
+    this.engine.applyAcks(acks, this.stream.now());
+    this.#arm();
+  }
+
+  /** Applies an entry now (after the acks before it) and re-arms the timer. */
   #apply(entry: ConsumerEntry): void {
     if (this.#stopped) return;
+    this.#applyAcks();
     this.engine.apply(entry, this.stream.now());
     this.#arm();
   }
@@ -271,6 +293,7 @@ export class Consumer implements ConsumerHandle {
 
   /** Consumer info (nats-server infoWithSnapAndReply). */
   info(): ConsumerInfo {
+    this.#applyAcks();
     const now = this.stream.now();
     const e = this.engine.info(now);
     this.#arm();
@@ -335,6 +358,7 @@ export class Consumer implements ConsumerHandle {
         return false;
       }
     }
+    // Acks not applied yet count as not received (the message stays; they ack it later).
     return this.engine.needsAck(seq, subject);
   }
 
@@ -355,6 +379,7 @@ export class Consumer implements ConsumerHandle {
   /** ConsumerHandle: the server stops; state is flushed and kept. */
   stop(): void {
     if (this.#stopped) return;
+    this.#applyAcks();
     this.#shutdown();
     try {
       this.#store?.flush();

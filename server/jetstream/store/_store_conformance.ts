@@ -188,6 +188,22 @@ export function runStoreConformance(h: StoreHarness): void {
     assert.deepEqual(s.loadNextMsg("a.*", true, 0).seq, 3);
   });
 
+  test("borrowed loads show the same message as copied ones", {}, async (s) => {
+    // Enough messages to cross the small test blocks: borrowed bytes of closed blocks too.
+    for (let i = 0; i < 12; i++) await put(s, `b.${i}`, `value-${i}`, BigInt(i + 1), HDR);
+    for (let seq = 1; seq <= 12; seq++) {
+      const copied = s.loadMsg(seq);
+      const borrowed = s.loadMsg(seq, true);
+      const next = s.loadNextMsg("b.*", true, seq, true);
+      for (const m of [borrowed, next]) {
+        assert.deepEqual(m.seq, seq);
+        assert.deepEqual(m.subject, copied.subject);
+        assert.deepEqual(dec.decode(m.data), `value-${seq - 1}`);
+        assert.deepEqual(Array.from(m.header ?? []), Array.from(copied.header ?? []));
+      }
+    }
+  });
+
   test("removes interior and first messages and keeps counts", {}, async (s) => {
     for (let i = 0; i < 5; i++) await put(s, "a", "v", BigInt(i + 1));
     assert.deepEqual(s.removeMsg(3), true);

@@ -69,7 +69,8 @@ export abstract class StreamCore implements StreamStore {
   ): void;
   /** Resolves when everything persisted so far reached the OS. */
   protected abstract persisted(): Promise<void>;
-  protected abstract readPayload(seq: number): Payload;
+  /** The payload at `seq`; with `borrow` it may be views of the store's buffers (no copy). */
+  protected abstract readPayload(seq: number, borrow?: boolean): Payload;
   /** The message at `seq` is being removed (still in the index); `secure` overwrites it. */
   protected abstract persistRemove(seq: number, secure: boolean): void;
   /** `seq` was used without a message. */
@@ -260,17 +261,17 @@ export abstract class StreamCore implements StreamStore {
     return seq;
   }
 
-  loadMsg(seq: number): StoredMsg {
+  loadMsg(seq: number, borrow = false): StoredMsg {
     if (this.closed) throw new StoreError(StoreErrorCode.Closed);
     if (!this.index.has(seq)) {
       throw new StoreError(seq <= this.lastSeq ? StoreErrorCode.MsgNotFound : StoreErrorCode.EOF);
     }
-    return this.#message(seq);
+    return this.#message(seq, borrow);
   }
 
-  #message(seq: number): StoredMsg {
+  #message(seq: number, borrow = false): StoredMsg {
     const id = this.index.subjectId(seq);
-    const p = this.readPayload(seq);
+    const p = this.readPayload(seq, borrow);
     const subject = id === 0 ? "" : this.subjects.byId(id)!.subject;
     return { subject, header: p.header, data: p.data, seq, ts: this.index.ts(seq) };
   }
@@ -286,7 +287,7 @@ export abstract class StreamCore implements StreamStore {
     return this.#message(seq);
   }
 
-  loadNextMsg(filter: string, wildcard: boolean, start: number): StoredMsg {
+  loadNextMsg(filter: string, wildcard: boolean, start: number, borrow = false): StoredMsg {
     if (this.closed) throw new StoreError(StoreErrorCode.Closed);
     if (start < this.firstSeq) start = this.firstSeq;
     if (start > this.lastSeq) throw new StoreError(StoreErrorCode.EOF);
@@ -302,7 +303,7 @@ export abstract class StreamCore implements StreamStore {
       seq = nextMatching(this.#view(), filter, start);
     }
     if (seq === 0) throw new StoreError(StoreErrorCode.EOF);
-    return this.#message(seq);
+    return this.#message(seq, borrow);
   }
 
   removeMsg(seq: number): boolean {

@@ -111,12 +111,19 @@ export interface StreamStore {
   ): Promise<void>;
   /** Uses up the next sequence without storing a message; returns it. */
   skipMsg(ts: bigint): number;
-  /** Throws ErrStoreMsgNotFound (deleted or below first) or ErrStoreEOF (past last). */
-  loadMsg(seq: number): StoredMsg;
+  /**
+   * Throws ErrStoreMsgNotFound (deleted or below first) or ErrStoreEOF (past last). With
+   * `borrow`, header and data may be views of the store's own buffers: valid until the store
+   * next changes, for a caller that uses (copies) them at once (a consumer's delivery).
+   */
+  loadMsg(seq: number, borrow?: boolean): StoredMsg;
   /** Last message whose subject matches `subject` (wildcards allowed; "" or ">" = any). */
   loadLastMsg(subject: string): StoredMsg;
-  /** First message at or after `start` matching `filter`; throws ErrStoreEOF when none. */
-  loadNextMsg(filter: string, wildcard: boolean, start: number): StoredMsg;
+  /**
+   * First message at or after `start` matching `filter`; throws ErrStoreEOF when none.
+   * `borrow` as for {@link loadMsg}.
+   */
+  loadNextMsg(filter: string, wildcard: boolean, start: number, borrow?: boolean): StoredMsg;
   removeMsg(seq: number): boolean;
   /** Removes and overwrites the message's contents (secure delete). */
   eraseMsg(seq: number): boolean;

@@ -53,6 +53,48 @@ function parseNum(d: string): number {
   return n;
 }
 
+/** The sequences of an ack reply subject (what an ack needs of it). */
+export interface AckSeqs {
+  deliveries: number;
+  streamSeq: number;
+  consumerSeq: number;
+}
+
+const NO_SEQS: AckSeqs = { deliveries: 0, streamSeq: 0, consumerSeq: 0 };
+
+function parseRange(s: string, from: number, to: number): number {
+  if (to === from) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    n = n * 10 + (c - 48);
+  }
+  return n;
+}
+
+/**
+ * The delivery count and sequences of an ack reply subject, as {@link parseAckReply} reads them
+ * (all 0 unless nine tokens starting `$JS.ACK`), without splitting it: the per-ack hot path.
+ */
+export function parseAckSeqs(subject: string): AckSeqs {
+  if (!subject.startsWith(ACK_PREFIX)) return NO_SEQS;
+  // Dots after `$JS.ACK.`: the tokens 2..8 end at dots[0..6], the last token runs to the end.
+  const dots: number[] = [];
+  for (let i = ACK_PREFIX.length; i < subject.length; i++) {
+    if (subject.charCodeAt(i) === 46) {
+      if (dots.length === 6) return NO_SEQS;
+      dots.push(i);
+    }
+  }
+  if (dots.length !== 6) return NO_SEQS;
+  return {
+    deliveries: parseRange(subject, dots[1] + 1, dots[2]),
+    streamSeq: parseRange(subject, dots[2] + 1, dots[3]),
+    consumerSeq: parseRange(subject, dots[3] + 1, dots[4]),
+  };
+}
+
 /**
  * Parses an ack reply subject (nats-server `replyInfo`): nine tokens starting `$JS.ACK`.
  *
@@ -99,8 +141,15 @@ export interface AckBody {
 
 const dec = new TextDecoder();
 
+const PLAIN_ACK: AckBody = { kind: AckKind.Ack, arg: "" };
+
 /** Classifies an ack body exactly as processAck's switch does (prefix for +NXT and -NAK). */
 export function classifyAck(body: Uint8Array): AckBody {
+  // `+ACK` (what clients send) without decoding.
+  if (
+    body.length === 0 ||
+    (body.length === 4 && body[0] === 43 && body[1] === 65 && body[2] === 67 && body[3] === 75)
+  ) return PLAIN_ACK;
   const text = dec.decode(body);
   if (text === "" || text === "+ACK" || text === "+OK") return { kind: AckKind.Ack, arg: "" };
   if (text.startsWith("+NXT")) return { kind: AckKind.Next, arg: text.slice(4) };

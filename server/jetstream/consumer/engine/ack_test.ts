@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { AckKind, ackReply, classifyAck, parseAckReply } from "./ack.ts";
+import { AckKind, ackReply, classifyAck, parseAckReply, parseAckSeqs } from "./ack.ts";
 import { parseNakDelay } from "./acks.ts";
 
 const enc = new TextEncoder();
@@ -37,4 +37,28 @@ Deno.test("NAK delays: JSON nanoseconds or a Go duration, else a plain NAK", () 
   assert.equal(parseNakDelay("1.5s"), 1_500_000_000n);
   assert.equal(parseNakDelay("soon"), null);
   assert.equal(parseNakDelay('{"delay":"1s"}'), null);
+});
+
+Deno.test("the ack hot path reads the same sequences as the full parse", () => {
+  for (
+    const subject of [
+      "$JS.ACK.ORDERS.c1.2.17.9.1700000000123456789.4",
+      "$JS.ACK.S.C.1.2.3",
+      "$JS.ACK.S.C.1.2.3.4.5.6",
+      "foo.ACK.S.C.1.2.3.4.5",
+      "$JS.ACK.S.C..x.3.4.5",
+      "$JS.ACK.S.C.1.2.3.4.",
+      "$JS.ACKS.C.1.2.3.4.5.6",
+      "",
+    ]
+  ) {
+    const full = parseAckReply(subject);
+    assert.deepEqual(parseAckSeqs(subject), {
+      deliveries: full.deliveries,
+      streamSeq: full.streamSeq,
+      consumerSeq: full.consumerSeq,
+    }, subject);
+  }
+  assert.equal(classifyAck(enc.encode("+ACK")).kind, AckKind.Ack);
+  assert.equal(classifyAck(enc.encode("+ACX")).kind, AckKind.Unknown);
 });

@@ -9,7 +9,7 @@
  */
 import { parseGoDuration } from "../../../config/duration.ts";
 import { goQuote } from "../../../protocol/wire_errors.ts";
-import { AckKind, classifyAck, parseAckReply } from "./ack.ts";
+import { AckKind, classifyAck, parseAckSeqs } from "./ack.ts";
 import type { ConsumerEngine } from "./engine.ts";
 import { processNextRequest } from "./pull.ts";
 
@@ -23,7 +23,7 @@ export function applyAck(
   body: Uint8Array,
   now: bigint,
 ): void {
-  const { streamSeq: sseq, consumerSeq: dseq, deliveries: dc } = parseAckReply(subject);
+  const { streamSeq: sseq, consumerSeq: dseq, deliveries: dc } = parseAckSeqs(subject);
   let skipReply = sseq === 0;
   const ack = classifyAck(body);
   switch (ack.kind) {

@@ -76,9 +76,16 @@ export interface EngineDeps {
   flowControlLimit?: number;
 }
 
+/** An ack message (its subject carries the delivery, `body` the kind). */
+export interface AckEntry {
+  subject: string;
+  reply: string;
+  body: Uint8Array;
+}
+
 /** One state change. */
 export type ConsumerEntry =
-  | { type: "ack"; subject: string; reply: string; body: Uint8Array }
+  | ({ type: "ack" } & AckEntry)
   | { type: "next"; reply: string; body: string }
   | { type: "flow"; subject: string }
   /** A message was stored (`seq`/`subject` absent: just look for work). */
@@ -104,6 +111,13 @@ interface Parked {
   size: number;
   at: bigint;
   rated: boolean;
+}
+
+/** A parked delivery keeps its own copy of the (borrowed) store bytes until it goes out. */
+function own(p: Parked): Parked {
+  p.header = p.header?.slice() ?? null;
+  p.data = p.data?.slice() ?? null;
+  return p;
 }
 
 /** The consumer state machine. Fields mirror nats-server's consumer struct. */
@@ -221,6 +235,20 @@ export class ConsumerEngine {
           this.npc++;
         }
         break;
+    }
+    this.#deliverAll(now);
+  }
+
+  /**
+   * Applies the acks that arrived together (a client's pipelined `+ACK`s) at `now`, then
+   * delivers once: the same state as applying them one by one, without a delivery pass per ack.
+   */
+  applyAcks(acks: readonly AckEntry[], now: bigint): void {
+    if (this.closed) return;
+    for (let i = 0; i < acks.length && !this.closed; i++) {
+      const a = acks[i];
+      applyAck(this, a.subject, a.reply, a.body, now);
+      this.#suppressDeletion(now);
     }
     this.#deliverAll(now);
   }
@@ -443,7 +471,7 @@ export class ConsumerEngine {
         continue;
       }
       try {
-        return { msg: store.loadMsg(seq), dc };
+        return { msg: store.loadMsg(seq, true), dc };
       } catch {
         // Gone from the stream: nothing to redeliver.
         this.pending.delete(seq);
@@ -463,7 +491,13 @@ export class ConsumerEngine {
       return "maxAckPending";
     }
     try {
-      const msg = store.loadNextMsg(this.config.filterSubject, this.config.filterWildcard, seq);
+      // Borrowed bytes: delivered (copied by the receivers) in this pass, or copied when parked.
+      const msg = store.loadNextMsg(
+        this.config.filterSubject,
+        this.config.filterWildcard,
+        seq,
+        true,
+      );
       if (msg.seq >= this.sseq) this.sseq = msg.seq + 1;
       return { msg, dc: 1 };
     } catch (e) {
@@ -500,7 +534,7 @@ export class ConsumerEngine {
         const delay = p.msg.ts - this.#lts;
         if (delay > 1_000_000n && p.at === 0n) {
           p.at = now + delay;
-          this.#parked = p;
+          this.#parked = own(p);
           return;
         }
       }
@@ -510,7 +544,7 @@ export class ConsumerEngine {
         const delay = this.#limiter.reserve(p.size, now);
         if (delay > 0n) {
           p.at = now + delay;
-          this.#parked = p;
+          this.#parked = own(p);
           return;
         }
       }

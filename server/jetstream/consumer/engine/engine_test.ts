@@ -344,3 +344,21 @@ Deno.test("a NAK with a bad delay is a plain NAK and logs nats-server's warning"
   assert.deepEqual(warnings, ['bad NAK delay value: "soon"']);
   assert.equal(h.messagesTo("d").length, 2);
 });
+
+Deno.test("acks applied together free room for one delivery pass in order", async () => {
+  const h = new Harness();
+  h.interest.add("d");
+  h.open({ deliver_subject: "d", max_ack_pending: 2 });
+  await h.publish("foo", 5);
+  const [a, b] = h.messagesTo("d");
+  const enc = new TextEncoder();
+  h.engine.applyAcks(
+    [a, b].map((m) => ({ subject: m.reply, reply: "", body: enc.encode("+ACK") })),
+    h.now,
+  );
+  const got = h.messagesTo("d");
+  assert.equal(got.length, 4);
+  assert.deepEqual(got.map((m) => m.reply.split(".")[5]), ["1", "2", "3", "4"]);
+  const info = h.engine.info(h.now);
+  assert.deepEqual([info.num_ack_pending, info.ack_floor.stream_seq, info.num_pending], [2, 2, 1]);
+});

@@ -444,7 +444,7 @@ export class FileStore extends StreamCore {
     return this.#reader.read(b.id, b.path, b.bytes, at);
   }
 
-  protected readPayload(seq: number): Payload {
+  protected readPayload(seq: number, borrow = false): Payload {
     const b = this.#blockById.get(this.index.slotA(seq));
     const where = b ? this.#recordBytes(b, this.index.slotB(seq)) : null;
     // Records of the active block are our own bytes in memory; those read from disk are verified.
@@ -453,6 +453,8 @@ export class FileStore extends StreamCore {
     if (!r || typeof r === "string" || r.seq !== seq || r.kind !== RecordKind.Msg) {
       throw new StoreError(StoreErrorCode.Corrupt, `message ${seq}`);
     }
+    // Borrowed: views of the block bytes (no allocation per delivery); otherwise copies.
+    if (borrow) return { header: r.header, data: r.data };
     return { header: r.header ? r.header.slice() : null, data: r.data.slice() };
   }
 
