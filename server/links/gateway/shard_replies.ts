@@ -23,24 +23,29 @@ import { ReplyMappings } from "./gateway_replies.ts";
 
 const dec = new TextDecoder();
 
-/** Reply routing of gateways in a shard. */
-export class ShardGatewayReplies implements GatewayForwarder {
+/**
+ * Routed replies hidden from this isolate's clients, where the gateways themselves are elsewhere
+ * (a shard of a sharded server, or a leaf server without gateways): requests reach clients
+ * without the `_GR_.` prefix, and a response on a tracked plain reply is handed to `sendRouted`
+ * on the routed subject.
+ */
+export class HiddenGatewayReplies implements GatewayForwarder {
   readonly collectQueues = false;
-  readonly #fanOut: FanOut;
   readonly #now: () => number;
+  readonly #sendRouted: (account: Account, op: MsgOp) => boolean;
   readonly #replies = new ReplyMappings();
 
-  constructor(fanOut: FanOut, now: () => number) {
-    this.#fanOut = fanOut;
+  constructor(now: () => number, sendRouted: (account: Account, op: MsgOp) => boolean) {
     this.#now = now;
+    this.#sendRouted = sendRouted;
   }
 
-  /** The link worker sends to the gateways. */
+  /** The gateways are elsewhere: nothing is sent to them from here. */
   send(_account: Account, _op: MsgOp, _servedQueues: string[]): boolean {
     return false;
   }
 
-  /** Routed replies arrive through the link worker, which handled their prefix. */
+  /** Routed replies arrive through whoever holds the gateways, which handled their prefix. */
   routedReply(_from: Kind, _op: RoutedMsgOp): boolean {
     return false;
   }
@@ -55,18 +60,27 @@ export class ShardGatewayReplies implements GatewayForwarder {
     this.#replies.track(account.name, dec.decode(buf.subarray(start, end)), offset, this.#now());
   }
 
-  /** A response on a tracked plain reply: published on the routed subject (to the link worker). */
+  /** A response on a tracked plain reply: sent on the routed subject. */
   publishReply(account: Account, op: MsgOp): boolean {
     if (!this.#replies.active) return false;
     const subject = dec.decode(op.argBuf.subarray(op.subjectStart, op.subjectEnd));
     const routed = this.#replies.lookup(account.name, subject, this.#now());
     if (routed === null) return false;
-    this.#fanOut.deliver(Kind.Client, account, rewriteOp(op, routed, null), null, null);
-    return true;
+    return this.#sendRouted(account, rewriteOp(op, routed, null));
   }
 
-  /** Internal senders do not run in shards. */
+  /** Internal senders here do not need the gateways' interest. */
   interested(_account: Account, _subject: string): boolean {
     return false;
+  }
+}
+
+/** Reply routing of gateways in a shard: responses go to the link worker through the mesh. */
+export class ShardGatewayReplies extends HiddenGatewayReplies {
+  constructor(fanOut: FanOut, now: () => number) {
+    super(now, (account, op) => {
+      fanOut.deliver(Kind.Client, account, op, null, null);
+      return true;
+    });
   }
 }
