@@ -3,7 +3,8 @@
  * Cluster benchmark: two denats servers against two nats-server servers, in the same run on the
  * same machine, alternating (denats then nats-server, every round), joined by a route (a 2-node
  * cluster, the default), a gateway (`--topology gateway`: two clusters of a super-cluster) or a
- * leaf connection (`--topology leaf`: A is a leaf node of hub B). Publishers and requesters
+ * leaf connection (`--topology leaf`: A is a leaf node of hub B; `--topology hub`: B is a leaf
+ * node of hub A). Publishers and requesters
  * connect to server A, subscribers and the responder to server B, so every message crosses the
  * link. Every scenario starts a fresh cluster (so peak RSS is per scenario), waits
  * until the route is up on both sides, runs, reads each server's CPU time (`/proc/<pid>/stat`,
@@ -19,7 +20,7 @@
  *
  * Usage: deno run -A bench/cluster.ts [--rounds 3] [--n 1500000] [--reqs 5000] [--cap 5]
  *        [--only pubsub16,fanout128,reqrep] [--nats-server /usr/sbin/nats-server]
- *        [--topology route|gateway|leaf]
+ *        [--topology route|gateway|leaf|hub]
  */
 
 import { parseArgs, usage } from "./cluster_options.ts";

@@ -17,12 +17,15 @@ export interface Options {
   only: string[] | null;
   denats: string;
   natsServer: string;
-  /** How A and B are joined: a route, a gateway (two clusters), or A a leaf node of hub B. */
+  /**
+   * How A and B are joined: a route, a gateway (two clusters), A a leaf node of hub B (`leaf`),
+   * or B a leaf node of hub A (`hub`).
+   */
   topology: Topology;
 }
 
 /** The links the benchmark can put between server A and server B. */
-export const TOPOLOGIES = ["route", "gateway", "leaf"] as const;
+export const TOPOLOGIES = ["route", "gateway", "leaf", "hub"] as const;
 /** One of {@link TOPOLOGIES}. */
 export type Topology = typeof TOPOLOGIES[number];
 
@@ -106,7 +109,7 @@ export function usage(err?: string): never {
     "usage: bench/cluster.sh [--rounds 3] [--n 1500000] [--reqs 5000] [--warmup 500] [--cap 5]\n" +
       "                              [--drain 15] [--only pubsub16,pubsub128,fanout16,fanout128,reqrep]\n" +
       "                              [--denats bin/denats] [--nats-server /usr/sbin/nats-server]\n" +
-      "                              [--topology route|gateway|leaf]",
+      "                              [--topology route|gateway|leaf|hub]",
   );
   Deno.exit(err ? 2 : 0);
 }

@@ -2,7 +2,8 @@
  * @module
  * The server side of the cluster benchmark (cluster.ts): launches two servers A and B of one
  * binary (denats or nats-server) on free local ports, joined by a route (a 2-node cluster), a
- * gateway (two 1-node clusters of a super-cluster) or a leaf connection (A a leaf node of hub B),
+ * gateway (two 1-node clusters of a super-cluster) or a leaf connection (A a leaf node of hub B,
+ * or with `hub` B a leaf node of hub A),
  * waits until the link is up on both sides (`/routez`, `/gatewayz`, `/leafz`), and reads the
  * servers' CPU time and peak RSS from `/proc`. Runs in the benchmark's `deno run -A` process
  * (Linux only).
@@ -103,6 +104,11 @@ function linkConfs(topology: Topology, la: number, lb: number): [string, string]
       return [
         `leafnodes { remotes: [{ url: "${url(lb)}" }] }`,
         `leafnodes { listen: "127.0.0.1:${lb}" }`,
+      ];
+    case "hub":
+      return [
+        `leafnodes { listen: "127.0.0.1:${la}" }`,
+        `leafnodes { remotes: [{ url: "${url(la)}" }] }`,
       ];
   }
 }
