@@ -43,7 +43,7 @@ import type { ClientPermissions } from "../../client/permissions.ts";
 import {
   alwaysAnnounced,
   compilePermissions,
-  deliveryDenied,
+  DeliveryCheck,
   denyBoth,
   denyPublish,
   hubPermissions,
@@ -288,13 +288,12 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
       return false;
     }
     // client.go deliverMsg: a LEAF with permissions delivers only what it may publish.
-    if (this.permissions !== null && !this.#allowedAgain(op)) {
-      const denied = deliveryDenied(this.permissions, op, this.services.clock.now());
+    if (this.permissions !== null) {
+      const denied = this.#deliveries.denied(this.permissions, op, this.services.clock);
       if (denied !== null) {
         this.#logger.debug(`${this.logPrefix} - Not permitted to deliver to "${denied}"`);
         return false;
       }
-      this.#rememberAllowed(op);
     }
     if (!this.#pending) {
       this.#pending = true;
@@ -304,32 +303,8 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
     return true;
   }
 
-  /**
-   * The subject last allowed through {@link permissions} (bytes), for which permissions it
-   * was: a stream of messages on one subject is checked once, not decoded per message.
-   */
-  #allowedSubject = new Uint8Array(64);
-  #allowedLength = -1;
-  #allowedFor: ClientPermissions | null = null;
-
-  #allowedAgain(op: MsgOp): boolean {
-    const n = op.subjectEnd - op.subjectStart;
-    if (this.#allowedFor !== this.permissions || n !== this.#allowedLength) return false;
-    const buf = op.argBuf, last = this.#allowedSubject, start = op.subjectStart;
-    for (let i = 0; i < n; i++) if (buf[start + i] !== last[i]) return false;
-    return true;
-  }
-
-  #rememberAllowed(op: MsgOp): void {
-    const n = op.subjectEnd - op.subjectStart;
-    // Only what the rules allow: a reply permission is used up by its responses.
-    const subject = dec.decode(op.argBuf.subarray(op.subjectStart, op.subjectEnd));
-    if (this.permissions === null || !this.permissions.publishRulesAllow(subject)) return;
-    if (n > this.#allowedSubject.length) this.#allowedSubject = new Uint8Array(n * 2);
-    this.#allowedSubject.set(op.argBuf.subarray(op.subjectStart, op.subjectEnd));
-    this.#allowedLength = n;
-    this.#allowedFor = this.permissions;
-  }
+  /** Delivery permission checks, once per subject of a run of messages. */
+  readonly #deliveries = new DeliveryCheck();
 
   forward(_account: Account, op: MsgOp): void {
     const queues = this.#queueCount;

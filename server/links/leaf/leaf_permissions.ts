@@ -98,3 +98,40 @@ export function deliveryDenied(p: ClientPermissions | null, op: MsgOp, now: numb
   const subject = dec.decode(op.argBuf.subarray(op.subjectStart, op.subjectEnd));
   return p.canPublish(subject, now) ? null : subject;
 }
+
+/**
+ * {@link deliveryDenied} for a stream of messages: the subject last allowed by the rules (bytes)
+ * and the permissions it was allowed by are remembered, so a run of messages on one subject is
+ * checked once instead of decoded per message. Only what the allow/deny rules allow is
+ * remembered (a reply permission is used up by its responses).
+ */
+export class DeliveryCheck {
+  #subject = new Uint8Array(64);
+  #length = -1;
+  #for: ClientPermissions | null = null;
+
+  /** The denied subject, or null when `p` lets `op` over the link. */
+  denied(p: ClientPermissions, op: MsgOp, clock: { now(): number }): string | null {
+    if (this.#again(p, op)) return null;
+    const denied = deliveryDenied(p, op, clock.now());
+    if (denied === null) this.#remember(p, op);
+    return denied;
+  }
+
+  #again(p: ClientPermissions, op: MsgOp): boolean {
+    const n = op.subjectEnd - op.subjectStart;
+    if (this.#for !== p || n !== this.#length) return false;
+    const buf = op.argBuf, last = this.#subject, start = op.subjectStart;
+    for (let i = 0; i < n; i++) if (buf[start + i] !== last[i]) return false;
+    return true;
+  }
+
+  #remember(p: ClientPermissions, op: MsgOp): void {
+    const bytes = op.argBuf.subarray(op.subjectStart, op.subjectEnd);
+    if (!p.publishRulesAllow(dec.decode(bytes))) return;
+    if (bytes.length > this.#subject.length) this.#subject = new Uint8Array(bytes.length * 2);
+    this.#subject.set(bytes);
+    this.#length = bytes.length;
+    this.#for = p;
+  }
+}
