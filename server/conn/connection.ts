@@ -199,6 +199,18 @@ export abstract class Connection implements Flushable {
     this.close(reason);
   }
 
+  /** Queues protocol bytes for the remote (dropped once closed). */
+  send(bytes: Uint8Array): void {
+    if (this.closed) return;
+    this.out.append(bytes);
+    this.noteOutput();
+  }
+
+  /** A link manager's tick: the write deadline. */
+  tick(now: number): void {
+    if (!this.closed) this.checkWriteDeadline(now);
+  }
+
   /** Cuts the connection when a write has been stuck past `write_deadline` (called by a sweep). */
   checkWriteDeadline(now: number): void {
     const started = this.out.writeStartedAt;

@@ -164,10 +164,6 @@ export class GatewayLink extends Connection implements GatewaySink {
     this.#parser.parse(bytes);
   }
 
-  tick(now: number): void {
-    if (!this.closed) this.checkWriteDeadline(now);
-  }
-
   #authTimeout(): void {
     this.#authTimer = null;
     if (this.closed || this.connectReceived) return;
@@ -177,13 +173,6 @@ export class GatewayLink extends Connection implements GatewaySink {
   }
 
   // ---- output ----------------------------------------------------------------------------
-
-  /** Queues protocol bytes. */
-  send(bytes: Uint8Array): void {
-    if (this.closed) return;
-    this.out.append(bytes);
-    this.noteOutput();
-  }
 
   /** Queues a protocol line given as text (without CRLF), traced. */
   sendLine(line: string): void {

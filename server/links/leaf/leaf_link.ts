@@ -220,10 +220,6 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
     this.#parser.parse(bytes);
   }
 
-  tick(now: number): void {
-    if (!this.closed) this.checkWriteDeadline(now);
-  }
-
   #authTimeout(): void {
     this.#authTimer = null;
     if (this.closed || this.registered) return;
@@ -233,12 +229,6 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
   }
 
   // ---- output ----------------------------------------------------------------------------
-
-  send(bytes: Uint8Array): void {
-    if (this.closed) return;
-    this.out.append(bytes);
-    this.noteOutput();
-  }
 
   protected traceOut(op: string): void {
     this.#trace("->>", op);

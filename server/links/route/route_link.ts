@@ -170,11 +170,6 @@ export class RouteLink extends Connection implements RouteSink, ForwardingReceiv
     this.#parser.parse(bytes);
   }
 
-  /** Ticker: the write deadline (pings and the auth timeout run on the clock's timers). */
-  tick(now: number): void {
-    if (!this.closed) this.checkWriteDeadline(now);
-  }
-
   #authTimeout(): void {
     this.#authTimer = null;
     if (this.closed || this.connectReceived) return;
@@ -183,13 +178,6 @@ export class RouteLink extends Connection implements RouteSink, ForwardingReceiv
   }
 
   // ---- output ----------------------------------------------------------------------------
-
-  /** Queues protocol bytes (cut at `max_pending` like a message). */
-  send(bytes: Uint8Array): void {
-    if (this.closed) return;
-    this.out.append(bytes);
-    this.noteOutput();
-  }
 
   /** Connection core: traces an op the core sends (PING). */
   protected traceOut(op: string): void {
