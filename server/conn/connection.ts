@@ -19,6 +19,8 @@ import { CloseReason, ERR_STALE_CONNECTION } from "../protocol/wire_errors.ts";
 import type { Clock, TimerHandle } from "./clock.ts";
 
 const PING = new TextEncoder().encode("PING\r\n");
+const PONG_LINE = new TextEncoder().encode("PONG\r\n");
+
 /** Longest the queued output of a closing connection may take to go out. */
 const CLOSE_FLUSH_MS = 500;
 /** nats-server DEFAULT_RTT_MEASUREMENT_INTERVAL: a PING is due at least this often. */
@@ -280,6 +282,23 @@ export abstract class Connection implements Flushable {
   /** The remote sent PING (a later PING of ours may wait: nats-server `c.ping.last`). */
   protected pingReceived(): void {
     this.#lastPingIn = this.services.clock.now();
+  }
+
+  /** Traces a protocol op received (links log `<<- [op]`); default: nothing. */
+  protected traceIn(_op: string): void {}
+
+  /** A link's PING from the remote: traced and answered with PONG (nats-server processPing). */
+  protected answerPing(): void {
+    this.pingReceived();
+    this.traceIn("PING");
+    this.traceOut("PONG");
+    this.send(PONG_LINE);
+  }
+
+  /** A link's PONG from the remote: traced, then {@link pongReceived}. */
+  protected answerPong(): void {
+    this.traceIn("PONG");
+    this.pongReceived();
   }
 
   /** The remote answered our PING: resets the stale count and measures the round trip. */

@@ -47,7 +47,6 @@ export type {
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const PONG = enc.encode("PONG\r\n");
 
 /** The connection core's settings for gateways (pings regardless of traffic, at most 15 s). */
 const GATEWAY_CONNECTION: ConnectionProfile = {
@@ -182,6 +181,10 @@ export class GatewayLink extends Connection implements GatewaySink {
 
   protected traceOut(op: string): void {
     this.#trace("->>", op);
+  }
+
+  protected override traceIn(op: string): void {
+    this.#trace("<<-", op);
   }
 
   #trace(dir: "<<-" | "->>", text: string): void {
@@ -363,15 +366,11 @@ export class GatewayLink extends Connection implements GatewaySink {
   onUnsub(): void {}
 
   onPing(): void {
-    this.pingReceived();
-    this.#trace("<<-", "PING");
-    this.#trace("->>", "PONG");
-    this.send(PONG);
+    this.answerPing();
   }
 
   onPong(): void {
-    this.#trace("<<-", "PONG");
-    this.pongReceived();
+    this.answerPong();
   }
 
   onOk(): void {}

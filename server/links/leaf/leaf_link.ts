@@ -62,7 +62,6 @@ import {
 const enc = new TextEncoder();
 
 const dec = new TextDecoder();
-const PONG = enc.encode("PONG\r\n");
 
 /** leafnode.go leafNodeWaitBeforeClose. */
 const MIN_VERSION_WAIT_MS = 5000;
@@ -232,6 +231,10 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
 
   protected traceOut(op: string): void {
     this.#trace("->>", op);
+  }
+
+  protected override traceIn(op: string): void {
+    this.#trace("<<-", op);
   }
 
   #trace(dir: "<<-" | "->>", text: string): void {
@@ -591,15 +594,11 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
   onUnsub(): void {}
 
   onPing(): void {
-    this.pingReceived();
-    this.#trace("<<-", "PING");
-    this.#trace("->>", "PONG");
-    this.send(PONG);
+    this.answerPing();
   }
 
   onPong(): void {
-    this.#trace("<<-", "PONG");
-    this.pongReceived();
+    this.answerPong();
   }
 
   onOk(): void {}

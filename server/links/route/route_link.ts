@@ -54,7 +54,6 @@ import {
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const PONG = enc.encode("PONG\r\n");
 
 /** The connection core's per-kind settings for routes (nats-server firstPingInterval). */
 const ROUTE_CONNECTION: ConnectionProfile = {
@@ -182,6 +181,10 @@ export class RouteLink extends Connection implements RouteSink, ForwardingReceiv
   /** Connection core: traces an op the core sends (PING). */
   protected traceOut(op: string): void {
     this.#trace("->>", op);
+  }
+
+  protected override traceIn(op: string): void {
+    this.#trace("<<-", op);
   }
 
   #trace(dir: "<<-" | "->>", text: string): void {
@@ -463,15 +466,11 @@ export class RouteLink extends Connection implements RouteSink, ForwardingReceiv
   onUnsub(): void {}
 
   onPing(): void {
-    this.pingReceived();
-    this.#trace("<<-", "PING");
-    this.#trace("->>", "PONG");
-    this.send(PONG);
+    this.answerPing();
   }
 
   onPong(): void {
-    this.#trace("<<-", "PONG");
-    this.pongReceived();
+    this.answerPong();
   }
 
   onOk(): void {}
