@@ -146,3 +146,38 @@ export function clientHmsgArgs(msg: MsgOp, start: number): boolean {
   msg.size = 0;
   return true;
 }
+
+/** The arguments of SUB (`<subject> [queue] <sid>`) as views of the line. */
+export interface SubArgs {
+  subject: Uint8Array;
+  queue: Uint8Array | null;
+  sid: Uint8Array;
+}
+
+/** SUB's arguments, or null when there are not 2 or 3 (nats-server `processSub Parse Error`). */
+export function parseSubArgs(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  tok: Int32Array,
+): SubArgs | null {
+  const n = splitArgs(buf, start, end, true, tok);
+  if (n !== 2 && n !== 3) return null;
+  return {
+    subject: buf.subarray(tok[0], tok[1]),
+    queue: n === 3 ? buf.subarray(tok[2], tok[3]) : null,
+    sid: n === 3 ? buf.subarray(tok[4], tok[5]) : buf.subarray(tok[2], tok[3]),
+  };
+}
+
+/** UNSUB's `<sid> [max]` (max -1 when absent), or null (nats-server `processUnsub Parse Error`). */
+export function parseUnsubArgs(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  tok: Int32Array,
+): { sid: Uint8Array; max: number } | null {
+  const n = splitArgs(buf, start, end, true, tok);
+  if (n !== 1 && n !== 2) return null;
+  return { sid: buf.subarray(tok[0], tok[1]), max: n === 2 ? parseSize(buf, tok[2], tok[3]) : -1 };
+}

@@ -13,8 +13,15 @@
  * interest ops go to the `RouteSink` methods. Leaf ops will follow the same way.
  */
 
-import { CR, EMPTY_BYTES, LF, parseSize, SPACE, TAB } from "./chars.ts";
-import { argsError, clientHmsgArgs, parseHpubArgs, parsePubArgs, splitArgs } from "./msg_args.ts";
+import { CR, EMPTY_BYTES, LF, SPACE, TAB } from "./chars.ts";
+import {
+  argsError,
+  clientHmsgArgs,
+  parseHpubArgs,
+  parsePubArgs,
+  parseSubArgs,
+  parseUnsubArgs,
+} from "./msg_args.ts";
 import { CLIENT_PROFILE, isRoutedMsgOp, Op, type OpProfile } from "./op_profile.ts";
 import { maxControlLineDetail, maxPayloadDetail, unknownOpDetail } from "./parser_errors.ts";
 import { AFTER_NAME, State } from "./parser_state.ts";
@@ -450,29 +457,21 @@ export class Parser {
     const sink = this.#sink;
     switch (this.#op) {
       case Op.Sub: {
-        const n = splitArgs(argBuf, start, end, true, this.#tok);
-        const t = this.#tok;
-        if (n !== 2 && n !== 3) {
-          this.#protocolViolation("processSub Parse Error", argBuf, start, end);
-          return;
+        const a = parseSubArgs(argBuf, start, end, this.#tok);
+        if (a === null) {
+          return this.#protocolViolation("processSub Parse Error", argBuf, start, end);
         }
         this.#endOp();
-        const subject = argBuf.subarray(t[0], t[1]);
-        const queue = n === 3 ? argBuf.subarray(t[2], t[3]) : null;
-        const sid = n === 3 ? argBuf.subarray(t[4], t[5]) : argBuf.subarray(t[2], t[3]);
-        sink.onSub(subject, queue, sid);
+        sink.onSub(a.subject, a.queue, a.sid);
         return;
       }
       case Op.Unsub: {
-        const n = splitArgs(argBuf, start, end, true, this.#tok);
-        const t = this.#tok;
-        if (n !== 1 && n !== 2) {
-          this.#protocolViolation("processUnsub Parse Error", argBuf, start, end);
-          return;
+        const a = parseUnsubArgs(argBuf, start, end, this.#tok);
+        if (a === null) {
+          return this.#protocolViolation("processUnsub Parse Error", argBuf, start, end);
         }
         this.#endOp();
-        const max = n === 2 ? parseSize(argBuf, t[2], t[3]) : -1;
-        sink.onUnsub(argBuf.subarray(t[0], t[1]), max);
+        sink.onUnsub(a.sid, a.max);
         return;
       }
       case Op.RsPlus:
