@@ -36,7 +36,7 @@ import {
   type LinkTransport,
   type ReadyTransport,
 } from "../core/link_spec.ts";
-import { joinHostPort } from "../route/cluster_options.ts";
+import { joinHostPort, splitHostPort } from "../route/cluster_options.ts";
 import type { LeafLinkHost, LeafRemote, LeafUrl } from "./leaf_host.ts";
 import { LeafLink } from "./leaf_link.ts";
 import {
@@ -350,7 +350,9 @@ export class LeafManager implements LeafLinkHost {
   /** The leafnode listener's INFO (startLeafNodeAcceptLoop, sendPermsAndAccountInfo). */
   #infoJson(cid: number, nonce: string, extra: Partial<LeafInfoMessage> = {}): string {
     const s = this.server;
-    const [host, port] = splitOwn(this.#ownUrl);
+    const own = splitHostPort(this.#ownUrl);
+    const host = own?.host ?? this.#ownUrl;
+    const port = Number(own?.port ?? 0);
     return leafInfoJson({
       server_id: s.id,
       server_name: s.name,
@@ -649,10 +651,4 @@ export class LeafManager implements LeafLinkHost {
     this.#acceptTls?.close();
     for (const setup of this.#remoteTls.values()) setup.close();
   }
-}
-
-function splitOwn(hostPort: string): [string, number] {
-  const i = hostPort.lastIndexOf(":");
-  if (i < 0) return [hostPort, 0];
-  return [hostPort.slice(0, i).replace(/^\[|\]$/g, ""), Number(hostPort.slice(i + 1))];
 }
