@@ -14,7 +14,7 @@ import type { RemoteInterestListener } from "./links/route/route_subs.ts";
 import type { ClusterServer } from "./links/route/route_host.ts";
 import { FanOut, type StallTarget } from "./routing/fan_out.ts";
 import { type Clock, systemClock } from "./conn/clock.ts";
-import { closeYielder } from "./conn/yield.ts";
+import { closeYielder } from "./conn/io_yield.ts";
 import { AccountRegistry } from "./account_registry.ts";
 import { FlushQueue } from "./flush_queue.ts";
 import { ClientTransports } from "./transport/client_transports.ts";
@@ -295,10 +295,6 @@ export class Server implements ClientContext {
 
   takeStalled(): StallTarget[] {
     return this.fanOut.takeStalled();
-  }
-
-  get deliveries(): number {
-    return this.fanOut.deliveries;
   }
 
   /**

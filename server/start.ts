@@ -17,6 +17,7 @@ import { type StartOptions, unknownStartOptions } from "./start_options.ts";
 import { loadConfigFile } from "./config/load.ts";
 import { formatConfigFailure, formatIssues } from "./config/issues.ts";
 import { mergeOptions } from "./config/merge.ts";
+import { prepareIoYield } from "./conn/io_yield.ts";
 
 const enc = new TextEncoder();
 
@@ -99,6 +100,7 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
   const linkErrors = resolveLinkConfigs(options);
   if (linkErrors.length > 0) throw new Error(linkErrors.join("\n"));
   await prepareAuth(options);
+  await prepareIoYield(); // the read loops' fairness yield, open before the first client
   const auth = new Authenticator(options);
   const refused = auth.configErrors[0] ?? leafConfigProblem(options, auth.trust.systemAccount) ??
     gatewayConfigProblem(options);

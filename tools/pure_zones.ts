@@ -29,6 +29,7 @@ const ALLOWED = new Set([
   // The impure shells of the connection core: the socket read loop and the real clock.
   "server/conn/read_loop.ts",
   "server/conn/clock.ts",
+  "server/conn/io_yield.ts",
   // The stream engine's IO shells: the saved config files and the real clock/timers.
   "server/jetstream/stream/meta_file.ts",
   "server/jetstream/stream/real_env.ts",

@@ -8,6 +8,7 @@
 /// <reference lib="deno.worker" />
 import { Logger } from "../server/log/logger.ts";
 import { closeYielder, MeshNode } from "../server/mesh/mesh_node.ts";
+import { prepareIoYield } from "../server/conn/io_yield.ts";
 import { Server } from "../server/server.ts";
 import { connData, workerCounters, workerSnapshot } from "../server/runtime/snapshot.ts";
 import {
@@ -49,6 +50,7 @@ async function spawn(msg: SpawnMessage & { shardCount: number }): Promise<void> 
   workerId = msg.workerId;
   const o = msg.options;
   await prepareAuth(o);
+  await prepareIoYield();
   const logger = new Logger(
     (line) => post({ kind: ControlKind.Log, workerId, level: "notice", text: line }),
     { pid: Deno.pid, debug: o.debug, trace: o.trace, logtime: o.logtime, logtimeUTC: o.logtimeUTC },

@@ -5,12 +5,13 @@
  * records waiting on the mesh rings are handled, a full ring to another worker pauses reading
  * until it drains (ARCHITECTURE.md invariant 4), and receivers that fell far behind (producer
  * stall, nats-server's `stalled` wait) are given up to a second to catch up. A connection that
- * floods therefore stops being read instead of growing buffers in front of others.
+ * floods therefore stops being read instead of growing buffers in front of others, and one that
+ * always has data yields to the other sockets every {@link READ_SLICE_MS}.
  * Runs in the isolate that owns the socket.
  */
 import type { StallTarget } from "../routing/fan_out.ts";
 import { CloseReason } from "../protocol/wire_errors.ts";
-import { yieldTask } from "./yield.ts";
+import { yieldToIo } from "./io_yield.ts";
 
 /** The read half of a transport (a Deno.Conn fits). */
 export interface Readable {
@@ -27,8 +28,6 @@ export interface ReadTarget {
 
 /** The back-pressure sources of the isolate (the server fits). */
 export interface ReadPressure {
-  /** Deliveries made so far in this isolate (the fan-out's work counter). */
-  readonly deliveries: number;
   /** Receivers that fell far behind since the last call (the fan-out's stall list), emptied. */
   takeStalled(): StallTarget[];
   /** A ring to another worker is full: stop reading until {@link drained}. */
@@ -52,15 +51,17 @@ export const STALL_MAX_MS = 1000;
 /** How often a read loop waiting on a backlogged ring checks whether its connection closed. */
 const BACKLOG_CHECK_MS = 250;
 /**
- * Bytes a connection may read in a row, delivering nothing, before it yields a macrotask. A
- * socket that always has data completes each read at once. Reads that deliver make output, and
- * the producer stall pauses them once it piles up; reads that deliver nothing (a flood to no
- * subscriber, or to one just cut) never wait, and delayed every other connection (flood probe
- * p99 65 ms, nats-server 3.8 ms; with the yield 5.6 ms). The runtime still polls the other
- * sockets less often while one always has data (about every 25 ms in the cut-and-replace flood
- * of tests/hostile). Yielding on every read instead cost 14-17% of route throughput.
+ * Longest a read loop runs (ms) before it yields to the other sockets ({@link yieldToIo}). A
+ * socket that always has data completes each read at once, and so does a write to a socket with
+ * room: a connection that keeps its socket full runs read, parse, deliver and write as one chain
+ * of microtasks, and every other connection and timer waits. The flood of bench/hostile_load.ts
+ * (15 s, same run as nats-server) measured probe p99 50-57 ms with the earlier rule (a
+ * MessageChannel yield after 1 MiB read that delivered nothing), 4.3-5.5 ms with this one
+ * (nats-server 6.6-9.4 ms); natsbench pub16, pub128 and pubsub1x1 were unchanged (1.00x).
  */
-export const QUIET_READ_BYTES = 1024 * 1024;
+export const READ_SLICE_MS = 2;
+/** A read that took this long (ms) waited for data: the event loop ran others meanwhile. */
+const WAITED_MS = 0.5;
 
 /**
  * Reads `source` into `target` until it closes; closes `target` with `Read Error` or
@@ -73,11 +74,14 @@ export async function readLoop(
   sizes: ReadSizes = DEFAULT_READ_SIZES,
 ): Promise<void> {
   let buf = new Uint8Array(sizes.min);
-  let quiet = 0;
+  let sliceStart = performance.now();
   while (!target.closed) {
     let n: number | null;
+    const readStart = performance.now();
     try {
       n = await source.read(buf);
+      const readEnd = performance.now();
+      if (readEnd - readStart >= WAITED_MS) sliceStart = readEnd;
     } catch {
       target.close(CloseReason.ReadError);
       return;
@@ -87,9 +91,7 @@ export async function readLoop(
       return;
     }
     if (target.closed) return;
-    const delivered = pressure.deliveries;
     target.feed(buf.subarray(0, n));
-    if (pressure.deliveries === delivered) quiet += n;
     if (n === buf.length && buf.length < sizes.max) buf = new Uint8Array(buf.length * 2);
     pressure.pollMesh();
     // No reading while a ring is backlogged; a closed connection stops waiting (shutdown).
@@ -99,18 +101,17 @@ export async function readLoop(
     const stalled = pressure.takeStalled();
     if (stalled.length > 0) {
       await waitForStalled(stalled, STALL_MAX_MS);
-      quiet = 0;
-    } else if (quiet >= QUIET_READ_BYTES) {
-      // Fairness: nothing held this connection back; the others' reads and timers run first.
-      quiet = 0;
-      await yieldTask();
+      sliceStart = performance.now();
+    } else if (performance.now() - sliceStart >= READ_SLICE_MS) {
+      // Fairness: this connection had its slice; the others' reads and timers run first.
+      await yieldToIo();
+      sliceStart = performance.now();
     }
   }
 }
 
 /** No back-pressure source (a link manager used without a server, in tests). */
 export const NO_PRESSURE: ReadPressure = {
-  deliveries: 0,
   takeStalled: () => [],
   backlogged: false,
   drained: () => Promise.resolve(),

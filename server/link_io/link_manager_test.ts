@@ -178,7 +178,6 @@ Deno.test("link manager reads no further while a mesh ring is backlogged", async
   // A full mesh ring after the first read: reads wait for it to drain.
   const server: Manager = new LinkManager(a.spec, {
     pressure: {
-      deliveries: 0,
       takeStalled: () => [],
       pollMesh: () => {},
       get backlogged() {

@@ -25,7 +25,7 @@ import { Kind } from "../routing/receiver.ts";
 import { waitForStalled } from "../conn/read_loop.ts";
 import { yieldTask } from "../conn/yield.ts";
 
-export { closeYielder } from "../conn/yield.ts";
+export { closeYielder } from "../conn/io_yield.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

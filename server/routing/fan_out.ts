@@ -106,12 +106,6 @@ export class FanOut {
   #forwarderCount = 0;
   readonly #deferred: DeferredRoute[] = [];
   readonly #stalled: StallTarget[] = [];
-  /**
-   * Receivers that took a message, ever: a read loop tells from it whether its reads led
-   * anywhere (output holds a flood back through the producer stall; a flood to nobody must
-   * yield by itself).
-   */
-  deliveries = 0;
   /** The gateways, when this server has some (set by the gateway manager). */
   gateways: GatewayForwarder | null = null;
   /** Queue groups served by the current fan-out (only when the gateways ask for them). */
@@ -181,7 +175,6 @@ export class FanOut {
         if (collect) served!.push(group[0].queue!);
       }
     }
-    this.deliveries += count;
     if (this.#forwarderCount > 0) this.#sendForwards(account, op);
     if (gateways !== null && gateways.send(account, op, served!)) count++;
     if (this.#deferred.length > mark) this.#runDeferred(mark, op);
