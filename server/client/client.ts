@@ -40,6 +40,11 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 const strictDec = new TextDecoder("utf-8", { fatal: true });
 
+function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) return false;
+  return true;
+}
+
 function isUtf8(bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i++) {
     if (bytes[i] >= 0x80) {
@@ -354,7 +359,8 @@ export class ClientConnection extends Connection implements ProtocolSink, Receiv
       return;
     }
     if (!this.subs.has(sidText)) {
-      const sub = new Subscription(this, subject, queue, sidBytes.slice(), sidText);
+      const sid = isAscii(sidBytes) ? undefined : sidBytes.slice();
+      const sub = new Subscription(this, subject, queue, sidText, sid);
       if (!isUtf8(subjectBytes)) sub.subjectBytes = subjectBytes.slice();
       try {
         this.account.sublist.insert(sub);

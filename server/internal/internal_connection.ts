@@ -114,7 +114,7 @@ export class InternalSubscription extends Subscription {
     handler: InternalHandler,
     local: boolean,
   ) {
-    super(owner, subject, queue, enc.encode(sid), sid);
+    super(owner, subject, queue, sid);
     this.owner = owner;
     this.handler = handler;
     this.local = local;
