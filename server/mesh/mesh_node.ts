@@ -24,6 +24,7 @@ import { type FanOut, NO_QUEUES, type QueueFilter } from "../routing/fan_out.ts"
 import { Kind } from "../routing/receiver.ts";
 import { waitForStalled } from "../conn/read_loop.ts";
 import { yieldTask } from "../conn/yield.ts";
+import { yieldToIo } from "../conn/io_yield.ts";
 
 export { closeYielder } from "../conn/io_yield.ts";
 
@@ -379,7 +380,7 @@ export class MeshNode {
         if (sinceYield >= DRAIN_BATCH || bytesSinceYield >= DRAIN_BYTES) {
           sinceYield = 0;
           bytesSinceYield = 0;
-          await yieldTask();
+          await yieldToIo();
         } else await Promise.resolve();
       }
     } catch (err) {
