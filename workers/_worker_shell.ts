@@ -50,7 +50,7 @@ async function spawn(msg: SpawnMessage & { shardCount: number }): Promise<void> 
   workerId = msg.workerId;
   const o = msg.options;
   await prepareAuth(o);
-  await prepareIoYield();
+  void prepareIoYield(); // not awaited: messages from the main isolate must find the node set up
   const logger = new Logger(
     (line) => post({ kind: ControlKind.Log, workerId, level: "notice", text: line }),
     { pid: Deno.pid, debug: o.debug, trace: o.trace, logtime: o.logtime, logtimeUTC: o.logtimeUTC },
