@@ -204,6 +204,31 @@ export function runStoreConformance(h: StoreHarness): void {
     }
   });
 
+  test(
+    "scanHeaders visits live messages with a header from a sequence on, in order",
+    {},
+    async (s) => {
+      // Enough messages to cross the small test blocks; every third one without a header.
+      for (let i = 1; i <= 15; i++) {
+        const hdr = i % 3 === 0 ? null : enc.encode(`NATS/1.0\r\nId: ${i}\r\n\r\n`);
+        await put(s, `h.${i}`, `v${i}`, BigInt(i * 10), hdr);
+      }
+      s.removeMsg(5);
+      s.removeMsg(1);
+      const seen: string[] = [];
+      s.scanHeaders(
+        2,
+        (seq, ts, header) => seen.push(`${seq}/${ts}/${dec.decode(header).split("\r\n")[1]}`),
+      );
+      const want = [2, 4, 7, 8, 10, 11, 13, 14].map((i) => `${i}/${i * 10}/Id: ${i}`);
+      assert.deepEqual(seen, want);
+      const fromEleven: number[] = [];
+      s.scanHeaders(11, (seq) => fromEleven.push(seq));
+      assert.deepEqual(fromEleven, [11, 13, 14]);
+      s.scanHeaders(16, () => assert.fail("nothing stored from 16 on"));
+    },
+  );
+
   test("removes interior and first messages and keeps counts", {}, async (s) => {
     for (let i = 0; i < 5; i++) await put(s, "a", "v", BigInt(i + 1));
     assert.deepEqual(s.removeMsg(3), true);

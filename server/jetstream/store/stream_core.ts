@@ -287,6 +287,15 @@ export abstract class StreamCore implements StreamStore {
     return this.#message(seq);
   }
 
+  scanHeaders(start: number, fn: (seq: number, ts: bigint, header: Uint8Array) => void): void {
+    if (this.closed) throw new StoreError(StoreErrorCode.Closed);
+    for (let seq = Math.max(start, this.firstSeq); seq <= this.lastSeq; seq++) {
+      if (!this.index.has(seq)) continue;
+      const p = this.readPayload(seq, true);
+      if (p.header !== null && p.header.length > 0) fn(seq, this.index.ts(seq), p.header);
+    }
+  }
+
   loadNextMsg(filter: string, wildcard: boolean, start: number, borrow = false): StoredMsg {
     if (this.closed) throw new StoreError(StoreErrorCode.Closed);
     if (start < this.firstSeq) start = this.firstSeq;

@@ -124,6 +124,12 @@ export interface StreamStore {
    * `borrow` as for {@link loadMsg}.
    */
   loadNextMsg(filter: string, wildcard: boolean, start: number, borrow?: boolean): StoredMsg;
+  /**
+   * Calls `fn` for every stored message from `start` on that has a header, in sequence order
+   * (a stream rebuilding its duplicate window after a restart). `header` is a view valid only
+   * during the call; messages without one cost no read.
+   */
+  scanHeaders(start: number, fn: (seq: number, ts: bigint, header: Uint8Array) => void): void;
   removeMsg(seq: number): boolean;
   /** Removes and overwrites the message's contents (secure delete). */
   eraseMsg(seq: number): boolean;

@@ -215,7 +215,7 @@ export class StreamEngine implements StreamRegistry {
       }
     }
     a.streams.set(config.name, stream);
-    if (!save) stream.rebuildDedupe();
+    if (!save) stream.rebuildDedupeLater();
     stream.start();
     stream.advise("create");
     return stream;

@@ -88,8 +88,12 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
   readonly conn: InternalConnection;
   readonly created: bigint;
   readonly consumerDir: string | null;
-  readonly dedupe = new DedupeTable();
-  lastMsgId = "";
+  readonly #dedupe = new DedupeTable();
+  #lastMsgId = "";
+  /** False after a recovery until the duplicate window is rebuilt (on first use, as 2.9.10). */
+  #dedupeLoaded = true;
+  /** Set once a message was stored since the recovery: its id is the last one. */
+  #lastMsgIdKnown = true;
   config: StreamConfig;
   readonly #env: StreamEnv;
   readonly #hooks: StreamHooks;
@@ -173,31 +177,54 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
   }
 
   /**
-   * After recovery: the `Nats-Msg-Id`s of the messages still inside the duplicate window, and
-   * the last message's id (nats-server rebuildDedupe).
+   * After recovery: the duplicate window is rebuilt when first needed (a message id to check,
+   * an expected last id, a message stored with an id), not before the stream serves, as
+   * nats-server 2.9.10 does (stream.go ddloaded): reading every message of the window made a
+   * restart of a million-message stream take seconds.
    */
-  rebuildDedupe(): void {
+  rebuildDedupeLater(): void {
+    this.#dedupeLoaded = false;
+    this.#lastMsgIdKnown = false;
+  }
+
+  /** The `Nats-Msg-Id`s inside the duplicate window. */
+  get dedupe(): DedupeTable {
+    if (!this.#dedupeLoaded) this.#rebuildDedupe();
+    return this.#dedupe;
+  }
+
+  /** The id of the last message stored ("" when it had none). */
+  get lastMsgId(): string {
+    if (!this.#lastMsgIdKnown) this.#rebuildDedupe();
+    return this.#lastMsgId;
+  }
+
+  set lastMsgId(id: string) {
+    this.#lastMsgId = id;
+    this.#lastMsgIdKnown = true;
+  }
+
+  /**
+   * The `Nats-Msg-Id`s of the stored messages still inside the duplicate window, and the last
+   * message's id unless one was stored since (nats-server rebuildDedupe).
+   */
+  #rebuildDedupe(): void {
+    this.#dedupeLoaded = true;
+    const knewLast = this.#lastMsgIdKnown;
+    this.#lastMsgIdKnown = true;
     const window = BigInt(this.config.duplicate_window);
     if (window <= 0n) return;
     const last = this.store.state().lastSeq;
     const start = this.store.getSeqFromTime(this.#env.now() - window);
     if (start === 0) return;
-    for (let seq = start; seq <= last; seq++) {
-      let m;
-      try {
-        m = this.store.loadMsg(seq);
-      } catch {
-        continue;
-      }
-      let id = "";
-      if (m.header !== null) {
-        const v = getHeader(JsHeader.MsgId, m.header, 0, m.header.length);
-        if (v !== null) id = dec.decode(v);
-      }
-      if (id !== "") this.dedupe.add({ id, seq: m.seq, ts: m.ts });
-      if (seq === last) this.lastMsgId = id;
-    }
-    if (this.dedupe.size > 0) this.#scheduleDedupe();
+    this.store.scanHeaders(start, (seq, ts, header) => {
+      const v = getHeader(JsHeader.MsgId, header, 0, header.length);
+      if (v === null || v.length === 0) return;
+      const id = dec.decode(v);
+      this.#dedupe.add({ id, seq, ts });
+      if (seq === last && !knewLast) this.#lastMsgId = id;
+    });
+    if (this.#dedupe.size > 0) this.#scheduleDedupe();
   }
 
   /** Subscribes its subjects (and direct gets), starts its mirror or sources and timers. */
@@ -327,7 +354,8 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
     seq: number,
     prevLast: number,
   ): void {
-    if (this.config.duplicate_window > 0 && this.dedupe.size > 0) this.#scheduleDedupe();
+    const ids = this.#dedupeLoaded && this.#dedupe.size > 0;
+    if (this.config.duplicate_window > 0 && ids) this.#scheduleDedupe();
     if (this.#republish !== null) {
       const headersOnly = this.config.republish?.headers_only === true;
       const m = { subject, header, data, seq, last: prevLast };
@@ -343,7 +371,7 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
     const fire = () => {
       this.#cancelDedupe = null;
       if (this.#closed) return;
-      const next = this.dedupe.expire(this.#env.now(), BigInt(this.config.duplicate_window));
+      const next = this.#dedupe.expire(this.#env.now(), BigInt(this.config.duplicate_window));
       if (next !== null) this.#armDedupe(next, fire);
     };
     this.#armDedupe(this.#env.now() + BigInt(this.config.duplicate_window), fire);

@@ -54,6 +54,7 @@ import {
 } from "./file_block.ts";
 import { ActiveBlock } from "./active_block.ts";
 import { BlockReader } from "./block_reader.ts";
+import { scanBlockHeaders } from "./header_scan.ts";
 import { rewriteBlock } from "./block_rewrite.ts";
 import { blockFromSnapshot, blockToSnapshot, validSnapshotFiles } from "./snapshot_files.ts";
 import { FileConsumerStore } from "./file_consumer_store.ts";
@@ -456,6 +457,17 @@ export class FileStore extends StreamCore {
     // Borrowed: views of the block bytes (no allocation per delivery); otherwise copies.
     if (borrow) return { header: r.header, data: r.data };
     return { header: r.header ? r.header.slice() : null, data: r.data.slice() };
+  }
+
+  override scanHeaders(start: number, fn: (seq: number, ts: bigint, header: Uint8Array) => void) {
+    if (this.closed) throw new StoreError(StoreErrorCode.Closed);
+    const index = this.index;
+    for (const b of this.#blocks) {
+      if (b.liveMsgs === 0 || b.lastMsgSeq < start) continue;
+      const live = (seq: number, at: number) =>
+        index.has(seq) && index.slotA(seq) === b.id && index.slotB(seq) === at;
+      scanBlockHeaders(this.#blockBuffer(b), start, live, fn);
+    }
   }
 
   // ---- removals ----
