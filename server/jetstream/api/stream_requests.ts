@@ -320,6 +320,22 @@ export function streamUpdateCheck(
   return updated;
 }
 
+/** store.go StreamState as a restore request decodes it (`subjects` and `lost` unchecked). */
+const STREAM_STATE_FIELDS = {
+  messages: K.uint,
+  bytes: K.uint,
+  first_seq: K.uint,
+  first_ts: K.time,
+  last_seq: K.uint,
+  last_ts: K.time,
+  num_subjects: K.int,
+  subjects: K.raw,
+  num_deleted: K.int,
+  deleted: K.array(K.uint),
+  lost: K.raw,
+  consumer_count: K.int,
+} as const;
+
 /**
  * jsStreamRestoreRequest on a single server, after its JetStream and empty-request checks:
  * `JSApiStreamRestoreRequest` decoded (`invalid JSON` when Go cannot), the config's name taken
@@ -348,7 +364,10 @@ export function streamRestoreCheck(
 ): { config: StreamConfig } | { error: ApiError } {
   let decoded: Record<string, unknown>;
   try {
-    decoded = unmarshalStruct({ config: K.struct(STREAM_CONFIG_FIELDS), state: K.raw }, body);
+    decoded = unmarshalStruct({
+      config: K.struct(STREAM_CONFIG_FIELDS),
+      state: K.struct(STREAM_STATE_FIELDS),
+    }, body);
   } catch {
     return { error: jsApiError("JSInvalidJSONErr") };
   }
