@@ -142,6 +142,10 @@ Deno.test("snapshot: chunk_size chunks with ack subjects, an empty end, no_consu
   const nc = await connect({ port: server.port });
   try {
     await fill(nc);
+    const events: string[] = [];
+    const advisories = nc.subscribe("$JS.EVENT.ADVISORY.STREAM.*.S", {
+      callback: (_, m) => void events.push(`${m.subject} ${m.json<{ type: string }>().type}`),
+    });
     const b = await backup(nc, "S", { chunk_size: 512, no_consumers: true });
     assert.ok(b.chunks.length > 4);
     b.chunks.forEach((c, i) => {
@@ -163,6 +167,18 @@ Deno.test("snapshot: chunk_size chunks with ack subjects, an empty end, no_consu
     assert.equal(r.final!.type, CREATE);
     assert.equal((r.final!.state as { messages: number }).messages, 17);
     assert.equal((await jsm.streams.info("S")).state.consumer_count, 0);
+    const adv = "$JS.EVENT.ADVISORY.STREAM";
+    const t = "io.nats.jetstream.advisory.v1";
+    await eventually(() => events.length >= 6);
+    advisories.unsubscribe();
+    assert.deepEqual(events, [
+      `${adv}.SNAPSHOT_CREATE.S ${t}.snapshot_create`,
+      `${adv}.SNAPSHOT_COMPLETE.S ${t}.snapshot_complete`,
+      `${adv}.DELETED.S ${t}.stream_action`,
+      `${adv}.RESTORE_CREATE.S ${t}.restore_create`,
+      `${adv}.CREATED.S ${t}.stream_action`,
+      `${adv}.RESTORE_COMPLETE.S ${t}.restore_complete`,
+    ]);
   } finally {
     await nc.close();
   }

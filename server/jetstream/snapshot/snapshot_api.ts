@@ -11,6 +11,8 @@
  */
 import { InternalConnection, InternalKind } from "../../internal/internal_connection.ts";
 import { isValidSubject } from "../../protocol/subject.ts";
+import type { Account } from "../../accounts/account.ts";
+import type { Advisories, Advisory } from "../advisories.ts";
 import { hasSubscriberInterest } from "../../accounts/import_routing.ts";
 import { formatGoDuration } from "../../config/duration.ts";
 import { Nuid } from "../../system/events.ts";
@@ -33,9 +35,17 @@ const RESTORE_TYPE = "io.nats.jetstream.api.v1.stream_restore_response";
 
 type Reply = Record<string, unknown> | null | Promise<Record<string, unknown> | null>;
 
+/** Where the snapshot and restore advisories go (the JetStream of the server). */
+export interface AdvisorySink {
+  readonly advisories: Advisories;
+  advise(account: Account, adv: Advisory): void;
+  clientInfo(account: Account): Record<string, unknown>;
+}
+
 /** What the handlers need besides the engine. */
 export interface SnapshotApiOptions {
   engine: StreamEngine;
+  events: AdvisorySink;
   storeDir: string;
   maxStore: number;
   /** Starts the consumers saved in a stream's `obs/` (ConsumerApi.recover). */
@@ -81,7 +91,8 @@ class SnapshotApi {
     if (req.jsa.limits === null) return fail(NOT_ENABLED_FOR_ACCOUNT);
     const body = req.msg.string();
     if (isEmptyRequest(body)) return fail(jsApiError("JSBadRequestErr"));
-    const a = this.#o.engine.accountOf(req.jsa);
+    const { engine } = this.#o;
+    const a = engine.accountOf(req.jsa);
     const stream = a.streams.get(name);
     if (stream === undefined) return fail(jsApiError("JSStreamNotFoundErr"));
     let r: Record<string, unknown>;
@@ -125,7 +136,14 @@ class SnapshotApi {
       }
       const info = stream.info();
       const bytes = stream.store.state().bytes;
+      const { events } = this.#o;
+      const client = events.clientInfo(a.account);
+      const startNs = engine.now();
       setTimeout(() => {
+        events.advise(
+          a.account,
+          events.advisories.snapshotCreate(name, info.state as Record<string, unknown>, client),
+        );
         sendSnapshot(archive, {
           conn: stream.conn,
           stream: name,
@@ -135,6 +153,8 @@ class SnapshotApi {
           hasInterest: () => hasSubscriberInterest(a.account, deliver),
         }).catch(() => {}).finally(() => {
           this.#sending.delete(stream);
+          const end = engine.now();
+          events.advise(a.account, events.advisories.snapshotComplete(name, startNs, end, client));
           this.#o.notice(
             `Completed snapshot of ${friendlyBytes(bytes)} for stream ${label} in ${
               elapsed(start)
@@ -162,6 +182,10 @@ class SnapshotApi {
     const account = a.account.name;
     this.#o.notice(`Starting restore for stream '${account} > ${cfg.name}'`);
     const start = performance.now();
+    const startNs = engine.now();
+    const { events } = this.#o;
+    const client = events.clientInfo(a.account);
+    events.advise(a.account, events.advisories.restoreCreate(cfg.name, client));
     const subject = `$JS.SNAPSHOT.RESTORE.${cfg.name}.${this.#nuid.next()}`;
     const conn = new InternalConnection(engine.context, a.account, {
       kind: InternalKind.JetStream,
@@ -177,8 +201,14 @@ class SnapshotApi {
       warn: (text) => this.#o.warn(text),
       closed: () => {},
       finish: (result) => {
+        const bytes = session.total;
+        // After the stream exists (its CREATED advisory), before the answer, as nats-server.
         const done = (members: Record<string, unknown>, error: ApiError | null) => {
-          const size = friendlyBytes(session.total);
+          events.advise(
+            a.account,
+            events.advisories.restoreComplete(cfg.name, startNs, engine.now(), bytes, client),
+          );
+          const size = friendlyBytes(bytes);
           if (error === null) {
             this.#o.notice(
               `Completed restore of ${size} for stream '${cfg.name} > ${account}' in ${

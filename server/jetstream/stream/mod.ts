@@ -64,6 +64,7 @@ export function startStreams(
   });
   js.addHandler(snapshotApiHandler({
     engine,
+    events: js,
     storeDir: c.storeDir,
     maxStore: c.maxStore,
     recoverConsumers: (stream) => void consumers.recover(stream),
