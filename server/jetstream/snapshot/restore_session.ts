@@ -23,9 +23,13 @@ export interface RestoreSessionOptions {
   stream: string;
   /** js.wouldExceedLimits(FileStorage, total). */
   wouldExceedLimits(total: number): boolean;
-  /** Builds the final answer from the uploaded bytes, or from the error that ended it. */
+  /**
+   * Builds the final answer from the uploaded bytes, or from the error that ended it; `total`
+   * is the bytes received.
+   */
   finish(
     result: { archive: Uint8Array } | { error: ApiError | Error },
+    total: number,
   ): Promise<Record<string, unknown>>;
   warn(text: string): void;
   /** Called once the session is over (answered, failed or stalled). */
@@ -108,7 +112,7 @@ export class RestoreSession {
     clearTimeout(this.#timer);
     const conn = this.#o.conn;
     for (const sub of [...conn.subscriptions()]) sub.unsubscribe();
-    this.#o.finish(result)
+    this.#o.finish(result, this.#total)
       .then((response) => {
         if (reply !== "" && !conn.closed) conn.publish(reply, marshal(response));
       })

@@ -191,7 +191,7 @@ class SnapshotApi {
       kind: InternalKind.JetStream,
       name: `restore-${cfg.name}`,
     });
-    const session: RestoreSession = new RestoreSession({
+    new RestoreSession({
       conn,
       subject,
       account,
@@ -200,8 +200,7 @@ class SnapshotApi {
       wouldExceedLimits: (total) => engine.serverUsage().storage > this.#o.maxStore + total,
       warn: (text) => this.#o.warn(text),
       closed: () => {},
-      finish: (result) => {
-        const bytes = session.total;
+      finish: (result, bytes) => {
         // After the stream exists (its CREATED advisory), before the answer, as nats-server.
         const done = (members: Record<string, unknown>, error: ApiError | null) => {
           events.advise(
