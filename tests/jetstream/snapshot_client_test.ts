@@ -87,7 +87,7 @@ Deno.test("snapshot and restore: messages, deletes and consumer state, then a re
     try {
       await fill(nc);
       before = await picture(nc);
-      const b = await backup(nc, "S");
+      const b = await backup(nc, "S", { jsck: true });
       assert.equal(b.response.type, "io.nats.jetstream.api.v1.stream_snapshot_response");
       assert.deepEqual(Object.keys(b.response), ["type", "config", "state"]);
       assert.equal((b.response.state as { messages: number }).messages, 17);
@@ -131,6 +131,14 @@ Deno.test("snapshot and restore: messages, deletes and consumer state, then a re
     // One more message for C1 (no filter) to deliver; C2 (s.1) has the same.
     assert.deepEqual(after.consumers, { C1: { ...was.C1, num_pending: 12 }, C2: was.C2 });
     assert.equal(after.created, before.created);
+    // The restarted server restores the archive too (over a fresh delete).
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.delete("S");
+    const info = await jsm.streams.info("S").catch(() => null);
+    assert.equal(info, null);
+    const again = await restore(nc, "S", { config: before.config }, archive);
+    assert.equal(again.final!.type, CREATE);
+    assert.deepEqual(await picture(nc), before);
   } finally {
     await nc.close();
   }

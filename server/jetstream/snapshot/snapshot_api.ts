@@ -25,6 +25,7 @@ import { response, streamOp, T } from "../stream/api_common.ts";
 import type { StreamEngine } from "../stream/engine.ts";
 import { streamDir } from "../stream/meta_file.ts";
 import type { Stream } from "../stream/stream.ts";
+import { StoreErrorCode } from "../store/types.ts";
 import { packStreamDir } from "./archive_files.ts";
 import { RestoreSession } from "./restore_session.ts";
 import { restoreStream } from "./restore_stream.ts";
@@ -72,8 +73,6 @@ function elapsed(startMs: number): string {
 class SnapshotApi {
   readonly #o: SnapshotApiOptions;
   readonly #nuid = new Nuid();
-  /** Streams with a snapshot being sent (filestore.go `sips`). */
-  readonly #sending = new Set<Stream>();
 
   constructor(o: SnapshotApiOptions) {
     this.#o = o;
@@ -119,8 +118,10 @@ class SnapshotApi {
     };
     // memstore.go Snapshot.
     if (stream.config.storage === "memory") return failed("no impl");
-    if (this.#sending.has(stream)) return failed("snapshot in progress");
-    this.#sending.add(stream);
+    if (r.jsck === true) {
+      const bad = badMessages(stream);
+      if (bad > 0) return failed(`snapshot check detected ${bad} bad messages`);
+    }
     const start = performance.now();
     return stream.store.flush(true).then(() => {
       // One synchronous pass: the archive and the state it answers with agree.
@@ -131,7 +132,6 @@ class SnapshotApi {
           r.no_consumers !== true,
         );
       } catch (err) {
-        this.#sending.delete(stream);
         return failed(err instanceof Error ? err.message : String(err));
       }
       const info = stream.info();
@@ -152,7 +152,6 @@ class SnapshotApi {
           nuid: this.#nuid.next(),
           hasInterest: () => hasSubscriberInterest(a.account, deliver),
         }).catch(() => {}).finally(() => {
-          this.#sending.delete(stream);
           const end = engine.now();
           events.advise(a.account, events.advisories.snapshotComplete(name, startNs, end, client));
           this.#o.notice(
@@ -164,7 +163,6 @@ class SnapshotApi {
       }, 0);
       return response(SNAPSHOT_TYPE, null, { config: info.config, state: info.state });
     }, (err) => {
-      this.#sending.delete(stream);
       return failed(err instanceof Error ? err.message : String(err));
     });
   }
@@ -254,6 +252,24 @@ class SnapshotApi {
     });
     return response(RESTORE_TYPE, null, { deliver_subject: subject });
   }
+}
+
+/**
+ * filestore.go checkMsgs (the `jsck` option): messages of the stream that cannot be read back
+ * (a deleted sequence is not one).
+ */
+function badMessages(stream: Stream): number {
+  const st = stream.store.state();
+  let bad = 0;
+  for (let seq = st.firstSeq; seq > 0 && seq <= st.lastSeq; seq++) {
+    try {
+      stream.store.loadMsg(seq, true);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code !== StoreErrorCode.MsgNotFound && code !== StoreErrorCode.EOF) bad++;
+    }
+  }
+  return bad;
 }
 
 function errText(err: unknown): string {

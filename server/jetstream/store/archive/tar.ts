@@ -64,7 +64,7 @@ function headerOf(e: TarEntry): Uint8Array {
   const h = new Uint8Array(BLOCK);
   const [prefix, name] = splitName(e.name);
   putString(h, 0, 100, name);
-  putOctal(h, 100, 8, 0o644);
+  putOctal(h, 100, 8, 0o600);
   putOctal(h, 108, 8, 0);
   putOctal(h, 116, 8, 0);
   putOctal(h, 124, 12, e.data.length);
@@ -72,6 +72,8 @@ function headerOf(e: TarEntry): Uint8Array {
   h[156] = 0x30; // '0' regular file
   putString(h, 257, 6, "ustar\0");
   putString(h, 263, 2, "00");
+  putString(h, 265, 32, "nats");
+  putString(h, 297, 32, "nats");
   putString(h, 345, 155, prefix);
   putOctal(h, 148, 7, checksum(h));
   h[155] = 0x20;
