@@ -107,6 +107,17 @@ async function steps(nc: NatsConnection, list: Step[], out: string[]): Promise<v
   }
 }
 
+/** The server's snapshot and restore log lines, sizes and durations masked. */
+function logLines(logs: string): string[] {
+  return logs.split("\n")
+    .filter((l) => /snapshot|restore/i.test(l))
+    .map((l) =>
+      l.replace(/^.*?\[(INF|WRN|ERR|DBG)\] /, "[$1] ")
+        .replace(/ of [0-9.]+ [KMGTPE]?B /, " of N ")
+        .replace(/ in [0-9.]+[a-zµ]+$/, " in D")
+    );
+}
+
 async function run(binary: string): Promise<string[]> {
   const dir = await Deno.makeTempDir({ prefix: "denats_snapc_" });
   await using server = await spawnFromConf(
@@ -120,6 +131,8 @@ async function run(binary: string): Promise<string[]> {
   try {
     await steps(a, STEPS, out);
     await steps(b, OFF_STEPS, out);
+    await a.flush();
+    out.push(...logLines(server.logs()));
   } finally {
     await a.close();
     await b.close();

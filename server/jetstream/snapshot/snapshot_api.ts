@@ -26,6 +26,7 @@ import type { StreamEngine } from "../stream/engine.ts";
 import { streamDir } from "../stream/meta_file.ts";
 import type { Stream } from "../stream/stream.ts";
 import { StoreErrorCode } from "../store/types.ts";
+import { ArchiveError } from "../store/archive/snappy_block.ts";
 import { packStreamDir } from "./archive_files.ts";
 import { RestoreSession } from "./restore_session.ts";
 import { restoreStream } from "./restore_stream.ts";
@@ -52,6 +53,7 @@ export interface SnapshotApiOptions {
   /** Starts the consumers saved in a stream's `obs/` (ConsumerApi.recover). */
   recoverConsumers(stream: Stream): void;
   warn(text: string): void;
+  error(text: string): void;
   notice(text: string): void;
   debug?(text: string): void;
   /** Restore inactivity limit in ms (tests shorten it). */
@@ -243,7 +245,10 @@ class SnapshotApi {
             result.archive,
           );
         } catch (err) {
-          if (!isApiError(err)) this.#o.warn(`Stream restore failed due to ${errText(err)}`);
+          // stream.go RestoreStream logs only the content it refuses (as an error).
+          if (err instanceof ArchiveError && err.message.startsWith("unexpected content")) {
+            this.#o.error(`Stream restore failed due to ${err.message}`);
+          }
           const e = isApiError(err) ? err : errText(err);
           return done({}, jsApiErrorUnless("JSStreamRestoreErrF", e));
         }

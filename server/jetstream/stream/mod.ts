@@ -25,6 +25,8 @@ export interface StartStreamsOptions {
   env?: StreamEnv;
   openFileStore?: FileStoreFactory;
   warn?: (text: string) => void;
+  /** Error lines (a restore archive with unexpected content). */
+  error?: (text: string) => void;
   debug?: (text: string) => void;
   notice?: (text: string) => void;
 }
@@ -69,6 +71,7 @@ export function startStreams(
     maxStore: c.maxStore,
     recoverConsumers: (stream) => void consumers.recover(stream),
     warn: opts.warn ?? (() => {}),
+    error: opts.error ?? opts.warn ?? (() => {}),
     notice: opts.notice ?? (() => {}),
   }));
   return engine;
