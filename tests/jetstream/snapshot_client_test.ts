@@ -6,8 +6,8 @@
  * deleted and restored with the same messages, sequences, deletes and consumer state, which
  * also survive a restart; chunks follow `chunk_size` with ack reply subjects and end with an
  * empty message; `no_consumers` leaves the consumers out; restore over an existing name,
- * archives that are not an S2 stream, truncated, escape the stream directory or hold another
- * stream are refused with nats-server's errors and leave no stream or directory behind; a
+ * archives that are not an S2 stream, truncated, escape the stream directory, hold another
+ * stream, a corrupt block or a bad consumer are refused with nats-server's errors and leave no stream or directory behind; a
  * memory stream restores from its config as nats-server 2.9.10 does.
  */
 import assert from "node:assert/strict";
@@ -246,6 +246,29 @@ Deno.test("restore: bad archives fail with nats-server's errors and leave nothin
       /^restore failed: open .*\/__snapshots__\/snap-\w+\/meta\.inf: no such file or directory$/,
     );
     assert.equal(await failure(b.archive, "T"), "restore failed: stream names do not match");
+    const garbage = rewrap(b.archive, (e) => {
+      const blk = e.find((x) => x.name.startsWith("blk/"))!;
+      blk.data = blk.data.map((v, i) => i > 40 ? v ^ 0x5a : v);
+    });
+    assert.match(
+      await failure(garbage),
+      /^restore failed: message block "blk\/\d+\.blk" is corrupt/,
+    );
+    const badConsumer = rewrap(b.archive, (e) => {
+      e.find((x) => x.name === "obs/C2/meta.inf")!.data = new TextEncoder().encode("{bad");
+    });
+    assert.match(
+      await failure(badConsumer),
+      /^restore failed: error restoring consumer \["C2"\]: invalid character 'b'/,
+    );
+    const noMeta = rewrap(b.archive, (e) => {
+      e.splice(e.findIndex((x) => x.name === "obs/C2/meta.inf"), 1);
+      e.push({ name: "obs/C2/other", data: new Uint8Array(1) });
+    });
+    assert.match(
+      await failure(noMeta),
+      /^restore failed: error restoring consumer \["C2"\]: stat .*: no such file or directory$/,
+    );
     const sum = rewrap(b.archive, (e) => {
       const meta = e.find((x) => x.name === "meta.sum")!;
       meta.data = new TextEncoder().encode("0".repeat(64));

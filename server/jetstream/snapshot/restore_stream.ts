@@ -2,9 +2,10 @@
  * @module
  * Turning an uploaded archive into a stream (nats-server 2.9.10 stream.go `RestoreStream`):
  * unpack into `<store_dir>/<account>/__snapshots__/snap-<id>`, check the saved config (its
- * checksum, and its name against the request's with `stream names do not match`), refuse a
- * stream that appeared meanwhile, move the directory into place, save the request's config when
- * it differs, open the stream and start its saved consumers. Any failure leaves no stream and no
+ * checksum, and its name against the request's with `stream names do not match`), check its
+ * blocks and saved consumers (restore_checks.ts), refuse a stream that appeared meanwhile, move
+ * the directory into place, save the request's config when it differs, open the stream and
+ * start its saved consumers. Any failure leaves no stream and no
  * directory behind. A memory stream is created from the request's config without the archive's
  * messages, as nats-server 2.9.10 does (its memory store does not read the restored files).
  * Runs in the isolate that owns the streams (file calls).
@@ -21,6 +22,7 @@ import {
 } from "../stream/meta_file.ts";
 import type { Stream } from "../stream/stream.ts";
 import { unpackArchive } from "./archive_files.ts";
+import { checkRestoredDir } from "./restore_checks.ts";
 
 /** stream.go snapsDir. */
 export const SNAPSHOTS_DIR = "__snapshots__";
@@ -63,6 +65,7 @@ export function restoreStream(
     const saved = readStreamMeta(staging);
     if ("warning" in saved) throw metaError(staging, saved.warning);
     if (saved.config.name !== cfg.name) throw new Error("stream names do not match");
+    checkRestoredDir(staging);
     if (a.streams.has(cfg.name)) throw jsApiError("JSStreamNameExistRestoreFailedErr");
     removeStreamDir(target);
     Deno.mkdirSync(`${rc.storeDir}/${account}/streams`, { recursive: true, mode: 0o750 });
