@@ -175,11 +175,21 @@ Deno.test("snapshot: chunk_size chunks with ack subjects, an empty end, no_consu
     assert.equal(r.final!.type, CREATE);
     assert.equal((r.final!.state as { messages: number }).messages, 17);
     assert.equal((await jsm.streams.info("S")).state.consumer_count, 0);
+    // The request's config is the restored stream's (nats-server updates to it): a lower
+    // max_msgs keeps the newest messages.
+    await jsm.streams.delete("S");
+    const limited = { ...(b.response.config as Record<string, unknown>), max_msgs: 5 };
+    const r2 = await restore(nc, "S", { config: limited }, b.archive);
+    const st = r2.final!.state as { messages: number; first_seq: number; last_seq: number };
+    assert.deepEqual([st.messages, st.first_seq, st.last_seq], [5, 16, 20]);
+    assert.equal((await jsm.streams.info("S")).config.max_msgs, 5);
     const adv = "$JS.EVENT.ADVISORY.STREAM";
     const t = "io.nats.jetstream.advisory.v1";
-    await eventually(() => events.length >= 6);
+    await eventually(() => events.length >= 10);
     advisories.unsubscribe();
-    assert.deepEqual(events, [
+    // The two restores give the same four; the first backup and restore in order:
+    assert.deepEqual(events.slice(6), events.slice(2, 6));
+    assert.deepEqual(events.slice(0, 6), [
       `${adv}.SNAPSHOT_CREATE.S ${t}.snapshot_create`,
       `${adv}.SNAPSHOT_COMPLETE.S ${t}.snapshot_complete`,
       `${adv}.DELETED.S ${t}.stream_action`,
