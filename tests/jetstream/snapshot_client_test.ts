@@ -256,6 +256,21 @@ Deno.test("restore: bad archives fail with nats-server's errors and leave nothin
       /^restore failed: open .*\/__snapshots__\/snap-\w+\/meta\.inf: no such file or directory$/,
     );
     assert.equal(await failure(b.archive, "T"), "restore failed: stream names do not match");
+    // addStream's checks, after the upload: replicas on a single server, subject overlap.
+    const r3 = await restore(nc, "S", { config: { ...config, num_replicas: 3 } }, b.archive);
+    assert.deepEqual(r3.final!.error, {
+      code: 500,
+      err_code: 10074,
+      description: "replicas > 1 not supported in non-clustered mode",
+    });
+    await jsm.streams.add({ name: "O", subjects: ["s.1"] });
+    const overlap = await restore(nc, "S", { config }, b.archive);
+    assert.deepEqual(overlap.final!.error, {
+      code: 400,
+      err_code: 10065,
+      description: "subjects overlap with an existing stream",
+    });
+    await jsm.streams.delete("O");
     const garbage = rewrap(b.archive, (e) => {
       const blk = e.find((x) => x.name.startsWith("blk/"))!;
       blk.data = blk.data.map((v, i) => i > 40 ? v ^ 0x5a : v);

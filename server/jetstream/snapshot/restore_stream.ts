@@ -10,7 +10,7 @@
  * messages, as nats-server 2.9.10 does (its memory store does not read the restored files).
  * Runs in the isolate that owns the streams (file calls).
  */
-import { deepEqual } from "../api/_subjects.ts";
+import { deepEqual, subjectsCollide } from "../api/_subjects.ts";
 import { jsApiError } from "../api/errors.ts";
 import type { StreamConfig } from "../api/stream_config.ts";
 import type { AccountStreams, StreamEngine } from "../stream/engine.ts";
@@ -67,6 +67,16 @@ export function restoreStream(
     if (saved.config.name !== cfg.name) throw new Error("stream names do not match");
     checkRestoredDir(staging);
     if (a.streams.has(cfg.name)) throw jsApiError("JSStreamNameExistRestoreFailedErr");
+    // stream.go addStreamWithAssignment's own checks.
+    if (rc.engine.requestContext(a).standalone && cfg.num_replicas > 1) {
+      throw jsApiError("JSStreamReplicasNotSupportedErr");
+    }
+    for (const other of a.streams.values()) {
+      const theirs = other.config.subjects ?? [];
+      if ((cfg.subjects ?? []).some((s) => theirs.some((t) => subjectsCollide(s, t)))) {
+        throw jsApiError("JSStreamSubjectOverlapErr");
+      }
+    }
     removeStreamDir(target);
     Deno.mkdirSync(`${rc.storeDir}/${account}/streams`, { recursive: true, mode: 0o750 });
     Deno.renameSync(staging, target);
