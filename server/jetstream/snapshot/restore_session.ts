@@ -60,6 +60,8 @@ export class RestoreSession {
   #arm(): void {
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => this.#end(), this.#o.inactivityMs ?? RESTORE_INACTIVITY_MS);
+    // An abandoned upload does not keep a stopping server alive.
+    Deno.unrefTimer(this.#timer as unknown as number);
   }
 
   #end(): void {
