@@ -40,8 +40,10 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export async function sendSnapshot(archive: Uint8Array, o: SnapshotSendOptions): Promise<void> {
   const chunkSize = o.chunkSize > 0 ? o.chunkSize : DEFAULT_CHUNK_SIZE;
   for (let waited = 0; !o.hasInterest() && waited < INTEREST_WAIT_MS; waited += 20) {
+    if (o.conn.closed) return;
     await sleep(20);
   }
+  if (o.conn.closed) return;
   let outstanding = 0;
   let wake: (() => void) | null = null;
   const ackSubject = `$JS.SNAPSHOT.ACK.${o.stream}.${o.nuid}`;
