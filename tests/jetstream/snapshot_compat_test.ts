@@ -4,7 +4,7 @@
  * for every answer that does not depend on the archive's contents: a missing stream, an empty
  * or bad JSON request, an invalid deliver subject, a memory stream's snapshot, a restore over an
  * existing stream, a bad restore config, the config name taken from the subject, JetStream off
- * for the account, an upload that is not an S2 stream, a chunk without a reply, and the snapshot
+ * for the account, account limits (max streams, storage), an upload that is not an S2 stream, a chunk without a reply, and the snapshot
  * answer itself (`config`, `state`). Answers must be identical once timestamps and the restore
  * subject's unique token are masked. Without nats-server denats is checked alone.
  */
@@ -23,6 +23,7 @@ if (!HAVE_NATS_SERVER) {
 const ACCOUNTS = `accounts {
   A: { jetstream: enabled, users: [{ user: a, password: a }] }
   B: { users: [{ user: b, password: b }] }
+  C: { jetstream: { max_streams: 1, max_file: 10000 }, users: [{ user: c, password: c }] }
 }`;
 
 /** A request (subject, body), or chunks uploaded to the last restore's deliver subject. */
@@ -60,6 +61,14 @@ const STEPS: Step[] = [
   ["$JS.API.STREAM.RESTORE.Q", '{"config":{"name":"Q","subjects":["q"]}}'],
   { upload: ["x"], noReply: true },
   ["$JS.API.STREAM.NAMES", ""],
+];
+
+/** Steps as a user of account C (one stream, 10000 bytes of file storage at most). */
+const LIMIT_STEPS: Step[] = [
+  ["$JS.API.STREAM.RESTORE.L", '{"config":{"name":"L","subjects":["l"],"max_bytes":20000}}'],
+  ["$JS.API.STREAM.RESTORE.L", '{"config":{"name":"L","subjects":["l"],"max_bytes":-1}}'],
+  ["$JS.API.STREAM.CREATE.K", '{"name":"K","subjects":["k"],"max_bytes":5000}'],
+  ["$JS.API.STREAM.RESTORE.L", '{"config":{"name":"L","subjects":["l"],"max_bytes":100}}'],
 ];
 
 /** Steps as a user of account B (JetStream off). */
@@ -128,14 +137,17 @@ async function run(binary: string): Promise<string[]> {
   const out: string[] = [];
   const a = await connect({ port: server.port, user: "a", pass: "a" });
   const b = await connect({ port: server.port, user: "b", pass: "b" });
+  const c = await connect({ port: server.port, user: "c", pass: "c" });
   try {
     await steps(a, STEPS, out);
     await steps(b, OFF_STEPS, out);
+    await steps(c, LIMIT_STEPS, out);
     await a.flush();
     out.push(...logLines(server.logs()));
   } finally {
     await a.close();
     await b.close();
+    await c.close();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
   return out;
