@@ -21,6 +21,10 @@ export const ADVISORY = {
   terminated: "$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED",
   ackMetric: "$JS.EVENT.METRIC.CONSUMER.ACK",
   api: "$JS.EVENT.ADVISORY.API",
+  snapshotCreate: "$JS.EVENT.ADVISORY.STREAM.SNAPSHOT_CREATE",
+  snapshotComplete: "$JS.EVENT.ADVISORY.STREAM.SNAPSHOT_COMPLETE",
+  restoreCreate: "$JS.EVENT.ADVISORY.STREAM.RESTORE_CREATE",
+  restoreComplete: "$JS.EVENT.ADVISORY.STREAM.RESTORE_COMPLETE",
 } as const;
 
 /** nats-server ActionAdvisoryType. */
@@ -162,6 +166,68 @@ export class Advisories {
     return {
       subject: ADVISORY.api,
       body: this.#event("io.nats.jetstream.advisory.v1.api_audit", fields),
+    };
+  }
+
+  /** `$JS.EVENT.ADVISORY.STREAM.SNAPSHOT_CREATE.<stream>` (JSSnapshotCreateAdvisory). */
+  snapshotCreate(
+    stream: string,
+    state: Record<string, unknown>,
+    client: Record<string, unknown>,
+  ): Advisory {
+    return {
+      subject: `${ADVISORY.snapshotCreate}.${stream}`,
+      body: this.#event("io.nats.jetstream.advisory.v1.snapshot_create", {
+        stream,
+        state,
+        client,
+      }),
+    };
+  }
+
+  /** `$JS.EVENT.ADVISORY.STREAM.SNAPSHOT_COMPLETE.<stream>`; times in ns since the epoch. */
+  snapshotComplete(
+    stream: string,
+    start: bigint,
+    end: bigint,
+    client: Record<string, unknown>,
+  ): Advisory {
+    return {
+      subject: `${ADVISORY.snapshotComplete}.${stream}`,
+      body: this.#event("io.nats.jetstream.advisory.v1.snapshot_complete", {
+        stream,
+        start: goTimeNs(start),
+        end: goTimeNs(end),
+        client,
+      }),
+    };
+  }
+
+  /** `$JS.EVENT.ADVISORY.STREAM.RESTORE_CREATE.<stream>` (JSRestoreCreateAdvisory). */
+  restoreCreate(stream: string, client: Record<string, unknown>): Advisory {
+    return {
+      subject: `${ADVISORY.restoreCreate}.${stream}`,
+      body: this.#event("io.nats.jetstream.advisory.v1.restore_create", { stream, client }),
+    };
+  }
+
+  /** `$JS.EVENT.ADVISORY.STREAM.RESTORE_COMPLETE.<stream>` with the bytes received. */
+  restoreComplete(
+    stream: string,
+    start: bigint,
+    end: bigint,
+    bytes: number,
+    client: Record<string, unknown>,
+  ): Advisory {
+    return {
+      subject: `${ADVISORY.restoreComplete}.${stream}`,
+      body: this.#event("io.nats.jetstream.advisory.v1.restore_complete", {
+        stream,
+        start: goTimeNs(start),
+        end: goTimeNs(end),
+        bytes,
+        client,
+      }),
     };
   }
 

@@ -67,3 +67,46 @@ Deno.test("api audit: request left out when empty", () => {
   assert.equal(audit.subject, "$JS.EVENT.ADVISORY.API");
   assert.deepEqual(Object.keys(audit.body).slice(3), ["server", "client", "subject", "response"]);
 });
+
+Deno.test("snapshot and restore advisories: subjects, types and Go's field order", () => {
+  const a = advisories("hub");
+  const client = { acc: "A", server: "S1" };
+  const create = a.snapshotCreate("S", { messages: 1 }, client);
+  assert.equal(create.subject, "$JS.EVENT.ADVISORY.STREAM.SNAPSHOT_CREATE.S");
+  assert.deepEqual(Object.keys(create.body), [
+    "type",
+    "id",
+    "timestamp",
+    "stream",
+    "state",
+    "client",
+    "domain",
+  ]);
+  assert.equal(create.body.type, "io.nats.jetstream.advisory.v1.snapshot_create");
+  const done = a.snapshotComplete("S", NOW, NOW + 1n, client);
+  assert.equal(done.subject, "$JS.EVENT.ADVISORY.STREAM.SNAPSHOT_COMPLETE.S");
+  assert.equal(done.body.type, "io.nats.jetstream.advisory.v1.snapshot_complete");
+  assert.equal(done.body.end, "2026-12-07T11:55:00.405085282Z");
+  const restore = a.restoreCreate("S", client);
+  assert.equal(restore.subject, "$JS.EVENT.ADVISORY.STREAM.RESTORE_CREATE.S");
+  assert.deepEqual(Object.keys(restore.body), [
+    "type",
+    "id",
+    "timestamp",
+    "stream",
+    "client",
+    "domain",
+  ]);
+  const restored = a.restoreComplete("S", NOW, NOW, 42, client);
+  assert.equal(restored.subject, "$JS.EVENT.ADVISORY.STREAM.RESTORE_COMPLETE.S");
+  assert.equal(restored.body.type, "io.nats.jetstream.advisory.v1.restore_complete");
+  assert.deepEqual(Object.keys(restored.body).slice(3), [
+    "stream",
+    "start",
+    "end",
+    "bytes",
+    "client",
+    "domain",
+  ]);
+  assert.equal(restored.body.bytes, 42);
+});

@@ -75,6 +75,7 @@ export function startJetStream(
   startStreams(js, server, {
     standalone,
     warn: (text) => log.warn(text),
+    error: (text) => log.error(text),
     debug: (text) => log.debug(text),
     notice: (text) => log.notice(text),
   });

@@ -184,6 +184,11 @@ export class JetStream implements JetStreamMonitor {
     this.advisories = new Advisories({ nextId: () => ids.next(), now, domain: config.domain });
   }
 
+  /** The requester as advisories describe it (nats-server ClientInfo: `acc`, `server`). */
+  clientInfo(account: Account): Record<string, unknown> {
+    return { acc: account.name, server: this.#serverId };
+  }
+
   /** Publishes an advisory in `account` (nats-server publishAdvisory). */
   advise(account: Account, adv: Advisory): void {
     const conn = this.#conns.get(account.name);

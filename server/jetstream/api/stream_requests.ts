@@ -9,12 +9,15 @@
  */
 import { type ApiError, jsApiError } from "./errors.ts";
 import { deepEqual, subjectsCollide } from "./_subjects.ts";
+import { K, unmarshalStruct } from "./go_json.ts";
 import {
   checkStreamConfig,
   parseStreamConfig,
   type StorageType,
+  STREAM_CONFIG_FIELDS,
   type StreamCheckContext,
   type StreamConfig,
+  streamConfigFromDecoded,
 } from "./stream_config.ts";
 
 /** jetstream.go JetStreamAccountLimits (-1 or 0 = no limit, as nats-server reads them). */
@@ -315,4 +318,76 @@ export function streamUpdateCheck(
     }
   }
   return updated;
+}
+
+/** store.go StreamState as a restore request decodes it (`subjects` and `lost` unchecked). */
+const STREAM_STATE_FIELDS = {
+  messages: K.uint,
+  bytes: K.uint,
+  first_seq: K.uint,
+  first_ts: K.time,
+  last_seq: K.uint,
+  last_ts: K.time,
+  num_subjects: K.int,
+  subjects: K.raw,
+  num_deleted: K.int,
+  deleted: K.array(K.uint),
+  lost: K.raw,
+  consumer_count: K.int,
+} as const;
+
+/**
+ * jsStreamRestoreRequest on a single server, after its JetStream and empty-request checks:
+ * `JSApiStreamRestoreRequest` decoded (`invalid JSON` when Go cannot), the config's name taken
+ * from the subject when empty (a different non-empty name is kept, as nats-server does),
+ * checkStreamCfg, jsNonClusteredStreamLimitsCheck (max streams, then account and server
+ * storage for `max_bytes`), and a stream of the subject's name already existing
+ * (`stream name already in use, cannot restore`).
+ *
+ * @example
+ * ```ts
+ * import { streamRestoreCheck, UNLIMITED_ACCOUNT } from "./stream_requests.ts";
+ * const ctx = {
+ *   streams: [],
+ *   limits: UNLIMITED_ACCOUNT,
+ *   server: { maxMemory: 1e9, maxStore: 1e12, memReserved: 0, storeReserved: 0 },
+ *   standalone: true,
+ * };
+ * const r = streamRestoreCheck("S", '{"config":{"subjects":["a"]}}', ctx);
+ * if (!("config" in r) || r.config.name !== "S") throw new Error();
+ * ```
+ */
+export function streamRestoreCheck(
+  subjectStream: string,
+  body: string,
+  ctx: StreamRequestContext,
+): { config: StreamConfig } | { error: ApiError } {
+  let decoded: Record<string, unknown>;
+  try {
+    decoded = unmarshalStruct({
+      config: K.struct(STREAM_CONFIG_FIELDS),
+      state: K.struct(STREAM_STATE_FIELDS),
+    }, body);
+  } catch {
+    return { error: jsApiError("JSInvalidJSONErr") };
+  }
+  const req = streamConfigFromDecoded((decoded.config ?? {}) as Record<string, unknown>);
+  if (req.name === "") req.name = subjectStream;
+  const checked = checkStreamConfig(req, checkContext(ctx));
+  if ("error" in checked) return checked;
+  const cfg = checked.config;
+  if (ctx.limits.max_streams > 0 && ctx.streams.length >= ctx.limits.max_streams) {
+    return { error: jsApiError("JSMaximumStreamsLimitErr") };
+  }
+  const limit = checkStreamLimits(
+    ctx.limits,
+    cfg,
+    ctx.server,
+    reservedBytes(ctx.streams, cfg.storage, cfg.name),
+  );
+  if (limit) return { error: limit };
+  if (ctx.streams.some((s) => s.name === subjectStream)) {
+    return { error: jsApiError("JSStreamNameExistRestoreFailedErr") };
+  }
+  return { config: cfg };
 }

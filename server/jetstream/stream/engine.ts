@@ -105,6 +105,11 @@ export class StreamEngine implements StreamRegistry {
     return this.#o.env.now();
   }
 
+  /** The server context internal connections are made with. */
+  get context(): InternalContext {
+    return this.#o.ctx;
+  }
+
   get domain(): string {
     return this.#o.domain;
   }

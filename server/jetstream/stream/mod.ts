@@ -12,6 +12,7 @@ import { realStreamEnv } from "./real_env.ts";
 import type { StreamEnv } from "./stream.ts";
 import { streamApiHandler } from "./stream_api.ts";
 import { startConsumers } from "../consumer/mod.ts";
+import { snapshotApiHandler } from "../snapshot/snapshot_api.ts";
 import type { InterestWatch } from "../consumer/consumer.ts";
 
 export { StreamEngine } from "./engine.ts";
@@ -24,6 +25,8 @@ export interface StartStreamsOptions {
   env?: StreamEnv;
   openFileStore?: FileStoreFactory;
   warn?: (text: string) => void;
+  /** Error lines (a restore archive with unexpected content). */
+  error?: (text: string) => void;
   debug?: (text: string) => void;
   notice?: (text: string) => void;
 }
@@ -56,10 +59,20 @@ export function startStreams(
   const recovered = js.enabledAccounts.flatMap((jsa) => engine.accountOf(jsa).sorted());
   // The server (ctx) tells of interest changes; a test context may not.
   const source = ctx as Partial<{ onInterest: InterestWatch }>;
-  startConsumers(js, engine, recovered, {
+  const consumers = startConsumers(js, engine, recovered, {
     warn: opts.warn,
     notice: opts.notice,
     watchInterest: source.onInterest?.bind(ctx),
   });
+  js.addHandler(snapshotApiHandler({
+    engine,
+    events: js,
+    storeDir: c.storeDir,
+    maxStore: c.maxStore,
+    recoverConsumers: (stream) => void consumers.recover(stream),
+    warn: opts.warn ?? (() => {}),
+    error: opts.error ?? opts.warn ?? (() => {}),
+    notice: opts.notice ?? (() => {}),
+  }));
   return engine;
 }
