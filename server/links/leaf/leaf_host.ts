@@ -48,7 +48,11 @@ export interface LeafServer extends ConnectionServices {
   readonly stats: ServerStats;
   account(name?: string): Account | null;
   /** The system account's service (null without one, or in a shard). */
-  readonly system?: { readonly account: Account } | null;
+  readonly system?: {
+    readonly account: Account;
+    /** events.go sendLeafNodeConnect: the `$SYS.ACCOUNT.<acc>.LEAFNODE.CONNECT` event. */
+    leafNodeConnected?(account: string): void;
+  } | null;
   /** JetStream, when enabled: `account(name).limits` null = not enabled for that account. */
   readonly jetstream?: { account(name: string): { limits: unknown } | undefined } | null;
 }

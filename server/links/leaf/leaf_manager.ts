@@ -467,6 +467,8 @@ export class LeafManager implements LeafLinkHost {
     // sendPermsAndAccountInfo: our INFO again, with the account the leaf is bound to here.
     link.send(this.connectInfoLine(link));
     this.#sendAllInterest(link);
+    // processLeafNodeConnect: the account's leafnode connect event (gateways only).
+    this.server.system?.leafNodeConnected?.(account.name);
   }
 
   minVersion(): string {
@@ -500,6 +502,8 @@ export class LeafManager implements LeafLinkHost {
   solicitedReady(link: LeafLink): void {
     this.#register(link);
     this.#sendAllInterest(link);
+    // leafNodeFinishConnectProcess: a `hub: true` remote announces the connect too.
+    if (link.remote?.config.hub) this.server.system?.leafNodeConnected?.(link.account!.name);
   }
 
   #register(link: LeafLink): void {
