@@ -338,7 +338,7 @@ export class Server implements ClientContext {
       (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),
       // Leafnodes on the WebSocket listener's `/leafnode` (the leaf manager starts below).
       o.leafnodeConfig?.port
-        ? { onLeafWebSocket: (t, h, p) => this.#links.leaf?.adoptWebSocket(t, h, p) }
+        ? { onLeafWebSocket: (t, h, p, c) => this.#links.leaf?.adoptWebSocket(t, h, p, c) }
         : {},
     );
     // server.go Start: the leafnode listener and remotes before the client listener.

@@ -55,10 +55,38 @@ export async function acceptKey(key: string): Promise<string> {
 /** nats-server wsPMCExtensionSupport: some offered extension has a `permessage-deflate` token. */
 export function offersDeflate(headers: Headers): boolean {
   const value = headers.get("sec-websocket-extensions");
-  if (!value) return false;
-  return value.split(",").some((ext) =>
-    ext.split(";").some((p) => p.trim().toLowerCase() === PMC_EXTENSION)
-  );
+  return value ? deflateSupport([value]).deflate : false;
+}
+
+/**
+ * nats-server wsPMCExtensionSupport over the `Sec-WebSocket-Extensions` values: `deflate` when
+ * some extension has a `permessage-deflate` token, `noContextTakeover` when the parameters after
+ * it include both `server_no_context_takeover` and `client_no_context_takeover`.
+ *
+ * @example
+ * ```ts
+ * import { deflateSupport, PMC_RESPONSE } from "./ws_raw_listener.ts";
+ * const s = deflateSupport([PMC_RESPONSE]);
+ * if (!s.deflate || !s.noContextTakeover) throw new Error();
+ * if (deflateSupport(["permessage-deflate"]).noContextTakeover) throw new Error();
+ * ```
+ */
+export function deflateSupport(values: readonly string[]): {
+  deflate: boolean;
+  noContextTakeover: boolean;
+} {
+  for (const value of values) {
+    for (const extension of value.split(",")) {
+      const params = extension.split(";").map((p) => p.trim().toLowerCase());
+      const at = params.indexOf(PMC_EXTENSION);
+      if (at < 0) continue;
+      const rest = params.slice(at + 1);
+      const noContextTakeover = rest.includes("server_no_context_takeover") &&
+        rest.includes("client_no_context_takeover");
+      return { deflate: true, noContextTakeover };
+    }
+  }
+  return { deflate: false, noContextTakeover: false };
 }
 
 /** A parsed request head. */
@@ -244,7 +272,7 @@ export class RawWebSocketListener implements Pick<WebSocketListener, "host" | "p
         return;
       }
       const leaf = new WebSocketTransport(socket as unknown as WebSocket, { browser: false });
-      onLeaf(leaf, remote.hostname, remote.port);
+      onLeaf(leaf, remote.hostname, remote.port, compress);
       socket.start();
       return;
     }

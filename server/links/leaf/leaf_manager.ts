@@ -126,6 +126,8 @@ export class LeafManager implements LeafLinkHost {
   readonly #prefaceNonces = new Map<number, string>();
   /** Set while a leafnode connection from the WebSocket listener is being adopted. */
   #adoptingWebSocket = false;
+  /** The WebSocket being adopted agreed permessage-deflate. */
+  #adoptingCompression = false;
 
   /** Reads `server.options.leafnodeConfig`; null when there is no listener and no remote. */
   static create(server: LeafHostServer): LeafManager | null {
@@ -343,7 +345,10 @@ export class LeafManager implements LeafLinkHost {
       link.nonce = prefaced ?? newNonce();
       if (!link.tls) info = this.#infoJson(link.cid, link.nonce);
     }
-    link.start(info, leafAuthTimeoutSeconds(this.config) * 1000);
+    const wsCompression = remote === null && this.#adoptingWebSocket
+      ? this.#adoptingCompression
+      : null;
+    link.start(info, leafAuthTimeoutSeconds(this.config) * 1000, wsCompression);
     return link;
   }
 
@@ -395,8 +400,10 @@ export class LeafManager implements LeafLinkHost {
         ? () => startTls(this.#tlsFor(remote), url.host)
         : null,
       noMasking: remote.config.wsNoMasking,
+      compress: remote.config.wsCompression,
       onError: (text) => log.error(`${prefix} - Error soliciting websocket connection: ${text}`),
-      onOpen: (masking) => log.debug(`${prefix} - Leafnode compression=false masking=${masking}`),
+      onOpen: ({ compress, masking }) =>
+        log.debug(`${prefix} - Leafnode compression=${compress} masking=${masking}`),
     });
   }
 
@@ -404,8 +411,9 @@ export class LeafManager implements LeafLinkHost {
    * A leafnode connection on the WebSocket listener's `/leafnode` endpoint (websocket.go
    * startWebsocketServer: only with a leafnode port configured, else refused there).
    */
-  adoptWebSocket(transport: LinkTransport, host: string, port: number): void {
+  adoptWebSocket(transport: LinkTransport, host: string, port: number, compress = false): void {
     this.#adoptingWebSocket = true;
+    this.#adoptingCompression = compress;
     try {
       this.#links.adopt(transport, host, port);
     } finally {
