@@ -6,6 +6,7 @@
  * Runs in the main isolate.
  */
 import type { ServerOptions } from "./options.ts";
+import { leafNodeReloadError } from "./links/leaf/leaf_reload.ts";
 
 /** What a changed option touches when applied. */
 export const ReloadEffect = {
@@ -14,6 +15,8 @@ export const ReloadEffect = {
   Limits: "limits",
   Info: "info",
   Files: "files",
+  /** `leafnodes {}`: a change nats-server lets through (users, TLS; leaf_reload.ts). */
+  Leafnodes: "leafnodes",
   None: "none",
 } as const;
 export type ReloadEffect = typeof ReloadEffect[keyof typeof ReloadEffect];
@@ -61,7 +64,7 @@ const GO_ORDER: Key[] = [
   "maxPending",
   "cluster",
   "gateway",
-  "leafnodes",
+  "leafnodeConfig",
   "jetstream",
   "storeDir",
   "websocket",
@@ -233,6 +236,15 @@ export function diffOptions(oldOpts: ServerOptions, newOpts: ServerOptions): Opt
     const b = newOpts[key];
     if (ALWAYS_CHANGED.has(key)) {
       changes.push({ key, effect: ReloadEffect.Auth });
+      continue;
+    }
+    // `leafnodes {}` is judged on its typed form, as nats-server's reload.go does.
+    if (key === "leafnodes") continue;
+    if (key === "leafnodeConfig") {
+      const refused = leafNodeReloadError(oldOpts.leafnodeConfig, newOpts.leafnodeConfig);
+      if (refused !== null) throw new ReloadNotSupported(refused);
+      // Always re-applied, as Go builds new TLS configs (certificate files read again).
+      if (b !== undefined) changes.push({ key, effect: ReloadEffect.Leafnodes });
       continue;
     }
     if (same(a, b)) continue;

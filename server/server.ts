@@ -503,6 +503,9 @@ export class Server implements ClientContext {
     const effects = new Set(changes.map((c) => c.effect));
     this.logger.applyOptions(next);
     if (effects.has(ReloadEffect.Auth)) this.auth = new Authenticator(next);
+    if (effects.has(ReloadEffect.Leafnodes) && next.leafnodeConfig) {
+      this.#links.leaf?.reload(next.leafnodeConfig);
+    }
     this.#infoBase = this.#buildInfoBase();
     // reload.go applyOptions: each option logs its notice, then clients are re-checked.
     for (const line of reloadNotices(changes, next)) this.#notice(line);

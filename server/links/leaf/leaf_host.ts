@@ -27,7 +27,8 @@ export interface LeafUrl extends LinkUrl {
 
 /** One configured remote while it runs (nats-server `leafNodeCfg`). */
 export interface LeafRemote {
-  readonly config: RemoteLeafConfig;
+  /** Replaced by a reload with a new TLS configuration. */
+  config: RemoteLeafConfig;
   /** Configured URLs plus those the hub gossips in `leafnode_urls`. */
   readonly urls: LinkUrls<LeafUrl>;
   /** First user:password met in the configured URLs (saveUserPassword). */
