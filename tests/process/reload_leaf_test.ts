@@ -8,7 +8,8 @@
  * `LeafNodeOpts` (pointer addresses normalized). Runs real processes.
  */
 import { deepStrictEqual } from "node:assert";
-import { compare, normalizeLine, ServerProcess } from "./_proc.ts";
+import { compare, normalizeLine, ServerProcess, waitFor } from "./_proc.ts";
+import { freePort } from "../cluster/_cluster.ts";
 
 const CERTS = new URL("../tls/certs/", import.meta.url).pathname;
 
@@ -112,4 +113,50 @@ Deno.test("reload of leafnode TLS: other files pass, another timeout is refused"
     `{127.0.0.1 17493    [] ${timeout === 2 ? 3 : timeout + 1} <PTR> ${timeout} false map[]  ` +
     `false 1s []  <nil> 0 0 <PTR>}`;
   deepStrictEqual(seen, [OK, refused(v(2), v(5))]);
+});
+
+Deno.test("a leafnode TLS reload takes effect: the new certificate serves new leafnodes", async () => {
+  const seen = await compare(async (bin, dir) => {
+    const leafPort = freePort();
+    const http = freePort();
+    const hubConf = (file: string) =>
+      `port: -1\nhttp: "127.0.0.1:${http}"\nleafnodes { listen: "127.0.0.1:${leafPort}", tls { ` +
+      `cert_file: "${CERTS}${file}-cert.pem", key_file: "${CERTS}${file}-key.pem" } }\n`;
+    const hubPath = dir.write("hub.conf", hubConf("server"));
+    const leafPath = dir.write(
+      "leaf.conf",
+      `port: -1\nleafnodes { remotes: [ { url: "tls://127.0.0.1:${leafPort}", ` +
+        `tls { ca_file: "${CERTS}route-ca.pem" } } ] }\n`,
+    );
+    await using hub = await ServerProcess.start(bin, ["-c", hubPath]);
+    await hub.clientPort();
+    await using leaf = await ServerProcess.start(bin, ["-c", leafPath]);
+    await leaf.clientPort();
+    const leafs = async () => {
+      const r = await fetch(`http://127.0.0.1:${http}/leafz`);
+      return (await r.json()).leafnodes as number;
+    };
+    // The hub's certificate is not signed by the leaf's CA: refused until the reload.
+    await leaf.waitForLine(/TLS handshake error|certificate/i, 5000);
+    const before = await leafs();
+    const from = hub.lines().length;
+    Deno.writeTextFileSync(hubPath, hubConf("route"));
+    hub.signal("SIGHUP");
+    const outcome = await hub.waitForLine(
+      /Reloaded server configuration$|Failed to reload/,
+      5000,
+      from,
+    );
+    await waitFor(async () => (await leafs()) === 1, 8000, "the leaf connects after the reload");
+    for (const p of [leaf, hub]) {
+      p.signal("SIGINT");
+      await p.waitExit();
+    }
+    return { before, outcome: normalizeLine(outcome), after: 1 };
+  });
+  deepStrictEqual(seen, {
+    before: 0,
+    outcome: "[PID] [INF] Reloaded server configuration",
+    after: 1,
+  });
 });
