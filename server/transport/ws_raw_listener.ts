@@ -7,7 +7,8 @@
  * policy, Go `http.Error` answers and `<addr> - websocket handshake error: <reason>` logs),
  * enforces `handshake_timeout`, answers 101 with
  * `Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover;
- * client_no_context_takeover` when the client offers it, and hands each client to the server
+ * client_no_context_takeover` when the client offers it (and `Nats-No-Masking: true`, then
+ * accepting unmasked frames, when asked for it), and hands each client to the server
  * as the same {@link WebSocketTransport}, over a {@link RawWebSocket}. Runs in the isolate
  * that owns the listener.
  */
@@ -33,6 +34,8 @@ const WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 export const PMC_EXTENSION = "permessage-deflate";
 export const PMC_RESPONSE =
   "permessage-deflate; server_no_context_takeover; client_no_context_takeover";
+/** nats-server wsNoMaskingHeader. */
+const NO_MASKING_HEADER = "Nats-No-Masking";
 /** Requests with a longer head are refused (Go's `http.DefaultMaxHeaderBytes` is 1 MiB). */
 const MAX_HEAD = 1024 * 1024;
 const READ_SIZE = 16 * 1024;
@@ -257,13 +260,16 @@ export class RawWebSocketListener implements Pick<WebSocketListener, "host" | "p
   async #upgrade(conn: Deno.Conn, head: RequestHead, remote: Deno.NetAddr): Promise<void> {
     const h = head.headers;
     const compress = this.#settings.compression && offersDeflate(h);
+    // websocket.go wsUpgrade: `Nats-No-Masking: true` is granted; frames may then come unmasked.
+    const noMasking = h.get(NO_MASKING_HEADER) === "true";
     const answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n" +
       `Connection: Upgrade\r\nSec-WebSocket-Accept: ${await acceptKey(
         h.get("sec-websocket-key")!,
       )}\r\n` +
-      (compress ? `Sec-WebSocket-Extensions: ${PMC_RESPONSE}\r\n` : "") + "\r\n";
+      (compress ? `Sec-WebSocket-Extensions: ${PMC_RESPONSE}\r\n` : "") +
+      (noMasking ? `${NO_MASKING_HEADER}: true\r\n` : "") + "\r\n";
     await writeAll(conn, enc.encode(answer));
-    const socket = new RawWebSocket(conn, { compress });
+    const socket = new RawWebSocket(conn, { compress, requireMask: !noMasking });
     if (head.path.startsWith("/leafnode")) {
       const onLeaf = this.#onLeaf;
       if (onLeaf === undefined) {

@@ -6,7 +6,9 @@
  * byte-counting proxy between leaf and hub shows the compression on the wire both ways;
  * payloads (compressible and random, up to 512 KiB) cross in order and intact. denats leaf to
  * denats hub, denats leaf to a nats-server hub, nats-server leaf to a denats hub (the last two
- * skipped visibly without nats-server). Real sockets. Runs in the test isolate.
+ * skipped visibly without nats-server). With `ws_no_masking` too, a hub that grants
+ * `Nats-No-Masking` (nats-server, and denats' raw listener) gets unmasked deflated frames.
+ * Real sockets. Runs in the test isolate.
  */
 import assert from "node:assert/strict";
 import {
@@ -228,3 +230,37 @@ Deno.test(
     await cross(nl, nh, "up.x", [randomBytes(100 * KIB), randomBytes(100)]);
   },
 );
+
+for (const hubKind of ["denats", "nats-server"] as const) {
+  Deno.test(
+    `ws_no_masking with ws_compression on a ${hubKind} hub: unmasked, deflated frames`,
+    { ...OPTS, ignore: hubKind === "nats-server" && !haveReference() },
+    async () => {
+      await using dir = await TempDir.create();
+      const wsPort = freePort();
+      const hubSpec = {
+        name: "hub",
+        leafPort: freePort(),
+        extra: [`websocket { listen: "127.0.0.1:${wsPort}", no_tls: true, compression: true }`],
+      };
+      await using hub: LeafTestNode = hubKind === "denats"
+        ? await DenatsNode.start(dir, hubSpec)
+        : await NatsServerNode.start(dir, hubSpec);
+      await using leaf = await DenatsNode.start(dir, {
+        name: "leaf",
+        remotes: [`url: "ws://127.0.0.1:${wsPort}", ws_compression: true, ws_no_masking: true`],
+      }, true);
+      await waitLeafs(hub);
+      await waitLeafs(leaf);
+      assert.ok(
+        leaf.lines().some((l) => l.endsWith(" - Leafnode compression=true masking=false")),
+        leaf.lines().join("\n"),
+      );
+      await using nh = await client(hub);
+      await using nl = await client(leaf);
+      const payloads = [randomBytes(200 * KIB), randomBytes(5), randomBytes(70)];
+      await cross(nl, nh, "up.nm", payloads);
+      await cross(nh, nl, "down.nm", payloads);
+    },
+  );
+}
