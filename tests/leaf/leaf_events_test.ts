@@ -4,7 +4,9 @@
  * sendLeafNodeConnect): `$SYS.ACCOUNT.<acc>.LEAFNODE.CONNECT` with `{server, acc}`, sent by the
  * accepting side and by the soliciting side of a `hub: true` remote, only with gateways enabled.
  * A system-account subscriber on each side watches; the event's keys are compared with what
- * nats-server sends in the same setup (skipped visibly without nats-server). Real sockets.
+ * nats-server sends in the same setup (skipped visibly without nats-server). Also the LEAFZ
+ * system requests (`$SYS.REQ.SERVER.PING.LEAFZ`, `.<id>.LEAFZ`, `$SYS.REQ.ACCOUNT.<acc>.LEAFZ`)
+ * with a leaf connected, their key paths compared with nats-server's. Real sockets.
  * Runs in the test isolate.
  */
 import assert from "node:assert/strict";
@@ -170,5 +172,65 @@ Deno.test(
         );
       }
     }
+  },
+);
+
+/** Keys of `o` and of its nested objects (first array element for arrays), dotted, in order. */
+function keyPaths(o: unknown, path = ""): string[] {
+  if (Array.isArray(o)) return o.length > 0 ? keyPaths(o[0], `${path}[]`) : [];
+  if (o === null || typeof o !== "object") return [];
+  return Object.entries(o as Record<string, unknown>).flatMap(([k, v]) => {
+    const p = path === "" ? k : `${path}.${k}`;
+    return [p, ...keyPaths(v, p)];
+  });
+}
+
+/** The LEAFZ system requests on a hub with one leaf bound to `A`: each answer's key paths. */
+async function leafzAnswers(kind: Kind): Promise<Record<string, string[]>> {
+  await using dir = await TempDir.create();
+  const leafPort = freePort();
+  await using hub = await start(kind, dir, { name: "hub", leafPort, extra: extra(null) });
+  await using leaf = await start(kind, dir, {
+    name: "leaf",
+    extra: extra(null),
+    remotes: [`url: "nats-leaf://a:a@127.0.0.1:${leafPort}", account: A`],
+  });
+  await waitLeafs(hub);
+  await waitLeafs(leaf);
+  await using nh = await client(hub, { user: "sys", pass: "sys" });
+  const ask = async (subject: string, body = "") =>
+    (await nh.request(subject, body, { timeout: 3000 })).json<Record<string, unknown>>();
+  const ping = await ask("$SYS.REQ.SERVER.PING.LEAFZ", JSON.stringify({ subscriptions: true }));
+  const id = (ping.server as { id: string }).id;
+  const out: Record<string, string[]> = {
+    "PING.LEAFZ": keyPaths(ping),
+    "<id>.LEAFZ": keyPaths(await ask(`$SYS.REQ.SERVER.${id}.LEAFZ`)),
+    "ACCOUNT.A.LEAFZ": keyPaths(await ask("$SYS.REQ.ACCOUNT.A.LEAFZ")),
+  };
+  const data = ping.data as { leafnodes: number; leafs: { account: string }[] };
+  assert.equal(data.leafnodes, 1);
+  assert.equal(data.leafs[0].account, "A");
+  return out;
+}
+
+Deno.test("LEAFZ system requests answer with a leaf connected", OPTS, async () => {
+  const ours = await leafzAnswers("denats");
+  for (const paths of Object.values(ours)) {
+    assert.ok(paths.includes("data.leafs[].account"), paths.join());
+  }
+  assert.ok(ours["PING.LEAFZ"].includes("data.leafs[].subscriptions_list"));
+});
+
+Deno.test(
+  "LEAFZ system requests: the same keys as nats-server 2.9.10",
+  { ...OPTS, ignore: !haveReference() },
+  async () => {
+    const ours = await leafzAnswers("denats");
+    const theirs = await leafzAnswers("nats-server");
+    const withoutServer = (r: Record<string, string[]>) =>
+      Object.fromEntries(
+        Object.entries(r).map(([k, v]) => [k, v.filter((p) => !p.startsWith("server."))]),
+      );
+    assert.deepEqual(withoutServer(ours), withoutServer(theirs));
   },
 );
