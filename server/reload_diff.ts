@@ -225,8 +225,13 @@ function notSupported(key: Key, a: unknown, b: unknown): ReloadNotSupported {
 /**
  * Diffs two option sets in nats-server's field order; throws {@link ReloadNotSupported} for the
  * first non-reloadable change. `users` and `accounts` are always reported, as nats-server does.
+ * `bound.leafnodes`: the port the leafnode listener got, standing for a random port (-1).
  */
-export function diffOptions(oldOpts: ServerOptions, newOpts: ServerOptions): OptionChange[] {
+export function diffOptions(
+  oldOpts: ServerOptions,
+  newOpts: ServerOptions,
+  bound: { leafnodes?: number } = {},
+): OptionChange[] {
   const keys = [...new Set([...Object.keys(oldOpts), ...Object.keys(newOpts)] as Key[])];
   for (const key of ALWAYS_CHANGED) if (!keys.includes(key)) keys.push(key);
   keys.sort((a, b) => order(a) - order(b));
@@ -241,7 +246,11 @@ export function diffOptions(oldOpts: ServerOptions, newOpts: ServerOptions): Opt
     // `leafnodes {}` is judged on its typed form, as nats-server's reload.go does.
     if (key === "leafnodes") continue;
     if (key === "leafnodeConfig") {
-      const refused = leafNodeReloadError(oldOpts.leafnodeConfig, newOpts.leafnodeConfig);
+      const refused = leafNodeReloadError(
+        oldOpts.leafnodeConfig,
+        newOpts.leafnodeConfig,
+        bound.leafnodes,
+      );
       if (refused !== null) throw new ReloadNotSupported(refused);
       // Always re-applied, as Go builds new TLS configs (certificate files read again).
       if (b !== undefined) changes.push({ key, effect: ReloadEffect.Leafnodes });

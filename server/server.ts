@@ -497,7 +497,7 @@ export class Server implements ClientContext {
    * when an option that cannot change at runtime differs. Returns what changed.
    */
   reload(next: ServerOptions): OptionChange[] {
-    const changes = diffOptions(this.options, next);
+    const changes = diffOptions(this.options, next, { leafnodes: this.#links.leaf?.port });
     this.options = next;
     this.monitor.configLoadTime = Date.now();
     const effects = new Set(changes.map((c) => c.effect));

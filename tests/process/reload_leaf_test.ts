@@ -14,7 +14,11 @@ import { freePort } from "../cluster/_cluster.ts";
 const CERTS = new URL("../tls/certs/", import.meta.url).pathname;
 
 /** Starts on `first`, reloads each of `next` in turn; the outcome lines of each reload. */
-function reloads(first: string, next: string[]): Promise<string[][]> {
+function reloads(
+  first: string,
+  next: string[],
+  normalize = (line: string) => line,
+): Promise<string[][]> {
   return compare(async (bin, dir) => {
     const path = dir.write("leaf.conf", first);
     await using proc = await ServerProcess.start(bin, ["-c", path]);
@@ -28,7 +32,7 @@ function reloads(first: string, next: string[]): Promise<string[][]> {
       seen.push(
         proc.lines().slice(from).map(normalizeLine)
           .filter((l) => /Reload|LeafNode/.test(l))
-          .map((l) => l.replace(/0xc[0-9a-f]+/g, "<PTR>")),
+          .map((l) => normalize(l.replace(/0xc[0-9a-f]+/g, "<PTR>"))),
       );
     }
     proc.signal("SIGINT");
@@ -159,4 +163,16 @@ Deno.test("a leafnode TLS reload takes effect: the new certificate serves new le
     outcome: "[PID] [INF] Reloaded server configuration",
     after: 1,
   });
+});
+
+Deno.test("reload with a random leafnode port: the bound port on both sides", async () => {
+  // A number (not -1): the port the listener got, which differs between the two servers.
+  const bound = (l: string) => l.replace(/\{0\.0\.0\.0 \d+ /g, "{0.0.0.0 <BOUND> ");
+  const seen = await reloads("port: -1\nleafnodes { port: -1 }\n", [
+    "port: -1\nleafnodes { port: -1 }\n",
+    "port: -1\nleafnodes { port: -1, reconnect: 3 }\n",
+  ], bound);
+  const v = (reconnect: string) =>
+    `{0.0.0.0 <BOUND>    [] 2 <nil> 2 false map[]  false ${reconnect} []  <nil> 0 0 <nil>}`;
+  deepStrictEqual(seen, [OK, refused(v("1s"), v("3s"))]);
 });

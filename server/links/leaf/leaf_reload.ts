@@ -42,8 +42,9 @@ interface Baseline {
   minVersion: string;
 }
 
-function baseline(c: LeafNodeConfig | undefined): Baseline {
-  const port = c?.port ?? 0;
+function baseline(c: LeafNodeConfig | undefined, boundPort: number): Baseline {
+  // A random port (-1) is the one bound at startup (reload.go leafnodesOrgPort).
+  const port = c?.port === -1 && boundPort > 0 ? boundPort : c?.port ?? 0;
   const tls = c?.tls;
   let tlsTimeout = tls?.timeoutSeconds ?? 0;
   let authTimeout = c?.authTimeout ?? 0;
@@ -181,8 +182,12 @@ class Pointers {
  * if (v !== "{ 0    [] 0 <nil> 0 false map[]  false 1s []  <nil> 0 0 <nil>}") throw new Error(v);
  * ```
  */
-export function goLeafNodeOpts(c: LeafNodeConfig | undefined, pointers = new Pointers()): string {
-  const b = baseline(c);
+export function goLeafNodeOpts(
+  c: LeafNodeConfig | undefined,
+  pointers = new Pointers(),
+  boundPort = 0,
+): string {
+  const b = baseline(c, boundPort);
   const pinned = b.pinnedCerts === null
     ? "map[]"
     : `map[${b.pinnedCerts.map((k) => `${k}:{}`).join(" ")}]`;
@@ -212,7 +217,8 @@ export function goLeafNodeOpts(c: LeafNodeConfig | undefined, pointers = new Poi
 
 /**
  * Null when nats-server 2.9.10 reloads `leafnodes {}` from `before` to `after` without
- * complaint, else its error text.
+ * complaint, else its error text. `boundPort`: the leafnode listener's port, which stands for
+ * `-1` (random) on both sides, as in nats-server.
  *
  * @example
  * ```ts
@@ -230,13 +236,15 @@ export function goLeafNodeOpts(c: LeafNodeConfig | undefined, pointers = new Poi
 export function leafNodeReloadError(
   before: LeafNodeConfig | undefined,
   after: LeafNodeConfig | undefined,
+  boundPort = 0,
 ): string | null {
-  const a = baseline(before);
-  const b = baseline(after);
+  const a = baseline(before, boundPort);
+  const b = baseline(after, boundPort);
   const same = scalars(a) === scalars(b) && usersSame(a.users, b.users) &&
     !remotesChanged(a.remotes, b.remotes);
   if (same) return null;
   const pointers = new Pointers();
-  return `config reload not supported for LeafNode: old=${goLeafNodeOpts(before, pointers)}, ` +
-    `new=${goLeafNodeOpts(after, pointers)}`;
+  return "config reload not supported for LeafNode: " +
+    `old=${goLeafNodeOpts(before, pointers, boundPort)}, ` +
+    `new=${goLeafNodeOpts(after, pointers, boundPort)}`;
 }

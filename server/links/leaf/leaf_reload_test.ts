@@ -166,3 +166,13 @@ Deno.test("leafnodes reload: refusals carry both %v values", () => {
       "[]  <nil> 0 0 <nil>}",
   );
 });
+
+Deno.test("leafnodes reload: a random port stands for the bound one on both sides", () => {
+  const c = leaf({ host: "", port: -1 });
+  assert.equal(leafNodeReloadError(c, { ...c }, 40000), null);
+  assert.equal(leafNodeReloadError(c, { ...c, port: 40000 }, 40000), null);
+  assert.match(
+    leafNodeReloadError(c, { ...c, reconnectSeconds: 3 }, 40000) ?? "",
+    /^config reload not supported for LeafNode: old=\{0\.0\.0\.0 40000 .* 1s .*new=\{0\.0\.0\.0 40000 .* 3s /,
+  );
+});
