@@ -6,6 +6,7 @@
  * Runs in the main isolate.
  */
 import type { ServerOptions } from "./options.ts";
+import { leafNodeReloadError } from "./links/leaf/leaf_reload.ts";
 
 /** What a changed option touches when applied. */
 export const ReloadEffect = {
@@ -14,6 +15,8 @@ export const ReloadEffect = {
   Limits: "limits",
   Info: "info",
   Files: "files",
+  /** `leafnodes {}`: a change nats-server lets through (users, TLS; leaf_reload.ts). */
+  Leafnodes: "leafnodes",
   None: "none",
 } as const;
 export type ReloadEffect = typeof ReloadEffect[keyof typeof ReloadEffect];
@@ -61,7 +64,7 @@ const GO_ORDER: Key[] = [
   "maxPending",
   "cluster",
   "gateway",
-  "leafnodes",
+  "leafnodeConfig",
   "jetstream",
   "storeDir",
   "websocket",
@@ -222,8 +225,13 @@ function notSupported(key: Key, a: unknown, b: unknown): ReloadNotSupported {
 /**
  * Diffs two option sets in nats-server's field order; throws {@link ReloadNotSupported} for the
  * first non-reloadable change. `users` and `accounts` are always reported, as nats-server does.
+ * `bound.leafnodes`: the port the leafnode listener got, standing for a random port (-1).
  */
-export function diffOptions(oldOpts: ServerOptions, newOpts: ServerOptions): OptionChange[] {
+export function diffOptions(
+  oldOpts: ServerOptions,
+  newOpts: ServerOptions,
+  bound: { leafnodes?: number } = {},
+): OptionChange[] {
   const keys = [...new Set([...Object.keys(oldOpts), ...Object.keys(newOpts)] as Key[])];
   for (const key of ALWAYS_CHANGED) if (!keys.includes(key)) keys.push(key);
   keys.sort((a, b) => order(a) - order(b));
@@ -233,6 +241,19 @@ export function diffOptions(oldOpts: ServerOptions, newOpts: ServerOptions): Opt
     const b = newOpts[key];
     if (ALWAYS_CHANGED.has(key)) {
       changes.push({ key, effect: ReloadEffect.Auth });
+      continue;
+    }
+    // `leafnodes {}` is judged on its typed form, as nats-server's reload.go does.
+    if (key === "leafnodes") continue;
+    if (key === "leafnodeConfig") {
+      const refused = leafNodeReloadError(
+        oldOpts.leafnodeConfig,
+        newOpts.leafnodeConfig,
+        bound.leafnodes,
+      );
+      if (refused !== null) throw new ReloadNotSupported(refused);
+      // Always re-applied, as Go builds new TLS configs (certificate files read again).
+      if (b !== undefined) changes.push({ key, effect: ReloadEffect.Leafnodes });
       continue;
     }
     if (same(a, b)) continue;

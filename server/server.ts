@@ -338,7 +338,7 @@ export class Server implements ClientContext {
       (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),
       // Leafnodes on the WebSocket listener's `/leafnode` (the leaf manager starts below).
       o.leafnodeConfig?.port
-        ? { onLeafWebSocket: (t, h, p) => this.#links.leaf?.adoptWebSocket(t, h, p) }
+        ? { onLeafWebSocket: (t, h, p, c) => this.#links.leaf?.adoptWebSocket(t, h, p, c) }
         : {},
     );
     // server.go Start: the leafnode listener and remotes before the client listener.
@@ -497,12 +497,15 @@ export class Server implements ClientContext {
    * when an option that cannot change at runtime differs. Returns what changed.
    */
   reload(next: ServerOptions): OptionChange[] {
-    const changes = diffOptions(this.options, next);
+    const changes = diffOptions(this.options, next, { leafnodes: this.#links.leaf?.port });
     this.options = next;
     this.monitor.configLoadTime = Date.now();
     const effects = new Set(changes.map((c) => c.effect));
     this.logger.applyOptions(next);
     if (effects.has(ReloadEffect.Auth)) this.auth = new Authenticator(next);
+    if (effects.has(ReloadEffect.Leafnodes) && next.leafnodeConfig) {
+      this.#links.leaf?.reload(next.leafnodeConfig);
+    }
     this.#infoBase = this.#buildInfoBase();
     // reload.go applyOptions: each option logs its notice, then clients are re-checked.
     for (const line of reloadNotices(changes, next)) this.#notice(line);

@@ -4,21 +4,27 @@
  * leafNodeSolicitWSConnection): after the TCP connection (and, for `wss://`, the TLS client
  * handshake), an HTTP/1.1 upgrade request to `/leafnode` on the hub's WebSocket listener; then
  * the protocol byte stream travels in binary WebSocket messages, masked unless the hub accepted
- * `Nats-No-Masking`. Pings are answered, a close frame ends the stream. Compression is not
- * offered (a `ws_compress` remote runs uncompressed, which nats-server hubs accept).
+ * `Nats-No-Masking`. Pings are answered, a close frame ends the stream. A `ws_compression`
+ * remote offers permessage-deflate with no context takeover; when the hub agrees, writes above
+ * {@link COMPRESS_THRESHOLD} bytes go out deflated (RSV1) and the hub's deflated messages are
+ * inflated, as nats-server does on both sides; a hub that does not answer the offer gets plain
+ * frames, one that answers it without no-context-takeover both ways is refused.
  * IMPURE shell (crypto, sockets through the inner transport). Runs in the isolate that owns
  * the link sockets.
  */
 import type { LinkTransport } from "../links/core/link_spec.ts";
 import {
   closePayload,
+  COMPRESS_THRESHOLD,
+  deflateMessage,
   encodeFrame,
   FrameDecoder,
+  inflateMessage,
   isControl,
   MessageAssembler,
   Opcode,
 } from "../transport/ws_frames.ts";
-import { acceptKey } from "../transport/ws_raw_listener.ts";
+import { acceptKey, deflateSupport, PMC_RESPONSE } from "../transport/ws_raw_listener.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -33,10 +39,28 @@ export interface WsLinkOptions {
   readonly secure: (() => Promise<boolean>) | null;
   /** `ws_no_masking`: ask the hub to accept unmasked frames. */
   readonly noMasking: boolean;
+  /** `ws_compression`: offer permessage-deflate (no context takeover). */
+  readonly compress?: boolean;
   /** Told why the upgrade failed (nats-server logs `Error soliciting websocket connection`). */
   onError(text: string): void;
-  /** Told once the upgrade succeeded (`Leafnode compression=false masking=true`). */
-  onOpen?(masking: boolean): void;
+  /** Told once the upgrade succeeded (`Leafnode compression=true masking=true`). */
+  onOpen?(negotiated: { compress: boolean; masking: boolean }): void;
+}
+
+/**
+ * The upgrade request, headers in the order Go's `http.Request.Write` puts them (Host,
+ * User-Agent, then sorted by name).
+ */
+export function upgradeRequest(
+  hostPort: string,
+  key: string,
+  o: { noMasking: boolean; compress: boolean },
+): string {
+  return `GET /leafnode HTTP/1.1\r\nHost: ${hostPort}\r\nUser-Agent: Go-http-client/1.1\r\n` +
+    `Connection: Upgrade\r\n` + (o.noMasking ? "Nats-No-Masking: true\r\n" : "") +
+    `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n` +
+    (o.compress ? `Sec-Websocket-Extensions: ${PMC_RESPONSE}\r\n` : "") +
+    "Upgrade: websocket\r\n\r\n";
 }
 
 /** A WebSocket client stream over a link socket. */
@@ -48,6 +72,9 @@ export class WsLinkTransport implements LinkTransport {
   /** Payload bytes received and not yet read. */
   #queued: Uint8Array[] = [];
   #mask = true;
+  #compress = false;
+  /** Inflating received messages, in order (reads wait for it). */
+  #inflating: Promise<void> = Promise.resolve();
   #ended = false;
   #closed = false;
 
@@ -60,11 +87,8 @@ export class WsLinkTransport implements LinkTransport {
     try {
       if (o.secure !== null && !(await o.secure())) return false;
       const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
-      const request =
-        `GET /leafnode HTTP/1.1\r\nHost: ${o.hostPort}\r\nUser-Agent: Go-http-client/1.1\r\n` +
-        `Connection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n` +
-        `Upgrade: websocket\r\n` + (o.noMasking ? "Nats-No-Masking: true\r\n" : "") + "\r\n";
-      await this.#writeAll(enc.encode(request));
+      const compress = o.compress === true;
+      await this.#writeAll(enc.encode(upgradeRequest(o.hostPort, key, { ...o, compress })));
       const head = await this.#readHead();
       if (head === null) {
         o.onError("EOF");
@@ -72,9 +96,14 @@ export class WsLinkTransport implements LinkTransport {
       }
       const lines = dec.decode(head.head).split("\r\n");
       const headers = new Map<string, string>();
+      const extensions: string[] = [];
       for (const line of lines.slice(1)) {
         const i = line.indexOf(":");
-        if (i > 0) headers.set(line.slice(0, i).trim().toLowerCase(), line.slice(i + 1).trim());
+        if (i <= 0) continue;
+        const name = line.slice(0, i).trim().toLowerCase();
+        const value = line.slice(i + 1).trim();
+        headers.set(name, value);
+        if (name === "sec-websocket-extensions") extensions.push(value);
       }
       const status = lines[0].split(" ")[1];
       if (
@@ -85,8 +114,17 @@ export class WsLinkTransport implements LinkTransport {
         o.onError("invalid websocket connection");
         return false;
       }
+      if (compress) {
+        // A hub without compression leaves the offer unanswered: plain frames then.
+        const agreed = deflateSupport(extensions);
+        if (agreed.deflate && !agreed.noContextTakeover) {
+          o.onError("compression negotiation error");
+          return false;
+        }
+        this.#compress = agreed.deflate;
+      }
       this.#mask = !(o.noMasking && headers.get("nats-no-masking") === "true");
-      o.onOpen?.(this.#mask);
+      o.onOpen?.({ compress: this.#compress, masking: this.#mask });
       if (head.rest.length > 0) this.#consume(head.rest);
       return true;
     } catch (e) {
@@ -124,18 +162,31 @@ export class WsLinkTransport implements LinkTransport {
         continue;
       }
       const m = this.#assembler.add(f);
-      if (m !== null && m.payload.length > 0) this.#queued.push(m.payload);
+      if (m === null) continue;
+      if (m.compressed) {
+        // websocket.go wsRead: RSV1 without negotiated compression is a protocol error.
+        if (!this.#compress) throw new Error("compressed frame without permessage-deflate");
+        const done = this.#inflating.then(() => inflateMessage(m.payload));
+        this.#inflating = done.then((payload) => {
+          if (payload.length > 0) this.#queued.push(payload);
+        });
+      } else if (m.payload.length > 0) {
+        const payload = m.payload;
+        this.#inflating = this.#inflating.then(() => void this.#queued.push(payload));
+      }
     }
   }
 
   async read(p: Uint8Array): Promise<number | null> {
     if (!(await this.#ready)) return null;
     const buf = new Uint8Array(Math.max(p.length, 4096));
+    await this.#inflating;
     while (this.#queued.length === 0) {
       if (this.#ended) return null;
       const n = await this.#inner.read(buf);
       if (n === null) return null;
       this.#consume(buf.subarray(0, n));
+      await this.#inflating;
     }
     const first = this.#queued[0];
     const n = Math.min(first.length, p.length);
@@ -147,13 +198,17 @@ export class WsLinkTransport implements LinkTransport {
 
   async write(p: Uint8Array): Promise<number> {
     if (!(await this.#ready)) throw new Deno.errors.BrokenPipe("websocket not open");
-    await this.#send(Opcode.Binary, p);
+    if (this.#compress && p.length > COMPRESS_THRESHOLD) {
+      await this.#send(Opcode.Binary, await deflateMessage(p), true);
+    } else {
+      await this.#send(Opcode.Binary, p);
+    }
     return p.length;
   }
 
-  #send(opcode: number, payload: Uint8Array): Promise<void> {
+  #send(opcode: number, payload: Uint8Array, rsv1 = false): Promise<void> {
     const mask = this.#mask ? crypto.getRandomValues(new Uint8Array(4)) : undefined;
-    return this.#writeAll(encodeFrame(opcode, payload, { fin: true, mask }));
+    return this.#writeAll(encodeFrame(opcode, payload, { fin: true, mask, rsv1 }));
   }
 
   async #writeAll(bytes: Uint8Array): Promise<void> {

@@ -244,7 +244,8 @@ async function reload(r: Running): Promise<void> {
     const before = r.server.options;
     // reload.go ReloadOptions: a random port (-1) keeps the port the server is bound to.
     if (next.port <= 0) next.port = before.port;
-    if (diffOptions(before, next).length > 0) {
+    const leafnodes = r.server instanceof Server ? r.server.leafnodes?.port : undefined;
+    if (diffOptions(before, next, { leafnodes }).length > 0) {
       const invalid = validateOptions(next);
       if (invalid) throw new Error(invalid);
     }

@@ -2,9 +2,9 @@
  * @module
  * The JSON messages of the system account, with nats-server 2.9.10's member names, order and
  * omit-when-empty rules (events.go `ServerInfo`, `ClientInfo`, `ConnectEventMsg`,
- * `DisconnectEventMsg`, `AccountNumConns`, `ServerStatsMsg`, `ServerAPIResponse`) and the NUID
- * event ids. Builders take the time as an argument; no I/O. Runs in the isolate that owns the
- * connections.
+ * `DisconnectEventMsg`, `AccountNumConns`, `accNumConnsReq`, `ServerStatsMsg`, `ServerAPIResponse`)
+ * and the NUID event ids. Builders take the time as an argument; no I/O. Runs in the isolate
+ * that owns the connections.
  */
 import { goTime } from "../monitor/format.ts";
 
@@ -169,6 +169,26 @@ export function accountConnsEvent(
   stat: AccountStat,
 ) {
   return { type: ACCOUNT_CONNS_TYPE, id, timestamp: goTime(nowMs), server, ...stat };
+}
+
+/** nats-server `leafNodeConnectEventSubj`: a leafnode connected for `account`. */
+export function leafNodeConnectSubject(account: string): string {
+  return `$SYS.ACCOUNT.${account}.LEAFNODE.CONNECT`;
+}
+
+/**
+ * nats-server `accNumConnsReq`, the body of the leafnode connect event (and of CONNS requests):
+ * the sender, then the account. No type, id or timestamp.
+ *
+ * @example
+ * ```ts
+ * import { leafNodeConnectEvent } from "./events.ts";
+ * const si = { name: "n", host: "h", id: "I", ver: "2.9.10", seq: 1, jetstream: false, time: "" };
+ * if (Object.keys(leafNodeConnectEvent(si, "A")).join() !== "server,acc") throw new Error();
+ * ```
+ */
+export function leafNodeConnectEvent(server: ServerInfo, account: string) {
+  return { server, acc: account };
 }
 
 /** nats-server `ServerStats` (routes and gateways only when there are some). */

@@ -41,6 +41,8 @@ import {
   type ClientView,
   connectEvent,
   disconnectEvent,
+  leafNodeConnectEvent,
+  leafNodeConnectSubject,
   Nuid,
   type ServerIdentity,
   type ServerInfo,
@@ -74,11 +76,18 @@ export interface SystemHost extends MonitoredServer, InternalContext {
   readonly clients: ReadonlyMap<number, SystemClientView>;
   readonly stats: MonitoredStats;
   readonly auth: { readonly required: boolean };
+  readonly logger: { warn(msg: string): void; error(msg: string): void };
   account(name?: string): Account | null;
   accounts(): Iterable<Account>;
   bindAccount(name: string): Account;
   /** Cluster name when routes are configured. */
   readonly cluster: { readonly clusterName: string } | null;
+  /** Gateways, when enabled (nats-server `gateway.enabled`). */
+  readonly gateway?: {
+    readonly table: { readonly name: string; switchAccountToInterestMode(account: string): void };
+  } | null;
+  /** Leafnodes, when configured: the registered links and their accounts. */
+  readonly leafnodes?: { registered(): Iterable<{ readonly account: Account | null }> } | null;
 }
 
 /** Tuning for tests. */
@@ -120,6 +129,8 @@ export class SystemService {
   #statszTimer: ReturnType<typeof setTimeout> | undefined;
   #currentStatszMs = FIRST_STATSZ_MS;
   readonly #connsTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Other servers seen in `$SYS.SERVER.*.STATSZ` (events.go `sys.servers`, ids only). */
+  readonly #knownServers = new Set<string>();
 
   constructor(host: SystemHost, account: Account, opts: SystemServiceOptions = {}) {
     this.#host = host;
@@ -259,6 +270,67 @@ export class SystemService {
   }
 
   /**
+   * A leafnode connection registered for `account` (events.go sendLeafNodeConnect, called by
+   * the accepting side, and by the soliciting side of a `hub: true` remote): with gateways
+   * enabled, the `$SYS.ACCOUNT.<acc>.LEAFNODE.CONNECT` event, then the account switches to
+   * interest-only on the inbound gateways. Without gateways, nothing (as 2.9.10).
+   */
+  leafNodeConnected(account: string): void {
+    if (this.#stopped || !this.#host.gateway) return;
+    this.#sendLeafNodeConnect(account);
+    this.#host.gateway.table.switchAccountToInterestMode(account);
+  }
+
+  #sendLeafNodeConnect(account: string): void {
+    this.#send(
+      this.#sys,
+      leafNodeConnectSubject(account),
+      "",
+      (si) => leafNodeConnectEvent(si, account),
+    );
+  }
+
+  /** events.go leafNodeConnected: another server's leaf connected; gateways go interest-only. */
+  #leafNodeConnectReceived(m: InternalMsg): void {
+    let acc: unknown;
+    try {
+      acc = (JSON.parse(m.string()) as { acc?: unknown }).acc;
+    } catch (err) {
+      this.#host.logger.error(
+        `Error unmarshalling account connections request message: ${(err as Error).message}`,
+      );
+      return;
+    }
+    const gateway = this.#host.gateway;
+    if (typeof acc !== "string" || acc === "" || !gateway) return;
+    if (this.#host.account(acc) !== null) gateway.table.switchAccountToInterestMode(acc);
+  }
+
+  /**
+   * events.go remoteServerUpdate / processNewServer, the part about leafnodes: on the first
+   * statsz of another server, each account with leafnode connections is announced again
+   * (ensureGWsInterestOnlyForLeafNodes), once per account.
+   */
+  #statszReceived(m: InternalMsg): void {
+    let id: unknown;
+    try {
+      id = (JSON.parse(m.string()) as { server?: { id?: unknown } }).server?.id;
+    } catch {
+      return;
+    }
+    if (typeof id !== "string" || id === this.#host.id || this.#knownServers.has(id)) return;
+    this.#knownServers.add(id);
+    if (!this.#host.gateway) return;
+    const sent = new Set<string>();
+    for (const link of this.#host.leafnodes?.registered() ?? []) {
+      const name = link.account?.name;
+      if (name === undefined || sent.has(name)) continue;
+      sent.add(name);
+      this.#sendLeafNodeConnect(name);
+    }
+  }
+
+  /**
    * Sends `$SYS.SERVER.<id>.SHUTDOWN` with what is still queued, then stops for good (nothing
    * more is sent). The connections stay subscribed until the server closes them after its
    * routes, so no RS- goes out for them (nats-server sends none on shutdown).
@@ -285,8 +357,11 @@ export class SystemService {
     sys.subscribe("$SYS.SERVER.ACCOUNT.*.CONNS", ignore);
     sys.subscribe(`$SYS._INBOX_.${id}`, ignore);
     sys.subscribe("$SYS.REQ.ACCOUNT.NSUBS", ignore);
-    sys.subscribe("$SYS.SERVER.*.STATSZ", ignore);
-    sys.subscribe("$SYS.SERVER.*.SHUTDOWN", ignore);
+    sys.subscribe("$SYS.SERVER.*.STATSZ", (m) => this.#statszReceived(m));
+    // events.go remoteServerShutdown: a server that comes back is a new server again.
+    sys.subscribe("$SYS.SERVER.*.SHUTDOWN", (m) => {
+      this.#knownServers.delete(m.subject.split(".")[2]);
+    });
     sys.subscribe("$SYS.ACCOUNT.*.CLAIMS.UPDATE", ignore);
     sys.subscribe("$SYS.REQ.ACCOUNT.*.CLAIMS.UPDATE", ignore);
     sys.subscribe("$SYS.REQ.SERVER.PING", (m) => this.#statszRequest(m));
@@ -303,7 +378,7 @@ export class SystemService {
       });
     }
     sys.subscribe("$SYS.REQ.ACCOUNT.PING.STATZ", (m) => this.#pingStatz(m));
-    sys.subscribe("$SYS.ACCOUNT.*.LEAFNODE.CONNECT", ignore);
+    sys.subscribe(leafNodeConnectSubject("*"), (m) => this.#leafNodeConnectReceived(m));
     sys.subscribe(`$SYS.LATENCY.M2.${hash}`, ignore);
     // events.go sysSubscribeInternal: the one system subscription not announced to routes.
     sys.subscribe("$SYS.DEBUG.SUBSCRIBERS", { local: true }, ignore);
@@ -516,7 +591,8 @@ export class SystemService {
       name: this.#host.name,
       host: o.host,
       id: this.#host.id,
-      cluster: this.#host.cluster?.clusterName,
+      // events.go internalSendLoop: with gateways, the gateway name is the cluster.
+      cluster: this.#host.gateway?.table.name ?? this.#host.cluster?.clusterName,
       version: SERVER_VERSION,
       tags: o.tags,
       jetstream: this.#host.jetstream != null,

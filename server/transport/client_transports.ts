@@ -67,7 +67,7 @@ export interface ClientTransportsOptions {
    * Leafnode connections on the WebSocket listener's `/leafnode` endpoint (a server with a
    * leafnode port); without it they are refused.
    */
-  onLeafWebSocket?: (transport: Transport, host: string, port: number) => void;
+  onLeafWebSocket?: (transport: Transport, host: string, port: number, compress?: boolean) => void;
   /**
    * A shard worker: the WebSocket listener binds with `reusePort` and nothing is logged (the
    * main isolate logs the listeners once).

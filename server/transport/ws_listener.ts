@@ -29,6 +29,8 @@ export type WebSocketClientHandler = (
   transport: WebSocketTransport,
   host: string,
   port: number,
+  /** A leafnode on `/leafnode`: permessage-deflate was agreed (raw listener only). */
+  compress?: boolean,
 ) => void;
 
 const STATUS_TEXT: Record<number, string> = {

@@ -7,7 +7,8 @@
  * policy, Go `http.Error` answers and `<addr> - websocket handshake error: <reason>` logs),
  * enforces `handshake_timeout`, answers 101 with
  * `Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover;
- * client_no_context_takeover` when the client offers it, and hands each client to the server
+ * client_no_context_takeover` when the client offers it (and `Nats-No-Masking: true`, then
+ * accepting unmasked frames, when asked for it), and hands each client to the server
  * as the same {@link WebSocketTransport}, over a {@link RawWebSocket}. Runs in the isolate
  * that owns the listener.
  */
@@ -33,6 +34,8 @@ const WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 export const PMC_EXTENSION = "permessage-deflate";
 export const PMC_RESPONSE =
   "permessage-deflate; server_no_context_takeover; client_no_context_takeover";
+/** nats-server wsNoMaskingHeader. */
+const NO_MASKING_HEADER = "Nats-No-Masking";
 /** Requests with a longer head are refused (Go's `http.DefaultMaxHeaderBytes` is 1 MiB). */
 const MAX_HEAD = 1024 * 1024;
 const READ_SIZE = 16 * 1024;
@@ -55,10 +58,38 @@ export async function acceptKey(key: string): Promise<string> {
 /** nats-server wsPMCExtensionSupport: some offered extension has a `permessage-deflate` token. */
 export function offersDeflate(headers: Headers): boolean {
   const value = headers.get("sec-websocket-extensions");
-  if (!value) return false;
-  return value.split(",").some((ext) =>
-    ext.split(";").some((p) => p.trim().toLowerCase() === PMC_EXTENSION)
-  );
+  return value ? deflateSupport([value]).deflate : false;
+}
+
+/**
+ * nats-server wsPMCExtensionSupport over the `Sec-WebSocket-Extensions` values: `deflate` when
+ * some extension has a `permessage-deflate` token, `noContextTakeover` when the parameters after
+ * it include both `server_no_context_takeover` and `client_no_context_takeover`.
+ *
+ * @example
+ * ```ts
+ * import { deflateSupport, PMC_RESPONSE } from "./ws_raw_listener.ts";
+ * const s = deflateSupport([PMC_RESPONSE]);
+ * if (!s.deflate || !s.noContextTakeover) throw new Error();
+ * if (deflateSupport(["permessage-deflate"]).noContextTakeover) throw new Error();
+ * ```
+ */
+export function deflateSupport(values: readonly string[]): {
+  deflate: boolean;
+  noContextTakeover: boolean;
+} {
+  for (const value of values) {
+    for (const extension of value.split(",")) {
+      const params = extension.split(";").map((p) => p.trim().toLowerCase());
+      const at = params.indexOf(PMC_EXTENSION);
+      if (at < 0) continue;
+      const rest = params.slice(at + 1);
+      const noContextTakeover = rest.includes("server_no_context_takeover") &&
+        rest.includes("client_no_context_takeover");
+      return { deflate: true, noContextTakeover };
+    }
+  }
+  return { deflate: false, noContextTakeover: false };
 }
 
 /** A parsed request head. */
@@ -229,13 +260,16 @@ export class RawWebSocketListener implements Pick<WebSocketListener, "host" | "p
   async #upgrade(conn: Deno.Conn, head: RequestHead, remote: Deno.NetAddr): Promise<void> {
     const h = head.headers;
     const compress = this.#settings.compression && offersDeflate(h);
+    // websocket.go wsUpgrade: `Nats-No-Masking: true` is granted; frames may then come unmasked.
+    const noMasking = h.get(NO_MASKING_HEADER) === "true";
     const answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n" +
       `Connection: Upgrade\r\nSec-WebSocket-Accept: ${await acceptKey(
         h.get("sec-websocket-key")!,
       )}\r\n` +
-      (compress ? `Sec-WebSocket-Extensions: ${PMC_RESPONSE}\r\n` : "") + "\r\n";
+      (compress ? `Sec-WebSocket-Extensions: ${PMC_RESPONSE}\r\n` : "") +
+      (noMasking ? `${NO_MASKING_HEADER}: true\r\n` : "") + "\r\n";
     await writeAll(conn, enc.encode(answer));
-    const socket = new RawWebSocket(conn, { compress });
+    const socket = new RawWebSocket(conn, { compress, requireMask: !noMasking });
     if (head.path.startsWith("/leafnode")) {
       const onLeaf = this.#onLeaf;
       if (onLeaf === undefined) {
@@ -244,7 +278,7 @@ export class RawWebSocketListener implements Pick<WebSocketListener, "host" | "p
         return;
       }
       const leaf = new WebSocketTransport(socket as unknown as WebSocket, { browser: false });
-      onLeaf(leaf, remote.hostname, remote.port);
+      onLeaf(leaf, remote.hostname, remote.port, compress);
       socket.start();
       return;
     }

@@ -40,6 +40,8 @@ export interface RawWebSocketOptions {
   leftover?: Uint8Array;
   /** The largest message accepted (decoded size), else close 1009. */
   maxMessage?: number;
+  /** Frames must be masked (default); false once `Nats-No-Masking` was granted. */
+  requireMask?: boolean;
 }
 
 /** The `WebSocket` subset `WebSocketTransport` (ws_transport.ts) needs, over a raw connection. */
@@ -62,7 +64,10 @@ export class RawWebSocket extends EventTarget {
     this.#conn = conn;
     this.compress = options.compress;
     this.#leftover = options.leftover;
-    this.#decoder = new FrameDecoder({ requireMask: true, maxPayload: options.maxMessage });
+    this.#decoder = new FrameDecoder({
+      requireMask: options.requireMask ?? true,
+      maxPayload: options.maxMessage,
+    });
     this.#assembler = new MessageAssembler(options.maxMessage);
   }
 

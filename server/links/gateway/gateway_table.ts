@@ -327,6 +327,16 @@ export class GatewayTable implements GatewayLinkHost {
     for (const link of this.inbound.values()) this.switchToInterestOnly(link, account);
   }
 
+  /**
+   * gateway.go switchAccountToInterestMode (a leafnode connected for `account`): every inbound
+   * link still optimistic for it switches to interest-only.
+   */
+  switchAccountToInterestMode(account: string): void {
+    for (const link of this.inbound.values()) {
+      if (!link.closed) this.switchToInterestOnly(link, account);
+    }
+  }
+
   /** gateway.go gossipGatewaysToInboundGateway. */
   #gossipTo(link: GatewayLink): void {
     for (const [name, remote] of this.remotes) {

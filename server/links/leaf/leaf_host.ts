@@ -27,7 +27,8 @@ export interface LeafUrl extends LinkUrl {
 
 /** One configured remote while it runs (nats-server `leafNodeCfg`). */
 export interface LeafRemote {
-  readonly config: RemoteLeafConfig;
+  /** Replaced by a reload with a new TLS configuration. */
+  config: RemoteLeafConfig;
   /** Configured URLs plus those the hub gossips in `leafnode_urls`. */
   readonly urls: LinkUrls<LeafUrl>;
   /** First user:password met in the configured URLs (saveUserPassword). */
@@ -48,7 +49,11 @@ export interface LeafServer extends ConnectionServices {
   readonly stats: ServerStats;
   account(name?: string): Account | null;
   /** The system account's service (null without one, or in a shard). */
-  readonly system?: { readonly account: Account } | null;
+  readonly system?: {
+    readonly account: Account;
+    /** events.go sendLeafNodeConnect: the `$SYS.ACCOUNT.<acc>.LEAFNODE.CONNECT` event. */
+    leafNodeConnected?(account: string): void;
+  } | null;
   /** JetStream, when enabled: `account(name).limits` null = not enabled for that account. */
   readonly jetstream?: { account(name: string): { limits: unknown } | undefined } | null;
 }

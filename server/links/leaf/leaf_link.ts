@@ -199,12 +199,20 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
   /**
    * Opens the protocol (leafnode.go createLeafNode): an accepted link sends its INFO (unless
    * it went out before the TLS handshake: `infoJson` null) and waits for CONNECT within the
-   * auth timeout; a solicited link waits for the hub's INFO.
+   * auth timeout; a solicited link waits for the hub's INFO. `wsCompression`: an accepted
+   * WebSocket link, whether it agreed permessage-deflate (logged at debug level).
    */
-  start(infoJson: string | null, authTimeoutMs: number): void {
+  start(
+    infoJson: string | null,
+    authTimeoutMs: number,
+    wsCompression: boolean | null = null,
+  ): void {
     const suffix = this.account ? ` for account: ${this.account.name}` : "";
     this.#logger.notice(`${this.logPrefix} - Leafnode connection created${suffix} `);
     if (this.solicited) return;
+    if (wsCompression !== null) {
+      this.#logger.debug(`${this.logPrefix} - Leafnode compression=${wsCompression}`);
+    }
     if (infoJson !== null) {
       this.#trace("->>", `INFO ${infoJson}`);
       this.send(enc.encode(`INFO ${infoJson}\r\n`));

@@ -55,6 +55,7 @@ import { authorizeLeaf, type LeafAuthServer } from "./leaf_auth.ts";
 import { solicitedConnectJson } from "./leaf_connect.ts";
 import { applyLeafJetStream } from "./leaf_jetstream.ts";
 import { leafAuthTimeoutSeconds, standaloneClusterName } from "./leaf_options.ts";
+import { sameRemote } from "./leaf_reload.ts";
 
 /** nats-server DEFAULT_LEAF_NODE_RECONNECT and (routes') DEFAULT_ROUTE_DIAL. */
 const DEFAULT_RECONNECT_MS = 1000;
@@ -107,7 +108,8 @@ function loopId(): string {
 
 /** Leafnodes of one server: a leafnode {@link LinkSpec} run by a LinkManager, and the glue. */
 export class LeafManager implements LeafLinkHost {
-  readonly config: LeafNodeConfig;
+  /** `leafnodes {}`; replaced by a reload that nats-server lets through (users, TLS). */
+  config: LeafNodeConfig;
   readonly server: LeafHostServer;
   readonly #links: LinkManager<LeafUrl, LeafRemote, LeafLink>;
   /** Registered links by account. */
@@ -119,13 +121,15 @@ export class LeafManager implements LeafLinkHost {
   readonly #gossiped = new Map<string, number>();
   #running = false;
   /** Accept-side TLS (`leafnodes { tls {} }`): INFO, then the server handshake. */
-  readonly #acceptTls: TlsSetup | null;
+  #acceptTls: TlsSetup | null;
   /** Client-side TLS of each remote, made when first needed. */
   readonly #remoteTls = new Map<LeafRemote, TlsSetup>();
   /** Nonces of INFOs sent before a TLS handshake, by connection id, until the link exists. */
   readonly #prefaceNonces = new Map<number, string>();
   /** Set while a leafnode connection from the WebSocket listener is being adopted. */
   #adoptingWebSocket = false;
+  /** The WebSocket being adopted agreed permessage-deflate. */
+  #adoptingCompression = false;
 
   /** Reads `server.options.leafnodeConfig`; null when there is no listener and no remote. */
   static create(server: LeafHostServer): LeafManager | null {
@@ -150,6 +154,8 @@ export class LeafManager implements LeafLinkHost {
   }
 
   #leafSpec(): LinkSpec<LeafUrl, LeafRemote, LeafLink> {
+    // deno-lint-ignore no-this-alias
+    const manager = this;
     const s = this.server;
     const c = this.config;
     return {
@@ -157,7 +163,10 @@ export class LeafManager implements LeafLinkHost {
       idLabel: "lid",
       listen: { host: c.host, port: c.port },
       tlsMode: LinkTlsMode.InfoThenTls,
-      tls: this.#acceptTls,
+      // Read per accepted connection: a reload may replace it.
+      get tls() {
+        return manager.#acceptTls;
+      },
       tlsWhere: "leafnodes tls",
       dialTimeoutMs: LEAF_DIAL_TIMEOUT_MS,
       retry: {
@@ -343,7 +352,10 @@ export class LeafManager implements LeafLinkHost {
       link.nonce = prefaced ?? newNonce();
       if (!link.tls) info = this.#infoJson(link.cid, link.nonce);
     }
-    link.start(info, leafAuthTimeoutSeconds(this.config) * 1000);
+    const wsCompression = remote === null && this.#adoptingWebSocket
+      ? this.#adoptingCompression
+      : null;
+    link.start(info, leafAuthTimeoutSeconds(this.config) * 1000, wsCompression);
     return link;
   }
 
@@ -395,8 +407,10 @@ export class LeafManager implements LeafLinkHost {
         ? () => startTls(this.#tlsFor(remote), url.host)
         : null,
       noMasking: remote.config.wsNoMasking,
+      compress: remote.config.wsCompression,
       onError: (text) => log.error(`${prefix} - Error soliciting websocket connection: ${text}`),
-      onOpen: (masking) => log.debug(`${prefix} - Leafnode compression=false masking=${masking}`),
+      onOpen: ({ compress, masking }) =>
+        log.debug(`${prefix} - Leafnode compression=${compress} masking=${masking}`),
     });
   }
 
@@ -404,8 +418,9 @@ export class LeafManager implements LeafLinkHost {
    * A leafnode connection on the WebSocket listener's `/leafnode` endpoint (websocket.go
    * startWebsocketServer: only with a leafnode port configured, else refused there).
    */
-  adoptWebSocket(transport: LinkTransport, host: string, port: number): void {
+  adoptWebSocket(transport: LinkTransport, host: string, port: number, compress = false): void {
     this.#adoptingWebSocket = true;
+    this.#adoptingCompression = compress;
     try {
       this.#links.adopt(transport, host, port);
     } finally {
@@ -414,6 +429,29 @@ export class LeafManager implements LeafLinkHost {
   }
 
   /** A remote's client TLS: its `tls {}`, or system roots when only the hub asks for TLS. */
+  /**
+   * A `leafnodes {}` reload nats-server lets through (leaf_reload.ts: users with the same
+   * names, passwords and accounts; TLS; remotes reordered or with other deny lists). New
+   * connections are authorized with the new users and, when the listener had TLS and still
+   * has, secured with the new TLS; each running remote dials with its new TLS from then on
+   * (reload.go updateRemoteLeafNodesTLSConfig) and keeps the rest of its settings.
+   */
+  reload(next: LeafNodeConfig): void {
+    this.config = next;
+    if (this.#acceptTls !== null && next.tls && next.port !== 0) {
+      const old = this.#acceptTls;
+      this.#acceptTls = new (tlsImpl().TlsSetup)(next.tls, false, this.server.logger);
+      old.close();
+    }
+    for (const remote of this.#remotes) {
+      const same = next.remotes.find((r) => sameRemote(r, remote.config));
+      if (same === undefined) continue;
+      remote.config = { ...remote.config, tls: same.tls };
+      this.#remoteTls.get(remote)?.close();
+      this.#remoteTls.delete(remote);
+    }
+  }
+
   #tlsFor(remote: LeafRemote): TlsSetup {
     let setup = this.#remoteTls.get(remote);
     if (setup === undefined) {
@@ -467,6 +505,8 @@ export class LeafManager implements LeafLinkHost {
     // sendPermsAndAccountInfo: our INFO again, with the account the leaf is bound to here.
     link.send(this.connectInfoLine(link));
     this.#sendAllInterest(link);
+    // processLeafNodeConnect: the account's leafnode connect event (gateways only).
+    this.server.system?.leafNodeConnected?.(account.name);
   }
 
   minVersion(): string {
@@ -500,6 +540,8 @@ export class LeafManager implements LeafLinkHost {
   solicitedReady(link: LeafLink): void {
     this.#register(link);
     this.#sendAllInterest(link);
+    // leafNodeFinishConnectProcess: a `hub: true` remote announces the connect too.
+    if (link.remote?.config.hub) this.server.system?.leafNodeConnected?.(link.account!.name);
   }
 
   #register(link: LeafLink): void {
