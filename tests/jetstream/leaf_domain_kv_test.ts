@@ -86,6 +86,8 @@ async function scenario(binary: string): Promise<Outcome> {
         mirror: { name: "KV_TEST", domain: "HUB" },
         mirror_direct: true,
       });
+      // The mirror holds the first two before the third put (which replaces the first).
+      await until(async () => (await ljsm.streams.info("KV_MIRROR")).state.last_seq === 2, 10_000);
       // nats.js puts on the mirror bucket under the mirror's `external.api`.
       const api = si.config.mirror?.external?.api;
       const leafPutViaMirror = await ask(lnc, `${api}.$KV.TEST.name`, "rip");
