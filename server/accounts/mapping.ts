@@ -389,6 +389,16 @@ export class AccountMappings {
     return chosen ? chosen.transform.apply(tokens) : "";
   }
 
+  /**
+   * These mappings followed by those of `extra` whose source is not mapped here already
+   * (nats-server keeps an account's own mappings over the ones JetStream adds).
+   */
+  withDefaults(extra: readonly Mapping[]): AccountMappings {
+    const own = new Set(this.mappings.map((m) => m.src));
+    const added = extra.filter((m) => !own.has(m.src));
+    return new AccountMappings([...this.mappings, ...added], this.#cluster, this.#random);
+  }
+
   /** `op` with its subject mapped, in `scratch`; `op` itself when no mapping applies. */
   mapOp(op: MsgOp, scratch: RewrittenOp): MsgOp {
     const subject = dec.decode(op.argBuf.subarray(op.subjectStart, op.subjectEnd));

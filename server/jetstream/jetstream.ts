@@ -21,6 +21,7 @@ import type { StreamRegistry } from "./stream_view.ts";
 import type { ResolvedJetStream } from "./js_config.ts";
 import { Advisories, type Advisory } from "./advisories.ts";
 import { msToNs } from "./js_time.ts";
+import { addJsDomainMappings } from "./domain_mappings.ts";
 import { Nuid } from "../system/events.ts";
 import { marshal } from "../monitor/format.ts";
 import type {
@@ -222,7 +223,8 @@ export class JetStream implements JetStreamMonitor {
 
   /**
    * Serves `$JS.API.>` (and `$JS.<domain>.API.>`) in `account`, with JetStream on (`limits`)
-   * or answering 10039 (null).
+   * or answering 10039 (null). With JetStream on, a domain also maps its subjects for the
+   * account (domain_mappings.ts): that is how `$JS.<domain>.API.$KV.>` reaches a bucket.
    */
   serveAccount(
     account: Account,
@@ -233,6 +235,7 @@ export class JetStream implements JetStreamMonitor {
     const jsa: JsAccount = { account, limits, api: { total: 0, errors: 0 } };
     if (limits !== null && tiers !== undefined) Object.assign(jsa, { tiers });
     this.#accounts.set(account.name, jsa);
+    if (limits !== null) addJsDomainMappings(account, this.config.domain);
     const conn = new InternalConnection(this.#ctx, account, { kind: InternalKind.JetStream });
     this.#conns.set(account.name, conn);
     const prefixes = ["$JS.API."];

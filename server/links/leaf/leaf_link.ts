@@ -13,7 +13,7 @@
  */
 import type { Account } from "../../accounts/account.ts";
 import type { Logger } from "../../log/logger.ts";
-import type { ForwardingReceiver } from "../../routing/fan_out.ts";
+import type { ForwardingReceiver, QueueFilter } from "../../routing/fan_out.ts";
 import { Connection, type ConnectionProfile } from "../../conn/connection.ts";
 import type { TimerHandle } from "../../conn/clock.ts";
 import { Kind, originOf, type SublistEntry } from "../../routing/receiver.ts";
@@ -35,6 +35,7 @@ import type { Writer } from "../../client/outbound.ts";
 import type { Permissions, SubjectPermission } from "../../options.ts";
 import { appendRoutedMsg } from "../route/route_protocol.ts";
 import { RoutedQueues } from "../route/route_inbound.ts";
+import { RewrittenOp } from "../../accounts/import_routing.ts";
 import type { LeafLinkHost, LeafLinkInit, LeafRemote, LeafUrl } from "./leaf_host.ts";
 import { LeafSubMap } from "./leaf_sub_map.ts";
 import { subjectIsLiteral } from "../../sublist/sublist.ts";
@@ -130,6 +131,8 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
   #queues: Uint8Array[] = [];
   #queueCount = 0;
   readonly #routedQueues = new RoutedQueues();
+  /** Scratch op for a message whose subject an account mapping rewrote. */
+  #mappedOp: RewrittenOp | null = null;
 
   constructor(host: LeafLinkHost, transport: LeafTransport, init: LeafLinkInit) {
     super(host.server, LEAF_CONNECTION, init.cid, transport);
@@ -595,7 +598,17 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
     this.noteInbound(m.size);
     const account = this.account;
     if (account === null || !this.registered) return;
-    this.#host.server.fanOut.deliver(this.kind, account, m, this, this.#routedQueues.reset(m));
+    let queues: QueueFilter | null = this.#routedQueues.reset(m);
+    let delivered: MsgOp = m;
+    // Account mappings apply to a leaf's messages as to a client's (parser.go MSG_END_N); a
+    // mapped message without a queue list may go to local queue groups (leafnode.go
+    // processInboundLeafMsg pmrIgnoreEmptyQueueFilter).
+    const mappings = account.mappings;
+    if (mappings !== null) {
+      delivered = mappings.mapOp(m, this.#mappedOp ??= new RewrittenOp());
+      if (delivered !== m && m.queuesEnd <= m.queuesStart) queues = null;
+    }
+    this.#host.server.fanOut.deliver(this.kind, account, delivered, this, queues);
   }
 
   onSub(): void {}

@@ -578,7 +578,8 @@ export class LeafManager implements LeafLinkHost {
   /**
    * initLeafNodeSmapAndSendSubs: everything the link must know of the account: local
    * subscriptions; for a link we are the hub of, also routes' and other leafs' interest; for
-   * a spoke link, the interest of the leafs we are the hub of. Plus our `$LDS.` subject.
+   * a spoke link, the interest of the leafs we are the hub of. Plus the account's mapping
+   * sources and our `$LDS.` subject.
    */
   #sendAllInterest(link: LeafLink): void {
     const account = link.account!;
@@ -589,6 +590,12 @@ export class LeafManager implements LeafLinkHost {
         const key = leafKey(sub.subject, sub.queue);
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
+    }
+    // The account's mapping sources: a message published to one is wanted here even without
+    // a subscriber on it (initLeafNodeSmapAndSendSubs puts them in the smap, as service imports).
+    for (const m of account.mappings?.mappings ?? []) {
+      const key = leafKey(m.src, null);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     counts.set(this.loopSubject(account), 1);
     link.sendAllInterest(counts);
