@@ -1,8 +1,8 @@
 /**
  * @module
  * The link worker of a sharded server: no client listener; it runs the routes (listener,
- * solicited routes, gossip) and the gateways, and relays between them and the ring mesh (and
- * next leaf connections). A thin shell around `_worker_shell.ts`: its client INFO tail (`cluster`,
+ * solicited routes, gossip), the gateways and the leafnodes (listener and remotes), and relays
+ * between them and the ring mesh. A thin shell around `_worker_shell.ts`: its client INFO tail (`cluster`,
  * `connect_urls`) goes to the shards through the main isolate, the shards' interest reaches its
  * links and its links' interest reaches the mesh.
  */

@@ -5,8 +5,9 @@
  * nats-server leaf: messages in order and request/reply both ways between clients on each
  * shard and clients of each leaf, a queue group preferring the publisher's side and failing
  * over across the leafnode link and back, `/leafz` and the leafnode part of `/varz` answered
- * from the link worker's data. Then a sharded denats as the leaf (remotes) of an unsharded
- * hub: the same traffic from both of its shards.
+ * from the link worker's data, and a failed link worker restarted with its leafs back. Then a
+ * sharded denats as the leaf (remotes) of an unsharded hub: the same traffic from both of its
+ * shards.
  */
 import assert from "node:assert/strict";
 import { startServer } from "../../mod.ts";
@@ -156,6 +157,14 @@ Deno.test("leafnodes: a sharded hub with denats and nats-server leafs", async ()
     await checkQueueFailover(shards[1], shards[0], leafClients);
     // From a leaf: its own member first, else one on the hub's shards.
     await checkQueueFailover(leafClients[0], leafClients[0], shards);
+    // The link worker fails and is restarted: the leafs reconnect, interest and traffic return.
+    const sharded = hub.handle.sharded!;
+    sharded.failWorker(2, "test");
+    await waitFor(() => sharded.restarts === 1 && sharded.liveWorkers === 3, 10_000, "restart");
+    await waitLeafs(hub, leafs.length, 15_000);
+    await checkFanout(leafClients[0], shards, "sh.leaf.after.in");
+    await checkFanout(shards[1], leafClients, "sh.leaf.after.out");
+    await checkRequestReply(shards[0], leafClients[leafClients.length - 1], "sh.leaf.after.svc");
   } finally {
     await closeAll(conns);
     for (const l of leafs.reverse()) await l[Symbol.asyncDispose]();
