@@ -5,9 +5,10 @@
  * nats-server leaf: messages in order and request/reply both ways between clients on each
  * shard and clients of each leaf, a queue group preferring the publisher's side and failing
  * over across the leafnode link and back, `/leafz` and the leafnode part of `/varz` answered
- * from the link worker's data, and a failed link worker restarted with its leafs back. Then a
- * sharded denats as the leaf (remotes) of an unsharded hub: the same traffic from both of its
- * shards.
+ * from the link worker's data, and a failed link worker restarted with its leafs back. A
+ * sharded hub routed to an unsharded one, each with a leaf: leaf to leaf, hub and shards across
+ * the route. Then a sharded denats as the leaf (remotes) of an unsharded denats or nats-server
+ * hub: the same traffic from both of its shards.
  */
 import assert from "node:assert/strict";
 import { startServer } from "../../mod.ts";
@@ -172,31 +173,84 @@ Deno.test("leafnodes: a sharded hub with denats and nats-server leafs", async ()
   }
 });
 
-Deno.test("leafnodes: a sharded leaf of an unsharded hub", async () => {
+Deno.test("leafnodes: a sharded hub in a cluster, leafs on both hub servers", async () => {
   await using dir = await TempDir.create();
-  const leafPort = freePort();
-  const hub = await DenatsNode.start(dir, { name: "hub", leafPort });
+  const [route1, route2, leaf1Port, leaf2Port] = [freePort(), freePort(), freePort(), freePort()];
+  const cluster = (own: number, other: number) =>
+    `cluster { name: H, listen: "127.0.0.1:${own}", routes: ["nats-route://127.0.0.1:${other}"] }`;
+  const hub1 = await ShardedNode.start(dir, {
+    name: "hub1",
+    leafPort: leaf1Port,
+    extra: [cluster(route1, route2)],
+  });
+  const nodes: LeafTestNode[] = [];
   const conns: NatsConnection[] = [];
-  let leaf: ShardedNode | null = null;
   try {
-    leaf = await ShardedNode.start(dir, {
-      name: "leaf-sharded",
-      remotes: [`url: "nats-leaf://127.0.0.1:${leafPort}"`],
+    const hub2 = await DenatsNode.start(dir, {
+      name: "hub2",
+      leafPort: leaf2Port,
+      extra: [cluster(route2, route1)],
     });
-    await waitLeafs(hub, 1, 15_000);
-    await waitFor(async () => (await leaf!.leafCount()) === 1, 15_000, "leaf registered");
-    const shards = await onEachShard(leaf.clientPort, conns);
+    nodes.push(hub2);
+    for (const [name, port] of [["leaf1", leaf1Port], ["leaf2", leaf2Port]] as const) {
+      nodes.push(
+        await DenatsNode.start(dir, { name, remotes: [`url: "nats-leaf://127.0.0.1:${port}"`] }),
+      );
+    }
+    await waitLeafs(hub1, 1, 15_000);
+    await waitLeafs(hub2, 1, 15_000);
+    const shards = await onEachShard(hub1.clientPort, conns);
     conns.push(...shards);
-    const hubClient = await client(`127.0.0.1:${hub.clientPort}`, "hub");
-    conns.push(hubClient);
-    await checkBothWays(shards, [hubClient], "leaf.sh");
-    // The leaf's own members (on its other shard) first, else the hub's; back again.
-    await checkQueueFailover(shards[1], shards[0], [hubClient]);
-    // From the hub: its member first, else one on the leaf's shards.
-    await checkQueueFailover(hubClient, hubClient, shards);
+    const [h2, l1, l2] = await Promise.all(
+      nodes.map((n) => client(`127.0.0.1:${n.clientPort}`, n.name)),
+    );
+    conns.push(h2, l1, l2);
+    // A leaf of the sharded hub and one of the other server: through routes both ways.
+    await checkFanout(l1, [h2, l2, ...shards], "cl.leaf1");
+    await checkFanout(l2, [l1, ...shards], "cl.leaf2");
+    await checkFanout(h2, [l1], "cl.hub2");
+    await checkRequestReply(l1, l2, "cl.svc.12");
+    await checkRequestReply(l2, l1, "cl.svc.21");
+    await checkRequestReply(h2, l1, "cl.svc.h1");
+    await checkBothWays(shards, [l2], "cl.sh");
   } finally {
     await closeAll(conns);
-    await leaf?.stop();
-    await hub.stop();
+    for (const n of nodes.reverse()) await n[Symbol.asyncDispose]();
+    await hub1.stop();
   }
 });
+
+for (const hubKind of ["denats", "nats-server"] as const) {
+  Deno.test(`leafnodes: a sharded leaf of an unsharded ${hubKind} hub`, async () => {
+    if (hubKind === "nats-server" && !haveReference()) return;
+    await using dir = await TempDir.create();
+    const leafPort = freePort();
+    const spec = { name: "hub", leafPort };
+    const hub = hubKind === "denats"
+      ? await DenatsNode.start(dir, spec)
+      : await NatsServerNode.start(dir, spec);
+    const conns: NatsConnection[] = [];
+    let leaf: ShardedNode | null = null;
+    try {
+      leaf = await ShardedNode.start(dir, {
+        name: "leaf-sharded",
+        remotes: [`url: "nats-leaf://127.0.0.1:${leafPort}"`],
+      });
+      await waitLeafs(hub, 1, 15_000);
+      await waitFor(async () => (await leaf!.leafCount()) === 1, 15_000, "leaf registered");
+      const shards = await onEachShard(leaf.clientPort, conns);
+      conns.push(...shards);
+      const hubClient = await client(`127.0.0.1:${hub.clientPort}`, "hub");
+      conns.push(hubClient);
+      await checkBothWays(shards, [hubClient], `leaf.sh.${hubKind}`);
+      // The leaf's own members (on its other shard) first, else the hub's; back again.
+      await checkQueueFailover(shards[1], shards[0], [hubClient]);
+      // From the hub: its member first, else one on the leaf's shards.
+      await checkQueueFailover(hubClient, hubClient, shards);
+    } finally {
+      await closeAll(conns);
+      await leaf?.stop();
+      await hub.stop();
+    }
+  });
+}
