@@ -23,6 +23,7 @@ import {
 import { checkQueueFailover } from "../gateway/_geo.ts";
 import { workerOf } from "../helpers/shard_placement.ts";
 import {
+  connect,
   DenatsNode,
   freePort,
   haveReference,
@@ -217,6 +218,55 @@ Deno.test("leafnodes: a sharded hub in a cluster, leafs on both hub servers", as
     await closeAll(conns);
     for (const n of nodes.reverse()) await n[Symbol.asyncDispose]();
     await hub1.stop();
+  }
+});
+
+Deno.test("leafnodes: a sharded leaf answers requests that crossed its hub's gateways", async () => {
+  await using dir = await TempDir.create();
+  const [gwA, gwB, leafPort] = [freePort(), freePort(), freePort()];
+  const accounts = [
+    "accounts {",
+    "  SYS { users: [{ user: sys, password: sys }] }",
+    "  A { users: [{ user: a, password: a }] }",
+    "}",
+    "system_account: SYS",
+  ];
+  const gateway = (name: string, own: number, other: string, port: number) =>
+    `gateway { name: ${name}, listen: "127.0.0.1:${own}", gateways: [` +
+    `{ name: ${other}, url: "nats://127.0.0.1:${port}" }] }`;
+  const nodes: LeafTestNode[] = [];
+  const conns: NatsConnection[] = [];
+  let leaf: ShardedNode | null = null;
+  try {
+    nodes.push(
+      await DenatsNode.start(dir, {
+        name: "a1",
+        leafPort,
+        extra: [...accounts, gateway("A", gwA, "B", gwB)],
+      }),
+      await DenatsNode.start(dir, {
+        name: "b1",
+        extra: [...accounts, gateway("B", gwB, "A", gwA)],
+      }),
+    );
+    leaf = await ShardedNode.start(dir, {
+      name: "leaf-sharded",
+      remotes: [`url: "nats-leaf://a:a@127.0.0.1:${leafPort}"`],
+    });
+    await waitLeafs(nodes[0], 1, 15_000);
+    const shards = await onEachShard(leaf.clientPort, conns);
+    conns.push(...shards);
+    const b = await connect({ port: nodes[1].clientPort, user: "a", pass: "a" });
+    conns.push(b);
+    // The request reaches a shard's client with its `_GR_.` reply hidden; the response goes
+    // back through the link worker, the hub and its gateway.
+    for (const [i, shard] of shards.entries()) {
+      await checkRequestReply(b, shard, `gw.leaf.svc.${i}`);
+    }
+  } finally {
+    await closeAll(conns);
+    await leaf?.stop();
+    for (const n of nodes.reverse()) await n[Symbol.asyncDispose]();
   }
 });
 

@@ -300,11 +300,15 @@ export class LeafManager implements LeafLinkHost {
       gateways.leafInterest = (account, subject, queue, delta) =>
         this.#gatewayInterest(account, subject, queue, delta);
     } else if (this.config.remotes.length > 0 && s.fanOut.gateways === null) {
-      // A spoke without gateways still gets requests that crossed its hub's gateways.
+      // A spoke without gateways still gets requests that crossed its hub's gateways. In a
+      // link worker the shards map the replies and send the responses here (mesh `_GR_.>`).
+      const fanOut = s.fanOut;
       s.fanOut.gateways = new LeafGatewayReplies(
         () => s.clock.now(),
         (a, op) => this.#toHubs(a, op),
+        this.#mesh ? () => fanOut.sender === null : null,
       );
+      for (const r of this.config.remotes) this.#mesh?.addReplyAccount(r.localAccount || "$G");
     }
     this.#links.run();
     for (const config of this.config.remotes) {

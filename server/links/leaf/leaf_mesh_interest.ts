@@ -8,10 +8,13 @@
  *   has a member of the same subject and group: a shard then picks its own or another
  *   shard's member, and the link worker is picked only when the server has none, as a
  *   single server takes leafnode queue members last (client.go processMsgResults).
+ * - on a leaf (spoke) without gateways, `_GR_.>` and `$GR.>` in the remotes' accounts: the
+ *   shards' responses to requests that crossed the hub's gateways go to the hubs from here.
  * The shards' queue members are counted here from the mesh (a {@link ClusterInterest} tally).
  * PURE: no Deno APIs, timers or console output. Runs in the link worker.
  */
 import { ClusterInterest, TallyChange } from "../gateway/cluster_interest.ts";
+import { ROUTED_REPLY_SUBJECTS } from "../gateway/gateway_mesh_interest.ts";
 
 /** A signed weight change on `subject` (and `queue`) of `account`, told to the mesh. */
 export type MeshWeightAnnounce = (
@@ -51,9 +54,18 @@ export class LeafMeshInterest {
   readonly #queues = new Map<string, QueueEntry>();
   /** The shards' queue members, counted. */
   readonly #shardQueues = new ClusterInterest();
+  /** Accounts whose routed-reply subjects are announced. */
+  readonly #replyAccounts = new Set<string>();
 
   constructor(announce: MeshWeightAnnounce) {
     this.#announce = announce;
+  }
+
+  /** An account whose routed replies the hubs take from the shards (once per account). */
+  addReplyAccount(account: string): void {
+    if (this.#replyAccounts.has(account)) return;
+    this.#replyAccounts.add(account);
+    for (const s of ROUTED_REPLY_SUBJECTS) this.#announce(account, s, null, 1);
   }
 
   /** A leaf link's interest changed by `delta` (signed weight). */
@@ -104,6 +116,11 @@ export class LeafMeshInterest {
   *announced(): Iterable<
     { account: string; subject: string; queue: string | null; weight: number }
   > {
+    for (const account of this.#replyAccounts) {
+      for (const subject of ROUTED_REPLY_SUBJECTS) {
+        yield { account, subject, queue: null, weight: 1 };
+      }
+    }
     for (const e of this.#plain.values()) yield { ...e, queue: null };
     for (const e of this.#queues.values()) if (e.announced) yield e;
   }

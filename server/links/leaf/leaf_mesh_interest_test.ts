@@ -49,3 +49,11 @@ Deno.test("leaf mesh interest: plain shard interest and unknown removals change 
   m.leafChanged("$G", "foo", null, 0);
   assert.deepEqual(said, []);
 });
+
+Deno.test("leaf mesh interest: routed-reply subjects once per account, replayed", () => {
+  const { m, said } = recorder();
+  m.addReplyAccount("$G");
+  m.addReplyAccount("$G");
+  assert.deepEqual(said, ["+1 $G _GR_.>", "+1 $G $GR.>"]);
+  assert.deepEqual([...m.announced()].map((e) => e.subject), ["_GR_.>", "$GR.>"]);
+});
