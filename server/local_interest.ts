@@ -3,7 +3,7 @@
  * The local interest a worker replays to a worker that joins the mesh (server/mesh/): in a
  * shard, client subscriptions, the announced subscriptions of internal connections
  * (server/internal/) and the `_R_.` response routers of service imports; in the route
- * worker, the routes' interest with its queue weights and what the gateways want. Runs in a shard or route worker.
+ * worker, the routes' interest with its queue weights and what the gateways and leafs want. Runs in a shard or route worker.
  */
 import type { Account } from "./accounts/account.ts";
 import type { WiredImports } from "./accounts/import_routing.ts";
@@ -20,6 +20,8 @@ export interface LocalInterestHost {
   readonly cluster: ClusterManager | null;
   /** The gateways (in the route worker, their interest is announced to the mesh). */
   readonly gateway?: { meshSubscriptions(): Iterable<[Account, InterestSource]> } | null;
+  /** The leafnodes (in the route worker, their interest is announced to the mesh). */
+  readonly leafnodes?: { meshSubscriptions(): Iterable<[Account, InterestSource]> } | null;
   readonly clients: ReadonlyMap<number, ClientConnection>;
   /** Connections without a socket (their non-local subscriptions are interest too). */
   readonly internalConnections?: ReadonlySet<InternalConnection>;
@@ -40,6 +42,7 @@ export function* localInterest(
       }
     }
     yield* s.gateway?.meshSubscriptions() ?? [];
+    yield* s.leafnodes?.meshSubscriptions() ?? [];
     return;
   }
   for (const c of s.clients.values()) {

@@ -131,14 +131,17 @@ export class Server implements ClientContext {
     }
   }
 
-  /** True in the route worker of a sharded server (routes and gateways, no client listener). */
+  /**
+   * True in the route worker of a sharded server (routes, gateways and leafnodes, no client
+   * listener).
+   */
   get isRouteWorker(): boolean {
     return this.shard?.role === "route";
   }
 
   /**
    * Route worker: another worker's interest changed (mesh SUB/UNSUB with its weight). The
-   * union of the shards' interest is what the routes and gateways learn as this server's.
+   * union of the shards' interest is what the routes, gateways and leafs learn as this server's.
    */
   peerInterestChanged(
     account: Account,
@@ -147,7 +150,7 @@ export class Server implements ClientContext {
     delta: number,
     subjectBytes?: Uint8Array,
   ): void {
-    this.#links.localInterestChanged(account.name, subject, queue, delta, subjectBytes);
+    this.#links.peerInterestChanged(account, subject, queue, delta, subjectBytes);
   }
 
   /** The system account (nats-server setSystemAccount); shards leave it to a whole server. */
@@ -366,6 +369,7 @@ export class Server implements ClientContext {
       this.#infoBase = this.#buildInfoBase();
       this.#running = true;
       this.#links.createClusterLinks(this); // gateways too: same order as start()
+      this.#links.startLeafs(this); // leafnodes too (before the routes, as in start())
       this.#links.startClusterLinks();
       return;
     }

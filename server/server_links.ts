@@ -77,6 +77,21 @@ export class ServerLinks {
     this.gateway?.table.interestChanged(account, subject, queue, delta);
   }
 
+  /**
+   * Link worker: a shard's interest (mesh SUB/UNSUB, signed weight) is this server's local
+   * interest for routes, gateways and leafs.
+   */
+  peerInterestChanged(
+    account: Account,
+    subject: string,
+    queue: string | null,
+    delta: number,
+    subjectBytes?: Uint8Array,
+  ): void {
+    this.localInterestChanged(account.name, subject, queue, delta, subjectBytes);
+    this.leaf?.peerInterestChanged(account, subject, queue, delta);
+  }
+
   /** Route, gateway and leafnode data for `/routez`, `/gatewayz`, `/leafz` and `/varz`. */
   get monitor(): LinkMonitor | undefined {
     const routes = this.cluster?.monitor;

@@ -73,8 +73,11 @@ async function spawn(msg: SpawnMessage & { shardCount: number }): Promise<void> 
     ...host.mesh(s),
   });
   s.attachMesh(m);
-  // Gateways run in the link worker; a shard hides and maps their routed replies.
-  if (msg.role === "shard" && o.gatewayConfig?.port && o.gatewayConfig.name) {
+  // Gateways run in the link worker; a shard hides and maps their routed replies. So does a
+  // shard of a leaf without gateways (requests that crossed its hub's gateways).
+  const gateways = Boolean(o.gatewayConfig?.port && o.gatewayConfig.name);
+  const spoke = !gateways && (o.leafnodeConfig?.remotes.length ?? 0) > 0;
+  if (msg.role === "shard" && (gateways || spoke)) {
     s.fanOut.gateways = new ShardGatewayReplies(s.fanOut, () => Date.now());
   }
   try {

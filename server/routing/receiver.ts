@@ -103,6 +103,8 @@ const QUEUE_FALLBACK_RULES: readonly (readonly [Kind, readonly Kind[]])[] = [
   [K.Route, [K.Leaf]],
   [K.Leaf, [K.Leaf, K.Hub]],
   [K.Hub, [K.Leaf, K.Hub]],
+  // A link worker: a shard's message (its own members were first) prefers routes to leafs.
+  [K.Peer, [K.Leaf, K.Hub]],
 ];
 
 /** `QUEUE_FALLBACK[from * KIND_COUNT + to]` is 1 when `to` members are a last resort. */

@@ -2,8 +2,8 @@
  * @module
  * The main isolate of a sharded server (`--shards N`, ARCHITECTURE.md): the control plane only.
  * It spawns N shard workers that share the client and WebSocket ports (SO_REUSEPORT) and, with
- * a `cluster {}` or `gateway {}` port, one route worker (a mesh peer without clients that runs
- * the routes and the gateways),
+ * a `cluster {}` or `gateway {}` port or a `leafnodes {}` block, one route worker (a mesh peer
+ * without clients that runs the routes, the gateways and the leafnodes),
  * builds one SPSC ring per ordered worker pair and hands the SharedArrayBuffers over, relays
  * worker log lines, serves monitoring from the workers' combined data, applies reloads, lame duck mode and
  * shutdown, and restarts a worker that dies. No message data passes through here.
@@ -76,7 +76,7 @@ export class ShardedServer {
   #lameDuck = false;
   #stopping = false;
   #restarts = 0;
-  /** Whether a route (link) worker runs (`cluster {}` or `gateway {}` with a port). */
+  /** Whether a route (link) worker runs (`cluster {}`/`gateway {}` with a port, leafnodes). */
   #routes = false;
   #clusterPort = 0;
   /** The shards' shared WebSocket port and URL, once the first shard has bound it. */
@@ -160,8 +160,10 @@ export class ShardedServer {
       ? clusterConfigProblem(cluster)
       : null;
     if (problem) throw new Error(problem);
-    // The route worker is the link worker: it runs the routes and the gateways.
-    this.#routes = (cluster !== undefined && cluster.port !== 0) || gateways;
+    // The route worker is the link worker: it runs the routes, the gateways and the leafnodes.
+    const leafs = o.leafnodeConfig;
+    const leafnodes = leafs !== undefined && (leafs.port !== 0 || leafs.remotes.length > 0);
+    this.#routes = (cluster !== undefined && cluster.port !== 0) || gateways || leafnodes;
     if (o.jetstreamConfig?.enabled) {
       // The JetStream worker of the design is not built yet: refuse rather than run without it.
       throw new Error(`${JETSTREAM_FATAL_PREFIX}denats runs JetStream with --shards 1 only`);

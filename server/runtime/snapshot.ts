@@ -22,6 +22,7 @@ import { isClientSub } from "../monitor/types.ts";
 import type { ServerOptions } from "../options.ts";
 import type { Server } from "../server.ts";
 import { type GatewayData, gatewayData, gatewayMonitor } from "./gateway_snapshot.ts";
+import { type LeafData, leafData, leafMonitor } from "./leaf_snapshot.ts";
 import { addSublistCounters, type SublistCounters } from "../sublist/sublist.ts";
 
 /** One account of one worker: local subscriptions only (replicated interest left out). */
@@ -40,6 +41,8 @@ export interface LinkData {
   connectUrls?: string[];
   clusterPort: number;
   gateways?: GatewayData;
+  /** The leafnodes (`/leafz` with subscriptions, every account), when configured. */
+  leafs?: LeafData;
 }
 
 /** What a worker reports for monitoring. */
@@ -126,7 +129,7 @@ export function workerSnapshot(server: Server, shard?: number): WorkerSnapshot {
   }
   const snapshot: WorkerSnapshot = { counters: workerCounters(server), conns, accounts };
   const links = server.links;
-  if (links?.routes || links?.gateway) {
+  if (links?.routes || links?.gateway || links?.leafs) {
     const names = server.options.gatewayConfig?.gateways.map((g) => g.name) ?? [];
     snapshot.links = {
       routes: links.routes?.({ subs: true, detail: true }),
@@ -134,6 +137,7 @@ export function workerSnapshot(server: Server, shard?: number): WorkerSnapshot {
       connectUrls: links.connectUrls?.(),
       clusterPort: links.boundPort?.("cluster") ?? 0,
       gateways: gatewayData(links, names),
+      leafs: leafData(links),
     };
   }
   return snapshot;
@@ -142,9 +146,11 @@ export function workerSnapshot(server: Server, shard?: number): WorkerSnapshot {
 /** A {@link LinkMonitor} over the route worker's data (subscription lists cut to the query). */
 function linkMonitor(data: LinkData): LinkMonitor {
   const gateways = data.gateways ? gatewayMonitor(data.gateways) : {};
+  const leafs = data.leafs ? leafMonitor(data.leafs) : {};
   const routes = data.routes;
   return {
     ...gateways,
+    ...leafs,
     routes: routes && ((opts) =>
       routes.map((r) => {
         const out = { ...r };
@@ -160,7 +166,11 @@ function linkMonitor(data: LinkData): LinkMonitor {
     remotes: () => data.remotes,
     connectUrls: () => data.connectUrls,
     boundPort: (section) =>
-      section === "cluster" ? data.clusterPort : gateways.boundPort?.(section) ?? 0,
+      section === "cluster"
+        ? data.clusterPort
+        : section === "leafnodes"
+        ? leafs.boundPort?.(section) ?? 0
+        : gateways.boundPort?.(section) ?? 0,
   };
 }
 

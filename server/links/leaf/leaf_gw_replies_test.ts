@@ -50,3 +50,19 @@ Deno.test("leaf gateway replies: prefix hidden, the response goes to the hubs ro
   assert.equal(r.routedReply(Kind.Route, op(routed) as never), false);
   assert.equal(r.interested(account, "x"), false);
 });
+
+Deno.test("leaf gateway replies in a link worker: a shard's routed response goes to the hubs", () => {
+  const account = new Account("$G");
+  const toHubs: string[] = [];
+  let fromShard = true;
+  const r = new LeafGatewayReplies(() => 0, (_a, m) => {
+    toHubs.push(dec.decode(m.argBuf.subarray(m.subjectStart, m.subjectEnd)));
+    return true;
+  }, () => fromShard);
+  const routed = gatewayReplyPrefix("A", "SERVERA") + "_INBOX.abc";
+  assert.equal(r.send(account, op("_INBOX.abc"), []), false, "not a routed subject");
+  assert.equal(r.send(account, op(routed), []), true);
+  fromShard = false; // from a leaf or a route: not sent back to the hubs from here
+  assert.equal(r.send(account, op(routed), []), false);
+  assert.deepEqual(toHubs, [routed]);
+});

@@ -9,7 +9,9 @@
  * the leafs we are the hub of, other leafs' interest under the spoke rule), loop detection
  * subjects, reconnects with the configured and gossiped URLs, and `/leafz` data. Protocol
  * logic lives in `leaf_link.ts` (pure). Runs in the isolate that owns the leaf sockets: a
- * single-isolate server (a sharded server does not run leafnodes here).
+ * single-isolate server, or the link (route) worker of a sharded one, where the shards'
+ * interest arrives through the mesh and the leafs' interest is announced to it
+ * ({@link LeafMeshInterest}).
  */
 import type { Account } from "../../accounts/account.ts";
 import type { Subscription } from "../../client/subscription.ts";
@@ -56,6 +58,8 @@ import { solicitedConnectJson } from "./leaf_connect.ts";
 import { applyLeafJetStream } from "./leaf_jetstream.ts";
 import { leafAuthTimeoutSeconds, standaloneClusterName } from "./leaf_options.ts";
 import { sameRemote } from "./leaf_reload.ts";
+import { LeafMeshInterest } from "./leaf_mesh_interest.ts";
+import type { InterestSource } from "../../mesh/mesh_node.ts";
 
 /** nats-server DEFAULT_LEAF_NODE_RECONNECT and (routes') DEFAULT_ROUTE_DIAL. */
 const DEFAULT_RECONNECT_MS = 1000;
@@ -96,6 +100,12 @@ export interface LeafHostServer extends LeafAuthServer, ReadPressure {
         | null;
     };
   } | null;
+  /** True in the link worker of a sharded server: the leafs' interest goes to the mesh. */
+  readonly isRouteWorker?: boolean;
+  /** The ring mesh of a sharded server's worker (null in a single-isolate server). */
+  readonly mesh?: {
+    onLocalInterest(account: Account, sub: InterestSource, delta: number): void;
+  } | null;
 }
 
 /** A random `$LDS.` suffix (nats-server uses nuid.Next()). */
@@ -130,6 +140,8 @@ export class LeafManager implements LeafLinkHost {
   #adoptingWebSocket = false;
   /** The WebSocket being adopted agreed permessage-deflate. */
   #adoptingCompression = false;
+  /** In a sharded server's link worker: the leafs' interest as mesh interest. */
+  #mesh: LeafMeshInterest | null = null;
 
   /** Reads `server.options.leafnodeConfig`; null when there is no listener and no remote. */
   static create(server: LeafHostServer): LeafManager | null {
@@ -277,16 +289,26 @@ export class LeafManager implements LeafLinkHost {
       s.logger.warn(TLS_INSECURE_WARNING);
     }
     s.onInterest((account, sub, delta) => this.#localInterest(account, sub, delta));
+    if (s.isRouteWorker) {
+      this.#mesh = new LeafMeshInterest((name, subject, queue, delta) => {
+        const account = s.account(name);
+        if (account !== null) s.mesh?.onLocalInterest(account, { subject, queue }, delta);
+      });
+    }
     const gateways = s.gateway?.table;
     if (gateways) {
       gateways.leafInterest = (account, subject, queue, delta) =>
         this.#gatewayInterest(account, subject, queue, delta);
     } else if (this.config.remotes.length > 0 && s.fanOut.gateways === null) {
-      // A spoke without gateways still gets requests that crossed its hub's gateways.
+      // A spoke without gateways still gets requests that crossed its hub's gateways. In a
+      // link worker the shards map the replies and send the responses here (mesh `_GR_.>`).
+      const fanOut = s.fanOut;
       s.fanOut.gateways = new LeafGatewayReplies(
         () => s.clock.now(),
         (a, op) => this.#toHubs(a, op),
+        this.#mesh ? () => fanOut.sender === null : null,
       );
+      for (const r of this.config.remotes) this.#mesh?.addReplyAccount(r.localAccount || "$G");
     }
     this.#links.run();
     for (const config of this.config.remotes) {
@@ -609,6 +631,29 @@ export class LeafManager implements LeafLinkHost {
     for (const link of links) link.updateInterest(key, sub.queue !== null, delta);
   }
 
+  /**
+   * Link worker: a shard's SUB/UNSUB (mesh, `delta` its signed weight) is this server's local
+   * interest for every link of the account; a shard's queue member keeps the leafs' members of
+   * the group away from the shards ({@link LeafMeshInterest}).
+   */
+  peerInterestChanged(account: Account, subject: string, queue: string | null, delta: number) {
+    this.#mesh?.shardChanged(account.name, subject, queue, delta);
+    const links = this.#byAccount.get(account);
+    if (links === undefined || links.size === 0) return;
+    const key = leafKey(subject, queue);
+    for (const link of links) link.updateInterest(key, queue !== null, delta);
+  }
+
+  /** The leafs' mesh interest, replayed to a worker that joins (link worker only). */
+  *meshSubscriptions(): Iterable<[Account, InterestSource]> {
+    for (const e of this.#mesh?.announced() ?? []) {
+      const account = this.server.account(e.account);
+      if (account !== null) {
+        yield [account, { subject: e.subject, queue: e.queue, meshWeight: e.weight }];
+      }
+    }
+  }
+
   /** A route's RS+/RS- (weight change `delta`): the links we are the hub of. */
   routeInterestChanged(account: Account, sub: RemoteEntry, delta: number): void {
     const links = this.#byAccount.get(account);
@@ -661,6 +706,8 @@ export class LeafManager implements LeafLinkHost {
       if (!leafMayRelay(link, other, loop)) continue;
       other.updateInterest(key, entry.queue !== null, d);
     }
+    // In a sharded server every leaf's interest (hub or spoke) is the shards' to know.
+    if (!loop) this.#mesh?.leafChanged(account.name, entry.subject, entry.queue, d);
     // processLeafSub: a leaf we are the hub of subscribes like a client: routes and gateways
     // learn it (updateRouteSubscriptionMap, gatewayUpdateSubInterest).
     if (!link.spoke && change !== InterestChange.Weight && !loop) {

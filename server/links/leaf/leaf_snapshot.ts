@@ -23,6 +23,7 @@ export function accountInterest(account: Account, link: LeafLink): Map<string, n
     switch (owner.kind) {
       case Kind.Client:
       case Kind.Import:
+      case Kind.Peer: // a link worker: the shards' subscriptions
         break;
       case Kind.Internal:
         if ((e as { local?: boolean }).local) continue;
