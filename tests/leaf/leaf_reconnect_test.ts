@@ -168,7 +168,10 @@ Deno.test(
         remotes: [`url: "nats-leaf://127.0.0.1:${l1}"`],
       });
       await waitLeafs(h1);
-      const remote = leaf.handle.server.leafnodes!.registered()[0].remote!;
+      // The hub counts the link before the leaf has registered its side: wait for both.
+      const leafs = leaf.handle.server.leafnodes!;
+      await waitFor(() => leafs.registered().length > 0, 5000, "the leaf's side registered");
+      const remote = leafs.registered()[0].remote!;
       // H2's URL reaches the leaf in H1's INFO once the route H1-H2 is up (async INFO).
       await waitFor(() => remote.urls.all().some((u) => u.port === l2), 5000, "H2's URL gossiped");
       await h1.stop();
