@@ -16,6 +16,11 @@ import type { LinkUrl } from "../core/link_spec.ts";
 import type { LinkUrls } from "../core/link_urls.ts";
 import type { LeafConnectMessage, LeafInfoMessage } from "./leaf_protocol.ts";
 import type { LeafLink } from "./leaf_link.ts";
+import type { Subscription } from "../../client/subscription.ts";
+import type { ReadPressure } from "../../conn/read_loop.ts";
+import type { InterestSource } from "../../mesh/mesh_node.ts";
+import type { ClusterManager } from "../route/cluster_manager.ts";
+import type { LeafAuthServer } from "./leaf_auth.ts";
 
 /** A leafnode URL (`nats-leaf://`, `nats://`, `tls://`, `ws://`, `wss://`). */
 export interface LeafUrl extends LinkUrl {
@@ -106,4 +111,28 @@ export interface LeafLinkInit {
    */
   startTls: (() => Promise<boolean>) | null;
   now: number;
+}
+
+/** What the manager needs of the server (server.ts `Server` fits). */
+export interface LeafHostServer extends LeafAuthServer, ReadPressure {
+  onInterest(listener: (account: Account, sub: Subscription, delta: 1 | -1) => void): () => void;
+  allocateConnectionId(): number;
+  /** The route manager, when clustering is on (cluster name, interest for routes). */
+  readonly cluster: ClusterManager | null;
+  /** The gateways, when on: interest for them, and the remote clusters' interest for leafs. */
+  readonly gateway: {
+    readonly table: {
+      interestChanged(account: string, subject: string, queue: string | null, delta: number): void;
+      outboundSubs(account: string): Iterable<{ subject: string; queue: string | null }>;
+      leafInterest:
+        | ((account: string, subject: string, queue: string | null, delta: number) => void)
+        | null;
+    };
+  } | null;
+  /** True in the link worker of a sharded server: the leafs' interest goes to the mesh. */
+  readonly isRouteWorker?: boolean;
+  /** The ring mesh of a sharded server's worker (null in a single-isolate server). */
+  readonly mesh?: {
+    onLocalInterest(account: Account, sub: InterestSource, delta: number): void;
+  } | null;
 }

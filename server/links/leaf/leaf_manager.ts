@@ -14,9 +14,7 @@
  * ({@link LeafMeshInterest}).
  */
 import type { Account } from "../../accounts/account.ts";
-import type { Subscription } from "../../client/subscription.ts";
-import type { ReadPressure } from "../../conn/read_loop.ts";
-import { InterestChange, type RemoteEntry } from "../../interest/remote_interest.ts";
+import type { InterestChange, RemoteEntry } from "../../interest/remote_interest.ts";
 import type { LeafNodeConfig } from "../../link_options.ts";
 import { LinkManager } from "../../link_io/link_manager.ts";
 import { WsLinkTransport } from "../../link_io/ws_link_transport.ts";
@@ -26,7 +24,6 @@ import type { TlsSetup } from "../../transport/tls_setup.ts";
 import type { TlsSettings } from "../../transport/tls_options.ts";
 import { clientConnectUrls } from "../../link_io/addresses.ts";
 import type { LeafInfo, LinkMonitor } from "../../monitor/types.ts";
-import type { ClusterManager } from "../route/cluster_manager.ts";
 import { preciseNow } from "../../monitor/format.ts";
 import { newNonce } from "../../server_id.ts";
 import { SERVER_VERSION } from "../../version.ts";
@@ -41,24 +38,20 @@ import {
 import { joinHostPort, splitHostPort } from "../route/cluster_options.ts";
 import type { LeafLinkHost, LeafRemote, LeafUrl } from "./leaf_host.ts";
 import { LeafLink } from "./leaf_link.ts";
-import {
-  type LeafConnectMessage,
-  leafInfoJson,
-  type LeafInfoMessage,
-  leafKey,
-  LOOP_DETECTION_PREFIX,
-} from "./leaf_protocol.ts";
+import { type LeafConnectMessage, leafInfoJson, type LeafInfoMessage } from "./leaf_protocol.ts";
 import { isWebSocketUrl, newLeafRemote, updateDiscovered } from "./leaf_urls.ts";
-import { leafMayRelay } from "./leaf_sub_map.ts";
-import { accountInterest, leafInfos } from "./leaf_snapshot.ts";
+import { leafInfos } from "./leaf_snapshot.ts";
 import { LeafGatewayReplies } from "./leaf_gw_replies.ts";
-import type { MsgOp } from "../../protocol/sink.ts";
-import { authorizeLeaf, type LeafAuthServer } from "./leaf_auth.ts";
+import { authorizeLeaf } from "./leaf_auth.ts";
 import { solicitedConnectJson } from "./leaf_connect.ts";
 import { applyLeafJetStream } from "./leaf_jetstream.ts";
 import { leafAuthTimeoutSeconds, standaloneClusterName } from "./leaf_options.ts";
 import { sameRemote } from "./leaf_reload.ts";
 import { LeafMeshInterest } from "./leaf_mesh_interest.ts";
+import { LeafInterest } from "./leaf_interest.ts";
+import type { LeafHostServer } from "./leaf_host.ts";
+
+export type { LeafHostServer } from "./leaf_host.ts";
 import type { InterestSource } from "../../mesh/mesh_node.ts";
 
 /** nats-server DEFAULT_LEAF_NODE_RECONNECT and (routes') DEFAULT_ROUTE_DIAL. */
@@ -84,47 +77,14 @@ const DEFAULT_REMOTE_TLS: TlsSettings = {
 
 const enc = new TextEncoder();
 
-/** What the manager needs of the server (server.ts `Server` fits). */
-export interface LeafHostServer extends LeafAuthServer, ReadPressure {
-  onInterest(listener: (account: Account, sub: Subscription, delta: 1 | -1) => void): () => void;
-  allocateConnectionId(): number;
-  /** The route manager, when clustering is on (cluster name, interest for routes). */
-  readonly cluster: ClusterManager | null;
-  /** The gateways, when on: interest for them, and the remote clusters' interest for leafs. */
-  readonly gateway: {
-    readonly table: {
-      interestChanged(account: string, subject: string, queue: string | null, delta: number): void;
-      outboundSubs(account: string): Iterable<{ subject: string; queue: string | null }>;
-      leafInterest:
-        | ((account: string, subject: string, queue: string | null, delta: number) => void)
-        | null;
-    };
-  } | null;
-  /** True in the link worker of a sharded server: the leafs' interest goes to the mesh. */
-  readonly isRouteWorker?: boolean;
-  /** The ring mesh of a sharded server's worker (null in a single-isolate server). */
-  readonly mesh?: {
-    onLocalInterest(account: Account, sub: InterestSource, delta: number): void;
-  } | null;
-}
-
-/** A random `$LDS.` suffix (nats-server uses nuid.Next()). */
-function loopId(): string {
-  const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  let out = "";
-  for (const b of crypto.getRandomValues(new Uint8Array(22))) out += alphabet[b % 62];
-  return out;
-}
-
 /** Leafnodes of one server: a leafnode {@link LinkSpec} run by a LinkManager, and the glue. */
 export class LeafManager implements LeafLinkHost {
   /** `leafnodes {}`; replaced by a reload that nats-server lets through (users, TLS). */
   config: LeafNodeConfig;
   readonly server: LeafHostServer;
   readonly #links: LinkManager<LeafUrl, LeafRemote, LeafLink>;
-  /** Registered links by account. */
-  readonly #byAccount = new Map<Account, Set<LeafLink>>();
-  readonly #loopSubjects = new Map<Account, string>();
+  /** Registered links by account and the interest each must announce. */
+  readonly #interest: LeafInterest;
   readonly #remotes: LeafRemote[] = [];
   #ownUrl = "";
   /** Other servers' leafnode URLs learned through routes, with how many routes brought each. */
@@ -140,8 +100,6 @@ export class LeafManager implements LeafLinkHost {
   #adoptingWebSocket = false;
   /** The WebSocket being adopted agreed permessage-deflate. */
   #adoptingCompression = false;
-  /** In a sharded server's link worker: the leafs' interest as mesh interest. */
-  #mesh: LeafMeshInterest | null = null;
 
   /** Reads `server.options.leafnodeConfig`; null when there is no listener and no remote. */
   static create(server: LeafHostServer): LeafManager | null {
@@ -157,6 +115,7 @@ export class LeafManager implements LeafLinkHost {
       ? new (tlsImpl().TlsSetup)(config.tls, false, server.logger)
       : null;
     this.#links = new LinkManager(this.#leafSpec(), { pressure: server });
+    this.#interest = new LeafInterest(server);
   }
 
   get #reconnectMs(): number {
@@ -264,9 +223,7 @@ export class LeafManager implements LeafLinkHost {
 
   /** Registered leafnode links. */
   registered(): LeafLink[] {
-    const out: LeafLink[] = [];
-    for (const set of this.#byAccount.values()) out.push(...set);
-    return out;
+    return this.#interest.registered();
   }
 
   /** Opens the listener (when `port` is set) and solicits the remotes. */
@@ -288,9 +245,10 @@ export class LeafManager implements LeafLinkHost {
     if (!acceptInsecure && this.config.remotes.some((r) => r.tls?.insecure)) {
       s.logger.warn(TLS_INSECURE_WARNING);
     }
-    s.onInterest((account, sub, delta) => this.#localInterest(account, sub, delta));
+    const interest = this.#interest;
+    s.onInterest((account, sub, delta) => interest.local(account, sub, delta));
     if (s.isRouteWorker) {
-      this.#mesh = new LeafMeshInterest((name, subject, queue, delta) => {
+      interest.mesh = new LeafMeshInterest((name, subject, queue, delta) => {
         const account = s.account(name);
         if (account !== null) s.mesh?.onLocalInterest(account, { subject, queue }, delta);
       });
@@ -298,17 +256,17 @@ export class LeafManager implements LeafLinkHost {
     const gateways = s.gateway?.table;
     if (gateways) {
       gateways.leafInterest = (account, subject, queue, delta) =>
-        this.#gatewayInterest(account, subject, queue, delta);
+        interest.gatewayChanged(account, subject, queue, delta);
     } else if (this.config.remotes.length > 0 && s.fanOut.gateways === null) {
       // A spoke without gateways still gets requests that crossed its hub's gateways. In a
       // link worker the shards map the replies and send the responses here (mesh `_GR_.>`).
       const fanOut = s.fanOut;
       s.fanOut.gateways = new LeafGatewayReplies(
         () => s.clock.now(),
-        (a, op) => this.#toHubs(a, op),
-        this.#mesh ? () => fanOut.sender === null : null,
+        (a, op) => interest.toHubs(a, op),
+        interest.mesh ? () => fanOut.sender === null : null,
       );
-      for (const r of this.config.remotes) this.#mesh?.addReplyAccount(r.localAccount || "$G");
+      for (const r of this.config.remotes) interest.mesh?.addReplyAccount(r.localAccount || "$G");
     }
     this.#links.run();
     for (const config of this.config.remotes) {
@@ -511,7 +469,7 @@ export class LeafManager implements LeafLinkHost {
     const account = link.account!;
     // addLeafNodeConnection: a new accepted link from the same server replaces the old one.
     if (c.name) {
-      for (const old of this.#byAccount.get(account) ?? []) {
+      for (const old of this.#interest.links(account)) {
         if (
           !old.solicited && old !== link && old.remoteServer === c.name &&
           old.remoteCluster === (c.cluster ?? "")
@@ -526,7 +484,7 @@ export class LeafManager implements LeafLinkHost {
     this.#register(link);
     // sendPermsAndAccountInfo: our INFO again, with the account the leaf is bound to here.
     link.send(this.connectInfoLine(link));
-    this.#sendAllInterest(link);
+    this.#interest.sendAll(link);
     // processLeafNodeConnect: the account's leafnode connect event (gateways only).
     this.server.system?.leafNodeConnected?.(account.name);
   }
@@ -561,22 +519,18 @@ export class LeafManager implements LeafLinkHost {
 
   solicitedReady(link: LeafLink): void {
     this.#register(link);
-    this.#sendAllInterest(link);
+    this.#interest.sendAll(link);
     // leafNodeFinishConnectProcess: a `hub: true` remote announces the connect too.
     if (link.remote?.config.hub) this.server.system?.leafNodeConnected?.(link.account!.name);
   }
 
   #register(link: LeafLink): void {
-    const account = link.account!;
-    let set = this.#byAccount.get(account);
-    if (set === undefined) this.#byAccount.set(account, set = new Set());
-    set.add(link);
-    applyLeafJetStream(this.server, link, account);
+    this.#interest.add(link);
+    applyLeafJetStream(this.server, link, link.account!);
   }
 
   linkClosed(link: LeafLink): void {
-    const account = link.account;
-    if (account !== null) this.#byAccount.get(account)?.delete(link);
+    this.#interest.remove(link);
     const remote = link.remote;
     if (remote === null || !this.#running) return;
     // leafnode.go reConnectToRemoteLeafNode: the reconnect interval, plus any delay set by a
@@ -587,140 +541,28 @@ export class LeafManager implements LeafLinkHost {
   }
 
   loopSubject(account: Account): string {
-    let lds = this.#loopSubjects.get(account);
-    if (lds === undefined) {
-      lds = LOOP_DETECTION_PREFIX + loopId();
-      this.#loopSubjects.set(account, lds);
-    }
-    return lds;
+    return this.#interest.loopSubject(account);
   }
 
-  // ---- interest ------------------------------------------------------------------------------
+  // ---- interest (leaf_interest.ts) -----------------------------------------------------------
 
-  /**
-   * initLeafNodeSmapAndSendSubs: everything the link must know of the account: local
-   * subscriptions; for a link we are the hub of, also routes' and other leafs' interest; for
-   * a spoke link, the interest of the leafs we are the hub of. Plus the account's mapping
-   * sources and our `$LDS.` subject.
-   */
-  #sendAllInterest(link: LeafLink): void {
-    const account = link.account!;
-    const counts = accountInterest(account, link);
-    if (!link.spoke) {
-      // The remote clusters' interest held by our outbound gateways (interest-only mode).
-      for (const sub of this.server.gateway?.table.outboundSubs(account.name) ?? []) {
-        const key = leafKey(sub.subject, sub.queue);
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
-    }
-    // The account's mapping sources: a message published to one is wanted here even without
-    // a subscriber on it (initLeafNodeSmapAndSendSubs puts them in the smap, as service imports).
-    for (const m of account.mappings?.mappings ?? []) {
-      const key = leafKey(m.src, null);
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    counts.set(this.loopSubject(account), 1);
-    link.sendAllInterest(counts);
-  }
-
-  /** A client's or internal connection's SUB/UNSUB: every registered link of the account. */
-  #localInterest(account: Account, sub: Subscription, delta: 1 | -1): void {
-    const links = this.#byAccount.get(account);
-    if (links === undefined || links.size === 0) return;
-    const key = leafKey(sub.subject, sub.queue);
-    for (const link of links) link.updateInterest(key, sub.queue !== null, delta);
-  }
-
-  /**
-   * Link worker: a shard's SUB/UNSUB (mesh, `delta` its signed weight) is this server's local
-   * interest for every link of the account; a shard's queue member keeps the leafs' members of
-   * the group away from the shards ({@link LeafMeshInterest}).
-   */
+  /** Link worker: a shard's SUB/UNSUB (mesh, `delta` its signed weight). */
   peerInterestChanged(account: Account, subject: string, queue: string | null, delta: number) {
-    this.#mesh?.shardChanged(account.name, subject, queue, delta);
-    const links = this.#byAccount.get(account);
-    if (links === undefined || links.size === 0) return;
-    const key = leafKey(subject, queue);
-    for (const link of links) link.updateInterest(key, queue !== null, delta);
+    this.#interest.peerChanged(account, subject, queue, delta);
   }
 
   /** The leafs' mesh interest, replayed to a worker that joins (link worker only). */
-  *meshSubscriptions(): Iterable<[Account, InterestSource]> {
-    for (const e of this.#mesh?.announced() ?? []) {
-      const account = this.server.account(e.account);
-      if (account !== null) {
-        yield [account, { subject: e.subject, queue: e.queue, meshWeight: e.weight }];
-      }
-    }
+  meshSubscriptions(): Iterable<[Account, InterestSource]> {
+    return this.#interest.meshSubscriptions();
   }
 
   /** A route's RS+/RS- (weight change `delta`): the links we are the hub of. */
   routeInterestChanged(account: Account, sub: RemoteEntry, delta: number): void {
-    const links = this.#byAccount.get(account);
-    if (links === undefined) return;
-    const key = leafKey(sub.subject, sub.queue);
-    for (const link of links) {
-      if (!link.spoke) link.updateInterest(key, sub.queue !== null, delta);
-    }
-  }
-
-  /**
-   * An outbound gateway's remote interest changed (leafnode.go updateInterestForAccountOnGateway
-   * and updateSmap): the links we are the hub of; a spoke link never announces it.
-   */
-  #gatewayInterest(
-    accountName: string,
-    subject: string,
-    queue: string | null,
-    delta: number,
-  ): void {
-    const account = this.server.account(accountName);
-    const links = account === null ? undefined : this.#byAccount.get(account);
-    if (links === undefined) return;
-    const key = leafKey(subject, queue);
-    for (const link of links) if (!link.spoke) link.updateInterest(key, queue !== null, delta);
-  }
-
-  /** A response on a gateway-routed reply: to our hubs (leafnode.go gwLeafSubs `_GR_.>`). */
-  #toHubs(account: Account, op: MsgOp): boolean {
-    let sent = false;
-    for (const link of this.#byAccount.get(account) ?? []) {
-      if (!link.spoke || link.closed || !link.registered) continue;
-      link.forward(account, op);
-      sent = true;
-    }
-    return sent;
+    this.#interest.routeChanged(account, sub, delta);
   }
 
   remoteInterest(link: LeafLink, entry: RemoteEntry, delta: number, change: InterestChange): void {
-    const account = entry.account;
-    const unit = entry.queue === null ? 1 : Math.max(1, entry.weight);
-    const d = change === InterestChange.Added
-      ? unit
-      : change === InterestChange.Removed
-      ? -unit
-      : delta;
-    const key = entry.key;
-    const loop = entry.subject.startsWith(LOOP_DETECTION_PREFIX);
-    for (const other of this.#byAccount.get(account) ?? []) {
-      if (!leafMayRelay(link, other, loop)) continue;
-      other.updateInterest(key, entry.queue !== null, d);
-    }
-    // In a sharded server every leaf's interest (hub or spoke) is the shards' to know.
-    if (!loop) this.#mesh?.leafChanged(account.name, entry.subject, entry.queue, d);
-    // processLeafSub: a leaf we are the hub of subscribes like a client: routes and gateways
-    // learn it (updateRouteSubscriptionMap, gatewayUpdateSubInterest).
-    if (!link.spoke && change !== InterestChange.Weight && !loop) {
-      const sign = change === InterestChange.Added ? 1 : -1;
-      this.server.cluster?.table.localInterestChanged(
-        account.name,
-        entry.subject,
-        entry.queue,
-        sign,
-        entry.subjectBytes,
-      );
-      this.server.gateway?.table.interestChanged(account.name, entry.subject, entry.queue, sign);
-    }
+    this.#interest.remote(link, entry, delta, change);
   }
 
   // ---- monitoring --------------------------------------------------------------------------
