@@ -13,11 +13,8 @@
  */
 import type { Account } from "../accounts/account.ts";
 import { GLOBAL_ACCOUNT } from "../accounts/account.ts";
-import { accountStatz } from "../monitor/accountz.ts";
-import { goTime, marshal, preciseNow } from "../monitor/format.ts";
+import { marshal, preciseNow } from "../monitor/format.ts";
 import type { MonitoredConn, MonitoredServer, MonitoredStats } from "../monitor/types.ts";
-import { totalSubscriptions } from "../monitor/varz.ts";
-import { SERVER_VERSION } from "../version.ts";
 import {
   ACCOUNT_ENDPOINTS,
   ACCOUNT_REQUEST_STRUCTS,
@@ -44,14 +41,13 @@ import {
   leafNodeConnectEvent,
   leafNodeConnectSubject,
   Nuid,
-  type ServerIdentity,
   type ServerInfo,
   serverInfo,
-  type ServerStats,
   statsMessage,
   systemHash,
 } from "./events.ts";
 import { decodeGoStruct, type GoStruct } from "./go_json.ts";
+import { accountStat, serverIdentity, serverStats } from "./server_stats.ts";
 import {
   InternalConnection,
   type InternalContext,
@@ -490,23 +486,10 @@ export class SystemService {
       }
     }
     if (this.#host.account(acc) === null || m.reply === "") return;
-    if (this.#accountStat(acc).conns > 0) this.#accountConnsUpdate(acc, [m.reply]);
+    if (accountStat(this.#host, acc).conns > 0) this.#accountConnsUpdate(acc, [m.reply]);
   }
 
   // ---- events ---------------------------------------------------------------------------
-
-  #accountStat(name: string): AccountStat {
-    return accountStatz(this.#host, { accounts: [name], includeUnused: true }).account_statz[0] ??
-      {
-        acc: name,
-        conns: 0,
-        leafnodes: 0,
-        total_conns: 0,
-        sent: { msgs: 0, bytes: 0 },
-        received: { msgs: 0, bytes: 0 },
-        slow_consumers: 0,
-      };
-  }
 
   /**
    * nats-server `sendAccConnsUpdate`: the account's connection count on both CONNS subjects (or
@@ -530,7 +513,7 @@ export class SystemService {
 
   /** The account's stat; re-arms its heartbeat while it has connections. */
   #countAccount(name: string): AccountStat {
-    const stat = this.#accountStat(name);
+    const stat = accountStat(this.#host, name);
     clearTimeout(this.#connsTimers.get(name));
     this.#connsTimers.delete(name);
     if (stat.total_conns > 0 && this.#running && !this.#stopped) {
@@ -550,54 +533,15 @@ export class SystemService {
 
   /** nats-server `sendStatsz`: the `ServerStatsMsg`, its numbers taken when it is sent. */
   #sendStatsz(subject: string): void {
-    this.#send(this.#sys, subject, "", (si) => statsMessage(si, this.#serverStats()));
-  }
-
-  #serverStats(): ServerStats {
-    const h = this.#host;
-    const active = new Set<string>([this.account.name]);
-    for (const c of h.clients.values()) active.add(c.account.name);
-    const routes = h.links?.routes?.({ subs: false, detail: false }) ?? [];
-    return {
-      start: goTime(h.startedAt.getTime()),
-      mem: h.monitor.usage.rss(),
-      cores: navigator.hardwareConcurrency,
-      cpu: h.monitor.usage.cpu(),
-      connections: h.clients.size,
-      total_connections: h.stats.totalConnections,
-      active_accounts: active.size,
-      subscriptions: totalSubscriptions(h),
-      sent: { msgs: h.stats.outMsgs, bytes: h.stats.outBytes },
-      received: { msgs: h.stats.inMsgs, bytes: h.stats.inBytes },
-      slow_consumers: h.stats.slowConsumers,
-      routes: routes.length > 0
-        ? routes.map((r) => ({
-          rid: r.rid,
-          name: (r as { remote_name?: string }).remote_name || undefined,
-          sent: { msgs: r.out_msgs, bytes: r.out_bytes },
-          received: { msgs: r.in_msgs, bytes: r.in_bytes },
-          pending: r.pending_size,
-        }))
-        : undefined,
-      active_servers: 1,
-    };
+    this.#send(
+      this.#sys,
+      subject,
+      "",
+      (si) => statsMessage(si, serverStats(this.#host, this.account.name)),
+    );
   }
 
   // ---- the send loop ----------------------------------------------------------------------
-
-  #identity(): ServerIdentity {
-    const o = this.#host.options;
-    return {
-      name: this.#host.name,
-      host: o.host,
-      id: this.#host.id,
-      // events.go internalSendLoop: with gateways, the gateway name is the cluster.
-      cluster: this.#host.gateway?.table.name ?? this.#host.cluster?.clusterName,
-      version: SERVER_VERSION,
-      tags: o.tags,
-      jetstream: this.#host.jetstream != null,
-    };
-  }
 
   #send(from: InternalConnection, subject: string, reply: string, build: Outgoing["build"]): void {
     if (this.#stopped) return;
@@ -638,7 +582,7 @@ export class SystemService {
 
   #publish(m: Outgoing): void {
     if (m.from.closed || !this.#listened(m.from, m.subject)) return;
-    const si = serverInfo(this.#identity(), ++this.#seq, preciseNow());
+    const si = serverInfo(serverIdentity(this.#host), ++this.#seq, preciseNow());
     m.from.publish(m.subject, marshal(m.build(si)), { reply: m.reply });
   }
 }
