@@ -105,7 +105,10 @@ export class InternalMsg {
 
   /** The reply subject, "" when none. */
   get reply(): string {
-    return this.#reply ??= dec.decode(this.#bytes.subarray(this.#subjectEnd, this.#replyEnd));
+    // Most messages have none: no decoder call for it.
+    return this.#reply ??= this.#replyEnd === this.#subjectEnd
+      ? ""
+      : dec.decode(this.#bytes.subarray(this.#subjectEnd, this.#replyEnd));
   }
 
   /** The payload without headers (a view of this message's own copy). */
