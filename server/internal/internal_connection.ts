@@ -21,6 +21,7 @@ import {
   headerBytes,
   type HeadersInit,
   InternalMsg,
+  MsgSlab,
   type PublishOptions,
   type Responder,
 } from "./internal_msg.ts";
@@ -186,6 +187,8 @@ export class InternalConnection implements Receiver, Publisher, Responder {
   #requests: RequestInbox | null = null;
   /** The last message received (lends its decoded subject to the next one). */
   #lastMsg: InternalMsg | null = null;
+  /** Where small received messages are copied. */
+  readonly #slab = new MsgSlab();
 
   /** Opens a connection in `account`, taking a connection id from `ctx`. */
   constructor(ctx: InternalContext, account: Account, opts: InternalConnectionOptions = {}) {
@@ -326,7 +329,7 @@ export class InternalConnection implements Receiver, Publisher, Responder {
     sub.delivered++;
     this.outMsgs++;
     this.outBytes += op.size;
-    const msg = new InternalMsg(op, this, this.#lastMsg);
+    const msg = new InternalMsg(op, this, this.#lastMsg, this.#slab);
     this.#lastMsg = msg;
     this.#queue.push({ sub, msg });
     if (sub.max > 0 && sub.delivered >= sub.max) this.#remove(sub);

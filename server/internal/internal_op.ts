@@ -5,7 +5,7 @@
  * PUB/HPUB (nats-server events.go internalSendLoop fills `c.pa` and calls
  * processInboundClientMsg). Runs in the isolate that owns the connections.
  */
-import { utf8Length, writeUtf8 } from "../protocol/chars.ts";
+import { writeUtf8 } from "../protocol/chars.ts";
 import { OpFields } from "../protocol/sink.ts";
 
 /**
@@ -34,8 +34,9 @@ export class InternalOp extends OpFields {
     const total = hasHeaders ? headers.length + payload.length : payload.length;
     const hdrLen = hasHeaders ? headers.length : -1;
     // Written in place (no TextEncoder call or temporary array per publish): at most 20 digits
-    // for each size.
-    const need = utf8Length(subject) + utf8Length(reply) + 40;
+    // for each size. A UTF-16 unit takes at most 3 bytes (a surrogate pair, 2 units, takes 4),
+    // so the bound needs no pass over the strings.
+    const need = (subject.length + reply.length) * 3 + 40;
     if (this.argBuf.length < need) this.argBuf = new Uint8Array(need * 2);
     const buf = this.argBuf;
     this.subjectStart = 0;

@@ -104,6 +104,14 @@ export class Sublist<S extends SubscriptionLike> {
   #lastLength = -1;
   #lastGeneration = -1;
   #lastResult: MatchResult<S> = EMPTY_RESULT as MatchResult<S>;
+  /**
+   * The last subject matched as a string and its result, valid while the generation is
+   * unchanged: a JetStream consumer delivering to one deliver subject or pull reply inbox
+   * compares the string (the same object: one pointer check) instead of encoding it again.
+   */
+  #lastString: string | null = null;
+  #lastStringGeneration = -1;
+  #lastStringResult: MatchResult<S> = EMPTY_RESULT as MatchResult<S>;
 
   constructor(options: SublistOptions = {}) {
     this.#cache = options.cache === false ? null : new MatchCache<MatchResult<S>>(EMPTY_RESULT);
@@ -257,12 +265,25 @@ export class Sublist<S extends SubscriptionLike> {
 
   /** {@link match} for a subject held as a string. */
   matchString(subject: string): MatchResult<S> {
+    if (subject === this.#lastString && this.#lastStringGeneration === this.#generation) {
+      this.#matches++;
+      if (this.#cache !== null) this.#cacheHits++;
+      return this.#lastStringResult;
+    }
     const length = this.#encodeScratch(subject);
-    return this.match(this.#scratch, 0, length);
+    const result = this.match(this.#scratch, 0, length);
+    this.#lastString = subject;
+    this.#lastStringGeneration = this.#generation;
+    this.#lastStringResult = result;
+    return result;
   }
 
   /** Whether any subscription matches the literal `subject`. Does not fill the cache. */
   hasInterest(subject: string): boolean {
+    if (subject === this.#lastString && this.#lastStringGeneration === this.#generation) {
+      const result = this.#lastStringResult;
+      return result.psubs.length > 0 || result.qsubs.length > 0;
+    }
     const length = this.#encodeScratch(subject);
     const scratch = this.#scratch;
     if (this.#cache !== null) {

@@ -520,3 +520,31 @@ Deno.test("unique subjects do not push hot subjects out of the match cache", () 
   assert.ok(stats.num_cache <= CACHE_MAX);
   assert.ok(stats.cache_hit_rate > 0.45, `hit rate ${stats.cache_hit_rate}`);
 });
+
+Deno.test("a string subject matched again sees every insert and remove in between", () => {
+  for (const cache of [true, false]) {
+    const sublist = new Sublist<TestSub>({ cache });
+    const deliver = "_INBOX.abc.1";
+    assert.equal(sublist.hasInterest(deliver), false);
+    assert.equal(sublist.matchString(deliver).psubs.length, 0);
+    assert.equal(sublist.matchString(deliver).psubs.length, 0);
+    assert.equal(sublist.hasInterest(deliver), false);
+    const a = sub("_INBOX.abc.*");
+    sublist.insert(a);
+    assert.deepEqual(shape(sublist.matchString(deliver)).plain, [a.id]);
+    assert.equal(sublist.hasInterest(deliver), true);
+    const q = sub(">", "g");
+    sublist.insert(q);
+    assert.deepEqual(shape(sublist.matchString(deliver)), { plain: [a.id], groups: [[q.id]] });
+    sublist.remove(a);
+    assert.deepEqual(shape(sublist.matchString(deliver)), { plain: [], groups: [[q.id]] });
+    assert.equal(sublist.hasInterest(deliver), true);
+    sublist.remove(q);
+    assert.equal(sublist.hasInterest(deliver), false);
+    assert.equal(sublist.matchString(deliver).qsubs.length, 0);
+    // Another subject in between, then the first one again.
+    sublist.insert(a);
+    assert.equal(sublist.matchString("other").psubs.length, 0);
+    assert.deepEqual(shape(sublist.matchString(deliver)).plain, [a.id]);
+  }
+});

@@ -20,6 +20,7 @@ import type { ConsumerHandle, StreamView } from "../stream_view.ts";
 import { ackSubscription } from "./engine/ack.ts";
 import { engineConfig } from "./engine/config.ts";
 import { goTimeNs } from "../js_time.ts";
+import { yieldToIo } from "../../conn/io_yield.ts";
 import { type AckEntry, ConsumerEngine, type ConsumerEntry } from "./engine/engine.ts";
 
 /**
@@ -28,6 +29,13 @@ import { type AckEntry, ConsumerEngine, type ConsumerEntry } from "./engine/engi
  * one.
  */
 export const INTEREST_POLL_MS = 1000;
+
+/**
+ * The most messages a push consumer delivers in one turn before it lets the runtime write the
+ * sockets (and read acks and flow control replies) and goes on: a flow control window is up
+ * to 32 MiB, which in one turn left the subscriber idle while it was built.
+ */
+export const PUSH_PASS_LIMIT = 2048;
 
 /** Tells of subscriptions coming and going (the server's `onInterest`). */
 export type InterestWatch = (
@@ -77,6 +85,8 @@ export class Consumer implements ConsumerHandle {
   #unstored: (() => void) | null = null;
   #unwatch: (() => void) | null = null;
   #stopped = false;
+  /** A continuation of a delivery pass cut at the pass limit is scheduled. */
+  #continuing = false;
   /**
    * Acks received in this turn, applied together (one delivery pass) at its end or before any
    * other entry, so entries keep their order.
@@ -106,6 +116,7 @@ export class Consumer implements ConsumerHandle {
       consumerStore: this.#store,
       retention: sc.retention,
       rateBurst: burst,
+      passLimit: PUSH_PASS_LIMIT,
       random: this.#random,
       hasInterest: (subject) => hasSubscriberInterest(conn.account, subject),
       output: {
@@ -212,6 +223,7 @@ export class Consumer implements ConsumerHandle {
     if (this.#stopped) return;
     this.engine.applyAcks(acks, this.stream.now());
     this.#arm();
+    this.#continueLater();
   }
 
   /** Applies an entry now (after the acks before it) and re-arms the timer. */
@@ -220,6 +232,17 @@ export class Consumer implements ConsumerHandle {
     this.#applyAcks();
     this.engine.apply(entry, this.stream.now());
     this.#arm();
+    this.#continueLater();
+  }
+
+  /** A pass stopped at the pass limit: goes on after the runtime wrote and read its sockets. */
+  #continueLater(): void {
+    if (!this.engine.more || this.#continuing || this.#stopped) return;
+    this.#continuing = true;
+    yieldToIo().then(() => {
+      this.#continuing = false;
+      if (this.engine.more) this.#apply({ type: "stored" });
+    });
   }
 
   #arm(): void {

@@ -227,8 +227,9 @@ export class ConsumerStateMachine {
       if (streamSeq > s.delivered.streamSeq) s.delivered.streamSeq = streamSeq;
       if (deliveryCount > 1) s.redelivered.set(streamSeq, deliveryCount - 1);
     } else {
-      s.delivered = { consumerSeq, streamSeq };
-      s.ackFloor = { consumerSeq, streamSeq };
+      // In place (two objects a delivery otherwise): state() hands out copies only.
+      s.delivered.consumerSeq = s.ackFloor.consumerSeq = consumerSeq;
+      s.delivered.streamSeq = s.ackFloor.streamSeq = streamSeq;
     }
     this.changed();
   }

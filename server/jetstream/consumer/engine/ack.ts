@@ -79,19 +79,23 @@ function parseRange(s: string, from: number, to: number): number {
  */
 export function parseAckSeqs(subject: string): AckSeqs {
   if (!subject.startsWith(ACK_PREFIX)) return NO_SEQS;
-  // Dots after `$JS.ACK.`: the tokens 2..8 end at dots[0..6], the last token runs to the end.
-  const dots: number[] = [];
+  // Dots after `$JS.ACK.`: the tokens 2..8 end at dots 0..6, the last token runs to the end;
+  // the sequences are tokens 4..6, between dots 1 and 4.
+  let dots = 0, d1 = 0, d2 = 0, d3 = 0, d4 = 0;
   for (let i = ACK_PREFIX.length; i < subject.length; i++) {
-    if (subject.charCodeAt(i) === 46) {
-      if (dots.length === 6) return NO_SEQS;
-      dots.push(i);
-    }
+    if (subject.charCodeAt(i) !== 46) continue;
+    if (dots === 6) return NO_SEQS;
+    if (dots === 1) d1 = i;
+    else if (dots === 2) d2 = i;
+    else if (dots === 3) d3 = i;
+    else if (dots === 4) d4 = i;
+    dots++;
   }
-  if (dots.length !== 6) return NO_SEQS;
+  if (dots !== 6) return NO_SEQS;
   return {
-    deliveries: parseRange(subject, dots[1] + 1, dots[2]),
-    streamSeq: parseRange(subject, dots[2] + 1, dots[3]),
-    consumerSeq: parseRange(subject, dots[3] + 1, dots[4]),
+    deliveries: parseRange(subject, d1 + 1, d2),
+    streamSeq: parseRange(subject, d2 + 1, d3),
+    consumerSeq: parseRange(subject, d3 + 1, d4),
   };
 }
 

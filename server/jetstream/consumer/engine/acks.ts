@@ -63,7 +63,8 @@ export function ackMsg(
   sample: boolean,
   now: bigint,
 ): void {
-  const acked: number[] = [];
+  // Limits retention removes nothing on acks: no list of acked sequences is kept then.
+  const acked: number[] | null = o.deps.retention === "limits" ? null : [];
   switch (o.config.ackPolicy) {
     case "explicit": {
       const p = o.pending.get(sseq);
@@ -91,7 +92,7 @@ export function ackMsg(
       }
       o.rdc.delete(sseq);
       o.removeFromRedeliverQueue(sseq);
-      acked.push(sseq);
+      acked?.push(sseq);
       break;
     }
     case "all": {
@@ -103,7 +104,7 @@ export function ackMsg(
         o.pending.delete(seq);
         o.rdc.delete(seq);
         o.removeFromRedeliverQueue(seq);
-        acked.push(seq);
+        acked?.push(seq);
       }
       break;
     }
@@ -111,7 +112,7 @@ export function ackMsg(
       return;
   }
   o.storeAcks(dseq, sseq, now);
-  if (o.deps.retention !== "limits") {
+  if (acked !== null) {
     for (const seq of acked) o.deps.output.streamAcked(seq);
   }
 }

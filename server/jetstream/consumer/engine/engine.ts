@@ -74,6 +74,13 @@ export interface EngineDeps {
   rateBurst: number;
   /** Flow control window (nats-server JsFlowControlMaxPending, 32 MiB). */
   flowControlLimit?: number;
+  /**
+   * Push consumer: the most messages one delivery pass sends (absent or 0: no limit). A pass
+   * that stops there sets {@link ConsumerEngine.more}; the shell applies a `stored` entry (no
+   * sequence) in a later turn to go on, so the receivers' sockets are written in between
+   * (nats-server delivers from its own goroutine while the client's writeLoop writes).
+   */
+  passLimit?: number;
 }
 
 /** An ack message (its subject carries the delivery, `body` the kind). */
@@ -151,6 +158,11 @@ export class ConsumerEngine {
   fcid = "";
   fcsz = 0;
   closed = false;
+  /**
+   * The last delivery pass stopped at {@link EngineDeps.passLimit} with messages perhaps left
+   * to deliver: apply a `stored` entry (no sequence) later to go on.
+   */
+  more = false;
   /** Cached messages left to deliver and the last sequence it counted (nats-server npc/npcm). */
   npc = 0;
   npcm = 0;
@@ -512,10 +524,17 @@ export class ConsumerEngine {
   /** nats-server loopAndGatherMsgs, run until it would wait. */
   #deliverAll(now: bigint): void {
     let stalledOnAcks = false;
+    const limit = this.isPull ? 0 : (this.deps.passLimit ?? 0);
+    let sent = 0;
+    this.more = false;
     for (;;) {
       if (this.closed) return;
       if (!this.isPull) {
         if (!this.active || (this.maxpb > 0 && this.pbytes > this.maxpb)) break;
+        if (limit > 0 && sent >= limit) {
+          this.more = true;
+          break;
+        }
       } else if (this.waiting!.isEmpty() && this.#parked === null) break;
       let p = this.#parked;
       if (p !== null) {
@@ -549,6 +568,7 @@ export class ConsumerEngine {
         }
       }
       this.#deliver(p, now);
+      sent++;
       if (this.config.heartbeat > 0n) this.heartbeatAt = now + this.config.heartbeat;
     }
     if (this.#replay && this.sseq > this.#replayLast) this.#replay = false;

@@ -362,3 +362,28 @@ Deno.test("acks applied together free room for one delivery pass in order", asyn
   const info = h.engine.info(h.now);
   assert.deepEqual([info.num_ack_pending, info.ack_floor.stream_seq, info.num_pending], [2, 2, 1]);
 });
+
+Deno.test("a push pass stops at passLimit and goes on, in order, with each stored entry", async () => {
+  const h = new Harness();
+  await h.publish("foo", 5);
+  h.interest.add("d");
+  const e = h.open({ deliver_subject: "d" }, { passLimit: 2 });
+  assert.equal(h.messagesTo("d").length, 2);
+  assert.equal(e.more, true);
+  h.apply({ type: "stored" });
+  assert.equal(h.messagesTo("d").length, 4);
+  assert.equal(e.more, true);
+  h.apply({ type: "stored" });
+  const got = h.messagesTo("d");
+  assert.equal(got.length, 5);
+  assert.equal(e.more, false);
+  assert.deepEqual(got.map((m) => m.data), ["m1", "m2", "m3", "m4", "m5"]);
+  assert.deepEqual(got.map((m) => parts(m.reply)[6]), ["1", "2", "3", "4", "5"]);
+  // Pull consumers are bounded by their requests, not by the pass limit.
+  const p = new Harness();
+  await p.publish("foo", 5);
+  const pe = p.open({}, { passLimit: 2 });
+  p.pull("r", { batch: 5 });
+  assert.equal(p.messagesTo("r").length, 5);
+  assert.equal(pe.more, false);
+});

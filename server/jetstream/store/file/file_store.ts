@@ -59,7 +59,6 @@ import { rewriteBlock } from "./block_rewrite.ts";
 import { blockFromSnapshot, blockToSnapshot, validSnapshotFiles } from "./snapshot_files.ts";
 import { FileConsumerStore } from "./file_consumer_store.ts";
 import {
-  decodeRecord,
   eraseRecordInPlace,
   floorBytes,
   readFloor,
@@ -112,6 +111,8 @@ export class FileStore extends StreamCore {
   #writer: ActiveBlock | null = null;
   #recovering = false;
   #reader = new BlockReader();
+  /** The scanner of the last record buffer read (see #scannerOf). */
+  #scanner: RecordScanner | null = null;
   #subjectBytes = new Map<string, Uint8Array>();
   #subjects = new SubjectDecoder();
   #compactCandidates = new Set<Block>();
@@ -450,13 +451,29 @@ export class FileStore extends StreamCore {
     const where = b ? this.#recordBytes(b, this.index.slotB(seq)) : null;
     // Records of the active block are our own bytes in memory; those read from disk are verified.
     const verify = b !== this.#active;
-    const r = where ? decodeRecord(where.buf, where.offset, where.buf.length, verify) : null;
-    if (!r || typeof r === "string" || r.seq !== seq || r.kind !== RecordKind.Msg) {
+    const r = where ? this.#scannerOf(where.buf) : null;
+    if (
+      !r || typeof r.read(where!.offset, where!.buf.length, verify) === "string" ||
+      r.seq !== seq || r.kind !== RecordKind.Msg
+    ) {
       throw new StoreError(StoreErrorCode.Corrupt, `message ${seq}`);
     }
+    const buf = where!.buf;
+    const header = r.headerLength > 0 ? buf.subarray(r.headerStart, r.dataStart) : null;
+    const data = buf.subarray(r.dataStart, r.dataStart + r.dataLength);
     // Borrowed: views of the block bytes (no allocation per delivery); otherwise copies.
-    if (borrow) return { header: r.header, data: r.data };
-    return { header: r.header ? r.header.slice() : null, data: r.data.slice() };
+    if (borrow) return { header, data };
+    return { header: header ? header.slice() : null, data: data.slice() };
+  }
+
+  /** A scanner of `buf`: the last one when it is the same bytes (a reader going in order). */
+  #scannerOf(buf: Uint8Array): RecordScanner {
+    const last = this.#scanner;
+    if (
+      last !== null && last.buf.buffer === buf.buffer && last.buf.byteOffset === buf.byteOffset &&
+      last.buf.byteLength === buf.byteLength
+    ) return last;
+    return this.#scanner = new RecordScanner(buf);
   }
 
   override scanHeaders(start: number, fn: (seq: number, ts: bigint, header: Uint8Array) => void) {
