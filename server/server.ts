@@ -42,7 +42,7 @@ import { joinHostPort } from "./links/route/cluster_options.ts";
 import type { InterestListener, ServerEvents } from "./server_events.ts";
 import { configuredSystemAccount, SystemService } from "./system/system_service.ts";
 import type { JetStream } from "./jetstream/jetstream.ts";
-import { serveJwtJetStream, startJetStream } from "./jetstream/enable.ts";
+import { jetStreamModule } from "./jetstream_loader.ts";
 import type { InternalConnection } from "./internal/internal_connection.ts";
 
 export type { ShardIdentity } from "./shard_identity.ts";
@@ -117,7 +117,8 @@ export class Server implements ClientContext {
     this.#accounts.onAdded = (account) => {
       this.#system?.accountAdded(account);
       this.#links.gateway?.table.accountAdded(account.name);
-      if (this.#jetstream) serveJwtJetStream(this.#jetstream, account, this.options, this.auth);
+      const js = this.#jetstream;
+      if (js) jetStreamModule()!.serveJwtJetStream(js, account, this.options, this.auth);
     };
     this.#system = this.#createSystem();
     // Route interest: the route worker's mesh interest, the cluster interest gateways announce
@@ -335,7 +336,11 @@ export class Server implements ClientContext {
       this.#monitorListeners.push(m);
       log.notice(`Starting ${m.protocol} monitor on ${joinHostPort(m.host, m.port)}`);
     }
-    this.#jetstream = startJetStream(this, o, this.auth);
+    const jsCode = jetStreamModule();
+    if (o.jetstreamConfig?.enabled && jsCode === null) {
+      throw new Error("JetStream code not loaded: await loadJetStreamFor(options) before start()");
+    }
+    this.#jetstream = jsCode?.startJetStream(this, o, this.auth) ?? null;
     this.#transports = new ClientTransports(
       this,
       (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),

@@ -18,6 +18,7 @@ import { loadConfigFile } from "./config/load.ts";
 import { formatConfigFailure, formatIssues } from "./config/issues.ts";
 import { mergeOptions } from "./config/merge.ts";
 import { prepareIoYield } from "./conn/io_yield.ts";
+import { loadJetStreamFor } from "./jetstream_loader.ts";
 
 const enc = new TextEncoder();
 
@@ -101,6 +102,7 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
   if (linkErrors.length > 0) throw new Error(linkErrors.join("\n"));
   await prepareAuth(options);
   await prepareIoYield(); // the read loops' fairness yield, open before the first client
+  await loadJetStreamFor(options);
   const auth = new Authenticator(options);
   const refused = auth.configErrors[0] ?? leafConfigProblem(options, auth.trust.systemAccount) ??
     gatewayConfigProblem(options);

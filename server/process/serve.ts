@@ -25,6 +25,8 @@ import { parseClusterOptions } from "../links/route/cluster_options.ts";
 import { startupFatalLine } from "../transport/listen_errors.ts";
 import { gatewayConfigProblem } from "../links/gateway/gateway_manager.ts";
 import { leafConfigProblem } from "../links/leaf/leaf_options.ts";
+import { prepareIoYield } from "../conn/io_yield.ts";
+import { loadJetStreamFor } from "../jetstream_loader.ts";
 
 /** Re-reads the config file and re-applies the command-line flags (SIGHUP). */
 export type Reloader = () => Promise<ServerOptions>;
@@ -153,6 +155,8 @@ export async function serve(
   // Trap signals now: a harness may signal as soon as it reads "Server is ready".
   const early = new EarlySignals();
   // `--shards N` (N > 1): shard workers on the client port; otherwise one isolate.
+  await prepareIoYield();
+  await loadJetStreamFor(options);
   const server = (options.shards ?? 1) > 1
     ? new ShardedServer(options, logger)
     : new Server(options, logger);

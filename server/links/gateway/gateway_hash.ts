@@ -7,7 +7,7 @@
  * The hashes are computed exactly as nats-server does, so Go servers interoperate.
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
-import { createHash } from "node:crypto";
+import { sha256, sha256Hex } from "../../protocol/sha256.ts";
 
 const DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const BASE = 62;
@@ -42,7 +42,7 @@ const cache = new Map<string, string>();
 export function gatewayHash(name: string): string {
   let h = cache.get(name);
   if (h !== undefined) return h;
-  const digest = createHash("sha256").update(name).digest();
+  const digest = sha256(name);
   h = "";
   for (let i = 0; i < GW_HASH_LEN; i++) h += DIGITS[digest[i] % BASE];
   if (cache.size > 1024) cache.clear();
@@ -52,7 +52,7 @@ export function gatewayHash(name: string): string {
 
 /** The 4-character hash of the old `$GR.` prefix: hex SHA-256, first 4 chars (getOldHash). */
 export function oldGatewayHash(name: string): string {
-  return createHash("sha256").update(name).digest("hex").slice(0, 4);
+  return sha256Hex(name).slice(0, 4);
 }
 
 /** `_GR_.<cluster hash>.<server hash>.` of this server. */
