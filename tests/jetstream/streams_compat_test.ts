@@ -11,8 +11,9 @@
  * sets below.
  */
 import assert from "node:assert/strict";
-import { connect, headers as natsHeaders } from "@nats-io/transport-node";
+import { connect } from "@nats-io/transport-node";
 import { natsServerAvailable, natsServerBinary, spawnFromConf } from "../helpers/spawn_server.ts";
+import { runSteps, type Step } from "./_compat_steps.ts";
 
 const DENATS = new URL("../../bin/denats", import.meta.url).pathname;
 const HAVE_NATS_SERVER = natsServerAvailable();
@@ -21,9 +22,6 @@ if (!HAVE_NATS_SERVER) {
     "tests/jetstream/streams_compat_test.ts: nats-server not found; denats checked alone",
   );
 }
-
-/** subject, body, headers: a request (or a publish to a stream subject, answered by a PubAck). */
-type Step = [string, string, Record<string, string>?];
 
 const BASICS: Step[] = [
   [
@@ -256,58 +254,9 @@ function silent([subject, body]: Step): boolean {
   return SILENT.has(subject) || SILENT.has(`${subject}|${body}`);
 }
 
-/** Timestamps differ between runs: masked. */
-function mask(text: string): string {
-  return text
-    .replace(/"(created|first_ts|last_ts|time)":"[^"]*"/g, '"$1":"T"')
-    .replace(/Nats-Time-Stamp=\S+/g, "Nats-Time-Stamp=T");
-}
-
 /** Runs `steps` against a fresh server; one line per answer. */
-async function run(
-  binary: string,
-  steps: Step[],
-  user = "",
-  jsExtra = "",
-): Promise<string[]> {
-  const dir = await Deno.makeTempDir({ prefix: "denats_jsc_" });
-  await using server = await spawnFromConf(
-    binary,
-    `jetstream {\n  store_dir: ${JSON.stringify(dir)}\n  ${jsExtra}\n}\n${
-      user === "" ? "" : ACCOUNTS
-    }`,
-    { timeoutMs: 10_000 },
-  );
-  const nc = await connect({ port: server.port, user: user || undefined, pass: user || undefined });
-  const out: string[] = [];
-  try {
-    for (const step of steps) {
-      const [subject, body, hdrs] = step;
-      let h;
-      if (hdrs) {
-        h = natsHeaders();
-        for (const [k, v] of Object.entries(hdrs)) h.set(k, v);
-      }
-      try {
-        const m = await nc.request(subject, body, {
-          timeout: silent(step) ? 300 : 3000,
-          headers: h,
-        });
-        let status = "";
-        if (m.headers) {
-          const keys = [...m.headers.keys()].map((k) => `${k}=${m.headers!.get(k)}`);
-          status = `[${m.headers.code} ${m.headers.description}] ${keys.join(" ")} `;
-        }
-        out.push(mask(`${subject} ${body.slice(0, 80)} => ${status}${m.string()}`));
-      } catch (err) {
-        out.push(`${subject} ${body.slice(0, 80)} => ${(err as Error).name}`);
-      }
-    }
-  } finally {
-    await nc.close();
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-  }
-  return out;
+function run(binary: string, steps: Step[], user = "", jsExtra = ""): Promise<string[]> {
+  return runSteps(binary, steps, { user, jsExtra, conf: user === "" ? "" : ACCOUNTS, silent });
 }
 
 /** The key sets denats must answer with even without nats-server to compare against. */

@@ -137,7 +137,7 @@ export type GoKind =
   | { readonly t: "string" }
   | { readonly t: "bool" }
   | { readonly t: "int"; readonly bits: 32 | 64 }
-  | { readonly t: "uint"; readonly bits: 64 }
+  | { readonly t: "uint"; readonly bits: 32 | 64 }
   | { readonly t: "time" }
   | { readonly t: "enum"; readonly values: readonly string[]; readonly fold?: boolean }
   | { readonly t: "struct"; readonly fields: Readonly<Record<string, GoKind>> }
@@ -151,6 +151,7 @@ export const K = {
   int: { t: "int", bits: 64 } as GoKind,
   int32: { t: "int", bits: 32 } as GoKind,
   uint: { t: "uint", bits: 64 } as GoKind,
+  uint32: { t: "uint", bits: 32 } as GoKind,
   /** time.Duration: int64 nanoseconds. */
   duration: { t: "int", bits: 64 } as GoKind,
   time: { t: "time" } as GoKind,

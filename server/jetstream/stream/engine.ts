@@ -27,6 +27,7 @@ import { storeLimitsOf } from "./entry.ts";
 import { listSavedStreams, removeStreamDir, streamDir, writeStreamMeta } from "./meta_file.ts";
 import { Stream, type StreamEnv } from "./stream.ts";
 import { streamDetail, type StreamDetailOptions } from "./stream_detail.ts";
+import { StreamTemplates } from "./templates.ts";
 
 /** Opens the store of a file stream in `dir` (FileStore; tests may pass another). */
 export type FileStoreFactory = (dir: string, config: StreamConfig) => StreamStore;
@@ -95,9 +96,17 @@ export class StreamEngine implements StreamRegistry {
   #memory = 0;
   #storage = 0;
   readonly #deleting = new Map<string, Promise<void>>();
+  /** Stream templates (templates.ts). */
+  readonly templates: StreamTemplates;
 
   constructor(o: EngineOptions) {
     this.#o = o;
+    this.templates = new StreamTemplates(this, o.storeDir, (text) => o.warn(text));
+  }
+
+  /** No cluster and no gateway (nats-server standAloneMode). */
+  get standalone(): boolean {
+    return this.#o.standalone;
   }
 
   /** The JetStream clock (ns since the epoch). */
@@ -287,11 +296,24 @@ export class StreamEngine implements StreamRegistry {
    */
   recover(jsaOf: (account: string) => JsAccount | undefined): number {
     let n = 0;
+    // Templates first: the streams they made name them (jetstream.go enableJetStreamAccounts).
+    this.templates.recover(jsaOf);
     const saved = listSavedStreams(this.#o.storeDir, (text) => this.#o.warn(text));
     for (const s of saved) {
       const jsa = jsaOf(s.account);
       if (jsa === undefined || jsa.limits === null) continue;
       const name = s.config.name;
+      const owner = s.config.template_owner ?? "";
+      if (owner !== "") {
+        const err = this.templates.adopt(s.account, owner, name);
+        if (err !== null) {
+          this.#o.warn(
+            `  Error adding stream ${goQuote(name)} to template ${goQuote(owner)}: ${err}`,
+          );
+          this.#o.warn(`  Error recreating stream ${goQuote(name)}: stream not owned by template`);
+          continue;
+        }
+      }
       this.#o.notice(`  Starting restore for stream '${s.account} > ${name}'`);
       let stream: Stream;
       try {
@@ -354,6 +376,7 @@ export class StreamEngine implements StreamRegistry {
 
   /** Stops every stream (server shutdown); their data stays. */
   async stop(): Promise<void> {
+    this.templates.stop();
     const all = [...this.#accounts.values()].flatMap((a) => [...a.streams.values()]);
     this.#accounts.clear();
     await Promise.all(all.map(async (s) => {

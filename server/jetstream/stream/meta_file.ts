@@ -5,8 +5,10 @@
  * with its `created` time first (Go's FileStreamInfo), `meta.sum` the SHA-256 of `meta.inf` in
  * hex (nats-server uses a keyed highwayhash; the layout, not the hash, is what is kept). Both are
  * written to a temporary file and renamed. Recovery lists every saved stream of every account,
- * skipping one whose checksum or JSON is bad with nats-server's warning. IO shell: synchronous file calls,
- * used while JetStream starts (before the server is ready) and by the stream API.
+ * skipping one whose checksum or JSON is bad with nats-server's warning. Stream templates are saved
+ * the same way under `<store_dir>/<account>/templates/<name>/` (filestore.go templateFileStore).
+ * IO shell: synchronous file calls, used while JetStream starts (before the server is ready) and
+ * by the stream API.
  */
 import { createHash } from "node:crypto";
 import { parseStreamConfig, type StreamConfig, streamConfigToJson } from "../api/stream_config.ts";
@@ -128,4 +130,70 @@ export function removeStreamDir(dir: string): void {
   try {
     Deno.removeSync(dir, { recursive: true });
   } catch { /* already gone */ }
+}
+
+/** The directory of stream template `name` of `account` (filestore.go tmplsDir). */
+export function templateDir(storeDir: string, account: string, name: string): string {
+  return `${storeDir}/${account}/templates/${name}`;
+}
+
+/**
+ * Saves a template's JSON (templateFileStore.Store): like nats-server, an existing `meta.inf`
+ * is left as it is.
+ */
+export function writeTemplateMeta(dir: string, json: string): void {
+  Deno.mkdirSync(dir, { recursive: true, mode: 0o750 });
+  try {
+    Deno.statSync(`${dir}/${META_FILE}`);
+    return;
+  } catch { /* not saved yet */ }
+  const body = new TextEncoder().encode(json);
+  writeAtomic(`${dir}/${META_FILE}`, body);
+  writeAtomic(`${dir}/${META_SUM_FILE}`, new TextEncoder().encode(sha256Hex(body)));
+}
+
+/**
+ * The saved templates of `account`, as JSON text in name order; `warn` gets nats-server's text
+ * (jetstream.go enableJetStreamAccounts) for one that cannot be used.
+ */
+export function listSavedTemplates(
+  storeDir: string,
+  account: string,
+  warn: (text: string) => void,
+): string[] {
+  const out: string[] = [];
+  const root = `${storeDir}/${account}/templates`;
+  for (const name of listDirs(root)) {
+    const metafile = `${root}/${name}/${META_FILE}`;
+    const metasum = `${root}/${name}/${META_SUM_FILE}`;
+    let body: Uint8Array;
+    try {
+      body = Deno.readFileSync(metafile);
+    } catch (err) {
+      // nats-server names the checksum file in this warning.
+      warn(`  Error reading StreamTemplate metafile ${goQuote(metasum)}: ${err}`);
+      continue;
+    }
+    let sum: string;
+    try {
+      sum = new TextDecoder().decode(Deno.readFileSync(metasum));
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) {
+        warn(`  Missing StreamTemplate checksum for ${goQuote(metasum)}`);
+      } else warn(`  Error reading StreamTemplate checksum ${goQuote(metasum)}: ${err}`);
+      continue;
+    }
+    const checksum = sha256Hex(body);
+    if (sum !== checksum) {
+      warn(`  StreamTemplate checksums do not match ${goQuote(sum)} vs ${goQuote(checksum)}`);
+      continue;
+    }
+    out.push(new TextDecoder().decode(body));
+  }
+  return out;
+}
+
+/** The accounts with a saved stream or template directory under `storeDir`. */
+export function savedAccounts(storeDir: string): string[] {
+  return listDirs(storeDir);
 }

@@ -11,6 +11,7 @@ import { msgApiHandler } from "./msg_api.ts";
 import { realStreamEnv } from "./real_env.ts";
 import type { StreamEnv } from "./stream.ts";
 import { streamApiHandler } from "./stream_api.ts";
+import { templateApiHandler } from "./template_api.ts";
 import { startConsumers } from "../consumer/mod.ts";
 import { snapshotApiHandler } from "../snapshot/snapshot_api.ts";
 import type { InterestWatch } from "../consumer/consumer.ts";
@@ -53,6 +54,7 @@ export function startStreams(
   });
   js.addHandler(streamApiHandler(engine));
   js.addHandler(msgApiHandler(engine));
+  js.addHandler(templateApiHandler(engine));
   js.setUsageSource(engine);
   js.streams = engine;
   engine.recover((name) => js.account(name));

@@ -33,6 +33,13 @@ function create(engine: StreamEngine, req: JsApiRequest, name: string): Reply {
   const r = streamCreateCheck(name, req.msg.string(), engine.requestContext(a));
   if ("error" in r) return response(T.create, r.error);
   let stream = a.streams.get(r.config.name);
+  const owner = r.config.template_owner ?? "";
+  if (!r.existed && owner !== "" && !engine.templates.owns(a.account.name, owner, name)) {
+    return response(
+      T.create,
+      jsApiError("JSStreamCreateErrF", { err: "stream not owned by template" }),
+    );
+  }
   if (!r.existed || stream === undefined) {
     try {
       stream = engine.createStream(a, r.config, engine.now());
