@@ -189,6 +189,11 @@ export function parseLeafInfo(text: string): LeafInfoMessage | null {
   return parseObject<LeafInfoMessage>(text);
 }
 
+/** A CONNECT's JSON for the trace: the password replaced by `[REDACTED]`. */
+export function redactConnect(json: string): string {
+  return json.replace(/"pass":"[^"]*"/, '"pass":"[REDACTED]"');
+}
+
 /** Parses a CONNECT's JSON; null when it is not an object. */
 export function parseLeafConnect(text: string): LeafConnectMessage | null {
   return parseObject<LeafConnectMessage>(text);
