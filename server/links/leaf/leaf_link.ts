@@ -18,12 +18,7 @@ import { Connection, type ConnectionProfile } from "../../conn/connection.ts";
 import type { TimerHandle } from "../../conn/clock.ts";
 import { Kind, originOf, type SublistEntry } from "../../routing/receiver.ts";
 import { LEAF_PROFILE, Parser } from "../../protocol/parser.ts";
-import {
-  type MsgOp,
-  ParseErrorKind,
-  type RoutedMsgOp,
-  type RouteSink,
-} from "../../protocol/sink.ts";
+import type { MsgOp, ParseErrorKind, RoutedMsgOp, RouteSink } from "../../protocol/sink.ts";
 import * as wire from "../../protocol/wire_errors.ts";
 import { CloseReason } from "../../protocol/wire_errors.ts";
 import {
@@ -60,6 +55,7 @@ import {
   redactConnect,
 } from "./leaf_protocol.ts";
 import { SolicitedHandshake } from "./leaf_solicit.ts";
+import { closeOnParseError } from "../core/link_parse_error.ts";
 
 const enc = new TextEncoder();
 
@@ -558,20 +554,6 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
   }
 
   onParseError(kind: ParseErrorKind, detail: string): void {
-    switch (kind) {
-      case ParseErrorKind.AuthViolation:
-        this.#logger.error(`${this.logPrefix} - authentication error`);
-        this.send(wire.ERR_AUTHORIZATION_VIOLATION.line);
-        this.close(CloseReason.AuthenticationViolation);
-        return;
-      case ParseErrorKind.UnknownOp:
-        this.#logger.error(`${this.logPrefix} - Leafnode parser ERROR, ${detail}`);
-        this.send(wire.ERR_UNKNOWN_PROTOCOL_OPERATION.line);
-        this.close(CloseReason.ProtocolViolation);
-        return;
-      default:
-        this.#logger.error(`${this.logPrefix} - ${detail}`);
-        this.close(CloseReason.ProtocolViolation);
-    }
+    closeOnParseError(this, this.#logger, "Leafnode", kind, detail);
   }
 }
