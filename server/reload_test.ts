@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { Authenticator } from "./accounts/auth.ts";
-import { Logger } from "./log/logger.ts";
+import { silentLogger } from "./log/logger.ts";
 import { defaultOptions, type ServerOptions } from "./options.ts";
 import { applyReload, type ReloadTarget } from "./reload.ts";
 import { ReloadNotSupported } from "./reload_diff.ts";
@@ -21,13 +21,7 @@ function fixture() {
   const target: ReloadTarget = {
     options,
     auth: new Authenticator(options),
-    logger: new Logger(() => {}, {
-      pid: 1,
-      debug: false,
-      trace: false,
-      logtime: false,
-      logtimeUTC: false,
-    }),
+    logger: silentLogger(),
     monitor: { configLoadTime: 0 },
     clients: new Map([[1, client]]),
   };
