@@ -3,7 +3,8 @@
  * Composition root of one NATS server in the current isolate: builds the long-lived objects
  * (accounts, authenticator, logger, listeners), accepts client connections and owns the
  * per-turn flush of connection output. INFO lines are built in `info.ts`, lame duck mode runs
- * in `lame_duck.ts`. Used by `main.ts` (the CLI), by `mod.ts` (embedding) and by tests.
+ * in `lame_duck.ts`, config reload in `reload.ts`. Used by `main.ts` (the CLI), by `mod.ts`
+ * (embedding) and by tests.
  */
 import type { Account } from "./accounts/account.ts";
 import { Authenticator } from "./accounts/auth.ts";
@@ -29,7 +30,8 @@ import { buildInfoBase, clientInfoLine, lameDuckInfoLine, sendAsyncInfo } from "
 import { CancellableSleeps, runLameDuck } from "./lame_duck.ts";
 import type { ShardIdentity } from "./shard_identity.ts";
 import { localInterest } from "./local_interest.ts";
-import { diffOptions, type OptionChange, ReloadEffect, reloadNotices } from "./reload_diff.ts";
+import type { OptionChange } from "./reload_diff.ts";
+import { applyReload } from "./reload.ts";
 import { type MonitorListener, startMonitorListener } from "./monitor/http.ts";
 import { MonitorState } from "./monitor/state.ts";
 import type { LinkMonitor } from "./monitor/types.ts";
@@ -503,27 +505,14 @@ export class Server implements ClientContext {
 
   /**
    * Applies a new option set (SIGHUP). Throws {@link ReloadNotSupported} (and changes nothing)
-   * when an option that cannot change at runtime differs. Returns what changed.
+   * when an option that cannot change at runtime differs. Returns what changed (reload.ts).
    */
   reload(next: ServerOptions): OptionChange[] {
-    const changes = diffOptions(this.options, next, { leafnodes: this.#links.leaf?.port });
-    this.options = next;
-    this.monitor.configLoadTime = Date.now();
-    const effects = new Set(changes.map((c) => c.effect));
-    this.logger.applyOptions(next);
-    if (effects.has(ReloadEffect.Auth)) this.auth = new Authenticator(next);
-    if (effects.has(ReloadEffect.Leafnodes) && next.leafnodeConfig) {
-      this.#links.leaf?.reload(next.leafnodeConfig);
-    }
-    this.#infoBase = this.#buildInfoBase();
-    // reload.go applyOptions: each option logs its notice, then clients are re-checked.
-    for (const line of reloadNotices(changes, next)) this.#notice(line);
-    for (const c of [...this.clients.values()]) {
-      if (effects.has(ReloadEffect.Limits)) c.applyLimits();
-      if (effects.has(ReloadEffect.Auth)) c.reauthorize();
-    }
-    this.#notice("Reloaded server configuration");
-    return changes;
+    return applyReload(this, next, {
+      leaf: this.#links.leaf,
+      rebuildInfo: () => (this.#infoBase = this.#buildInfoBase()),
+      notice: (line) => this.#notice(line),
+    });
   }
 
   /** True once lame duck mode started. */

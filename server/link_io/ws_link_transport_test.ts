@@ -61,6 +61,35 @@ async function scriptedHub(extensions: string | null) {
   return { dialed, conn, handshake };
 }
 
+/**
+ * The dial side of a link to a {@link scriptedHub} answering with `extensions`, offering
+ * compression; `opened()` is what it reported on open. Both ends close on dispose.
+ */
+async function dialScripted(
+  extensions: string | null,
+  onError: (text: string) => void = (text) => assert.fail(text),
+) {
+  const hub = await scriptedHub(extensions);
+  let opened: unknown = null;
+  const t = new WsLinkTransport(hub.dialed, {
+    hostPort: "127.0.0.1:1",
+    secure: null,
+    noMasking: false,
+    compress: true,
+    onError,
+    onOpen: (n) => void (opened = n),
+  });
+  return {
+    hub,
+    t,
+    opened: () => opened,
+    [Symbol.dispose]() {
+      t.close();
+      hub.conn.close();
+    },
+  };
+}
+
 /** The next frame the hub reads. */
 async function hubFrame(conn: Deno.Conn, decoder: FrameDecoder) {
   for (;;) {
@@ -88,97 +117,60 @@ Deno.test("upgradeRequest: Go's header order, the deflate offer and no-masking",
 });
 
 Deno.test("ws link: agreed compression deflates large writes and inflates the hub's", async () => {
-  const hub = await scriptedHub(PMC_RESPONSE);
-  let opened: unknown = null;
-  const t = new WsLinkTransport(hub.dialed, {
-    hostPort: "127.0.0.1:1",
-    secure: null,
-    noMasking: false,
-    compress: true,
-    onError: (text) => assert.fail(text),
-    onOpen: (n) => void (opened = n),
-  });
-  try {
-    const request = await hub.handshake;
-    assert.match(request, new RegExp(`Sec-Websocket-Extensions: ${PMC_RESPONSE}\r\n`));
-    const big = enc.encode("LMSG foo 100\r\n" + "abcdefgh".repeat(10_000) + "\r\n");
-    const small = enc.encode("PING\r\n");
-    assert.ok(small.length <= COMPRESS_THRESHOLD);
-    await t.write(big);
-    await t.write(small);
-    assert.deepEqual(opened, { compress: true, masking: true });
-    const decoder = new FrameDecoder({ requireMask: true });
-    const f1 = await hubFrame(hub.conn, decoder);
-    assert.equal(f1.rsv1, true, "large write compressed");
-    assert.ok(f1.payload.length < big.length / 10, `${f1.payload.length} bytes on the wire`);
-    assert.deepEqual(await inflateMessage(f1.payload), big);
-    const f2 = await hubFrame(hub.conn, decoder);
-    assert.equal(f2.rsv1, false, "small write plain");
-    assert.deepEqual(f2.payload, small);
-    // The hub's compressed message, then a plain one: read in order.
-    const down = enc.encode("INFO {}\r\n".repeat(500));
-    await hub.conn.write(
-      encodeFrame(Opcode.Binary, await deflateMessage(down), { fin: true, rsv1: true }),
-    );
-    await hub.conn.write(encodeFrame(Opcode.Binary, enc.encode("PONG\r\n"), { fin: true }));
-    const got: Uint8Array[] = [];
-    let total = 0;
-    const buf = new Uint8Array(8192);
-    while (total < down.length + 6) {
-      const n = await t.read(buf);
-      assert.notEqual(n, null);
-      got.push(buf.slice(0, n!));
-      total += n!;
-    }
-    const all = dec.decode(new Uint8Array(got.flatMap((g) => [...g])));
-    assert.equal(all, dec.decode(down) + "PONG\r\n");
-  } finally {
-    t.close();
-    hub.conn.close();
+  using link = await dialScripted(PMC_RESPONSE);
+  const { hub, t } = link;
+  const request = await hub.handshake;
+  assert.match(request, new RegExp(`Sec-Websocket-Extensions: ${PMC_RESPONSE}\r\n`));
+  const big = enc.encode("LMSG foo 100\r\n" + "abcdefgh".repeat(10_000) + "\r\n");
+  const small = enc.encode("PING\r\n");
+  assert.ok(small.length <= COMPRESS_THRESHOLD);
+  await t.write(big);
+  await t.write(small);
+  assert.deepEqual(link.opened(), { compress: true, masking: true });
+  const decoder = new FrameDecoder({ requireMask: true });
+  const f1 = await hubFrame(hub.conn, decoder);
+  assert.equal(f1.rsv1, true, "large write compressed");
+  assert.ok(f1.payload.length < big.length / 10, `${f1.payload.length} bytes on the wire`);
+  assert.deepEqual(await inflateMessage(f1.payload), big);
+  const f2 = await hubFrame(hub.conn, decoder);
+  assert.equal(f2.rsv1, false, "small write plain");
+  assert.deepEqual(f2.payload, small);
+  // The hub's compressed message, then a plain one: read in order.
+  const down = enc.encode("INFO {}\r\n".repeat(500));
+  await hub.conn.write(
+    encodeFrame(Opcode.Binary, await deflateMessage(down), { fin: true, rsv1: true }),
+  );
+  await hub.conn.write(encodeFrame(Opcode.Binary, enc.encode("PONG\r\n"), { fin: true }));
+  const got: Uint8Array[] = [];
+  let total = 0;
+  const buf = new Uint8Array(8192);
+  while (total < down.length + 6) {
+    const n = await t.read(buf);
+    assert.notEqual(n, null);
+    got.push(buf.slice(0, n!));
+    total += n!;
   }
+  const all = dec.decode(new Uint8Array(got.flatMap((g) => [...g])));
+  assert.equal(all, dec.decode(down) + "PONG\r\n");
 });
 
 Deno.test("ws link: a hub that leaves the offer unanswered gets plain frames", async () => {
-  const hub = await scriptedHub(null);
-  let opened: unknown = null;
-  const t = new WsLinkTransport(hub.dialed, {
-    hostPort: "127.0.0.1:1",
-    secure: null,
-    noMasking: false,
-    compress: true,
-    onError: (text) => assert.fail(text),
-    onOpen: (n) => void (opened = n),
-  });
-  try {
-    await hub.handshake;
-    const big = enc.encode("x".repeat(1000));
-    await t.write(big);
-    assert.deepEqual(opened, { compress: false, masking: true });
-    const f = await hubFrame(hub.conn, new FrameDecoder({ requireMask: true }));
-    assert.equal(f.rsv1, false);
-    assert.deepEqual(f.payload, big);
-  } finally {
-    t.close();
-    hub.conn.close();
-  }
+  using link = await dialScripted(null);
+  const { hub, t } = link;
+  await hub.handshake;
+  const big = enc.encode("x".repeat(1000));
+  await t.write(big);
+  assert.deepEqual(link.opened(), { compress: false, masking: true });
+  const f = await hubFrame(hub.conn, new FrameDecoder({ requireMask: true }));
+  assert.equal(f.rsv1, false);
+  assert.deepEqual(f.payload, big);
 });
 
 Deno.test("ws link: deflate without no-context-takeover is a negotiation error", async () => {
-  const hub = await scriptedHub("permessage-deflate");
   const errors: string[] = [];
-  const t = new WsLinkTransport(hub.dialed, {
-    hostPort: "127.0.0.1:1",
-    secure: null,
-    noMasking: false,
-    compress: true,
-    onError: (text) => void errors.push(text),
-  });
-  try {
-    await hub.handshake;
-    assert.equal(await t.read(new Uint8Array(16)), null);
-    assert.deepEqual(errors, ["compression negotiation error"]);
-  } finally {
-    t.close();
-    hub.conn.close();
-  }
+  using link = await dialScripted("permessage-deflate", (text) => void errors.push(text));
+  const { hub, t } = link;
+  await hub.handshake;
+  assert.equal(await t.read(new Uint8Array(16)), null);
+  assert.deepEqual(errors, ["compression negotiation error"]);
 });

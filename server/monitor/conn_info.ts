@@ -119,6 +119,31 @@ export function orderConnInfo(ci: ConnInfo): ConnInfo {
   };
 }
 
+/** What the activity part of a ConnInfo reads of a connection (a client's, a gateway's). */
+export type ConnActivitySource = Pick<
+  MonitoredConn,
+  "startedAt" | "lastActivity" | "rttMs" | "out" | "inMsgs" | "outMsgs" | "inBytes" | "outBytes"
+>;
+
+/**
+ * The ConnInfo fields from `start` to `out_bytes` (nats-server `ConnInfo.fill`, also used for
+ * a gateway's `/gatewayz` connection) at `nowMs`, in Go's field order.
+ */
+export function connActivity(c: ConnActivitySource, nowMs: number) {
+  return {
+    start: goTime(c.startedAt),
+    last_activity: goTime(c.lastActivity),
+    rtt: formatRtt(c.rttMs),
+    uptime: formatUptime(nowMs - c.startedAt),
+    idle: formatUptime(nowMs - c.lastActivity),
+    pending_bytes: c.out.pending,
+    in_msgs: c.inMsgs,
+    out_msgs: c.outMsgs,
+    in_bytes: c.inBytes,
+    out_bytes: c.outBytes,
+  };
+}
+
 /**
  * The ConnInfo of a connection at `nowMs` (nats-server `ConnInfo.fill`): no subscription lists,
  * no user or account (those depend on the query).
@@ -130,16 +155,7 @@ export function connRecord(c: MonitoredConn, nowMs: number): ConnRecord {
     type: "nats",
     ip: c.remotePort !== 0 ? c.host : "",
     port: c.remotePort,
-    start: goTime(c.startedAt),
-    last_activity: goTime(c.lastActivity),
-    rtt: formatRtt(c.rttMs),
-    uptime: formatUptime(nowMs - c.startedAt),
-    idle: formatUptime(nowMs - c.lastActivity),
-    pending_bytes: c.out.pending,
-    in_msgs: c.inMsgs,
-    out_msgs: c.outMsgs,
-    in_bytes: c.inBytes,
-    out_bytes: c.outBytes,
+    ...connActivity(c, nowMs),
     subscriptions: c.subs.size,
     name: c.opts.name,
     lang: c.opts.lang,

@@ -7,8 +7,8 @@
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  *
  * Which ops a connection may send is an `OpProfile` (op_profile.ts); argument parsing of the
- * message ops lives in msg_args.ts, the states in parser_state.ts, the error texts in
- * parser_errors.ts. Route connections use `ROUTE_PROFILE` (RS+, RS-, LS+, LS-, RMSG, HMSG,
+ * message ops lives in msg_args.ts, the reused message-op record in msg_op.ts, the states in
+ * parser_state.ts, the error texts in parser_errors.ts. Route connections use `ROUTE_PROFILE` (RS+, RS-, LS+, LS-, RMSG, HMSG,
  * LMSG): routed message args are parsed by route_args.ts into a `RoutedMsgOp` given to `onPub`,
  * interest ops go to the `RouteSink` methods. Leaf ops will follow the same way.
  */
@@ -24,6 +24,7 @@ import {
 } from "./msg_args.ts";
 import { CLIENT_PROFILE, isRoutedMsgOp, Op, type OpProfile } from "./op_profile.ts";
 import { maxControlLineDetail, maxPayloadDetail, unknownOpDetail } from "./parser_errors.ts";
+import { newMsgOp, rebaseMsgArgs } from "./msg_op.ts";
 import { AFTER_NAME, State } from "./parser_state.ts";
 import { parseRoutedMsgArgs, RoutedOp } from "./route_args.ts";
 import {
@@ -108,28 +109,7 @@ export class Parser {
     this.#sink = sink;
     this.limits = limits;
     this.#profile = profile;
-    this.#msg = {
-      argBuf: EMPTY_BYTES,
-      subjectStart: 0,
-      subjectEnd: 0,
-      replyStart: 0,
-      replyEnd: 0,
-      headerSize: -1,
-      size: 0,
-      sizeStart: 0,
-      sizeEnd: 0,
-      headerSizeStart: 0,
-      headerSizeEnd: 0,
-      payloadBuf: EMPTY_BYTES,
-      payloadStart: 0,
-      payloadEnd: 0,
-      accountStart: 0,
-      accountEnd: 0,
-      queuesStart: 0,
-      queuesEnd: 0,
-      originStart: 0,
-      originEnd: 0,
-    };
+    this.#msg = newMsgOp();
   }
 
   /** True once `stop()` was called or a parse error was reported; `parse` then does nothing. */
@@ -557,20 +537,7 @@ export class Parser {
       this.#appendArg(argBuf, start, msg.sizeEnd); // the size is always the last argument
       this.#argCopied = true;
       msg.argBuf = this.#argCopy;
-      msg.subjectStart -= start;
-      msg.subjectEnd -= start;
-      msg.replyStart -= start;
-      msg.replyEnd -= start;
-      msg.sizeStart -= start;
-      msg.sizeEnd -= start;
-      msg.headerSizeStart -= start;
-      msg.headerSizeEnd -= start;
-      msg.accountStart -= start;
-      msg.accountEnd -= start;
-      msg.queuesStart -= start;
-      msg.queuesEnd -= start;
-      msg.originStart -= start;
-      msg.originEnd -= start;
+      rebaseMsgArgs(msg, start);
     }
     const have = this.#payloadCopy.length;
     if (have < msg.size) {

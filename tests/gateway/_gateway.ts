@@ -113,6 +113,16 @@ export function nodeConfig(name: string, cluster: string): GatewayNodeConfig {
   };
 }
 
+/** Two clusters of two servers: a1 and a2 in A, b1 and b2 in B. */
+export function twoClusters(): GatewayNodeConfig[] {
+  return [
+    nodeConfig("a1", "A"),
+    nodeConfig("a2", "A"),
+    nodeConfig("b1", "B"),
+    nodeConfig("b2", "B"),
+  ];
+}
+
 /**
  * The `.conf` of `node`: routes to the other servers of its cluster, and one gateway entry per
  * other cluster with the URLs of all its servers.
@@ -292,6 +302,28 @@ export class ProcessNode implements GatewayNode {
 
 /** The reference nats-server from its `.conf` (a {@link ProcessNode}). */
 export const NatsServerNode = ProcessNode;
+
+/**
+ * Starts every node of `configs` in order, each as `kindOf` says, with its `.conf` from
+ * {@link gatewayConf} (`extra` per node), appending each to `nodes` once started so that the
+ * caller disposes of what did start.
+ */
+export async function startGatewayNodes(
+  dir: TempDir,
+  configs: readonly GatewayNodeConfig[],
+  kindOf: (c: GatewayNodeConfig) => "denats" | "nats-server",
+  nodes: GatewayNode[],
+  extra: (c: GatewayNodeConfig) => GatewayExtra = () => ({}),
+): Promise<void> {
+  for (const c of configs) {
+    const conf = gatewayConf(c, configs, extra(c));
+    nodes.push(
+      kindOf(c) === "denats"
+        ? await DenatsNode.start(dir, c, conf)
+        : await NatsServerNode.start(dir, c, conf),
+    );
+  }
+}
 
 /** Waits until each node has an outbound gateway to every other cluster. */
 export async function waitForGateways(

@@ -20,8 +20,8 @@ import {
   type GatewayExtra,
   type GatewayNode,
   type GatewayNodeConfig,
-  nodeConfig,
   TempDir,
+  twoClusters,
   waitForGateways,
 } from "./_gateway.ts";
 
@@ -30,12 +30,7 @@ async function superCluster(
   dir: TempDir,
   extra: (c: GatewayNodeConfig) => GatewayExtra = () => ({}),
 ): Promise<DenatsNode[]> {
-  const configs = [
-    nodeConfig("a1", "A"),
-    nodeConfig("a2", "A"),
-    nodeConfig("b1", "B"),
-    nodeConfig("b2", "B"),
-  ];
+  const configs = twoClusters();
   const nodes: DenatsNode[] = [];
   for (const c of configs) {
     nodes.push(await DenatsNode.start(dir, c, gatewayConf(c, configs, extra(c))));
@@ -228,12 +223,7 @@ Deno.test("gateways: a cluster dialing without the gateway credentials is refuse
 
 Deno.test("gateways: a reply crosses a route on each side back to the requester's server", async () => {
   await using dir = await TempDir.create();
-  const [a1c, a2c, b1c, b2c] = [
-    nodeConfig("a1", "A"),
-    nodeConfig("a2", "A"),
-    nodeConfig("b1", "B"),
-    nodeConfig("b2", "B"),
-  ];
+  const [a1c, a2c, b1c, b2c] = twoClusters();
   // a1 dials b1 only; b2 dials a2 only: a request from a1 to a responder on b2 goes
   // a1 -> b1 -> (route) b2, and the reply b2 -> a2 -> (route, by server hash) a1. Each
   // attempt dials every URL known (gateway.go solicitGateway), and URLs learned by gossip

@@ -17,12 +17,11 @@ import {
   type NatsConnection,
 } from "../cluster/_traffic.ts";
 import {
-  DenatsNode,
-  gatewayConf,
   type GatewayNode,
-  NatsServerNode,
   nodeConfig,
+  startGatewayNodes,
   TempDir,
+  twoClusters,
   waitFor,
   waitForGateways,
 } from "./_gateway.ts";
@@ -33,23 +32,16 @@ Deno.test({
   ignore: !haveNatsServer("mixed gateway tests skipped"),
   fn: async () => {
     await using dir = await TempDir.create();
-    const configs = [
-      nodeConfig("a1", "A"),
-      nodeConfig("a2", "A"),
-      nodeConfig("b1", "B"),
-      nodeConfig("b2", "B"),
-    ];
+    const configs = twoClusters();
     const nodes: GatewayNode[] = [];
     const conns: NatsConnection[] = [];
     try {
-      for (const c of configs) {
-        const conf = gatewayConf(c, configs);
-        nodes.push(
-          c.cluster === "A"
-            ? await DenatsNode.start(dir, c, conf)
-            : await NatsServerNode.start(dir, c, conf),
-        );
-      }
+      await startGatewayNodes(
+        dir,
+        configs,
+        (c) => c.cluster === "A" ? "denats" : "nats-server",
+        nodes,
+      );
       await waitForGateways(nodes);
       // nats-server sees denats as a regular gateway: registered both ways (each A server
       // connects to one of B's servers, at random).
@@ -104,14 +96,13 @@ Deno.test({
     const nodes: GatewayNode[] = [];
     const conns = new Map<string, NatsConnection>();
     try {
-      for (const c of configs) {
-        const conf = gatewayConf(c, configs, { only: only[c.cluster] });
-        nodes.push(
-          c.cluster === "B"
-            ? await NatsServerNode.start(dir, c, conf)
-            : await DenatsNode.start(dir, c, conf),
-        );
-      }
+      await startGatewayNodes(
+        dir,
+        configs,
+        (c) => c.cluster === "B" ? "nats-server" : "denats",
+        nodes,
+        (c) => ({ only: only[c.cluster] }),
+      );
       await waitForGateways(nodes, 20_000);
       const configured = async (n: GatewayNode) => {
         const out = (await n.gatewayz()).outbound_gateways;

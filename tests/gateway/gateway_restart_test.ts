@@ -15,9 +15,9 @@ import {
   gatewayConf,
   type GatewayExtra,
   type GatewayNode,
-  nodeConfig,
   ProcessNode,
   TempDir,
+  twoClusters,
   waitFor,
   waitForGateways,
 } from "./_gateway.ts";
@@ -30,12 +30,7 @@ async function inboundIds(node: GatewayNode, name: string): Promise<string[]> {
 
 async function killAndRestart(kind: "denats" | "nats-server"): Promise<void> {
   await using dir = await TempDir.create();
-  const configs = [
-    nodeConfig("a1", "A"),
-    nodeConfig("a2", "A"),
-    nodeConfig("b1", "B"),
-    nodeConfig("b2", "B"),
-  ];
+  const configs = twoClusters();
   const auth: GatewayExtra = {
     user: "gw",
     password: "s3cret",

@@ -12,12 +12,10 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { haveNatsServer } from "../process/_proc.ts";
 import { checkFanout, checkRequestReply, closeAll } from "../cluster/_traffic.ts";
 import {
-  DenatsNode,
-  gatewayConf,
   type GatewayNode,
-  NatsServerNode,
-  nodeConfig,
+  startGatewayNodes,
   TempDir,
+  twoClusters,
   waitFor,
   waitForGateways,
 } from "./_gateway.ts";
@@ -83,23 +81,11 @@ function user(node: GatewayNode, name: string): Promise<NatsConnection> {
 
 async function scenario(kind: (cluster: string) => "denats" | "nats-server"): Promise<void> {
   await using dir = await TempDir.create();
-  const configs = [
-    nodeConfig("a1", "A"),
-    nodeConfig("a2", "A"),
-    nodeConfig("b1", "B"),
-    nodeConfig("b2", "B"),
-  ];
+  const configs = twoClusters();
   const nodes: GatewayNode[] = [];
   const conns: NatsConnection[] = [];
   try {
-    for (const c of configs) {
-      const conf = gatewayConf(c, configs, { top: ACCOUNTS });
-      nodes.push(
-        kind(c.cluster) === "denats"
-          ? await DenatsNode.start(dir, c, conf)
-          : await NatsServerNode.start(dir, c, conf),
-      );
-    }
+    await startGatewayNodes(dir, configs, (c) => kind(c.cluster), nodes, () => ({ top: ACCOUNTS }));
     await waitForGateways(nodes);
     const [a1, , b1, b2] = nodes;
     const sysA = await user(a1, "sys");

@@ -6,31 +6,14 @@
  * running denats: the same `type`, the same error JSON, the same stored config.
  */
 import assert from "node:assert/strict";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { connect } from "@nats-io/transport-node";
 import {
   CONSUMER_CASES,
-  type RecordedCase,
   STREAM_CASES,
   VALID_CASES,
 } from "../../server/jetstream/api/stream_config_cases.ts";
 import { JsTestDir } from "./_js_server.ts";
-
-const usesConsumers = (c: RecordedCase) =>
-  [...c.setup, c.request].some((r) => r.subject.includes(".CONSUMER."));
-
-async function ask(nc: NatsConnection, subject: string, body: string, timeout = 2000) {
-  try {
-    const m = await nc.request(subject, body, { timeout });
-    return m.json<Record<string, unknown>>();
-  } catch {
-    return null;
-  }
-}
-
-async function deleteAll(nc: NatsConnection): Promise<void> {
-  const names = await ask(nc, "$JS.API.STREAM.NAMES", "") as { streams: string[] | null };
-  for (const n of names?.streams ?? []) await ask(nc, `$JS.API.STREAM.DELETE.${n}`, "");
-}
+import { replayCase, usesConsumers } from "./_recorded.ts";
 
 Deno.test("recorded nats-server consumer creates get the same answers", async () => {
   using dir = new JsTestDir();
@@ -41,19 +24,8 @@ Deno.test("recorded nats-server consumer creates get the same answers", async ()
   const failures: string[] = [];
   try {
     for (const c of cases) {
-      await deleteAll(nc);
-      for (const s of c.setup) await ask(nc, s.subject, s.body);
-      const theirs = c.response as Record<string, unknown> | null;
-      const ours = await ask(nc, c.request.subject, c.request.body, theirs === null ? 300 : 2000);
       try {
-        if (theirs === null) {
-          assert.equal(ours, null);
-          continue;
-        }
-        assert.ok(ours !== null, "no answer");
-        assert.equal(ours.type, theirs.type);
-        assert.deepEqual(ours.error, theirs.error);
-        if (theirs.config) assert.deepEqual(ours.config, theirs.config);
+        await replayCase(nc, c);
       } catch (err) {
         failures.push(`${c.name}: ${(err as Error).message.split("\n").slice(0, 8).join(" ")}`);
       }

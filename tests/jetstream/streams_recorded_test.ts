@@ -6,30 +6,10 @@
  * config. Cases that need consumers are left to the consumer API.
  */
 import assert from "node:assert/strict";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
-import {
-  type RecordedCase,
-  STREAM_CASES,
-  VALID_CASES,
-} from "../../server/jetstream/api/stream_config_cases.ts";
+import { connect } from "@nats-io/transport-node";
+import { STREAM_CASES, VALID_CASES } from "../../server/jetstream/api/stream_config_cases.ts";
 import { JsTestDir } from "./_js_server.ts";
-
-const usesConsumers = (c: RecordedCase) =>
-  [...c.setup, c.request].some((r) => r.subject.includes(".CONSUMER."));
-
-async function ask(nc: NatsConnection, subject: string, body: string, timeout = 2000) {
-  try {
-    const m = await nc.request(subject, body, { timeout });
-    return m.json<Record<string, unknown>>();
-  } catch {
-    return null;
-  }
-}
-
-async function deleteAll(nc: NatsConnection): Promise<void> {
-  const names = await ask(nc, "$JS.API.STREAM.NAMES", "") as { streams: string[] | null };
-  for (const n of names?.streams ?? []) await ask(nc, `$JS.API.STREAM.DELETE.${n}`, "");
-}
+import { replayCase, usesConsumers } from "./_recorded.ts";
 
 Deno.test("recorded nats-server stream creates and updates get the same answers", async () => {
   using dir = new JsTestDir();
@@ -40,20 +20,7 @@ Deno.test("recorded nats-server stream creates and updates get the same answers"
   );
   assert.ok(cases.length > 40, `${cases.length} cases`);
   try {
-    for (const c of cases) {
-      await deleteAll(nc);
-      for (const s of c.setup) await ask(nc, s.subject, s.body);
-      const theirs = c.response as Record<string, unknown> | null;
-      const ours = await ask(nc, c.request.subject, c.request.body, theirs === null ? 300 : 2000);
-      if (theirs === null) {
-        assert.equal(ours, null, c.name);
-        continue;
-      }
-      assert.ok(ours !== null, `${c.name}: no answer`);
-      assert.equal(ours.type, theirs.type, c.name);
-      assert.deepEqual(ours.error, theirs.error, c.name);
-      if (theirs.config) assert.deepEqual(ours.config, theirs.config, c.name);
-    }
+    for (const c of cases) await replayCase(nc, c, c.name);
   } finally {
     await nc.close();
   }

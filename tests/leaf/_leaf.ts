@@ -2,8 +2,9 @@
  * @module
  * Leafnode test helpers: hub and leaf nodes of two kinds behind one interface (denats in this
  * process, started from a `.conf` file with a capturing logger, and the reference nats-server
- * as a process), their `.conf` text, clients, and polling until a link is up. Every node is
- * disposable. Runs in the test isolate.
+ * as a process), their `.conf` text, clients, polling until a link is up, and the setup the
+ * leaf test files share (test options, certificates, a round trip across a link). Every node
+ * is disposable. Runs in the test isolate.
  */
 import { startServer } from "../../mod.ts";
 import type { ServerHandle } from "../../server/start.ts";
@@ -14,6 +15,12 @@ import { freePort, waitFor } from "../cluster/_cluster.ts";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 
 export { connect, freePort, type NatsConnection, TempDir, waitFor };
+
+/** `Deno.test` options of the leaf tests: servers and clients outlive the sanitizers' view. */
+export const OPTS = { sanitizeOps: false, sanitizeResources: false };
+
+/** The test certificates (`tests/tls/certs/`), with a trailing slash. */
+export const CERTS = new URL("../tls/certs/", import.meta.url).pathname;
 
 /** True when the reference nats-server is installed; warns visibly once when it is not. */
 export function haveReference(): boolean {
@@ -162,6 +169,19 @@ export class NatsServerNode implements LeafTestNode {
   }
 }
 
+/** Which server a node runs. */
+export type NodeKind = LeafTestNode["kind"];
+
+/** Starts a node of `kind` (`debug`: denats logs debug lines; nats-server ignores it). */
+export function startNode(
+  kind: NodeKind,
+  dir: TempDir,
+  spec: LeafNodeSpec,
+  debug = false,
+): Promise<LeafTestNode> {
+  return kind === "denats" ? DenatsNode.start(dir, spec, debug) : NatsServerNode.start(dir, spec);
+}
+
 /** Waits until `node` has `n` registered leafnode connections. */
 export async function waitLeafs(node: LeafTestNode, n = 1, timeoutMs = 8000): Promise<void> {
   await waitFor(async () => (await node.leafCount()) === n, timeoutMs, `${node.name} leafs=${n}`);
@@ -207,4 +227,75 @@ export async function waitInterest(
   } finally {
     s.unsubscribe();
   }
+}
+
+/**
+ * Messages both ways across the link between `hub` and `leaf` once interest crossed: `up`
+ * published on `<prefix>.up` by a leaf client, `down` on `<prefix>.down` by a hub client.
+ * Returns the two payloads received (order of arrival).
+ */
+export async function exchange(
+  hub: LeafTestNode,
+  leaf: LeafTestNode,
+  prefix: string,
+  up: string,
+  down: string,
+  what: string,
+): Promise<string[]> {
+  await using nh = await client(hub);
+  await using nl = await client(leaf);
+  const got: string[] = [];
+  nh.subscribe(`${prefix}.up`, { callback: (_e, m) => void got.push(m.string()) });
+  nl.subscribe(`${prefix}.down`, { callback: (_e, m) => void got.push(m.string()) });
+  await nh.flush();
+  await nl.flush();
+  await waitInterest(nl, nh, prefix);
+  await waitInterest(nh, nl, prefix);
+  nl.publish(`${prefix}.up`, up);
+  nh.publish(`${prefix}.down`, down);
+  await waitFor(() => got.length === 2, 3000, what);
+  return got;
+}
+
+/** Deliveries to the two members of {@link queueAcrossLink}'s queue group. */
+export interface QueueCounts {
+  near: number;
+  far: number;
+}
+
+/**
+ * A queue group `q` on `work` with a member on the publisher's side of the link (`near`, which
+ * also publishes) and one across it (`far`): publishes `count` messages and returns what each
+ * member got (`first`); then the near member leaves and `near` publishes until the far member
+ * gets one (`failOver` names that wait), and returns the counts again (`last`).
+ */
+export async function queueAcrossLink(
+  near: NatsConnection,
+  far: NatsConnection,
+  count: number,
+  failOver: string,
+): Promise<{ first: QueueCounts; last: QueueCounts }> {
+  const counts: QueueCounts = { near: 0, far: 0 };
+  far.subscribe("work", { queue: "q", callback: () => void counts.far++ });
+  const local = near.subscribe("work", { queue: "q", callback: () => void counts.near++ });
+  await far.flush();
+  await near.flush();
+  await waitInterest(near, far, "work");
+  for (let i = 0; i < count; i++) near.publish("work");
+  await near.flush();
+  await waitFor(() => counts.near + counts.far >= count, 3000, `${count} queue messages`);
+  const first = { ...counts };
+  local.unsubscribe();
+  await near.flush();
+  // No local member left: the far member gets them across the link.
+  await waitFor(
+    async () => {
+      near.publish("work");
+      await near.flush();
+      return counts.far > 0;
+    },
+    5000,
+    failOver,
+  );
+  return { first, last: counts };
 }

@@ -11,15 +11,14 @@ import {
   freePort,
   haveReference,
   type LeafTestNode,
-  NatsServerNode,
+  OPTS,
+  startNode,
   TempDir,
   waitFor,
   waitLeafs,
 } from "./_leaf.ts";
 import { makeAccount, makeOperator, makeUser } from "../../server/accounts/_test_keys.ts";
 import { leafz } from "../../server/monitor/links.ts";
-
-const OPTS = { sanitizeOps: false, sanitizeResources: false };
 
 async function operatorSetup(dir: TempDir) {
   const op = await makeOperator();
@@ -45,9 +44,7 @@ for (const hubKind of ["denats", "nats-server"] as const) {
       const { acc, hubExtra, creds } = await operatorSetup(dir);
       const leafPort = freePort();
       const spec = { name: "hub", leafPort, extra: hubExtra };
-      await using hub: LeafTestNode = hubKind === "denats"
-        ? await DenatsNode.start(dir, spec)
-        : await NatsServerNode.start(dir, spec);
+      await using hub: LeafTestNode = await startNode(hubKind, dir, spec);
       await using leaf = await DenatsNode.start(dir, {
         name: "leaf",
         remotes: [`url: "nats-leaf://127.0.0.1:${leafPort}", credentials: "${creds}"`],

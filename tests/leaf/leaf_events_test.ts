@@ -12,24 +12,17 @@
 import assert from "node:assert/strict";
 import {
   client,
-  DenatsNode,
   freePort,
   haveReference,
-  type LeafNodeSpec,
-  type LeafTestNode,
-  NatsServerNode,
+  type NodeKind,
+  OPTS,
+  startNode,
   TempDir,
   waitFor,
   waitLeafs,
 } from "./_leaf.ts";
 
-const OPTS = { sanitizeOps: false, sanitizeResources: false };
-
-type Kind = "denats" | "nats-server";
-
-function start(kind: Kind, dir: TempDir, spec: LeafNodeSpec): Promise<LeafTestNode> {
-  return kind === "denats" ? DenatsNode.start(dir, spec) : NatsServerNode.start(dir, spec);
-}
+type Kind = NodeKind;
 
 /** Accounts `SYS` (the system account) and `A`, and a gateway when `gateway` is set. */
 function extra(gateway: string | null): string[] {
@@ -68,7 +61,7 @@ async function scenario(
     leafPort: freePort(),
     extra: extra(gateways ? "G1" : null),
   };
-  let hub = await start(kind, dir, hubSpec);
+  let hub = await startNode(kind, dir, hubSpec);
   try {
     const atHub: Seen[] = [];
     let atLeaf: Seen[] = [];
@@ -78,7 +71,7 @@ async function scenario(
     });
     await nh.flush();
     const hubOption = leafIsHub ? ", hub: true" : "";
-    await using leaf = await start(kind, dir, {
+    await using leaf = await startNode(kind, dir, {
       name: "leaf",
       extra: extra(leafIsHub ? "G2" : null),
       remotes: [`url: "nats-leaf://a:a@127.0.0.1:${hubSpec.leafPort}", account: A${hubOption}`],
@@ -99,7 +92,7 @@ async function scenario(
       atLeaf = [];
       await hub.stop();
       await waitLeafs(leaf, 0);
-      hub = await start(kind, dir, hubSpec);
+      hub = await startNode(kind, dir, hubSpec);
       await waitLeafs(leaf);
       await waitFor(() => atLeaf.length > 0, 5000, `${kind}: event at the leaf`);
       await nl.request("$SYS.REQ.SERVER.PING.VARZ", "", { timeout: 3000 });
@@ -189,8 +182,8 @@ function keyPaths(o: unknown, path = ""): string[] {
 async function leafzAnswers(kind: Kind): Promise<Record<string, string[]>> {
   await using dir = await TempDir.create();
   const leafPort = freePort();
-  await using hub = await start(kind, dir, { name: "hub", leafPort, extra: extra(null) });
-  await using leaf = await start(kind, dir, {
+  await using hub = await startNode(kind, dir, { name: "hub", leafPort, extra: extra(null) });
+  await using leaf = await startNode(kind, dir, {
     name: "leaf",
     extra: extra(null),
     remotes: [`url: "nats-leaf://a:a@127.0.0.1:${leafPort}", account: A`],

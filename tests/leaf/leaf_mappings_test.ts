@@ -11,23 +11,20 @@
 import assert from "node:assert/strict";
 import {
   client,
-  DenatsNode,
   freePort,
   haveReference,
-  type LeafTestNode,
-  NatsServerNode,
+  type LeafNodeSpec,
+  OPTS,
+  startNode,
   TempDir,
   waitFor,
   waitLeafs,
 } from "./_leaf.ts";
 
-const OPTS = { sanitizeOps: false, sanitizeResources: false };
-
 async function scenario(kind: "denats" | "nats-server"): Promise<string[]> {
   await using dir = await TempDir.create();
   const leafPort = freePort();
-  const start = (spec: Parameters<typeof DenatsNode.start>[1]): Promise<LeafTestNode> =>
-    kind === "denats" ? DenatsNode.start(dir, spec) : NatsServerNode.start(dir, spec);
+  const start = (spec: LeafNodeSpec) => startNode(kind, dir, spec);
   await using hub = await start({
     name: "hub",
     leafPort,

@@ -14,25 +14,16 @@ import {
   haveReference,
   type LeafTestNode,
   NatsServerNode,
+  OPTS as LEAF_OPTS,
+  queueAcrossLink,
+  startNode,
   TempDir,
   waitFor,
   waitInterest,
   waitLeafs,
 } from "./_leaf.ts";
 
-const OPTS = { sanitizeOps: false, sanitizeResources: false, ignore: !haveReference() };
-
-type Role = "denats" | "nats-server";
-
-async function start(
-  kind: Role,
-  dir: TempDir,
-  spec: Parameters<typeof DenatsNode.start>[1],
-): Promise<LeafTestNode> {
-  return kind === "denats"
-    ? await DenatsNode.start(dir, spec)
-    : await NatsServerNode.start(dir, spec);
-}
+const OPTS = { ...LEAF_OPTS, ignore: !haveReference() };
 
 for (const [hubKind, leafKind] of [["nats-server", "denats"], ["denats", "nats-server"]] as const) {
   const label = `${leafKind} leaf on a ${hubKind} hub`;
@@ -40,8 +31,8 @@ for (const [hubKind, leafKind] of [["nats-server", "denats"], ["denats", "nats-s
   Deno.test(`${label}: messages both ways in order, headers, request/reply`, OPTS, async () => {
     await using dir = await TempDir.create();
     const leafPort = freePort();
-    await using hub = await start(hubKind, dir, { name: "hub", leafPort });
-    await using leaf = await start(leafKind, dir, {
+    await using hub = await startNode(hubKind, dir, { name: "hub", leafPort });
+    await using leaf = await startNode(leafKind, dir, {
       name: "leaf",
       remotes: [`url: "nats-leaf://127.0.0.1:${leafPort}"`],
     });
@@ -79,47 +70,27 @@ for (const [hubKind, leafKind] of [["nats-server", "denats"], ["denats", "nats-s
   Deno.test(`${label}: queue members serve locally, fail over across the link`, OPTS, async () => {
     await using dir = await TempDir.create();
     const leafPort = freePort();
-    await using hub = await start(hubKind, dir, { name: "hub", leafPort });
-    await using leaf = await start(leafKind, dir, {
+    await using hub = await startNode(hubKind, dir, { name: "hub", leafPort });
+    await using leaf = await startNode(leafKind, dir, {
       name: "leaf",
       remotes: [`url: "nats-leaf://127.0.0.1:${leafPort}"`],
     });
     await waitLeafs(leaf);
     await using nh = await client(hub);
     await using nl = await client(leaf);
-    let atHub = 0;
-    let atLeaf = 0;
-    const hubMember = nh.subscribe("work", { queue: "q", callback: () => void atHub++ });
-    nl.subscribe("work", { queue: "q", callback: () => void atLeaf++ });
-    await nh.flush();
-    await nl.flush();
-    await waitInterest(nh, nl, "work");
-    for (let i = 0; i < 30; i++) nh.publish("work");
-    await nh.flush();
-    await waitFor(() => atHub + atLeaf >= 30, 3000, "30 queue messages");
-    assert.deepEqual([atHub, atLeaf], [30, 0], "the hub's own member takes them");
-    hubMember.unsubscribe();
-    await nh.flush();
-    await waitFor(
-      async () => {
-        nh.publish("work");
-        await nh.flush();
-        return atLeaf > 0;
-      },
-      5000,
-      "fail-over to the leaf's member",
-    );
+    const q = await queueAcrossLink(nh, nl, 30, "fail-over to the leaf's member");
+    assert.deepEqual([q.first.near, q.first.far], [30, 0], "the hub's own member takes them");
   });
 
   Deno.test(`${label}: a wrong password is refused`, OPTS, async () => {
     await using dir = await TempDir.create();
     const leafPort = freePort();
-    await using hub = await start(hubKind, dir, {
+    await using hub = await startNode(hubKind, dir, {
       name: "hub",
       leafPort,
       leafExtra: ["authorization { user: lu, password: lp }"],
     });
-    await using leaf = await start(leafKind, dir, {
+    await using leaf = await startNode(leafKind, dir, {
       name: "leaf",
       remotes: [`url: "nats-leaf://lu:bad@127.0.0.1:${leafPort}"`],
     });
@@ -153,12 +124,8 @@ Deno.test("/varz `leaf` and /leafz entries have nats-server's shape and values",
         `cert_file: "${certs}client-cert.pem", key_file: "${certs}client-key.pem" }`,
       ],
     };
-    await using hub = kind === "denats"
-      ? await DenatsNode.start(dir, spec)
-      : await NatsServerNode.start(dir, spec);
-    await using leaf = kind === "denats"
-      ? await DenatsNode.start(dir, leafSpec)
-      : await NatsServerNode.start(dir, leafSpec);
+    await using hub = await startNode(kind, dir, spec);
+    await using leaf = await startNode(kind, dir, leafSpec);
     await waitLeafs(hub);
     await waitLeafs(leaf);
     const get = async (node: LeafTestNode, path: string) => {

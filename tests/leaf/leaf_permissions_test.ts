@@ -11,14 +11,13 @@ import {
   client,
   DenatsNode,
   freePort,
+  OPTS,
   TempDir,
   waitFor,
   waitInterest,
   waitLeafs,
 } from "./_leaf.ts";
 import { leafz } from "../../server/monitor/links.ts";
-
-const OPTS = { sanitizeOps: false, sanitizeResources: false };
 
 Deno.test("deny_exports keeps messages home, deny_imports keeps interest out", OPTS, async () => {
   await using dir = await TempDir.create();

@@ -11,13 +11,12 @@ import {
   client,
   DenatsNode,
   freePort,
+  OPTS,
   TempDir,
   waitFor,
   waitInterest,
   waitLeafs,
 } from "./_leaf.ts";
-
-const OPTS = { sanitizeOps: false, sanitizeResources: false };
 
 Deno.test(
   "the hub restarts: leaf-local traffic flows meanwhile, cross traffic resumes",

@@ -31,6 +31,7 @@ import {
   type LeafNodeSpec,
   type LeafTestNode,
   NatsServerNode,
+  startNode,
   TempDir,
   waitFor,
   waitLeafs,
@@ -276,9 +277,7 @@ for (const hubKind of ["denats", "nats-server"] as const) {
     await using dir = await TempDir.create();
     const leafPort = freePort();
     const spec = { name: "hub", leafPort };
-    const hub = hubKind === "denats"
-      ? await DenatsNode.start(dir, spec)
-      : await NatsServerNode.start(dir, spec);
+    const hub = await startNode(hubKind, dir, spec);
     const conns: NatsConnection[] = [];
     let leaf: ShardedNode | null = null;
     try {

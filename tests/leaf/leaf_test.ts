@@ -10,6 +10,8 @@ import {
   client,
   DenatsNode,
   freePort,
+  OPTS,
+  queueAcrossLink,
   TempDir,
   waitFor,
   waitInterest,
@@ -17,8 +19,6 @@ import {
 } from "./_leaf.ts";
 import { leafz } from "../../server/monitor/links.ts";
 import { varz } from "../../server/monitor/varz.ts";
-
-const OPTS = { sanitizeOps: false, sanitizeResources: false };
 
 async function pair(dir: TempDir, hubExtra: string[] = [], remote = "", leafExtra: string[] = []) {
   const leafPort = freePort();
@@ -85,30 +85,9 @@ Deno.test("a queue group serves locally first and fails over across the link", O
   await waitLeafs(leaf);
   await using nh = await client(hub);
   await using nl = await client(leaf);
-  let atHub = 0;
-  let atLeaf = 0;
-  nh.subscribe("work", { queue: "q", callback: () => void atHub++ });
-  const local = nl.subscribe("work", { queue: "q", callback: () => void atLeaf++ });
-  await nh.flush();
-  await nl.flush();
-  await waitInterest(nl, nh, "work");
-  for (let i = 0; i < 50; i++) nl.publish("work");
-  await nl.flush();
-  await waitFor(() => atHub + atLeaf >= 50, 3000, "50 queue messages");
-  assert.deepEqual([atLeaf, atHub], [50, 0], "the leaf's own member takes them all");
-  local.unsubscribe();
-  await nl.flush();
-  // No local member left: the hub's member gets them across the link.
-  await waitFor(
-    async () => {
-      nl.publish("work");
-      await nl.flush();
-      return atHub > 0;
-    },
-    5000,
-    "fail-over to the hub's member",
-  );
-  assert.deepEqual(atLeaf, 50);
+  const q = await queueAcrossLink(nl, nh, 50, "fail-over to the hub's member");
+  assert.deepEqual([q.first.near, q.first.far], [50, 0], "the leaf's own member takes them all");
+  assert.deepEqual(q.last.near, 50);
 });
 
 Deno.test(

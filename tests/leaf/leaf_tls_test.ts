@@ -8,20 +8,19 @@
  */
 import assert from "node:assert/strict";
 import {
-  client,
+  CERTS,
   DenatsNode,
+  exchange,
   freePort,
   haveReference,
   type LeafTestNode,
-  NatsServerNode,
+  OPTS,
+  startNode,
   TempDir,
   waitFor,
-  waitInterest,
   waitLeafs,
 } from "./_leaf.ts";
 
-const OPTS = { sanitizeOps: false, sanitizeResources: false };
-const CERTS = new URL("../tls/certs/", import.meta.url).pathname;
 const HUB_TLS = `tls { cert_file: "${CERTS}server-cert.pem", key_file: "${CERTS}server-key.pem", ` +
   `ca_file: "${CERTS}ca.pem" }`;
 const HUB_TLS_VERIFY = HUB_TLS.replace(" }", ", verify: true }");
@@ -29,19 +28,9 @@ const LEAF_TLS = `tls { ca_file: "${CERTS}ca.pem" }`;
 const LEAF_TLS_CERT = `tls { ca_file: "${CERTS}ca.pem", cert_file: "${CERTS}client-cert.pem", ` +
   `key_file: "${CERTS}client-key.pem" }`;
 
+/** One message each way across the TLS link. */
 async function roundTrip(hub: LeafTestNode, leaf: LeafTestNode): Promise<void> {
-  await using nh = await client(hub);
-  await using nl = await client(leaf);
-  const got: string[] = [];
-  nh.subscribe("secure.up", { callback: (_e, m) => void got.push(m.string()) });
-  nl.subscribe("secure.down", { callback: (_e, m) => void got.push(m.string()) });
-  await nh.flush();
-  await nl.flush();
-  await waitInterest(nl, nh, "secure");
-  await waitInterest(nh, nl, "secure");
-  nl.publish("secure.up", "up");
-  nh.publish("secure.down", "down");
-  await waitFor(() => got.length === 2, 3000, "both directions over TLS");
+  const got = await exchange(hub, leaf, "secure", "up", "down", "both directions over TLS");
   assert.deepEqual(got.sort(), ["down", "up"]);
 }
 
@@ -124,12 +113,8 @@ for (const [hubKind, leafKind] of [["nats-server", "denats"], ["denats", "nats-s
         name: "leaf",
         remotes: [`url: "tls://127.0.0.1:${leafPort}", ${LEAF_TLS_CERT}`],
       };
-      await using hub = hubKind === "denats"
-        ? await DenatsNode.start(dir, hubSpec)
-        : await NatsServerNode.start(dir, hubSpec);
-      await using leaf = leafKind === "denats"
-        ? await DenatsNode.start(dir, leafSpec)
-        : await NatsServerNode.start(dir, leafSpec);
+      await using hub = await startNode(hubKind, dir, hubSpec);
+      await using leaf = await startNode(leafKind, dir, leafSpec);
       await waitLeafs(hub);
       await waitLeafs(leaf);
       await roundTrip(hub, leaf);

@@ -10,14 +10,13 @@ import {
   client,
   DenatsNode,
   freePort,
+  OPTS,
   TempDir,
   waitFor,
   waitInterest,
   waitLeafs,
 } from "./_leaf.ts";
 import { leafz } from "../../server/monitor/links.ts";
-
-const OPTS = { sanitizeOps: false, sanitizeResources: false };
 
 Deno.test(
   "a leaf of one hub cluster server reaches clients of the other server",

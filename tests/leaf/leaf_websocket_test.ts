@@ -8,34 +8,23 @@
  */
 import assert from "node:assert/strict";
 import {
-  client,
+  CERTS,
   DenatsNode,
+  exchange,
   freePort,
   haveReference,
   type LeafTestNode,
-  NatsServerNode,
+  OPTS,
+  startNode,
   TempDir,
   waitFor,
-  waitInterest,
   waitLeafs,
 } from "./_leaf.ts";
 
-const OPTS = { sanitizeOps: false, sanitizeResources: false };
-const CERTS = new URL("../tls/certs/", import.meta.url).pathname;
-
+/** A small message up and a 70 kB one down across the WebSocket link. */
 async function roundTrip(hub: LeafTestNode, leaf: LeafTestNode): Promise<void> {
-  await using nh = await client(hub);
-  await using nl = await client(leaf);
-  const got: string[] = [];
-  nh.subscribe("ws.up", { callback: (_e, m) => void got.push(m.string()) });
-  nl.subscribe("ws.down", { callback: (_e, m) => void got.push(m.string()) });
-  await nh.flush();
-  await nl.flush();
-  await waitInterest(nl, nh, "ws");
-  await waitInterest(nh, nl, "ws");
-  nl.publish("ws.up", "up");
-  nh.publish("ws.down", "x".repeat(70_000));
-  await waitFor(() => got.length === 2, 3000, "both directions over WebSocket");
+  const big = "x".repeat(70_000);
+  const got = await exchange(hub, leaf, "ws", "up", big, "both directions over WebSocket");
   assert.deepEqual(got.map((g) => g.length).sort((a, b) => a - b), [2, 70_000]);
 }
 
@@ -120,12 +109,8 @@ for (const [hubKind, leafKind] of [["nats-server", "denats"], ["denats", "nats-s
       const wsPort = freePort();
       const hs = hubSpec(wsPort);
       const ls = { name: "leaf", remotes: [`url: "ws://127.0.0.1:${wsPort}"`] };
-      await using hub = hubKind === "denats"
-        ? await DenatsNode.start(dir, hs)
-        : await NatsServerNode.start(dir, hs);
-      await using leaf = leafKind === "denats"
-        ? await DenatsNode.start(dir, ls)
-        : await NatsServerNode.start(dir, ls);
+      await using hub = await startNode(hubKind, dir, hs);
+      await using leaf = await startNode(leafKind, dir, ls);
       await waitLeafs(hub);
       await waitLeafs(leaf);
       await roundTrip(hub, leaf);

@@ -7,9 +7,8 @@
  * refused. Runs in the test isolate.
  */
 import assert from "node:assert/strict";
-import { DenatsNode, freePort, TempDir, waitFor } from "./_leaf.ts";
+import { DenatsNode, freePort, OPTS, TempDir, waitFor } from "./_leaf.ts";
 
-const OPTS = { sanitizeOps: false, sanitizeResources: false };
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 

@@ -16,15 +16,18 @@ import {
   DenatsNode,
   freePort,
   haveReference,
+  type LeafNodeSpec,
   type LeafTestNode,
   NatsServerNode,
+  type NodeKind,
+  OPTS,
+  startNode,
   TempDir,
   waitFor,
   waitInterest,
   waitLeafs,
 } from "./_leaf.ts";
 
-const OPTS = { sanitizeOps: false, sanitizeResources: false };
 const KIB = 1024;
 
 /** A TCP proxy that counts the bytes it forwards each way. */
@@ -122,8 +125,6 @@ async function cross(
   }
 }
 
-type Kind = "denats" | "nats-server";
-
 for (
   const [leafKind, hubKind] of [
     ["denats", "denats"],
@@ -143,8 +144,7 @@ for (
         leafPort: freePort(),
         extra: [`websocket { listen: "127.0.0.1:${wsPort}", no_tls: true, compression: true }`],
       };
-      const start = (kind: Kind, spec: typeof hubSpec | typeof leafSpec) =>
-        kind === "denats" ? DenatsNode.start(dir, spec, true) : NatsServerNode.start(dir, spec);
+      const start = (kind: NodeKind, spec: LeafNodeSpec) => startNode(kind, dir, spec, true);
       await using proxy = new CountingProxy(wsPort);
       const leafSpec = {
         name: "leaf",

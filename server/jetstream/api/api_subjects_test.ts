@@ -15,50 +15,42 @@ Deno.test("every operation's own subject routes back to it", () => {
   }
 });
 
-Deno.test("stream and consumer names come from the right tokens", () => {
-  assert.deepEqual(parseApiSubject("$JS.API.STREAM.CREATE.ORDERS"), {
-    op: "STREAM.CREATE",
-    stream: "ORDERS",
-  });
-  assert.deepEqual(parseApiSubject("$JS.API.STREAM.MSG.GET.ORDERS"), {
-    op: "STREAM.MSG.GET",
-    stream: "ORDERS",
-  });
-  assert.deepEqual(parseApiSubject("$JS.API.CONSUMER.DURABLE.CREATE.ORDERS.d1"), {
+/** Subjects and what they parse to. */
+const PARSED: [string, ReturnType<typeof parseApiSubject>][] = [
+  ["$JS.API.STREAM.CREATE.ORDERS", { op: "STREAM.CREATE", stream: "ORDERS" }],
+  ["$JS.API.STREAM.MSG.GET.ORDERS", { op: "STREAM.MSG.GET", stream: "ORDERS" }],
+  ["$JS.API.CONSUMER.DURABLE.CREATE.ORDERS.d1", {
     op: "CONSUMER.DURABLE.CREATE",
     stream: "ORDERS",
     consumer: "d1",
-  });
-  assert.deepEqual(parseApiSubject("$JS.API.CONSUMER.CREATE.ORDERS.c1.orders.*.new"), {
+  }],
+  ["$JS.API.CONSUMER.CREATE.ORDERS.c1.orders.*.new", {
     op: "CONSUMER.CREATE.NAMED",
     stream: "ORDERS",
     consumer: "c1",
     filter: "orders.*.new",
-  });
-  assert.deepEqual(parseApiSubject("$JS.API.CONSUMER.CREATE.ORDERS.c1"), {
+  }],
+  ["$JS.API.CONSUMER.CREATE.ORDERS.c1", {
     op: "CONSUMER.CREATE.NAMED",
     stream: "ORDERS",
     consumer: "c1",
-  });
-  assert.deepEqual(parseApiSubject("$JS.API.CONSUMER.MSG.NEXT.ORDERS.c1"), {
+  }],
+  ["$JS.API.CONSUMER.MSG.NEXT.ORDERS.c1", {
     op: "CONSUMER.MSG.NEXT",
     stream: "ORDERS",
     consumer: "c1",
-  });
-  assert.deepEqual(parseApiSubject("$JS.API.DIRECT.GET.KV_b.$KV.b.key"), {
+  }],
+  ["$JS.API.DIRECT.GET.KV_b.$KV.b.key", {
     op: "DIRECT.GET.LAST",
     stream: "KV_b",
     subject: "$KV.b.key",
-  });
-  assert.deepEqual(parseApiSubject("$JS.API.ACCOUNT.STREAM.MOVE.ACC.S"), {
-    op: "ACCOUNT.STREAM.MOVE",
-    account: "ACC",
-    stream: "S",
-  });
-  assert.deepEqual(parseApiSubject("$JS.API.STREAM.TEMPLATE.INFO.t"), {
-    op: "STREAM.TEMPLATE.INFO",
-    template: "t",
-  });
+  }],
+  ["$JS.API.ACCOUNT.STREAM.MOVE.ACC.S", { op: "ACCOUNT.STREAM.MOVE", account: "ACC", stream: "S" }],
+  ["$JS.API.STREAM.TEMPLATE.INFO.t", { op: "STREAM.TEMPLATE.INFO", template: "t" }],
+];
+
+Deno.test("stream and consumer names come from the right tokens", () => {
+  for (const [subject, want] of PARSED) assert.deepEqual(parseApiSubject(subject), want, subject);
 });
 
 Deno.test("subjects no 2.9.10 subscription takes route nowhere", () => {

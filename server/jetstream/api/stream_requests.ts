@@ -123,6 +123,40 @@ export function checkStreamLimits(
   return null;
 }
 
+/** checkStreamLimits for `cfg` against what the account's other streams reserve. */
+function accountLimitsCheck(cfg: StreamConfig, ctx: StreamRequestContext): ApiError | null {
+  return checkStreamLimits(
+    ctx.limits,
+    cfg,
+    ctx.server,
+    reservedBytes(ctx.streams, cfg.storage, cfg.name),
+  );
+}
+
+/**
+ * jetstream_api.go jsNonClusteredStreamLimitsCheck, shared by create and restore: the
+ * account's max streams, then account and server storage for `cfg`'s max_bytes.
+ */
+function nonClusteredLimitsCheck(cfg: StreamConfig, ctx: StreamRequestContext): ApiError | null {
+  if (ctx.limits.max_streams > 0 && ctx.streams.length >= ctx.limits.max_streams) {
+    return jsApiError("JSMaximumStreamsLimitErr");
+  }
+  return accountLimitsCheck(cfg, ctx);
+}
+
+/** `JSStreamSubjectOverlapErr` when a subject of `cfg` collides with another stream's. */
+function subjectOverlapCheck(cfg: StreamConfig, ctx: StreamRequestContext): ApiError | null {
+  for (const other of ctx.streams) {
+    if (other.name === cfg.name) continue;
+    for (const subj of other.subjects ?? []) {
+      if ((cfg.subjects ?? []).some((s) => subjectsCollide(s, subj))) {
+        return jsApiError("JSStreamSubjectOverlapErr");
+      }
+    }
+  }
+  return null;
+}
+
 /**
  * The outcome of a create: the stored config, and whether an identical stream existed (a
  * single nats-server 2.9.10 still answers `did_create: true` then).
@@ -175,15 +209,7 @@ export function streamCreateCheck(
     };
   }
   // jsNonClusteredStreamLimitsCheck runs on the request as sent (before defaults).
-  if (ctx.limits.max_streams > 0 && ctx.streams.length >= ctx.limits.max_streams) {
-    return { error: jsApiError("JSMaximumStreamsLimitErr") };
-  }
-  const rawLimit = checkStreamLimits(
-    ctx.limits,
-    req,
-    ctx.server,
-    reservedBytes(ctx.streams, req.storage, req.name),
-  );
+  const rawLimit = nonClusteredLimitsCheck(req, ctx);
   if (rawLimit) return { error: rawLimit };
   const checked = checkStreamConfig(req, checkContext(ctx));
   if ("error" in checked) return checked;
@@ -196,21 +222,9 @@ export function streamCreateCheck(
     if (deepEqual(existing, cfg)) return { config: existing, existed: true };
     return { error: jsApiError("JSStreamNameExistErr") };
   }
-  const limit = checkStreamLimits(
-    ctx.limits,
-    cfg,
-    ctx.server,
-    reservedBytes(ctx.streams, cfg.storage, cfg.name),
-  );
-  if (limit) return { error: limit };
-  for (const other of ctx.streams) {
-    for (const subj of other.subjects ?? []) {
-      if ((cfg.subjects ?? []).some((s) => subjectsCollide(s, subj))) {
-        return { error: jsApiError("JSStreamSubjectOverlapErr") };
-      }
-    }
-  }
-  return { config: cfg, existed: false };
+  // The same-name stream was handled above: every stream is another one here.
+  const error = accountLimitsCheck(cfg, ctx) ?? subjectOverlapCheck(cfg, ctx);
+  return error ? { error } : { config: cfg, existed: false };
 }
 
 function invalid(text: string): { error: ApiError } {
@@ -309,15 +323,8 @@ export function streamUpdateCheck(
   if (!old) return { error: jsApiError("JSStreamNotFoundErr") };
   const updated = configUpdateCheck(old, checked.config, ctx);
   if ("error" in updated) return updated;
-  for (const other of ctx.streams) {
-    if (other.name === old.name) continue;
-    for (const subj of other.subjects ?? []) {
-      if ((updated.config.subjects ?? []).some((s) => subjectsCollide(s, subj))) {
-        return { error: jsApiError("JSStreamSubjectOverlapErr") };
-      }
-    }
-  }
-  return updated;
+  const overlap = subjectOverlapCheck(updated.config, ctx);
+  return overlap ? { error: overlap } : updated;
 }
 
 /** store.go StreamState as a restore request decodes it (`subjects` and `lost` unchecked). */
@@ -376,15 +383,7 @@ export function streamRestoreCheck(
   const checked = checkStreamConfig(req, checkContext(ctx));
   if ("error" in checked) return checked;
   const cfg = checked.config;
-  if (ctx.limits.max_streams > 0 && ctx.streams.length >= ctx.limits.max_streams) {
-    return { error: jsApiError("JSMaximumStreamsLimitErr") };
-  }
-  const limit = checkStreamLimits(
-    ctx.limits,
-    cfg,
-    ctx.server,
-    reservedBytes(ctx.streams, cfg.storage, cfg.name),
-  );
+  const limit = nonClusteredLimitsCheck(cfg, ctx);
   if (limit) return { error: limit };
   if (ctx.streams.some((s) => s.name === subjectStream)) {
     return { error: jsApiError("JSStreamNameExistRestoreFailedErr") };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { applyStreamEntry, type MsgEntry } from "./entry.ts";
+import { applyStreamEntry, type MirrorEntry, type MsgEntry } from "./entry.ts";
 import { config, machine } from "./_test_util.ts";
 import { jsApiError } from "../api/errors.ts";
 
@@ -16,6 +16,11 @@ function msg(subject: string, over: Partial<MsgEntry> = {}): MsgEntry {
     skip: false,
     ...over,
   };
+}
+
+/** A mirror entry of the origin's message `seq` (data `x`, no header). */
+function mirrored(subject: string, seq: number, ts: bigint, msgId: string): MirrorEntry {
+  return { op: "mirror", subject, header: null, data: enc.encode("x"), seq, ts, msgId };
 }
 
 Deno.test("a message entry stores with the time passed in and remembers its id", async () => {
@@ -102,42 +107,17 @@ Deno.test("purge, delete, config, expire and remove entries change the store", (
 
 Deno.test("a mirror entry stores with the origin's sequence and time; a fresh mirror starts there", () => {
   const m = machine(config({ subjects: undefined, mirror: { name: "O" } }));
-  const data = new TextEncoder().encode("x");
-  const first = applyStreamEntry(m, {
-    op: "mirror",
-    subject: "o.1",
-    header: null,
-    data,
-    seq: 7,
-    ts: 99n,
-    msgId: "",
-  }, 5n);
+  const first = applyStreamEntry(m, mirrored("o.1", 7, 99n, ""), 5n);
   assert.deepEqual([first.op, (first as { stored: boolean }).stored], ["mirror", true]);
   assert.deepEqual([m.store.state().firstSeq, m.store.state().lastSeq], [7, 7]);
   assert.equal(m.store.loadMsg(7).ts, 99n);
   // Anything but the next sequence is a mismatch once the mirror holds state.
-  const gap = applyStreamEntry(m, {
-    op: "mirror",
-    subject: "o.1",
-    header: null,
-    data,
-    seq: 9,
-    ts: 0n,
-    msgId: "",
-  }, 5n);
+  const gap = applyStreamEntry(m, mirrored("o.1", 9, 0n, ""), 5n);
   assert.equal((gap as { mismatch: boolean }).mismatch, true);
   assert.equal(m.store.state().lastSeq, 7);
   const skip = applyStreamEntry(m, { op: "skip", through: 8 }, 6n);
   assert.deepEqual(skip, { op: "skip", skipped: 1 });
-  const next = applyStreamEntry(m, {
-    op: "mirror",
-    subject: "o.2",
-    header: null,
-    data,
-    seq: 9,
-    ts: 0n,
-    msgId: "k",
-  }, 11n);
+  const next = applyStreamEntry(m, mirrored("o.2", 9, 0n, "k"), 11n);
   assert.equal((next as { stored: boolean }).stored, true);
   assert.deepEqual([m.store.loadMsg(9).ts, m.lastMsgId, m.store.state().msgs], [11n, "k", 2]);
 });

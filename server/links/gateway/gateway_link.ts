@@ -14,12 +14,7 @@ import { Connection, type ConnectionProfile } from "../../conn/connection.ts";
 import type { TimerHandle } from "../../conn/clock.ts";
 import { Kind } from "../../routing/receiver.ts";
 import { GATEWAY_PROFILE, Parser } from "../../protocol/parser.ts";
-import {
-  type GatewaySink,
-  type MsgOp,
-  ParseErrorKind,
-  type RoutedMsgOp,
-} from "../../protocol/sink.ts";
+import type { GatewaySink, MsgOp, ParseErrorKind, RoutedMsgOp } from "../../protocol/sink.ts";
 import * as wire from "../../protocol/wire_errors.ts";
 import { CloseReason } from "../../protocol/wire_errors.ts";
 import type { RouteTransport } from "../route/route_host.ts";
@@ -37,6 +32,7 @@ import type {
   GatewayUrl,
   RemoteGateway,
 } from "./gateway_host.ts";
+import { closeOnParseError } from "../core/link_parse_error.ts";
 
 export type {
   GatewayLinkHost,
@@ -381,20 +377,6 @@ export class GatewayLink extends Connection implements GatewaySink {
   }
 
   onParseError(kind: ParseErrorKind, detail: string): void {
-    switch (kind) {
-      case ParseErrorKind.AuthViolation:
-        this.#logger.error(`${this.logPrefix} - authentication error`);
-        this.send(wire.ERR_AUTHORIZATION_VIOLATION.line);
-        this.close(CloseReason.AuthenticationViolation);
-        return;
-      case ParseErrorKind.UnknownOp:
-        this.#logger.error(`${this.logPrefix} - Gateway parser ERROR, ${detail}`);
-        this.send(wire.ERR_UNKNOWN_PROTOCOL_OPERATION.line);
-        this.close(CloseReason.ProtocolViolation);
-        return;
-      default:
-        this.#logger.error(`${this.logPrefix} - ${detail}`);
-        this.close(CloseReason.ProtocolViolation);
-    }
+    closeOnParseError(this, this.#logger, "Gateway", kind, detail);
   }
 }

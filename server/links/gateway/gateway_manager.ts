@@ -14,7 +14,8 @@ import type { Subscription } from "../../client/subscription.ts";
 import type { ReadPressure } from "../../conn/read_loop.ts";
 import type { GatewayConfig } from "../../link_options.ts";
 import type { LinkMonitor, RemoteGatewayz } from "../../monitor/types.ts";
-import { formatRtt, formatUptime, goTime, preciseNow } from "../../monitor/format.ts";
+import { preciseNow } from "../../monitor/format.ts";
+import { connActivity } from "../../monitor/conn_info.ts";
 import { SERVER_VERSION } from "../../version.ts";
 import { goQuote } from "../../protocol/wire_errors.ts";
 import { clientConnectUrls } from "../../link_io/addresses.ts";
@@ -432,16 +433,7 @@ export class GatewayManager {
       kind: "Gateway",
       ip: link.remoteHost,
       port: link.remotePort,
-      start: goTime(link.startedAt),
-      last_activity: goTime(link.lastActivity),
-      rtt: formatRtt(link.rttMs),
-      uptime: formatUptime(now - link.startedAt),
-      idle: formatUptime(now - link.lastActivity),
-      pending_bytes: link.out.pending,
-      in_msgs: link.inMsgs,
-      out_msgs: link.outMsgs,
-      in_bytes: link.inBytes,
-      out_bytes: link.outBytes,
+      ...connActivity(link, now),
       subscriptions: outbound ? link.outInterest?.size ?? 0 : 0,
       name: link.remoteId,
     };

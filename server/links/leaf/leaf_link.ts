@@ -3,7 +3,7 @@
  * One leafnode connection's protocol handler (nats-server 2.9.10 leafnode.go plus the LEAF
  * parts of client.go), for both roles: the accepted side (a leaf connects to us, the hub: INFO
  * first, then CONNECT with auth) and the solicited side (we dial our hub: its INFO, our
- * CONNECT, its INFO with `connect_info`, within 2 s or `Stale Leaf Node Connection - Closing`).
+ * CONNECT, its INFO with `connect_info`, within 2 s; that handshake runs in leaf_solicit.ts).
  * It is the parser sink for LS+/LS-/LMSG/HMSG/INFO/CONNECT/PING, the owner of the remote's
  * interest entries in its account's sublist, the keeper of what it told the remote
  * (`smap`, {@link LeafSubMap}), and a forwarding receiver that sends ONE LMSG per message with
@@ -18,12 +18,7 @@ import { Connection, type ConnectionProfile } from "../../conn/connection.ts";
 import type { TimerHandle } from "../../conn/clock.ts";
 import { Kind, originOf, type SublistEntry } from "../../routing/receiver.ts";
 import { LEAF_PROFILE, Parser } from "../../protocol/parser.ts";
-import {
-  type MsgOp,
-  ParseErrorKind,
-  type RoutedMsgOp,
-  type RouteSink,
-} from "../../protocol/sink.ts";
+import type { MsgOp, ParseErrorKind, RoutedMsgOp, RouteSink } from "../../protocol/sink.ts";
 import * as wire from "../../protocol/wire_errors.ts";
 import { CloseReason } from "../../protocol/wire_errors.ts";
 import {
@@ -32,7 +27,7 @@ import {
   RemoteInterest,
 } from "../../interest/remote_interest.ts";
 import type { Writer } from "../../client/outbound.ts";
-import type { Permissions, SubjectPermission } from "../../options.ts";
+import type { Permissions } from "../../options.ts";
 import { appendRoutedMsg } from "../route/route_protocol.ts";
 import { RoutedQueues } from "../route/route_inbound.ts";
 import { RewrittenOp } from "../../accounts/import_routing.ts";
@@ -51,14 +46,16 @@ import {
   remotePermissions,
 } from "./leaf_permissions.ts";
 import {
-  type LeafInfoMessage,
   leafSubLine,
   LOOP_DETECTION_PREFIX,
   parseLeafConnect,
   parseLeafInfo,
   parseLeafSub,
   parseLeafUnsub,
+  redactConnect,
 } from "./leaf_protocol.ts";
+import { SolicitedHandshake } from "./leaf_solicit.ts";
+import { closeOnParseError } from "../core/link_parse_error.ts";
 
 const enc = new TextEncoder();
 
@@ -66,8 +63,7 @@ const dec = new TextDecoder();
 
 /** leafnode.go leafNodeWaitBeforeClose. */
 const MIN_VERSION_WAIT_MS = 5000;
-/** leafnode.go connectProcessTimeout. */
-export const CONNECT_PROCESS_MS = 2000;
+export { CONNECT_PROCESS_MS } from "./leaf_solicit.ts";
 /** leafnode.go leafNodeReconnectDelayAfterLoopDetected / ...AfterClusterNameSame. */
 export const LOOP_DELAY_MS = 30_000;
 
@@ -121,12 +117,10 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
   readonly #host: LeafLinkHost;
   readonly #parser: Parser;
   #authTimer: TimerHandle | null = null;
-  #connectTimer: TimerHandle | null = null;
-  #infoReceived = false;
-  readonly #startTls: (() => Promise<boolean>) | null;
+  /** The handshake with the hub we dialed (solicited side), else null. */
+  readonly #solicit: SolicitedHandshake | null;
   /** The link runs TLS (accepted with `leafnodes { tls {} }`, or secured after the INFO). */
   tls = false;
-  #connectFinished = false;
   #pending = false;
   #queues: Uint8Array[] = [];
   #queueCount = 0;
@@ -144,7 +138,14 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
     this.remote = init.remote;
     this.url = init.url;
     this.account = init.account;
-    this.#startTls = init.startTls;
+    this.#solicit = init.remote === null ? null : new SolicitedHandshake({
+      link: this,
+      host,
+      clock: host.server.clock,
+      startTls: init.startTls,
+      trace: (dir, text) => this.#trace(dir, text),
+      startPings: () => this.startPings(() => host.random()),
+    });
     if (init.remote !== null) {
       const c = init.remote.config;
       this.setPermissions(remotePermissions(c.denyExports, c.denyImports));
@@ -325,7 +326,7 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
   close(reason: string): void {
     if (!this.markClosed(reason)) return;
     this.#authTimer?.cancel();
-    this.#connectTimer?.cancel();
+    this.#solicit?.cancel();
     this.#parser.stop();
     // A failed client handshake was logged by the handshake already.
     if (reason !== CloseReason.TLSHandshakeError) {
@@ -350,7 +351,7 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
 
   onConnect(json: Uint8Array): void {
     const text = dec.decode(json);
-    this.#trace("<<-", `CONNECT ${text.replace(/"pass":"[^"]*"/, '"pass":"[REDACTED]"')}`);
+    this.#trace("<<-", `CONNECT ${redactConnect(text)}`);
     if (this.solicited || this.registered) return;
     const c = parseLeafConnect(text);
     if (c === null) {
@@ -403,94 +404,7 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
       this.close(CloseReason.ProtocolViolation);
       return;
     }
-    if (!this.solicited) return;
-    const first = !this.#infoReceived;
-    if (first) {
-      this.#infoReceived = true;
-      // leafnode.go processLeafnodeInfo: a leafnode port's INFO has a CID and leafnode_urls.
-      if (!info.client_id || info.leafnode_urls === undefined) {
-        this.#logger.error(`${this.logPrefix} - attempted to connect to wrong port`);
-        this.close(CloseReason.WrongPort);
-        return;
-      }
-      this.headers = !this.#host.server.options.noHeaderSupport && info.headers === true;
-      this.nonce = info.nonce ?? "";
-      this.remoteServer = info.server_name || info.server_id;
-      this.remoteId = info.server_id;
-      this.remoteDomain = info.domain ?? "";
-      this.remoteCluster = info.cluster ?? "";
-    }
-    if (info.import !== undefined || info.export !== undefined) {
-      const c = this.remote!.config;
-      this.setPermissions(remotePermissions(c.denyExports, c.denyImports, {
-        export: info.export as SubjectPermission | undefined,
-        import: info.import as SubjectPermission | undefined,
-      }));
-    }
-    this.#host.infoReceived(this, info);
-    if (!first) {
-      if (info.connect_info) this.#finishConnect();
-      return;
-    }
-    const remote = this.remote!;
-    // Over WebSocket, `wss://` secured the connection before the upgrade already.
-    const ws = this.url?.scheme === "ws" || this.url?.scheme === "wss";
-    const needTls = !ws && (info.tls_required === true || remote.config.tls !== undefined ||
-      this.url?.scheme === "tls");
-    if (needTls && !this.tls) {
-      if (this.#startTls === null) {
-        this.#logger.error(`${this.logPrefix} - TLS required but this connection cannot use it`);
-        this.close(CloseReason.TLSHandshakeError);
-        return;
-      }
-      // leafnode.go leafNodeResumeConnectProcess: the client handshake, then CONNECT. Reads
-      // wait for the handshake, so the hub's answer is read through TLS.
-      this.#startTls().then((ok) => {
-        if (!ok) {
-          this.close(CloseReason.TLSHandshakeError);
-          return;
-        }
-        this.tls = true;
-        this.#afterFirstInfo(info);
-      });
-      return;
-    }
-    this.#afterFirstInfo(info);
-  }
-
-  #afterFirstInfo(info: LeafInfoMessage): void {
-    if (this.closed) return;
-    this.#resumeConnect();
-    if (this.closed) return;
-    if (!info.info_on_connect || info.connect_info) this.#finishConnect();
-  }
-
-  /** leafnode.go leafNodeResumeConnectProcess: CONNECT, then 2 s for the hub's answer. */
-  #resumeConnect(): void {
-    const json = this.#host.connectJson(this);
-    this.#trace("->>", `CONNECT ${json.replace(/"pass":"[^"]*"/, '"pass":"[REDACTED]"')}`);
-    this.send(enc.encode(`CONNECT ${json}\r\n`));
-    this.#connectTimer = this.services.clock.after(CONNECT_PROCESS_MS, () => {
-      this.#connectTimer = null;
-      if (this.closed || this.#connectFinished) return;
-      this.#connectFinished = true;
-      const text = wire.ERR_STALE_LEAFNODE_CONNECTION.text;
-      this.sendErr(text);
-      this.#logger.debug(`${this.logPrefix} - ${text}`);
-      this.close(CloseReason.StaleConnection);
-    });
-    this.#logger.debug(`${this.logPrefix} - Remote leafnode connect msg sent`);
-  }
-
-  /** leafnode.go leafNodeFinishConnectProcess: register, send interest, start pinging. */
-  #finishConnect(): void {
-    if (this.#connectFinished || this.closed) return;
-    this.#connectFinished = true;
-    this.#connectTimer?.cancel();
-    this.#connectTimer = null;
-    this.registered = true;
-    this.#host.solicitedReady(this);
-    if (!this.closed) this.startPings(() => this.#host.random());
+    this.#solicit?.onInfo(info); // leaf_solicit.ts; an accepted link ignores INFOs
   }
 
   // ---- sink: interest ---------------------------------------------------------------------
@@ -640,20 +554,6 @@ export class LeafLink extends Connection implements RouteSink, ForwardingReceive
   }
 
   onParseError(kind: ParseErrorKind, detail: string): void {
-    switch (kind) {
-      case ParseErrorKind.AuthViolation:
-        this.#logger.error(`${this.logPrefix} - authentication error`);
-        this.send(wire.ERR_AUTHORIZATION_VIOLATION.line);
-        this.close(CloseReason.AuthenticationViolation);
-        return;
-      case ParseErrorKind.UnknownOp:
-        this.#logger.error(`${this.logPrefix} - Leafnode parser ERROR, ${detail}`);
-        this.send(wire.ERR_UNKNOWN_PROTOCOL_OPERATION.line);
-        this.close(CloseReason.ProtocolViolation);
-        return;
-      default:
-        this.#logger.error(`${this.logPrefix} - ${detail}`);
-        this.close(CloseReason.ProtocolViolation);
-    }
+    closeOnParseError(this, this.#logger, "Leafnode", kind, detail);
   }
 }

@@ -7,9 +7,9 @@
  * INFO and CONNECT messages of both sides, with their JSON fields in nats-server's order.
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
+import { argTokens, decodeSubject, parseWeight } from "../core/interest_args.ts";
 
 const enc = new TextEncoder();
-const strict = new TextDecoder("utf-8", { fatal: true });
 const lenient = new TextDecoder();
 
 /** leafnode.go leafNodeLoopDetectionSubjectPrefix. */
@@ -57,30 +57,6 @@ export interface LeafSubArgs {
   key: string;
 }
 
-function tokens(args: Uint8Array): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let s = -1;
-  for (let i = 0; i <= args.length; i++) {
-    const b = i < args.length ? args[i] : 0x20;
-    if (b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a) {
-      if (s >= 0) out.push(args.subarray(s, i));
-      s = -1;
-    } else if (s < 0) s = i;
-  }
-  return out;
-}
-
-function parseWeight(b: Uint8Array): number {
-  if (b.length === 0 || b.length > 9) return -1;
-  let n = 0;
-  for (let i = 0; i < b.length; i++) {
-    const d = b[i] - 0x30;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n;
-}
-
 /**
  * Decodes `LS+` arguments; a string is nats-server's error text
  * (`processLeafSub Parse Error: '<args>'`).
@@ -95,18 +71,11 @@ function parseWeight(b: Uint8Array): number {
  * ```
  */
 export function parseLeafSub(args: Uint8Array): LeafSubArgs | string {
-  const t = tokens(args);
+  const t = argTokens(args);
   if (t.length !== 1 && t.length !== 3) {
     return `processLeafSub Parse Error: '${lenient.decode(args)}'`;
   }
-  let subject: string;
-  let subjectBytes: Uint8Array | undefined;
-  try {
-    subject = strict.decode(t[0]);
-  } catch {
-    subject = lenient.decode(t[0]);
-    subjectBytes = t[0].slice();
-  }
+  const { subject, subjectBytes } = decodeSubject(t[0]);
   const queue = t.length === 3 ? lenient.decode(t[1]) : null;
   const weight = t.length === 3 ? parseWeight(t[2]) : 1;
   return { subject, subjectBytes, queue, weight, key: leafKey(lenient.decode(t[0]), queue) };
@@ -114,7 +83,7 @@ export function parseLeafSub(args: Uint8Array): LeafSubArgs | string {
 
 /** The key an `LS-` names (its arguments, as nats-server looks them up). */
 export function parseLeafUnsub(args: Uint8Array): string {
-  return tokens(args).map((t) => lenient.decode(t)).join(" ");
+  return argTokens(args).map((t) => lenient.decode(t)).join(" ");
 }
 
 /** The INFO a leafnode listener sends (server.go `Info`, the fields leafnode.go sets). */
@@ -187,6 +156,11 @@ function parseObject<T>(text: string): T | null {
 /** Parses an INFO's JSON; null when it is not an object. */
 export function parseLeafInfo(text: string): LeafInfoMessage | null {
   return parseObject<LeafInfoMessage>(text);
+}
+
+/** A CONNECT's JSON for the trace: the password replaced by `[REDACTED]`. */
+export function redactConnect(json: string): string {
+  return json.replace(/"pass":"[^"]*"/, '"pass":"[REDACTED]"');
 }
 
 /** Parses a CONNECT's JSON; null when it is not an object. */

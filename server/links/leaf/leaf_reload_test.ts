@@ -7,25 +7,12 @@ import assert from "node:assert/strict";
 import type { LeafNodeConfig, RemoteLeafConfig } from "../../link_options.ts";
 import type { TlsSettings } from "../../transport/tls_options.ts";
 import { goFloat, goLeafNodeOpts, leafNodeReloadError } from "./leaf_reload.ts";
+import { defaultLeafNodeConfig } from "../../config/leafnode_block.ts";
 
 const PTR = /0xc[0-9a-f]+/g;
 
 function leaf(over: Partial<LeafNodeConfig> = {}): LeafNodeConfig {
-  return {
-    host: "127.0.0.1",
-    port: 17424,
-    username: "",
-    password: "",
-    authTimeout: 0,
-    account: "",
-    users: [],
-    advertise: "",
-    noAdvertise: false,
-    reconnectSeconds: 0,
-    minVersion: "",
-    remotes: [],
-    ...over,
-  };
+  return { ...defaultLeafNodeConfig(), host: "127.0.0.1", port: 17424, ...over };
 }
 
 function remote(url: string, over: Partial<RemoteLeafConfig> = {}): RemoteLeafConfig {

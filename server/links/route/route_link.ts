@@ -15,12 +15,7 @@ import { Connection, type ConnectionProfile } from "../../conn/connection.ts";
 import type { TimerHandle } from "../../conn/clock.ts";
 import { Kind, originOf, type SublistEntry } from "../../routing/receiver.ts";
 import { Parser, ROUTE_PROFILE } from "../../protocol/parser.ts";
-import {
-  type MsgOp,
-  ParseErrorKind,
-  type RoutedMsgOp,
-  type RouteSink,
-} from "../../protocol/sink.ts";
+import type { MsgOp, ParseErrorKind, RoutedMsgOp, RouteSink } from "../../protocol/sink.ts";
 import * as wire from "../../protocol/wire_errors.ts";
 import { CloseReason } from "../../protocol/wire_errors.ts";
 import type { RouteUrl } from "./cluster_options.ts";
@@ -51,6 +46,7 @@ import {
   routeSubLine,
   routeUnsubLine,
 } from "./route_protocol.ts";
+import { closeOnParseError } from "../core/link_parse_error.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -481,21 +477,6 @@ export class RouteLink extends Connection implements RouteSink, ForwardingReceiv
   }
 
   onParseError(kind: ParseErrorKind, detail: string): void {
-    switch (kind) {
-      case ParseErrorKind.AuthViolation:
-        this.#logger.error(`${this.logPrefix} - authentication error`);
-        this.#errAndClose(
-          wire.ERR_AUTHORIZATION_VIOLATION.line,
-          CloseReason.AuthenticationViolation,
-        );
-        return;
-      case ParseErrorKind.UnknownOp:
-        this.#logger.error(`${this.logPrefix} - Router parser ERROR, ${detail}`);
-        this.#errAndClose(wire.ERR_UNKNOWN_PROTOCOL_OPERATION.line, CloseReason.ProtocolViolation);
-        return;
-      default:
-        this.#logger.error(`${this.logPrefix} - ${detail}`);
-        this.close(CloseReason.ProtocolViolation);
-    }
+    closeOnParseError(this, this.#logger, "Router", kind, detail);
   }
 }

@@ -9,9 +9,9 @@ import { decimalLength, writeBytes, writeDecimal } from "../../protocol/encode.t
 import type { MsgOp } from "../../protocol/sink.ts";
 import type { Outbound } from "../../client/outbound.ts";
 import type { Account } from "../../accounts/account.ts";
+import { argTokens, decodeSubject, parseWeight } from "../core/interest_args.ts";
 
 const enc = new TextEncoder();
-const strict = new TextDecoder("utf-8", { fatal: true });
 const lenient = new TextDecoder();
 const dec = lenient;
 
@@ -80,19 +80,6 @@ export interface RouteSubArgs {
   key: string;
 }
 
-function tokens(args: Uint8Array): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let s = -1;
-  for (let i = 0; i <= args.length; i++) {
-    const b = i < args.length ? args[i] : 0x20;
-    if (b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a) {
-      if (s >= 0) out.push(args.subarray(s, i));
-      s = -1;
-    } else if (s < 0) s = i;
-  }
-  return out;
-}
-
 function text(bytes: Uint8Array): string {
   return lenient.decode(bytes);
 }
@@ -110,21 +97,14 @@ function text(bytes: Uint8Array): string {
  * ```
  */
 export function parseRouteSub(args: Uint8Array, hasOrigin: boolean): RouteSubArgs | string {
-  const t = tokens(args);
+  const t = argTokens(args);
   const off = hasOrigin ? 1 : 0;
   if (t.length !== 2 + off && t.length !== 4 + off) {
     return `processRemoteSub Parse Error: '${text(args)}'`;
   }
   const account = text(t[off]);
   const raw = t[off + 1];
-  let subject: string;
-  let subjectBytes: Uint8Array | undefined;
-  try {
-    subject = strict.decode(raw);
-  } catch {
-    subject = lenient.decode(raw);
-    subjectBytes = raw.slice();
-  }
+  const { subject, subjectBytes } = decodeSubject(raw);
   let queue: string | null = null;
   let weight = 1;
   if (t.length === 4 + off) {
@@ -135,20 +115,9 @@ export function parseRouteSub(args: Uint8Array, hasOrigin: boolean): RouteSubArg
   return { account, subject, subjectBytes, queue, weight, key };
 }
 
-function parseWeight(b: Uint8Array): number {
-  if (b.length === 0 || b.length > 9) return -1;
-  let n = 0;
-  for (let i = 0; i < b.length; i++) {
-    const d = b[i] - 0x30;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n;
-}
-
 /** Decodes `RS-`/`LS-` arguments to the key of the entry to drop, or an error text. */
 export function parseRouteUnsub(args: Uint8Array): { account: string; key: string } | string {
-  const t = tokens(args);
+  const t = argTokens(args);
   if (t.length !== 2 && t.length !== 3) return `processRemoteUnsub parse error: '${text(args)}'`;
   const parts = t.map(text);
   return { account: parts[0], key: parts.join(" ") };

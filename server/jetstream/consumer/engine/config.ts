@@ -6,45 +6,20 @@
  * PURE: no Deno APIs, timers or console output.
  */
 import { parseGoTimeNs } from "../../js_time.ts";
+import type {
+  AckPolicy,
+  ConsumerConfig,
+  DeliverPolicy,
+  ReplayPolicy,
+} from "../../api/consumer_config.ts";
 
-/** Deliver policies (store.go). */
-export type DeliverPolicy =
-  | "all"
-  | "last"
-  | "new"
-  | "by_start_sequence"
-  | "by_start_time"
-  | "last_per_subject";
-export type AckPolicy = "none" | "all" | "explicit";
-export type ReplayPolicy = "instant" | "original";
+export type { AckPolicy, DeliverPolicy, ReplayPolicy } from "../../api/consumer_config.ts";
 
-/** The ConsumerConfig fields the engine reads (a structural subset of the API type). */
-export interface ConsumerConfigLike {
-  durable_name?: string;
-  name?: string;
-  deliver_policy: DeliverPolicy;
-  opt_start_seq?: number;
-  opt_start_time?: string;
-  ack_policy: AckPolicy;
-  ack_wait?: number;
-  max_deliver?: number;
-  backoff?: number[];
-  filter_subject?: string;
-  replay_policy: ReplayPolicy;
-  rate_limit_bps?: number;
-  sample_freq?: string;
-  max_waiting?: number;
-  max_ack_pending?: number;
-  idle_heartbeat?: number;
-  flow_control?: boolean;
-  headers_only?: boolean;
-  max_batch?: number;
-  max_expires?: number;
-  max_bytes?: number;
-  deliver_subject?: string;
-  deliver_group?: string;
-  inactive_threshold?: number;
-}
+/** The ConsumerConfig fields the engine reads (the API type without the ones it ignores). */
+export type ConsumerConfigLike = Omit<
+  ConsumerConfig,
+  "description" | "num_replicas" | "mem_storage" | "direct"
+>;
 
 /** Normalized engine settings. Durations and times are ns (bigint). */
 export interface EngineConfig {

@@ -6,11 +6,12 @@
  * deliver subject, pull to waiting requests), tracks pending acks, redelivers on ack_wait or
  * backoff, enforces max_deliver and max_ack_pending, replays at the original pace, limits the
  * rate, sends idle heartbeats and flow control requests, and says when it next needs waking
- * ({@link ConsumerEngine.nextWakeup}). IO is the injected {@link ConsumerOutput}; the stream's
- * messages come from its StreamStore, the consumer's state goes to its ConsumerStore.
+ * ({@link ConsumerEngine.nextWakeup}). The next message to deliver is chosen in next_msg.ts,
+ * other transitions live in acks.ts, pull.ts and lifecycle.ts. IO is the injected
+ * {@link ConsumerOutput}; the stream's messages come from its StreamStore, the consumer's
+ * state goes to its ConsumerStore.
  * PURE: no Deno APIs, timers or console output.
  */
-import { isStoreError, StoreErrorCode } from "../../store/types.ts";
 import type { ConsumerStore, PendingEntry, StoredMsg, StreamStore } from "../../store/types.ts";
 import { ackPrefix, ackReply } from "./ack.ts";
 import type { EngineConfig } from "./config.ts";
@@ -21,6 +22,7 @@ import { headersOnly, idleHeartbeat } from "./status.ts";
 import { flowControlReply, needFlowControl, sendFlowControl } from "./flow_control.ts";
 import { WaitQueue } from "./wait_queue.ts";
 import { applyAck, term } from "./acks.ts";
+import { getNextMsg } from "./next_msg.ts";
 import { processNextRequest, processWaiting, releaseWaiting, takeWaiting } from "./pull.ts";
 export type { EngineInfo } from "./info.ts";
 import { type EngineInfo, engineInfo } from "./info.ts";
@@ -457,70 +459,6 @@ export class ConsumerEngine {
     this.deps.output.inactive();
   }
 
-  /** nats-server getNextMsg: redeliveries first, then the skip list, then the stream. */
-  #nextMsg(): { msg: StoredMsg; dc: number } | "wait" | "maxAckPending" {
-    const { store } = this.deps;
-    while (this.rdq.length > 0) {
-      const seq = this.rdq.shift()!;
-      this.rdqi.delete(seq);
-      const dc = (this.rdc.get(seq) ?? 0) + 1 + 1;
-      this.rdc.set(seq, dc - 1);
-      const max = this.config.maxDeliver;
-      if (max > 0 && dc > max) {
-        if (dc === max + 1) {
-          this.deps.output.advisory(
-            `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${this.config.stream}.${this.config.name}`,
-            {
-              type: "io.nats.jetstream.advisory.v1.max_deliver",
-              stream: this.config.stream,
-              consumer: this.config.name,
-              stream_seq: seq,
-              deliveries: dc - 1,
-            },
-          );
-        }
-        this.pending.delete(seq);
-        continue;
-      }
-      try {
-        return { msg: store.loadMsg(seq, true), dc };
-      } catch {
-        // Gone from the stream: nothing to redeliver.
-        this.pending.delete(seq);
-        this.rdc.delete(seq);
-      }
-    }
-    let seq = this.sseq;
-    if (this.lss !== null && this.lss.seqs.length > 0) {
-      seq = this.lss.seqs[0];
-      if (this.lss.seqs.length === 1) {
-        this.sseq = this.lss.resume;
-        this.lss = null;
-      } else this.lss.seqs.shift();
-    }
-    const maxp = this.config.maxAckPending;
-    if (maxp > 0 && this.config.ackPolicy !== "none" && this.pending.size >= maxp) {
-      return "maxAckPending";
-    }
-    try {
-      // Borrowed bytes: delivered (copied by the receivers) in this pass, or copied when parked.
-      const msg = store.loadNextMsg(
-        this.config.filterSubject,
-        this.config.filterWildcard,
-        seq,
-        true,
-      );
-      if (msg.seq >= this.sseq) this.sseq = msg.seq + 1;
-      return { msg, dc: 1 };
-    } catch (e) {
-      if (isStoreError(e, StoreErrorCode.EOF)) {
-        const last = store.state().lastSeq;
-        if (last >= this.sseq) this.sseq = last + 1;
-      }
-      return "wait";
-    }
-  }
-
   /** nats-server loopAndGatherMsgs, run until it would wait. */
   #deliverAll(now: bigint): void {
     let stalledOnAcks = false;
@@ -541,7 +479,7 @@ export class ConsumerEngine {
         if (now < p.at) return;
         this.#parked = null;
       } else {
-        const next = this.#nextMsg();
+        const next = getNextMsg(this);
         if (next === "wait" || next === "maxAckPending") {
           stalledOnAcks = next === "maxAckPending";
           break;
