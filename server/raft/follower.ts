@@ -1,0 +1,196 @@
+/**
+ * @module
+ * A node receiving append entries: from the leader on `$NRG.AE.<group>` ("new" entries) or
+ * from a catch-up stream on its `$NRG.CR.<inbox>`. Follows nats-server 2.9.10 `server/raft.go`
+ * `processAppendEntry`: stale terms are refused with our term, a leader or candidate seeing a
+ * newer leader steps down, a gap starts a catch-up (a failure response whose reply is the new
+ * catch-up inbox), new entries are ignored while catching up, a catch-up that begins below the
+ * leader's compacted log starts with a [Snapshot, PeerState] entry, LeaderTransfer naming us
+ * makes us campaign at once, and committed entries are applied in order.
+ *
+ * Where raft.go 2.9.10 keeps a conflicting entry on truncation (`truncateWAL(ae.pterm,
+ * ae.pindex)`) or lowers its term on a mismatch, this module does what RAFT requires instead:
+ * it drops the conflicting entries (never committed ones) and keeps its term; the messages it
+ * sends are the same kinds a Go follower sends.
+ * PURE: no Deno APIs, timers or console output. Runs in any isolate.
+ */
+import { type RaftCore, RaftState } from "./core.ts";
+import { decodePeerState } from "./peer_state.ts";
+import { newCatchupInbox } from "./subjects.ts";
+import {
+  type AppendEntry,
+  decodeAppendEntry,
+  encodeAppendEntryResponse,
+  EntryType,
+} from "./wire.ts";
+
+/** Handles one append entry; `viaCatchup` when it came on our current catch-up inbox. */
+export function onAppendEntry(
+  core: RaftCore,
+  now: number,
+  data: Uint8Array,
+  reply: string,
+  viaCatchup: boolean,
+): void {
+  let ae: AppendEntry;
+  try {
+    ae = decodeAppendEntry(data);
+  } catch {
+    return; // raft.go: "AppendEntry failed to be placed on internal channel: corrupt entry"
+  }
+  if (ae.leader === core.id) return;
+  const isNew = !viaCatchup;
+  if (!core.transferring && core.state !== RaftState.Leader) core.resetElectionTimeout(now);
+
+  if (core.state === RaftState.Leader) {
+    if (isNew && ae.term > core.term) {
+      core.setTerm(ae.term);
+      core.becomeFollower(ae.leader, now);
+    } else if (isNew) {
+      respond(core, reply, "", core.term, core.pindex, false);
+    }
+    return;
+  }
+  if (isNew && core.state === RaftState.Candidate && ae.term >= core.term) {
+    if (ae.term > core.term) core.setTerm(ae.term);
+    core.becomeFollower(ae.leader, now);
+  }
+  if (isNew && ae.leader !== "") core.touchPeer(ae.leader, now);
+  if (isNew && ae.term < core.term) {
+    respond(core, reply, "", core.term, core.pindex, false);
+    return;
+  }
+  if (core.catchup && isNew) {
+    const cs = core.catchup;
+    if (core.pterm >= cs.cterm && core.pindex >= cs.cindex) {
+      core.cancelCatchup();
+    } else {
+      if (core.catchupStalled(now)) requestCatchup(core, now, ae, reply);
+      return;
+    }
+  }
+  if (isNew && ae.term > core.term) core.setTerm(ae.term);
+  if (isNew && core.leader !== ae.leader) {
+    core.leader = ae.leader;
+    core.emitState();
+  }
+
+  const index = ae.pindex + 1;
+  if (ae.pindex < core.log.firstIndex() - 1) {
+    // Below our snapshot: committed and already held.
+    if (ae.entries.length > 0) respond(core, reply, "", ae.term, index, true);
+    return;
+  }
+  const priorTerm = core.log.termAt(ae.pindex);
+  if (priorTerm === undefined) {
+    // A gap: entries before this one are missing.
+    if (viaCatchup && isSnapshot(ae)) installSnapshot(core, ae, reply);
+    else requestCatchup(core, now, ae, reply);
+    return;
+  }
+  if (priorTerm !== ae.pterm) {
+    if (viaCatchup && isSnapshot(ae)) {
+      installSnapshot(core, ae, reply);
+      return;
+    }
+    // The entry at pindex conflicts with the leader's: drop it and what follows, then ask.
+    if (ae.pindex <= core.commit) return;
+    core.log.truncateAfter(ae.pindex - 1);
+    requestCatchup(core, now, ae, reply);
+    return;
+  }
+  if (ae.entries.length === 0) {
+    // Heartbeat: our log matches the leader's through pindex.
+    commit(core, now, Math.min(ae.commit, ae.pindex));
+    respond(core, reply, "", ae.pterm, ae.pindex, true);
+    return;
+  }
+  if (isSnapshot(ae) && viaCatchup) {
+    respond(core, reply, "", ae.pterm, ae.pindex, true);
+    return;
+  }
+  const existing = core.log.termAt(index);
+  if (existing !== ae.term) {
+    if (existing !== undefined) {
+      if (ae.pindex < core.commit) return;
+      core.log.truncateAfter(ae.pindex);
+    }
+    core.log.append({ index, term: ae.term, entry: copyEntry(ae), bytes: data.slice() });
+    noteEntries(core, now, ae, isNew);
+  }
+  commit(core, now, Math.min(ae.commit, index));
+  respond(core, reply, "", ae.term, index, true);
+  const cs = core.catchup;
+  if (viaCatchup && cs && core.pterm >= cs.cterm && core.pindex >= cs.cindex) core.cancelCatchup();
+}
+
+function isSnapshot(ae: AppendEntry): boolean {
+  return ae.entries.length === 2 && ae.entries[0].type === EntryType.Snapshot &&
+    ae.entries[1].type === EntryType.PeerState;
+}
+
+function respond(
+  core: RaftCore,
+  subject: string,
+  reply: string,
+  term: number,
+  index: number,
+  success: boolean,
+): void {
+  core.send(subject, reply, encodeAppendEntryResponse({ term, index, peer: core.id, success }));
+}
+
+/** Opens a fresh catch-up inbox and tells the leader where we are (raft.go createCatchup). */
+function requestCatchup(core: RaftCore, now: number, ae: AppendEntry, reply: string): void {
+  if (reply === "") return;
+  const inbox = newCatchupInbox(core.random);
+  core.createCatchup(ae.pterm, ae.pindex, now, inbox);
+  respond(core, reply, inbox, core.pterm, core.pindex, false);
+}
+
+function commit(core: RaftCore, now: number, index: number): void {
+  if (index > core.commit) core.commitTo(index, now, () => {});
+}
+
+/** Side effects of newly stored entries (raft.go processAppendEntry's entry switch). */
+function noteEntries(core: RaftCore, now: number, ae: AppendEntry, isNew: boolean): void {
+  for (const e of ae.entries) {
+    if (e.type === EntryType.LeaderTransfer && isNew) {
+      if (new TextDecoder().decode(e.data) === core.id && !core.observer) {
+        core.transferring = true;
+        core.electionDeadline = now + core.timing.transferCampaign;
+      }
+    } else if (e.type === EntryType.AddPeer) {
+      const peer = new TextDecoder().decode(e.data);
+      if (peer.length === 8) core.touchPeer(peer, now);
+    }
+  }
+}
+
+/** Takes the leader's snapshot (raft.go processAppendEntry, catching-up branch). */
+function installSnapshot(core: RaftCore, ae: AppendEntry, reply: string): void {
+  if (ae.pindex <= core.commit) return;
+  let peerState;
+  try {
+    peerState = decodePeerState(ae.entries[1].data);
+  } catch {
+    core.cancelCatchup();
+    return;
+  }
+  core.processPeerState(peerState);
+  const data = ae.entries[0].data.slice();
+  core.log.installSnapshot({
+    lastTerm: ae.pterm,
+    lastIndex: ae.pindex,
+    peerState: ae.entries[1].data.slice(),
+    data,
+  });
+  core.commit = ae.pindex;
+  core.out.push({ kind: "apply", index: ae.pindex, entries: [{ type: EntryType.Snapshot, data }] });
+  respond(core, reply, "", ae.pterm, ae.pindex, true);
+}
+
+/** The stored copy of an append entry: entry data must not alias the caller's buffer. */
+function copyEntry(ae: AppendEntry): AppendEntry {
+  return { ...ae, entries: ae.entries.map((e) => ({ type: e.type, data: e.data.slice() })) };
+}
