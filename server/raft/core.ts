@@ -44,6 +44,12 @@ export interface RaftTiming {
   catchupStall: number;
   /** Delay before a leader-transfer target campaigns (10ms). */
   transferCampaign: number;
+  /**
+   * How long a follower holds append entries that arrived ahead of a gap before asking for a
+   * catch-up. 0 (nats-server: routes are TCP, so a gap is a loss) asks at once; a network that
+   * reorders needs a little patience.
+   */
+  reorderWindow: number;
 }
 
 /** nats-server 2.9.10's timings. */
@@ -56,7 +62,18 @@ export const DEFAULT_TIMING: RaftTiming = {
   lostQuorum: 10_000,
   catchupStall: 2000,
   transferCampaign: 10,
+  reorderWindow: 0,
 };
+
+/** Most append entries a follower holds ahead of a gap. */
+export const MAX_PENDING = 1024;
+
+/** An append entry held until the gap before it fills. */
+export interface PendingEntry {
+  data: Uint8Array;
+  reply: string;
+  viaCatchup: boolean;
+}
 
 /** A message to publish. */
 export interface SendOutput {
@@ -105,6 +122,8 @@ export interface CatchupState {
   /** Our last index when progress was last seen, and when. */
   seenIndex: number;
   activeAt: number;
+  /** Where the leader takes catch-up requests (its append reply inbox). */
+  leaderReply: string;
 }
 
 /** A leader streaming stored entries to one lagging follower (raft.go runCatchup). */
@@ -167,6 +186,9 @@ export class RaftCore {
   votes = new Set<string>();
   catchup: CatchupState | undefined;
   progress = new Map<string, CatchupProgress>();
+  /** Append entries that arrived ahead of a gap, by pindex; since when the gap is open. */
+  pending = new Map<number, PendingEntry>();
+  gapSince = Infinity;
   /** Leader: last time entries were sent, next heartbeat and quorum check. */
   activeAt = 0;
   heartbeatAt = Infinity;
@@ -362,10 +384,16 @@ export class RaftCore {
     this.emitState();
   }
 
-  /** Starts or restarts a follower catch-up; returns its inbox (raft.go createCatchup). */
-  createCatchup(cterm: number, cindex: number, now: number, inbox: string): void {
+  /** Starts or restarts a follower catch-up on `inbox` (raft.go createCatchup). */
+  createCatchup(
+    cterm: number,
+    cindex: number,
+    now: number,
+    inbox: string,
+    leaderReply: string,
+  ): void {
     if (this.catchup) this.out.push({ kind: "unsubscribe", subject: this.catchup.inbox });
-    this.catchup = { inbox, cterm, cindex, seenIndex: this.pindex, activeAt: now };
+    this.catchup = { inbox, cterm, cindex, seenIndex: this.pindex, activeAt: now, leaderReply };
     this.out.push({ kind: "subscribe", subject: inbox });
   }
 

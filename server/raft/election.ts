@@ -89,6 +89,8 @@ export function becomeLeader(core: RaftCore, now: number): void {
   core.transferring = false;
   core.votes.clear();
   core.cancelCatchup();
+  core.pending.clear();
+  core.gapSince = Infinity;
   core.electionDeadline = Infinity;
   core.progress.clear();
   for (const [peer, info] of core.peers) {

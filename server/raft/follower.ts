@@ -14,7 +14,7 @@
  * sends are the same kinds a Go follower sends.
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
-import { type RaftCore, RaftState } from "./core.ts";
+import { MAX_PENDING, type RaftCore, RaftState } from "./core.ts";
 import { decodePeerState } from "./peer_state.ts";
 import { newCatchupInbox } from "./subjects.ts";
 import {
@@ -62,7 +62,9 @@ export function onAppendEntry(
   }
   if (core.catchup && isNew) {
     const cs = core.catchup;
-    if (core.pterm >= cs.cterm && core.pindex >= cs.cindex) {
+    cs.leaderReply = reply;
+    if (ae.leader !== core.leader || (core.pterm >= cs.cterm && core.pindex >= cs.cindex)) {
+      // Caught up, or a new leader: its entries decide what we still miss.
       core.cancelCatchup();
     } else {
       if (core.catchupStalled(now)) requestCatchup(core, now, ae, reply);
@@ -85,7 +87,7 @@ export function onAppendEntry(
   if (priorTerm === undefined) {
     // A gap: entries before this one are missing.
     if (viaCatchup && isSnapshot(ae)) installSnapshot(core, ae, reply);
-    else requestCatchup(core, now, ae, reply);
+    else holdAhead(core, now, ae, data, reply, viaCatchup);
     return;
   }
   if (priorTerm !== ae.pterm) {
@@ -122,6 +124,54 @@ export function onAppendEntry(
   respond(core, reply, "", ae.term, index, true);
   const cs = core.catchup;
   if (viaCatchup && cs && core.pterm >= cs.cterm && core.pindex >= cs.cindex) core.cancelCatchup();
+  releaseHeld(core, now);
+}
+
+/**
+ * Holds an append entry that arrived ahead of a gap; the node's tick asks for a catch-up (or a
+ * fresh one) when the gap outlives the reorder window. With no window, a new one asks at once.
+ */
+function holdAhead(
+  core: RaftCore,
+  now: number,
+  ae: AppendEntry,
+  data: Uint8Array,
+  reply: string,
+  viaCatchup: boolean,
+): void {
+  if (ae.entries.length > 0 && core.pending.size < MAX_PENDING) {
+    core.pending.set(ae.pindex, { data: data.slice(), reply, viaCatchup });
+  }
+  if (core.gapSince === Infinity) core.gapSince = now;
+  if (!viaCatchup && core.timing.reorderWindow === 0) requestCatchup(core, now, ae, reply);
+}
+
+/** Processes held entries the log now reaches (in order), dropping ones it passed. */
+function releaseHeld(core: RaftCore, now: number): void {
+  for (const pindex of core.pending.keys()) {
+    if (pindex < core.pindex) core.pending.delete(pindex);
+  }
+  const next = core.pending.get(core.pindex);
+  if (next) {
+    core.pending.delete(core.pindex);
+    onAppendEntry(core, now, next.data, next.reply, next.viaCatchup && core.catchup !== undefined);
+  }
+  if (core.pending.size === 0) core.gapSince = Infinity;
+}
+
+/** Asks for a catch-up, or restarts ours, when a gap outlived the reorder window (tick). */
+export function checkGap(core: RaftCore, now: number): void {
+  if (core.gapSince === Infinity || now - core.gapSince < core.timing.reorderWindow) return;
+  let first: number | undefined;
+  for (const pindex of core.pending.keys()) {
+    if (first === undefined || pindex < first) first = pindex;
+  }
+  const held = first === undefined ? undefined : core.pending.get(first);
+  core.gapSince = Infinity;
+  core.pending.clear();
+  const cs = core.catchup;
+  if (cs) restartCatchup(core, now, cs.cterm, cs.cindex, cs.leaderReply);
+  else if (held) requestCatchup(core, now, decodeAppendEntry(held.data), held.reply);
 }
 
 function isSnapshot(ae: AppendEntry): boolean {
@@ -144,8 +194,29 @@ function respond(
 function requestCatchup(core: RaftCore, now: number, ae: AppendEntry, reply: string): void {
   if (reply === "") return;
   const inbox = newCatchupInbox(core.random);
-  core.createCatchup(ae.pterm, ae.pindex, now, inbox);
+  core.createCatchup(ae.pterm, ae.pindex, now, inbox, reply);
   respond(core, reply, inbox, core.pterm, core.pindex, false);
+}
+
+/** Asks the leader again when our catch-up made no progress for a while. */
+export function retryStalledCatchup(core: RaftCore, now: number): void {
+  const cs = core.catchup;
+  if (cs && core.catchupStalled(now)) {
+    restartCatchup(core, now, cs.cterm, cs.cindex, cs.leaderReply);
+  }
+}
+
+function restartCatchup(
+  core: RaftCore,
+  now: number,
+  cterm: number,
+  cindex: number,
+  leaderReply: string,
+): void {
+  if (leaderReply === "") return;
+  const inbox = newCatchupInbox(core.random);
+  core.createCatchup(cterm, cindex, now, inbox, leaderReply);
+  respond(core, leaderReply, inbox, core.pterm, core.pindex, false);
 }
 
 function commit(core: RaftCore, now: number, index: number): void {

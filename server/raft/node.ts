@@ -30,7 +30,7 @@ import {
   type RaftStateName,
 } from "./core.ts";
 import { campaign, onVoteRequest, onVoteResponse } from "./election.ts";
-import { onAppendEntry } from "./follower.ts";
+import { checkGap, onAppendEntry, retryStalledCatchup } from "./follower.ts";
 import { leaderTick, onAppendEntryResponse, sendAppendEntry, stepDown } from "./leader.ts";
 import { type Entry, EntryType, ID_LEN } from "./wire.ts";
 
@@ -120,8 +120,13 @@ export class RaftNode {
       else if (core.catchup && !core.catchupStalled(now)) core.resetElectionTimeout(now);
       else {
         core.cancelCatchup();
+        core.pending.clear();
+        core.gapSince = Infinity;
         campaign(core, now);
       }
+    } else {
+      checkGap(core, now);
+      retryStalledCatchup(core, now);
     }
     return this.#drain();
   }
@@ -129,7 +134,11 @@ export class RaftNode {
   /** The earliest time `tick` has something to do. */
   nextDeadline(): number {
     const core = this.#core;
-    if (core.state !== RaftState.Leader) return core.electionDeadline;
+    if (core.state !== RaftState.Leader) {
+      let next = Math.min(core.electionDeadline, core.gapSince + core.timing.reorderWindow);
+      if (core.catchup) next = Math.min(next, core.catchup.activeAt + core.timing.catchupStall + 1);
+      return next;
+    }
     let next = Math.min(core.heartbeatAt, core.quorumCheckAt);
     for (const p of core.progress.values()) {
       next = Math.min(next, p.activeAt + core.timing.catchupStall + 1);
