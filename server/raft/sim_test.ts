@@ -34,38 +34,35 @@ function assertLive(sim: Sim, budget: number): void {
   sim.checkLogMatching();
 }
 
-/** Random faults for `duration` virtual ms, proposals every ~100ms. */
+/**
+ * Random faults for `duration` virtual ms with proposals every 50-150 ms. Each phase lasts 3-15 s
+ * (long enough for elections to happen): isolate a node, isolate the leader, split off a
+ * minority, heal, crash or restart a node; snapshots are taken at random moments.
+ */
 function chaos(sim: Sim, duration: number, options: { snapshots: boolean; crashes: boolean }) {
   const end = sim.now + duration;
   const n = sim.nodes.length;
+  const pick = () => Math.floor(sim.random() * n);
   while (sim.now < end) {
     const r = sim.random();
-    if (r < 0.15) {
-      // Partition: isolate one node, or split off a minority.
-      sim.side.fill(0);
-      const k = sim.random() < 0.5 ? 1 : Math.floor(n / 2);
-      for (let j = 0; j < k; j++) sim.side[Math.floor(sim.random() * n)] = 1;
-    } else if (r < 0.25) {
-      sim.side.fill(0);
-    } else if (r < 0.30) {
-      // Isolate the leader.
+    sim.side.fill(0);
+    if (r < 0.3) sim.side[pick()] = 1;
+    else if (r < 0.5) {
       const leader = sim.leader();
-      if (leader) {
-        sim.side.fill(0);
-        sim.side[sim.nodes.indexOf(leader)] = 1;
-      }
-    } else if (options.crashes && r < 0.34) {
+      if (leader) sim.side[sim.nodes.indexOf(leader)] = 1;
+    } else if (r < 0.7) {
+      for (let j = 0; j < Math.floor((n - 1) / 2); j++) sim.side[pick()] = 1;
+    } else if (options.crashes && r < 0.85) {
+      const i = pick();
       const up = sim.nodes.filter((sn) => sn.up).length;
-      const i = Math.floor(sim.random() * n);
       if (sim.nodes[i].up && up > Math.floor(n / 2) + 1) sim.crash(i);
       else if (!sim.nodes[i].up) sim.restart(i);
-    } else if (options.snapshots && r < 0.42) {
-      sim.snapshot(Math.floor(sim.random() * n));
     }
-    const slice = sim.now + 500 + sim.random() * 2500;
-    while (sim.now < slice && sim.now < end) {
+    const phaseEnd = Math.min(end, sim.now + 3000 + sim.random() * 12_000);
+    while (sim.now < phaseEnd) {
       sim.propose();
-      sim.run(Math.min(slice, sim.now + 50 + sim.random() * 100));
+      if (options.snapshots && sim.random() < 0.01) sim.snapshot(pick());
+      sim.run(Math.min(phaseEnd, sim.now + 50 + sim.random() * 100));
     }
   }
 }
@@ -93,7 +90,9 @@ Deno.test("election timeouts fall in nats-server's 4-9 s and the first leader ar
 
 for (const size of [3, 5]) {
   Deno.test(`${size}-node groups stay safe under drops, duplicates, reordering and partitions (40 seeds)`, () => {
-    for (let seed = 1; seed <= 40; seed++) {
+    const seeds = 40;
+    let elections = 0;
+    for (let seed = 1; seed <= seeds; seed++) {
       const sim = new Sim(size, seed * 7919 + size, HOSTILE);
       try {
         chaos(sim, 60_000, { snapshots: false, crashes: false });
@@ -101,11 +100,17 @@ for (const size of [3, 5]) {
       } catch (e) {
         throw new Error(`seed ${seed}: ${(e as Error).message}`);
       }
+      elections += sim.elections;
     }
+    // The faults must actually move leadership around for the checks to mean something.
+    assert.ok(elections >= seeds * 2, `only ${elections} elections in ${seeds} runs`);
   });
 
   Deno.test(`${size}-node groups stay safe with crashes, restarts and snapshots (30 seeds)`, () => {
-    for (let seed = 1; seed <= 30; seed++) {
+    const seeds = 30;
+    let elections = 0;
+    let snapshots = 0;
+    for (let seed = 1; seed <= seeds; seed++) {
       const sim = new Sim(size, seed * 104729 + size, HOSTILE);
       try {
         chaos(sim, 60_000, { snapshots: true, crashes: true });
@@ -113,6 +118,11 @@ for (const size of [3, 5]) {
       } catch (e) {
         throw new Error(`seed ${seed}: ${(e as Error).message}`);
       }
+      elections += sim.elections;
+      snapshots += sim.snapshotsApplied;
     }
+    assert.ok(snapshots > seeds, `only ${snapshots} snapshots applied in ${seeds} runs`);
+    // The faults must actually move leadership around for the checks to mean something.
+    assert.ok(elections >= seeds * 2, `only ${elections} elections in ${seeds} runs`);
   });
 }
