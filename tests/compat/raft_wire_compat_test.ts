@@ -1,0 +1,163 @@
+/**
+ * @module
+ * The RAFT wire formats against real nats-server 2.9.10 traffic: a 3-server JetStream cluster
+ * runs its meta group and an R3 stream group while a system-account client listens on
+ * `$NRG.>`. Every vote request/response, append entry, append entry response and peer state it
+ * sees must decode with server/raft's codecs and re-encode to the same bytes, carry node ids
+ * equal to `nodeId(server_name)`, and use the group subjects and inboxes server/raft builds.
+ * Skipped when nats-server is not installed. Runs in the test isolate.
+ */
+import assert from "node:assert/strict";
+import { type Delivery, RawClient } from "../helpers/raw_client.ts";
+import {
+  natsServerAvailable,
+  natsServerBinary,
+  type SpawnedServer,
+  spawnFromConf,
+} from "../helpers/spawn_server.ts";
+import { freePort } from "../cluster/_cluster.ts";
+import { nodeId } from "../../server/raft/subjects.ts";
+import {
+  decodeAppendEntry,
+  decodeAppendEntryResponse,
+  encodeAppendEntry,
+  encodeAppendEntryResponse,
+  EntryType,
+} from "../../server/raft/wire.ts";
+import {
+  decodeVoteRequest,
+  decodeVoteResponse,
+  encodeVoteRequest,
+  encodeVoteResponse,
+} from "../../server/raft/vote_wire.ts";
+import { decodePeerState, encodePeerState } from "../../server/raft/peer_state.ts";
+
+const NAMES = ["RAFT-N1", "RAFT-N2", "RAFT-N3"];
+
+const bytesOf = (binary: string) => Uint8Array.from(binary, (c) => c.charCodeAt(0));
+
+async function startCluster(): Promise<{ servers: SpawnedServer[]; storeDir: string }> {
+  const storeDir = await Deno.makeTempDir({ prefix: "denats_raft_compat_" });
+  const clusterPorts = NAMES.map(() => freePort());
+  const routes = clusterPorts.map((p) => `nats://127.0.0.1:${p}`);
+  const servers: SpawnedServer[] = [];
+  for (let i = 0; i < NAMES.length; i++) {
+    const conf = [
+      `server_name: ${NAMES[i]}`,
+      `jetstream { store_dir: ${JSON.stringify(`${storeDir}/${NAMES[i]}`)} }`,
+      `cluster { name: RAFTC, listen: "127.0.0.1:${clusterPorts[i]}", routes: ${
+        JSON.stringify(routes)
+      } }`,
+      `accounts { SYS { users: [{user: sys, password: sys}] },` +
+      ` A { jetstream: enabled, users: [{user: a, password: a}] } }`,
+      `system_account: SYS`,
+    ].join("\n") + "\n";
+    servers.push(await spawnFromConf(natsServerBinary(), conf, { tempPrefix: "denats_raft_" }));
+  }
+  return { servers, storeDir };
+}
+
+/** The next MSG, answering the server's PINGs on the way. */
+async function nextMsg(client: RawClient, timeoutMs: number): Promise<Delivery> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await client.expect(/^(?=PING\r\n|MSG )/, Math.max(1, deadline - Date.now()));
+    if (client.pending().startsWith("MSG ")) return await client.expectMsg(1000);
+    await client.expect(/^PING\r\n/);
+    await client.send("PONG\r\n");
+  }
+}
+
+/** Creates an R3 stream, retrying while the meta group has no leader yet. */
+async function createStream(client: RawClient, deadline: number): Promise<void> {
+  await client.send("SUB _INBOX.raft 9\r\n");
+  const body = JSON.stringify({ name: "RAFTS", subjects: ["raft.s"], num_replicas: 3 });
+  while (Date.now() < deadline) {
+    await client.send(`PUB $JS.API.STREAM.CREATE.RAFTS _INBOX.raft ${body.length}\r\n${body}\r\n`);
+    try {
+      const reply = await nextMsg(client, 3000);
+      if (reply.payload.includes('"config"')) return;
+    } catch { /* no answer yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("stream not created");
+}
+
+Deno.test({
+  name: "nats-server's $NRG traffic decodes and re-encodes byte for byte with server/raft",
+  ignore: !natsServerAvailable(),
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const { servers, storeDir } = await startCluster();
+    const ids = new Set(NAMES.map(nodeId));
+    try {
+      await using sys = await RawClient.open({ host: "127.0.0.1", port: servers[0].port }, {
+        user: "sys",
+        pass: "sys",
+      });
+      await sys.send("SUB $NRG.> 1\r\n");
+      await sys.flush();
+      await using user = await RawClient.open({ host: "127.0.0.1", port: servers[1].port }, {
+        user: "a",
+        pass: "a",
+      });
+      await createStream(user, Date.now() + 20_000);
+
+      const seen = new Map<string, Delivery[]>();
+      const kinds = () => [...seen.keys()];
+      const deadline = Date.now() + 15_000;
+      const want = ["vreq", "vresp", "ae-meta", "ae-stream", "aer", "peerstate"];
+      while (Date.now() < deadline && !want.every((k) => seen.has(k))) {
+        let d: Delivery;
+        try {
+          d = await nextMsg(sys, 1000);
+        } catch {
+          continue;
+        }
+        const data = bytesOf(d.payload);
+        const add = (kind: string) => seen.set(kind, [...(seen.get(kind) ?? []), d]);
+        if (d.subject.startsWith("$NRG.V.")) {
+          const vr = decodeVoteRequest(data);
+          assert.ok(vr, `vote request of ${data.length} bytes`);
+          assert.deepEqual(encodeVoteRequest(vr), data);
+          assert.ok(ids.has(vr.candidate), `candidate ${vr.candidate}`);
+          assert.match(d.reply ?? "", /^\$NRG\.R\.[0-9A-Za-z]{8}$/);
+          add("vreq");
+        } else if (d.subject.startsWith("$NRG.AE.")) {
+          const ae = decodeAppendEntry(data);
+          assert.deepEqual(encodeAppendEntry(ae), data);
+          assert.ok(ids.has(ae.leader), `leader ${ae.leader}`);
+          assert.match(d.reply ?? "", /^\$NRG\.R\.[0-9A-Za-z]{8}$/);
+          for (const e of ae.entries) {
+            if (e.type !== EntryType.PeerState) continue;
+            const ps = decodePeerState(e.data);
+            assert.deepEqual(encodePeerState(ps), e.data);
+            assert.equal(ps.clusterSize, 3);
+            for (const peer of ps.knownPeers) assert.ok(ids.has(peer), `peer ${peer}`);
+            add("peerstate");
+          }
+          if (d.subject === "$NRG.AE._meta_") add("ae-meta");
+          else {
+            assert.match(d.subject, /^\$NRG\.AE\.S-R3F-[0-9A-Za-z]{8}$/);
+            add("ae-stream");
+          }
+        } else if (d.subject.startsWith("$NRG.R.") && data.length === 25) {
+          const ar = decodeAppendEntryResponse(data)!;
+          assert.deepEqual(encodeAppendEntryResponse(ar), data);
+          assert.ok(ids.has(ar.peer), `responder ${ar.peer}`);
+          add("aer");
+        } else if (d.subject.startsWith("$NRG.R.") && data.length === 17) {
+          const vr = decodeVoteResponse(data)!;
+          assert.deepEqual(encodeVoteResponse(vr), data);
+          assert.ok(ids.has(vr.peer), `voter ${vr.peer}`);
+          add("vresp");
+        }
+      }
+      for (const k of want) assert.ok(seen.has(k), `never saw ${k} (saw ${kinds()})`);
+    } finally {
+      for (const s of servers) await s.close();
+      await Deno.remove(storeDir, { recursive: true }).catch(() => {});
+    }
+  },
+});
