@@ -31,30 +31,39 @@ import {
   encodeVoteResponse,
 } from "../../server/raft/vote_wire.ts";
 import { decodePeerState, encodePeerState } from "../../server/raft/peer_state.ts";
+import { RaftNode } from "../../server/raft/node.ts";
+import { MemoryLog } from "../../server/raft/log.ts";
 
 const NAMES = ["RAFT-N1", "RAFT-N2", "RAFT-N3"];
 
 const bytesOf = (binary: string) => Uint8Array.from(binary, (c) => c.charCodeAt(0));
 
-async function startCluster(): Promise<{ servers: SpawnedServer[]; storeDir: string }> {
+interface ClusterPlan {
+  storeDir: string;
+  confs: string[];
+}
+
+async function planCluster(): Promise<ClusterPlan> {
   const storeDir = await Deno.makeTempDir({ prefix: "denats_raft_compat_" });
   const clusterPorts = NAMES.map(() => freePort());
   const routes = clusterPorts.map((p) => `nats://127.0.0.1:${p}`);
-  const servers: SpawnedServer[] = [];
-  for (let i = 0; i < NAMES.length; i++) {
-    const conf = [
-      `server_name: ${NAMES[i]}`,
-      `jetstream { store_dir: ${JSON.stringify(`${storeDir}/${NAMES[i]}`)} }`,
+  const confs = NAMES.map((name, i) =>
+    [
+      `server_name: ${name}`,
+      `jetstream { store_dir: ${JSON.stringify(`${storeDir}/${name}`)} }`,
       `cluster { name: RAFTC, listen: "127.0.0.1:${clusterPorts[i]}", routes: ${
         JSON.stringify(routes)
       } }`,
       `accounts { SYS { users: [{user: sys, password: sys}] },` +
       ` A { jetstream: enabled, users: [{user: a, password: a}] } }`,
       `system_account: SYS`,
-    ].join("\n") + "\n";
-    servers.push(await spawnFromConf(natsServerBinary(), conf, { tempPrefix: "denats_raft_" }));
-  }
-  return { servers, storeDir };
+    ].join("\n") + "\n"
+  );
+  return { storeDir, confs };
+}
+
+function spawn(conf: string): Promise<SpawnedServer> {
+  return spawnFromConf(natsServerBinary(), conf, { tempPrefix: "denats_raft_" });
 }
 
 /** The next MSG, answering the server's PINGs on the way. */
@@ -89,8 +98,11 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const { servers, storeDir } = await startCluster();
+    const { storeDir, confs } = await planCluster();
     const ids = new Set(NAMES.map(nodeId));
+    // The first server alone has no quorum: listen on it before the others start, so the
+    // meta group's traffic is seen from its first entry.
+    const servers = [await spawn(confs[0])];
     try {
       await using sys = await RawClient.open({ host: "127.0.0.1", port: servers[0].port }, {
         user: "sys",
@@ -98,6 +110,23 @@ Deno.test({
       });
       await sys.send("SUB $NRG.> 1\r\n");
       await sys.flush();
+      servers.push(await spawn(confs[1]), await spawn(confs[2]));
+      // A denats node that only listens to the meta group's append entries (its answers go
+      // nowhere) must follow the Go leader: same log, same commits, no catch-up needed.
+      const passiveLog = new MemoryLog();
+      const applied: string[] = [];
+      const passive = new RaftNode({
+        group: "_meta_",
+        id: "PASSIVE1",
+        peers: [...ids],
+        log: passiveLog,
+        random: Math.random,
+        observer: true,
+      });
+      const t0 = Date.now();
+      passive.start(0);
+      const stored = new Map<number, Uint8Array>();
+      let lastCommit = 0;
       await using user = await RawClient.open({ host: "127.0.0.1", port: servers[1].port }, {
         user: "a",
         pass: "a",
@@ -108,7 +137,9 @@ Deno.test({
       const kinds = () => [...seen.keys()];
       const deadline = Date.now() + 15_000;
       const want = ["vreq", "vresp", "ae-meta", "ae-stream", "aer", "peerstate"];
-      while (Date.now() < deadline && !want.every((k) => seen.has(k))) {
+      const done = () =>
+        want.every((k) => seen.has(k)) && applied.some((a) => a.includes('"RAFTS"'));
+      while (Date.now() < deadline && !done()) {
         let d: Delivery;
         try {
           d = await nextMsg(sys, 1000);
@@ -137,8 +168,17 @@ Deno.test({
             for (const peer of ps.knownPeers) assert.ok(ids.has(peer), `peer ${peer}`);
             add("peerstate");
           }
-          if (d.subject === "$NRG.AE._meta_") add("ae-meta");
-          else {
+          if (d.subject === "$NRG.AE._meta_") {
+            add("ae-meta");
+            if (ae.entries.length > 0) stored.set(ae.pindex + 1, data);
+            lastCommit = Math.max(lastCommit, ae.commit);
+            const out = passive.step(Date.now() - t0, { subject: d.subject, reply: "", data });
+            for (const o of out) {
+              if (o.kind !== "apply") continue;
+              for (const e of o.entries) applied.push(new TextDecoder().decode(e.data));
+              passive.applied(o.index);
+            }
+          } else {
             assert.match(d.subject, /^\$NRG\.AE\.S-R3F-[0-9A-Za-z]{8}$/);
             add("ae-stream");
           }
@@ -155,6 +195,16 @@ Deno.test({
         }
       }
       for (const k of want) assert.ok(seen.has(k), `never saw ${k} (saw ${kinds()})`);
+      assert.equal(passive.catchingUp, false);
+      assert.ok(passive.commit > 0 && passive.commit >= lastCommit, `commit ${passive.commit}`);
+      assert.equal(passive.lastIndex, Math.max(...stored.keys()));
+      assert.equal(passive.leader.length, 8);
+      assert.ok(ids.has(passive.leader));
+      for (const [index, bytes] of stored) {
+        assert.deepEqual(passiveLog.get(index)?.bytes, bytes, `entry ${index}`);
+      }
+      // The meta group's committed stream assignment reached the passive node's apply output.
+      assert.ok(applied.some((a) => a.includes('"RAFTS"')), "stream assignment not applied");
     } finally {
       for (const s of servers) await s.close();
       await Deno.remove(storeDir, { recursive: true }).catch(() => {});
