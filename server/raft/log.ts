@@ -7,7 +7,7 @@
  * {@link MemoryLog} is the in-memory one.
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
-import type { AppendEntry } from "./wire.ts";
+import { type AppendEntry, getId, getU64, ID_LEN, putId, putU64 } from "./wire.ts";
 
 /** One stored log entry: the append entry that carried it and its encoded bytes. */
 export interface LogRecord {
@@ -31,6 +31,23 @@ export interface TermVote {
   vote: string;
 }
 
+/**
+ * Encodes term and vote as raft.go writes `tav.idx` (writeTermVote): u64 little-endian term,
+ * then the voted id (absent when there is no vote).
+ */
+export function encodeTermVote(tv: TermVote): Uint8Array {
+  const buf = new Uint8Array(8 + (tv.vote === "" ? 0 : ID_LEN));
+  putU64(buf, 0, tv.term);
+  if (tv.vote !== "") putId(buf, 8, tv.vote);
+  return buf;
+}
+
+/** Decodes `tav.idx` (raft.go readTermVote: shorter than 16 bytes reads as no term). */
+export function decodeTermVote(buf: Uint8Array): TermVote {
+  if (buf.length < 8 + ID_LEN) return { term: 0, vote: "" };
+  return { term: getU64(buf, 0), vote: getId(buf, 8) };
+}
+
 /** What a RAFT node needs from its storage. Indexes start at 1; 0 means "nothing". */
 export interface RaftLog {
   /** First stored index (the snapshot's lastIndex + 1 after compaction, else 1). */
@@ -45,7 +62,11 @@ export interface RaftLog {
   append(record: LogRecord): void;
   /** Removes every entry after `index`. */
   truncateAfter(index: number): void;
-  /** Stores `snapshot` and drops the entries up to its lastIndex (all of them if it is ahead). */
+  /**
+   * Stores `snapshot` and drops the entries up to its lastIndex; entries after it survive only
+   * when the log holds its lastIndex with its lastTerm (otherwise the log restarts after it).
+   * A snapshot older than the current one is ignored.
+   */
   installSnapshot(snapshot: Snapshot): void;
   /** The latest snapshot. */
   snapshot(): Snapshot | undefined;
@@ -109,6 +130,7 @@ export class MemoryLog implements RaftLog {
   }
 
   installSnapshot(snapshot: Snapshot): void {
+    if (snapshot.lastIndex < this.#base) return;
     const keep = snapshot.lastIndex - this.#base;
     this.#records = keep >= this.#records.length ||
         this.termAt(snapshot.lastIndex) !== snapshot.lastTerm
