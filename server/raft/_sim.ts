@@ -78,8 +78,11 @@ export class Sim {
   #proposed = 0;
   events = 0;
   elections = 0;
-  /** Snapshots received through catch-ups or restarts and applied. */
-  snapshotsApplied = 0;
+  /** Snapshots applied: restored at restart, and received through catch-ups. */
+  snapshotsRestored = 0;
+  snapshotsReceived = 0;
+  #booting = false;
+  #members: string[] = [];
 
   constructor(size: number, seed: number, net: NetworkOptions) {
     this.random = prng(seed);
@@ -100,10 +103,11 @@ export class Sim {
         checked: 0,
       });
     }
+    this.#members = ids;
     for (let i = 0; i < size; i++) this.#boot(i, ids);
   }
 
-  #boot(i: number, ids = this.nodes.map((n) => n.id)): void {
+  #boot(i: number, ids = this.#members): void {
     const sn = this.nodes[i];
     sn.incarnation++;
     sn.up = true;
@@ -120,7 +124,32 @@ export class Sim {
       // The simulated network reorders (up to maxDelay): wait that long before calling a gap.
       timing: { reorderWindow: 60 },
     });
+    this.#booting = true;
     this.#handle(i, sn.node.start(this.now));
+    this.#booting = false;
+  }
+
+  /**
+   * Starts a server that is not a member yet (it knows the current members); the leader adds
+   * it once it answers (raft.go trackPeer -> ProposeAddPeer) and catches it up.
+   */
+  join(id: string): number {
+    const members = this.nodes.map((n) => n.id);
+    this.nodes.push({
+      id,
+      node: undefined as unknown as RaftNode,
+      log: new MemoryLog(),
+      up: true,
+      incarnation: 0,
+      subjects: new Set(),
+      state: [],
+      lastApplied: 0,
+      checked: 0,
+    });
+    this.side.push(0);
+    const i = this.nodes.length - 1;
+    this.#boot(i, members);
+    return i;
   }
 
   /** Stops a node; its storage survives. */
@@ -151,6 +180,25 @@ export class Sim {
     const i = this.nodes.indexOf(leader);
     this.#handle(i, leader.node.propose(this.now, encoder.encode(payload)));
     return payload;
+  }
+
+  /** Has a random follower forward a unique payload to `$NRG.P.<group>`. */
+  forward(): void {
+    const up = this.nodes.filter((sn) => sn.up && sn.node.state !== RaftState.Leader);
+    if (up.length === 0) return;
+    const sn = up[Math.floor(this.random() * up.length)];
+    const payload = `f${++this.#proposed}`;
+    this.#handle(
+      this.nodes.indexOf(sn),
+      sn.node.forwardProposal(this.now, encoder.encode(payload)),
+    );
+  }
+
+  /** Has the leader step down, handing over to any live follower. */
+  stepDown(): void {
+    const leader = this.leader();
+    if (!leader) return;
+    this.#handle(this.nodes.indexOf(leader), leader.node.stepDown(this.now));
   }
 
   /** Has node `i` applied `payload`? */
@@ -275,7 +323,8 @@ export class Sim {
     sn.lastApplied = index;
     for (const e of entries) {
       if (e.type === EntryType.Snapshot) {
-        this.snapshotsApplied++;
+        if (this.#booting) this.snapshotsRestored++;
+        else this.snapshotsReceived++;
         sn.state = JSON.parse(decoder.decode(e.data));
         for (let k = 0; k < sn.state.length; k++) this.#checkApplied(sn, k);
       } else if (e.type === EntryType.Normal) {

@@ -173,6 +173,8 @@ export class RaftCore {
   term = 0;
   vote = "";
   leader = "";
+  /** Some leader was ever known (raft.go pleader). */
+  hadLeader = false;
   commit = 0;
   applied = 0;
   peers = new Map<string, PeerInfo>();
@@ -220,8 +222,10 @@ export class RaftCore {
     for (const peer of ps.knownPeers) {
       this.peers.set(peer, { lastSeen: 0, matchIndex: 0, known: true });
     }
+    // A server started outside the peer set tracks itself but is not a member (and does not
+    // campaign) until an AddPeer or peer state naming it is applied.
     if (!this.peers.has(this.id)) {
-      this.peers.set(this.id, { lastSeen: 0, matchIndex: 0, known: true });
+      this.peers.set(this.id, { lastSeen: 0, matchIndex: 0, known: false });
     }
     const tv = config.log.termVote();
     if (tv) {
@@ -247,6 +251,7 @@ export class RaftCore {
   }
 
   emitState(): void {
+    if (this.leader !== "") this.hadLeader = true;
     this.out.push({ kind: "state", state: this.state, term: this.term, leader: this.leader });
   }
 
@@ -281,6 +286,11 @@ export class RaftCore {
     for (const info of this.peers.values()) if (info.known) size++;
     this.clusterSize = size;
     this.quorum = Math.floor(size / 2) + 1;
+  }
+
+  /** This node is in the group's peer set. */
+  isMember(): boolean {
+    return this.peers.get(this.id)?.known === true;
   }
 
   knownPeers(): string[] {

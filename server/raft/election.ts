@@ -4,7 +4,7 @@
  * 2.9.10 `server/raft.go` (`switchToCandidate`, `requestVote`, `processVoteRequest`,
  * `runAsCandidate`, `switchToLeader`). A vote is granted when the candidate's term is current,
  * we have not voted for someone else in it, and its last log term AND last log index are both at
- * least ours (raft.go's comparison). Votes are counted once per peer.
+ * least ours (raft.go's comparison). Votes are counted once per peer, and only from members.
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 import { type RaftCore, RaftState } from "./core.ts";
@@ -76,8 +76,10 @@ export function onVoteResponse(core: RaftCore, now: number, data: Uint8Array): v
     if (core.state === RaftState.Leader) core.touchPeer(vr.peer, now);
     return;
   }
-  if (!vr.granted || vr.term !== core.term || core.removed.has(vr.peer)) return;
   core.touchPeer(vr.peer, now);
+  // Only members' votes count: a server that is not (yet) a member would otherwise let an
+  // old-configuration minority elect a leader during a membership change.
+  if (!vr.granted || vr.term !== core.term || !core.peers.get(vr.peer)?.known) return;
   core.votes.add(vr.peer);
   if (core.votes.size >= core.quorum) becomeLeader(core, now);
 }

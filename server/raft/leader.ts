@@ -11,6 +11,7 @@
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 import { type CatchupProgress, type RaftCore, RaftState } from "./core.ts";
+import { encodePeerState } from "./peer_state.ts";
 import {
   type AppendEntry,
   decodeAppendEntryResponse,
@@ -46,9 +47,28 @@ export function sendAppendEntry(core: RaftCore, now: number, entries: Entry[]): 
   if (entries.length > 0) advanceCommit(core, now);
 }
 
-/** Announces the membership as an entry (raft.go sendPeerState). */
+/**
+ * Announces the membership as an entry (raft.go sendPeerState). Membership entries still
+ * uncommitted in our log are folded in: the peer state lands after them, and applying it must
+ * not undo an AddPeer or RemovePeer that commits with it.
+ */
 export function sendPeerState(core: RaftCore, now: number): void {
-  sendAppendEntry(core, now, [{ type: EntryType.PeerState, data: core.currentPeerState() }]);
+  const peers = new Set(core.knownPeers());
+  let changed = false;
+  for (let index = core.commit + 1; index <= core.pindex; index++) {
+    for (const e of core.log.get(index)?.entry.entries ?? []) {
+      if (e.type === EntryType.AddPeer) peers.add(new TextDecoder().decode(e.data));
+      else if (e.type === EntryType.RemovePeer) peers.delete(new TextDecoder().decode(e.data));
+      else continue;
+      changed = true;
+    }
+  }
+  const data = encodePeerState({
+    knownPeers: [...peers],
+    clusterSize: changed ? peers.size : core.clusterSize,
+    domainExt: core.domainExt,
+  });
+  sendAppendEntry(core, now, [{ type: EntryType.PeerState, data }]);
 }
 
 /** Handles a follower's answer (raft.go processAppendEntryResponse). */

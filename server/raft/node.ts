@@ -117,6 +117,7 @@ export class RaftNode {
     if (core.state === RaftState.Leader) leaderTick(core, now);
     else if (now >= core.electionDeadline) {
       if (core.observer) core.electionDeadline = now + FAR_AWAY;
+      else if (!core.isMember()) core.resetElectionTimeout(now);
       else if (core.catchup && !core.catchupStalled(now)) core.resetElectionTimeout(now);
       else {
         core.cancelCatchup();
@@ -255,6 +256,45 @@ export class RaftNode {
   get catchingUp(): boolean {
     return this.#core.catchup !== undefined;
   }
+  /** A leader was known at some point (raft.go HadPreviousLeader). */
+  get hadPreviousLeader(): boolean {
+    return this.#core.hadLeader;
+  }
+
+  /**
+   * Leader, or a follower that applied all it committed and heard from its leader within two
+   * heartbeats, not catching up (raft.go Current / isCurrent).
+   */
+  isCurrent(now: number): boolean {
+    const core = this.#core;
+    if (core.commit === 0 || core.commit !== core.applied) return false;
+    if (core.state === RaftState.Leader) return true;
+    if (core.catchup || core.leader === "") return false;
+    const seen = core.peers.get(core.leader)?.lastSeen ?? 0;
+    return seen > 0 && now - seen <= 2 * core.timing.heartbeat;
+  }
+
+  /** A quorum was heard from within the lost-quorum interval (raft.go Quorum). */
+  hasQuorum(now: number): boolean {
+    const core = this.#core;
+    let heard = 1;
+    for (const [peer, info] of core.peers) {
+      if (peer !== core.id && now - info.lastSeen < core.timing.lostQuorum) heard++;
+    }
+    return heard >= core.quorum;
+  }
+
+  /** Per-peer replication report (raft.go Peers: current, last contact, lag behind commit). */
+  peerReport(): { id: string; current: boolean; lastSeen: number; lag: number }[] {
+    const core = this.#core;
+    return [...core.peers].map(([id, info]) => ({
+      id,
+      current: id === core.leader || info.matchIndex >= core.applied,
+      lastSeen: info.lastSeen,
+      lag: Math.max(0, core.commit - info.matchIndex),
+    }));
+  }
+
   /** The peers known to this node (a copy). */
   peers(): Map<string, PeerInfo> {
     return new Map([...this.#core.peers].map(([peer, info]) => [peer, { ...info }]));

@@ -328,3 +328,25 @@ Deno.test("a restarted node keeps its term, vote, log and snapshot", () => {
   assert.equal(new TextDecoder().decode(apply.entries[0].data), "SNAP");
   assert.equal(again.commit, tn.log.snapshot()!.lastIndex);
 });
+
+Deno.test("current, quorum and peer reports follow raft.go's Current, Quorum and Peers", () => {
+  const h = new Harness(3);
+  assert.equal(h.nodes[0].node.hadPreviousLeader, false);
+  const leader = h.elect();
+  h.handle(leader, leader.node.propose(h.now, text("x")));
+  h.flush();
+  h.advance(1100);
+  const follower = h.nodes.find((tn) => tn !== leader)!;
+  assert.equal(leader.node.isCurrent(h.now), true);
+  assert.equal(follower.node.isCurrent(h.now), true);
+  assert.equal(follower.node.hadPreviousLeader, true);
+  assert.equal(leader.node.hasQuorum(h.now), true);
+  const report = leader.node.peerReport();
+  assert.equal(report.length, 3);
+  for (const p of report) assert.equal(p.lag, 0, p.id);
+  // Cut off from the leader, a follower stops being current after two heartbeats.
+  follower.cut = true;
+  h.now += 2500;
+  assert.equal(follower.node.isCurrent(h.now), false);
+  assert.equal(leader.node.hasQuorum(h.now), true);
+});

@@ -37,7 +37,8 @@ function assertLive(sim: Sim, budget: number): void {
 /**
  * Random faults for `duration` virtual ms with proposals every 50-150 ms. Each phase lasts 3-15 s
  * (long enough for elections to happen): isolate a node, isolate the leader, split off a
- * minority, heal, crash or restart a node; snapshots are taken at random moments.
+ * minority, have the leader step down (leader transfer), heal, crash or restart a node.
+ * Snapshots are taken at random moments; a fifth of proposals are forwarded by followers.
  */
 function chaos(sim: Sim, duration: number, options: { snapshots: boolean; crashes: boolean }) {
   const end = sim.now + duration;
@@ -52,7 +53,9 @@ function chaos(sim: Sim, duration: number, options: { snapshots: boolean; crashe
       if (leader) sim.side[sim.nodes.indexOf(leader)] = 1;
     } else if (r < 0.7) {
       for (let j = 0; j < Math.floor((n - 1) / 2); j++) sim.side[pick()] = 1;
-    } else if (options.crashes && r < 0.85) {
+    } else if (r < 0.75) {
+      sim.stepDown();
+    } else if (options.crashes && r < 0.9) {
       const i = pick();
       const up = sim.nodes.filter((sn) => sn.up).length;
       if (sim.nodes[i].up && up > Math.floor(n / 2) + 1) sim.crash(i);
@@ -60,7 +63,8 @@ function chaos(sim: Sim, duration: number, options: { snapshots: boolean; crashe
     }
     const phaseEnd = Math.min(end, sim.now + 3000 + sim.random() * 12_000);
     while (sim.now < phaseEnd) {
-      sim.propose();
+      if (sim.random() < 0.2) sim.forward();
+      else sim.propose();
       if (options.snapshots && sim.random() < 0.01) sim.snapshot(pick());
       sim.run(Math.min(phaseEnd, sim.now + 50 + sim.random() * 100));
     }
@@ -109,7 +113,8 @@ for (const size of [3, 5]) {
   Deno.test(`${size}-node groups stay safe with crashes, restarts and snapshots (30 seeds)`, () => {
     const seeds = 30;
     let elections = 0;
-    let snapshots = 0;
+    let restored = 0;
+    let received = 0;
     for (let seed = 1; seed <= seeds; seed++) {
       const sim = new Sim(size, seed * 104729 + size, HOSTILE);
       try {
@@ -119,10 +124,32 @@ for (const size of [3, 5]) {
         throw new Error(`seed ${seed}: ${(e as Error).message}`);
       }
       elections += sim.elections;
-      snapshots += sim.snapshotsApplied;
+      restored += sim.snapshotsRestored;
+      received += sim.snapshotsReceived;
     }
-    assert.ok(snapshots > seeds, `only ${snapshots} snapshots applied in ${seeds} runs`);
+    assert.ok(restored > 0, "no node restarted from a snapshot");
+    assert.ok(received > 0, "no follower was caught up from a snapshot");
     // The faults must actually move leadership around for the checks to mean something.
     assert.ok(elections >= seeds * 2, `only ${elections} elections in ${seeds} runs`);
   });
 }
+
+Deno.test("a 3-node group grows to 5 members under faults and stays safe (15 seeds)", () => {
+  for (let seed = 1; seed <= 15; seed++) {
+    const sim = new Sim(3, seed * 31337, HOSTILE);
+    try {
+      chaos(sim, 20_000, { snapshots: true, crashes: false });
+      sim.join("NODE0003");
+      chaos(sim, 20_000, { snapshots: true, crashes: false });
+      sim.join("NODE0004");
+      chaos(sim, 20_000, { snapshots: true, crashes: true });
+      assertLive(sim, 60_000);
+      assert.ok(
+        sim.run(sim.now + 30_000, () => sim.nodes.every((sn) => sn.node.clusterSize === 5)),
+        `cluster sizes ${sim.nodes.map((sn) => sn.node.clusterSize)}`,
+      );
+    } catch (e) {
+      throw new Error(`seed ${seed}: ${(e as Error).message}`);
+    }
+  }
+});
