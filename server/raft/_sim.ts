@@ -55,6 +55,8 @@ export interface SimNode {
   lastApplied: number;
   /** Commit index up to which this node's committed entries were compared. */
   checked: number;
+  /** Removed from the group and shut down for good. */
+  retired: boolean;
 }
 
 const GROUP = "S-R3F-SIMGROUP";
@@ -101,6 +103,7 @@ export class Sim {
         state: [],
         lastApplied: 0,
         checked: 0,
+        retired: false,
       });
     }
     this.#members = ids;
@@ -145,6 +148,7 @@ export class Sim {
       state: [],
       lastApplied: 0,
       checked: 0,
+      retired: false,
     });
     this.side.push(0);
     const i = this.nodes.length - 1;
@@ -152,13 +156,29 @@ export class Sim {
     return i;
   }
 
+  /**
+   * Proposes removing `id` on the leader (false without one) and shuts that server down for
+   * good once the removal is committed, as the meta layer does with a removed peer.
+   */
+  remove(id: string): boolean {
+    const leader = this.leader();
+    if (!leader) return false;
+    this.#handle(this.nodes.indexOf(leader), leader.node.proposeRemovePeer(this.now, id));
+    this.run(this.now + 2000, () => leader.node.commit >= leader.node.lastIndex);
+    const sn = this.nodes.find((n) => n.id === id)!;
+    sn.up = false;
+    sn.retired = true;
+    return true;
+  }
+
   /** Stops a node; its storage survives. */
   crash(i: number): void {
     this.nodes[i].up = false;
   }
 
-  /** Restarts a crashed node from its storage. */
+  /** Restarts a crashed node from its storage (retired ones stay down). */
   restart(i: number): void {
+    if (this.nodes[i].retired) return;
     this.#boot(i);
   }
 

@@ -28,7 +28,7 @@ function assertLive(sim: Sim, budget: number): void {
       if (p !== undefined) probes.push(p);
       nextProbe = sim.now + 2000;
     }
-    return probes.some((p) => sim.nodes.every((_, i) => sim.applied(i, p)));
+    return probes.some((p) => sim.nodes.every((sn, i) => sn.retired || sim.applied(i, p)));
   });
   assert.ok(ok, `no progress within ${budget} ms after healing (probes ${probes})`);
   sim.checkLogMatching();
@@ -134,7 +134,7 @@ for (const size of [3, 5]) {
   });
 }
 
-Deno.test("a 3-node group grows to 5 members under faults and stays safe (15 seeds)", () => {
+Deno.test("a 3-node group grows to 5 members, then loses one, under faults (15 seeds)", () => {
   for (let seed = 1; seed <= 15; seed++) {
     const sim = new Sim(3, seed * 31337, HOSTILE);
     try {
@@ -147,6 +147,15 @@ Deno.test("a 3-node group grows to 5 members under faults and stays safe (15 see
       assert.ok(
         sim.run(sim.now + 30_000, () => sim.nodes.every((sn) => sn.node.clusterSize === 5)),
         `cluster sizes ${sim.nodes.map((sn) => sn.node.clusterSize)}`,
+      );
+      const gone = sim.nodes.find((sn) => sn !== sim.leader())!;
+      assert.ok(sim.remove(gone.id));
+      chaos(sim, 20_000, { snapshots: true, crashes: true });
+      assertLive(sim, 60_000);
+      const members = sim.nodes.filter((sn) => !sn.retired);
+      assert.ok(
+        sim.run(sim.now + 30_000, () => members.every((sn) => sn.node.clusterSize === 4)),
+        `cluster sizes after removal ${members.map((sn) => sn.node.clusterSize)}`,
       );
     } catch (e) {
       throw new Error(`seed ${seed}: ${(e as Error).message}`);
