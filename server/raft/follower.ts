@@ -63,10 +63,15 @@ export function onAppendEntry(
   if (core.catchup && isNew) {
     const cs = core.catchup;
     cs.leaderReply = reply;
-    if (ae.leader !== core.leader || (core.pterm >= cs.cterm && core.pindex >= cs.cindex)) {
-      // Caught up, or a new leader: its entries decide what we still miss.
+    if (ae.leader !== core.leader || ae.pindex <= core.pindex) {
+      // The catch-up met the leader's live entries, or a new leader decides what we miss.
       core.cancelCatchup();
     } else {
+      // Still behind: keep the entry for when the catch-up stream reaches it (raft.go drops
+      // it), and ask again if the stream stalled.
+      if (ae.entries.length > 0 && core.pending.size < MAX_PENDING) {
+        core.pending.set(ae.pindex, { data: data.slice(), reply, viaCatchup: false });
+      }
       if (core.catchupStalled(now)) requestCatchup(core, now, ae, reply);
       return;
     }
@@ -122,8 +127,6 @@ export function onAppendEntry(
   }
   commit(core, now, Math.min(ae.commit, index));
   respond(core, reply, "", ae.term, index, true);
-  const cs = core.catchup;
-  if (viaCatchup && cs && core.pterm >= cs.cterm && core.pindex >= cs.cindex) core.cancelCatchup();
   releaseHeld(core, now);
 }
 
@@ -139,11 +142,14 @@ function holdAhead(
   reply: string,
   viaCatchup: boolean,
 ): void {
+  if (!viaCatchup && core.timing.reorderWindow === 0) {
+    requestCatchup(core, now, ae, reply);
+    return;
+  }
   if (ae.entries.length > 0 && core.pending.size < MAX_PENDING) {
     core.pending.set(ae.pindex, { data: data.slice(), reply, viaCatchup });
   }
   if (core.gapSince === Infinity) core.gapSince = now;
-  if (!viaCatchup && core.timing.reorderWindow === 0) requestCatchup(core, now, ae, reply);
 }
 
 /** Processes held entries the log now reaches (in order), dropping ones it passed. */

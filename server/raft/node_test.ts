@@ -350,3 +350,19 @@ Deno.test("current, quorum and peer reports follow raft.go's Current, Quorum and
   assert.equal(follower.node.isCurrent(h.now), false);
   assert.equal(leader.node.hasQuorum(h.now), true);
 });
+
+Deno.test("with nats-server's default timing a gap asks for one catch-up at once", () => {
+  const h = new Harness(3);
+  const leader = h.elect();
+  const lagging = h.nodes.find((tn) => tn !== leader)!;
+  lagging.cut = true;
+  for (let i = 0; i < 3; i++) h.handle(leader, leader.node.propose(h.now, text(`m${i}`)));
+  h.flush();
+  lagging.cut = false;
+  const before = lagging.sent.length;
+  h.handle(leader, leader.node.propose(h.now, text("next")));
+  h.flush();
+  const asks = lagging.sent.slice(before).filter((s) => s.reply.startsWith("$NRG.CR."));
+  assert.equal(asks.length, 1);
+  assert.deepEqual(h.payloads(lagging), ["m0", "m1", "m2", "next"]);
+});
