@@ -165,7 +165,9 @@ export class RaftCore {
   readonly appendSubject: string;
   readonly proposalSubject: string;
   readonly removePeerSubject: string;
-  readonly voteReply: string;
+  /** Where vote responses come; a fresh inbox per campaign, so late answers to an earlier
+   * campaign (whose term field raft.go fills with the voter's old term) cannot be counted. */
+  voteReply: string;
   readonly appendReply: string;
   observer: boolean;
 

@@ -9,6 +9,7 @@
  */
 import { type RaftCore, RaftState } from "./core.ts";
 import { sendPeerState } from "./leader.ts";
+import { newReplyInbox } from "./subjects.ts";
 import {
   decodeVoteRequest,
   decodeVoteResponse,
@@ -27,6 +28,9 @@ export function campaign(core: RaftCore, now: number): void {
   core.votes = new Set([core.id]);
   core.resetElectionTimeout(now);
   core.emitState();
+  core.out.push({ kind: "unsubscribe", subject: core.voteReply });
+  core.voteReply = newReplyInbox(core.random);
+  core.out.push({ kind: "subscribe", subject: core.voteReply });
   core.send(
     core.voteSubject,
     core.voteReply,
@@ -79,7 +83,10 @@ export function onVoteResponse(core: RaftCore, now: number, data: Uint8Array): v
   core.touchPeer(vr.peer, now);
   // Only members' votes count: a server that is not (yet) a member would otherwise let an
   // old-configuration minority elect a leader during a membership change.
-  if (!vr.granted || vr.term !== core.term || !core.peers.get(vr.peer)?.known) return;
+  // raft.go answers with the voter's term from before our request raised it, so a grant may
+  // carry an older term (runAsCandidate: granted && nterm >= vresp.term); the per-campaign
+  // inbox guarantees it answers this campaign.
+  if (!vr.granted || vr.term > core.term || !core.peers.get(vr.peer)?.known) return;
   core.votes.add(vr.peer);
   if (core.votes.size >= core.quorum) becomeLeader(core, now);
 }

@@ -194,6 +194,13 @@ export class RaftNode {
     return this.#drain();
   }
 
+  /** Turns observer mode on or off (raft.go setObserver); an observer never campaigns. */
+  setObserver(observer: boolean, now: number): void {
+    const core = this.#core;
+    core.observer = observer;
+    if (!observer && core.state !== RaftState.Leader) core.resetElectionTimeout(now);
+  }
+
   /** The state machine has applied up to `index` (raft.go Applied). */
   applied(index: number): void {
     if (index > this.#core.applied) this.#core.applied = index;
@@ -252,6 +259,9 @@ export class RaftNode {
   }
   get quorum(): number {
     return this.#core.quorum;
+  }
+  get observer(): boolean {
+    return this.#core.observer;
   }
   get catchingUp(): boolean {
     return this.#core.catchup !== undefined;

@@ -9,13 +9,8 @@
  */
 import assert from "node:assert/strict";
 import { type Delivery, RawClient } from "../helpers/raw_client.ts";
-import {
-  natsServerAvailable,
-  natsServerBinary,
-  type SpawnedServer,
-  spawnFromConf,
-} from "../helpers/spawn_server.ts";
-import { freePort } from "../cluster/_cluster.ts";
+import { natsServerAvailable } from "../helpers/spawn_server.ts";
+import { bytesOf, createStream, NAMES, nextMsg, planCluster, spawn } from "./_raft_cluster.ts";
 import { nodeId } from "../../server/raft/subjects.ts";
 import {
   decodeAppendEntry,
@@ -33,64 +28,6 @@ import {
 import { decodePeerState, encodePeerState } from "../../server/raft/peer_state.ts";
 import { RaftNode } from "../../server/raft/node.ts";
 import { MemoryLog } from "../../server/raft/log.ts";
-
-const NAMES = ["RAFT-N1", "RAFT-N2", "RAFT-N3"];
-
-const bytesOf = (binary: string) => Uint8Array.from(binary, (c) => c.charCodeAt(0));
-
-interface ClusterPlan {
-  storeDir: string;
-  confs: string[];
-}
-
-async function planCluster(): Promise<ClusterPlan> {
-  const storeDir = await Deno.makeTempDir({ prefix: "denats_raft_compat_" });
-  const clusterPorts = NAMES.map(() => freePort());
-  const routes = clusterPorts.map((p) => `nats://127.0.0.1:${p}`);
-  const confs = NAMES.map((name, i) =>
-    [
-      `server_name: ${name}`,
-      `jetstream { store_dir: ${JSON.stringify(`${storeDir}/${name}`)} }`,
-      `cluster { name: RAFTC, listen: "127.0.0.1:${clusterPorts[i]}", routes: ${
-        JSON.stringify(routes)
-      } }`,
-      `accounts { SYS { users: [{user: sys, password: sys}] },` +
-      ` A { jetstream: enabled, users: [{user: a, password: a}] } }`,
-      `system_account: SYS`,
-    ].join("\n") + "\n"
-  );
-  return { storeDir, confs };
-}
-
-function spawn(conf: string): Promise<SpawnedServer> {
-  return spawnFromConf(natsServerBinary(), conf, { tempPrefix: "denats_raft_" });
-}
-
-/** The next MSG, answering the server's PINGs on the way. */
-async function nextMsg(client: RawClient, timeoutMs: number): Promise<Delivery> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await client.expect(/^(?=PING\r\n|MSG )/, Math.max(1, deadline - Date.now()));
-    if (client.pending().startsWith("MSG ")) return await client.expectMsg(1000);
-    await client.expect(/^PING\r\n/);
-    await client.send("PONG\r\n");
-  }
-}
-
-/** Creates an R3 stream, retrying while the meta group has no leader yet. */
-async function createStream(client: RawClient, deadline: number): Promise<void> {
-  await client.send("SUB _INBOX.raft 9\r\n");
-  const body = JSON.stringify({ name: "RAFTS", subjects: ["raft.s"], num_replicas: 3 });
-  while (Date.now() < deadline) {
-    await client.send(`PUB $JS.API.STREAM.CREATE.RAFTS _INBOX.raft ${body.length}\r\n${body}\r\n`);
-    try {
-      const reply = await nextMsg(client, 3000);
-      if (reply.payload.includes('"config"')) return;
-    } catch { /* no answer yet */ }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error("stream not created");
-}
 
 Deno.test({
   name: "nats-server's $NRG traffic decodes and re-encodes byte for byte with server/raft",
