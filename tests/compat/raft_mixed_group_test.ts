@@ -3,8 +3,9 @@
  * A denats RAFT node inside a nats-server 2.9.10 group: three Go servers run an R3 stream; a
  * denats node joins the stream's group over a system-account connection (its `$NRG`
  * subscriptions and publishes bridged by this test), is caught up by the Go leader and added as
- * a peer, wins an election, has the Go followers acknowledge and commit its entries, then hands
- * leadership back with a LeaderTransfer entry that a Go server acts on. Skipped when nats-server
+ * a peer, wins an election, has the Go followers acknowledge and commit its entries, catches up
+ * a Go server that was down, then hands leadership back with a LeaderTransfer entry that a Go
+ * server acts on. Skipped when nats-server
  * is not installed. Runs in the test isolate.
  */
 import assert from "node:assert/strict";
@@ -65,6 +66,8 @@ Deno.test({
       let nextSid = 100;
       const applied: { index: number; type: number; data: string }[] = [];
       const acks = new Set<string>();
+      const lagAcks: { peer: string; index: number }[] = [];
+      const catchupAsks = new Set<string>();
       const bridge = async (outputs: RaftOutput[]) => {
         for (const o of outputs) {
           if (o.kind === "subscribe") {
@@ -106,6 +109,8 @@ Deno.test({
             if (data.length === 25 && d.subject.startsWith("$NRG.R.")) {
               const ar = decodeAppendEntryResponse(data);
               if (ar?.success && goIds.includes(ar.peer)) acks.add(ar.peer);
+              if (ar?.success) lagAcks.push({ peer: ar.peer, index: ar.index });
+              if (ar && !ar.success && d.reply?.startsWith("$NRG.CR.")) catchupAsks.add(ar.peer);
             }
             await bridge(node.step(now(), { subject: d.subject, reply: d.reply ?? "", data }));
           }
@@ -136,8 +141,34 @@ Deno.test({
         `commit ${node.commit} < ${ourFirst}, acks from ${[...acks]}`,
       );
 
-      // 4. We hand leadership to a Go server with a LeaderTransfer entry; it takes over.
-      const target = goIds.find((id) => id !== goLeader) ?? goIds[0];
+      // 4. A Go server that was down while we appended entries is caught up from our log: it
+      //    asks on a catch-up inbox and acknowledges our last index.
+      const lagging = 2;
+      await servers[lagging].close();
+      const lagId = goIds[lagging];
+      const encoder = new TextEncoder();
+      for (let i = 0; i < 5; i++) {
+        // Peer state entries: replicated and applied by the Go side without touching the stream.
+        const peers = [...goIds, ME];
+        const data = new Uint8Array(8 + 8 * peers.length + 2);
+        new DataView(data.buffer).setUint32(0, 4, true);
+        new DataView(data.buffer).setUint32(4, peers.length, true);
+        peers.forEach((p, k) => data.set(encoder.encode(p), 8 + 8 * k));
+        await bridge(node.proposeEntries(now(), [{ type: EntryType.PeerState, data }]));
+      }
+      const last = node.lastIndex;
+      assert.ok(await pump(() => node.commit >= last, 10_000), `commit ${node.commit} < ${last}`);
+      lagAcks.length = 0;
+      servers[lagging] = await spawn(confs[lagging]);
+      assert.ok(
+        await pump(() => lagAcks.some((a) => a.peer === lagId && a.index >= last), 20_000),
+        `${lagId} acknowledged ${JSON.stringify(lagAcks.filter((a) => a.peer === lagId))}`,
+      );
+      assert.ok(catchupAsks.has(lagId), "the restarted server did not ask for a catch-up");
+      assert.equal(node.state, "LEADER");
+
+      // 5. We hand leadership to a Go server with a LeaderTransfer entry; it takes over.
+      const target = goIds.find((id) => id !== goLeader && id !== lagId) ?? goIds[0];
       await bridge(node.stepDown(now(), target));
       assert.ok(
         await pump(() => node.state === "FOLLOWER" && goIds.includes(node.leader), 15_000),
