@@ -185,6 +185,11 @@ export class RaftCore {
   quorum: number;
   domainExt = 0;
   electionDeadline = Infinity;
+  /** Applying is paused (raft.go PauseApply): commits up to `pausedCommit` wait. */
+  paused = false;
+  pausedCommit = 0;
+  /** The observer flag from before the pause. */
+  pausedObserver = false;
   /** Leader-transfer target waiting to campaign (raft.go lxfer). */
   transferring = false;
   votes = new Set<string>();

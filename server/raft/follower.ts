@@ -226,7 +226,10 @@ function restartCatchup(
 }
 
 function commit(core: RaftCore, now: number, index: number): void {
-  if (index > core.commit) core.commitTo(index, now, () => {});
+  if (index <= core.commit) return;
+  // raft.go: "Paused, not applying" - remembered and applied on ResumeApply.
+  if (core.paused) core.pausedCommit = Math.max(core.pausedCommit, index);
+  else core.commitTo(index, now, () => {});
 }
 
 /** Side effects of newly stored entries (raft.go processAppendEntry's entry switch). */

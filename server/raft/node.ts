@@ -194,6 +194,37 @@ export class RaftNode {
     return this.#drain();
   }
 
+  /**
+   * Stops applying committed entries (raft.go PauseApply): the node keeps replicating but holds
+   * commits back, and acts as an observer meanwhile. Refused on the leader; a candidate steps
+   * down.
+   */
+  pauseApply(now: number): RaftOutput[] {
+    const core = this.#core;
+    if (core.state === RaftState.Leader) throw new RaftError("raft: already leader");
+    if (core.state === RaftState.Candidate) core.becomeFollower("", now);
+    if (!core.paused) {
+      core.paused = true;
+      core.pausedCommit = core.commit;
+      core.pausedObserver = core.observer;
+      core.observer = true;
+      core.electionDeadline = now + FAR_AWAY;
+    }
+    return this.#drain();
+  }
+
+  /** Applies what was committed while paused and resumes (raft.go ResumeApply). */
+  resumeApply(now: number): RaftOutput[] {
+    const core = this.#core;
+    if (!core.paused) return [];
+    core.paused = false;
+    core.observer = core.pausedObserver;
+    core.commitTo(core.pausedCommit, now, () => {});
+    core.pausedCommit = 0;
+    core.resetElectionTimeout(now);
+    return this.#drain();
+  }
+
   /** Turns observer mode on or off (raft.go setObserver); an observer never campaigns. */
   setObserver(observer: boolean, now: number): void {
     const core = this.#core;

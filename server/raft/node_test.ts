@@ -366,3 +366,19 @@ Deno.test("with nats-server's default timing a gap asks for one catch-up at once
   assert.equal(asks.length, 1);
   assert.deepEqual(h.payloads(lagging), ["m0", "m1", "m2", "next"]);
 });
+
+Deno.test("a paused follower replicates but applies only when resumed, in order", () => {
+  const h = new Harness(3);
+  const leader = h.elect();
+  const follower = h.nodes.find((tn) => tn !== leader)!;
+  h.handle(follower, follower.node.pauseApply(h.now));
+  assert.throws(() => leader.node.pauseApply(h.now), /raft: already leader/);
+  for (let i = 0; i < 4; i++) h.handle(leader, leader.node.propose(h.now, text(`m${i}`)));
+  h.flush();
+  h.advance(1500);
+  assert.deepEqual(h.payloads(follower), []);
+  assert.equal(follower.node.lastIndex, leader.node.lastIndex);
+  h.handle(follower, follower.node.resumeApply(h.now));
+  assert.deepEqual(h.payloads(follower), ["m0", "m1", "m2", "m3"]);
+  assert.equal(follower.node.commit, leader.node.commit);
+});
