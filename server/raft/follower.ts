@@ -4,14 +4,19 @@
  * from a catch-up stream on its `$NRG.CR.<inbox>`. Follows nats-server 2.9.10 `server/raft.go`
  * `processAppendEntry`: stale terms are refused with our term, a leader or candidate seeing a
  * newer leader steps down, a gap starts a catch-up (a failure response whose reply is the new
- * catch-up inbox), new entries are ignored while catching up, a catch-up that begins below the
+ * catch-up inbox), a stalled catch-up is asked for again, a catch-up that begins below the
  * leader's compacted log starts with a [Snapshot, PeerState] entry, LeaderTransfer naming us
- * makes us campaign at once, and committed entries are applied in order.
+ * makes us campaign at once, and committed entries are applied in order (held while paused).
  *
- * Where raft.go 2.9.10 keeps a conflicting entry on truncation (`truncateWAL(ae.pterm,
- * ae.pindex)`) or lowers its term on a mismatch, this module does what RAFT requires instead:
- * it drops the conflicting entries (never committed ones) and keeps its term; the messages it
- * sends are the same kinds a Go follower sends.
+ * Where this differs from raft.go 2.9.10, it is to stay correct on any network; the messages
+ * are the kinds a Go follower sends, so Go leaders serve it unchanged:
+ * - a conflicting entry is dropped with what follows it (never a committed one) where raft.go
+ *   keeps it (`truncateWAL(ae.pterm, ae.pindex)`), and the term is never lowered on a mismatch;
+ * - commits are applied only up to the entry the leader's message proves we share;
+ * - live entries arriving during a catch-up, or ahead of a gap, are held (up to MAX_PENDING) and
+ *   processed when the log reaches them instead of dropped; with a `reorderWindow` (networks
+ *   that reorder) a gap is only reported once it outlives the window;
+ * - a snapshot received in a catch-up is acknowledged (raft.go sends no response for it).
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 import { MAX_PENDING, type RaftCore, RaftState } from "./core.ts";
