@@ -9,15 +9,12 @@ import { type ConfigResult, parseConfigText } from "./normalize.ts";
 import { makeIssue } from "./issues.ts";
 import { isYamlPath } from "./paths.ts";
 import { loadYamlSupport } from "./yaml.ts";
+import { goSyscallText } from "../go_path_error.ts";
 
 /** Go-style text for a file read failure. */
 function describeReadError(path: string, err: unknown): string {
-  if (err instanceof Deno.errors.NotFound) return `open ${path}: no such file or directory`;
-  if (err instanceof Deno.errors.PermissionDenied) return `open ${path}: permission denied`;
-  if (err instanceof Deno.errors.IsADirectory) return `read ${path}: is a directory`;
-  const message = err instanceof Error ? err.message : String(err);
-  if (/is a directory/i.test(message)) return `read ${path}: is a directory`;
-  return `open ${path}: ${message}`;
+  const reason = goSyscallText(err);
+  return `${reason === "is a directory" ? "read" : "open"} ${path}: ${reason}`;
 }
 
 /** Reads a file synchronously, throwing an Error with the Go-style message. */

@@ -7,6 +7,7 @@
  * that owns the leaf sockets; node:crypto must be loaded (prepareAuth does for such configs).
  */
 import { signWithSeed } from "../accounts/nkey.ts";
+import { goPathError } from "../go_path_error.ts";
 
 /** leafnode.go credsRe. */
 const CREDS_RE = /\s*(?:(?:-{3,}[^\n]*-{3,}\n)(.+)(?:\n\s*-{3,}[^\n]*-{3,}\n))/g;
@@ -20,10 +21,7 @@ export function signWithCredentials(
   try {
     contents = Deno.readTextFileSync(path);
   } catch (e) {
-    const err = e instanceof Deno.errors.NotFound
-      ? "no such file or directory"
-      : (e as Error).message.replace(/ \(os error \d+\)$/, "").toLowerCase();
-    return { error: `open ${path}: ${err}` };
+    return { error: goPathError("open", path, e) };
   }
   const items = [...contents.matchAll(CREDS_RE)].map((m) => m[1].trim());
   if (items.length < 2) return { error: "Credentials file malformed" };

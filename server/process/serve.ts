@@ -27,6 +27,7 @@ import { gatewayConfigProblem } from "../links/gateway/gateway_manager.ts";
 import { leafConfigProblem } from "../links/leaf/leaf_options.ts";
 import { prepareIoYield } from "../conn/io_yield.ts";
 import { loadJetStreamFor } from "../jetstream_loader.ts";
+import { goPathError } from "../go_path_error.ts";
 
 /** Re-reads the config file and re-applies the command-line flags (SIGHUP). */
 export type Reloader = () => Promise<ServerOptions>;
@@ -49,15 +50,6 @@ interface Running {
   reloader: Reloader | null;
   /** Serializes reloads: SIGHUPs arriving during one are applied after it. */
   reloading: Promise<void>;
-}
-
-/** Go's `*PathError` text: `<op> <path>: <reason>`. */
-function goPathError(op: string, path: string, err: unknown): string {
-  let reason = (err as Error).message.replace(/ \(os error \d+\).*$/s, "");
-  if (err instanceof Deno.errors.NotFound) reason = "no such file or directory";
-  else if (err instanceof Deno.errors.PermissionDenied) reason = "permission denied";
-  else if (err instanceof Deno.errors.IsADirectory) reason = "is a directory";
-  return `${op} ${path}: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`;
 }
 
 /**
