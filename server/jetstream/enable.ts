@@ -53,6 +53,13 @@ export function startJetStream(
   const system = configuredSystemAccount(options, auth.trust.systemAccount);
   const log = server.logger;
   log.notice("Starting JetStream");
+  if (!standalone) {
+    // nats-server runs clustered JetStream (a meta group over the routes) here; serving each
+    // server's streams on its own would answer every API request twice and fork every stream.
+    throw new Error(
+      `${JETSTREAM_FATAL_PREFIX}denats runs JetStream only on a server without cluster and gateway ports (clustered JetStream is not built yet)`,
+    );
+  }
   if (cfg.key !== "") {
     // Said plainly rather than storing in clear text under an encryption banner.
     throw new Error(`${JETSTREAM_FATAL_PREFIX}store encryption (key) is not supported by denats`);

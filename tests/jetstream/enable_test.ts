@@ -110,3 +110,27 @@ for (const binary of BINARIES) {
     }
   });
 }
+
+Deno.test("jetstream enable: refused with a cluster or gateway port (no clustered JetStream yet)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "denats_js_cluster_" });
+  try {
+    for (const extra of [["--cluster", "nats://127.0.0.1:-1"], []]) {
+      const conf = `${dir}/gw.conf`;
+      await Deno.writeTextFile(conf, 'gateway { name: G, listen: "127.0.0.1:-1" }\n');
+      const args = extra.length > 0 ? extra : ["-c", conf];
+      const out = await new Deno.Command(DENATS, {
+        args: ["-p", "-1", "-js", "-sd", dir, ...args],
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      const log = new TextDecoder().decode(out.stderr);
+      assert.equal(out.code, 1, log);
+      assert.match(
+        log,
+        /\[FTL\] Can't start JetStream: denats runs JetStream only on a server without cluster and gateway ports/,
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
