@@ -41,7 +41,7 @@ import type { LeafManager } from "./links/leaf/leaf_manager.ts";
 import { ServerLinks } from "./server_links.ts";
 import { acceptLoop, listenClientPort } from "./transport/listen_host.ts";
 import { joinHostPort } from "./links/route/cluster_options.ts";
-import type { InterestListener, ServerEvents } from "./server_events.ts";
+import { type InterestListener, InterestListeners, type ServerEvents } from "./server_events.ts";
 import { configuredSystemAccount, SystemService } from "./system/system_service.ts";
 import type { JetStream } from "./jetstream/jetstream.ts";
 import { jetStreamModule } from "./jetstream_loader.ts";
@@ -439,23 +439,18 @@ export class Server implements ClientContext {
   }
 
   /** Listeners told about local interest changes (mesh peers, routes): {@link onInterest}. */
-  readonly #interestListeners: InterestListener[] = [];
+  readonly #interestListeners = new InterestListeners();
 
   /**
    * Registers a listener of local interest changes (the mesh, the routes; tests); returns the
    * function that removes it.
    */
   onInterest(listener: InterestListener): () => void {
-    this.#interestListeners.push(listener);
-    return () => {
-      const i = this.#interestListeners.indexOf(listener);
-      if (i >= 0) this.#interestListeners.splice(i, 1);
-    };
+    return this.#interestListeners.add(listener);
   }
 
   interestChanged(account: Account, sub: Subscription, delta: 1 | -1): void {
-    const listeners = this.#interestListeners;
-    for (let i = 0; i < listeners.length; i++) listeners[i](account, sub, delta);
+    this.#interestListeners.notify(account, sub, delta);
   }
 
   markDirty(c: Flushable): void {
@@ -570,10 +565,15 @@ export class Server implements ClientContext {
 
   async #shutdown(): Promise<void> {
     if (!this.#running) return;
-    await this.#jetstream?.stop().catch((err) => this.logger.error(`JetStream shutdown: ${err}`));
+    // server.go Shutdown: events first, then the notice, then JetStream with its own lines.
     this.#system?.shutdown();
-    this.#running = false;
     this.#notice("Initiating Shutdown...");
+    if (this.#jetstream !== null) {
+      this.#notice("Initiating JetStream Shutdown...");
+      await this.#jetstream.stop().catch((err) => this.logger.error(`JetStream shutdown: ${err}`));
+      this.#notice("JetStream Shutdown");
+    }
+    this.#running = false;
     clearInterval(this.#sweeper);
     // Lame duck waits end here (their sleeps never resolve; the mode checks #running).
     this.#sleeps.cancelAll();

@@ -93,6 +93,23 @@ for (const binary of BINARIES) {
     assert.equal(varz.stats.accounts, 2);
   });
 
+  Deno.test(`jetstream enable (${name}): the shutdown lines after SIGTERM`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "denats_js_stop_" });
+    try {
+      const server = await spawnFromConf(binary, `jetstream { store_dir: ${JSON.stringify(dir)} }`);
+      await server.close("SIGTERM");
+      const lines = server.logs().trimEnd().split("\n").map((l) => l.replace(/^.*\[INF\] /, ""));
+      assert.deepEqual(lines.slice(-4), [
+        "Initiating Shutdown...",
+        "Initiating JetStream Shutdown...",
+        "JetStream Shutdown",
+        "Server Exiting..",
+      ]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+
   Deno.test(`jetstream enable (${name}): a store directory that is a file is fatal`, async () => {
     const file = await Deno.makeTempFile({ prefix: "denats_js_file_" });
     try {
