@@ -330,7 +330,8 @@ export class Server implements ClientContext {
     const o = this.options;
     const log = this.logger;
     const cluster = this.#links.createClusterLinks(this);
-    const who = { name: this.name, id: this.id, cluster, configFile: o.configFile };
+    const jetstream = o.jetstreamConfig?.enabled;
+    const who = { name: this.name, id: this.id, cluster, configFile: o.configFile, jetstream };
     for (const line of startupLines(who)) log.notice(line);
     for (const secure of [false, true]) {
       if ((secure ? o.httpsPort : o.httpPort) === 0) continue;

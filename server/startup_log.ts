@@ -1,11 +1,13 @@
 /**
  * @module
  * The first lines nats-server logs when it starts (server.go Start): `Starting nats-server`,
- * version, git, cluster (when named), name, id and the configuration file, plus denats' own
+ * version, git, cluster (when named), name, the RAFT node id (with JetStream), id and the
+ * configuration file, plus denats' own
  * version line. Shared by the single-isolate server and the sharded control plane.
  * PURE: no Deno APIs, timers or console output.
  */
 import { DENATS_VERSION, SERVER_VERSION } from "./version.ts";
+import { nodeId } from "./raft/subjects.ts";
 
 /** Who is starting: names for the banner. */
 export interface StartupIdentity {
@@ -14,6 +16,8 @@ export interface StartupIdentity {
   /** The cluster name once known (routes, gateway or a standalone leaf's), else undefined. */
   readonly cluster?: string;
   readonly configFile?: string;
+  /** JetStream is on: the node id (raft.go getHash of the name) is shown. */
+  readonly jetstream?: boolean;
 }
 
 /**
@@ -35,7 +39,9 @@ export function startupLines(who: StartupIdentity): string[] {
     "  Git:      [not set]",
   ];
   if (who.cluster) lines.push(`  Cluster:  ${who.cluster}`);
-  lines.push(`  Name:     ${who.name}`, `  ID:       ${who.id}`);
+  lines.push(`  Name:     ${who.name}`);
+  if (who.jetstream) lines.push(`  Node:     ${nodeId(who.name)}`);
+  lines.push(`  ID:       ${who.id}`);
   if (who.configFile) lines.push(`Using configuration file: ${who.configFile}`);
   return lines;
 }

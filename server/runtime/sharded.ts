@@ -151,7 +151,8 @@ export class ShardedServer {
   async start(): Promise<void> {
     const o = this.options;
     const log = this.logger;
-    const who = { name: this.name, id: this.id, configFile: o.configFile };
+    const jetstream = o.jetstreamConfig?.enabled;
+    const who = { name: this.name, id: this.id, configFile: o.configFile, jetstream };
     for (const line of startupLines(who)) log.notice(line);
     const cluster = o.clusterConfig;
     // The gateway block was checked before (start.ts gatewayConfigProblem).

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { connect } from "@nats-io/transport-node";
 import { natsServerAvailable, natsServerBinary, spawnFromConf } from "../helpers/spawn_server.ts";
+import { nodeId } from "../../server/raft/subjects.ts";
 
 const DENATS = new URL("../../bin/denats", import.meta.url).pathname;
 const HAVE_NATS_SERVER = natsServerAvailable();
@@ -93,12 +94,19 @@ for (const binary of BINARIES) {
     assert.equal(varz.stats.accounts, 2);
   });
 
-  Deno.test(`jetstream enable (${name}): the shutdown lines after SIGTERM`, async () => {
+  Deno.test(`jetstream enable (${name}): node id at startup, shutdown lines after SIGTERM`, async () => {
     const dir = await Deno.makeTempDir({ prefix: "denats_js_stop_" });
     try {
-      const server = await spawnFromConf(binary, `jetstream { store_dir: ${JSON.stringify(dir)} }`);
+      const server = await spawnFromConf(
+        binary,
+        `server_name: node-check\njetstream { store_dir: ${JSON.stringify(dir)} }`,
+      );
       await server.close("SIGTERM");
       const lines = server.logs().trimEnd().split("\n").map((l) => l.replace(/^.*\[INF\] /, ""));
+      // raft.go getHash("node-check"), printed between the name and the id.
+      const name = lines.indexOf("  Name:     node-check");
+      assert.equal(lines[name + 1], `  Node:     ${nodeId("node-check")}`);
+      assert.match(lines[name + 2], /^  ID:       N/);
       assert.deepEqual(lines.slice(-4), [
         "Initiating Shutdown...",
         "Initiating JetStream Shutdown...",
