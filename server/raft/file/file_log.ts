@@ -97,6 +97,8 @@ export class FileLog implements RaftLog {
   #peerState: Uint8Array | undefined;
   #cache = new Map<number, LogRecord>();
   #closed = false;
+  /** A segment was started since the last `sync()` (with `syncAppends` off). */
+  #newSegmentUnsynced = false;
 
   constructor(dir: string, options: FileLogOptions = {}) {
     this.dir = dir;
@@ -209,8 +211,12 @@ export class FileLog implements RaftLog {
     this.#baseTerm = snap.lastTerm;
     this.#snapshot = snap;
     for (const i of this.#cache.keys()) if (i <= this.#base || !joins) this.#cache.delete(i);
-    // Segments with nothing after the snapshot go; the next records start a new segment.
-    const needed = this.#segments.filter((s) => joins && s.lastIndex > this.#base);
+    // Segments with nothing after the snapshot go (an empty current one may stay); the next
+    // records start a new segment, so the current one can go at the next snapshot.
+    const last = this.#segments[this.#segments.length - 1];
+    const needed = this.#segments.filter((s) =>
+      (joins && s.lastIndex > this.#base) || (s === last && s.size === 0)
+    );
     const gone = this.#segments.filter((s) => !needed.includes(s));
     for (const s of gone) s.remove();
     this.#segments = needed;
@@ -248,7 +254,11 @@ export class FileLog implements RaftLog {
   /** fsyncs the current segment (for `syncAppends: false`: call before acknowledging). */
   sync(): void {
     this.#open();
-    this.#segments[this.#segments.length - 1].file.syncSync();
+    if (this.#newSegmentUnsynced) {
+      for (const s of this.#segments) s.file.syncSync();
+      syncDir(`${this.dir}/${MSGS_DIR}`);
+      this.#newSegmentUnsynced = false;
+    } else this.#segments[this.#segments.length - 1].file.syncSync();
   }
 
   /** Closes the files; the log must not be used after. */
@@ -274,6 +284,9 @@ export class FileLog implements RaftLog {
     if (current && current.size === 0) return current;
     const segment = new Segment(this.dir, this.#nextSegmentId++);
     segment.create();
+    // The new file's name must be durable before records in it are acknowledged.
+    if (this.#syncAppends) syncDir(`${this.dir}/${MSGS_DIR}`);
+    else this.#newSegmentUnsynced = true;
     this.#segments.push(segment);
     return segment;
   }

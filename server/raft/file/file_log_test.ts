@@ -111,3 +111,27 @@ Deno.test("file log: reopening after every operation gives the same state as the
     }
   }
 });
+
+Deno.test("file log: truncating into an earlier segment removes the later segment files", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "raftlog-" });
+  try {
+    let log = new FileLog(dir, { segmentBytes: 200, syncAppends: false });
+    for (let i = 1; i <= 12; i++) log.append(record(i, 1, 40));
+    log.sync(); // with syncAppends off: fsyncs the segments started since the last sync
+    const files = log.segmentFiles();
+    assert.ok(files.length >= 4, `${files.length} segments`);
+    log.truncateAfter(3);
+    const kept = log.segmentFiles();
+    assert.ok(kept.length < files.length);
+    for (const f of files.filter((f) => !kept.includes(f))) assert.throws(() => Deno.statSync(f));
+    log.append(record(4, 2, 40));
+    log.close();
+    log = new FileLog(dir, { segmentBytes: 200, syncAppends: false });
+    assert.equal(log.lastIndex(), 4);
+    assert.equal(log.termAt(4), 2);
+    assert.deepEqual(log.get(3)?.bytes, record(3, 1, 40).bytes);
+    log.close();
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
