@@ -28,7 +28,16 @@ export const SNAPSHOTS_DIR = "snapshots";
 const MIN_LEN = 24;
 const NAME = /^snap\.(\d+)\.(\d+)$/;
 
-/** Encodes a snapshot file. */
+/**
+ * Encodes a snapshot file.
+ *
+ * @example
+ * ```ts
+ * import { decodeSnapshot, encodeSnapshot } from "./snapshot_file.ts";
+ * const snap = { lastTerm: 1, lastIndex: 5, peerState: new Uint8Array(0), data: new Uint8Array([1]) };
+ * if (decodeSnapshot(encodeSnapshot(snap))?.lastIndex !== 5) throw new Error();
+ * ```
+ */
 export function encodeSnapshot(snap: Snapshot): Uint8Array {
   const buf = new Uint8Array(MIN_LEN + snap.peerState.length + snap.data.length);
   putU64(buf, 0, snap.lastTerm);
