@@ -156,6 +156,11 @@ export class FileLog implements RaftLog {
     if (record.index !== this.lastIndex() + 1) {
       throw new Error(`raft log: append at ${record.index}, expected ${this.lastIndex() + 1}`);
     }
+    // Recovery cuts a record whose term goes down; refuse to write one (RAFT never does).
+    const prevTerm = this.termAt(this.lastIndex()) ?? 0;
+    if (record.term < prevTerm) {
+      throw new Error(`raft log: append of term ${record.term} after term ${prevTerm}`);
+    }
     let segment = this.#segments[this.#segments.length - 1];
     const bytes = encodeRecord(record.index, record.term, record.bytes);
     if (segment.size > 0 && segment.size + bytes.length > this.#segmentBytes) {

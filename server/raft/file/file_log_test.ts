@@ -135,3 +135,22 @@ Deno.test("file log: truncating into an earlier segment removes the later segmen
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("file log: an append whose term goes down is refused (recovery would cut it)", () => {
+  const { make, dispose } = fileLogs({ syncAppends: false });
+  const log = make();
+  try {
+    log.append(record(1, 3));
+    assert.throws(() => log.append(record(2, 2)), /term 2 after term 3/);
+    log.installSnapshot({
+      lastTerm: 5,
+      lastIndex: 4,
+      peerState: new Uint8Array(0),
+      data: new Uint8Array(0),
+    });
+    assert.throws(() => log.append(record(5, 4)), /term 4 after term 5/);
+    log.append(record(5, 5));
+  } finally {
+    dispose(log);
+  }
+});
