@@ -7,7 +7,7 @@
  * safety (every node applies the same entries in the same order). Private to the raft tests.
  * PURE: no Deno APIs, timers or console output.
  */
-import { MemoryLog } from "./log.ts";
+import { MemoryLog, type RaftLog } from "./log.ts";
 import { type RaftOutput, RaftState } from "./core.ts";
 import { RaftNode } from "./node.ts";
 import { EntryType } from "./wire.ts";
@@ -42,11 +42,33 @@ interface Message {
   data: Uint8Array;
 }
 
+/**
+ * Where the simulated servers keep their logs: `open` gives node `id`'s log at every boot (a
+ * restart after a crash reopens what was stored; the crashed node's log stays readable for the
+ * checks until then), `close` releases every log at the end of a run. The default keeps one
+ * MemoryLog per node across restarts.
+ */
+export interface SimStorage {
+  open(id: string): RaftLog;
+  close?(): void;
+}
+
+function memoryStorage(): SimStorage {
+  const logs = new Map<string, MemoryLog>();
+  return {
+    open: (id) => {
+      let log = logs.get(id);
+      if (!log) logs.set(id, log = new MemoryLog());
+      return log;
+    },
+  };
+}
+
 /** One simulated server. */
 export interface SimNode {
   id: string;
   node: RaftNode;
-  log: MemoryLog;
+  log: RaftLog;
   up: boolean;
   incarnation: number;
   subjects: Set<string>;
@@ -86,17 +108,19 @@ export class Sim {
   #booting = false;
   #members: string[] = [];
 
-  constructor(size: number, seed: number, net: NetworkOptions) {
+  readonly storage: SimStorage;
+
+  constructor(size: number, seed: number, net: NetworkOptions, storage = memoryStorage()) {
+    this.storage = storage;
     this.random = prng(seed);
     this.net = net;
     this.side = new Array(size).fill(0);
     const ids = Array.from({ length: size }, (_, i) => `NODE${String(i).padStart(4, "0")}`);
     for (const id of ids) {
-      const log = new MemoryLog();
       this.nodes.push({
         id,
         node: undefined as unknown as RaftNode,
-        log,
+        log: undefined as unknown as RaftLog,
         up: true,
         incarnation: 0,
         subjects: new Set(),
@@ -114,6 +138,7 @@ export class Sim {
     const sn = this.nodes[i];
     sn.incarnation++;
     sn.up = true;
+    sn.log = this.storage.open(sn.id);
     sn.subjects.clear();
     sn.state = [];
     sn.lastApplied = 0;
@@ -141,7 +166,7 @@ export class Sim {
     this.nodes.push({
       id,
       node: undefined as unknown as RaftNode,
-      log: new MemoryLog(),
+      log: undefined as unknown as RaftLog,
       up: true,
       incarnation: 0,
       subjects: new Set(),
@@ -174,6 +199,11 @@ export class Sim {
   /** Stops a node; its storage survives. */
   crash(i: number): void {
     this.nodes[i].up = false;
+  }
+
+  /** Releases the storage (at the end of a run). */
+  close(): void {
+    this.storage.close?.();
   }
 
   /** Restarts a crashed node from its storage (retired ones stay down). */
