@@ -1,12 +1,14 @@
 /**
  * RAFT groups over real routes: three denats servers in one cluster each run a member of group
- * `HOSTTEST` in their system account; a leader is elected, proposals made on any member commit
- * on all three in the same order, and when the leader's server stops the other two elect a new
- * leader and keep committing. Timings are shortened (elections 300-600 ms) to keep it quick.
+ * `HOSTTEST` in their system account, its log in files; a leader is elected, proposals made on
+ * any member commit on all three in the same order, and when the leader's server stops the other
+ * two elect a new leader and keep committing; the stopped server comes back with its log from
+ * disk and catches up. Timings are shortened (elections 300-600 ms) to keep it quick.
  */
 import assert from "node:assert/strict";
 import { InternalConnection, InternalKind } from "../../internal/internal_connection.ts";
-import { MemoryLog, nodeId, RaftNode, RaftState } from "../../raft/mod.ts";
+import { nodeId, RaftNode, RaftState } from "../../raft/mod.ts";
+import { FileLog } from "../../raft/file/file_log.ts";
 import { EntryType } from "../../raft/wire.ts";
 import { disposeAll, InProcessNode, waitForMesh } from "../../../tests/cluster/_cluster.ts";
 import { waitFor } from "../../../tests/helpers/poll.ts";
@@ -23,7 +25,7 @@ interface Member {
   applied: string[];
 }
 
-function member(name: string, node: InProcessNode): Member {
+function member(name: string, node: InProcessNode, dir: string): Member {
   const server = node.handle.server;
   const sys = server.account("$SYS");
   assert.ok(sys, "the system account");
@@ -33,7 +35,7 @@ function member(name: string, node: InProcessNode): Member {
     group: "HOSTTEST",
     id: nodeId(name),
     peers: NAMES.map(nodeId),
-    log: new MemoryLog(),
+    log: new FileLog(`${dir}/${name}`),
     random: Math.random,
     timing: TIMING,
   });
@@ -51,9 +53,10 @@ function leaders(members: Member[]): Member[] {
   return members.filter((m) => m.host.node.state === RaftState.Leader);
 }
 
-Deno.test("RAFT over routes: election, replication, fail-over", async () => {
+Deno.test("RAFT over routes: election, replication, fail-over, a member back from disk", async () => {
   const nodes: InProcessNode[] = [];
   const members: Member[] = [];
+  const dir = await Deno.makeTempDir({ prefix: "denats_raft_host_" });
   try {
     const first = await InProcessNode.start(NAMES[0], {
       cluster: { name: "raft", listen: "127.0.0.1:-1" },
@@ -71,7 +74,7 @@ Deno.test("RAFT over routes: election, replication, fail-over", async () => {
       );
     }
     await waitForMesh(nodes);
-    for (let i = 0; i < 3; i++) members.push(member(NAMES[i], nodes[i]));
+    for (let i = 0; i < 3; i++) members.push(member(NAMES[i], nodes[i], dir));
     for (const m of members) m.host.start();
 
     await waitFor(() => leaders(members).length === 1, 10_000, "a leader");
@@ -100,8 +103,32 @@ Deno.test("RAFT over routes: election, replication, fail-over", async () => {
     await waitFor(() => rest.every((m) => m.applied.length === 4), 5000, "four applied");
     for (const m of rest) assert.deepEqual(m.applied, ["one", "two", "three", "four"], m.name);
     assert.ok(rest.every((m) => m.host.node.term > oldTerm), "a later term");
+
+    // The stopped server starts again: its member reopens its log and catches up.
+    const again = await InProcessNode.start(leader.name, {
+      cluster: {
+        name: "raft",
+        listen: "127.0.0.1:-1",
+        routes: [`nats://127.0.0.1:${rest[0].node.clusterPort}`],
+      },
+    });
+    nodes.push(again);
+    await waitForMesh([again, rest[0].node, rest[1].node]);
+    const back = member(leader.name, again, dir);
+    members.push(back);
+    assert.equal(back.host.node.lastIndex >= 3, true, "entries read back from disk");
+    back.host.start();
+    rest[1].host.propose(new TextEncoder().encode("five"));
+    await waitFor(
+      () => [back, ...rest].every((m) => m.host.node.appliedIndex === rest[0].host.node.commit),
+      10_000,
+      "caught up",
+    );
+    await waitFor(() => back.applied.includes("five"), 5000, "five on the returning member");
+    assert.deepEqual(back.applied, ["one", "two", "three", "four", "five"]);
   } finally {
     for (const m of members) m.host.stop();
     await disposeAll(nodes);
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 });
