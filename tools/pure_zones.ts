@@ -23,6 +23,7 @@ const PURE = [
   "server/jetstream/consumer/engine",
   "server/jetstream/store",
   "server/raft",
+  "server/jetstream/cluster",
 ];
 /** Folders inside a pure folder that are its IO shell. */
 const IO_FOLDERS = ["server/jetstream/store/file", "server/raft/file"];
@@ -35,6 +36,8 @@ const ALLOWED = new Set([
   // The stream engine's IO shells: the saved config files and the real clock/timers.
   "server/jetstream/stream/meta_file.ts",
   "server/jetstream/stream/real_env.ts",
+  // A RAFT member's IO shell: its timers and clock.
+  "server/jetstream/cluster/raft_host.ts",
 ]);
 const BANNED = /\bDeno\.|\bsetTimeout\b|\bsetInterval\b|\bconsole\./;
 

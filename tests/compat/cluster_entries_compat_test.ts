@@ -1,0 +1,155 @@
+/**
+ * @module
+ * Clustered JetStream's RAFT entries against real nats-server 2.9.10 traffic: a 3-server
+ * JetStream cluster serves an R3 stream and an R3 durable consumer through a stream's whole life
+ * (create, publish, fetch and ack, message delete, purge, update, consumer delete, stream
+ * delete; the fetch's pull request replicated as pending) while a system-account client records
+ * every `$NRG` append entry. Every entry must
+ * decode with `server/jetstream/cluster/entries.ts` and re-encode to the same bytes, and every
+ * op that life produces must have been seen. Skipped when nats-server is not installed.
+ */
+import assert from "node:assert/strict";
+import { connect } from "@nats-io/transport-node";
+import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { type Delivery, RawClient } from "../helpers/raw_client.ts";
+import { natsServerAvailable } from "../helpers/spawn_server.ts";
+import { bytesOf, createStream, nextMsg, planCluster, spawn } from "./_raft_cluster.ts";
+import { decodeAppendEntry, EntryType } from "../../server/raft/wire.ts";
+import {
+  decodeAcks,
+  decodeDelivered,
+  decodeJsonEntry,
+  decodePendingRequest,
+  decodeSkip,
+  decodeStreamMsg,
+  encodeAcks,
+  encodeDelivered,
+  encodeJsonEntry,
+  encodePendingRequest,
+  encodeSkip,
+  encodeStreamMsg,
+  EntryOp,
+} from "../../server/jetstream/cluster/entries.ts";
+
+/** Re-encodes one entry with our codec; the op name, or null for an op we do not decode. */
+function roundTrip(data: Uint8Array): string | null {
+  const op = data[0];
+  const body = data.subarray(1);
+  const name = Object.entries(EntryOp).find(([, v]) => v === op)?.[0] ?? `op${op}`;
+  let again: Uint8Array | null = null;
+  if (op === EntryOp.StreamMsg) {
+    const m = decodeStreamMsg(body);
+    assert.ok(m, "stream msg");
+    again = encodeStreamMsg(m);
+  } else if (op === EntryOp.UpdateDelivered) {
+    const d = decodeDelivered(body);
+    assert.ok(d, "delivered");
+    again = encodeDelivered(d);
+  } else if (op === EntryOp.UpdateAcks) {
+    const a = decodeAcks(body);
+    assert.ok(a, "acks");
+    again = encodeAcks(a.dseq, a.sseq);
+  } else if (op === EntryOp.UpdateSkip) {
+    again = encodeSkip(decodeSkip(body)!);
+  } else if (op === EntryOp.AddPendingRequest || op === EntryOp.RemovePendingRequest) {
+    const reply = decodePendingRequest(body);
+    assert.match(reply, /^_INBOX\./);
+    again = encodePendingRequest(op, reply);
+  } else {
+    const j = decodeJsonEntry(data);
+    if (j === null) return null;
+    again = encodeJsonEntry(j);
+  }
+  assert.deepEqual(again, data, `${name} re-encodes to the same bytes`);
+  return name;
+}
+
+Deno.test({
+  name: "nats-server's clustered JetStream entries decode and re-encode byte for byte",
+  ignore: !natsServerAvailable(),
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const { storeDir, confs } = await planCluster();
+    const servers = await Promise.all(confs.map(spawn));
+    const seen = new Map<string, number>();
+    const undecoded: number[] = [];
+    try {
+      await using sys = await RawClient.open({ host: "127.0.0.1", port: servers[0].port }, {
+        user: "sys",
+        pass: "sys",
+      });
+      await sys.send("SUB $NRG.AE.> 1\r\n");
+      await sys.flush();
+      let recording = true;
+      const deliveries: Delivery[] = [];
+      const reader = (async () => {
+        while (recording) {
+          try {
+            deliveries.push(await nextMsg(sys, 500));
+          } catch { /* quiet */ }
+        }
+      })();
+
+      await using raw = await RawClient.open({ host: "127.0.0.1", port: servers[1].port }, {
+        user: "a",
+        pass: "a",
+      });
+      await createStream(raw, Date.now() + 20_000);
+      const nc = await connect({ port: servers[1].port, user: "a", pass: "a" });
+      try {
+        const js = jetstream(nc);
+        const jsm = await jetstreamManager(nc);
+        for (let i = 1; i <= 4; i++) {
+          await js.publish("raft.s", `m${i}`, { headers: undefined, msgID: i === 2 ? "id-2" : "" });
+        }
+        await jsm.consumers.add("RAFTS", { durable_name: "D", ack_policy: AckPolicy.Explicit });
+        const consumer = await js.consumers.get("RAFTS", "D");
+        const batch = await consumer.fetch({ max_messages: 2, expires: 2000 });
+        for await (const m of batch) await m.ackAck();
+        await jsm.streams.deleteMessage("RAFTS", 3);
+        await jsm.streams.purge("RAFTS", { filter: "raft.s", keep: 1 });
+        await jsm.streams.update("RAFTS", { subjects: ["raft.s", "raft.t"] });
+        await jsm.consumers.delete("RAFTS", "D");
+        await jsm.streams.delete("RAFTS");
+      } finally {
+        await nc.close();
+      }
+      // Give the last entries time to be replicated, then stop recording.
+      const until = Date.now() + 1500;
+      while (Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      recording = false;
+      await reader;
+
+      for (const d of deliveries) {
+        const ae = decodeAppendEntry(bytesOf(d.payload));
+        for (const e of ae.entries) {
+          if (e.type !== EntryType.Normal || e.data.length === 0) continue;
+          const name = roundTrip(e.data);
+          if (name === null) undecoded.push(e.data[0]);
+          else seen.set(name, (seen.get(name) ?? 0) + 1);
+        }
+      }
+      for (
+        const op of [
+          "AssignStream",
+          "AssignConsumer",
+          "StreamMsg",
+          "UpdateDelivered",
+          "UpdateAcks",
+          "AddPendingRequest",
+          "RemovePendingRequest",
+          "DeleteMsg",
+          "PurgeStream",
+          "UpdateStream",
+          "RemoveConsumer",
+          "RemoveStream",
+        ]
+      ) assert.ok(seen.has(op), `never saw ${op} (saw ${[...seen.keys()]})`);
+      assert.deepEqual(undecoded, [], "entries our codec does not read (ops)");
+    } finally {
+      for (const s of servers) await s.close();
+      await Deno.remove(storeDir, { recursive: true }).catch(() => {});
+    }
+  },
+});
