@@ -12,10 +12,12 @@
  *   pull requests' reply subjects.
  * JSON entries are kept as a parsed tree (go_json.ts: key order and number text preserved), so
  * an entry from a Go server re-encodes to the same bytes. The S2-compressed forms
- * (`assignCompressedConsumerOp`, `compressedStreamMsgOp`) are recognised but not decoded yet.
+ * (`assignCompressedConsumerOp`, `compressedStreamMsgOp`) are decoded (S2 blocks, repeats
+ * included); denats writes the plain forms, which every peer reads.
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
 import { GoNumber, JsonObject, type JsonValue, parseJson } from "../api/go_json.ts";
+import { decodeSnappyBlock } from "../store/archive/snappy_block.ts";
 
 /** jetstream_cluster.go entryOp (only ever appended to: the values are the wire). */
 export const EntryOp = {
@@ -323,4 +325,32 @@ export function assignmentGroup(body: JsonValue): RaftGroupInfo | null {
     cluster: str("cluster"),
     preferred: str("preferred"),
   };
+}
+
+/** Largest decompressed entry accepted (a stream message is at most a few MiB). */
+const MAX_DECOMPRESSED = 64 * 1024 * 1024;
+
+/**
+ * compressedStreamMsgOp's body (an S2 block of a stream message body) read back; null when it
+ * is not one.
+ */
+export function decodeCompressedStreamMsg(buf: Uint8Array): StreamMsgEntry | null {
+  try {
+    return decodeStreamMsg(decodeSnappyBlock(buf, MAX_DECOMPRESSED));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * assignCompressedConsumerOp's body (an S2 block of the assignment's JSON) read back as the
+ * plain consumer assignment it stands for; null when it is not one.
+ */
+export function decodeCompressedConsumerAssignment(buf: Uint8Array): JsonEntry | null {
+  try {
+    const text = dec.decode(decodeSnappyBlock(buf, MAX_DECOMPRESSED));
+    return { op: EntryOp.AssignConsumer, body: parseJson(text) };
+  } catch {
+    return null;
+  }
 }

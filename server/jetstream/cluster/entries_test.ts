@@ -3,6 +3,8 @@ import { parseJson } from "../api/go_json.ts";
 import {
   assignmentGroup,
   decodeAcks,
+  decodeCompressedConsumerAssignment,
+  decodeCompressedStreamMsg,
   decodeDelivered,
   decodeJsonEntry,
   decodeSkip,
@@ -123,4 +125,41 @@ Deno.test("JSON entries: json.Encoder output (HTML escapes, raw numbers, newline
   // Not a JSON op, or not JSON.
   assert.equal(decodeJsonEntry(encodeAcks(1, 1)), null);
   assert.equal(decodeJsonEntry(new Uint8Array([EntryOp.AssignStream, 0x7b])), null);
+});
+
+/** An S2 (Snappy) block of `bytes` as literals only: a valid block any decoder reads. */
+function literalBlock(bytes: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  let n = bytes.length;
+  while (n >= 0x80) {
+    out.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  out.push(n);
+  for (let i = 0; i < bytes.length; i += 60) {
+    const part = bytes.subarray(i, Math.min(i + 60, bytes.length));
+    out.push((part.length - 1) << 2, ...part);
+  }
+  return Uint8Array.from(out);
+}
+
+Deno.test("compressed entries: an S2 block of a stream msg or a consumer assignment", () => {
+  const msg = encodeStreamMsg({
+    lastSeq: 3,
+    ts: 5n,
+    subject: "orders.new",
+    reply: "",
+    header: null,
+    data: enc.encode("y".repeat(200)),
+  });
+  const m = decodeCompressedStreamMsg(literalBlock(msg.subarray(1)))!;
+  assert.equal(m.lastSeq, 3);
+  assert.equal(m.subject, "orders.new");
+  assert.equal(m.data?.length, 200);
+  const json = '{"name":"D","stream":"S","group":{"name":"C-R3F-x","peers":["a"],"store":"file"}}';
+  const ca = decodeCompressedConsumerAssignment(literalBlock(enc.encode(json)))!;
+  assert.equal(ca.op, EntryOp.AssignConsumer);
+  assert.equal(goJsonText(ca.body), json);
+  assert.equal(assignmentGroup(ca.body)?.name, "C-R3F-x");
+  assert.equal(decodeCompressedStreamMsg(new Uint8Array([5, 0])), null);
 });

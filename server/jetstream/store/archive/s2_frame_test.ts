@@ -99,7 +99,10 @@ Deno.test("snappy block: literals of every length form, copies, bad blocks", () 
   const bad = (b: number[], text: string) =>
     assert.throws(() => decodeSnappyBlock(new Uint8Array(b), 100), { message: text });
   bad([4, 1 | (0 << 2), 9], CORRUPT); // copy before any output
-  bad([4, 0, 97, 1, 0], UNSUPPORTED); // offset 0 (an S2 repeat)
+  bad([4, 0, 97, 1, 0], CORRUPT); // an S2 repeat before any copy
+  // S2 repeats: "abc", copy (offset 3, length 4), repeat (length 4), repeat (code 5: 8 + 2).
+  const repeats = new Uint8Array([21, 2 << 2, 97, 98, 99, 1, 3, 1, 0, 1 | (5 << 2), 0, 2]);
+  assert.equal(dec.decode(decodeSnappyBlock(repeats, 100)), "abcabcabcabcabcabcabc");
   bad([200, 1], CORRUPT); // length above the limit
   bad([3, 0, 97], CORRUPT); // fewer bytes than announced
   bad([1, 4, 97], CORRUPT); // literal past its end

@@ -1,8 +1,10 @@
 /**
  * @module
  * Decoding one Snappy-compressed block (the body of a framing-format chunk of type 0x00): a
- * varint length, then literals and copies with 1, 2 or 4 byte offsets. S2's extensions (repeat
- * offsets) are not decoded: a block using them fails as unsupported. Errors carry the texts of
+ * varint length, then literals and copies with 1, 2 or 4 byte offsets, and S2's extension: a
+ * 1-byte-offset copy with offset 0 repeats the last copy's offset, its length read from the tag's
+ * 3 bits (0-4: 4-8, 5: 8 + one byte, 6: 260 + two bytes, 7: 65540 + three bytes, little-endian,
+ * after the offset byte). Errors carry the texts of
  * the Go `s2` package (`s2: corrupt input`, `s2: unsupported input`). PURE: no Deno APIs, timers
  * or console output. Runs in any isolate.
  */
@@ -41,7 +43,7 @@ export function decodeSnappyBlock(block: Uint8Array, maxLength: number): Uint8Ar
   const [length, start] = readLength(block);
   if (length > maxLength) throw new ArchiveError(CORRUPT);
   const out = new Uint8Array(length);
-  let s = start, d = 0;
+  let s = start, d = 0, lastOffset = 0;
   const need = (n: number) => {
     if (s + n > block.length) throw new ArchiveError(CORRUPT);
   };
@@ -72,6 +74,25 @@ export function decodeSnappyBlock(block: Uint8Array, maxLength: number): Uint8Ar
       n = 4 + ((tag >>> 2) & 7);
       offset = ((tag >>> 5) << 8) | block[s + 1];
       s += 2;
+      if (offset === 0) {
+        // S2's repeat: the last copy's offset again, the length from the tag's 3 bits.
+        if (lastOffset === 0) throw new ArchiveError(CORRUPT);
+        offset = lastOffset;
+        const code = (tag >>> 2) & 7;
+        if (code === 5) {
+          need(1);
+          n = 8 + block[s];
+          s += 1;
+        } else if (code === 6) {
+          need(2);
+          n = 260 + (block[s] | (block[s + 1] << 8));
+          s += 2;
+        } else if (code === 7) {
+          need(3);
+          n = 65540 + (block[s] | (block[s + 1] << 8) | (block[s + 2] << 16));
+          s += 3;
+        }
+      }
     } else if (kind === 2) {
       need(3);
       n = 1 + (tag >>> 2);
@@ -84,8 +105,9 @@ export function decodeSnappyBlock(block: Uint8Array, maxLength: number): Uint8Ar
         block[s + 4] * 0x1000000;
       s += 5;
     }
-    if (offset === 0) throw new ArchiveError(UNSUPPORTED);
+    if (offset === 0) throw new ArchiveError(CORRUPT);
     if (offset > d || d + n > length) throw new ArchiveError(CORRUPT);
+    lastOffset = offset;
     for (let i = 0; i < n; i++, d++) out[d] = out[d - offset];
   }
   if (d !== length) throw new ArchiveError(CORRUPT);
