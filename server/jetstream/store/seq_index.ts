@@ -10,16 +10,6 @@
 const ABSENT = -1;
 const INITIAL_CAPACITY = 1024;
 
-/** The index's columns from sequence `base` on (see {@link SeqIndex.columns}). */
-export interface IndexColumns {
-  base: number;
-  subject: Int32Array<ArrayBuffer>;
-  size: Uint32Array<ArrayBuffer>;
-  ts: BigInt64Array<ArrayBuffer>;
-  slotA: Uint32Array<ArrayBuffer>;
-  slotB: Uint32Array<ArrayBuffer>;
-}
-
 /** Columnar seq -> (subject id, size, ts, slotA, slotB) index. */
 export class SeqIndex {
   /** Sequence held in slot 0. */
@@ -29,6 +19,8 @@ export class SeqIndex {
   #subject = new Int32Array(INITIAL_CAPACITY);
   #size = new Uint32Array(INITIAL_CAPACITY);
   #ts = new BigInt64Array(INITIAL_CAPACITY);
+  /** The same bytes as `#ts`, as 32-bit halves (bulk copies without a BigInt per entry). */
+  #ts32 = new Uint32Array(this.#ts.buffer);
   #slotA = new Uint32Array(INITIAL_CAPACITY);
   #slotB = new Uint32Array(INITIAL_CAPACITY);
 
@@ -37,6 +29,15 @@ export class SeqIndex {
     this.#base = base;
     this.#length = 0;
     if (this.#subject.length > INITIAL_CAPACITY * 64) this.#allocate(INITIAL_CAPACITY);
+  }
+
+  /**
+   * Makes room for sequences up to `last` at once (a recovery that knows its range: one
+   * allocation instead of doublings; slots never written cost no memory).
+   */
+  reserve(last: number): void {
+    const needed = last - this.#base + 1;
+    if (needed > this.#subject.length) this.#allocate(needed);
   }
 
   /** Records a message at `seq` (>= base; gaps in between become absent). */
@@ -48,7 +49,7 @@ export class SeqIndex {
       i = seq - this.#base;
     }
     if (i >= this.#length) {
-      this.#subject.fill(ABSENT, this.#length, i);
+      if (i > this.#length) this.#subject.fill(ABSENT, this.#length, i);
       this.#length = i + 1;
     }
     this.#subject[i] = subjectId;
@@ -56,6 +57,45 @@ export class SeqIndex {
     this.#ts[i] = ts;
     this.#slotA[i] = slotA;
     this.#slotB[i] = slotB;
+  }
+
+  /**
+   * Records the messages `seqs[from..to)` (ascending, above every sequence set so far) at once:
+   * entry k has subject id `subjectMap[subjectIndex[k] + 1]`, size `sizes[k]`, time `ts[k]`,
+   * slots `slotA` and `slotB[k]`.
+   */
+  setMany(
+    seqs: Float64Array,
+    from: number,
+    to: number,
+    subjectIndex: Int32Array,
+    subjectMap: Int32Array,
+    sizes: Uint32Array,
+    ts: BigInt64Array,
+    slotA: number,
+    slotB: Uint32Array,
+  ): void {
+    if (from >= to) return;
+    if (seqs[from] < this.#base) throw new RangeError(`seq ${seqs[from]} below index base`);
+    const lastIndex = seqs[to - 1] - this.#base;
+    if (lastIndex >= this.#subject.length) this.#makeRoom(lastIndex + 1);
+    const base = this.#base;
+    const subject = this.#subject, size = this.#size, ts32 = this.#ts32;
+    const a = this.#slotA, b = this.#slotB;
+    const src32 = new Uint32Array(ts.buffer, ts.byteOffset, ts.length * 2);
+    let length = this.#length;
+    for (let k = from; k < to; k++) {
+      const i = seqs[k] - base;
+      if (i > length) subject.fill(ABSENT, length, i);
+      if (i >= length) length = i + 1;
+      subject[i] = subjectMap[subjectIndex[k] + 1];
+      size[i] = sizes[k];
+      ts32[2 * i] = src32[2 * k];
+      ts32[2 * i + 1] = src32[2 * k + 1];
+      a[i] = slotA;
+      b[i] = slotB[k];
+    }
+    this.#length = length;
   }
 
   /** Whether `seq` holds a message. */
@@ -167,31 +207,6 @@ export class SeqIndex {
     if (n < this.#length) this.#length = Math.max(n, 0);
   }
 
-  /** The columns for sequences base .. base + length - 1 (views; copy before changing the index). */
-  columns(): IndexColumns {
-    const n = this.#length;
-    return {
-      base: this.#base,
-      subject: this.#subject.subarray(0, n),
-      size: this.#size.subarray(0, n),
-      ts: this.#ts.subarray(0, n),
-      slotA: this.#slotA.subarray(0, n),
-      slotB: this.#slotB.subarray(0, n),
-    };
-  }
-
-  /** Replaces the whole index with `columns` (adopted, not copied). */
-  restore(columns: IndexColumns): void {
-    this.#base = columns.base;
-    this.#length = columns.subject.length;
-    this.#subject = columns.subject;
-    this.#size = columns.size;
-    this.#ts = columns.ts;
-    this.#slotA = columns.slotA;
-    this.#slotB = columns.slotB;
-    if (this.#length < INITIAL_CAPACITY) this.#allocate(INITIAL_CAPACITY);
-  }
-
   #makeRoom(needed: number): void {
     let capacity = Math.max(this.#subject.length, INITIAL_CAPACITY);
     while (capacity < needed) capacity *= 2;
@@ -213,6 +228,7 @@ export class SeqIndex {
     this.#subject = subject;
     this.#size = size;
     this.#ts = ts;
+    this.#ts32 = new Uint32Array(ts.buffer);
     this.#slotA = slotA;
     this.#slotB = slotB;
     this.#length = n;

@@ -26,12 +26,34 @@ export class ActiveBlock {
   #needsSync = false;
   #batch: Promise<void> | null = null;
 
-  /** Opens `block` (whose valid content is `content`) for appending. */
-  constructor(block: Block, content: Uint8Array, syncAlways: boolean, capacity = 64 * 1024) {
+  /** Largest in-memory buffer grown by doubling (the store's block size). */
+  readonly #maxCapacity: number;
+
+  /**
+   * Opens `block` (whose valid content is `content`) for appending, with a buffer of `capacity`
+   * bytes that doubles when full up to `maxCapacity` (beyond it: exactly what is needed).
+   */
+  constructor(
+    block: Block,
+    content: Uint8Array,
+    syncAlways: boolean,
+    capacity = 64 * 1024,
+    maxCapacity = Infinity,
+  ) {
     this.block = block;
     this.#syncAlways = syncAlways;
-    this.#tail = new Uint8Array(Math.max(capacity, content.length * 2, 64 * 1024));
-    this.#tail.set(content);
+    this.#maxCapacity = maxCapacity;
+    const wanted = Math.max(
+      Math.min(Math.max(capacity, content.length * 2, 64 * 1024), maxCapacity),
+      content.length,
+    );
+    if (content.byteOffset === 0 && content.buffer.byteLength >= wanted) {
+      // A buffer read with room to spare (recovery): adopted, not copied.
+      this.#tail = new Uint8Array(content.buffer as ArrayBuffer);
+    } else {
+      this.#tail = new Uint8Array(wanted);
+      this.#tail.set(content);
+    }
     block.bytes = content.length;
     this.#written = content.length;
     this.#file = Deno.openSync(block.path, { read: true, write: true, create: true });
@@ -60,7 +82,8 @@ export class ActiveBlock {
     const len = recordLength(subject?.length ?? 0, header?.length ?? 0, data?.length ?? 0);
     const at = this.block.bytes;
     if (at + len > this.#tail.length) {
-      const grown = new Uint8Array(Math.max(this.#tail.length * 2, at + len));
+      const doubled = Math.min(this.#tail.length * 2, this.#maxCapacity);
+      const grown = new Uint8Array(Math.max(doubled, at + len));
       grown.set(this.#tail.subarray(0, at));
       this.#tail = grown;
     }
