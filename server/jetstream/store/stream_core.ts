@@ -293,9 +293,16 @@ export abstract class StreamCore implements StreamStore {
     const id = this.index.subjectId(seq);
     this.msgs--;
     this.bytes -= this.index.size(seq);
+    this.onDrop(seq);
     this.index.clear(seq);
     if (id !== 0) this.#removeFromSubject(this.subjects.byId(id)!, seq);
   }
+
+  /**
+   * Hook: the present message `seq` leaves the index without `persistRemove` (recovery, compact,
+   * truncate); the file store keeps its per-block counts with it.
+   */
+  protected onDrop(_seq: number): void {}
 
   #removeFromSubject(e: SubjectEntry, seq: number): void {
     e.msgs--;
@@ -443,6 +450,7 @@ export abstract class StreamCore implements StreamStore {
     for (let s = this.index.nextPresent(this.firstSeq, seq - 1); s > 0 && s < seq;) {
       const id = this.index.subjectId(s);
       const size = this.index.size(s);
+      this.onDrop(s);
       this.index.clear(s);
       purged++;
       bytes += size;
@@ -468,6 +476,7 @@ export abstract class StreamCore implements StreamStore {
       const id = this.index.subjectId(s);
       purged++;
       bytes += this.index.size(s);
+      this.onDrop(s);
       this.index.clear(s);
       if (id !== 0) {
         const e = this.subjects.byId(id)!;

@@ -21,6 +21,26 @@ export interface RecoveredMsgs {
   slotB: Uint32Array;
 }
 
+/** A sealed block's messages recovered as an index page (index_pages.ts), from its summary. */
+export interface RecoveredPage {
+  /** slotA of its messages (the block id). */
+  key: number;
+  /** Sequence range of the page and its presence bits. */
+  first: number;
+  last: number;
+  present: Uint8Array;
+  /** Live messages, their bytes, the first and last with their times. */
+  msgs: number;
+  bytes: number;
+  firstLive: number;
+  firstLiveTs: bigint;
+  lastLive: number;
+  lastLiveTs: bigint;
+  /** Subjects of the live messages with [msgs, first, last] each. */
+  subjects: string[];
+  subjectStats: [number, number, number][];
+}
+
 /** The recover hooks of a {@link RecoverableCore} as one object. */
 export interface ReplaySink {
   /** The stream's last sequence so far (a MSG record at or below it is ignored). */
@@ -28,6 +48,7 @@ export interface ReplaySink {
   /** The tracked entry of a subject (null for ""). */
   subject(name: string): SubjectEntry | null;
   /** A message read back, with its location slots (file store: block id and offset). */
+  /** Returns false when it was ignored (at or below the last sequence so far). */
   msg(
     seq: number,
     subject: SubjectEntry | null,
@@ -35,9 +56,14 @@ export interface ReplaySink {
     ts: bigint,
     slotA: number,
     slotB: number,
-  ): void;
-  /** A block's live messages at once (from its summary). */
-  msgs(run: RecoveredMsgs): void;
+  ): boolean;
+  /** A block's live messages at once (from its summary); the messages and bytes applied. */
+  msgs(run: RecoveredMsgs): { msgs: number; bytes: number };
+  /**
+   * A sealed block's live messages as an index page (their columns stay on disk). False when
+   * that cannot be (messages at or below the last sequence so far): apply them with `msgs`.
+   */
+  page(page: RecoveredPage): boolean;
   /** `seq` was used (`skipped`: by a SKIP record). */
   last(seq: number, ts: bigint, skipped: boolean): void;
   /** A tombstone. */
@@ -46,29 +72,22 @@ export interface ReplaySink {
   floor(floor: number): void;
 }
 
-/** The stream-state side of recovery, and sizing the index. */
-export interface RecoverySink extends ReplaySink {
-  /** The index will hold sequences from `first` to about `last`. */
-  reserve(first: number, last: number): void;
-}
-
 /** A {@link StreamCore} that can be rebuilt from storage. */
 export abstract class RecoverableCore extends StreamCore {
   /** The recover hooks as one object (the file store's block recovery calls them). */
-  protected recoverySink(): RecoverySink {
+  protected recoverySink(): ReplaySink {
     return {
       lastSeq: () => this.lastSeq,
       subject: (name) => this.recoverSubject(name),
       msg: (seq, subject, size, ts, slotA, slotB) => {
+        if (seq <= this.lastSeq) return false;
         this.slotA = slotA;
         this.slotB = slotB;
         this.recoverMsg(seq, subject, size, ts);
+        return true;
       },
       msgs: (run) => this.recoverMsgs(run),
-      reserve: (first, last) => {
-        this.index.reset(first);
-        this.index.reserve(last);
-      },
+      page: (page) => this.recoverPage(page),
       last: (seq, ts, skipped) => this.recoverLast(seq, ts, skipped),
       remove: (seq) => this.recoverDelete(seq),
       floor: (floor) => this.recoverFloor(floor),
@@ -105,12 +124,12 @@ export abstract class RecoverableCore extends StreamCore {
    * Recovery: the messages of `run` at once (ascending sequences; those at or below the last
    * sequence so far are ignored), as {@link recoverMsg} one by one.
    */
-  protected recoverMsgs(run: RecoveredMsgs): void {
+  protected recoverMsgs(run: RecoveredMsgs): { msgs: number; bytes: number } {
     const { seqs, ts, subjectIndex, sizes, entries } = run;
     const n = seqs.length;
     let from = 0;
     while (from < n && seqs[from] <= this.lastSeq) from++;
-    if (from === n) return;
+    if (from === n) return { msgs: 0, bytes: 0 };
     if (this.msgs === 0) {
       this.index.dropBelow(seqs[from]);
       this.firstSeq = seqs[from];
@@ -132,6 +151,34 @@ export abstract class RecoverableCore extends StreamCore {
     this.msgs += n - from;
     this.bytes += bytes;
     this.recoverLast(seqs[n - 1], ts[n - 1]);
+    return { msgs: n - from, bytes };
+  }
+
+  /**
+   * Recovery: a sealed block's live messages as an index page, counted from its summary's
+   * totals (false when some are at or below the last sequence so far; see {@link ReplaySink}).
+   */
+  protected recoverPage(p: RecoveredPage): boolean {
+    if (p.msgs === 0) return true;
+    if (p.firstLive <= this.lastSeq) return false;
+    this.index.addPage(p.key, p.first, p.last, p.present);
+    if (this.msgs === 0) {
+      this.index.dropBelow(p.firstLive);
+      this.firstSeq = p.firstLive;
+      this.firstTs = p.firstLiveTs;
+    }
+    this.msgs += p.msgs;
+    this.bytes += p.bytes;
+    for (let i = 0; i < p.subjects.length; i++) {
+      const [msgs, first, last] = p.subjectStats[i];
+      if (msgs === 0) continue;
+      const e = this.subjects.intern(p.subjects[i]);
+      if (e.msgs === 0) e.first = first;
+      e.msgs += msgs;
+      e.last = last;
+    }
+    this.recoverLast(p.lastLive, p.lastLiveTs);
+    return true;
   }
 
   /**

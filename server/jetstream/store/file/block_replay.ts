@@ -42,7 +42,10 @@ export function replayBlock(
         const ts = r.ts();
         const name = subjects.decode(buf, r.subjectStart, r.subjectLength);
         const size = fileStoreMsgSize(r.subjectLength, r.headerLength, r.dataLength);
-        sink.msg(r.seq, sink.subject(name), size, ts, block.id, at);
+        if (sink.msg(r.seq, sink.subject(name), size, ts, block.id, at)) {
+          block.liveMsgs++;
+          block.liveBytes += size;
+        }
         if (block.firstMsgSeq === 0) block.firstMsgSeq = r.seq;
         block.lastMsgSeq = r.seq;
         used(block, r.seq, ts);
@@ -73,9 +76,17 @@ export function replayBlock(
 /**
  * Applies block `block`'s summary: its BASE, its live messages, the sequences its records used,
  * its tombstones and floor. Equivalent to {@link replayBlock} on the block's bytes, except for
- * the time of the first message of a store that ends up empty (the store replays then).
+ * the time of the first message of a store that ends up empty (the store replays then). With
+ * `asPage` (a sealed block; the summary may be its header only) the messages become an index
+ * page; false when they cannot (nothing else applied but the BASE and floor: apply the whole
+ * summary without `asPage` then).
  */
-export function applySummary(block: Block, s: BlockSummary, sink: ReplaySink): void {
+export function applySummary(
+  block: Block,
+  s: BlockSummary,
+  sink: ReplaySink,
+  asPage: boolean,
+): boolean {
   block.bytes = s.blockBytes;
   block.baseLastSeq = s.baseLastSeq;
   block.baseLastTs = s.baseLastTs;
@@ -85,21 +96,44 @@ export function applySummary(block: Block, s: BlockSummary, sink: ReplaySink): v
   block.firstMsgSeq = s.firstMsgSeq;
   block.lastMsgSeq = s.lastMsgSeq;
   block.tombstones = new Set(s.tombstones);
+  block.tailCrc = s.tailCrc;
   block.summarized = true;
   sink.last(s.baseLastSeq, s.baseLastTs, false);
   sink.floor(s.floor);
-  sink.msgs({
-    seqs: s.seqs,
-    ts: s.ts,
-    subjectIndex: s.subjectIndex,
-    entries: s.subjects.map((name) => sink.subject(name)),
-    sizes: s.sizes,
-    slotA: block.id,
-    slotB: s.offsets,
-  });
+  if (asPage) {
+    const added = sink.page({
+      key: block.id,
+      first: s.firstMsgSeq,
+      last: s.lastMsgSeq,
+      present: s.present,
+      msgs: s.liveMsgs,
+      bytes: s.liveBytes,
+      firstLive: s.firstLive,
+      firstLiveTs: s.firstLiveTs,
+      lastLive: s.lastLive,
+      lastLiveTs: s.lastLiveTs,
+      subjects: s.subjects,
+      subjectStats: s.subjectStats,
+    });
+    if (!added) return false;
+    block.liveMsgs = s.liveMsgs;
+    block.liveBytes = s.liveBytes;
+  } else {
+    const applied = sink.msgs({
+      seqs: s.seqs,
+      ts: s.ts,
+      subjectIndex: s.subjectIndex,
+      entries: s.subjects.map((name) => sink.subject(name)),
+      sizes: s.sizes,
+      slotA: block.id,
+      slotB: s.offsets,
+    });
+    block.liveMsgs = applied.msgs;
+    block.liveBytes = applied.bytes;
+  }
   sink.last(s.lastUsedSeq, s.lastUsedTs, false);
   for (const t of s.tombstones) sink.remove(t);
-  sink.floor(s.floor);
+  return true;
 }
 
 function used(block: Block, seq: number, ts: bigint): void {

@@ -36,8 +36,8 @@ export interface Block {
   lastUsedTs: bigint;
   /** Its summary file (block_summary.ts) describes it as it is now. */
   summarized: boolean;
-  /** A message of it was removed since its summary was written (rewritten at a clean stop). */
-  summaryStale: boolean;
+  /** The checksum in its file's last 4 bytes when last summarized. */
+  tailCrc: number;
 }
 
 /** A new, empty block record. */
@@ -57,13 +57,26 @@ export function newBlock(id: number, dir: string, baseLastSeq: number, baseLastT
     lastUsedSeq: baseLastSeq,
     lastUsedTs: baseLastTs,
     summarized: false,
-    summaryStale: false,
+    tailCrc: 0,
   };
 }
 
 /** The block file of block `id` in `dir` (the blk folder). */
 export function blockPath(dir: string, id: number): string {
   return `${dir}/${String(id).padStart(8, "0")}.blk`;
+}
+
+const encoder = new TextEncoder();
+
+/** The UTF-8 bytes of `subject`, from (and kept in) `cache` (cleared past 4096 subjects). */
+export function subjectBytes(cache: Map<string, Uint8Array>, subject: string): Uint8Array {
+  let b = cache.get(subject);
+  if (!b) {
+    if (cache.size > 4096) cache.clear();
+    b = encoder.encode(subject);
+    cache.set(subject, b);
+  }
+  return b;
 }
 
 /** The summary file of block `id` in `dir` (block_summary.ts). */
@@ -90,13 +103,13 @@ export function listBlockIds(dir: string): number[] {
   return ids.sort((a, b) => a - b);
 }
 
-/** Writes `bytes` to `path` atomically: a temporary file, fsync, rename. */
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+/** Writes `bytes` to `path` atomically: a temporary file, fsync (unless not `sync`), rename. */
+export function writeFileAtomic(path: string, bytes: Uint8Array, sync = true): void {
   const tmp = `${path}.tmp`;
   const f = Deno.openSync(tmp, { write: true, create: true, truncate: true });
   try {
     writeAll(f, bytes);
-    f.syncSync();
+    if (sync) f.syncSync();
   } finally {
     f.close();
   }

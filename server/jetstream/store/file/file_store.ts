@@ -39,6 +39,7 @@ import {
   readFileOrNull,
   readMeta,
   removeIfExists,
+  subjectBytes,
   summaryPath,
   writeAt,
   writeFileAtomic,
@@ -47,8 +48,16 @@ import { ActiveBlock } from "./active_block.ts";
 import { BlockReader } from "./block_reader.ts";
 import { scanBlockHeaders } from "./header_scan.ts";
 import { rewriteBlock } from "./block_rewrite.ts";
-import { recountBlocks, recoverBlocks } from "./store_recovery.ts";
-import { dropSummary, readTailCrc, summarize, tailCrcOf, writeSummary } from "./summary_files.ts";
+import { recoverBlocks } from "./store_recovery.ts";
+import { PagerOf } from "./index_pager.ts";
+import {
+  dropSummary,
+  indexEntries,
+  readTailCrc,
+  summarize,
+  tailCrcOf,
+  writeSummary,
+} from "./summary_files.ts";
 import { FileConsumerStore } from "./file_consumer_store.ts";
 import {
   eraseRecordInPlace,
@@ -77,6 +86,8 @@ export interface FileStoreOptions {
   dir: string;
   /** Roll the active block once it holds this many bytes. Default 8 MiB. */
   blockSize?: number;
+  /** Sealed blocks whose index columns stay loaded (index_pages.ts). Default 4. */
+  loadedIndexPages?: number;
   /** fsync policy: "always", or ms between fsyncs (default 120000, Go's 2m; 0 = no timer). */
   syncInterval?: number | "always";
   /** Limits; default: those saved in meta.json, else unlimited. */
@@ -118,6 +129,8 @@ export class FileStore extends RecoverableCore {
     this.#consumerDir = `${options.dir}/obs`;
     this.#blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
     this.#syncAlways = options.syncInterval === "always";
+    const pager = new PagerOf(this.#blockDir, this.subjects, (id) => this.#blockById.get(id));
+    this.index.usePager(pager, options.loadedIndexPages ?? 4);
   }
 
   /**
@@ -173,14 +186,24 @@ export class FileStore extends RecoverableCore {
     this.#recovering = true;
     const sink = this.recoverySink();
     const ids = listBlockIds(this.#blockDir);
-    let got = recoverBlocks(this.#blockDir, ids, this.#blockSize, sink, this.#subjects, true);
-    if (this.msgs === 0 && got.blocks.some((b) => b.summarized)) {
+    const hooks = { add: (b: Block) => this.#addBlock(b), seal: (b: Block) => this.#seal(b) };
+    const recover = (useSummaries: boolean) =>
+      recoverBlocks(
+        this.#blockDir,
+        ids,
+        this.#blockSize,
+        sink,
+        this.#subjects,
+        useSummaries,
+        hooks,
+      );
+    let lastContent = recover(true);
+    if (this.msgs === 0 && this.#blocks.some((b) => b.summarized)) {
       this.recoverReset();
-      got = recoverBlocks(this.#blockDir, ids, this.#blockSize, sink, this.#subjects, false);
+      this.#blocks = [];
+      this.#blockById.clear();
+      lastContent = recover(false);
     }
-    for (const b of got.blocks) this.#addBlock(b);
-    const lastContent = got.lastContent;
-    recountBlocks(this.#blocks, this.index, this.firstSeq, this.lastSeq, this.msgs);
     this.#recovering = false;
     const last = this.#blocks.at(-1);
     if (last) {
@@ -208,8 +231,23 @@ export class FileStore extends RecoverableCore {
   /** Writes the summary of `b`, whose file ends with `tailCrc` (and has checksum `blockCrc`). */
   #writeSummary(b: Block, tailCrc: number, blockCrc = 0): void {
     const subjects = this.subjects;
-    const summary = summarize(b, tailCrc, blockCrc, this.index, (id) => subjects.byId(id)!.subject);
+    const each = indexEntries(this.index, b);
+    const summary = summarize(b, tailCrc, blockCrc, each, (id) => subjects.byId(id)!.subject);
     writeSummary(this.#blockDir, b, summary);
+    this.index.markSaved(b.id);
+  }
+
+  /** Block `b` is sealed: its summary is written and its messages become an index page. */
+  #seal(b: Block, tailCrc = readTailCrc(b.path, b.bytes) ?? 0): void {
+    this.#writeSummary(b, tailCrc);
+    if (b.firstMsgSeq > 0) this.index.seal(b.id, b.firstMsgSeq, b.lastMsgSeq);
+  }
+
+  protected override onDrop(seq: number): void {
+    const b = this.#blockById.get(this.index.slotA(seq));
+    if (!b) return;
+    b.liveMsgs--;
+    b.liveBytes -= this.index.size(seq);
   }
 
   /** Makes `b` the active block; `content` is its valid bytes. */
@@ -270,7 +308,7 @@ export class FileStore extends RecoverableCore {
     const old = this.#active;
     this.#writer!.writePending();
     this.#writer!.sync();
-    this.#writeSummary(old, tailCrcOf(this.#writer!.content()));
+    this.#seal(old, tailCrcOf(this.#writer!.content()));
     this.#startBlock(old.id + 1);
     this.#maybeCompact(old);
   }
@@ -290,16 +328,6 @@ export class FileStore extends RecoverableCore {
     }
   }
 
-  #subjectBytesOf(subject: string): Uint8Array {
-    let b = this.#subjectBytes.get(subject);
-    if (!b) {
-      if (this.#subjectBytes.size > 4096) this.#subjectBytes.clear();
-      b = encoder.encode(subject);
-      this.#subjectBytes.set(subject, b);
-    }
-    return b;
-  }
-
   protected persistMsg(
     seq: number,
     subject: SubjectEntry | null,
@@ -307,7 +335,7 @@ export class FileStore extends RecoverableCore {
     data: Uint8Array,
     ts: bigint,
   ): void {
-    const subj = subject ? this.#subjectBytesOf(subject.subject) : null;
+    const subj = subject ? subjectBytes(this.#subjectBytes, subject.subject) : null;
     const hdr = header && header.length > 0 ? header : null;
     const at = this.#append(RecordKind.Msg, seq, ts, subj, hdr, data);
     const b = this.#active;
@@ -382,7 +410,6 @@ export class FileStore extends RecoverableCore {
     if (b) {
       b.liveMsgs--;
       b.liveBytes -= this.index.size(seq);
-      if (b.summarized) b.summaryStale = true;
       if (secure) this.#eraseInPlace(b, this.index.slotB(seq));
     }
     this.#append(RecordKind.Delete, seq, 0n, null, null, null);
@@ -423,10 +450,6 @@ export class FileStore extends RecoverableCore {
     }
     this.#append(RecordKind.Floor, floor, 0n, null, null, null);
     if (floor > this.#active.floor) this.#active.floor = floor;
-    for (const b of this.#blocks) {
-      if (b.summarized && b.firstMsgSeq > 0 && b.firstMsgSeq < floor) b.summaryStale = true;
-    }
-    recountBlocks(this.#blocks, this.index, this.firstSeq, this.lastSeq, this.msgs);
     this.#dropEmptyLeadingBlocks();
     if (this.#blocks[0] !== this.#active) this.#noteCompaction(this.#blocks[0]);
   }
@@ -441,7 +464,6 @@ export class FileStore extends RecoverableCore {
     this.#writer = null;
     writeFileAtomic(target.path, content);
     this.#activate(target, content);
-    recountBlocks(this.#blocks, this.index, this.firstSeq, this.lastSeq, this.msgs);
   }
 
   #dropEmptyLeadingBlocks(): void {
@@ -476,7 +498,6 @@ export class FileStore extends RecoverableCore {
     }
     const estimate = 64 + b.liveBytes + 32 * b.tombstones.size;
     if (b.liveBytes * 2 >= b.bytes || estimate * 2 > b.bytes) return;
-    dropSummary(this.#blockDir, b);
     const content = this.#rewriteContent(b, b.lastMsgSeq, false);
     writeFileAtomic(b.path, content);
     b.bytes = content.length;
@@ -486,19 +507,7 @@ export class FileStore extends RecoverableCore {
 
   /** The rewritten content of `b` (block_rewrite.ts); moves the index offsets of its messages. */
   #rewriteContent(b: Block, upTo: number, allTombstones: boolean): Uint8Array {
-    const out = rewriteBlock(
-      b,
-      this.#blockBuffer(b),
-      this.index,
-      this.firstSeq,
-      upTo,
-      allTombstones,
-    );
-    // Its records are now a BASE (floor firstSeq), tombstones and its live messages.
-    b.floor = this.firstSeq;
-    b.lastUsedSeq = Math.max(b.baseLastSeq, b.lastMsgSeq);
-    b.lastUsedTs = b.lastMsgSeq > b.baseLastSeq ? this.index.ts(b.lastMsgSeq) : b.baseLastTs;
-    return out;
+    return rewriteBlock(b, this.#blockBuffer(b), this.index, this.firstSeq, upTo, allTombstones);
   }
 
   // ---- lifecycle ----
@@ -564,19 +573,19 @@ export class FileStore extends RecoverableCore {
   }
 
   /**
-   * A clean stop: summaries for the blocks without a current one (the active block, blocks
-   * recovered by a scan, blocks with removals since), so the next open reads no block.
+   * A clean stop: the changed index pages are saved, and summaries written for the active block
+   * and any block without one, so the next open replays no block.
    */
   #writeSummaries(): void {
+    this.index.saveDirtyPages();
     for (const b of this.#blocks) {
-      if (b.summarized && !b.summaryStale) continue;
       if (b === this.#active) {
         const content = this.#writer!.content();
         this.#writeSummary(b, tailCrcOf(content), crc32(content));
-        continue;
+      } else if (!b.summarized) {
+        const crc = readTailCrc(b.path, b.bytes);
+        if (crc !== null) this.#writeSummary(b, crc);
       }
-      const crc = readTailCrc(b.path, b.bytes);
-      if (crc !== null) this.#writeSummary(b, crc);
     }
   }
 

@@ -62,7 +62,7 @@ for (const seed of [1, 2, 3, 4, 119]) {
     const int = (n: number) => Math.floor(rand() * n);
     const dir = Deno.makeTempDirSync({ prefix: "jstore_model_" });
     const memory = new MemoryStore();
-    let file = FileStore.open({ dir, blockSize: 200 + int(400) });
+    let file = FileStore.open({ dir, blockSize: 200 + int(400), loadedIndexPages: 1 + int(3) });
     let ts = 0n;
     const hdr = new TextEncoder().encode("NATS/1.0\r\nX: 1\r\n\r\n");
     for (let step = 0; step < 600; step++) {
@@ -121,7 +121,7 @@ for (const seed of [1, 2, 3, 4, 119]) {
         // As after a crash: a copy of the files of the open store (no clean stop).
         await file.flush();
         const copy = copyDir(dir);
-        const crashed = FileStore.open({ dir: copy, blockSize: 300 });
+        const crashed = FileStore.open({ dir: copy, blockSize: 300, loadedIndexPages: 1 });
         assert.deepEqual(snapshot(crashed), snapshot(file), `step ${step}: crash copy`);
         await crashed.delete();
       }
@@ -134,7 +134,7 @@ for (const seed of [1, 2, 3, 4, 119]) {
             if (e.name.endsWith(".sum")) Deno.removeSync(`${dir}/blk/${e.name}`);
           }
         }
-        file = FileStore.open({ dir, blockSize: 300 });
+        file = FileStore.open({ dir, blockSize: 300, loadedIndexPages: 2 });
         assert.deepEqual(snapshot(file), before, `step ${step}: reopen`);
       }
     }

@@ -1,7 +1,7 @@
 /**
  * @module
  * Runs the store conformance suite against {@link FileStore} (small blocks, so tests cross block
- * boundaries) three times: reopening after a clean stop (every block from its summary), as after
+ * boundaries, and one sealed block's index page in memory at a time) three times: reopening after a clean stop (every block from its summary), as after
  * a crash (the last block without a summary: scanned, the others from the summaries written when
  * they were sealed or compacted), and with no summary at all (every block replayed record by
  * record). File-only tests are in file_store_recovery_test.ts and file_store_model_test.ts.
@@ -10,6 +10,9 @@
 import { FileStore } from "./file_store.ts";
 import { runStoreConformance } from "../_store_conformance.ts";
 import { fileStoreMsgSize, type StreamStore } from "../types.ts";
+
+/** Small blocks (tests cross block boundaries), one index page loaded at a time (evictions). */
+const OPTIONS = { blockSize: 256, loadedIndexPages: 1 };
 
 /** How a test reopens the store. */
 const Reopen = { Clean: "clean", Crash: "crash", Replay: "replay" } as const;
@@ -48,10 +51,10 @@ for (const how of [Reopen.Clean, Reopen.Crash, Reopen.Replay]) {
     kind: how === Reopen.Clean ? "file" : `file (reopened: ${how})`,
     msgSize: fileStoreMsgSize,
     open: (limits) =>
-      Promise.resolve(FileStore.open({ dir: Deno.makeTempDirSync(), limits, blockSize: 256 })),
+      Promise.resolve(FileStore.open({ dir: Deno.makeTempDirSync(), limits, ...OPTIONS })),
     reopen: async (store: StreamStore) => {
       await stopFor(store as FileStore, how);
-      return FileStore.open({ dir: (store as FileStore).dir, blockSize: 256 });
+      return FileStore.open({ dir: (store as FileStore).dir, ...OPTIONS });
     },
     cleanup: (store: StreamStore) => {
       Deno.removeSync((store as FileStore).dir, { recursive: true });

@@ -13,7 +13,13 @@ import {
   summaryPath,
   writeFileAtomic,
 } from "./file_block.ts";
-import { type BlockSummary, decodeBlockSummary, encodeBlockSummary } from "../block_summary.ts";
+import {
+  type BlockSummary,
+  completeSummary,
+  decodeBlockSummary,
+  decodeSummaryHeader,
+  encodeBlockSummary,
+} from "../block_summary.ts";
 import type { SeqIndex } from "../seq_index.ts";
 
 /** The CRC-32 in the last 4 bytes of `content` (0 when shorter). */
@@ -24,32 +30,55 @@ export function tailCrcOf(content: Uint8Array): number {
     (content[n - 1] << 24)) >>> 0;
 }
 
+/** One live message as a summary lists it. */
+export type LiveEntry = (
+  seq: number,
+  subjectId: number,
+  size: number,
+  ts: bigint,
+  at: number,
+) => void;
+
+/** Lists the live messages of block `b` from `index`, for {@link summarize}. */
+export function indexEntries(index: SeqIndex, b: Block): (fn: LiveEntry) => void {
+  return (fn) => {
+    if (b.firstMsgSeq === 0) return;
+    for (let s = index.nextPresent(b.firstMsgSeq, b.lastMsgSeq); s > 0;) {
+      if (index.slotA(s) === b.id) {
+        fn(s, index.subjectId(s), index.size(s), index.ts(s), index.slotB(s));
+      }
+      s = s < b.lastMsgSeq ? index.nextPresent(s + 1, b.lastMsgSeq) : 0;
+    }
+  };
+}
+
 /**
- * The summary of block `b` as it is now: its file is `b.bytes` long and ends with `tailCrc`; its
- * live messages are those of `index` located in it; `subjectOf` names a subject id.
+ * The summary of block `b` as it is now: its file is `b.bytes` long, ends with `tailCrc` (and has
+ * checksum `blockCrc`, 0 when not computed); `each` lists its live messages in order;
+ * `subjectOf` names a subject id.
  */
 export function summarize(
   b: Block,
   tailCrc: number,
   blockCrc: number,
-  index: SeqIndex,
+  each: (fn: LiveEntry) => void,
   subjectOf: (id: number) => string,
 ): BlockSummary {
-  const live: number[] = [];
-  if (b.firstMsgSeq > 0) {
-    for (let s = index.nextPresent(b.firstMsgSeq, b.lastMsgSeq); s > 0;) {
-      if (index.slotA(s) === b.id) live.push(s);
-      s = s < b.lastMsgSeq ? index.nextPresent(s + 1, b.lastMsgSeq) : 0;
-    }
-  }
-  const n = live.length;
-  const seqs = new Float64Array(n), ts = new BigInt64Array(n), subjectIndex = new Int32Array(n);
-  const sizes = new Uint32Array(n), offsets = new Uint32Array(n);
+  const seqs: number[] = [], tss: bigint[] = [], subjectIds: number[] = [];
+  const sizeList: number[] = [], offsetList: number[] = [];
+  each((seq, subjectId, size, ts, at) => {
+    seqs.push(seq);
+    tss.push(ts);
+    subjectIds.push(subjectId);
+    sizeList.push(size);
+    offsetList.push(at);
+  });
+  const n = seqs.length;
+  const subjectIndex = new Int32Array(n);
   const subjects: string[] = [];
   const local = new Map<number, number>();
   for (let i = 0; i < n; i++) {
-    const s = live[i];
-    const id = index.subjectId(s);
+    const id = subjectIds[i];
     let li = -1;
     if (id > 0) {
       li = local.get(id) ?? -1;
@@ -59,13 +88,9 @@ export function summarize(
         local.set(id, li);
       }
     }
-    seqs[i] = s;
-    ts[i] = index.ts(s);
     subjectIndex[i] = li;
-    sizes[i] = index.size(s);
-    offsets[i] = index.slotB(s);
   }
-  return {
+  return completeSummary({
     blockBytes: b.bytes,
     tailCrc,
     blockCrc,
@@ -78,19 +103,23 @@ export function summarize(
     lastMsgSeq: b.lastMsgSeq,
     tombstones: [...b.tombstones],
     subjects,
-    seqs,
-    ts,
+    seqs: Float64Array.from(seqs),
+    ts: BigInt64Array.from(tss),
     subjectIndex,
-    sizes,
-    offsets,
-  };
+    sizes: Uint32Array.from(sizeList),
+    offsets: Uint32Array.from(offsetList),
+  });
 }
 
-/** Writes the summary of block `b` (in `blockDir`) and marks it summarized. */
+/**
+ * Writes the summary of block `b` (in `blockDir`) and marks it summarized. Not fsynced: a
+ * summary lost or torn by a power failure fails its checksum or size check and the block is
+ * scanned instead.
+ */
 export function writeSummary(blockDir: string, b: Block, summary: BlockSummary): void {
-  writeFileAtomic(summaryPath(blockDir, b.id), encodeBlockSummary(summary));
+  writeFileAtomic(summaryPath(blockDir, b.id), encodeBlockSummary(summary), false);
+  b.tailCrc = summary.tailCrc;
   b.summarized = true;
-  b.summaryStale = false;
 }
 
 /** Forgets the summary of `b` (it is about to change). */
@@ -134,20 +163,64 @@ function tailOfOpenFile(f: Deno.FsFile, size: number): number | null {
 
 /**
  * The summary of block `id` when there is a valid one that describes the block file at
- * `blockPath` as it is (same size, same last checksum), else null. Read into `scratch` when it
- * is large enough (the columns are then views of it). `verify` false: the header only, as a
- * first look (checksum and block file not checked).
+ * `blockPath` as it is (same size, same last checksum), else null. With `headerOnly`, only the
+ * header and presence bits are read (from a prefix of the file) and the columns are empty.
+ * Read into `scratch` when it is large enough (the columns are then views of it).
  */
 export function readValidSummary(
   blockDir: string,
   blockPath: string,
   id: number,
+  scratch: Uint8Array | undefined,
+  headerOnly: boolean,
+): BlockSummary | null {
+  const path = summaryPath(blockDir, id);
+  let s: BlockSummary | null;
+  if (headerOnly) {
+    const prefix = readPrefix(path, 64 * 1024, scratch);
+    s = prefix ? decodeSummaryHeader(prefix) : null;
+    if (s === null && prefix !== null && prefix.length === 64 * 1024) {
+      const bytes = readFileOrNull(path, 0, scratch);
+      s = bytes ? decodeSummaryHeader(bytes) : null;
+    }
+  } else {
+    const bytes = readFileOrNull(path, 0, scratch);
+    s = bytes ? decodeBlockSummary(bytes) : null;
+  }
+  if (!s) return null;
+  return readTailCrc(blockPath, s.blockBytes) === s.tailCrc ? s : null;
+}
+
+/** Up to `n` first bytes of the file at `path` (into `scratch` when large enough), or null. */
+function readPrefix(path: string, n: number, scratch: Uint8Array | undefined): Uint8Array | null {
+  let f: Deno.FsFile;
+  try {
+    f = Deno.openSync(path, { read: true });
+  } catch {
+    return null;
+  }
+  try {
+    const buf = scratch && scratch.length >= n ? scratch.subarray(0, n) : new Uint8Array(n);
+    let got = 0;
+    while (got < n) {
+      const r = f.readSync(buf.subarray(got));
+      if (r === null || r === 0) break;
+      got += r;
+    }
+    return buf.subarray(0, got);
+  } catch {
+    return null;
+  } finally {
+    f.close();
+  }
+}
+
+/** The whole summary of block `id` (its columns), not checked against the block file; or null. */
+export function readSummary(
+  blockDir: string,
+  id: number,
   scratch?: Uint8Array,
-  verify = true,
 ): BlockSummary | null {
   const bytes = readFileOrNull(summaryPath(blockDir, id), 0, scratch);
-  if (!bytes) return null;
-  const s = decodeBlockSummary(bytes, verify);
-  if (!s || !verify) return s;
-  return readTailCrc(blockPath, s.blockBytes) === s.tailCrc ? s : null;
+  return bytes ? decodeBlockSummary(bytes) : null;
 }

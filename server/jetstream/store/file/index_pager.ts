@@ -1,0 +1,73 @@
+/**
+ * @module
+ * The file store's {@link IndexPager}: the columns of a sealed block's index page are loaded from
+ * the block's summary file (block_summary.ts) and saved back into it when the page changed
+ * (removals, compaction moving offsets). Runs in the isolate that owns the stream.
+ */
+
+import type { Block } from "./file_block.ts";
+import { type LiveEntry, readSummary, summarize, writeSummary } from "./summary_files.ts";
+import { type IndexPage, type IndexPager, isPresent, type PageColumns } from "../index_pages.ts";
+import type { SubjectTable } from "../subject_table.ts";
+import { StoreError, StoreErrorCode } from "../types.ts";
+
+/** Loads and saves index pages through the block summaries of `blockDir`. */
+export class PagerOf implements IndexPager {
+  readonly #blockDir: string;
+  readonly #subjects: SubjectTable;
+  readonly #block: (id: number) => Block | undefined;
+  /** The summary file is read into this buffer (kept: one per store, the size of a summary). */
+  #scratch: Uint8Array = new Uint8Array(0);
+
+  constructor(
+    blockDir: string,
+    subjects: SubjectTable,
+    block: (id: number) => Block | undefined,
+  ) {
+    this.#blockDir = blockDir;
+    this.#subjects = subjects;
+    this.#block = block;
+  }
+
+  load(page: IndexPage, cols: PageColumns): void {
+    let s = readSummary(this.#blockDir, page.key, this.#scratch);
+    if (s === null) {
+      // Maybe only too large for the scratch buffer: read it fresh, keep that buffer.
+      s = readSummary(this.#blockDir, page.key);
+      if (s !== null) this.#scratch = new Uint8Array(s.seqs.buffer as ArrayBuffer);
+    }
+    if (s === null) throw new StoreError(StoreErrorCode.Corrupt, `summary of block ${page.key}`);
+    const n = page.last - page.first + 1;
+    cols.subject.fill(-1, 0, n);
+    const ids = s.subjects.map((name) => this.#subjects.get(name)?.id ?? -1);
+    const src32 = new Uint32Array(s.ts.buffer, s.ts.byteOffset, 2 * s.ts.length);
+    for (let k = 0; k < s.seqs.length; k++) {
+      const seq = s.seqs[k];
+      if (seq < page.first || seq > page.last || !isPresent(page, seq)) continue;
+      const li = s.subjectIndex[k];
+      const id = li < 0 ? 0 : ids[li];
+      if (id < 0) throw new StoreError(StoreErrorCode.Corrupt, `subject of message ${seq}`);
+      const i = seq - page.first;
+      cols.subject[i] = id;
+      cols.size[i] = s.sizes[k];
+      cols.ts32[2 * i] = src32[2 * k];
+      cols.ts32[2 * i + 1] = src32[2 * k + 1];
+      cols.slotB[i] = s.offsets[k];
+    }
+  }
+
+  save(page: IndexPage, cols: PageColumns): void {
+    const b = this.#block(page.key);
+    if (b === undefined) return;
+    const each = (fn: LiveEntry) => {
+      for (let seq = page.first; seq <= page.last; seq++) {
+        if (!isPresent(page, seq)) continue;
+        const i = seq - page.first;
+        fn(seq, cols.subject[i], cols.size[i], cols.ts[i], cols.slotB[i]);
+      }
+    };
+    const subjects = this.#subjects;
+    const summary = summarize(b, b.tailCrc, 0, each, (id) => subjects.byId(id)!.subject);
+    writeSummary(this.#blockDir, b, summary);
+  }
+}
