@@ -36,7 +36,10 @@ export interface IndexPage {
 
 /** Loads and saves page columns (the file store: block summaries). */
 export interface IndexPager {
-  /** Fills `cols` (length last - first + 1) with page `page`'s entries; throws when it cannot. */
+  /**
+   * Fills `cols` (length last - first + 1) with page `page`'s entries (and marks it dirty when
+   * they did not come from where `save` puts them); throws when it cannot.
+   */
   load(page: IndexPage, cols: PageColumns): void;
   /** Saves a changed page (before its columns are dropped). */
   save(page: IndexPage, cols: PageColumns): void;
@@ -145,9 +148,10 @@ export class PageSet {
     const n = p.last - p.first + 1;
     const cols = this.#columns(n);
     if (this.pager === null) throw new Error("index page without a pager");
+    p.dirty = false;
+    // The pager may mark it changed (rebuilt from elsewhere than where it saves it).
     this.pager.load(p, cols);
     p.cols = cols;
-    p.dirty = false;
     loaded.push(p);
     return cols;
   }

@@ -23,12 +23,12 @@
  * and renamed over; the first block is deleted once it holds no live message. Tombstones only
  * refer to earlier or the same block, so dropping leading blocks never resurrects a message.
  *
- * Recovery (store_recovery.ts): a block's summary is written when it is sealed or rewritten, and
- * for every block without a current one at a clean stop. Open applies each block's summary when
- * it still matches the block file (size and last checksum; the last block must also verify),
- * else replays the block's records, verifying each CRC-32: the first torn or damaged record ends
- * the block and the file is cut there. After a crash that is normally only the last block. It
- * never throws on bad data. Reads verify each record's checksum again.
+ * Recovery (store_recovery.ts): a block's summary is written when it is sealed or rewritten and
+ * at a clean stop; a sealed block is an index page (index_pages.ts) whose columns are loaded from
+ * its summary when used. Open reads the summary headers of sealed blocks and replays, verifying
+ * each record's CRC-32, only blocks without a valid summary (after a crash, normally the last):
+ * the first torn or damaged record ends the block and the file is cut there. It never throws on
+ * bad data. Reads verify each record's checksum again.
  */
 
 import {
@@ -175,10 +175,8 @@ export class FileStore extends RecoverableCore {
   // ---- recovery ----
 
   /**
-   * Rebuilds the state from the blocks: from a block's summary when it has a valid one (normally
-   * every block but the last after a crash, all of them after a clean stop), else by replaying
-   * its records (the file cut after its valid prefix). A store that ends up empty is replayed
-   * record by record (the time of a first skip depends on the order of records).
+   * Rebuilds the state from the blocks (store_recovery.ts). A store that ends up empty is
+   * replayed record by record (the time of a first skip depends on the order of records).
    */
   #recover(): void {
     // Written by versions that saved a whole-index snapshot at stop; the summaries replace it.
@@ -537,6 +535,11 @@ export class FileStore extends RecoverableCore {
   /** Block files currently in use (for tests and monitoring). */
   blockIds(): number[] {
     return this.#blocks.map((b) => b.id);
+  }
+
+  /** Sealed blocks kept as index pages, and how many have their columns loaded. */
+  indexPages(): { pages: number; loaded: number } {
+    return this.index.pageCounts();
   }
 
   /** The path of block `id`. */

@@ -1,15 +1,19 @@
 /**
  * @module
  * The file store's {@link IndexPager}: the columns of a sealed block's index page are loaded from
- * the block's summary file (block_summary.ts) and saved back into it when the page changed
- * (removals, compaction moving offsets). Runs in the isolate that owns the stream.
+ * the block's summary file (block_summary.ts), or rebuilt from the block file's records when the
+ * summary is missing or damaged, and saved back when the page changed (removals, compaction
+ * moving offsets). Runs in the isolate that owns the stream.
  */
 
-import type { Block } from "./file_block.ts";
+import { type Block, readFileOrNull } from "./file_block.ts";
 import { type LiveEntry, readSummary, summarize, writeSummary } from "./summary_files.ts";
 import { type IndexPage, type IndexPager, isPresent, type PageColumns } from "../index_pages.ts";
 import type { SubjectTable } from "../subject_table.ts";
-import { StoreError, StoreErrorCode } from "../types.ts";
+import { RecordKind, RecordScanner } from "../record_codec.ts";
+import { fileStoreMsgSize, StoreError, StoreErrorCode } from "../types.ts";
+
+const decoder = new TextDecoder();
 
 /** Loads and saves index pages through the block summaries of `blockDir`. */
 export class PagerOf implements IndexPager {
@@ -36,9 +40,12 @@ export class PagerOf implements IndexPager {
       s = readSummary(this.#blockDir, page.key);
       if (s !== null) this.#scratch = new Uint8Array(s.seqs.buffer as ArrayBuffer);
     }
-    if (s === null) throw new StoreError(StoreErrorCode.Corrupt, `summary of block ${page.key}`);
     const n = page.last - page.first + 1;
     cols.subject.fill(-1, 0, n);
+    if (s === null) {
+      this.#scanBlock(page, cols);
+      return;
+    }
     const ids = s.subjects.map((name) => this.#subjects.get(name)?.id ?? -1);
     const src32 = new Uint32Array(s.ts.buffer, s.ts.byteOffset, 2 * s.ts.length);
     for (let k = 0; k < s.seqs.length; k++) {
@@ -54,6 +61,39 @@ export class PagerOf implements IndexPager {
       cols.ts32[2 * i + 1] = src32[2 * k + 1];
       cols.slotB[i] = s.offsets[k];
     }
+  }
+
+  /**
+   * Fills the columns of `page` from its block file (its summary is missing or damaged): the
+   * MSG records of its present sequences. Throws when one is missing.
+   */
+  #scanBlock(page: IndexPage, cols: PageColumns): void {
+    const b = this.#block(page.key);
+    const buf = b ? readFileOrNull(b.path)?.subarray(0, b.bytes) : null;
+    if (!buf) throw new StoreError(StoreErrorCode.Corrupt, `block ${page.key}`);
+    const r = new RecordScanner(buf);
+    let found = 0;
+    for (let at = 0; at < buf.length;) {
+      const len = r.read(at, buf.length);
+      if (typeof len === "string") break;
+      const seq = r.seq;
+      if (
+        r.kind === RecordKind.Msg && seq >= page.first && seq <= page.last && isPresent(page, seq)
+      ) {
+        const name = decoder.decode(buf.subarray(r.subjectStart, r.subjectStart + r.subjectLength));
+        const i = seq - page.first;
+        cols.subject[i] = name.length === 0 ? 0 : this.#subjects.get(name)?.id ?? -1;
+        cols.size[i] = fileStoreMsgSize(r.subjectLength, r.headerLength, r.dataLength);
+        cols.ts[i] = r.ts();
+        cols.slotB[i] = at;
+        if (cols.subject[i] >= 0) found++;
+      }
+      at += len;
+    }
+    let present = 0;
+    for (let seq = page.first; seq <= page.last; seq++) if (isPresent(page, seq)) present++;
+    if (found !== present) throw new StoreError(StoreErrorCode.Corrupt, `block ${page.key}`);
+    page.dirty = true;
   }
 
   save(page: IndexPage, cols: PageColumns): void {
