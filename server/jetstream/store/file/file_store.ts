@@ -48,7 +48,7 @@ import { ActiveBlock } from "./active_block.ts";
 import { BlockReader } from "./block_reader.ts";
 import { scanBlockHeaders } from "./header_scan.ts";
 import { rewriteBlock } from "./block_rewrite.ts";
-import { recoverBlocks } from "./store_recovery.ts";
+import { fileCrc, recoverBlocks } from "./store_recovery.ts";
 import { PagerOf } from "./index_pager.ts";
 import {
   dropSummary,
@@ -68,7 +68,6 @@ import {
 } from "../record_codec.ts";
 import type { Payload } from "../stream_core.ts";
 import { RecoverableCore } from "../stream_recovery.ts";
-import { crc32 } from "../crc32.ts";
 import { SubjectDecoder, type SubjectEntry } from "../subject_table.ts";
 import {
   type ConsumerStore,
@@ -185,28 +184,19 @@ export class FileStore extends RecoverableCore {
     const sink = this.recoverySink();
     const ids = listBlockIds(this.#blockDir);
     const hooks = { add: (b: Block) => this.#addBlock(b), seal: (b: Block) => this.#seal(b) };
-    const recover = (useSummaries: boolean) =>
-      recoverBlocks(
-        this.#blockDir,
-        ids,
-        this.#blockSize,
-        sink,
-        this.#subjects,
-        useSummaries,
-        hooks,
-      );
-    let lastContent = recover(true);
+    const dir = this.#blockDir, names = this.#subjects;
+    const recover = (useSums: boolean) => recoverBlocks(dir, ids, sink, names, useSums, hooks);
+    let last = recover(true);
     if (this.msgs === 0 && this.#blocks.some((b) => b.summarized)) {
       this.recoverReset();
       this.#blocks = [];
       this.#blockById.clear();
-      lastContent = recover(false);
+      last = recover(false);
     }
     this.#recovering = false;
-    const last = this.#blocks.at(-1);
-    if (last) {
-      this.#activate(last, lastContent ?? readFileOrNull(last.path)?.subarray(0, last.bytes));
-    } else this.#startBlock(1);
+    const b = this.#blocks.at(-1);
+    if (b) this.#activate(b, undefined, last ?? undefined);
+    else this.#startBlock(1);
     this.#dropEmptyLeadingBlocks();
   }
 
@@ -248,20 +238,23 @@ export class FileStore extends RecoverableCore {
     b.liveBytes -= this.index.size(seq);
   }
 
-  /** Makes `b` the active block; `content` is its valid bytes. */
-  #activate(b: Block, content: Uint8Array | undefined): void {
+  /**
+   * Makes `b` the active block; `content` is its valid bytes (kept in memory), or `onDisk` says
+   * how many of its bytes are in its file (read from there when needed) and their last checksum.
+   */
+  #activate(
+    b: Block,
+    content: Uint8Array | undefined,
+    onDisk?: { bytes: number; crc: number },
+  ): void {
     const capacity = this.#writer?.capacity;
     this.#writer?.close();
     this.#active = b;
     this.#reader.invalidate(b.id);
     dropSummary(this.#blockDir, b);
-    this.#writer = new ActiveBlock(
-      b,
-      content ?? new Uint8Array(0),
-      this.#syncAlways,
-      capacity,
-      this.#blockSize,
-    );
+    const bytes = content ?? new Uint8Array(0);
+    const max = this.#blockSize;
+    this.#writer = new ActiveBlock(b, bytes, this.#syncAlways, capacity, max, onDisk);
     if (b.bytes === 0) this.#appendBase(b);
   }
 
@@ -306,7 +299,7 @@ export class FileStore extends RecoverableCore {
     const old = this.#active;
     this.#writer!.writePending();
     this.#writer!.sync();
-    this.#seal(old, tailCrcOf(this.#writer!.content()));
+    this.#seal(old, this.#writer!.lastCrc());
     this.#startBlock(old.id + 1);
     this.#maybeCompact(old);
   }
@@ -348,23 +341,30 @@ export class FileStore extends RecoverableCore {
 
   // ---- reading ----
 
-  /** The whole content of `b` (the active block from memory). */
+  /** The whole content of `b`. */
   #blockBuffer(b: Block): Uint8Array {
     if (b === this.#active) return this.#writer!.content();
     return readFileOrNull(b.path)?.subarray(0, b.bytes) ?? new Uint8Array(0);
   }
 
-  /** Where the record at `at` of block `b` is in memory. */
+  /** Whether the record at `at` of `b` is in the active block's memory. */
+  #inMemory(b: Block | undefined, at: number): boolean {
+    return b === this.#active && at >= this.#writer!.start;
+  }
+
+  /** Where the record at `at` of block `b` is in memory (read from the file when needed). */
   #recordBytes(b: Block, at: number): { buf: Uint8Array; offset: number } | null {
-    if (b === this.#active) return { buf: this.#writer!.content(), offset: at };
-    return this.#reader.read(b.id, b.path, b.bytes, at);
+    const w = this.#writer!;
+    if (this.#inMemory(b, at)) return { buf: w.tail(), offset: at - w.start };
+    return this.#reader.read(b.id, b.path, b === this.#active ? w.start : b.bytes, at);
   }
 
   protected readPayload(seq: number, borrow = false): Payload {
     const b = this.#blockById.get(this.index.slotA(seq));
-    const where = b ? this.#recordBytes(b, this.index.slotB(seq)) : null;
-    // Records of the active block are our own bytes in memory; those read from disk are verified.
-    const verify = b !== this.#active;
+    const at = this.index.slotB(seq);
+    const where = b ? this.#recordBytes(b, at) : null;
+    // Records in the active block's memory are our own bytes; those read from disk are verified.
+    const verify = !this.#inMemory(b, at);
     const r = where ? this.#scannerOf(where.buf) : null;
     if (
       !r || typeof r.read(where!.offset, where!.buf.length, verify) === "string" ||
@@ -420,7 +420,7 @@ export class FileStore extends RecoverableCore {
     if (!where) return;
     const len = new DataView(where.buf.buffer, where.buf.byteOffset + where.offset, 4)
       .getUint32(0, true);
-    if (b === this.#active) {
+    if (this.#inMemory(b, at)) {
       this.#writer!.eraseAt(at);
       return;
     }
@@ -583,8 +583,7 @@ export class FileStore extends RecoverableCore {
     this.index.saveDirtyPages();
     for (const b of this.#blocks) {
       if (b === this.#active) {
-        const content = this.#writer!.content();
-        this.#writeSummary(b, tailCrcOf(content), crc32(content));
+        this.#writeSummary(b, this.#writer!.lastCrc(), fileCrc(b.path, b.bytes) ?? 0);
       } else if (!b.summarized) {
         const crc = readTailCrc(b.path, b.bytes);
         if (crc !== null) this.#writeSummary(b, crc);

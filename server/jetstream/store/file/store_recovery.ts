@@ -11,7 +11,8 @@
 import { type Block, newBlock, readFileOrNull } from "./file_block.ts";
 import { applySummary, replayBlock } from "./block_replay.ts";
 import type { ReplaySink } from "../stream_recovery.ts";
-import { readValidSummary } from "./summary_files.ts";
+import { readValidSummary, tailCrcOf } from "./summary_files.ts";
+import type { BlockSummary } from "../block_summary.ts";
 import { crc32 } from "../crc32.ts";
 import { RecordScanner } from "../record_codec.ts";
 import type { SubjectDecoder } from "../subject_table.ts";
@@ -25,8 +26,8 @@ export interface RecoveryHooks {
 }
 
 /**
- * Recovers blocks `ids` of `blockDir` in order into `sink`; returns the last block's content (it
- * becomes the active block; read with room up to `blockSize`). A sealed block with a valid
+ * Recovers blocks `ids` of `blockDir` in order into `sink`; returns the last block's size and
+ * last checksum (it becomes the active block, its bytes left on disk). A sealed block with a valid
  * summary becomes an index page from its header alone (a small prefix of the file); the last
  * block's messages are resident, from its summary only when its content verifies (its whole-file
  * checksum, or every record). A block without a valid summary is replayed record by record.
@@ -35,20 +36,19 @@ export interface RecoveryHooks {
 export function recoverBlocks(
   blockDir: string,
   ids: number[],
-  blockSize: number,
   sink: ReplaySink,
   subjects: SubjectDecoder,
   useSummaries: boolean,
   hooks: RecoveryHooks,
-): Uint8Array | undefined {
+): { bytes: number; crc: number } | null {
   let scratch: Uint8Array | undefined;
-  let lastContent: Uint8Array | undefined;
+  let last: { bytes: number; crc: number } | null = null;
   for (const id of ids) {
     const block = newBlock(id, blockDir, 0, 0n);
     const path = block.path;
     hooks.add(block);
     const isLast = id === ids.at(-1);
-    lastContent = undefined;
+    last = null;
     if (useSummaries && !isLast) {
       scratch ??= new Uint8Array(64 * 1024);
       const header = readValidSummary(blockDir, path, id, scratch, true);
@@ -63,14 +63,13 @@ export function recoverBlocks(
     let summary = useSummaries && isLast
       ? readValidSummary(blockDir, path, id, undefined, false)
       : null;
-    const read = isLast ? readFileOrNull(path, blockSize) : null;
-    if (summary && read && !lastBlockVerifies(read, summary.blockCrc)) summary = null;
+    if (summary && !lastBlockVerifies(path, summary)) summary = null;
     if (summary) {
       applySummary(block, summary, sink, false);
-      lastContent = read ?? undefined;
+      last = { bytes: summary.blockBytes, crc: summary.tailCrc };
       continue;
     }
-    const buf = read ?? readFileOrNull(path) ?? new Uint8Array(0);
+    const buf = readFileOrNull(path) ?? new Uint8Array(0);
     block.bytes = replayBlock(block, buf, sink, subjects);
     if (block.bytes < buf.length) {
       try {
@@ -79,15 +78,20 @@ export function recoverBlocks(
         // Unwritable: the bytes past the cut are ignored anyway.
       }
     }
-    if (isLast) lastContent = buf.subarray(0, block.bytes);
+    if (isLast) last = { bytes: block.bytes, crc: tailCrcOf(buf.subarray(0, block.bytes)) };
     else hooks.seal(block);
   }
-  return lastContent;
+  return last;
 }
 
-/** Whether `buf` (the last block) is intact: its checksum `blockCrc`, else every record's. */
-function lastBlockVerifies(buf: Uint8Array, blockCrc: number): boolean {
-  if (blockCrc !== 0) return crc32(buf) === blockCrc;
+/**
+ * Whether the last block (file `path`) is intact: its whole-file checksum as in `summary`, read
+ * in chunks (the block itself is not kept in memory); without one, every record's.
+ */
+function lastBlockVerifies(path: string, summary: BlockSummary): boolean {
+  if (summary.blockCrc !== 0) return fileCrc(path, summary.blockBytes) === summary.blockCrc;
+  const buf = readFileOrNull(path);
+  if (buf === null || buf.length !== summary.blockBytes) return false;
   const r = new RecordScanner(buf);
   for (let at = 0; at < buf.length;) {
     const n = r.read(at, buf.length);
@@ -95,4 +99,29 @@ function lastBlockVerifies(buf: Uint8Array, blockCrc: number): boolean {
     at += n;
   }
   return true;
+}
+
+/** The CRC-32 of the first `size` bytes of the file at `path`, read in 256 KiB chunks; or null. */
+export function fileCrc(path: string, size: number): number | null {
+  let f: Deno.FsFile;
+  try {
+    f = Deno.openSync(path, { read: true });
+  } catch {
+    return null;
+  }
+  try {
+    const chunk = new Uint8Array(Math.min(size, 256 * 1024));
+    let crc = 0, done = 0;
+    while (done < size) {
+      const r = f.readSync(chunk.subarray(0, Math.min(chunk.length, size - done)));
+      if (r === null || r === 0) return null;
+      crc = crc32(chunk, 0, r, crc);
+      done += r;
+    }
+    return crc;
+  } catch {
+    return null;
+  } finally {
+    f.close();
+  }
 }
