@@ -39,7 +39,9 @@ export class ActiveBlock {
    * Opens `block` for appending: its valid content is `content` (kept in memory), or, with
    * `onDisk`, its first `onDisk.bytes` bytes in the file (ending with checksum `onDisk.crc`). The
    * buffer starts at `capacity` bytes and doubles when full up to `maxCapacity` (beyond it:
-   * exactly what is needed).
+   * exactly what is needed); `reuse` is the previous active block's buffer to fill again (a roll:
+   * a fresh 8 MiB buffer per block was garbage the collector freed late, so RSS grew with the
+   * stream while it was being filled).
    */
   constructor(
     block: Block,
@@ -48,6 +50,7 @@ export class ActiveBlock {
     capacity = 64 * 1024,
     maxCapacity = Infinity,
     onDisk?: { bytes: number; crc: number },
+    reuse?: Uint8Array,
   ) {
     this.block = block;
     this.#syncAlways = syncAlways;
@@ -58,7 +61,8 @@ export class ActiveBlock {
       Math.min(Math.max(capacity, content.length * 2, 64 * 1024), maxCapacity),
       content.length,
     );
-    this.#tail = new Uint8Array(onDisk ? Math.min(capacity, maxCapacity) : wanted);
+    if (reuse !== undefined && reuse.length >= wanted) this.#tail = reuse;
+    else this.#tail = new Uint8Array(onDisk ? Math.min(capacity, maxCapacity) : wanted);
     this.#tail.set(content);
     block.bytes = this.start + content.length;
     this.#written = block.bytes;
@@ -69,6 +73,11 @@ export class ActiveBlock {
   /** Tail buffer size, for the next block to start with. */
   get capacity(): number {
     return this.#tail.length;
+  }
+
+  /** The in-memory buffer, for the next active block to reuse once this one is closed. */
+  get buffer(): Uint8Array {
+    return this.#tail;
   }
 
   /** The bytes in memory: block bytes [start, block.bytes) (a view: valid until the next append). */

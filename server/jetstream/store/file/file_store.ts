@@ -248,13 +248,15 @@ export class FileStore extends RecoverableCore {
     onDisk?: { bytes: number; crc: number },
   ): void {
     const capacity = this.#writer?.capacity;
+    // A new block reuses the old one's buffer (whose bytes are all written, read from disk now).
+    const reuse = content === undefined && onDisk === undefined ? this.#writer?.buffer : undefined;
     this.#writer?.close();
     this.#active = b;
     this.#reader.invalidate(b.id);
     dropSummary(this.#blockDir, b);
     const bytes = content ?? new Uint8Array(0);
     const max = this.#blockSize;
-    this.#writer = new ActiveBlock(b, bytes, this.#syncAlways, capacity, max, onDisk);
+    this.#writer = new ActiveBlock(b, bytes, this.#syncAlways, capacity, max, onDisk, reuse);
     if (b.bytes === 0) this.#appendBase(b);
   }
 
