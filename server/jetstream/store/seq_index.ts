@@ -153,6 +153,14 @@ export class SeqIndex {
     return p === null ? 0n : this.#pages.cols(p).ts[seq - p.first];
   }
 
+  /** Half `word` (0 low, 1 high) of the timestamp at `seq` as a u32 (copies without a BigInt). */
+  tsWord(seq: number, word: 0 | 1): number {
+    const i = seq - this.#base;
+    if (i >= 0) return this.#ts32[2 * i + word];
+    const p = this.#pages.find(seq);
+    return p === null ? 0 : this.#pages.cols(p).ts32[2 * (seq - p.first) + word];
+  }
+
   slotA(seq: number): number {
     const i = seq - this.#base;
     if (i >= 0) return this.#slotA[i];

@@ -103,7 +103,14 @@ export class PagerOf implements IndexPager {
       for (let seq = page.first; seq <= page.last; seq++) {
         if (!isPresent(page, seq)) continue;
         const i = seq - page.first;
-        fn(seq, cols.subject[i], cols.size[i], cols.ts[i], cols.slotB[i]);
+        fn(
+          seq,
+          cols.subject[i],
+          cols.size[i],
+          cols.ts32[2 * i],
+          cols.ts32[2 * i + 1],
+          cols.slotB[i],
+        );
       }
     };
     const subjects = this.#subjects;

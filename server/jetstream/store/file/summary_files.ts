@@ -30,12 +30,13 @@ export function tailCrcOf(content: Uint8Array): number {
     (content[n - 1] << 24)) >>> 0;
 }
 
-/** One live message as a summary lists it. */
+/** One live message as a summary lists it (its time as low and high u32 halves). */
 export type LiveEntry = (
   seq: number,
   subjectId: number,
   size: number,
-  ts: bigint,
+  tsLo: number,
+  tsHi: number,
   at: number,
 ) => void;
 
@@ -45,7 +46,8 @@ export function indexEntries(index: SeqIndex, b: Block): (fn: LiveEntry) => void
     if (b.firstMsgSeq === 0) return;
     for (let s = index.nextPresent(b.firstMsgSeq, b.lastMsgSeq); s > 0;) {
       if (index.slotA(s) === b.id) {
-        fn(s, index.subjectId(s), index.size(s), index.ts(s), index.slotB(s));
+        const lo = index.tsWord(s, 0), hi = index.tsWord(s, 1);
+        fn(s, index.subjectId(s), index.size(s), lo, hi, index.slotB(s));
       }
       s = s < b.lastMsgSeq ? index.nextPresent(s + 1, b.lastMsgSeq) : 0;
     }
@@ -54,8 +56,9 @@ export function indexEntries(index: SeqIndex, b: Block): (fn: LiveEntry) => void
 
 /**
  * The summary of block `b` as it is now: its file is `b.bytes` long, ends with `tailCrc` (and has
- * checksum `blockCrc`, 0 when not computed); `each` lists its live messages in order;
- * `subjectOf` names a subject id.
+ * checksum `blockCrc`, 0 when not computed); `each` lists its live messages in order (at most one
+ * per sequence of its MSG range); `subjectOf` names a subject id. Built in typed arrays: no
+ * object per message (a summary per sealed block was megabytes of garbage).
  */
 export function summarize(
   b: Block,
@@ -64,32 +67,32 @@ export function summarize(
   each: (fn: LiveEntry) => void,
   subjectOf: (id: number) => string,
 ): BlockSummary {
-  const seqs: number[] = [], tss: bigint[] = [], subjectIds: number[] = [];
-  const sizeList: number[] = [], offsetList: number[] = [];
-  each((seq, subjectId, size, ts, at) => {
-    seqs.push(seq);
-    tss.push(ts);
-    subjectIds.push(subjectId);
-    sizeList.push(size);
-    offsetList.push(at);
-  });
-  const n = seqs.length;
-  const subjectIndex = new Int32Array(n);
+  const capacity = b.firstMsgSeq > 0 ? b.lastMsgSeq - b.firstMsgSeq + 1 : 0;
+  const seqs = new Float64Array(capacity), ts = new BigInt64Array(capacity);
+  const ts32 = new Uint32Array(ts.buffer);
+  const subjectIndex = new Int32Array(capacity), sizes = new Uint32Array(capacity);
+  const offsets = new Uint32Array(capacity);
   const subjects: string[] = [];
   const local = new Map<number, number>();
-  for (let i = 0; i < n; i++) {
-    const id = subjectIds[i];
+  let n = 0;
+  each((seq, subjectId, size, tsLo, tsHi, at) => {
     let li = -1;
-    if (id > 0) {
-      li = local.get(id) ?? -1;
+    if (subjectId > 0) {
+      li = local.get(subjectId) ?? -1;
       if (li < 0) {
         li = subjects.length;
-        subjects.push(subjectOf(id));
-        local.set(id, li);
+        subjects.push(subjectOf(subjectId));
+        local.set(subjectId, li);
       }
     }
-    subjectIndex[i] = li;
-  }
+    seqs[n] = seq;
+    ts32[2 * n] = tsLo;
+    ts32[2 * n + 1] = tsHi;
+    subjectIndex[n] = li;
+    sizes[n] = size;
+    offsets[n] = at;
+    n++;
+  });
   return completeSummary({
     blockBytes: b.bytes,
     tailCrc,
@@ -103,11 +106,11 @@ export function summarize(
     lastMsgSeq: b.lastMsgSeq,
     tombstones: [...b.tombstones],
     subjects,
-    seqs: Float64Array.from(seqs),
-    ts: BigInt64Array.from(tss),
-    subjectIndex,
-    sizes: Uint32Array.from(sizeList),
-    offsets: Uint32Array.from(offsetList),
+    seqs: seqs.subarray(0, n),
+    ts: ts.subarray(0, n),
+    subjectIndex: subjectIndex.subarray(0, n),
+    sizes: sizes.subarray(0, n),
+    offsets: offsets.subarray(0, n),
   });
 }
 
