@@ -53,15 +53,6 @@ export class SeqIndex {
     if (this.#subject.length > INITIAL_CAPACITY * 64) this.#allocate(INITIAL_CAPACITY);
   }
 
-  /**
-   * Makes room for sequences up to `last` at once (a recovery that knows its range: one
-   * allocation instead of doublings; slots never written cost no memory).
-   */
-  reserve(last: number): void {
-    const needed = last - this.#base + 1;
-    if (needed > this.#subject.length) this.#allocate(needed);
-  }
-
   /** Records a message at `seq` (>= base; gaps in between become absent). */
   set(seq: number, subjectId: number, size: number, ts: bigint, slotA = 0, slotB = 0): void {
     let i = seq - this.#base;

@@ -14,12 +14,16 @@ import type { SubjectDecoder } from "../subject_table.ts";
 import { fileStoreMsgSize } from "../types.ts";
 import type { ReplaySink } from "../stream_recovery.ts";
 
-/** Applies the records of `buf` (block `block`'s bytes); returns the length of its valid prefix. */
+/**
+ * Applies the records of `buf` (block `block`'s bytes from offset `base` on); returns the length
+ * of its valid prefix (the records that are whole and verify).
+ */
 export function replayBlock(
   block: Block,
   buf: Uint8Array,
   sink: ReplaySink,
   subjects: SubjectDecoder,
+  base = 0,
 ): number {
   const r = new RecordScanner(buf);
   let at = 0;
@@ -42,7 +46,7 @@ export function replayBlock(
         const ts = r.ts();
         const name = subjects.decode(buf, r.subjectStart, r.subjectLength);
         const size = fileStoreMsgSize(r.subjectLength, r.headerLength, r.dataLength);
-        if (sink.msg(r.seq, sink.subject(name), size, ts, block.id, at)) {
+        if (sink.msg(r.seq, sink.subject(name), size, ts, block.id, base + at)) {
           block.liveMsgs++;
           block.liveBytes += size;
         }

@@ -178,8 +178,7 @@ export class FileStore extends RecoverableCore {
    * replayed record by record (the time of a first skip depends on the order of records).
    */
   #recover(): void {
-    // Written by versions that saved a whole-index snapshot at stop; the summaries replace it.
-    removeIfExists(`${this.dir}/index.snap`);
+    removeIfExists(`${this.dir}/index.snap`); // an older version's; summaries replace it
     this.#recovering = true;
     const sink = this.recoverySink();
     const ids = listBlockIds(this.#blockDir);

@@ -173,3 +173,37 @@ Deno.test("file store: truncate into a sealed block and compaction keep pages co
   assert.equal(dec.decode(s.loadMsg(61).data), "after-0");
   await s.delete();
 });
+
+Deno.test("file store: blocks larger than the replay chunk replay the same, a torn record across a chunk is cut", async () => {
+  const dir = tempDir();
+  const s = FileStore.open({ dir, blockSize: 4 * 1024 * 1024 });
+  const sizes = [300_000, 700_000, 1_500_000, 90_000, 650_000, 1_100_000, 400_000, 800_000, 5];
+  for (let i = 0; i < sizes.length; i++) {
+    await s.storeMsg(`big.${i % 3}`, null, new Uint8Array(sizes[i]).fill(i + 1), BigInt(i + 1));
+  }
+  s.removeMsg(4);
+  const expected = snapshot(s);
+  const ids = s.blockIds();
+  assert.ok(ids.length >= 2, "two blocks");
+  await s.stop();
+  restoreSummaries(dir, new Map());
+  let r = FileStore.open({ dir, blockSize: 4 * 1024 * 1024 });
+  assert.deepEqual(snapshot(r), expected);
+  for (let i = 0; i < sizes.length; i++) {
+    if (i + 1 === 4) continue;
+    const m = r.loadMsg(i + 1);
+    assert.deepEqual([m.data.length, m.data[0], m.data.at(-1)], [sizes[i], i + 1, i + 1]);
+  }
+  await r.stop();
+  // Cut the last block inside its large record that crosses the first 1 MiB chunk boundary.
+  const last = s.blockPath(ids.at(-1)!);
+  restoreSummaries(dir, new Map());
+  const bytes = Deno.readFileSync(last);
+  Deno.writeFileSync(last, bytes.subarray(0, 1_300_000));
+  r = FileStore.open({ dir, blockSize: 4 * 1024 * 1024 });
+  const st = r.state();
+  assert.ok(st.lastSeq < sizes.length, `torn tail dropped (last ${st.lastSeq})`);
+  assert.ok(Deno.statSync(last).size <= 1_300_000);
+  assert.equal(r.loadMsg(st.lastSeq).data.length, sizes[st.lastSeq - 1]);
+  await r.delete();
+});

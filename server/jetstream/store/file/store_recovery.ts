@@ -11,10 +11,10 @@
 import { type Block, newBlock, readFileOrNull } from "./file_block.ts";
 import { applySummary, replayBlock } from "./block_replay.ts";
 import type { ReplaySink } from "../stream_recovery.ts";
-import { readValidSummary, tailCrcOf } from "./summary_files.ts";
+import { readTailCrc, readValidSummary } from "./summary_files.ts";
 import type { BlockSummary } from "../block_summary.ts";
 import { crc32 } from "../crc32.ts";
-import { RecordScanner } from "../record_codec.ts";
+import { MAX_RECORD, RecordScanner } from "../record_codec.ts";
 import type { SubjectDecoder } from "../subject_table.ts";
 
 /** What the store does with each recovered block. */
@@ -41,7 +41,7 @@ export function recoverBlocks(
   useSummaries: boolean,
   hooks: RecoveryHooks,
 ): { bytes: number; crc: number } | null {
-  let scratch: Uint8Array | undefined;
+  let scratch: Uint8Array | undefined, replay: Uint8Array | undefined;
   let last: { bytes: number; crc: number } | null = null;
   for (const id of ids) {
     const block = newBlock(id, blockDir, 0, 0n);
@@ -69,19 +69,75 @@ export function recoverBlocks(
       last = { bytes: summary.blockBytes, crc: summary.tailCrc };
       continue;
     }
-    const buf = readFileOrNull(path) ?? new Uint8Array(0);
-    block.bytes = replayBlock(block, buf, sink, subjects);
-    if (block.bytes < buf.length) {
+    replay ??= new Uint8Array(REPLAY_CHUNK);
+    const got = replayFile(block, path, sink, subjects, replay);
+    replay = got.buf;
+    block.bytes = got.valid;
+    if (got.valid < got.size) {
       try {
-        Deno.truncateSync(path, block.bytes);
+        Deno.truncateSync(path, got.valid);
       } catch {
         // Unwritable: the bytes past the cut are ignored anyway.
       }
     }
-    if (isLast) last = { bytes: block.bytes, crc: tailCrcOf(buf.subarray(0, block.bytes)) };
+    if (isLast) last = { bytes: block.bytes, crc: readTailCrc(path, block.bytes) ?? 0 };
     else hooks.seal(block);
   }
   return last;
+}
+
+/** Bytes of a block replayed at a time (a record that does not fit is read whole). */
+const REPLAY_CHUNK = 1024 * 1024;
+
+/**
+ * Replays the block file at `path` in chunks read into `buf` (a reused buffer, grown for a record
+ * larger than it: a whole block in fresh memory costs more than the replay itself). Returns the
+ * length of its valid prefix, its size and the buffer used.
+ */
+function replayFile(
+  block: Block,
+  path: string,
+  sink: ReplaySink,
+  subjects: SubjectDecoder,
+  buf: Uint8Array,
+): { valid: number; size: number; buf: Uint8Array } {
+  let f: Deno.FsFile;
+  try {
+    f = Deno.openSync(path, { read: true });
+  } catch {
+    return { valid: 0, size: 0, buf };
+  }
+  try {
+    const size = f.statSync().size;
+    let base = 0, filled = 0, eof = false;
+    while (true) {
+      while (!eof && filled < buf.length) {
+        const r = f.readSync(buf.subarray(filled));
+        if (r === null || r === 0) eof = true;
+        else filled += r;
+      }
+      const view = buf.subarray(0, filled);
+      const n = replayBlock(block, view, sink, subjects, base);
+      if (n === filled && eof) return { valid: base + n, size, buf };
+      // Stopped early: the chunk ends inside a record (read on), or a torn or damaged one.
+      if (n < filled && (eof || new RecordScanner(view).read(n, filled) !== "truncated")) {
+        return { valid: base + n, size, buf };
+      }
+      buf.copyWithin(0, n, filled);
+      filled -= n;
+      base += n;
+      const need = filled >= 4 ? new DataView(buf.buffer, buf.byteOffset).getUint32(0, true) : 0;
+      if (need > buf.length && need <= MAX_RECORD) {
+        const grown = new Uint8Array(need);
+        grown.set(buf.subarray(0, filled));
+        buf = grown;
+      }
+    }
+  } catch {
+    return { valid: 0, size: 0, buf };
+  } finally {
+    f.close();
+  }
 }
 
 /**
