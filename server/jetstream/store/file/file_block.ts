@@ -170,6 +170,13 @@ export function readFileOrNull(
   }
 }
 
+/** Saves `limits` as meta.json at `path` unless its text is `previous`; returns the text. */
+export function writeMeta(path: string, limits: StoreLimits, previous: string): string {
+  const json = JSON.stringify({ ...limits, maxAge: limits.maxAge.toString() });
+  if (json !== previous) writeFileAtomic(path, encoder.encode(json));
+  return json;
+}
+
 /** The limits saved in meta.json (and its text), or null. */
 export function readMeta(path: string): { limits: StoreLimits; json: string } | null {
   const bytes = readFileOrNull(path);

@@ -43,6 +43,7 @@ import {
   summaryPath,
   writeAt,
   writeFileAtomic,
+  writeMeta,
 } from "./file_block.ts";
 import { ActiveBlock } from "./active_block.ts";
 import { BlockReader } from "./block_reader.ts";
@@ -94,7 +95,6 @@ export interface FileStoreOptions {
 }
 
 const DEFAULT_BLOCK_SIZE = 8 * 1024 * 1024;
-const encoder = new TextEncoder();
 
 /** A stream store in block files. */
 export class FileStore extends RecoverableCore {
@@ -128,8 +128,11 @@ export class FileStore extends RecoverableCore {
     this.#consumerDir = `${options.dir}/obs`;
     this.#blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
     this.#syncAlways = options.syncInterval === "always";
-    const pager = new PagerOf(this.#blockDir, this.subjects, (id) => this.#blockById.get(id));
-    this.index.usePager(pager, options.loadedIndexPages ?? 4);
+    const block = (id: number) => this.#blockById.get(id), flush = () => this.#writeNow(false);
+    this.index.usePager(
+      new PagerOf(this.#blockDir, this.subjects, block, flush),
+      options.loadedIndexPages ?? 4,
+    );
   }
 
   /**
@@ -160,7 +163,7 @@ export class FileStore extends RecoverableCore {
     store.#writer!.writePending();
     const interval = options.syncInterval ?? 120_000;
     if (typeof interval === "number" && interval > 0) {
-      const timer = setInterval(() => store.#syncNow(), interval);
+      const timer = setInterval(() => store.#writeNow(true), interval);
       Deno.unrefTimer(timer);
       store.#syncTimer = timer;
     }
@@ -309,10 +312,12 @@ export class FileStore extends RecoverableCore {
     return this.#writer!.pending();
   }
 
-  #syncNow(): void {
+  /** Writes queued records now, and with `sync` fsyncs them and flushes consumer states. */
+  #writeNow(sync: boolean): void {
     if (this.closed) return;
     try {
       this.#writer?.writePending();
+      if (!sync) return;
       this.#writer?.sync();
       for (const c of this.#consumerStores) c.flush();
     } catch {
@@ -516,11 +521,7 @@ export class FileStore extends RecoverableCore {
   }
 
   #writeMeta(): void {
-    const l = this.limits;
-    const json = JSON.stringify({ ...l, maxAge: l.maxAge.toString() });
-    if (json === this.#metaJson) return;
-    writeFileAtomic(`${this.dir}/meta.json`, encoder.encode(json));
-    this.#metaJson = json;
+    this.#metaJson = writeMeta(`${this.dir}/meta.json`, this.limits, this.#metaJson);
   }
 
   /** Runs pending compactions, writes queued records, and fsyncs when `sync`. */
@@ -538,10 +539,8 @@ export class FileStore extends RecoverableCore {
     return this.#blocks.map((b) => b.id);
   }
 
-  /** Sealed blocks kept as index pages, and how many have their columns loaded. */
-  indexPages(): { pages: number; loaded: number } {
-    return this.index.pageCounts();
-  }
+  /** Sealed blocks kept as index pages, and how many have their columns loaded (tests). */
+  indexPages = (): { pages: number; loaded: number } => this.index.pageCounts();
 
   /** The path of block `id`. */
   blockPath(id: number): string {

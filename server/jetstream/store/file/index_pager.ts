@@ -23,14 +23,23 @@ export class PagerOf implements IndexPager {
   /** The summary file is read into this buffer (kept: one per store, the size of a summary). */
   #scratch: Uint8Array = new Uint8Array(0);
 
+  readonly #beforeSave: () => void;
+
+  /**
+   * Pages of the blocks of `blockDir` (`block` finds one by id); `beforeSave` runs before a page
+   * is saved (the store writes its queued records: a summary never gets ahead of the tombstones
+   * behind its removals).
+   */
   constructor(
     blockDir: string,
     subjects: SubjectTable,
     block: (id: number) => Block | undefined,
+    beforeSave: () => void,
   ) {
     this.#blockDir = blockDir;
     this.#subjects = subjects;
     this.#block = block;
+    this.#beforeSave = beforeSave;
   }
 
   load(page: IndexPage, cols: PageColumns): void {
@@ -99,6 +108,7 @@ export class PagerOf implements IndexPager {
   save(page: IndexPage, cols: PageColumns): void {
     const b = this.#block(page.key);
     if (b === undefined) return;
+    this.#beforeSave();
     const each = (fn: LiveEntry) => {
       for (let seq = page.first; seq <= page.last; seq++) {
         if (!isPresent(page, seq)) continue;
