@@ -57,18 +57,25 @@ export class PagerOf implements IndexPager {
     }
     const ids = s.subjects.map((name) => this.#subjects.get(name)?.id ?? -1);
     const src32 = new Uint32Array(s.ts.buffer, s.ts.byteOffset, 2 * s.ts.length);
+    let found = 0;
     for (let k = 0; k < s.seqs.length; k++) {
       const seq = s.seqs[k];
       if (seq < page.first || seq > page.last || !isPresent(page, seq)) continue;
       const li = s.subjectIndex[k];
       const id = li < 0 ? 0 : ids[li];
-      if (id < 0) throw new StoreError(StoreErrorCode.Corrupt, `subject of message ${seq}`);
+      if (id < 0) break;
+      found++;
       const i = seq - page.first;
       cols.subject[i] = id;
       cols.size[i] = s.sizes[k];
       cols.ts32[2 * i] = src32[2 * k];
       cols.ts32[2 * i + 1] = src32[2 * k + 1];
       cols.slotB[i] = s.offsets[k];
+    }
+    if (found !== presentCount(page)) {
+      // The summary does not hold every present message: rebuild from the block.
+      cols.subject.fill(-1, 0, n);
+      this.#scanBlock(page, cols);
     }
   }
 
@@ -99,9 +106,9 @@ export class PagerOf implements IndexPager {
       }
       at += len;
     }
-    let present = 0;
-    for (let seq = page.first; seq <= page.last; seq++) if (isPresent(page, seq)) present++;
-    if (found !== present) throw new StoreError(StoreErrorCode.Corrupt, `block ${page.key}`);
+    if (found !== presentCount(page)) {
+      throw new StoreError(StoreErrorCode.Corrupt, `block ${page.key}`);
+    }
     page.dirty = true;
   }
 
@@ -127,4 +134,17 @@ export class PagerOf implements IndexPager {
     const summary = summarize(b, b.tailCrc, 0, each, (id) => subjects.byId(id)!.subject);
     writeSummary(this.#blockDir, b, summary);
   }
+}
+
+/** How many sequences of `page` are present. */
+function presentCount(page: IndexPage): number {
+  let n = 0;
+  for (const byte of page.present) {
+    let b = byte;
+    while (b !== 0) {
+      b &= b - 1;
+      n++;
+    }
+  }
+  return n;
 }
