@@ -6,7 +6,11 @@
  * Then the server is stopped cleanly (SIGTERM) and started again, and later killed (SIGKILL)
  * and started again; each restart is timed from the spawn to the first `STREAM.INFO` reply that
  * shows every message (and, for comparison, to the first INFO line of a client connection).
- * A server started on an empty store is timed the same way, as the process start-up baseline.
+ * A server started on an empty store is timed the same way, as the process start-up baseline,
+ * once before and once after the restarts (the first start of a run is often the slowest: cold
+ * caches); the time spent recovering the stream is a restart minus the lower of the two.
+ * Memory: the server's peak RSS (VmHWM of /proc/<pid>/status) after the fill and once the stream
+ * is ready after each restart, and its RSS at those points (VmRSS).
  *
  * Usage: deno run -A bench/js_restart.ts [--n 1000000] [--size 128] [--servers nats-server,denats]
  */
@@ -48,6 +52,12 @@ class Proc {
       stdout: "null",
       stderr: "null",
     }).spawn();
+  }
+  /** Peak and current RSS in MB (VmHWM, VmRSS of /proc/<pid>/status). */
+  memory(): { peak: number; rss: number } {
+    const status = Deno.readTextFileSync(`/proc/${this.child.pid}/status`);
+    const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { peak: kb("VmHWM") / 1024, rss: kb("VmRSS") / 1024 };
   }
   async stop(signal: "SIGTERM" | "SIGKILL"): Promise<void> {
     this.child.kill(signal);
@@ -120,12 +130,16 @@ async function fill(port: number): Promise<number> {
 interface Row {
   emptyInfo: number;
   emptyReady: number;
+  emptyAgain: number;
   fillS: number;
   storeMb: number;
   cleanInfo: number;
   cleanReady: number;
   crashInfo: number;
   crashReady: number;
+  fillMem: { peak: number; rss: number };
+  cleanMem: { peak: number; rss: number };
+  crashMem: { peak: number; rss: number };
 }
 
 function duSync(dir: string): number {
@@ -143,38 +157,49 @@ async function measure(bin: string): Promise<Row> {
   const port = freePort();
   try {
     // Baseline: JetStream on an empty store.
-    let p = new Proc(bin, port, `${dir}/empty`);
-    const emptyInfo = await untilInfo(p);
-    const nc = await connect({ port });
-    const t = performance.now();
-    await (await jetstreamManager(nc)).getAccountInfo();
-    const emptyReady = emptyInfo + (performance.now() - t);
-    await nc.close();
-    await p.stop("SIGTERM");
-
-    p = new Proc(bin, port, `${dir}/store`);
+    const empty = async (sub: string) => {
+      const p = new Proc(bin, port, `${dir}/${sub}`);
+      const info = await untilInfo(p);
+      const nc = await connect({ port });
+      const t = performance.now();
+      await (await jetstreamManager(nc)).getAccountInfo();
+      const ready = info + (performance.now() - t);
+      await nc.close();
+      await p.stop("SIGTERM");
+      return [info, ready];
+    };
+    const [emptyInfo, emptyReady] = await empty("empty");
+    let p = new Proc(bin, port, `${dir}/store`);
     await untilInfo(p);
     const fillMs = await fill(port);
     await untilStream(p, n);
+    const fillMem = p.memory();
     await p.stop("SIGTERM");
     const storeMb = duSync(`${dir}/store`) / 1e6;
 
     p = new Proc(bin, port, `${dir}/store`);
     const [cleanInfo, cleanReady] = await Promise.all([untilInfo(p), untilStream(p, n)]);
+    const cleanMem = p.memory();
     await p.stop("SIGKILL");
 
     p = new Proc(bin, port, `${dir}/store`);
     const [crashInfo, crashReady] = await Promise.all([untilInfo(p), untilStream(p, n)]);
+    const crashMem = p.memory();
     await p.stop("SIGTERM");
+    const [, emptyAgain] = await empty("empty-again");
     return {
       emptyInfo,
       emptyReady,
+      emptyAgain,
       fillS: fillMs / 1000,
       storeMb,
       cleanInfo,
       cleanReady,
       crashInfo,
       crashReady,
+      fillMem,
+      cleanMem,
+      crashMem,
     };
   } finally {
     Deno.removeSync(dir, { recursive: true });
@@ -187,15 +212,22 @@ for (const name of servers) {
   rows.set(name, await measure(BINS[name]));
 }
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (m: { peak: number; rss: number }) => `${m.peak.toFixed(0)}/${m.rss.toFixed(0)} MB`;
 const lines: [string, (r: Row) => string][] = [
   ["empty store: first INFO", (r) => s(r.emptyInfo)],
   ["empty store: JetStream answers", (r) => s(r.emptyReady)],
+  ["empty store again: JS answers", (r) => s(r.emptyAgain)],
   ["fill (acked publishes)", (r) => `${r.fillS.toFixed(1)} s`],
   ["store size on disk", (r) => `${r.storeMb.toFixed(0)} MB`],
   ["after SIGTERM: first INFO", (r) => s(r.cleanInfo)],
   ["after SIGTERM: stream ready", (r) => s(r.cleanReady)],
   ["after SIGKILL: first INFO", (r) => s(r.crashInfo)],
   ["after SIGKILL: stream ready", (r) => s(r.crashReady)],
+  ["recovery after SIGTERM", (r) => s(r.cleanReady - Math.min(r.emptyReady, r.emptyAgain))],
+  ["recovery after SIGKILL", (r) => s(r.crashReady - Math.min(r.emptyReady, r.emptyAgain))],
+  ["peak/current RSS after fill", (r) => mb(r.fillMem)],
+  ["peak/current RSS, SIGTERM start", (r) => mb(r.cleanMem)],
+  ["peak/current RSS, SIGKILL start", (r) => mb(r.crashMem)],
 ];
 console.log(`restart of a ${n}-message file stream (${size}-byte payloads, 100 subjects)`);
 console.log(`${"".padEnd(32)}${servers.map((x) => x.padStart(14)).join("")}`);

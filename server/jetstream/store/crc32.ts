@@ -25,7 +25,8 @@ const TABLES = (() => {
 })();
 
 /**
- * The CRC-32 of `buf[start..end)`.
+ * The CRC-32 of `buf[start..end)`; with `prev`, of the bytes that gave `prev` followed by these
+ * (a file checksummed in chunks).
  *
  * @example
  * ```ts
@@ -34,9 +35,9 @@ const TABLES = (() => {
  * assert.equal(crc32(new TextEncoder().encode("123456789")), 0xcbf43926);
  * ```
  */
-export function crc32(buf: Uint8Array, start = 0, end = buf.length): number {
+export function crc32(buf: Uint8Array, start = 0, end = buf.length, prev = 0): number {
   const t = TABLES;
-  let c = -1;
+  let c = ~prev;
   let i = start;
   for (const stop = end - 8; i <= stop; i += 8) {
     c ^= buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24);

@@ -7,7 +7,11 @@
  * - types.ts: the interfaces, state shapes, limits, errors (nats-server texts), size functions.
  * - stream_core.ts: the shared semantics (sequences, limits, discard, purge/compact/truncate,
  *   filtered and per-subject state, expiry with the time passed in).
- * - memory_store.ts / file_store.ts: the two stores; record_codec.ts documents the file format.
+ * - memory_store.ts / file_store.ts: the two stores; record_codec.ts documents the file format,
+ *   block_summary.ts the per-block summaries a restart reads instead of the blocks.
+ * - seq_index.ts / index_pages.ts: the per-sequence index; the file store keeps sealed blocks as
+ *   pages loaded on demand, so its memory does not grow with the stream.
+ * - stream_recovery.ts: applying what the file store reads back at open.
  * - consumer_state.ts / file_consumer_store.ts: consumer state, its encoding and state file.
  *
  * Time is always an argument (ns since the epoch as `bigint`); no store reads a clock.

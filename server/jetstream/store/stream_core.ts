@@ -84,69 +84,6 @@ export abstract class StreamCore implements StreamStore {
   abstract stop(): Promise<void>;
   abstract delete(): Promise<void>;
 
-  /** Recovery: a message read back from storage (no limits, no callback, no persisting). */
-  protected recoverMsg(seq: number, subject: string, size: number, ts: bigint): void {
-    const entry = subject.length > 0 ? this.subjects.intern(subject) : null;
-    if (this.msgs === 0) {
-      this.index.dropBelow(seq);
-      this.firstSeq = seq;
-      this.firstTs = ts;
-    }
-    this.index.set(seq, entry?.id ?? 0, size, ts, this.slotA, this.slotB);
-    this.msgs++;
-    this.bytes += size;
-    if (entry) {
-      if (entry.msgs === 0) entry.first = seq;
-      entry.msgs++;
-      entry.last = seq;
-    }
-    this.recoverLast(seq, ts);
-  }
-
-  /**
-   * Recovery: `seq` was used (a message, a skip, or a block's base). An empty store's first time
-   * is that of a skip, as `skipMsg` sets it.
-   */
-  protected recoverLast(seq: number, ts: bigint, skipped = false): void {
-    if (seq >= this.lastSeq) {
-      this.lastSeq = seq;
-      this.lastTs = ts;
-    }
-    if (this.msgs === 0) {
-      this.firstSeq = this.lastSeq + 1;
-      if (skipped) this.firstTs = ts;
-      this.index.dropBelow(this.firstSeq);
-    }
-  }
-
-  /** Recovery: everything below `floor` is gone. */
-  protected recoverFloor(floor: number): void {
-    if (floor <= this.firstSeq) return;
-    if (floor > this.lastSeq) this.lastSeq = floor - 1;
-    for (let s = this.index.nextPresent(this.firstSeq, floor - 1); s > 0 && s < floor;) {
-      this.#dropSilently(s);
-      s = this.index.nextPresent(s + 1, floor - 1);
-    }
-    this.firstSeq = floor;
-    this.#selectNextFirst();
-  }
-
-  /** Removes a present message from the counters without persisting or calling back. */
-  #dropSilently(seq: number): void {
-    const id = this.index.subjectId(seq);
-    this.msgs--;
-    this.bytes -= this.index.size(seq);
-    this.index.clear(seq);
-    if (id !== 0) this.#removeFromSubject(this.subjects.byId(id)!, seq);
-  }
-
-  /** Recovery: a tombstone for `seq`. */
-  protected recoverDelete(seq: number): void {
-    if (!this.index.has(seq)) return;
-    this.#dropSilently(seq);
-    if (seq === this.firstSeq) this.#selectNextFirst();
-  }
-
   registerStorageUpdates(cb: StorageUpdateHandler | null): void {
     this.#onUpdate = cb;
   }
@@ -346,10 +283,26 @@ export abstract class StreamCore implements StreamStore {
       subject = e.subject;
       this.#removeFromSubject(e, seq);
     }
-    if (seq === this.firstSeq) this.#selectNextFirst();
+    if (seq === this.firstSeq) this.selectNextFirst();
     this.#onUpdate?.(-1, -size, seq, subject);
     return true;
   }
+
+  /** Removes a present message from the counters without persisting or calling back. */
+  protected dropSilently(seq: number): void {
+    const id = this.index.subjectId(seq);
+    this.msgs--;
+    this.bytes -= this.index.size(seq);
+    this.onDrop(seq);
+    this.index.clear(seq);
+    if (id !== 0) this.#removeFromSubject(this.subjects.byId(id)!, seq);
+  }
+
+  /**
+   * Hook: the present message `seq` leaves the index without `persistRemove` (recovery, compact,
+   * truncate); the file store keeps its per-block counts with it.
+   */
+  protected onDrop(_seq: number): void {}
 
   #removeFromSubject(e: SubjectEntry, seq: number): void {
     e.msgs--;
@@ -370,7 +323,7 @@ export abstract class StreamCore implements StreamStore {
   }
 
   /** First becomes the first present message, or last + 1 when empty. */
-  #selectNextFirst(): void {
+  protected selectNextFirst(): void {
     const next = this.msgs > 0 ? this.index.nextPresent(this.firstSeq, this.lastSeq) : 0;
     if (next > 0) {
       this.firstSeq = next;
@@ -497,6 +450,7 @@ export abstract class StreamCore implements StreamStore {
     for (let s = this.index.nextPresent(this.firstSeq, seq - 1); s > 0 && s < seq;) {
       const id = this.index.subjectId(s);
       const size = this.index.size(s);
+      this.onDrop(s);
       this.index.clear(s);
       purged++;
       bytes += size;
@@ -507,7 +461,7 @@ export abstract class StreamCore implements StreamStore {
     this.bytes -= bytes;
     if (seq > this.firstSeq) {
       this.firstSeq = seq;
-      this.#selectNextFirst();
+      this.selectNextFirst();
     }
     this.persistFloor(seq, this.msgs === 0);
     this.#onUpdate?.(-purged, -bytes, 0, "");
@@ -522,6 +476,7 @@ export abstract class StreamCore implements StreamStore {
       const id = this.index.subjectId(s);
       purged++;
       bytes += this.index.size(s);
+      this.onDrop(s);
       this.index.clear(s);
       if (id !== 0) {
         const e = this.subjects.byId(id)!;

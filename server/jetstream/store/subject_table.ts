@@ -78,18 +78,6 @@ export class SubjectTable {
     this.#freeIds.push(e.id);
   }
 
-  /** Replaces the table with `entries` (ids kept, as saved by an index snapshot). */
-  restore(entries: SubjectEntry[]): void {
-    this.clear();
-    for (const e of entries) {
-      this.#byName.set(e.subject, e);
-      this.#byId[e.id] = e;
-    }
-    for (let id = 1; id < this.#byId.length; id++) {
-      if (this.#byId[id] === undefined) this.#freeIds.push(id);
-    }
-  }
-
   clear(): void {
     this.#byName.clear();
     this.#byId = [undefined];

@@ -29,6 +29,20 @@ import { Stream, type StreamEnv } from "./stream.ts";
 import { streamDetail, type StreamDetailOptions } from "./stream_detail.ts";
 import { StreamTemplates } from "./templates.ts";
 
+/**
+ * `n` with thousands separators, as Go's humanize.Comma ("1,000,000"); not `toLocaleString`,
+ * whose first call loads the ICU locale data (about 20 ms of a restart).
+ */
+export function withCommas(n: number): string {
+  const digits = String(Math.trunc(Math.abs(n)));
+  let out = "";
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += ",";
+    out += digits[i];
+  }
+  return n < 0 ? `-${out}` : out;
+}
+
 /** Opens the store of a file stream in `dir` (FileStore; tests may pass another). */
 export type FileStoreFactory = (dir: string, config: StreamConfig) => StreamStore;
 
@@ -322,7 +336,7 @@ export class StreamEngine implements StreamRegistry {
         this.#o.warn(`  Error recreating stream ${goQuote(name)}: ${errText(err)}`);
         continue;
       }
-      const msgs = stream.store.state().msgs.toLocaleString("en-US");
+      const msgs = withCommas(stream.store.state().msgs);
       this.#o.notice(`  Restored ${msgs} messages for stream '${s.account} > ${name}'`);
       n++;
     }

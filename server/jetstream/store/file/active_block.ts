@@ -1,13 +1,15 @@
 /**
  * @module
- * The file store's active (last) block: its whole content in memory and its file open for
- * appending. Records are encoded into the in-memory tail; `writePending()` writes everything not
- * yet written with one `write` (and fsyncs when the sync policy is "always"). `schedule()` runs
- * that write in a microtask, so all records appended in one synchronous run share one write (group
- * commit); `pending()` is the promise of that write. Runs in the isolate that owns the stream.
+ * The file store's active (last) block: its file open for appending and, in memory, the bytes
+ * appended since it was opened (a block resumed at open keeps its earlier bytes on disk only: they
+ * are read like a sealed block's, so an open does not load the whole block). Records are encoded
+ * into the in-memory tail; `writePending()` writes everything not yet written with one `write`
+ * (and fsyncs when the sync policy is "always"). `schedule()` runs that write in a microtask, so
+ * all records appended in one synchronous run share one write (group commit); `pending()` is the
+ * promise of that write. Runs in the isolate that owns the stream.
  */
 
-import { type Block, writeAll } from "./file_block.ts";
+import { type Block, readFileOrNull, writeAll } from "./file_block.ts";
 import {
   encodeRecord,
   eraseRecordInPlace,
@@ -19,23 +21,53 @@ import {
 export class ActiveBlock {
   readonly block: Block;
   #file: Deno.FsFile;
+  /** Block bytes [start, block.bytes) at tail[0 ..). */
   #tail: Uint8Array;
-  /** Bytes [0, written) of the tail are in the file. */
+  /** Bytes of the block before the tail: on disk only. */
+  readonly start: number;
+  /** The checksum in the last 4 bytes of the on-disk prefix (0 when none). */
+  readonly #startCrc: number;
+  /** Block bytes [0, written) are in the file. */
   #written: number;
   readonly #syncAlways: boolean;
   #needsSync = false;
   #batch: Promise<void> | null = null;
+  /** Largest in-memory buffer grown by doubling (the store's block size). */
+  readonly #maxCapacity: number;
 
-  /** Opens `block` (whose valid content is `content`) for appending. */
-  constructor(block: Block, content: Uint8Array, syncAlways: boolean, capacity = 64 * 1024) {
+  /**
+   * Opens `block` for appending: its valid content is `content` (kept in memory), or, with
+   * `onDisk`, its first `onDisk.bytes` bytes in the file (ending with checksum `onDisk.crc`). The
+   * buffer starts at `capacity` bytes and doubles when full up to `maxCapacity` (beyond it:
+   * exactly what is needed); `reuse` is the previous active block's buffer to fill again (a roll:
+   * a fresh 8 MiB buffer per block was garbage the collector freed late, so RSS grew with the
+   * stream while it was being filled).
+   */
+  constructor(
+    block: Block,
+    content: Uint8Array,
+    syncAlways: boolean,
+    capacity = 64 * 1024,
+    maxCapacity = Infinity,
+    onDisk?: { bytes: number; crc: number },
+    reuse?: Uint8Array,
+  ) {
     this.block = block;
     this.#syncAlways = syncAlways;
-    this.#tail = new Uint8Array(Math.max(capacity, content.length * 2, 64 * 1024));
+    this.#maxCapacity = maxCapacity;
+    this.start = onDisk?.bytes ?? 0;
+    this.#startCrc = onDisk?.crc ?? 0;
+    const wanted = Math.max(
+      Math.min(Math.max(capacity, content.length * 2, 64 * 1024), maxCapacity),
+      content.length,
+    );
+    if (reuse !== undefined && reuse.length >= wanted) this.#tail = reuse;
+    else this.#tail = new Uint8Array(onDisk ? Math.min(capacity, maxCapacity) : wanted);
     this.#tail.set(content);
-    block.bytes = content.length;
-    this.#written = content.length;
+    block.bytes = this.start + content.length;
+    this.#written = block.bytes;
     this.#file = Deno.openSync(block.path, { read: true, write: true, create: true });
-    this.#file.seekSync(content.length, Deno.SeekMode.Start);
+    this.#file.seekSync(block.bytes, Deno.SeekMode.Start);
   }
 
   /** Tail buffer size, for the next block to start with. */
@@ -43,9 +75,32 @@ export class ActiveBlock {
     return this.#tail.length;
   }
 
-  /** The block's bytes, written or queued (a view: valid until the next append). */
+  /** The in-memory buffer, for the next active block to reuse once this one is closed. */
+  get buffer(): Uint8Array {
+    return this.#tail;
+  }
+
+  /** The bytes in memory: block bytes [start, block.bytes) (a view: valid until the next append). */
+  tail(): Uint8Array {
+    return this.#tail.subarray(0, this.block.bytes - this.start);
+  }
+
+  /** The whole block (the on-disk prefix read when there is one). */
   content(): Uint8Array {
-    return this.#tail.subarray(0, this.block.bytes);
+    if (this.start === 0) return this.tail();
+    const prefix = readFileOrNull(this.block.path)?.subarray(0, this.start) ?? new Uint8Array(0);
+    const out = new Uint8Array(this.block.bytes);
+    out.set(prefix);
+    out.set(this.tail(), this.start);
+    return out;
+  }
+
+  /** The checksum in the block's last 4 bytes (0 when empty). */
+  lastCrc(): number {
+    const t = this.tail();
+    const n = t.length;
+    if (n < 4) return this.#startCrc;
+    return (t[n - 4] | (t[n - 3] << 8) | (t[n - 2] << 16) | (t[n - 1] << 24)) >>> 0;
   }
 
   /** Encodes a record at the end of the block; returns its offset. */
@@ -59,12 +114,14 @@ export class ActiveBlock {
   ): number {
     const len = recordLength(subject?.length ?? 0, header?.length ?? 0, data?.length ?? 0);
     const at = this.block.bytes;
-    if (at + len > this.#tail.length) {
-      const grown = new Uint8Array(Math.max(this.#tail.length * 2, at + len));
-      grown.set(this.#tail.subarray(0, at));
+    const i = at - this.start;
+    if (i + len > this.#tail.length) {
+      const doubled = Math.min(this.#tail.length * 2, this.#maxCapacity);
+      const grown = new Uint8Array(Math.max(doubled, i + len));
+      grown.set(this.#tail.subarray(0, i));
       this.#tail = grown;
     }
-    encodeRecord(this.#tail, at, kind, seq, ts, subject, header, data);
+    encodeRecord(this.#tail, i, kind, seq, ts, subject, header, data);
     this.block.bytes = at + len;
     return at;
   }
@@ -96,7 +153,7 @@ export class ActiveBlock {
   writePending(): void {
     const end = this.block.bytes;
     if (this.#written >= end) return;
-    writeAll(this.#file, this.#tail.subarray(this.#written, end));
+    writeAll(this.#file, this.#tail.subarray(this.#written - this.start, end - this.start));
     this.#written = end;
     if (this.#syncAlways) this.#file.syncDataSync();
     else this.#needsSync = true;
@@ -108,13 +165,17 @@ export class ActiveBlock {
     this.#needsSync = false;
   }
 
-  /** Erases the MSG record at `at` in memory and, when already written, in the file. */
+  /**
+   * Erases the MSG record at `at` (in the tail: `at >= start`) in memory and, when already
+   * written, in the file.
+   */
   eraseAt(at: number): void {
-    eraseRecordInPlace(this.#tail, at);
+    const i = at - this.start;
+    eraseRecordInPlace(this.#tail, i);
     if (at >= this.#written) return;
-    const len = new DataView(this.#tail.buffer, at, 4).getUint32(0, true);
+    const len = new DataView(this.#tail.buffer, i, 4).getUint32(0, true);
     this.#file.seekSync(at, Deno.SeekMode.Start);
-    writeAll(this.#file, this.#tail.subarray(at, at + len));
+    writeAll(this.#file, this.#tail.subarray(i, i + len));
     this.#file.seekSync(this.#written, Deno.SeekMode.Start);
   }
 

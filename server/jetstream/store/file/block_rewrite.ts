@@ -14,7 +14,8 @@ import type { SeqIndex } from "../seq_index.ts";
  * `firstSeq`, the tombstones still needed (all absent sequences of earlier blocks when
  * `allTombstones`, as truncate needs, else the block's own that still matter), and its live
  * messages up to `upTo`, copied byte for byte. Updates the index offsets of the moved messages and
- * the block's tombstones and message range; the caller writes the content.
+ * the block's tombstones, message range, floor and last used sequence; the caller writes the
+ * content.
  */
 export function rewriteBlock(
   b: Block,
@@ -68,5 +69,9 @@ export function rewriteBlock(
     b.firstMsgSeq = moves[0][0];
     b.lastMsgSeq = moves.at(-1)![0];
   }
+  // Its records are now a BASE (floor firstSeq), tombstones and its live messages.
+  b.floor = firstSeq;
+  b.lastUsedSeq = Math.max(b.baseLastSeq, b.lastMsgSeq);
+  b.lastUsedTs = b.lastMsgSeq > b.baseLastSeq ? index.ts(b.lastMsgSeq) : b.baseLastTs;
   return out;
 }

@@ -4,42 +4,31 @@
  * format, documented in record_codec.ts): the shared semantics of stream_core.ts with messages in
  * append-only block files. Sizes are `fileStoreMsgSize`. Runs in the isolate that owns the stream.
  *
- * ## Directory
+ * Directory: `meta.json` (limits), `blk/NNNNNNNN.blk` (blocks, ascending) with their summaries
+ * `blk/NNNNNNNN.sum` (block_summary.ts), `obs/<name>.state` (consumer states). The last block is
+ * the active one (active_block.ts); it rolls once it reaches `blockSize`.
  *
- * `<dir>/meta.json` (limits), `<dir>/blk/NNNNNNNN.blk` (blocks, ascending), `<dir>/obs/<name>.state`
- * (consumer states), `<dir>/index.snap` (only between a clean stop and the next open). The last
- * block is the active one (active_block.ts); it rolls once it reaches `blockSize`.
+ * IO is synchronous (Deno `*Sync` calls), chosen for PubAck latency: an async call costs a
+ * promise and a thread-pool hop per syscall, while the store needs one `write` per turn. The
+ * active block is kept in memory (reads of recent messages never touch the disk); sealed blocks
+ * are read through small windows (block_reader.ts). `storeMsg` appends to the in-memory tail;
+ * all records appended in one synchronous run are written with ONE `write` in a microtask (group
+ * commit) and the promises resolve after it: a resolved `storeMsg` is in the OS. `syncInterval`
+ * is `"always"` (fsync after every group write) or ms between fsyncs (0 = only on
+ * flush(true)/stop). Removals append a DELETE record the same way.
  *
- * ## IO and durability
+ * Deletes and compaction: a removed message gets a DELETE record (tombstone) in the active block;
+ * a secure erase also overwrites its record in place. A sealed block whose live messages account
+ * for less than half its bytes is rewritten (live records, still-needed tombstones, a fresh BASE)
+ * and renamed over; the first block is deleted once it holds no live message. Tombstones only
+ * refer to earlier or the same block, so dropping leading blocks never resurrects a message.
  *
- * All IO is synchronous (Deno `*Sync` calls), chosen for PubAck latency: an async Deno file call
- * costs a promise and a hop to the blocking thread pool per syscall, while the store needs only
- * one `write` per turn; the whole active block is kept in memory, so reads of recent messages
- * never touch the disk and sealed blocks are read through small windows (block_reader.ts). `storeMsg` appends the record
- * to the in-memory tail and returns a promise; every record appended in the same synchronous run
- * is written with ONE `write` in a microtask (group commit), and the promises resolve only after
- * that write returned: when a `storeMsg` promise resolves, the record is in the OS. `syncInterval`
- * is `"always"` (fsync after every group write, before the promises resolve) or milliseconds
- * between fsyncs of the active block (a timer; 0 = only on flush(true)/stop). Removals append a
- * DELETE record in the same way (their durability is the next group write).
- *
- * ## Deletes and compaction
- *
- * A removed message gets a DELETE record (tombstone) in the active block; a secure erase also
- * overwrites the message's record in place. A block other than the active one whose live
- * messages account for less than half its bytes is rewritten (live records, its still-needed
- * tombstones, a fresh BASE) to a temporary file and renamed over; the first block is deleted once
- * it holds no live message. Tombstones only ever refer to earlier or the same block, so dropping
- * leading blocks never resurrects a message.
- *
- * ## Recovery
- *
- * A clean stop writes `index.snap` (index_snapshot.ts); the next open consumes (deletes) it and
- * uses it when the block files are exactly the ones it lists with the sizes it lists and every
- * record of the last block verifies. Otherwise (a crash, or any doubt) open reads every block,
- * verifies each record's CRC-32 and replays records in order; the first record that is torn or
- * fails its checksum ends its block and the file is cut there (the messages fully written before
- * it survive). It never throws on bad data. Reads verify each record's checksum again.
+ * Recovery (store_recovery.ts): a block's summary is written when it is sealed or rewritten and
+ * at a clean stop; a sealed block is an index page (index_pages.ts) whose columns are loaded from
+ * its summary when used. Open reads the summary headers of sealed blocks and replays, verifying
+ * each record's CRC-32, only blocks without a valid summary (after a crash, normally the last):
+ * the first torn or damaged record ends the block and the file is cut there. It never throws on
+ * bad data. Reads verify each record's checksum again.
  */
 
 import {
@@ -49,25 +38,37 @@ import {
   newBlock,
   readFileOrNull,
   readMeta,
-  writeAll,
+  removeIfExists,
+  subjectBytes,
+  summaryPath,
+  writeAt,
   writeFileAtomic,
+  writeMeta,
 } from "./file_block.ts";
 import { ActiveBlock } from "./active_block.ts";
 import { BlockReader } from "./block_reader.ts";
 import { scanBlockHeaders } from "./header_scan.ts";
 import { rewriteBlock } from "./block_rewrite.ts";
-import { blockFromSnapshot, blockToSnapshot, validSnapshotFiles } from "./snapshot_files.ts";
+import { fileCrc, recoverBlocks } from "./store_recovery.ts";
+import { PagerOf } from "./index_pager.ts";
+import {
+  dropSummary,
+  indexEntries,
+  readTailCrc,
+  summarize,
+  tailCrcOf,
+  writeSummary,
+} from "./summary_files.ts";
 import { FileConsumerStore } from "./file_consumer_store.ts";
 import {
   eraseRecordInPlace,
   floorBytes,
-  readFloor,
   RecordKind,
   recordLength,
   RecordScanner,
 } from "../record_codec.ts";
-import { decodeIndexSnapshot, encodeIndexSnapshot, type IndexSnapshot } from "../index_snapshot.ts";
-import { type Payload, StreamCore } from "../stream_core.ts";
+import type { Payload } from "../stream_core.ts";
+import { RecoverableCore } from "../stream_recovery.ts";
 import { SubjectDecoder, type SubjectEntry } from "../subject_table.ts";
 import {
   type ConsumerStore,
@@ -85,6 +86,8 @@ export interface FileStoreOptions {
   dir: string;
   /** Roll the active block once it holds this many bytes. Default 8 MiB. */
   blockSize?: number;
+  /** Sealed blocks whose index columns stay loaded (index_pages.ts). Default 4. */
+  loadedIndexPages?: number;
   /** fsync policy: "always", or ms between fsyncs (default 120000, Go's 2m; 0 = no timer). */
   syncInterval?: number | "always";
   /** Limits; default: those saved in meta.json, else unlimited. */
@@ -92,12 +95,9 @@ export interface FileStoreOptions {
 }
 
 const DEFAULT_BLOCK_SIZE = 8 * 1024 * 1024;
-/** The index snapshot written at a clean stop (index_snapshot.ts). */
-const SNAPSHOT = "index.snap";
-const encoder = new TextEncoder();
 
 /** A stream store in block files. */
-export class FileStore extends StreamCore {
+export class FileStore extends RecoverableCore {
   protected readonly replaceNeedsLarger = false;
   readonly dir: string;
   readonly #blockDir: string;
@@ -128,6 +128,11 @@ export class FileStore extends StreamCore {
     this.#consumerDir = `${options.dir}/obs`;
     this.#blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
     this.#syncAlways = options.syncInterval === "always";
+    const block = (id: number) => this.#blockById.get(id), flush = () => this.#writeNow(false);
+    this.index.usePager(
+      new PagerOf(this.#blockDir, this.subjects, block, flush),
+      options.loadedIndexPages ?? 4,
+    );
   }
 
   /**
@@ -158,7 +163,7 @@ export class FileStore extends StreamCore {
     store.#writer!.writePending();
     const interval = options.syncInterval ?? 120_000;
     if (typeof interval === "number" && interval > 0) {
-      const timer = setInterval(() => store.#syncNow(), interval);
+      const timer = setInterval(() => store.#writeNow(true), interval);
       Deno.unrefTimer(timer);
       store.#syncTimer = timer;
     }
@@ -171,146 +176,30 @@ export class FileStore extends StreamCore {
 
   // ---- recovery ----
 
+  /**
+   * Rebuilds the state from the blocks (store_recovery.ts). A store that ends up empty is
+   * replayed record by record (the time of a first skip depends on the order of records).
+   */
   #recover(): void {
-    const snapPath = `${this.dir}/${SNAPSHOT}`;
-    const snapBytes = readFileOrNull(snapPath);
-    if (snapBytes) {
-      // Consumed now: a crash from here on must not find a stale snapshot.
-      try {
-        Deno.removeSync(snapPath);
-      } catch {
-        // already gone
-      }
-      const snap = decodeIndexSnapshot(snapBytes);
-      const lastContent = snap ? validSnapshotFiles(this.#blockDir, snap) : null;
-      if (snap && lastContent) {
-        this.#restoreSnapshot(snap);
-        const last = this.#blocks.at(-1);
-        if (last) this.#activate(last, lastContent);
-        else this.#startBlock(1);
-        return;
-      }
-    }
-    this.#replayAll();
-  }
-
-  #restoreSnapshot(snap: IndexSnapshot): void {
-    this.msgs = snap.msgs;
-    this.bytes = snap.bytes;
-    this.firstSeq = snap.firstSeq;
-    this.firstTs = snap.firstTs;
-    this.lastSeq = snap.lastSeq;
-    this.lastTs = snap.lastTs;
-    this.index.restore(snap.columns);
-    this.subjects.restore(snap.subjects);
-    for (const saved of snap.blocks) this.#addBlock(blockFromSnapshot(saved, this.#blockDir));
-  }
-
-  #snapshot(): IndexSnapshot {
-    return {
-      msgs: this.msgs,
-      bytes: this.bytes,
-      firstSeq: this.firstSeq,
-      firstTs: this.firstTs,
-      lastSeq: this.lastSeq,
-      lastTs: this.lastTs,
-      blocks: this.#blocks.map(blockToSnapshot),
-      subjects: [...this.subjects.values()],
-      columns: this.index.columns(),
-    };
-  }
-
-  /** Rebuilds everything by replaying every block (after a crash, or without a snapshot). */
-  #replayAll(): void {
+    removeIfExists(`${this.dir}/index.snap`); // an older version's; summaries replace it
     this.#recovering = true;
-    for (const id of listBlockIds(this.#blockDir)) {
-      const block = newBlock(id, this.#blockDir, 0, 0n);
-      const buf = readFileOrNull(block.path) ?? new Uint8Array(0);
-      block.bytes = this.#replay(block, buf);
-      if (block.bytes < buf.length) {
-        try {
-          Deno.truncateSync(block.path, block.bytes);
-        } catch {
-          // Unwritable: the bytes past the cut are ignored anyway.
-        }
-      }
-      this.#addBlock(block);
+    const sink = this.recoverySink();
+    const ids = listBlockIds(this.#blockDir);
+    const hooks = { add: (b: Block) => this.#addBlock(b), seal: (b: Block) => this.#seal(b) };
+    const dir = this.#blockDir, names = this.#subjects;
+    const recover = (useSums: boolean) => recoverBlocks(dir, ids, sink, names, useSums, hooks);
+    let last = recover(true);
+    if (this.msgs === 0 && this.#blocks.some((b) => b.summarized)) {
+      this.recoverReset();
+      this.#blocks = [];
+      this.#blockById.clear();
+      last = recover(false);
     }
-    this.#recountBlocks();
     this.#recovering = false;
-    const last = this.#blocks.at(-1);
-    if (last) this.#activate(last, readFileOrNull(last.path)?.subarray(0, last.bytes));
+    const b = this.#blocks.at(-1);
+    if (b) this.#activate(b, undefined, last ?? undefined);
     else this.#startBlock(1);
     this.#dropEmptyLeadingBlocks();
-  }
-
-  /** Applies the records of `buf`; returns the length of its valid prefix. */
-  #replay(block: Block, buf: Uint8Array): number {
-    const r = new RecordScanner(buf);
-    let at = 0;
-    while (at < buf.length) {
-      const n = r.read(at, buf.length);
-      if (typeof n === "string") break;
-      switch (r.kind) {
-        case RecordKind.Base:
-          block.baseLastSeq = r.seq;
-          block.baseLastTs = r.ts();
-          this.recoverLast(r.seq, block.baseLastTs);
-          this.recoverFloor(readFloor(buf.subarray(r.dataStart, r.dataStart + r.dataLength)));
-          break;
-        case RecordKind.Msg: {
-          if (r.seq <= this.lastSeq) break;
-          const subject = this.#subjects.decode(buf, r.subjectStart, r.subjectLength);
-          this.slotA = block.id;
-          this.slotB = at;
-          this.recoverMsg(
-            r.seq,
-            subject,
-            fileStoreMsgSize(r.subjectLength, r.headerLength, r.dataLength),
-            r.ts(),
-          );
-          if (block.firstMsgSeq === 0) block.firstMsgSeq = r.seq;
-          block.lastMsgSeq = r.seq;
-          break;
-        }
-        case RecordKind.Erased:
-          this.recoverLast(r.seq, r.ts());
-          break;
-        case RecordKind.Skip:
-          this.recoverLast(r.seq, r.ts(), true);
-          break;
-        case RecordKind.Delete:
-          block.tombstones.add(r.seq);
-          this.recoverDelete(r.seq);
-          break;
-        case RecordKind.Floor:
-          this.recoverFloor(r.seq);
-          break;
-      }
-      at += n;
-    }
-    return at;
-  }
-
-  /** Recomputes live counts of every block from the index. */
-  #recountBlocks(): void {
-    for (const b of this.#blocks) {
-      b.liveMsgs = 0;
-      b.liveBytes = 0;
-    }
-    if (this.msgs === 0) return;
-    for (
-      let s = this.firstSeq;
-      s > 0 && s <= this.lastSeq;
-      s = this.index.nextPresent(s + 1, this.lastSeq)
-    ) {
-      if (!this.index.has(s)) continue;
-      const b = this.#blockById.get(this.index.slotA(s));
-      if (!b) continue;
-      b.liveMsgs++;
-      b.liveBytes += this.index.size(s);
-      if (s === this.lastSeq) break;
-    }
   }
 
   // ---- blocks ----
@@ -324,38 +213,68 @@ export class FileStore extends StreamCore {
     this.#blockById.delete(b.id);
     this.#reader.invalidate(b.id);
     this.#compactCandidates.delete(b);
-    try {
-      Deno.removeSync(b.path);
-    } catch {
-      // already gone
-    }
+    // The summary first: a block file without one is scanned, never the other way round.
+    removeIfExists(summaryPath(this.#blockDir, b.id));
+    removeIfExists(b.path);
   }
 
-  /** Makes `b` the active block; `content` is its valid bytes. */
-  #activate(b: Block, content: Uint8Array | undefined): void {
+  /** Writes the summary of `b`, whose file ends with `tailCrc` (and has checksum `blockCrc`). */
+  #writeSummary(b: Block, tailCrc: number, blockCrc = 0): void {
+    const subjects = this.subjects;
+    const each = indexEntries(this.index, b);
+    const summary = summarize(b, tailCrc, blockCrc, each, (id) => subjects.byId(id)!.subject);
+    writeSummary(this.#blockDir, b, summary);
+    this.index.markSaved(b.id);
+  }
+
+  /** Block `b` is sealed: its summary is written and its messages become an index page. */
+  #seal(b: Block, tailCrc = readTailCrc(b.path, b.bytes) ?? 0): void {
+    this.#writeSummary(b, tailCrc);
+    if (b.firstMsgSeq > 0) this.index.seal(b.id, b.firstMsgSeq, b.lastMsgSeq);
+  }
+
+  protected override onDrop(seq: number): void {
+    const b = this.#blockById.get(this.index.slotA(seq));
+    if (!b) return;
+    b.liveMsgs--;
+    b.liveBytes -= this.index.size(seq);
+  }
+
+  /**
+   * Makes `b` the active block; `content` is its valid bytes (kept in memory), or `onDisk` says
+   * how many of its bytes are in its file (read from there when needed) and their last checksum.
+   */
+  #activate(
+    b: Block,
+    content: Uint8Array | undefined,
+    onDisk?: { bytes: number; crc: number },
+  ): void {
     const capacity = this.#writer?.capacity;
+    // A new block reuses the old one's buffer (whose bytes are all written, read from disk now).
+    const reuse = content === undefined && onDisk === undefined ? this.#writer?.buffer : undefined;
     this.#writer?.close();
     this.#active = b;
     this.#reader.invalidate(b.id);
-    this.#writer = new ActiveBlock(b, content ?? new Uint8Array(0), this.#syncAlways, capacity);
+    dropSummary(this.#blockDir, b);
+    const bytes = content ?? new Uint8Array(0);
+    const max = this.#blockSize;
+    this.#writer = new ActiveBlock(b, bytes, this.#syncAlways, capacity, max, onDisk, reuse);
     if (b.bytes === 0) this.#appendBase(b);
   }
 
   /** Starts block `id` as the active block, with a BASE record. */
   #startBlock(id: number): void {
     const b = newBlock(id, this.#blockDir, this.lastSeq, this.lastTs);
-    try {
-      Deno.removeSync(b.path);
-    } catch {
-      // fresh
-    }
+    removeIfExists(summaryPath(this.#blockDir, id));
+    removeIfExists(b.path);
     this.#addBlock(b);
     this.#activate(b, undefined);
   }
 
   #appendBase(b: Block): void {
-    b.baseLastSeq = this.lastSeq;
-    b.baseLastTs = this.lastTs;
+    b.baseLastSeq = b.lastUsedSeq = this.lastSeq;
+    b.baseLastTs = b.lastUsedTs = this.lastTs;
+    b.floor = this.firstSeq;
     this.#append(RecordKind.Base, this.lastSeq, this.lastTs, null, null, floorBytes(this.firstSeq));
   }
 
@@ -384,6 +303,7 @@ export class FileStore extends StreamCore {
     const old = this.#active;
     this.#writer!.writePending();
     this.#writer!.sync();
+    this.#seal(old, this.#writer!.lastCrc());
     this.#startBlock(old.id + 1);
     this.#maybeCompact(old);
   }
@@ -392,25 +312,17 @@ export class FileStore extends StreamCore {
     return this.#writer!.pending();
   }
 
-  #syncNow(): void {
+  /** Writes queued records now, and with `sync` fsyncs them and flushes consumer states. */
+  #writeNow(sync: boolean): void {
     if (this.closed) return;
     try {
       this.#writer?.writePending();
+      if (!sync) return;
       this.#writer?.sync();
       for (const c of this.#consumerStores) c.flush();
     } catch {
       // Reported by the next write.
     }
-  }
-
-  #subjectBytesOf(subject: string): Uint8Array {
-    let b = this.#subjectBytes.get(subject);
-    if (!b) {
-      if (this.#subjectBytes.size > 4096) this.#subjectBytes.clear();
-      b = encoder.encode(subject);
-      this.#subjectBytes.set(subject, b);
-    }
-    return b;
   }
 
   protected persistMsg(
@@ -420,12 +332,13 @@ export class FileStore extends StreamCore {
     data: Uint8Array,
     ts: bigint,
   ): void {
-    const subj = subject ? this.#subjectBytesOf(subject.subject) : null;
+    const subj = subject ? subjectBytes(this.#subjectBytes, subject.subject) : null;
     const hdr = header && header.length > 0 ? header : null;
     const at = this.#append(RecordKind.Msg, seq, ts, subj, hdr, data);
     const b = this.#active;
     if (b.firstMsgSeq === 0) b.firstMsgSeq = seq;
-    b.lastMsgSeq = seq;
+    b.lastMsgSeq = b.lastUsedSeq = seq;
+    b.lastUsedTs = ts;
     b.liveMsgs++;
     b.liveBytes += fileStoreMsgSize(subj?.length ?? 0, hdr?.length ?? 0, data.length);
     this.slotA = b.id;
@@ -434,23 +347,30 @@ export class FileStore extends StreamCore {
 
   // ---- reading ----
 
-  /** The whole content of `b` (the active block from memory). */
+  /** The whole content of `b`. */
   #blockBuffer(b: Block): Uint8Array {
     if (b === this.#active) return this.#writer!.content();
     return readFileOrNull(b.path)?.subarray(0, b.bytes) ?? new Uint8Array(0);
   }
 
-  /** Where the record at `at` of block `b` is in memory. */
+  /** Whether the record at `at` of `b` is in the active block's memory. */
+  #inMemory(b: Block | undefined, at: number): boolean {
+    return b === this.#active && at >= this.#writer!.start;
+  }
+
+  /** Where the record at `at` of block `b` is in memory (read from the file when needed). */
   #recordBytes(b: Block, at: number): { buf: Uint8Array; offset: number } | null {
-    if (b === this.#active) return { buf: this.#writer!.content(), offset: at };
-    return this.#reader.read(b.id, b.path, b.bytes, at);
+    const w = this.#writer!;
+    if (this.#inMemory(b, at)) return { buf: w.tail(), offset: at - w.start };
+    return this.#reader.read(b.id, b.path, b === this.#active ? w.start : b.bytes, at);
   }
 
   protected readPayload(seq: number, borrow = false): Payload {
     const b = this.#blockById.get(this.index.slotA(seq));
-    const where = b ? this.#recordBytes(b, this.index.slotB(seq)) : null;
-    // Records of the active block are our own bytes in memory; those read from disk are verified.
-    const verify = b !== this.#active;
+    const at = this.index.slotB(seq);
+    const where = b ? this.#recordBytes(b, at) : null;
+    // Records in the active block's memory are our own bytes; those read from disk are verified.
+    const verify = !this.#inMemory(b, at);
     const r = where ? this.#scannerOf(where.buf) : null;
     if (
       !r || typeof r.read(where!.offset, where!.buf.length, verify) === "string" ||
@@ -506,24 +426,20 @@ export class FileStore extends StreamCore {
     if (!where) return;
     const len = new DataView(where.buf.buffer, where.buf.byteOffset + where.offset, 4)
       .getUint32(0, true);
-    if (b === this.#active) {
+    if (this.#inMemory(b, at)) {
       this.#writer!.eraseAt(at);
       return;
     }
     const record = where.buf.slice(where.offset, where.offset + len);
     eraseRecordInPlace(record, 0);
     this.#reader.invalidate(b.id);
-    const f = Deno.openSync(b.path, { write: true });
-    try {
-      f.seekSync(at, Deno.SeekMode.Start);
-      writeAll(f, record);
-    } finally {
-      f.close();
-    }
+    writeAt(b.path, at, record);
   }
 
   protected persistSkip(seq: number, ts: bigint): void {
     this.#append(RecordKind.Skip, seq, ts, null, null, null);
+    this.#active.lastUsedSeq = seq;
+    this.#active.lastUsedTs = ts;
   }
 
   protected persistFloor(floor: number, emptied: boolean): void {
@@ -537,7 +453,7 @@ export class FileStore extends StreamCore {
       return;
     }
     this.#append(RecordKind.Floor, floor, 0n, null, null, null);
-    this.#recountBlocks();
+    if (floor > this.#active.floor) this.#active.floor = floor;
     this.#dropEmptyLeadingBlocks();
     if (this.#blocks[0] !== this.#active) this.#noteCompaction(this.#blocks[0]);
   }
@@ -552,7 +468,6 @@ export class FileStore extends StreamCore {
     this.#writer = null;
     writeFileAtomic(target.path, content);
     this.#activate(target, content);
-    this.#recountBlocks();
   }
 
   #dropEmptyLeadingBlocks(): void {
@@ -591,6 +506,7 @@ export class FileStore extends StreamCore {
     writeFileAtomic(b.path, content);
     b.bytes = content.length;
     this.#reader.invalidate(b.id);
+    this.#writeSummary(b, tailCrcOf(content));
   }
 
   /** The rewritten content of `b` (block_rewrite.ts); moves the index offsets of its messages. */
@@ -605,11 +521,7 @@ export class FileStore extends StreamCore {
   }
 
   #writeMeta(): void {
-    const l = this.limits;
-    const json = JSON.stringify({ ...l, maxAge: l.maxAge.toString() });
-    if (json === this.#metaJson) return;
-    writeFileAtomic(`${this.dir}/meta.json`, encoder.encode(json));
-    this.#metaJson = json;
+    this.#metaJson = writeMeta(`${this.dir}/meta.json`, this.limits, this.#metaJson);
   }
 
   /** Runs pending compactions, writes queued records, and fsyncs when `sync`. */
@@ -626,6 +538,9 @@ export class FileStore extends StreamCore {
   blockIds(): number[] {
     return this.#blocks.map((b) => b.id);
   }
+
+  /** Sealed blocks kept as index pages, and how many have their columns loaded (tests). */
+  indexPages = (): { pages: number; loaded: number } => this.index.pageCounts();
 
   /** The path of block `id`. */
   blockPath(id: number): string {
@@ -648,18 +563,32 @@ export class FileStore extends StreamCore {
     await this.#stop(true);
   }
 
-  async #stop(saveIndex: boolean): Promise<void> {
+  async #stop(saveSummaries: boolean): Promise<void> {
     if (this.closed) return;
     await this.flush(true);
-    if (saveIndex) {
-      writeFileAtomic(`${this.dir}/${SNAPSHOT}`, encodeIndexSnapshot(this.#snapshot()));
-    }
+    if (saveSummaries) this.#writeSummaries();
     for (const c of [...this.#consumerStores]) c.stop();
     this.closed = true;
     if (this.#syncTimer !== undefined) clearInterval(this.#syncTimer);
     this.#writer?.close();
     this.#writer = null;
     this.#reader.close();
+  }
+
+  /**
+   * A clean stop: the changed index pages are saved, and summaries written for the active block
+   * and any block without one, so the next open replays no block.
+   */
+  #writeSummaries(): void {
+    this.index.saveDirtyPages();
+    for (const b of this.#blocks) {
+      if (b === this.#active) {
+        this.#writeSummary(b, this.#writer!.lastCrc(), fileCrc(b.path, b.bytes) ?? 0);
+      } else if (!b.summarized) {
+        const crc = readTailCrc(b.path, b.bytes);
+        if (crc !== null) this.#writeSummary(b, crc);
+      }
+    }
   }
 
   async delete(): Promise<void> {

@@ -249,25 +249,28 @@ Deno.test("file store: limits are saved in meta.json and used when reopened with
   await s.delete();
 });
 
-Deno.test("file store: the index snapshot is consumed on open and ignored when a block changed", async () => {
+Deno.test("file store: block summaries are written at a clean stop and ignored when a block changed", async () => {
   const dir = tempDir();
   let s = FileStore.open({ dir, blockSize: 256 });
   for (let i = 1; i <= 20; i++) await s.storeMsg("p", null, enc.encode(`v${i}`), BigInt(i));
-  const last = s.blockPath(s.blockIds().at(-1)!);
+  const ids = s.blockIds();
+  const last = s.blockPath(ids.at(-1)!);
+  const sum = (path: string) => path.replace(/\.blk$/, ".sum");
   await s.stop();
-  assert.ok(Deno.statSync(`${dir}/index.snap`).isFile);
+  for (const id of ids) assert.ok(Deno.statSync(sum(s.blockPath(id))).isFile, `summary of ${id}`);
   s = FileStore.open({ dir, blockSize: 256 });
-  assert.throws(() => Deno.statSync(`${dir}/index.snap`), Deno.errors.NotFound);
+  // The last block is active again: its summary is gone until the next seal or clean stop.
+  assert.throws(() => Deno.statSync(sum(last)), Deno.errors.NotFound);
   assert.equal(s.state().msgs, 20);
   await s.stop();
-  // A torn append after the clean stop: the sizes differ, so the blocks are replayed and cut.
+  // A torn append after the clean stop: the size differs, so the block is replayed and cut.
   const f = Deno.openSync(last, { append: true });
   f.writeSync(new Uint8Array([60, 0, 0, 0, 1, 2, 3]));
   f.close();
   s = FileStore.open({ dir, blockSize: 256 });
   assert.deepEqual([s.state().msgs, s.state().lastSeq], [20, 20]);
   await s.stop();
-  // A damaged record in the last block with the same size: the snapshot is not trusted either.
+  // A damaged record in the last block with the same size: its summary is not trusted either.
   const bytes = Deno.readFileSync(last);
   bytes[bytes.length - 6] ^= 0xff;
   Deno.writeFileSync(last, bytes);
