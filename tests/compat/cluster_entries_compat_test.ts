@@ -6,7 +6,9 @@
  * delete; the fetch's pull request replicated as pending) while a system-account client records
  * every `$NRG` append entry. Every entry must
  * decode with `server/jetstream/cluster/entries.ts` and re-encode to the same bytes, and every
- * op that life produces must have been seen. Skipped when nats-server is not installed.
+ * op that life produces must have been seen; the meta entries, applied in log order to a
+ * `MetaState`, must walk the same life (and snapshot and restore on the way). Skipped when
+ * nats-server is not installed.
  */
 import assert from "node:assert/strict";
 import { connect } from "@nats-io/transport-node";
@@ -31,6 +33,7 @@ import {
   encodeStreamMsg,
   EntryOp,
 } from "../../server/jetstream/cluster/entries.ts";
+import { MetaState } from "../../server/jetstream/cluster/meta_state.ts";
 
 /** Re-encodes one entry with our codec; the op name, or null for an op we do not decode. */
 function roundTrip(data: Uint8Array): string | null {
@@ -132,8 +135,14 @@ Deno.test({
       recording = false;
       await reader;
 
+      const meta = new Map<number, Uint8Array>();
       for (const d of deliveries) {
         const ae = decodeAppendEntry(bytesOf(d.payload));
+        if (d.subject === "$NRG.AE._meta_") {
+          ae.entries.forEach((e, i) => {
+            if (e.type === EntryType.Normal) meta.set(ae.pindex + 1 + i, e.data);
+          });
+        }
         for (const e of ae.entries) {
           if (e.type !== EntryType.Normal || e.data.length === 0) continue;
           const name = roundTrip(e.data);
@@ -158,6 +167,30 @@ Deno.test({
         ]
       ) assert.ok(seen.has(op), `never saw ${op} (saw ${[...seen.keys()]})`);
       assert.deepEqual(undecoded, [], "entries our codec does not read (ops)");
+
+      // The meta entries, applied in log order, walk the stream's life in a MetaState.
+      const state = new MetaState();
+      const changes: string[] = [];
+      for (const index of [...meta.keys()].sort((a, b) => a - b)) {
+        for (const c of state.apply(meta.get(index)!)) {
+          const what = "stream" in c ? c.stream : c.consumer;
+          changes.push(`${c.kind} ${what.account}/${what.name} ${what.group.peers.length}`);
+          if (c.kind === "consumer-added") {
+            // Mid-life: the snapshot of this state reads back to the same state.
+            const copy = new MetaState();
+            copy.applySnapshotJson(state.snapshotJson());
+            assert.equal(copy.snapshotJson(), state.snapshotJson());
+          }
+        }
+      }
+      assert.deepEqual(changes, [
+        "stream-added A/RAFTS 3",
+        "consumer-added A/D 3",
+        "stream-updated A/RAFTS 3",
+        "consumer-removed A/D 3",
+        "stream-removed A/RAFTS 3",
+      ]);
+      assert.deepEqual([...state.streams()], []);
     } finally {
       for (const s of servers) await s.close();
       await Deno.remove(storeDir, { recursive: true }).catch(() => {});

@@ -292,7 +292,7 @@ export function decodeJsonEntry(entry: Uint8Array): JsonEntry | null {
 }
 
 /** A member of a parsed JSON object (the last of duplicate keys, as Go reads them). */
-export function member(obj: JsonValue, key: string): JsonValue | undefined {
+export function member(obj: JsonValue | undefined, key: string): JsonValue | undefined {
   if (!(obj instanceof JsonObject)) return undefined;
   let found: JsonValue | undefined;
   for (const [k, v] of obj.entries) if (k === key) found = v;
