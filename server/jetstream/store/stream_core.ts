@@ -471,6 +471,25 @@ export abstract class StreamCore implements StreamStore {
   truncate(seq: number): void {
     if (this.closed) throw new StoreError(StoreErrorCode.Closed);
     if (!this.index.has(seq)) throw new StoreError(StoreErrorCode.InvalidSequence);
+    this.#dropAbove(seq);
+    this.lastTs = this.index.ts(seq);
+    this.persistTruncate(seq);
+  }
+
+  /**
+   * Forgets the messages after `seq` in memory only: their records never reached the files (a
+   * failed write). The stream's last sequence goes back to `seq`, so the next message takes
+   * the sequence again (nats-server resets `lseq` to the store's after a failed store).
+   */
+  protected rollbackAbove(seq: number): void {
+    if (seq >= this.lastSeq) return;
+    this.#dropAbove(seq);
+    if (this.index.has(seq)) this.lastTs = this.index.ts(seq);
+    if (this.msgs === 0) this.selectNextFirst();
+  }
+
+  /** Drops every message after `seq` from the index and the counts; last becomes `seq`. */
+  #dropAbove(seq: number): void {
     let purged = 0, bytes = 0;
     for (let s = this.index.prevPresent(this.lastSeq, seq + 1); s > seq;) {
       const id = this.index.subjectId(s);
@@ -490,8 +509,6 @@ export abstract class StreamCore implements StreamStore {
     this.msgs -= purged;
     this.bytes -= bytes;
     this.lastSeq = seq;
-    this.lastTs = this.index.ts(seq);
-    this.persistTruncate(seq);
     this.#onUpdate?.(-purged, -bytes, 0, "");
   }
 

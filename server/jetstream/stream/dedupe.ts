@@ -50,6 +50,11 @@ export class DedupeTable {
     this.#order.push(entry);
   }
 
+  /** Forgets `entry` when it is still the one for its id (its message was not stored). */
+  forget(entry: DedupeEntry): void {
+    if (this.#byId.get(entry.id) === entry) this.#byId.delete(entry.id);
+  }
+
   /**
    * Drops ids stored `window` ns or longer before `now`; returns when the oldest remaining one
    * expires (ns since the epoch), or null when the table is empty.

@@ -155,8 +155,17 @@ function applyMsg(m: StreamMachine, e: MsgEntry, now: bigint): EntryResult {
     store.removeMsg(seq);
     return { op: "msg", seq, persisted, limitError };
   }
+  const prevMsgId = m.lastMsgId;
   m.lastMsgId = e.msgId;
-  if (e.msgId !== "") m.dedupe.add({ id: e.msgId, seq, ts: now });
+  if (e.msgId !== "") {
+    const entry = { id: e.msgId, seq, ts: now };
+    m.dedupe.add(entry);
+    // A write that failed (the store forgot the message): the id may be sent again.
+    persisted.catch(() => {
+      m.dedupe.forget(entry);
+      if (m.lastMsgId === e.msgId) m.lastMsgId = prevMsgId;
+    });
+  }
   if (e.rollup === "sub") store.purgeEx(e.subject, 0, 1);
   else if (e.rollup === "all") store.purgeEx("", 0, 1);
   return { op: "msg", seq, persisted, limitError: null };

@@ -10,12 +10,8 @@
  */
 
 import { type Block, readFileOrNull, writeAll } from "./file_block.ts";
-import {
-  encodeRecord,
-  eraseRecordInPlace,
-  type RecordKind,
-  recordLength,
-} from "../record_codec.ts";
+import { goPathError } from "../../../go_path_error.ts";
+import { encodeRecord, eraseRecordInPlace, RecordKind, recordLength } from "../record_codec.ts";
 
 /** The appendable last block. */
 export class ActiveBlock {
@@ -32,6 +28,13 @@ export class ActiveBlock {
   readonly #syncAlways: boolean;
   #needsSync = false;
   #batch: Promise<void> | null = null;
+  /** Sequences of the MSG records appended but not yet written, in order. */
+  #unwrittenSeqs: number[] = [];
+  /**
+   * Told (in the write's microtask, before its callers hear) that a scheduled write failed: the
+   * records it carried were dropped ({@link dropUnwritten}); `first` is the first message's seq.
+   */
+  onWriteFailed: ((first: number) => void) | null = null;
   /** Largest in-memory buffer grown by doubling (the store's block size). */
   readonly #maxCapacity: number;
 
@@ -123,6 +126,7 @@ export class ActiveBlock {
     }
     encodeRecord(this.#tail, i, kind, seq, ts, subject, header, data);
     this.block.bytes = at + len;
+    if (kind === RecordKind.Msg) this.#unwrittenSeqs.push(seq);
     return at;
   }
 
@@ -136,6 +140,7 @@ export class ActiveBlock {
           this.writePending();
           resolve();
         } catch (e) {
+          this.onWriteFailed?.(this.dropUnwritten());
           reject(e);
         }
       });
@@ -153,10 +158,32 @@ export class ActiveBlock {
   writePending(): void {
     const end = this.block.bytes;
     if (this.#written >= end) return;
-    writeAll(this.#file, this.#tail.subarray(this.#written - this.start, end - this.start));
+    try {
+      writeAll(this.#file, this.#tail.subarray(this.#written - this.start, end - this.start));
+    } catch (err) {
+      // A partial write (a full disk) is cut off, so the file ends at the last whole record and
+      // the next write starts there.
+      try {
+        this.#file.truncateSync(this.#written);
+        this.#file.seekSync(this.#written, Deno.SeekMode.Start);
+      } catch { /* the next open cuts the torn tail */ }
+      throw new Error(goPathError("write", this.block.path, err));
+    }
     this.#written = end;
+    this.#unwrittenSeqs.length = 0;
     if (this.#syncAlways) this.#file.syncDataSync();
     else this.#needsSync = true;
+  }
+
+  /**
+   * Forgets the records appended since the last successful write (after a failed one): the block
+   * ends where the file does. Returns the first forgotten message sequence, or 0.
+   */
+  dropUnwritten(): number {
+    const first = this.#unwrittenSeqs[0] ?? 0;
+    this.#unwrittenSeqs.length = 0;
+    this.block.bytes = this.#written;
+    return first;
   }
 
   /** fsyncs when something was written since the last fsync (or always, with `force`). */

@@ -259,6 +259,8 @@ export class FileStore extends RecoverableCore {
     const bytes = content ?? new Uint8Array(0);
     const max = this.#blockSize;
     this.#writer = new ActiveBlock(b, bytes, this.#syncAlways, capacity, max, onDisk, reuse);
+    // A failed write (a full disk): its messages are forgotten, as never stored.
+    this.#writer.onWriteFailed = (first) => first > 0 && this.rollbackAbove(first - 1);
     if (b.bytes === 0) this.#appendBase(b);
   }
 
@@ -565,20 +567,19 @@ export class FileStore extends RecoverableCore {
 
   async #stop(saveSummaries: boolean): Promise<void> {
     if (this.closed) return;
-    await this.flush(true);
-    if (saveSummaries) this.#writeSummaries();
+    // A failed flush (a full disk) still closes the store; its error goes to the caller.
+    const failed: Error | null = await this.flush(true).then(() => null, (e) => e);
+    if (saveSummaries && failed === null) this.#writeSummaries();
     for (const c of [...this.#consumerStores]) c.stop();
     this.closed = true;
     if (this.#syncTimer !== undefined) clearInterval(this.#syncTimer);
     this.#writer?.close();
     this.#writer = null;
     this.#reader.close();
+    if (failed !== null) throw failed;
   }
 
-  /**
-   * A clean stop: the changed index pages are saved, and summaries written for the active block
-   * and any block without one, so the next open replays no block.
-   */
+  /** A clean stop: changed index pages saved, summaries for the active and unsummarized blocks. */
   #writeSummaries(): void {
     this.index.saveDirtyPages();
     for (const b of this.#blocks) {
