@@ -6,6 +6,7 @@
  * Runs in the isolate that owns the connections.
  */
 import type { InternalMsg } from "./internal_msg.ts";
+import { randomBase62 } from "../protocol/base62.ts";
 
 /** Why a request failed. */
 export const RequestErrorCode = {
@@ -41,14 +42,9 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
-const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
 /** 22 random base-62 characters (a NUID-sized inbox id). */
 export function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(22));
-  let out = "";
-  for (const b of bytes) out += ALPHABET[b % ALPHABET.length];
-  return out;
+  return randomBase62();
 }
 
 /** The open requests of one connection, keyed by the last token of their reply subject. */

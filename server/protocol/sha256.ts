@@ -5,6 +5,7 @@
  * memory and 54 ms of start-up. Not for bulk data (about 100 MB/s).
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
+import { BASE62_DIGITS } from "./base62.ts";
 
 const K = new Uint32Array([
   0x428a2f98,
@@ -148,4 +149,22 @@ export function sha256Hex(data: Uint8Array | string): string {
   let hex = "";
   for (const b of sha256(data)) hex += b.toString(16).padStart(2, "0");
   return hex;
+}
+
+/**
+ * events.go getHashSize: `size` characters, each a base-62 digit picked by one of the first
+ * bytes of the name's SHA-256 (server ids in `_GR_` replies use 6, RAFT node ids and stream
+ * source index names 8).
+ *
+ * @example
+ * ```ts
+ * import { hashSize } from "./sha256.ts";
+ * if (!/^[0-9A-Za-z]{8}$/.test(hashSize("S1", 8))) throw new Error();
+ * ```
+ */
+export function hashSize(name: string, size: number): string {
+  const digest = sha256(name);
+  let out = "";
+  for (let i = 0; i < size; i++) out += BASE62_DIGITS[digest[i] % 62];
+  return out;
 }

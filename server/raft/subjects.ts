@@ -7,11 +7,9 @@
  * the group names jetstream_cluster.go gives the meta, stream and consumer groups.
  * PURE: no Deno APIs, timers or console output. Randomness is passed in.
  */
-import { sha256 } from "../protocol/sha256.ts";
+import { hashSize } from "../protocol/sha256.ts";
+import { BASE62_DIGITS as DIGITS } from "../protocol/base62.ts";
 import { ID_LEN } from "./wire.ts";
-
-const DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-const BASE = 62;
 
 /** Every RAFT subject (raft.go raftAllSubj). */
 export const RAFT_ALL_SUBJECT = "$NRG.>";
@@ -29,10 +27,7 @@ export const META_GROUP = "_meta_";
  * ```
  */
 export function nodeId(serverName: string): string {
-  const digest = sha256(serverName);
-  let id = "";
-  for (let i = 0; i < ID_LEN; i++) id += DIGITS[digest[i] % BASE];
-  return id;
+  return hashSize(serverName, ID_LEN);
 }
 
 /** `$NRG.V.<group>`: vote requests. */

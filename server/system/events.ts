@@ -7,6 +7,7 @@
  * that owns the connections.
  */
 import { goTime } from "../monitor/format.ts";
+import { BASE62_DIGITS, randomBase62 } from "../protocol/base62.ts";
 
 /** `type` of a client connect event. */
 export const CONNECT_EVENT_TYPE = "io.nats.server.advisory.v1.client_connect";
@@ -238,19 +239,12 @@ export function apiResponse(server: ServerInfo, data: unknown, error?: ApiError)
   return { server, data: null, error };
 }
 
-const DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const DIGITS = BASE62_DIGITS;
 const BASE = 62;
 const PREFIX_LENGTH = 12;
 const SEQ_LENGTH = 10;
 /** Kept below 2^53 so the sequence stays an exact integer (nats-server uses 62^10). */
 const MAX_SEQ = 2 ** 52;
-
-function randomDigits(n: number): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(n));
-  let out = "";
-  for (let i = 0; i < n; i++) out += DIGITS[bytes[i] % BASE];
-  return out;
-}
 
 function randomBelow(n: number): number {
   return Math.floor(Math.random() * n);
@@ -269,7 +263,7 @@ function randomBelow(n: number): number {
  * ```
  */
 export class Nuid {
-  #prefix = randomDigits(PREFIX_LENGTH);
+  #prefix = randomBase62(PREFIX_LENGTH);
   #seq = randomBelow(MAX_SEQ / 2);
   #inc = 33 + randomBelow(300);
 
@@ -277,7 +271,7 @@ export class Nuid {
   next(): string {
     this.#seq += this.#inc;
     if (this.#seq >= MAX_SEQ) {
-      this.#prefix = randomDigits(PREFIX_LENGTH);
+      this.#prefix = randomBase62(PREFIX_LENGTH);
       this.#seq = randomBelow(MAX_SEQ / 2);
       this.#inc = 33 + randomBelow(300);
     }

@@ -22,6 +22,7 @@ import { engineConfig } from "./engine/config.ts";
 import { goTimeNs } from "../js_time.ts";
 import { yieldToIo } from "../../conn/io_yield.ts";
 import { type AckEntry, ConsumerEngine, type ConsumerEntry } from "./engine/engine.ts";
+import { randomBase62 } from "../../protocol/base62.ts";
 
 /**
  * How often a push consumer checks its deliver subject for interest (ms): a fallback to the
@@ -61,10 +62,7 @@ export interface ConsumerOptions {
 const enc = new TextEncoder();
 
 function nuid(random: () => number): string {
-  const a = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  let s = "";
-  for (let i = 0; i < 22; i++) s += a[Math.floor(random() * 62)];
-  return s;
+  return randomBase62(22, random);
 }
 
 /** One consumer of a stream. */

@@ -33,6 +33,7 @@ import {
   savedConsumerDirs,
   writeConsumerMeta,
 } from "./consumer_meta.ts";
+import { randomBase62 } from "../../protocol/base62.ts";
 
 type Json = Record<string, unknown>;
 
@@ -49,8 +50,6 @@ export interface ConsumerApiOptions {
   /** Reports a saved consumer that could not be recovered. */
   warn?: (text: string) => void;
 }
-
-const NAME_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /** The consumers of a stream that this module created (skipping foreign handles). */
 function consumersOf(view: StreamView): Consumer[] {
@@ -177,11 +176,7 @@ export class ConsumerApi {
       serverMaxAckPending: this.#opts.serverMaxAckPending,
       serverMaxRequestBatch: this.#opts.serverMaxRequestBatch,
       deliverSubjectHasInterest: (s) => hasSubscriberInterest(account, s),
-      newConsumerName: () => {
-        let s = "";
-        for (let i = 0; i < 8; i++) s += NAME_CHARS[Math.floor(this.#random() * 62)];
-        return s;
-      },
+      newConsumerName: () => randomBase62(8, this.#random),
     });
     if (r === null) return null;
     if ("error" in r) return fail(r.error);

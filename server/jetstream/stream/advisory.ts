@@ -9,18 +9,14 @@
 import type { StreamConfig } from "../api/stream_config.ts";
 import { Advisories } from "../advisories.ts";
 import { goJson } from "./inbound.ts";
+import { randomBase62 } from "../../protocol/base62.ts";
 
 /** events.go ActionAdvisoryType. */
 export type StreamAction = "create" | "modify" | "delete";
 
-const NUID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
 /** A 22-character base-62 id like nats-server's nuid. */
 export function nuid(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(22));
-  let s = "";
-  for (const b of bytes) s += NUID_ALPHABET[b % 62];
-  return s;
+  return randomBase62();
 }
 
 /**

@@ -10,7 +10,7 @@
  * IO shell: synchronous file calls, used while JetStream starts (before the server is ready) and
  * by the stream API.
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../../protocol/sha256.ts";
 import { parseStreamConfig, type StreamConfig, streamConfigToJson } from "../api/stream_config.ts";
 import { goQuote } from "../../protocol/wire_errors.ts";
 import { goTimeNs, parseGoTimeNs } from "../js_time.ts";
@@ -23,10 +23,6 @@ export const META_SUM_FILE = "meta.sum";
 /** The directory of stream `name` of `account`. */
 export function streamDir(storeDir: string, account: string, name: string): string {
   return `${storeDir}/${account}/streams/${name}`;
-}
-
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
 }
 
 /** Writes `meta.inf` and `meta.sum` of a stream (creating its directory). */

@@ -7,7 +7,8 @@
  * subject (with an external API prefix), the deliver and reply inboxes, the index name of a
  * source and the `Nats-Stream-Source` header. PURE: no Deno APIs, timers or console output.
  */
-import { createHash } from "node:crypto";
+import { hashSize } from "../../protocol/sha256.ts";
+import { BASE62_DIGITS as DIGITS } from "../../protocol/base62.ts";
 import type { StreamSource } from "../api/stream_config.ts";
 import { goTimeNs } from "../js_time.ts";
 
@@ -22,16 +23,12 @@ export const CREATE_TIMEOUT_MS = 5000;
 /** dgetCaughtUpThresh: mirror direct gets start once fewer messages are pending. */
 export const DIRECT_CAUGHT_UP = 10;
 
-const DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 /** events.go getHash: the 8 base-62 digits picked by the first bytes of SHA-256. */
 export function hash8(name: string): string {
-  const digest = createHash("sha256").update(name).digest();
-  let out = "";
-  for (let i = 0; i < 8; i++) out += DIGITS[digest[i] % 62];
-  return out;
+  return hashSize(name, 8);
 }
 
 /**

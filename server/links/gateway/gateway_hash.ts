@@ -7,10 +7,7 @@
  * The hashes are computed exactly as nats-server does, so Go servers interoperate.
  * PURE: no Deno APIs, timers or console output. Runs in any isolate.
  */
-import { sha256, sha256Hex } from "../../protocol/sha256.ts";
-
-const DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-const BASE = 62;
+import { hashSize, sha256Hex } from "../../protocol/sha256.ts";
 
 /** Length of the cluster and server hashes (gateway.go gwHashLen). */
 export const GW_HASH_LEN = 6;
@@ -42,9 +39,7 @@ const cache = new Map<string, string>();
 export function gatewayHash(name: string): string {
   let h = cache.get(name);
   if (h !== undefined) return h;
-  const digest = sha256(name);
-  h = "";
-  for (let i = 0; i < GW_HASH_LEN; i++) h += DIGITS[digest[i] % BASE];
+  h = hashSize(name, GW_HASH_LEN);
   if (cache.size > 1024) cache.clear();
   cache.set(name, h);
   return h;

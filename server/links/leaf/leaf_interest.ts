@@ -18,13 +18,11 @@ import type { LeafMeshInterest } from "./leaf_mesh_interest.ts";
 import { leafKey, LOOP_DETECTION_PREFIX } from "./leaf_protocol.ts";
 import { accountInterest } from "./leaf_snapshot.ts";
 import { leafMayRelay } from "./leaf_sub_map.ts";
+import { randomBase62 } from "../../protocol/base62.ts";
 
 /** A random `$LDS.` suffix (nats-server uses nuid.Next()). */
 function loopId(): string {
-  const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  let out = "";
-  for (const b of crypto.getRandomValues(new Uint8Array(22))) out += alphabet[b % 62];
-  return out;
+  return randomBase62();
 }
 
 /** The registered leafnode links of a {@link LeafManager} and the interest relayed to them. */

@@ -35,6 +35,7 @@ import {
   LinkTlsMode,
   type ReadyTransport,
 } from "../core/link_spec.ts";
+import { randomBase62 } from "../../protocol/base62.ts";
 
 /** nats-server DEFAULT_ROUTE_CONNECT / DEFAULT_ROUTE_DIAL. */
 const ROUTE_CONNECT_DELAY_MS = 1000;
@@ -61,11 +62,7 @@ const TLS_INSECURE_WARNING = "TLS certificate chain and hostname of solicited ro
 
 /** NUID-like 22-char name for a dynamic cluster (server.go uses nuid.Next()). */
 function dynamicClusterName(): string {
-  const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  const bytes = crypto.getRandomValues(new Uint8Array(22));
-  let out = "";
-  for (const b of bytes) out += alphabet[b % alphabet.length];
-  return out;
+  return randomBase62();
 }
 
 /** Routes of one server: a route {@link LinkSpec} run by a LinkManager, around a RouteTable. */
