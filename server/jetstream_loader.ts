@@ -21,7 +21,9 @@ let loaded: typeof JetStreamEnable | null = null;
  * ```
  */
 export async function loadJetStreamFor(options: ServerOptions): Promise<void> {
-  if (options.jetstreamConfig?.enabled) loaded ??= await import("./jetstream/enable.ts");
+  if (!options.jetstreamConfig?.enabled) return;
+  loaded ??= await import("./jetstream/enable.ts");
+  await (await import("./jetstream/disk_free.ts")).prepareDiskFree();
 }
 
 /** The JetStream module, or null when no server of this isolate enabled JetStream yet. */

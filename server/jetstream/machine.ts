@@ -5,7 +5,7 @@
  * (`could not create storage directory - ...`, `storage directory is not a directory`,
  * `storage directory is not writable`). Main isolate (or whichever isolate runs JetStream).
  */
-import { statfsSync } from "node:fs";
+import { diskFree } from "./disk_free.ts";
 import { type MachineProbe, MAX_STORE_DEFAULT } from "./js_config.ts";
 
 /** Go's os.TempDir(): $TMPDIR, else /tmp. */
@@ -19,12 +19,8 @@ function diskAvailable(dir: string): number {
   try {
     Deno.mkdirSync(dir, { recursive: true, mode: 0o750 });
   } catch { /* statfs below reports it */ }
-  try {
-    const fs = statfsSync(dir);
-    return Math.floor((Number(fs.bavail) * Number(fs.bsize)) / 4) * 3;
-  } catch {
-    return MAX_STORE_DEFAULT;
-  }
+  const free = diskFree(dir);
+  return free === null ? MAX_STORE_DEFAULT : Math.floor(free / 4) * 3;
 }
 
 /** This machine, for {@link resolveJetStream}. */
