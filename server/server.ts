@@ -44,6 +44,7 @@ import { configuredSystemAccount, SystemService } from "./system/system_service.
 import type { JetStream } from "./jetstream/jetstream.ts";
 import { jetStreamModule } from "./jetstream_loader.ts";
 import type { InternalConnection } from "./internal/internal_connection.ts";
+import { PeerInterest } from "./mesh/peer_interest.ts";
 
 export type { ShardIdentity } from "./shard_identity.ts";
 export type { InterestListener, ServerEvents } from "./server_events.ts";
@@ -95,6 +96,8 @@ export class Server implements ClientContext {
   #jetstream: JetStream | null = null;
   /** Open connections without a socket (server/internal/), for interest replay and shutdown. */
   readonly internalConnections: Set<InternalConnection> = new Set();
+  /** JetStream worker: other workers' interest, watched by push consumers. */
+  readonly peerInterest: PeerInterest = new PeerInterest();
   /** Route worker: a route's RS+/RS- becomes this worker's interest in the mesh. */
   readonly remoteInterestListener: RemoteInterestListener | null = null;
 
@@ -336,11 +339,7 @@ export class Server implements ClientContext {
       this.#monitorListeners.push(m);
       log.notice(`Starting ${m.protocol} monitor on ${joinHostPort(m.host, m.port)}`);
     }
-    const jsCode = jetStreamModule();
-    if (o.jetstreamConfig?.enabled && jsCode === null) {
-      throw new Error("JetStream code not loaded: await loadJetStreamFor(options) before start()");
-    }
-    this.#jetstream = jsCode?.startJetStream(this, o, this.auth) ?? null;
+    this.#startJetStream();
     this.#transports = new ClientTransports(
       this,
       (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),
@@ -365,9 +364,26 @@ export class Server implements ClientContext {
     this.#sweeper = setInterval(() => this.#sweep(), tick);
   }
 
+  /** JetStream, when the options enable it (its code loaded by `loadJetStreamFor`). */
+  #startJetStream(): void {
+    const jsCode = jetStreamModule();
+    if (this.options.jetstreamConfig?.enabled && jsCode === null) {
+      throw new Error("JetStream code not loaded: await loadJetStreamFor(options) before start()");
+    }
+    this.#jetstream = jsCode?.startJetStream(this, this.options, this.auth) ?? null;
+  }
+
   /** A shard listens on the shared port with SO_REUSEPORT; the main isolate logs for it. */
   #startShard(): void {
     const o = this.options;
+    if (this.shard?.role === "jetstream") {
+      // The JetStream worker: no client listener; its streams and API are internal
+      // subscriptions, reached from the shards through the mesh.
+      this.#running = true;
+      this.#startJetStream();
+      this.#sweeper = setInterval(() => this.#sweep(), 1000);
+      return;
+    }
     if (this.isRouteWorker) {
       // No client listener: `options.port` is the shared client port (for connect_urls).
       this.#port = o.port;

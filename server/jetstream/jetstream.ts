@@ -171,6 +171,13 @@ export class JetStream implements JetStreamMonitor {
   #usage: JsUsageSource | null = null;
   /** How API handlers (and consumers) find a stream; set by the stream engine. */
   streams: StreamRegistry | null = null;
+  /**
+   * In a sharded server's JetStream worker: resolves once every other worker applied the
+   * interest this one announced (a stream's subjects, a consumer's ack subjects), so an API
+   * answer reaches no client before its shard routes to what the request created; null when
+   * there is nothing to wait for.
+   */
+  settle: (() => Promise<void> | null) | null = null;
 
   constructor(
     ctx: InternalContext,
@@ -336,6 +343,15 @@ export class JetStream implements JetStreamMonitor {
 
   #send(jsa: JsAccount, msg: InternalMsg, response: Record<string, unknown> | null): void {
     if (response === null) return;
+    const wait = this.settle?.() ?? null;
+    if (wait !== null) {
+      wait.then(() => this.#sendNow(jsa, msg, response)).catch(() => {});
+      return;
+    }
+    this.#sendNow(jsa, msg, response);
+  }
+
+  #sendNow(jsa: JsAccount, msg: InternalMsg, response: Record<string, unknown>): void {
     const count: ApiCount = (response as { [API_COUNT]?: ApiCount })[API_COUNT] ??
       ("error" in response ? "error" : "ok");
     if (count !== "none") {
