@@ -32,6 +32,8 @@ export interface WorkerRoleHost {
   mesh(server: Server): Partial<Pick<MeshHost, "account" | "linkWorker" | "peerInterestChanged">>;
   /** Runs before the server is built (the JetStream worker loads the JetStream code). */
   prepare?(options: ServerOptions): Promise<void>;
+  /** Runs once the server is built, before it starts (a shard adds JetStream's mappings). */
+  setup?(server: Server): void;
 }
 
 let host!: WorkerRoleHost;
@@ -79,6 +81,7 @@ async function spawn(msg: SpawnMessage & { shardCount: number }): Promise<void> 
     ...host.mesh(s),
   });
   s.attachMesh(m);
+  host.setup?.(s);
   // Gateways run in the link worker; a shard hides and maps their routed replies. So does a
   // shard of a leaf without gateways (requests that crossed its hub's gateways).
   const gateways = Boolean(o.gatewayConfig?.port && o.gatewayConfig.name);

@@ -31,9 +31,10 @@ class ShardedJs {
     return `${this.dir}/js`;
   }
 
-  async start(): Promise<ServerHandle> {
+  async start(extra = ""): Promise<ServerHandle> {
     const conf = `${this.dir}/server.conf`;
-    Deno.writeTextFileSync(conf, `jetstream { store_dir: ${JSON.stringify(this.storeDir)} }\n`);
+    const js = `jetstream { store_dir: ${JSON.stringify(this.storeDir)} }\n`;
+    Deno.writeTextFileSync(conf, js + extra);
     this.lines.length = 0;
     const logger = new Logger((line) => this.lines.push(line), {
       pid: Deno.pid,
@@ -56,11 +57,14 @@ function shardOf(cid: number): number {
 }
 
 /** One connection on shard 0 and one on shard 1 (extra connections are closed). */
-async function onBothShards(port: number): Promise<[NatsConnection, NatsConnection]> {
+async function onBothShards(
+  port: number,
+  auth: { user?: string; pass?: string } = {},
+): Promise<[NatsConnection, NatsConnection]> {
   const placed: (NatsConnection | undefined)[] = [];
   const extra: NatsConnection[] = [];
   for (let i = 0; i < 64 && (!placed[0] || !placed[1]); i++) {
-    const nc = await connect({ port, name: `c${i}` });
+    const nc = await connect({ port, name: `c${i}`, ...auth });
     const shard = shardOf(nc.info!.client_id);
     assert.ok(shard < SHARDS, `a client on a shard: cid ${nc.info!.client_id}`);
     if (placed[shard] === undefined) placed[shard] = nc;
@@ -304,5 +308,65 @@ Deno.test("sharded JetStream process: SIGTERM flushes, a new process finds the d
     assert.equal(si.state.last_seq, 20);
   } finally {
     await nc.close();
+  }
+});
+
+Deno.test("sharded JetStream: accounts keep their streams apart; one without JetStream gets 10039", async () => {
+  using dir = new ShardedJs();
+  await using srv = await dir.start(`accounts {
+  A: { jetstream: enabled, users: [{ user: a, password: a }] }
+  B: { users: [{ user: b, password: b }] }
+}
+`);
+  const [a0, a1] = await onBothShards(srv.port, { user: "a", pass: "a" });
+  const [b0, b1] = await onBothShards(srv.port, { user: "b", pass: "b" });
+  try {
+    const jsm = await jetstreamManager(a0);
+    await jsm.streams.add({ name: "ACC", subjects: ["acc.>"] });
+    assert.equal((await jetstream(a1).publish("acc.1", "x")).seq, 1);
+    // B's clients reach the JetStream worker too: it answers that B has no JetStream.
+    for (const b of [b0, b1]) {
+      const m = await b.request("$JS.API.INFO", "", { timeout: 2000 });
+      const reply = m.json<{ error: { code: number; err_code: number; description: string } }>();
+      assert.deepEqual(reply.error, {
+        code: 503,
+        err_code: 10039,
+        description: "JetStream not enabled for account",
+      });
+    }
+    // B's publishes on the subject do not reach A's stream.
+    b1.publish("acc.2", "not stored");
+    await b1.flush();
+    await jetstream(a0).publish("acc.3", "y");
+    const si = await (await jetstreamManager(a1)).streams.info("ACC");
+    assert.equal(si.state.messages, 2);
+    const info = await (await jetstreamManager(a1)).getAccountInfo();
+    assert.equal(info.streams, 1);
+    const jsz = await getJson(`${srv.monitorUrl}/jsz?acc=A`);
+    const details = jsz.account_details as { name: string }[];
+    assert.deepEqual(details.map((d) => d.name), ["A"]);
+  } finally {
+    await Promise.all([a0, a1, b0, b1].map((nc) => nc.close()));
+  }
+});
+
+Deno.test("sharded JetStream: a domain's $KV subjects are mapped on the publisher's shard", async () => {
+  using dir = new ShardedJs();
+  const conf = `${dir.dir}/server.conf`;
+  const store = JSON.stringify(dir.storeDir);
+  Deno.writeTextFileSync(conf, `jetstream { store_dir: ${store}, domain: hub }\n`);
+  await using srv = await startServer({ config: conf, port: -1, quiet: true, shards: SHARDS });
+  const [a, b] = await onBothShards(srv.port);
+  try {
+    await new Kvm(a).create("CFG");
+    for (const [i, nc] of [a, b].entries()) {
+      const m = await nc.request(`$JS.hub.API.$KV.CFG.k${i}`, `v${i}`, { timeout: 2000 });
+      assert.deepEqual(m.json(), { stream: "KV_CFG", domain: "hub", seq: i + 1 });
+    }
+    const kv = await new Kvm(jetstream(b, { domain: "hub" })).open("CFG");
+    assert.equal((await kv.get("k0"))?.string(), "v0");
+    assert.equal((await kv.get("k1"))?.string(), "v1");
+  } finally {
+    await Promise.all([a.close(), b.close()]);
   }
 });
