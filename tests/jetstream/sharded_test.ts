@@ -370,3 +370,28 @@ Deno.test("sharded JetStream: a domain's $KV subjects are mapped on the publishe
     await Promise.all([a.close(), b.close()]);
   }
 });
+
+Deno.test("sharded JetStream: lame duck mode stops every worker and keeps the stored data", async () => {
+  using dir = new ShardedJs();
+  const ldm = 'lame_duck_duration: "30s"\nlame_duck_grace_period: "500ms"\n';
+  {
+    const srv = await dir.start(ldm);
+    const [a, b] = await onBothShards(srv.port);
+    await jetstreamManager(a).then((jsm) => jsm.streams.add({ name: "L", subjects: ["l.>"] }));
+    for (let i = 0; i < 10; i++) await jetstream(i % 2 ? a : b).publish("l.x", `l${i}`);
+    await Promise.all([a.close(), b.close()]);
+    const start = performance.now();
+    await srv.sharded!.enterLameDuckMode();
+    assert.ok(performance.now() - start < 5000, "no clients: no lame duck wait");
+    assert.equal(srv.sharded!.liveWorkers, 0);
+    assert.ok(dir.lines.at(-1)?.includes("Server Exiting.."), dir.lines.join("\n"));
+  }
+  await using srv = await dir.start();
+  const nc = await connect({ port: srv.port });
+  try {
+    const si = await (await jetstreamManager(nc)).streams.info("L");
+    assert.equal(si.state.messages, 10);
+  } finally {
+    await nc.close();
+  }
+});
