@@ -136,7 +136,11 @@ async function onMessage(event: MessageEvent<MainToWorker>): Promise<void> {
       return;
     case ControlKind.Rings:
       mesh?.addLinks(msg.links);
-      linked();
+      // Clients are accepted once this worker applied what its peers replayed on joining (a
+      // JetStream worker's `$JS.API.>`): a peer answers the barrier after its replay, on the
+      // same ring.
+      if (mesh) void mesh.barrier().then(linked);
+      else linked();
       return;
     case ControlKind.ClientInfo:
       if (server) server.setClientInfoTail(msg.infoTail, msg.notify);
