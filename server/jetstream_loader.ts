@@ -7,6 +7,8 @@
  */
 import type * as JetStreamEnable from "./jetstream/enable.ts";
 import type { ServerOptions } from "./options.ts";
+import type { JetStream } from "./jetstream/jetstream.ts";
+import type { Logger } from "./log/logger.ts";
 
 let loaded: typeof JetStreamEnable | null = null;
 
@@ -26,7 +28,36 @@ export async function loadJetStreamFor(options: ServerOptions): Promise<void> {
   await (await import("./jetstream/disk_free.ts")).prepareDiskFree();
 }
 
+/**
+ * Starts JetStream for a server whose options enable it (null when they do not); its code must
+ * have been loaded by {@link loadJetStreamFor}.
+ */
+export function startLoadedJetStream(
+  ...args: Parameters<typeof JetStreamEnable.startJetStream>
+): JetStream | null {
+  if (args[1].jetstreamConfig?.enabled && loaded === null) {
+    throw new Error("JetStream code not loaded: await loadJetStreamFor(options) before start()");
+  }
+  return loaded?.startJetStream(...args) ?? null;
+}
+
 /** The JetStream module, or null when no server of this isolate enabled JetStream yet. */
 export function jetStreamModule(): typeof JetStreamEnable | null {
   return loaded;
+}
+
+/**
+ * Stops a server's JetStream between nats-server's shutdown lines (server.go
+ * shutdownJetStream: `Initiating JetStream Shutdown...`, then `JetStream Shutdown`); a store
+ * that fails to flush is logged and the others still stop.
+ */
+export async function stopJetStream(
+  js: JetStream | null,
+  notice: (line: string) => void,
+  logger: Pick<Logger, "error">,
+): Promise<void> {
+  if (js === null) return;
+  notice("Initiating JetStream Shutdown...");
+  await js.stop().catch((err) => logger.error(`JetStream shutdown: ${err}`));
+  notice("JetStream Shutdown");
 }

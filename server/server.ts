@@ -39,13 +39,14 @@ import type { ClusterManager } from "./links/route/cluster_manager.ts";
 import type { GatewayManager } from "./links/gateway/gateway_manager.ts";
 import type { LeafManager } from "./links/leaf/leaf_manager.ts";
 import { ServerLinks } from "./server_links.ts";
-import { acceptLoop, listenClientPort } from "./transport/listen_host.ts";
+import { acceptLoop, closeListener, listenClientPort } from "./transport/listen_host.ts";
 import { joinHostPort } from "./links/route/cluster_options.ts";
 import { type InterestListener, InterestListeners, type ServerEvents } from "./server_events.ts";
 import { configuredSystemAccount, SystemService } from "./system/system_service.ts";
 import type { JetStream } from "./jetstream/jetstream.ts";
-import { jetStreamModule } from "./jetstream_loader.ts";
+import { jetStreamModule, startLoadedJetStream, stopJetStream } from "./jetstream_loader.ts";
 import type { InternalConnection } from "./internal/internal_connection.ts";
+import { PeerInterest } from "./mesh/peer_interest.ts";
 
 export type { ShardIdentity } from "./shard_identity.ts";
 export type { InterestListener, ServerEvents } from "./server_events.ts";
@@ -97,6 +98,8 @@ export class Server implements ClientContext {
   #jetstream: JetStream | null = null;
   /** Open connections without a socket (server/internal/), for interest replay and shutdown. */
   readonly internalConnections: Set<InternalConnection> = new Set();
+  /** JetStream worker: other workers' interest, watched by push consumers. */
+  readonly peerInterest: PeerInterest = new PeerInterest();
   /** Route worker: a route's RS+/RS- becomes this worker's interest in the mesh. */
   readonly remoteInterestListener: RemoteInterestListener | null = null;
 
@@ -339,11 +342,7 @@ export class Server implements ClientContext {
       this.#monitorListeners.push(m);
       log.notice(`Starting ${m.protocol} monitor on ${joinHostPort(m.host, m.port)}`);
     }
-    const jsCode = jetStreamModule();
-    if (o.jetstreamConfig?.enabled && jsCode === null) {
-      throw new Error("JetStream code not loaded: await loadJetStreamFor(options) before start()");
-    }
-    this.#jetstream = jsCode?.startJetStream(this, o, this.auth) ?? null;
+    this.#startJetStream();
     this.#transports = new ClientTransports(
       this,
       (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),
@@ -368,9 +367,22 @@ export class Server implements ClientContext {
     this.#sweeper = setInterval(() => this.#sweep(), tick);
   }
 
+  /** JetStream, when the options enable it (its code loaded by `loadJetStreamFor`). */
+  #startJetStream(): void {
+    this.#jetstream = startLoadedJetStream(this, this.options, this.auth);
+  }
+
   /** A shard listens on the shared port with SO_REUSEPORT; the main isolate logs for it. */
   #startShard(): void {
     const o = this.options;
+    if (this.shard?.role === "jetstream") {
+      // The JetStream worker: no client listener; its streams and API are internal
+      // subscriptions, reached from the shards through the mesh.
+      this.#running = true;
+      this.#startJetStream();
+      this.#sweeper = setInterval(() => this.#sweep(), 1000);
+      return;
+    }
     if (this.isRouteWorker) {
       // No client listener: `options.port` is the shared client port (for connect_urls).
       this.#port = o.port;
@@ -536,11 +548,7 @@ export class Server implements ClientContext {
       clients: this.clients,
       notice: (line) => this.#notice(line),
       stopAccepting: () => {
-        try {
-          this.#listener?.close();
-        } catch {
-          // already closed
-        }
+        closeListener(this.#listener);
         this.#transports?.stopAccepting();
       },
       enterClusterLameDuck: () => this.#links.cluster?.enterLameDuck(),
@@ -569,20 +577,12 @@ export class Server implements ClientContext {
     // server.go Shutdown: events first, then the notice, then JetStream with its own lines.
     this.#system?.shutdown();
     this.#notice("Initiating Shutdown...");
-    if (this.#jetstream !== null) {
-      this.#notice("Initiating JetStream Shutdown...");
-      await this.#jetstream.stop().catch((err) => this.logger.error(`JetStream shutdown: ${err}`));
-      this.#notice("JetStream Shutdown");
-    }
+    await stopJetStream(this.#jetstream, (line) => this.#notice(line), this.logger);
     this.#running = false;
     clearInterval(this.#sweeper);
     // Lame duck waits end here (their sleeps never resolve; the mode checks #running).
     this.#sleeps.cancelAll();
-    try {
-      this.#listener?.close();
-    } catch {
-      // already closed
-    }
+    closeListener(this.#listener);
     await this.#acceptLoop;
     await this.#transports?.close();
     await this.#links.close();

@@ -1,6 +1,6 @@
 /**
  * @module
- * What every worker of a sharded server does the same way (shard and link workers): it speaks
+ * What every worker of a sharded server does the same way (shard, link and JetStream workers): it speaks
  * the control protocol of `server/ipc/control.ts` with the main isolate (spawn, rings, stats,
  * reload, shutdown), builds the engine (`server/server.ts` plus a `server/mesh/` node) and
  * leaves what differs by role to a {@link WorkerRoleHost}. Private to workers/.
@@ -15,11 +15,13 @@ import {
   ControlKind,
   type MainToWorker,
   type SpawnMessage,
+  sumCounters,
   type WorkerToMain,
 } from "../server/ipc/control.ts";
 import { prepareAuth } from "../server/accounts/bcrypt.ts";
 import type { ServerEvents } from "../server/server.ts";
 import type { MeshHost } from "../server/mesh/mesh_node.ts";
+import type { ServerOptions } from "../server/options.ts";
 import { ShardGatewayReplies } from "../server/links/gateway/shard_replies.ts";
 
 /** What differs between the worker roles: the server's events and the mesh's wiring. */
@@ -27,7 +29,11 @@ export interface WorkerRoleHost {
   /** Events of this role's server, given how to post to the main isolate. */
   events(post: (msg: WorkerToMain) => void, workerId: number): ServerEvents;
   /** The role's part of the mesh host (a link worker relays interest between links and mesh). */
-  mesh(server: Server): Pick<MeshHost, "linkWorker" | "peerInterestChanged">;
+  mesh(server: Server): Partial<Pick<MeshHost, "account" | "linkWorker" | "peerInterestChanged">>;
+  /** Runs before the server is built (the JetStream worker loads the JetStream code). */
+  prepare?(options: ServerOptions): Promise<void>;
+  /** Runs once the server is built, before it starts (a shard adds JetStream's mappings). */
+  setup?(server: Server): void;
 }
 
 let host!: WorkerRoleHost;
@@ -50,6 +56,8 @@ async function spawn(msg: SpawnMessage & { shardCount: number }): Promise<void> 
   workerId = msg.workerId;
   const o = msg.options;
   await prepareAuth(o);
+  // Awaited before the Ready message: rings come only after it (see sharded.ts).
+  await host.prepare?.(o);
   void prepareIoYield(); // not awaited: messages from the main isolate must find the node set up
   const logger = new Logger(
     (line) => post({ kind: ControlKind.Log, workerId, level: "notice", text: line }),
@@ -73,6 +81,7 @@ async function spawn(msg: SpawnMessage & { shardCount: number }): Promise<void> 
     ...host.mesh(s),
   });
   s.attachMesh(m);
+  host.setup?.(s);
   // Gateways run in the link worker; a shard hides and maps their routed replies. So does a
   // shard of a leaf without gateways (requests that crossed its hub's gateways).
   const gateways = Boolean(o.gatewayConfig?.port && o.gatewayConfig.name);
@@ -127,7 +136,11 @@ async function onMessage(event: MessageEvent<MainToWorker>): Promise<void> {
       return;
     case ControlKind.Rings:
       mesh?.addLinks(msg.links);
-      linked();
+      // Clients are accepted once this worker applied what its peers replayed on joining (a
+      // JetStream worker's `$JS.API.>`): a peer answers the barrier after its replay, on the
+      // same ring.
+      if (mesh) void mesh.barrier().then(linked);
+      else linked();
       return;
     case ControlKind.ClientInfo:
       if (server) server.setClientInfoTail(msg.infoTail, msg.notify);
@@ -137,13 +150,27 @@ async function onMessage(event: MessageEvent<MainToWorker>): Promise<void> {
       mesh?.removePeer(msg.workerId);
       return;
     case ControlKind.StatsRequest:
-      if (!server) return;
+      if (!server) {
+        // Still starting (a restarted worker): nothing to report, but the request is answered,
+        // or the main isolate's monitoring request would wait forever.
+        const counters = sumCounters([]);
+        post({
+          kind: ControlKind.StatsResponse,
+          requestId: msg.requestId,
+          workerId,
+          counters,
+          data: null,
+        });
+        return;
+      }
       post({
         kind: ControlKind.StatsResponse,
         requestId: msg.requestId,
         workerId,
         counters: workerCounters(server),
-        data: msg.topic === "connz" ? workerSnapshot(server, workerId) : null,
+        data: msg.topic === "connz" || msg.topic === "jsz"
+          ? workerSnapshot(server, workerId, msg.topic === "jsz" ? msg.params : undefined)
+          : null,
       });
       return;
     case ControlKind.Reload: {

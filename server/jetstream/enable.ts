@@ -26,6 +26,8 @@ export interface JetStreamServer extends InternalContext {
   readonly id: string;
   readonly logger: Logger;
   bindAccount(name: string): Account;
+  /** A sharded server's worker: resolves once the other workers applied its interest. */
+  pongBarrier?(): Promise<void> | null;
 }
 
 /** The accounts as configured (the server's Authenticator fits). */
@@ -69,6 +71,7 @@ export function startJetStream(
   if (dirError !== null) throw new Error(`${JETSTREAM_FATAL_PREFIX}${dirError}`);
   for (const line of jetStreamBanner(resolved)) log.notice(line);
   const js = new JetStream(server, resolved, server.id);
+  if (server.pongBarrier) js.settle = () => server.pongBarrier!();
   const configured = [...auth.accounts.values()].filter((a) => a.name !== system);
   if (configured.length === 0) {
     js.serveAccount(server.bindAccount(GLOBAL_ACCOUNT), unlimitedJs());

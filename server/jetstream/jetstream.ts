@@ -124,6 +124,9 @@ function goUint64(n: number): unknown {
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+/** API operations that only read (their answers need no {@link JetStream.settle}). */
+const READ_ONLY_OPS =
+  /^(INFO$|STREAM\.(INFO|MSG\.GET)\.|STREAM\.(LIST|NAMES)$|CONSUMER\.(INFO|LIST|NAMES)\.|DIRECT\.GET\.)/;
 const ZERO_USAGE = { memory: 0, storage: 0, streams: 0, consumers: 0 };
 
 /** The zero `JetStreamAccountLimits` nats-server reports at the top level with tiers. */
@@ -171,6 +174,13 @@ export class JetStream implements JetStreamMonitor {
   #usage: JsUsageSource | null = null;
   /** How API handlers (and consumers) find a stream; set by the stream engine. */
   streams: StreamRegistry | null = null;
+  /**
+   * In a sharded server's JetStream worker: resolves once every other worker applied the
+   * interest this one announced (a stream's subjects, a consumer's ack subjects), so an API
+   * answer reaches no client before its shard routes to what the request created; null when
+   * there is nothing to wait for.
+   */
+  settle: (() => Promise<void> | null) | null = null;
 
   constructor(
     ctx: InternalContext,
@@ -328,14 +338,29 @@ export class JetStream implements JetStreamMonitor {
     response ??= this.#builtin(req);
     if (response instanceof Promise) {
       // An operation that waits (a stream delete, a create after one): answered when done.
-      response.then((r) => this.#send(jsa, msg, r)).catch(() => {});
+      response.then((r) => this.#send(jsa, msg, r, req.op)).catch(() => {});
       return;
     }
-    this.#send(jsa, msg, response);
+    this.#send(jsa, msg, response, req.op);
   }
 
-  #send(jsa: JsAccount, msg: InternalMsg, response: Record<string, unknown> | null): void {
+  #send(
+    jsa: JsAccount,
+    msg: InternalMsg,
+    response: Record<string, unknown> | null,
+    op: string,
+  ): void {
     if (response === null) return;
+    // Reads change no interest: answered at once.
+    const wait = READ_ONLY_OPS.test(op) ? null : this.settle?.() ?? null;
+    if (wait !== null) {
+      wait.then(() => this.#sendNow(jsa, msg, response)).catch(() => {});
+      return;
+    }
+    this.#sendNow(jsa, msg, response);
+  }
+
+  #sendNow(jsa: JsAccount, msg: InternalMsg, response: Record<string, unknown>): void {
     const count: ApiCount = (response as { [API_COUNT]?: ApiCount })[API_COUNT] ??
       ("error" in response ? "error" : "ok");
     if (count !== "none") {

@@ -248,10 +248,12 @@ export class MeshNode {
       const dispatcher = new FrameDispatcher(new InboundLink(this, link.peerId, receiver));
       this.#inbound.set(link.peerId, { consumer, dispatcher });
       this.#inboundList = [...this.#inbound.values()];
-      this.#pump(consumer, dispatcher, receiver);
+      // The replay goes out before anything from the peer is handled: a barrier it sent when
+      // it joined is answered behind the replay (it accepts clients only after the answer).
       for (const [account, sub] of this.host.localSubscriptions()) {
         receiver.sendInterest(account, subjectBytesOf(sub), queueOf(sub), sub.meshWeight ?? 1);
       }
+      this.#pump(consumer, dispatcher, receiver);
     }
   }
 

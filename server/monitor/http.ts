@@ -49,7 +49,7 @@ function tlsFiles(server: MonitoredServer): { cert: string; key: string } {
 export function startMonitorListener(
   server: MonitoredServer,
   secure: boolean,
-  snapshot?: () => Promise<MonitoredServer>,
+  snapshot?: (request?: Request) => Promise<MonitoredServer>,
 ): MonitorListener {
   const o = server.options;
   const host = o.httpHost ?? o.host;
@@ -58,7 +58,7 @@ export function startMonitorListener(
   const handler = async (request: Request): Promise<Response> => {
     try {
       // A sharded server answers from its workers' combined data.
-      return handleMonitorRequest(snapshot ? await snapshot() : server, request);
+      return handleMonitorRequest(snapshot ? await snapshot(request) : server, request);
     } catch (err) {
       return new Response(`monitoring error: ${err}`, { status: 500 });
     }

@@ -146,7 +146,9 @@ export function selectAccounts(all: readonly string[], opts: JszOptions): string
 }
 
 /** nats-server `clusterInfo(nil)`: this server's cluster name and itself as leader. */
-function clusterOf(server: MonitoredServer): Record<string, unknown> {
+export function clusterOf(
+  server: Pick<MonitoredServer, "options" | "name">,
+): Record<string, unknown> {
   const c = server.options.cluster as { name?: unknown } | undefined;
   const out: Record<string, unknown> = {};
   if (typeof c?.name === "string" && c.name !== "") out.name = c.name;

@@ -3,13 +3,14 @@
  * The main isolate of a sharded server (`--shards N`, ARCHITECTURE.md): the control plane only.
  * It spawns N shard workers that share the client and WebSocket ports (SO_REUSEPORT) and, with
  * a `cluster {}` or `gateway {}` port or a `leafnodes {}` block, one route worker (a mesh peer
- * without clients that runs the routes, the gateways and the leafnodes),
+ * without clients that runs the routes, the gateways and the leafnodes), with `jetstream {}`
+ * one JetStream worker (a mesh peer without clients that owns every stream; started first,
+ * stopped last),
  * builds one SPSC ring per ordered worker pair and hands the SharedArrayBuffers over, relays
  * worker log lines, serves monitoring from the workers' combined data, applies reloads, lame duck mode and
  * shutdown, and restarts a worker that dies. No message data passes through here.
  */
 import { startupLines } from "../startup_log.ts";
-import { JETSTREAM_FATAL_PREFIX } from "../transport/listen_errors.ts";
 import { joinHostPort } from "../links/route/cluster_options.ts";
 import { newServerId } from "../server_id.ts";
 import type { Logger } from "../log/logger.ts";
@@ -37,6 +38,7 @@ import { clientTransportWarnings } from "../transport/transport_warnings.ts";
 /** Each worker role has its own shell (static URLs, so `deno compile --include` finds them). */
 const SHARD_WORKER_URL = new URL("../../workers/shard_worker.ts", import.meta.url).href;
 const LINK_WORKER_URL = new URL("../../workers/link_worker.ts", import.meta.url).href;
+const JETSTREAM_WORKER_URL = new URL("../../workers/jetstream_worker.ts", import.meta.url).href;
 const STOP_TIMEOUT_MS = 10_000;
 
 interface Slot {
@@ -78,6 +80,8 @@ export class ShardedServer {
   #restarts = 0;
   /** Whether a route (link) worker runs (`cluster {}`/`gateway {}` with a port, leafnodes). */
   #routes = false;
+  /** JetStream workers (one today: it owns every stream), spawned before the shards. */
+  #jetstreamWorkers = 0;
   #clusterPort = 0;
   /** The shards' shared WebSocket port and URL, once the first shard has bound it. */
   #websocketPort = 0;
@@ -101,9 +105,14 @@ export class ShardedServer {
     return this.#clusterPort;
   }
 
-  /** Shards plus link workers: the stride of the connection id sequence. */
+  /** Shards, link and JetStream workers: the stride of the connection id sequence. */
   get #workerCount(): number {
-    return this.shardCount + (this.#routes ? 1 : 0);
+    return this.shardCount + (this.#routes ? 1 : 0) + this.#jetstreamWorkers;
+  }
+
+  /** Worker id of JetStream worker `n`: after the shards and the route worker. */
+  #jetstreamIndex(n: number): number {
+    return this.shardCount + (this.#routes ? 1 : 0) + n;
   }
 
   get monitorPort(): number {
@@ -151,8 +160,12 @@ export class ShardedServer {
   async start(): Promise<void> {
     const o = this.options;
     const log = this.logger;
-    const jetstream = o.jetstreamConfig?.enabled;
-    const who = { name: this.name, id: this.id, configFile: o.configFile, jetstream };
+    const who = {
+      name: this.name,
+      id: this.id,
+      configFile: o.configFile,
+      jetstream: o.jetstreamConfig?.enabled,
+    };
     for (const line of startupLines(who)) log.notice(line);
     const cluster = o.clusterConfig;
     // The gateway block was checked before (start.ts gatewayConfigProblem).
@@ -165,34 +178,30 @@ export class ShardedServer {
     const leafs = o.leafnodeConfig;
     const leafnodes = leafs !== undefined && (leafs.port !== 0 || leafs.remotes.length > 0);
     this.#routes = (cluster !== undefined && cluster.port !== 0) || gateways || leafnodes;
-    if (o.jetstreamConfig?.enabled) {
-      // The JetStream worker of the design is not built yet: refuse rather than run without it.
-      throw new Error(`${JETSTREAM_FATAL_PREFIX}denats runs JetStream with --shards 1 only`);
-    }
+    // One JetStream worker owns every stream; stream placement over several is to come.
+    this.#jetstreamWorkers = o.jetstreamConfig?.enabled ? 1 : 0;
     for (const secure of [false, true]) {
       if ((secure ? o.httpsPort : o.httpPort) === 0) continue;
       const m = startMonitorListener(
         combineSnapshots(this.#view(), []),
         secure,
-        () => this.snapshot(),
+        (request) => this.snapshot(request),
       );
       this.#monitorListeners.push(m);
       log.notice(`Starting ${m.protocol} monitor on ${joinHostPort(m.host, m.port)}`);
     }
     // denats' own transport warnings, logged once here (the shards log nothing of them).
     for (const warning of clientTransportWarnings(o)) log.warn(warning);
-    // With fixed ports every shard binds at once (a client that connects early is not left
-    // with the first worker, and startup is shorter); for a random client or WebSocket port the
-    // first shard binds and the others join the ports it got.
-    if (o.port > 0 && !randomWebSocketPort(o)) {
-      const all = [];
-      for (let i = 0; i < this.shardCount; i++) all.push(this.#spawn(i, o.port).ready);
-      this.#port = (await Promise.all(all))[0];
-    } else {
-      this.#port = await this.#spawn(0, Math.max(0, o.port)).ready;
-      const rest = [];
-      for (let i = 1; i < this.shardCount; i++) rest.push(this.#spawn(i, this.#port).ready);
-      await Promise.all(rest);
+    // JetStream starts before the client port opens (server.go Start): its banner and the
+    // restored streams are logged before the shards are awaited (they log nothing), and a
+    // failure stops the start. The shards load meanwhile: both take most of the start-up.
+    const jetstream = this.#spawnJetStreamWorkers();
+    try {
+      await jetstream;
+      await this.#startShards();
+    } catch (err) {
+      await this.#abortStart();
+      throw err;
     }
     // Logged where nats-server starts its WebSocket server: before routes and the client port.
     if (this.#websocketUrl !== null) {
@@ -205,15 +214,73 @@ export class ShardedServer {
     if (this.#routes) await this.#spawn(this.shardCount, this.#port, "route").ready;
     this.#linkAll();
     log.notice(`Listening for client connections on ${joinHostPort(o.host, this.#port)}`);
-    log.notice(
-      `Started ${this.shardCount} shard workers${this.#routes ? " and a route worker" : ""}`,
-    );
+    const extra = [
+      ...(this.#routes ? ["a route worker"] : []),
+      ...(this.#jetstreamWorkers > 0 ? ["a JetStream worker"] : []),
+    ];
+    log.notice(`Started ${[`${this.shardCount} shard workers`, ...extra].join(" and ")}`);
     log.notice(`Server is ready`);
+  }
+
+  /**
+   * Spawns the JetStream workers; resolves once they run. The shards' spawn starts meanwhile
+   * (in the same turn, before any await): their `Ready` is awaited after.
+   */
+  #spawnJetStreamWorkers(): Promise<unknown> {
+    const ready = [];
+    for (let n = 0; n < this.#jetstreamWorkers; n++) {
+      ready.push(this.#spawn(this.#jetstreamIndex(n), 0, "jetstream").ready);
+    }
+    const shards = this.#startShards();
+    const all = Promise.all(ready);
+    // Whichever fails first is thrown by start(); the other rejection is not left unhandled.
+    shards.catch(() => {});
+    all.catch(() => {});
+    return all;
+  }
+
+  #shardsStarting: Promise<void> | null = null;
+
+  /**
+   * Spawns the shards and waits for them (once; a second call waits for the same). With fixed
+   * ports every shard binds at once (a client that connects early is not left with the first
+   * worker, and startup is shorter); for a random client or WebSocket port the first shard
+   * binds and the others join the ports it got.
+   */
+  #startShards(): Promise<void> {
+    return this.#shardsStarting ??= (async () => {
+      const o = this.options;
+      if (o.port > 0 && !randomWebSocketPort(o)) {
+        const all = [];
+        for (let i = 0; i < this.shardCount; i++) all.push(this.#spawn(i, o.port).ready);
+        this.#port = (await Promise.all(all))[0];
+      } else {
+        this.#port = await this.#spawn(0, Math.max(0, o.port)).ready;
+        const rest = [];
+        for (let i = 1; i < this.shardCount; i++) rest.push(this.#spawn(i, this.#port).ready);
+        await Promise.all(rest);
+      }
+    })();
+  }
+
+  /** A worker failed to start: every worker started so far is ended, monitoring closed. */
+  async #abortStart(): Promise<void> {
+    this.#stopping = true;
+    for (const s of this.#slots) {
+      if (!s) continue;
+      s.alive = false;
+      s.worker.terminate();
+    }
+    await this.#closeMonitor();
   }
 
   #spawn(index: number, port: number, role: WorkerRole = "shard"): Slot {
     const name = role === "shard" ? `shard-${index}` : role;
-    const url = role === "shard" ? SHARD_WORKER_URL : LINK_WORKER_URL;
+    const url = role === "shard"
+      ? SHARD_WORKER_URL
+      : role === "jetstream"
+      ? JETSTREAM_WORKER_URL
+      : LINK_WORKER_URL;
     const worker = new Worker(url, { type: "module", name });
     let readyResolve!: (port: number) => void;
     let readyReject!: (err: Error) => void;
@@ -321,7 +388,11 @@ export class ShardedServer {
   #died(slot: Slot, reason: string): void {
     if (!slot.alive) return;
     slot.alive = false;
-    const what = slot.role === "shard" ? `Shard worker ${slot.index}` : `The ${slot.role} worker`;
+    const what = slot.role === "shard"
+      ? `Shard worker ${slot.index}`
+      : slot.role === "jetstream"
+      ? "The JetStream worker"
+      : `The ${slot.role} worker`;
     this.logger.error(`${what} failed: ${reason}`);
     try {
       slot.worker.terminate();
@@ -409,18 +480,27 @@ export class ShardedServer {
   }
 
   /** Every live worker's answer to a stats request on `topic`. */
-  #askStats(topic: "varz" | "connz"): Promise<StatsResponseMessage[]> {
+  #askStats(
+    topic: "varz" | "connz" | "jsz",
+    params: Record<string, string> = {},
+  ): Promise<StatsResponseMessage[]> {
     return this.#ask((requestId) => ({
       kind: ControlKind.StatsRequest,
       requestId,
       topic,
-      params: {},
+      params,
     }));
   }
 
-  /** One server's monitoring view, combined from every worker. */
-  async snapshot(): Promise<MonitoredServer> {
-    const answers = await this.#askStats("connz");
+  /**
+   * One server's monitoring view, combined from every worker; for a `/jsz` `request`, with
+   * the JetStream account details its query asks for.
+   */
+  async snapshot(request?: Request): Promise<MonitoredServer> {
+    const url = request ? new URL(request.url) : null;
+    const jsz = url !== null && url.pathname.endsWith("/jsz");
+    const params = jsz ? Object.fromEntries(url.searchParams) : {};
+    const answers = await this.#askStats(jsz ? "jsz" : "connz", params);
     const snapshots = answers.map((a) => a.data as WorkerSnapshot).filter((d) => d !== null);
     return combineSnapshots({ ...this.#view(), port: this.#port }, snapshots);
   }
@@ -462,6 +542,7 @@ export class ShardedServer {
     this.#stopping = true;
     const live = this.#slots.filter((s) => s.alive);
     for (const s of live) {
+      if (s.role === "jetstream") continue; // stopped last, below
       s.worker.postMessage({ kind: ControlKind.Shutdown, lameDuck, gracePeriodMs: 0 });
     }
     const limit = lameDuck ? this.options.lameDuckDurationMs + STOP_TIMEOUT_MS : STOP_TIMEOUT_MS;
@@ -473,13 +554,20 @@ export class ShardedServer {
       ]);
       clearTimeout(timer);
     };
-    // In lame duck mode the route worker keeps the routes up until the shards are done.
-    const links = lameDuck ? live.filter((s) => s.role !== "shard") : [];
-    await within(live.filter((s) => !links.includes(s)), limit);
+    // In lame duck mode the route worker keeps the routes up until the shards are done. The
+    // JetStream workers stop last, once nothing more can reach them: they store what the
+    // shards sent and flush their stores.
+    const jetstream = live.filter((s) => s.role === "jetstream");
+    const links = lameDuck ? live.filter((s) => s.role !== "shard" && s.role !== "jetstream") : [];
+    await within(live.filter((s) => !links.includes(s) && !jetstream.includes(s)), limit);
     for (const s of links) {
       s.worker.postMessage({ kind: ControlKind.Shutdown, lameDuck: false, gracePeriodMs: 0 });
     }
     if (links.length > 0) await within(links, STOP_TIMEOUT_MS);
+    for (const s of jetstream) {
+      s.worker.postMessage({ kind: ControlKind.Shutdown, lameDuck: false, gracePeriodMs: 0 });
+    }
+    if (jetstream.length > 0) await within(jetstream, STOP_TIMEOUT_MS);
     for (const s of this.#slots) {
       s.alive = false;
       s.worker.terminate();

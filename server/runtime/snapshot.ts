@@ -17,13 +17,15 @@ import type {
   RouteInfo,
   SublistEntryView,
 } from "../monitor/types.ts";
-import type { LinkMonitor } from "../monitor/types.ts";
+import type { JetStreamMonitor, LinkMonitor } from "../monitor/types.ts";
 import { isClientSub } from "../monitor/types.ts";
 import type { ServerOptions } from "../options.ts";
 import type { Server } from "../server.ts";
 import { type GatewayData, gatewayData, gatewayMonitor } from "./gateway_snapshot.ts";
 import { type LeafData, leafData, leafMonitor } from "./leaf_snapshot.ts";
 import { addSublistCounters, type SublistCounters } from "../sublist/sublist.ts";
+import { clusterOf } from "../monitor/jsz.ts";
+import { type JetStreamData, jetStreamData, jetStreamMonitor } from "./jetstream_snapshot.ts";
 
 /** One account of one worker: local subscriptions only (replicated interest left out). */
 export interface AccountData {
@@ -52,6 +54,8 @@ export interface WorkerSnapshot {
   accounts: AccountData[];
   /** Set by the route worker. */
   links?: LinkData;
+  /** Set by the JetStream worker. */
+  jetstream?: JetStreamData;
 }
 
 /** A connection as plain data; `shard` is the owning worker's id in a sharded server. */
@@ -107,8 +111,15 @@ export function workerCounters(server: Server): WorkerCounters {
   };
 }
 
-/** Everything monitoring needs from one worker (`shard`: its worker id). */
-export function workerSnapshot(server: Server, shard?: number): WorkerSnapshot {
+/**
+ * Everything monitoring needs from one worker (`shard`: its worker id; `jsz`: the query of a
+ * `/jsz` request, for the JetStream worker's account details).
+ */
+export function workerSnapshot(
+  server: Server,
+  shard?: number,
+  jsz?: Readonly<Record<string, string>>,
+): WorkerSnapshot {
   const conns: MonitoredConn[] = [];
   for (const c of server.clients.values()) conns.push(connData(c, shard));
   const accounts: AccountData[] = [];
@@ -128,6 +139,9 @@ export function workerSnapshot(server: Server, shard?: number): WorkerSnapshot {
     accounts.push({ name: a.name, count: entries.length, counters: a.sublist.counters(), entries });
   }
   const snapshot: WorkerSnapshot = { counters: workerCounters(server), conns, accounts };
+  if (server.jetstream) {
+    snapshot.jetstream = jetStreamData(server.jetstream, jsz, clusterOf(server));
+  }
   const links = server.links;
   if (links?.routes || links?.gateway || links?.leafs) {
     const names = server.options.gatewayConfig?.gateways.map((g) => g.name) ?? [];
@@ -192,8 +206,10 @@ export function combineSnapshots(main: MainView, snapshots: WorkerSnapshot[]): M
   const clients = new Map<number, MonitoredConn>();
   const byName = new Map<string, AccountData>();
   let links: LinkMonitor | undefined;
+  let jetstream: JetStreamMonitor | null = null;
   for (const s of snapshots) {
     if (s.links) links = linkMonitor(s.links);
+    if (s.jetstream) jetstream = jetStreamMonitor(s.jetstream);
     for (const c of s.conns) clients.set(c.cid, c);
     for (const a of s.accounts) {
       const held = byName.get(a.name);
@@ -222,6 +238,7 @@ export function combineSnapshots(main: MainView, snapshots: WorkerSnapshot[]): M
     monitor: main.monitor,
     logger: main.logger,
     links,
+    jetstream,
     accounts: () => accounts,
     account: (name?: string) => accounts.find((a) => a.name === (name ?? "$G")) ?? null,
   };

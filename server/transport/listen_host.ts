@@ -115,3 +115,12 @@ export async function acceptLoop(listener: Deno.Listener, h: AcceptHandlers): Pr
     if (h.running()) h.error(err);
   }
 }
+
+/** Closes a listener that may already be closed (shutdown, lame duck). */
+export function closeListener(listener: Deno.Listener | null): void {
+  try {
+    listener?.close();
+  } catch {
+    // already closed
+  }
+}

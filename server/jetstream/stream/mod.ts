@@ -60,11 +60,26 @@ export function startStreams(
   engine.recover((name) => js.account(name));
   const recovered = js.enabledAccounts.flatMap((jsa) => engine.accountOf(jsa).sorted());
   // The server (ctx) tells of interest changes; a test context may not.
-  const source = ctx as Partial<{ onInterest: InterestWatch }>;
+  // In a sharded server's JetStream worker, the shards' interest too (mesh/peer_interest.ts).
+  const source = ctx as Partial<
+    { onInterest: InterestWatch; peerInterest: { watch: InterestWatch } }
+  >;
+  const local = source.onInterest?.bind(ctx);
+  const peers = source.peerInterest?.watch;
+  const watchInterest: InterestWatch | undefined = local && peers
+    ? (listener) => {
+      const stopLocal = local(listener);
+      const stopPeers = peers(listener);
+      return () => {
+        stopLocal();
+        stopPeers();
+      };
+    }
+    : local;
   const consumers = startConsumers(js, engine, recovered, {
     warn: opts.warn,
     notice: opts.notice,
-    watchInterest: source.onInterest?.bind(ctx),
+    watchInterest,
   });
   js.addHandler(snapshotApiHandler({
     engine,
