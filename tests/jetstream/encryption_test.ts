@@ -6,12 +6,14 @@
  * in any file of the store; a restart with a wrong key, or without a key, leaves the stream out
  * with nats-server's warning while the server keeps serving; a stream saved in clear is
  * encrypted when the server starts with a key (`Encrypting stream`). With nats-server on the
- * machine, its warnings for the same wrong key and missing key are compared.
+ * machine, its warnings for the same wrong key and missing key are compared. A snapshot of an
+ * encrypted stream restores (and is encrypted again on the restoring server).
  */
 import assert from "node:assert/strict";
 import { connect, headers } from "@nats-io/transport-node";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { natsServerAvailable, natsServerBinary, spawnFromConf } from "../helpers/spawn_server.ts";
+import { backup, restore } from "./_snapshot_client.ts";
 
 const DENATS = new URL("../../bin/denats", import.meta.url).pathname;
 const HAVE_NATS_SERVER = natsServerAvailable();
@@ -190,6 +192,43 @@ Deno.test("a stream saved in clear is encrypted when the server restarts with a 
       assert.equal((await jsm.consumers.info("ENC", "D")).ack_floor.stream_seq, 5);
       const m = await jsm.streams.getMessage("ENC", { seq: 20 });
       assert.equal(m?.string(), "PAYLOADMARK 20");
+    } finally {
+      await nc.close();
+    }
+  } finally {
+    await Deno.remove(store, { recursive: true }).catch(() => {});
+  }
+});
+
+Deno.test("encrypted store: snapshot and restore, the restored stream encrypted and recovered", async () => {
+  const store = await Deno.makeTempDir({ prefix: "denats_jsenc_" });
+  try {
+    {
+      await using first = await spawnFromConf(DENATS, conf(store, "s3cr3t"), { timeoutMs: 10_000 });
+      await fill(first.port);
+      const nc = await connect({ port: first.port });
+      try {
+        const b = await backup(nc, "ENC");
+        assert.ok(!("error" in b.response), JSON.stringify(b.response));
+        const jsm = await jetstreamManager(nc);
+        await jsm.streams.delete("ENC");
+        const r = await restore(nc, "ENC", { config: b.response.config }, b.archive);
+        assert.ok(r.final && !("error" in r.final), JSON.stringify(r));
+        assert.equal((await jsm.streams.info("ENC")).state.messages, 20);
+        assert.equal((await jsm.consumers.info("ENC", "D")).ack_floor.stream_seq, 5);
+      } finally {
+        await nc.close();
+      }
+      await first.close("SIGTERM");
+    }
+    assert.deepEqual(markersInClear(store), []);
+    await using second = await spawnFromConf(DENATS, conf(store, "s3cr3t"), { timeoutMs: 10_000 });
+    const nc = await connect({ port: second.port });
+    try {
+      const jsm = await jetstreamManager(nc);
+      assert.equal((await jsm.streams.info("ENC")).state.messages, 20);
+      assert.equal((await jsm.consumers.info("ENC", "D")).ack_floor.stream_seq, 5);
+      assert.equal((await jsm.streams.getMessage("ENC", { seq: 7 }))?.string(), "PAYLOADMARK 7");
     } finally {
       await nc.close();
     }

@@ -406,6 +406,24 @@ export class StreamEngine implements StreamRegistry {
     return keys;
   }
 
+  /**
+   * Encrypts a restored stream's directory (unpacked in clear) when encryption is on; returns
+   * the keys to open its store with (null: in clear).
+   */
+  encryptRestored(
+    dir: string,
+    account: string,
+    config: StreamConfig,
+    created: bigint,
+  ): StreamKeys | null {
+    const enc = this.#o.encryption ?? null;
+    if (enc === null || config.storage === "memory") return null;
+    const keys = encryptSavedStream(dir, enc, account, config.name);
+    writeStreamMeta(dir, config, created, keys);
+    conversionDone(dir);
+    return keys;
+  }
+
   /** Account info numbers. */
   accountUsage(
     account: string,

@@ -91,7 +91,7 @@ export function readStreamMeta(
   dir: string,
   ctx?: MetaKeyContext,
 ):
-  | { config: StreamConfig; created: bigint; keys: StreamKeys | null; otherCipher?: string }
+  | { config: StreamConfig; created: bigint; keys?: StreamKeys | null; otherCipher?: string }
   | { warning: string } {
   const metafile = `${dir}/${META_FILE}`;
   const metasum = `${dir}/${META_SUM_FILE}`;
@@ -144,7 +144,11 @@ export function readStreamMeta(
   if ("error" in parsed || created === null) {
     return { warning: `  Error unmarshalling stream metafile ${goQuote(metafile)}: invalid JSON` };
   }
-  return { config: parsed.config, created, keys, otherCipher };
+  const config = parsed.config;
+  if (ctx === undefined) return { config, created };
+  return otherCipher === undefined
+    ? { config, created, keys }
+    : { config, created, keys, otherCipher };
 }
 
 function listDirs(path: string): string[] {
@@ -170,7 +174,7 @@ export function listSavedStreams(
       const dir = streamDir(storeDir, account, name);
       const r = readStreamMeta(dir, { enc, account, name });
       if ("warning" in r) warn(r.warning);
-      else out.push({ account, dir, ...r });
+      else out.push({ account, dir, ...r, keys: r.keys ?? null });
     }
   }
   return out;

@@ -9,7 +9,7 @@
  * and direct gets. Time and timers come from an injected {@link StreamEnv}. Runs in the isolate
  * that owns the stream.
  */
-import type { MetaSealer } from "../consumer/consumer_meta.ts";
+import type { StreamKeys } from "../store/file/store_cipher.ts";
 import type { Account } from "../../accounts/account.ts";
 import { SubjectTransform } from "../../accounts/mapping.ts";
 import type { InternalConnection, InternalMsg } from "../../internal/internal_connection.ts";
@@ -79,7 +79,7 @@ export interface StreamOptions {
   /** Where durable consumers save their config (null: a memory stream saves nothing). */
   consumerDir: string | null;
   /** The stream's keys when its files are encrypted (consumer configs are sealed with them). */
-  sealer?: MetaSealer | null;
+  sealer?: StreamKeys | null;
 }
 
 const dec = new TextDecoder();
@@ -91,7 +91,7 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
   readonly conn: InternalConnection;
   readonly created: bigint;
   readonly consumerDir: string | null;
-  readonly sealer: MetaSealer | null;
+  readonly sealer: StreamKeys | null;
   readonly #dedupe = new DedupeTable();
   #lastMsgId = "";
   /** False after a recovery until the duplicate window is rebuilt (on first use, as 2.9.10). */
