@@ -15,13 +15,14 @@ import { REGULAR_TYPES, type TarEntry, tarPack, tarUnpack } from "../store/archi
 import { ArchiveError } from "../store/archive/snappy_block.ts";
 import { createHash } from "node:crypto";
 import type { StreamKeys } from "../store/file/store_cipher.ts";
+import { StoreCrypt } from "../store/file/store_crypt.ts";
 
 /** The bytes of file `rel` of an encrypted stream as archived, or null to leave it out. */
 function plainOf(rel: string, data: Uint8Array, keys: StreamKeys, dir: string): Uint8Array | null {
   if (rel === "meta.key" || /^blk\/\d+\.sum$/.test(rel)) return null;
   const blk = /^blk\/(\d+)\.blk$/.exec(rel);
   if (blk) {
-    keys.block(Number(blk[1])).xorAt(data, 0);
+    new StoreCrypt(keys, `${dir}/blk`).block(Number(blk[1]))(data, 0);
     return data;
   }
   if (rel === "meta.sum") {

@@ -49,7 +49,7 @@ import {
   writeMeta,
 } from "./file_block.ts";
 import { ActiveBlock } from "./active_block.ts";
-import { diskBytes, StoreCrypt } from "./store_crypt.ts";
+import { diskBytes, newBaseData, StoreCrypt } from "./store_crypt.ts";
 import { DEFAULT_BLOCK_SIZE, type FileStoreOptions } from "./file_store_options.ts";
 import { BlockReader } from "./block_reader.ts";
 import { scanBlockHeaders } from "./header_scan.ts";
@@ -65,13 +65,7 @@ import {
   writeSummary,
 } from "./summary_files.ts";
 import { FileConsumerStore } from "./file_consumer_store.ts";
-import {
-  eraseRecordInPlace,
-  floorBytes,
-  RecordKind,
-  recordLength,
-  RecordScanner,
-} from "../record_codec.ts";
+import { eraseRecordInPlace, RecordKind, recordLength, RecordScanner } from "../record_codec.ts";
 import type { Payload } from "../stream_core.ts";
 import { RecoverableCore } from "../stream_recovery.ts";
 import { SubjectDecoder, type SubjectEntry } from "../subject_table.ts";
@@ -120,7 +114,7 @@ export class FileStore extends RecoverableCore {
     this.#consumerDir = `${options.dir}/obs`;
     this.#blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
     this.#syncAlways = options.syncInterval === "always";
-    const crypt = this.#crypt = options.keys ? new StoreCrypt(options.keys) : null;
+    const crypt = this.#crypt = options.keys ? new StoreCrypt(options.keys, this.#blockDir) : null;
     this.#reader = new BlockReader(crypt ? (id) => crypt.block(id) : null);
     const block = (id: number) => this.#blockById.get(id), flush = () => this.#writeNow(false);
     this.index.usePager(
@@ -207,6 +201,7 @@ export class FileStore extends RecoverableCore {
   #removeBlockFile(b: Block): void {
     this.#blockById.delete(b.id);
     this.#reader.invalidate(b.id);
+    this.#crypt?.forget(b.id);
     this.#compactCandidates.delete(b);
     // The summary first: a block file without one is scanned, never the other way round.
     removeIfExists(summaryPath(this.#blockDir, b.id));
@@ -251,9 +246,8 @@ export class FileStore extends RecoverableCore {
     this.#active = b;
     this.#reader.invalidate(b.id);
     dropSummary(this.#blockDir, b);
-    const bytes = content ?? new Uint8Array(0);
-    const max = this.#blockSize;
-    const xor = this.#crypt?.block(b.id), sync = this.#syncAlways;
+    const bytes = content ?? new Uint8Array(0), max = this.#blockSize, sync = this.#syncAlways;
+    const xor = this.#crypt?.block(b.id);
     this.#writer = new ActiveBlock(b, bytes, sync, capacity, max, onDisk, reuse, xor);
     // A failed write (a full disk): its messages are forgotten, as never stored.
     this.#writer.onWriteFailed = (first) => first > 0 && this.rollbackAbove(first - 1);
@@ -265,6 +259,7 @@ export class FileStore extends RecoverableCore {
     const b = newBlock(id, this.#blockDir, this.lastSeq, this.lastTs);
     removeIfExists(summaryPath(this.#blockDir, id));
     removeIfExists(b.path);
+    this.#crypt?.forget(id);
     this.#addBlock(b);
     this.#activate(b, undefined);
   }
@@ -273,7 +268,8 @@ export class FileStore extends RecoverableCore {
     b.baseLastSeq = b.lastUsedSeq = this.lastSeq;
     b.baseLastTs = b.lastUsedTs = this.lastTs;
     b.floor = this.firstSeq;
-    this.#append(RecordKind.Base, this.lastSeq, this.lastTs, null, null, floorBytes(this.firstSeq));
+    const data = newBaseData(this.#crypt, b.id, this.firstSeq);
+    this.#append(RecordKind.Base, this.lastSeq, this.lastTs, null, null, data);
   }
 
   /** Appends a record to the active block (rolling to a new one when full); returns its offset. */
@@ -511,7 +507,8 @@ export class FileStore extends RecoverableCore {
 
   /** The rewritten content of `b` (block_rewrite.ts); moves the index offsets of its messages. */
   #rewriteContent(b: Block, upTo: number, allTombstones: boolean): Uint8Array {
-    return rewriteBlock(b, this.#blockBuffer(b), this.index, this.firstSeq, upTo, allTombstones);
+    const old = this.#blockBuffer(b), base = newBaseData(this.#crypt, b.id, this.firstSeq);
+    return rewriteBlock(b, old, this.index, this.firstSeq, upTo, allTombstones, base);
   }
 
   // ---- lifecycle ----
@@ -550,8 +547,7 @@ export class FileStore extends RecoverableCore {
   consumerStore(name: string, config: ConsumerStoreConfig): ConsumerStore {
     if (this.closed) throw new StoreError(StoreErrorCode.Closed);
     if (name === "" || name.includes("/")) throw new Error("bad consumer config");
-    const path = `${this.#consumerDir}/${name}.state`;
-    const c = new FileConsumerStore(path, config, (c) => {
+    const c = new FileConsumerStore(`${this.#consumerDir}/${name}.state`, config, (c) => {
       this.#consumerStores.delete(c);
       this.consumers--;
     }, this.#crypt);

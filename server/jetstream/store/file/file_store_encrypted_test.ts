@@ -4,7 +4,8 @@
  * store conformance suite reopening after a clean stop (sealed summaries) and with no summary at
  * all (every encrypted block replayed); no marker written in a subject, header or payload is
  * found in clear in any file of the store; messages and consumer state survive a reopen; a
- * rewritten (compacted, truncated, securely erased) block still reads back.
+ * rewritten (compacted, truncated, securely erased) block still reads back; a compacted block
+ * is encrypted with a new keystream generation (store_crypt.ts).
  */
 
 import assert from "node:assert/strict";
@@ -12,6 +13,7 @@ import { FileStore } from "./file_store.ts";
 import { keyEncryptionKey, type StoreCipherName, StreamKeys } from "./store_cipher.ts";
 import { runStoreConformance } from "../_store_conformance.ts";
 import { AckPolicy, fileStoreMsgSize, type StreamStore } from "../types.ts";
+import { RecordKind, RecordScanner } from "../record_codec.ts";
 
 const CIPHERS: StoreCipherName[] = ["chacha", "aes"];
 const enc = new TextEncoder();
@@ -113,3 +115,48 @@ for (const cipher of CIPHERS) {
     await store.delete();
   });
 }
+
+/** The generation nonce in the BASE of block file `path` of block `id` (decrypted). */
+function baseNonce(path: string, id: number, keys: StreamKeys): string {
+  const buf = Deno.readFileSync(path);
+  const ks = keys.block(id, 0);
+  const len = buf.slice(0, 4);
+  ks.xorAt(len, 0);
+  const n = new DataView(len.buffer).getUint32(0, true);
+  const record = buf.slice(0, n);
+  ks.xorAt(record, 0);
+  const r = new RecordScanner(record);
+  assert.equal(r.read(0, n), n);
+  assert.equal(r.kind, RecordKind.Base);
+  const data = record.subarray(r.dataStart, r.dataStart + r.dataLength);
+  assert.equal(data.length, 24);
+  return Array.from(data.subarray(8), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+Deno.test("file store encrypted: a compacted block gets a new keystream generation", async () => {
+  const dir = Deno.makeTempDirSync();
+  const keys = keysFor("chacha");
+  try {
+    let store = FileStore.open({ dir, keys, blockSize: 1024 });
+    const data = new Uint8Array(100).fill(65);
+    for (let i = 0; i < 30; i++) await store.storeMsg(`s.${i}`, null, data, 1n);
+    const first = store.blockIds()[0];
+    const path = store.blockPath(first);
+    const before = baseNonce(path, first, keys);
+    const sizeBefore = Deno.statSync(path).size;
+    for (let seq = 2; seq <= 6; seq++) store.removeMsg(seq);
+    await store.flush(true);
+    assert.ok(Deno.statSync(path).size < sizeBefore, "block 1 compacted");
+    const after = baseNonce(path, first, keys);
+    assert.notEqual(after, before);
+    assert.deepEqual(store.loadMsg(1).data, data);
+    await store.stop();
+    store = FileStore.open({ dir, keys, blockSize: 1024 });
+    assert.deepEqual([store.state().msgs, store.loadMsg(1).subject], [25, "s.0"]);
+    await store.delete();
+  } finally {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch { /* deleted by the store */ }
+  }
+});

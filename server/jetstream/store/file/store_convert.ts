@@ -58,7 +58,7 @@ export function conversionDone(dir: string): void {
 
 /** Encrypts what is still plain of the store in `dir` (see the module doc). */
 export function encryptStoreFiles(dir: string, keys: StreamKeys): void {
-  const crypt = new StoreCrypt(keys);
+  const crypt = new StoreCrypt(keys, `${dir}/blk`);
   const blk = `${dir}/blk`;
   let ids: number[] = [];
   try {
@@ -69,7 +69,11 @@ export function encryptStoreFiles(dir: string, keys: StreamKeys): void {
     const path = blockPath(blk, id);
     const buf = readFileOrNull(path);
     if (buf === null || buf.length === 0) continue;
-    if (typeof new RecordScanner(buf).read(0, buf.length) === "string") continue; // encrypted
+    const r = new RecordScanner(buf);
+    const n = r.read(0, buf.length);
+    if (typeof n === "string") continue; // encrypted
+    // Its BASE has no generation nonce: generation 0 throughout.
+    crypt.noteBase(id, n, buf.subarray(r.dataStart, r.dataStart + r.dataLength));
     crypt.block(id)(buf, 0);
     writeFileAtomic(path, buf);
   }

@@ -6,36 +6,117 @@
  * summaries, consumer states) are sealed with the AEAD key (a fresh random nonce per write, so
  * rewriting them never reuses a keystream). Runs in the isolate that owns the stream.
  *
- * Block keystreams are keyed by block id in generation 0, as nats-server 2.9.10 keys a block by
- * its index only: a block rewritten in place (compaction, truncation, secure erase, a write
- * retried after a full disk) is encrypted again with the same keystream at the same offsets.
+ * Keystream generations: a block's first record (its BASE) is encrypted with the keystream of
+ * generation 0 of its id; the BASE's data carries, after the floor, a random 16-byte nonce drawn
+ * each time the block is started or rewritten (compaction, truncation), and the rest of the
+ * block is encrypted with the keystream of that generation. So a rewritten block, or a block id
+ * used again, never reuses the keystream of its messages; only the small BASE record is encrypted
+ * again with the same keystream (it holds sequence numbers, a time and the nonce). A BASE without
+ * a nonce (a block written in clear, then encrypted in place) means generation 0 throughout.
+ * Still the same keystream at the same offsets (as nats-server, which keys a block by its index
+ * only): a secure erase (the record overwritten with its erased form) and a write retried after
+ * a failed one (a full disk).
  */
 
+import { randomBytes } from "node:crypto";
 import type { BlockKeystream, StreamKeys } from "./store_cipher.ts";
+import { blockPath, readFileOrNull } from "./file_block.ts";
+import { floorBytes, RecordKind, recordLength, RecordScanner } from "../record_codec.ts";
 
 /** Encrypts or decrypts (the same XOR) `bytes`, which sit at `offset` in one block file. */
 export type BlockXor = (bytes: Uint8Array, offset: number) => void;
 
+/** Bytes of the generation nonce in a BASE record's data (after the 8-byte floor). */
+const NONCE_LEN = 16;
+
+/** The keystreams of one block: its BASE record's and the rest's. */
+interface BlockStreams {
+  baseLen: number;
+  base: BlockKeystream;
+  body: BlockKeystream;
+}
+
 /** The encryption of one file store. */
 export class StoreCrypt {
   readonly keys: StreamKeys;
-  #streams = new Map<number, BlockKeystream>();
+  readonly #blockDir: string;
+  #blocks = new Map<number, BlockStreams>();
 
-  constructor(keys: StreamKeys) {
+  /** The keys of the store whose blocks are in `blockDir`. */
+  constructor(keys: StreamKeys, blockDir: string) {
     this.keys = keys;
+    this.#blockDir = blockDir;
   }
 
-  /** The XOR of block `id`'s keystream (cached per block). */
+  /** The data of a new BASE record: `floor` (8 bytes) and a fresh generation nonce. */
+  baseData(floor: Uint8Array): Uint8Array {
+    const out = new Uint8Array(floor.length + NONCE_LEN);
+    out.set(floor);
+    out.set(randomBytes(NONCE_LEN), floor.length);
+    return out;
+  }
+
+  /**
+   * Block `id` now starts with a BASE record of `length` bytes whose data is `data` (before
+   * anything of the new content is encrypted).
+   */
+  noteBase(id: number, length: number, data: Uint8Array): void {
+    this.#blocks.set(id, this.#streams(id, length, data));
+  }
+
+  /** Forgets what is known of block `id` (its file is gone or was replaced). */
+  forget(id: number): void {
+    this.#blocks.delete(id);
+  }
+
+  /** The XOR of block `id`'s keystreams. */
   block(id: number): BlockXor {
     return (bytes, offset) => {
-      let ks = this.#streams.get(id);
-      if (!ks) {
-        if (this.#streams.size > 64) this.#streams.clear();
-        ks = this.keys.block(id, 0);
-        this.#streams.set(id, ks);
+      if (bytes.length === 0) return;
+      const s = this.#blocks.get(id) ?? this.#learn(id, bytes, offset);
+      const end = offset + bytes.length;
+      if (offset < s.baseLen) {
+        s.base.xorAt(bytes.subarray(0, Math.min(end, s.baseLen) - offset), offset);
       }
-      ks.xorAt(bytes, offset);
+      if (end > s.baseLen) {
+        const from = Math.max(offset, s.baseLen);
+        s.body.xorAt(bytes.subarray(from - offset), from);
+      }
     };
+  }
+
+  /** Block `id`'s keystreams from its encrypted BASE: in `bytes` (at `offset`), else its file. */
+  #learn(id: number, bytes: Uint8Array, offset: number): BlockStreams {
+    let head = offset === 0 ? bytes : null;
+    if (head === null || head.length < 4) {
+      head = readFileOrNull(blockPath(this.#blockDir, id)) ?? new Uint8Array(0);
+    }
+    const base = this.keys.block(id, 0);
+    const len = head.slice(0, 4);
+    base.xorAt(len, 0);
+    const n = len.length < 4 ? 0 : new DataView(len.buffer).getUint32(0, true);
+    if (n > 0 && n <= head.length && n <= 1024) {
+      const record = head.slice(0, n);
+      base.xorAt(record, 0);
+      const r = new RecordScanner(record);
+      if (r.read(0, n) === n && r.kind === RecordKind.Base) {
+        const s = this.#streams(id, n, record.subarray(r.dataStart, r.dataStart + r.dataLength));
+        this.#blocks.set(id, s);
+        return s;
+      }
+    }
+    // No readable BASE (an empty or torn block): generation 0, not remembered.
+    return { baseLen: 0, base, body: base };
+  }
+
+  #streams(id: number, length: number, data: Uint8Array): BlockStreams {
+    const base = this.keys.block(id, 0);
+    if (data.length < 8 + NONCE_LEN) return { baseLen: length, base, body: base };
+    const nonce = Array.from(
+      data.subarray(8, 8 + NONCE_LEN),
+      (b) => b.toString(16).padStart(2, "0"),
+    );
+    return { baseLen: length, base, body: this.keys.block(id, `n${nonce.join("")}`) };
   }
 
   /** A sealed copy of a small file's bytes. */
@@ -47,6 +128,18 @@ export class StoreCrypt {
   open(sealed: Uint8Array): Uint8Array | null {
     return this.keys.open(sealed);
   }
+}
+
+/**
+ * The data of block `id`'s new BASE record holding `floor`; with `crypt`, with a new generation
+ * nonce, noted as the block's (call it once the block's old content was read).
+ */
+export function newBaseData(crypt: StoreCrypt | null, id: number, floor: number): Uint8Array {
+  const data = floorBytes(floor);
+  if (crypt === null) return data;
+  const withNonce = crypt.baseData(data);
+  crypt.noteBase(id, recordLength(0, 0, withNonce.length), withNonce);
+  return withNonce;
 }
 
 /** `bytes` XORed by `xor` at `offset` as a copy (the argument is left as it is). */
