@@ -236,3 +236,29 @@ Deno.test("encrypted store: snapshot and restore, the restored stream encrypted 
     await Deno.remove(store, { recursive: true }).catch(() => {});
   }
 });
+
+Deno.test("encrypted store: a restart with the other cipher keeps the stream's own", async () => {
+  const store = await Deno.makeTempDir({ prefix: "denats_jsenc_" });
+  try {
+    {
+      await using first = await spawnFromConf(DENATS, conf(store, "s3cr3t"), { timeoutMs: 10_000 });
+      await fill(first.port);
+      await first.close("SIGTERM");
+    }
+    await using second = await spawnFromConf(DENATS, conf(store, "s3cr3t", "chacha"), {
+      timeoutMs: 10_000,
+    });
+    // nats-server converts the stream ("Converting from AES-GCM to ChaCha20-Poly1305 ...").
+    assert.match(second.logs(), /\[INF\] {3}Keeping AES-GCM for stream '\$G > ENC'/);
+    const nc = await connect({ port: second.port });
+    try {
+      const jsm = await jetstreamManager(nc);
+      assert.equal((await jsm.streams.info("ENC")).state.messages, 20);
+      assert.equal((await jsm.consumers.info("ENC", "D")).ack_floor.stream_seq, 5);
+    } finally {
+      await nc.close();
+    }
+  } finally {
+    await Deno.remove(store, { recursive: true }).catch(() => {});
+  }
+});

@@ -20,7 +20,7 @@
 
 import { randomBytes } from "node:crypto";
 import type { BlockKeystream, StreamKeys } from "./store_cipher.ts";
-import { blockPath, readFileOrNull } from "./file_block.ts";
+import { blockPath } from "./file_block.ts";
 import { floorBytes, RecordKind, recordLength, RecordScanner } from "../record_codec.ts";
 
 /** Encrypts or decrypts (the same XOR) `bytes`, which sit at `offset` in one block file. */
@@ -28,6 +28,8 @@ export type BlockXor = (bytes: Uint8Array, offset: number) => void;
 
 /** Bytes of the generation nonce in a BASE record's data (after the 8-byte floor). */
 const NONCE_LEN = 16;
+/** Longest BASE record looked for (ours are 55 bytes). */
+const MAX_BASE = 256;
 
 /** The keystreams of one block: its BASE record's and the rest's. */
 interface BlockStreams {
@@ -87,15 +89,20 @@ export class StoreCrypt {
 
   /** Block `id`'s keystreams from its encrypted BASE: in `bytes` (at `offset`), else its file. */
   #learn(id: number, bytes: Uint8Array, offset: number): BlockStreams {
-    let head = offset === 0 ? bytes : null;
-    if (head === null || head.length < 4) {
-      head = readFileOrNull(blockPath(this.#blockDir, id)) ?? new Uint8Array(0);
-    }
     const base = this.keys.block(id, 0);
-    const len = head.slice(0, 4);
-    base.xorAt(len, 0);
-    const n = len.length < 4 ? 0 : new DataView(len.buffer).getUint32(0, true);
-    if (n > 0 && n <= head.length && n <= 1024) {
+    const lengthOf = (head: Uint8Array) => {
+      if (head.length < 4) return 0;
+      const len = head.slice(0, 4);
+      base.xorAt(len, 0);
+      return new DataView(len.buffer).getUint32(0, true);
+    };
+    let head = offset === 0 ? bytes : new Uint8Array(0);
+    let n = lengthOf(head);
+    if (n === 0 || n > head.length) {
+      head = readPrefix(blockPath(this.#blockDir, id), MAX_BASE);
+      n = lengthOf(head);
+    }
+    if (n > 0 && n <= head.length) {
       const record = head.slice(0, n);
       base.xorAt(record, 0);
       const r = new RecordScanner(record);
@@ -140,6 +147,30 @@ export function newBaseData(crypt: StoreCrypt | null, id: number, floor: number)
   const withNonce = crypt.baseData(data);
   crypt.noteBase(id, recordLength(0, 0, withNonce.length), withNonce);
   return withNonce;
+}
+
+/** Up to `max` first bytes of the file at `path` (empty when it cannot be read). */
+function readPrefix(path: string, max: number): Uint8Array {
+  let f: Deno.FsFile;
+  try {
+    f = Deno.openSync(path, { read: true });
+  } catch {
+    return new Uint8Array(0);
+  }
+  try {
+    const buf = new Uint8Array(max);
+    let got = 0;
+    while (got < max) {
+      const r = f.readSync(buf.subarray(got));
+      if (r === null || r === 0) break;
+      got += r;
+    }
+    return buf.subarray(0, got);
+  } catch {
+    return new Uint8Array(0);
+  } finally {
+    f.close();
+  }
 }
 
 /** `bytes` XORed by `xor` at `offset` as a copy (the argument is left as it is). */
