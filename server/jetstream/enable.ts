@@ -62,10 +62,6 @@ export function startJetStream(
       `${JETSTREAM_FATAL_PREFIX}denats runs JetStream only on a server without cluster and gateway ports (clustered JetStream is not built yet)`,
     );
   }
-  if (cfg.key !== "") {
-    // Said plainly rather than storing in clear text under an encryption banner.
-    throw new Error(`${JETSTREAM_FATAL_PREFIX}store encryption (key) is not supported by denats`);
-  }
   const resolved = resolveJetStream(cfg, machineProbe());
   const dirError = prepareStoreDir(resolved.storeDir);
   if (dirError !== null) throw new Error(`${JETSTREAM_FATAL_PREFIX}${dirError}`);
@@ -84,6 +80,8 @@ export function startJetStream(
   }
   startStreams(js, server, {
     standalone,
+    // File streams encrypted at rest (store/file/store_crypt.ts).
+    encryption: resolved.cipher !== "" ? { key: cfg.key, cipher: resolved.cipher } : null,
     warn: (text) => log.warn(text),
     error: (text) => log.error(text),
     debug: (text) => log.debug(text),

@@ -6,6 +6,7 @@
  * consumers implement {@link ConsumerHandle}. Types only.
  * PURE: no Deno APIs, timers or console output.
  */
+import type { MetaSealer } from "./consumer/consumer_meta.ts";
 import type { Account } from "../accounts/account.ts";
 import type { InternalConnection } from "../internal/internal_connection.ts";
 import type { StreamConfig } from "./api/stream_config.ts";
@@ -73,6 +74,8 @@ export interface StreamView {
    * stream (nothing is saved). Optional until every stream sets it.
    */
   readonly consumerDir?: string | null;
+  /** Seals the saved consumer configs of an encrypted file stream (null: in clear). */
+  readonly sealer?: MetaSealer | null;
   /** Current time in nanoseconds since the epoch (the one clock of JetStream; tests inject). */
   now(): bigint;
 }

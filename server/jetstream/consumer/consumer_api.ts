@@ -137,7 +137,7 @@ export class ConsumerApi {
     const dir = view.consumerDir ?? null;
     if (dir === null) return [];
     const warn = this.#opts.warn ?? (() => {});
-    return readConsumerMetas(dir, warn).map((s) =>
+    return readConsumerMetas(dir, warn, view.sealer ?? null).map((s) =>
       this.startConsumer(view, s.name, s.config, s.created)
     );
   }
@@ -193,7 +193,7 @@ export class ConsumerApi {
     // Ephemerals are saved too (nats-server): recovered, they go once inactive. Direct
     // consumers have no store (consumer.go addConsumerWithAssignment).
     if (dir !== null && !c.direct) {
-      writeConsumerMeta(dir, c.name, c.config, c.created);
+      writeConsumerMeta(dir, c.name, c.config, c.created, view.sealer ?? null);
     }
     return consumerInfoResponse("CONSUMER.CREATE", c.info());
   }

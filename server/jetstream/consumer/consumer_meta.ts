@@ -16,6 +16,19 @@ import { goQuote } from "../../protocol/wire_errors.ts";
 import { rfc3339ToNanos } from "./engine/config.ts";
 import { goTimeNs } from "../js_time.ts";
 
+/** Seals and opens the files of an encrypted stream (its StreamKeys). */
+export interface MetaSealer {
+  readonly cipher: string;
+  seal(plain: Uint8Array): Uint8Array;
+  open(sealed: Uint8Array): Uint8Array | null;
+}
+
+/** Go's AEAD Open error of each cipher. */
+const AUTH_FAILED: Record<string, string> = {
+  chacha: "chacha20poly1305: message authentication failed",
+  aes: "cipher: message authentication failed",
+};
+
 /** nats-server's file name. */
 export const CONSUMER_META_FILE = "meta.inf";
 
@@ -26,12 +39,13 @@ export interface SavedConsumer {
   created: bigint;
 }
 
-/** Writes `<dir>/<name>/meta.inf`. */
+/** Writes `<dir>/<name>/meta.inf` (sealed with `sealer`: an encrypted stream). */
 export function writeConsumerMeta(
   dir: string,
   name: string,
   config: ConsumerConfig,
   created: bigint,
+  sealer: MetaSealer | null = null,
 ): void {
   const cdir = `${dir}/${name}`;
   Deno.mkdirSync(cdir, { recursive: true, mode: 0o750 });
@@ -41,7 +55,8 @@ export function writeConsumerMeta(
     config: consumerConfigToJson(config),
   });
   const path = `${cdir}/${CONSUMER_META_FILE}`;
-  Deno.writeFileSync(`${path}.tmp`, new TextEncoder().encode(body), { mode: 0o640 });
+  const plain = new TextEncoder().encode(body);
+  Deno.writeFileSync(`${path}.tmp`, sealer ? sealer.seal(plain) : plain, { mode: 0o640 });
   Deno.renameSync(`${path}.tmp`, path);
 }
 
@@ -57,18 +72,26 @@ export function removeConsumerMeta(dir: string, name: string): void {
 /**
  * Every saved consumer under `dir`; an unreadable one is reported through `warn` with
  * nats-server's recovery warning (`    Missing consumer metafile "<path>"`,
- * `    Error unmarshalling consumer metafile "<path>": <Go's JSON error>`) and skipped.
+ * `    Error unmarshalling consumer metafile "<path>": <Go's JSON error>`,
+ * `  Error decrypting our consumer metafile: <err>` with `sealer`) and skipped.
  */
 export function readConsumerMetas(
   dir: string,
   warn: (text: string) => void = () => {},
+  sealer: MetaSealer | null = null,
 ): SavedConsumer[] {
   const out: SavedConsumer[] = [];
   for (const name of savedConsumerDirs(dir)) {
     const path = `${dir}/${name}/${CONSUMER_META_FILE}`;
     let text: string;
     try {
-      text = new TextDecoder().decode(Deno.readFileSync(path));
+      const bytes = Deno.readFileSync(path);
+      const plain = sealer ? sealer.open(bytes) : bytes;
+      if (plain === null) {
+        warn(`  Error decrypting our consumer metafile: ${AUTH_FAILED[sealer!.cipher]}`);
+        continue;
+      }
+      text = new TextDecoder().decode(plain);
     } catch (err) {
       if (err instanceof Deno.errors.NotFound) {
         warn(`    Missing consumer metafile ${goQuote(path)}`);

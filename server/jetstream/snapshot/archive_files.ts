@@ -5,39 +5,80 @@
  * ustar of denats' own stream directory (`meta.inf`, `meta.sum`, `meta.json`, `blk/*`, and with
  * consumers `obs/*`), framed as an S2 stream. Unpacking refuses anything but regular files and
  * any name that leaves the target directory with nats-server's `unexpected content
- * (account=<name>)`. IO shell: synchronous file calls. Runs in the isolate that owns the streams.
+ * (account=<name>)`. The archive of an encrypted stream is in clear, as nats-server's
+ * (`streamSnapshot` decrypts the blocks and writes the config and consumer states as they are
+ * in memory): blocks decrypted, sealed files opened, `meta.sum` of the plain `meta.inf`, no
+ * `meta.key` and no block summaries (restore replays the blocks). IO shell: synchronous file calls. Runs in the isolate that owns the streams.
  */
 import { s2Frame, s2Unframe } from "../store/archive/s2_frame.ts";
 import { REGULAR_TYPES, type TarEntry, tarPack, tarUnpack } from "../store/archive/tar.ts";
 import { ArchiveError } from "../store/archive/snappy_block.ts";
+import { createHash } from "node:crypto";
+import type { StreamKeys } from "../store/file/store_cipher.ts";
+import { StoreCrypt } from "../store/file/store_crypt.ts";
+
+/** The bytes of file `rel` of an encrypted stream as archived, or null to leave it out. */
+function plainOf(rel: string, data: Uint8Array, keys: StreamKeys, dir: string): Uint8Array | null {
+  if (rel === "meta.key" || /^blk\/\d+\.sum$/.test(rel)) return null;
+  const blk = /^blk\/(\d+)\.blk$/.exec(rel);
+  if (blk) {
+    new StoreCrypt(keys, `${dir}/blk`).block(Number(blk[1]))(data, 0);
+    return data;
+  }
+  if (rel === "meta.sum") {
+    const meta = keys.open(Deno.readFileSync(`${dir}/meta.inf`));
+    return meta && new TextEncoder().encode(createHash("sha256").update(meta).digest("hex"));
+  }
+  if (
+    rel === "meta.inf" || /^obs\/[^/]+\.state$/.test(rel) || /^obs\/[^/]+\/meta\.inf$/.test(rel)
+  ) {
+    const plain = keys.open(data);
+    if (plain === null) throw new Error(`could not decrypt ${rel}`);
+    return plain;
+  }
+  return data;
+}
 
 /** Files of a running stream directory that are never archived. */
 function skipped(rel: string): boolean {
   return rel === "index.snap" || rel.endsWith(".tmp");
 }
 
-function walk(root: string, rel: string, out: TarEntry[], includeConsumers: boolean): void {
+function walk(
+  root: string,
+  rel: string,
+  out: TarEntry[],
+  includeConsumers: boolean,
+  keys: StreamKeys | null,
+): void {
   const entries = [...Deno.readDirSync(rel === "" ? root : `${root}/${rel}`)]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     const path = rel === "" ? e.name : `${rel}/${e.name}`;
     if (!includeConsumers && path === "obs") continue;
-    if (e.isDirectory) walk(root, path, out, includeConsumers);
+    if (e.isDirectory) walk(root, path, out, includeConsumers, keys);
     else if (e.isFile && !skipped(path)) {
       const full = `${root}/${path}`;
       const mtime = Deno.statSync(full).mtime?.getTime() ?? 0;
-      out.push({ name: path, data: Deno.readFileSync(full), mtime: Math.floor(mtime / 1000) });
+      const raw = Deno.readFileSync(full);
+      const data = keys ? plainOf(path, raw, keys, root) : raw;
+      if (data !== null) out.push({ name: path, data, mtime: Math.floor(mtime / 1000) });
     }
   }
 }
 
 /**
  * The S2-framed ustar of stream directory `dir` (without `obs/` unless `includeConsumers`),
- * read in one synchronous pass so no write lands halfway through it.
+ * read in one synchronous pass so no write lands halfway through it; in clear when the stream
+ * is encrypted with `keys`.
  */
-export function packStreamDir(dir: string, includeConsumers: boolean): Uint8Array {
+export function packStreamDir(
+  dir: string,
+  includeConsumers: boolean,
+  keys: StreamKeys | null = null,
+): Uint8Array {
   const entries: TarEntry[] = [];
-  walk(dir, "", entries, includeConsumers);
+  walk(dir, "", entries, includeConsumers, keys);
   return s2Frame(tarPack(entries));
 }
 

@@ -84,7 +84,8 @@ export function restoreStream(
     if (!deepEqual(saved.config, cfg) && cfg.storage !== "memory") {
       writeStreamMeta(target, cfg, saved.created);
     }
-    const stream = rc.engine.createStream(a, cfg, saved.created, false);
+    const keys = rc.engine.encryptRestored(target, account, cfg, saved.created);
+    const stream = rc.engine.createStream(a, cfg, saved.created, false, keys);
     if (cfg.storage === "memory") removeStreamDir(target);
     try {
       rc.recoverConsumers(stream);

@@ -132,6 +132,7 @@ class SnapshotApi {
         archive = packStreamDir(
           streamDir(this.#o.storeDir, account, name),
           r.no_consumers !== true,
+          stream.sealer,
         );
       } catch (err) {
         return failed(err instanceof Error ? err.message : String(err));

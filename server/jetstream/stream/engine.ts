@@ -25,6 +25,14 @@ import { MemoryStore } from "../store/memory_store.ts";
 import type { StreamRegistry } from "../stream_view.ts";
 import { storeLimitsOf } from "./entry.ts";
 import { listSavedStreams, removeStreamDir, streamDir, writeStreamMeta } from "./meta_file.ts";
+import type { StreamKeys } from "../store/file/store_cipher.ts";
+import { createStreamKeys, type StoreEncryption } from "../store/file/stream_key_file.ts";
+import {
+  conversionDone,
+  converting,
+  encryptSavedStream,
+  encryptStoreFiles,
+} from "../store/file/store_convert.ts";
 import { Stream, type StreamEnv } from "./stream.ts";
 import { streamDetail, type StreamDetailOptions } from "./stream_detail.ts";
 import { StreamTemplates } from "./templates.ts";
@@ -43,12 +51,19 @@ export function withCommas(n: number): string {
   return n < 0 ? `-${out}` : out;
 }
 
-/** Opens the store of a file stream in `dir` (FileStore; tests may pass another). */
-export type FileStoreFactory = (dir: string, config: StreamConfig) => StreamStore;
+/**
+ * Opens the store of a file stream in `dir`, encrypted with `keys` when given (FileStore; tests
+ * may pass another).
+ */
+export type FileStoreFactory = (
+  dir: string,
+  config: StreamConfig,
+  keys?: StreamKeys | null,
+) => StreamStore;
 
 /** File streams keep their messages in the FileStore under the stream's directory. */
-export const openFileStore: FileStoreFactory = (dir, config) =>
-  FileStore.open({ dir, limits: storeLimitsOf(config) });
+export const openFileStore: FileStoreFactory = (dir, config, keys) =>
+  FileStore.open({ dir, limits: storeLimitsOf(config), keys: keys ?? undefined });
 
 /** Settings of the engine. */
 export interface EngineOptions {
@@ -61,6 +76,8 @@ export interface EngineOptions {
   /** No cluster and no gateway (create with replicas > 1 is refused). */
   standalone: boolean;
   openFileStore?: FileStoreFactory;
+  /** `jetstream { key, cipher }`: file streams are encrypted at rest (null or absent: not). */
+  encryption?: StoreEncryption | null;
   /** Warnings (a saved stream that cannot be recovered). */
   warn(text: string): void;
   /** Debug lines (mirror and source retries). */
@@ -188,16 +205,27 @@ export class StreamEngine implements StreamRegistry {
 
   /**
    * Creates (and saves, for `save`) a stream with a checked config; throws the store error
-   * when its store cannot be opened.
+   * when its store cannot be opened. A new file stream gets its keys (`meta.key`) when
+   * encryption is on; a recovered one comes with `keys` (null: in clear).
    */
-  createStream(a: AccountStreams, config: StreamConfig, created: bigint, save = true): Stream {
+  createStream(
+    a: AccountStreams,
+    config: StreamConfig,
+    created: bigint,
+    save = true,
+    keys?: StreamKeys | null,
+  ): Stream {
     const dir = streamDir(this.#o.storeDir, a.account.name, config.name);
-    const store = config.storage === "memory"
+    const file = config.storage !== "memory";
+    // Like nats-server, memory streams are not encrypted.
+    const enc = this.#o.encryption ?? null;
+    keys ??= file && save && enc ? createStreamKeys(dir, enc, a.account.name, config.name) : null;
+    const store = !file
       ? new MemoryStore(storeLimitsOf(config))
-      : (this.#o.openFileStore ?? openFileStore)(dir, config);
+      : (this.#o.openFileStore ?? openFileStore)(dir, config, keys);
     store.updateConfig(storeLimitsOf(config));
     // Like nats-server, only file streams are saved: a memory stream is gone after a restart.
-    if (save && config.storage !== "memory") writeStreamMeta(dir, config, created);
+    if (save && file) writeStreamMeta(dir, config, created, keys);
     const conn = new InternalConnection(this.#o.ctx, a.account, {
       kind: InternalKind.JetStream,
       name: `stream-${config.name}`,
@@ -212,6 +240,7 @@ export class StreamEngine implements StreamRegistry {
       domain: this.#o.domain,
       apiPrefixes: this.apiPrefixes,
       consumerDir: config.storage === "memory" ? null : `${dir}/obs`,
+      sealer: keys,
       hooks: {
         warn: (text) => this.#o.warn(text),
         debug: (text) => this.#o.debug?.(text),
@@ -258,6 +287,7 @@ export class StreamEngine implements StreamRegistry {
       streamDir(this.#o.storeDir, stream.account.name, config.name),
       config,
       stream.created,
+      stream.sealer,
     );
   }
 
@@ -312,7 +342,8 @@ export class StreamEngine implements StreamRegistry {
     let n = 0;
     // Templates first: the streams they made name them (jetstream.go enableJetStreamAccounts).
     this.templates.recover(jsaOf);
-    const saved = listSavedStreams(this.#o.storeDir, (text) => this.#o.warn(text));
+    const enc = this.#o.encryption ?? null;
+    const saved = listSavedStreams(this.#o.storeDir, (text) => this.#o.warn(text), enc);
     for (const s of saved) {
       const jsa = jsaOf(s.account);
       if (jsa === undefined || jsa.limits === null) continue;
@@ -331,7 +362,14 @@ export class StreamEngine implements StreamRegistry {
       this.#o.notice(`  Starting restore for stream '${s.account} > ${name}'`);
       let stream: Stream;
       try {
-        stream = this.createStream(this.accountOf(jsa), s.config, s.created, false);
+        const keys = this.#encryptionOf(s.dir, s.account, name, s.keys, s.otherCipher);
+        if (keys !== s.keys || converting(s.dir)) {
+          // Saved in clear (or its conversion was cut short): now encrypted, meta.inf last.
+          if (keys !== null && keys === s.keys) encryptStoreFiles(s.dir, keys);
+          writeStreamMeta(s.dir, s.config, s.created, keys);
+          conversionDone(s.dir);
+        }
+        stream = this.createStream(this.accountOf(jsa), s.config, s.created, false, keys);
       } catch (err) {
         this.#o.warn(`  Error recreating stream ${goQuote(name)}: ${errText(err)}`);
         continue;
@@ -341,6 +379,49 @@ export class StreamEngine implements StreamRegistry {
       n++;
     }
     return n;
+  }
+
+  /**
+   * The keys a recovered file stream is opened with: its own; new ones for a stream saved in
+   * clear when encryption is on (nats-server: `Encrypting stream '<account> > <name>'`).
+   */
+  #encryptionOf(
+    dir: string,
+    account: string,
+    name: string,
+    keys: StreamKeys | null,
+    otherCipher: string | undefined,
+  ): StreamKeys | null {
+    const enc = this.#o.encryption ?? null;
+    if (enc === null) return keys;
+    if (keys === null) {
+      this.#o.notice(`  Encrypting stream '${account} > ${name}'`);
+      return encryptSavedStream(dir, enc, account, name);
+    }
+    if (otherCipher !== undefined) {
+      // nats-server converts the stream to the configured cipher; denats keeps the one it has.
+      const names: Record<string, string> = { chacha: "ChaCha20-Poly1305", aes: "AES-GCM" };
+      this.#o.notice(`  Keeping ${names[otherCipher]} for stream '${account} > ${name}'`);
+    }
+    return keys;
+  }
+
+  /**
+   * Encrypts a restored stream's directory (unpacked in clear) when encryption is on; returns
+   * the keys to open its store with (null: in clear).
+   */
+  encryptRestored(
+    dir: string,
+    account: string,
+    config: StreamConfig,
+    created: bigint,
+  ): StreamKeys | null {
+    const enc = this.#o.encryption ?? null;
+    if (enc === null || config.storage === "memory") return null;
+    const keys = encryptSavedStream(dir, enc, account, config.name);
+    writeStreamMeta(dir, config, created, keys);
+    conversionDone(dir);
+    return keys;
   }
 
   /** Account info numbers. */

@@ -5,7 +5,9 @@
  * with its `created` time first (Go's FileStreamInfo), `meta.sum` the SHA-256 of `meta.inf` in
  * hex (nats-server uses a keyed highwayhash; the layout, not the hash, is what is kept). Both are
  * written to a temporary file and renamed. Recovery lists every saved stream of every account,
- * skipping one whose checksum or JSON is bad with nats-server's warning. Stream templates are saved
+ * skipping one whose checksum or JSON is bad with nats-server's warning. An encrypted stream
+ * (`meta.key` beside it, store/file/stream_key_file.ts) has `meta.inf` sealed; one whose key
+ * does not open with the configured key is skipped with nats-server's warning. Stream templates are saved
  * the same way under `<store_dir>/<account>/templates/<name>/` (filestore.go templateFileStore).
  * IO shell: synchronous file calls, used while JetStream starts (before the server is ready) and
  * by the stream API.
@@ -15,6 +17,13 @@ import { parseStreamConfig, type StreamConfig, streamConfigToJson } from "../api
 import { goQuote } from "../../protocol/wire_errors.ts";
 import { goTimeNs, parseGoTimeNs } from "../js_time.ts";
 import { goJson } from "./inbound.ts";
+import type { StreamKeys } from "../store/file/store_cipher.ts";
+import {
+  AUTH_FAILED,
+  openStreamKeys,
+  type StoreEncryption,
+} from "../store/file/stream_key_file.ts";
+import { converting } from "../store/file/store_convert.ts";
 
 /** nats-server's file names. */
 export const META_FILE = "meta.inf";
@@ -25,12 +34,21 @@ export function streamDir(storeDir: string, account: string, name: string): stri
   return `${storeDir}/${account}/streams/${name}`;
 }
 
-/** Writes `meta.inf` and `meta.sum` of a stream (creating its directory). */
-export function writeStreamMeta(dir: string, config: StreamConfig, created: bigint): void {
+/**
+ * Writes `meta.inf` and `meta.sum` of a stream (creating its directory); `meta.inf` sealed with
+ * `keys` when the stream is encrypted (the checksum is of the sealed bytes, as nats-server's).
+ */
+export function writeStreamMeta(
+  dir: string,
+  config: StreamConfig,
+  created: bigint,
+  keys: { seal(plain: Uint8Array): Uint8Array } | null = null,
+): void {
   Deno.mkdirSync(dir, { recursive: true, mode: 0o750 });
-  const body = new TextEncoder().encode(
+  const plain = new TextEncoder().encode(
     goJson({ created: goTimeNs(created), ...streamConfigToJson(config) }),
   );
+  const body = keys ? keys.seal(plain) : plain;
   writeAtomic(`${dir}/${META_FILE}`, body);
   writeAtomic(`${dir}/${META_SUM_FILE}`, new TextEncoder().encode(sha256Hex(body)));
 }
@@ -47,15 +65,30 @@ export interface SavedStream {
   dir: string;
   config: StreamConfig;
   created: bigint;
+  /** The stream's keys (null: saved in clear). */
+  keys: StreamKeys | null;
+  /** Its keys are sealed with the other cipher than the configured one. */
+  otherCipher?: string;
+}
+
+/** How {@link readStreamMeta} opens an encrypted stream: the configured key, the names. */
+export interface MetaKeyContext {
+  enc: StoreEncryption | null;
+  account: string;
+  name: string;
 }
 
 /**
  * Reads one stream directory: the config and created time, or nats-server's warning text
- * (jetstream.go enableJetStreamAccounts) when it cannot be used.
+ * (jetstream.go enableJetStreamAccounts) when it cannot be used. With `ctx`, a `meta.key` is
+ * opened with the configured key and `meta.inf` unsealed with the stream's keys.
  */
 export function readStreamMeta(
   dir: string,
-): { config: StreamConfig; created: bigint } | { warning: string } {
+  ctx?: MetaKeyContext,
+):
+  | { config: StreamConfig; created: bigint; keys?: StreamKeys | null; otherCipher?: string }
+  | { warning: string } {
   const metafile = `${dir}/${META_FILE}`;
   const metasum = `${dir}/${META_SUM_FILE}`;
   let body: Uint8Array;
@@ -84,6 +117,20 @@ export function readStreamMeta(
       }`,
     };
   }
+  let keys: StreamKeys | null = null, otherCipher: string | undefined;
+  if (ctx !== undefined) {
+    const opened = openStreamKeys(dir, ctx.enc, ctx.account, ctx.name);
+    if ("warning" in opened) return opened;
+    keys = opened.keys;
+    otherCipher = opened.other;
+    const plain = keys?.open(body) ?? null;
+    // A conversion cut short may have left meta.inf in clear.
+    if (keys !== null && plain === null && !converting(dir)) {
+      const err = AUTH_FAILED[keys.cipher];
+      return { warning: `  Error decrypting our stream metafile: ${err}` };
+    }
+    if (plain !== null) body = plain;
+  }
   const text = new TextDecoder().decode(body);
   const parsed = parseStreamConfig(text);
   let created: bigint | null = null;
@@ -93,7 +140,11 @@ export function readStreamMeta(
   if ("error" in parsed || created === null) {
     return { warning: `  Error unmarshalling stream metafile ${goQuote(metafile)}: invalid JSON` };
   }
-  return { config: parsed.config, created };
+  const config = parsed.config;
+  if (ctx === undefined) return { config, created };
+  return otherCipher === undefined
+    ? { config, created, keys }
+    : { config, created, keys, otherCipher };
 }
 
 function listDirs(path: string): string[] {
@@ -108,14 +159,18 @@ function listDirs(path: string): string[] {
  * Every saved stream under `storeDir` (`<account>/streams/<name>/`), in account and name order;
  * `warn` gets nats-server's text for a directory that cannot be used.
  */
-export function listSavedStreams(storeDir: string, warn: (text: string) => void): SavedStream[] {
+export function listSavedStreams(
+  storeDir: string,
+  warn: (text: string) => void,
+  enc: StoreEncryption | null = null,
+): SavedStream[] {
   const out: SavedStream[] = [];
   for (const account of listDirs(storeDir)) {
     for (const name of listDirs(`${storeDir}/${account}/streams`)) {
       const dir = streamDir(storeDir, account, name);
-      const r = readStreamMeta(dir);
+      const r = readStreamMeta(dir, { enc, account, name });
       if ("warning" in r) warn(r.warning);
-      else out.push({ account, dir, ...r });
+      else out.push({ account, dir, ...r, keys: r.keys ?? null });
     }
   }
   return out;

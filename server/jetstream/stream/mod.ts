@@ -15,6 +15,7 @@ import { templateApiHandler } from "./template_api.ts";
 import { startConsumers } from "../consumer/mod.ts";
 import { snapshotApiHandler } from "../snapshot/snapshot_api.ts";
 import type { InterestWatch } from "../consumer/consumer.ts";
+import type { StoreEncryption } from "../store/file/stream_key_file.ts";
 
 export { StreamEngine } from "./engine.ts";
 export { Stream } from "./stream.ts";
@@ -25,6 +26,8 @@ export interface StartStreamsOptions {
   standalone?: boolean;
   env?: StreamEnv;
   openFileStore?: FileStoreFactory;
+  /** `jetstream { key, cipher }`: file streams encrypted at rest. */
+  encryption?: StoreEncryption | null;
   warn?: (text: string) => void;
   /** Error lines (a restore archive with unexpected content). */
   error?: (text: string) => void;
@@ -48,6 +51,7 @@ export function startStreams(
     maxStore: c.maxStore,
     standalone: opts.standalone ?? true,
     openFileStore: opts.openFileStore,
+    encryption: opts.encryption ?? null,
     warn: opts.warn ?? (() => {}),
     debug: opts.debug,
     notice: opts.notice ?? (() => {}),

@@ -9,6 +9,7 @@
  * and direct gets. Time and timers come from an injected {@link StreamEnv}. Runs in the isolate
  * that owns the stream.
  */
+import type { StreamKeys } from "../store/file/store_cipher.ts";
 import type { Account } from "../../accounts/account.ts";
 import { SubjectTransform } from "../../accounts/mapping.ts";
 import type { InternalConnection, InternalMsg } from "../../internal/internal_connection.ts";
@@ -77,6 +78,8 @@ export interface StreamOptions {
   apiPrefixes: readonly string[];
   /** Where durable consumers save their config (null: a memory stream saves nothing). */
   consumerDir: string | null;
+  /** The stream's keys when its files are encrypted (consumer configs are sealed with them). */
+  sealer?: StreamKeys | null;
 }
 
 const dec = new TextDecoder();
@@ -88,6 +91,7 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
   readonly conn: InternalConnection;
   readonly created: bigint;
   readonly consumerDir: string | null;
+  readonly sealer: StreamKeys | null;
   readonly #dedupe = new DedupeTable();
   #lastMsgId = "";
   /** False after a recovery until the duplicate window is rebuilt (on first use, as 2.9.10). */
@@ -120,6 +124,7 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
     this.conn = o.conn;
     this.created = o.created;
     this.consumerDir = o.consumerDir;
+    this.sealer = o.sealer ?? null;
     this.#env = o.env;
     this.#hooks = o.hooks;
     this.#domain = o.domain;

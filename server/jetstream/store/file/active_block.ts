@@ -10,6 +10,7 @@
  */
 
 import { type Block, readFileOrNull, writeAll } from "./file_block.ts";
+import { type BlockXor, encryptedCopy } from "./store_crypt.ts";
 import { goPathError } from "../../../go_path_error.ts";
 import { encodeRecord, eraseRecordInPlace, RecordKind, recordLength } from "../record_codec.ts";
 
@@ -37,6 +38,8 @@ export class ActiveBlock {
   onWriteFailed: ((first: number) => void) | null = null;
   /** Largest in-memory buffer grown by doubling (the store's block size). */
   readonly #maxCapacity: number;
+  /** The block's keystream (an encrypted store): applied to copies of the bytes written. */
+  readonly #xor: BlockXor | undefined;
 
   /**
    * Opens `block` for appending: its valid content is `content` (kept in memory), or, with
@@ -44,7 +47,8 @@ export class ActiveBlock {
    * buffer starts at `capacity` bytes and doubles when full up to `maxCapacity` (beyond it:
    * exactly what is needed); `reuse` is the previous active block's buffer to fill again (a roll:
    * a fresh 8 MiB buffer per block was garbage the collector freed late, so RSS grew with the
-   * stream while it was being filled).
+   * stream while it was being filled). With `xor`, the file holds the block encrypted: bytes are
+   * encrypted as written (the tail in memory stays plain) and decrypted as read.
    */
   constructor(
     block: Block,
@@ -54,8 +58,10 @@ export class ActiveBlock {
     maxCapacity = Infinity,
     onDisk?: { bytes: number; crc: number },
     reuse?: Uint8Array,
+    xor?: BlockXor,
   ) {
     this.block = block;
+    this.#xor = xor;
     this.#syncAlways = syncAlways;
     this.#maxCapacity = maxCapacity;
     this.start = onDisk?.bytes ?? 0;
@@ -92,6 +98,7 @@ export class ActiveBlock {
   content(): Uint8Array {
     if (this.start === 0) return this.tail();
     const prefix = readFileOrNull(this.block.path)?.subarray(0, this.start) ?? new Uint8Array(0);
+    this.#xor?.(prefix, 0);
     const out = new Uint8Array(this.block.bytes);
     out.set(prefix);
     out.set(this.tail(), this.start);
@@ -159,7 +166,8 @@ export class ActiveBlock {
     const end = this.block.bytes;
     if (this.#written >= end) return;
     try {
-      writeAll(this.#file, this.#tail.subarray(this.#written - this.start, end - this.start));
+      const plain = this.#tail.subarray(this.#written - this.start, end - this.start);
+      writeAll(this.#file, this.#xor ? encryptedCopy(this.#xor, plain, this.#written) : plain);
     } catch (err) {
       // A partial write (a full disk) is cut off, so the file ends at the last whole record and
       // the next write starts there.
@@ -202,7 +210,8 @@ export class ActiveBlock {
     if (at >= this.#written) return;
     const len = new DataView(this.#tail.buffer, i, 4).getUint32(0, true);
     this.#file.seekSync(at, Deno.SeekMode.Start);
-    writeAll(this.#file, this.#tail.subarray(i, i + len));
+    const plain = this.#tail.subarray(i, i + len);
+    writeAll(this.#file, this.#xor ? encryptedCopy(this.#xor, plain, at) : plain);
     this.#file.seekSync(this.#written, Deno.SeekMode.Start);
   }
 

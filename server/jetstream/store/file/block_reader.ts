@@ -8,6 +8,8 @@
  * owns the stream.
  */
 
+import type { BlockXor } from "./store_crypt.ts";
+
 const WINDOW = 8 * 1024;
 /**
  * The window of a read that starts inside or right after the newest window of the same block (a
@@ -33,6 +35,12 @@ export interface RecordBytes {
 export class BlockReader {
   #windows: Window[] = [];
   #handles = new Map<number, Deno.FsFile>();
+  /** The keystream of a block (an encrypted store): windows are decrypted as read. */
+  readonly #xorOf: ((id: number) => BlockXor) | null;
+
+  constructor(xorOf: ((id: number) => BlockXor) | null = null) {
+    this.#xorOf = xorOf;
+  }
 
   /**
    * The bytes of the record at `at` in block `id` (file `path`, `size` bytes long), or null when
@@ -57,12 +65,15 @@ export class BlockReader {
     const sequential = newest !== undefined && newest.id === id && at >= newest.start &&
       at <= newest.start + newest.buf.length;
     let buf = new Uint8Array(Math.min(sequential ? SEQUENTIAL_WINDOW : WINDOW, size - at));
+    const xor = this.#xorOf?.(id);
     if (!readAt(f, at, buf)) return null;
+    xor?.(buf, at);
     const len = recordLengthAt(buf, 0);
     if (len > buf.length) {
       if (at + len > size) return null;
       buf = new Uint8Array(len);
       if (!readAt(f, at, buf)) return null;
+      xor?.(buf, at);
     }
     this.#windows.unshift({ id, start: at, buf });
     if (this.#windows.length > MAX_WINDOWS) this.#windows.pop();

@@ -15,7 +15,7 @@ import type { SeqIndex } from "../seq_index.ts";
  * `allTombstones`, as truncate needs, else the block's own that still matter), and its live
  * messages up to `upTo`, copied byte for byte. Updates the index offsets of the moved messages and
  * the block's tombstones, message range, floor and last used sequence; the caller writes the
- * content.
+ * content. `baseData` is the new BASE's data (default: the floor alone).
  */
 export function rewriteBlock(
   b: Block,
@@ -24,6 +24,7 @@ export function rewriteBlock(
   firstSeq: number,
   upTo: number,
   allTombstones: boolean,
+  baseData: Uint8Array = floorBytes(firstSeq),
 ): Uint8Array {
   const parts: Uint8Array[] = [];
   let total = 0;
@@ -36,7 +37,7 @@ export function rewriteBlock(
     encodeRecord(r, 0, kind, seq, ts, null, null, data);
     push(r);
   };
-  record(RecordKind.Base, b.baseLastSeq, b.baseLastTs, floorBytes(firstSeq));
+  record(RecordKind.Base, b.baseLastSeq, b.baseLastTs, baseData);
   const kept = new Set<number>();
   const earlierEnd = Math.min(b.baseLastSeq, upTo);
   if (allTombstones) {

@@ -8,6 +8,7 @@
  */
 
 import { writeFileAtomic } from "./file_block.ts";
+import type { StoreCrypt } from "./store_crypt.ts";
 import { ConsumerStateMachine, decodeConsumerState } from "../consumer_state.ts";
 import type { ConsumerStore, ConsumerStoreConfig } from "../types.ts";
 
@@ -18,13 +19,23 @@ export class FileConsumerStore extends ConsumerStateMachine implements ConsumerS
   #hadState = false;
   #onStop: (c: FileConsumerStore) => void;
 
-  constructor(path: string, config: ConsumerStoreConfig, onStop: (c: FileConsumerStore) => void) {
+  readonly #crypt: StoreCrypt | null;
+
+  /** The state file at `path`, sealed with `crypt` when given (an encrypted store). */
+  constructor(
+    path: string,
+    config: ConsumerStoreConfig,
+    onStop: (c: FileConsumerStore) => void,
+    crypt: StoreCrypt | null = null,
+  ) {
     super(config);
     this.path = path;
+    this.#crypt = crypt;
     this.#onStop = onStop;
     let bytes: Uint8Array | null = null;
     try {
       bytes = Deno.readFileSync(path);
+      if (crypt) bytes = crypt.open(bytes);
     } catch {
       bytes = null;
     }
@@ -53,7 +64,8 @@ export class FileConsumerStore extends ConsumerStateMachine implements ConsumerS
 
   flush(): void {
     if (!this.#dirty || this.closed) return;
-    writeFileAtomic(this.path, this.encodedState());
+    const plain = this.encodedState();
+    writeFileAtomic(this.path, this.#crypt ? this.#crypt.seal(plain) : plain);
     this.#dirty = false;
   }
 

@@ -29,6 +29,9 @@
  * each record's CRC-32, only blocks without a valid summary (after a crash, normally the last):
  * the first torn or damaged record ends the block and the file is cut there. It never throws on
  * bad data. Reads verify each record's checksum again.
+ *
+ * Encryption at rest (option `keys`, store_crypt.ts): block files hold their bytes XORed with a
+ * per-block keystream; summaries and consumer states are sealed whole (AEAD).
  */
 
 import {
@@ -46,6 +49,8 @@ import {
   writeMeta,
 } from "./file_block.ts";
 import { ActiveBlock } from "./active_block.ts";
+import { diskBytes, newBaseData, StoreCrypt } from "./store_crypt.ts";
+import { DEFAULT_BLOCK_SIZE, type FileStoreOptions } from "./file_store_options.ts";
 import { BlockReader } from "./block_reader.ts";
 import { scanBlockHeaders } from "./header_scan.ts";
 import { rewriteBlock } from "./block_rewrite.ts";
@@ -60,13 +65,7 @@ import {
   writeSummary,
 } from "./summary_files.ts";
 import { FileConsumerStore } from "./file_consumer_store.ts";
-import {
-  eraseRecordInPlace,
-  floorBytes,
-  RecordKind,
-  recordLength,
-  RecordScanner,
-} from "../record_codec.ts";
+import { eraseRecordInPlace, RecordKind, recordLength, RecordScanner } from "../record_codec.ts";
 import type { Payload } from "../stream_core.ts";
 import { RecoverableCore } from "../stream_recovery.ts";
 import { SubjectDecoder, type SubjectEntry } from "../subject_table.ts";
@@ -80,21 +79,7 @@ import {
   type StoreLimits,
 } from "../types.ts";
 
-/** Options of {@link FileStore.open}. */
-export interface FileStoreOptions {
-  /** The stream's directory (created when missing). */
-  dir: string;
-  /** Roll the active block once it holds this many bytes. Default 8 MiB. */
-  blockSize?: number;
-  /** Sealed blocks whose index columns stay loaded (index_pages.ts). Default 4. */
-  loadedIndexPages?: number;
-  /** fsync policy: "always", or ms between fsyncs (default 120000, Go's 2m; 0 = no timer). */
-  syncInterval?: number | "always";
-  /** Limits; default: those saved in meta.json, else unlimited. */
-  limits?: StoreLimits;
-}
-
-const DEFAULT_BLOCK_SIZE = 8 * 1024 * 1024;
+export type { FileStoreOptions };
 
 /** A stream store in block files. */
 export class FileStore extends RecoverableCore {
@@ -110,7 +95,8 @@ export class FileStore extends RecoverableCore {
   #active!: Block;
   #writer: ActiveBlock | null = null;
   #recovering = false;
-  #reader = new BlockReader();
+  readonly #crypt: StoreCrypt | null;
+  readonly #reader: BlockReader;
   /** The scanner of the last record buffer read (see #scannerOf). */
   #scanner: RecordScanner | null = null;
   #subjectBytes = new Map<string, Uint8Array>();
@@ -128,9 +114,11 @@ export class FileStore extends RecoverableCore {
     this.#consumerDir = `${options.dir}/obs`;
     this.#blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
     this.#syncAlways = options.syncInterval === "always";
+    const crypt = this.#crypt = options.keys ? new StoreCrypt(options.keys, this.#blockDir) : null;
+    this.#reader = new BlockReader(crypt ? (id) => crypt.block(id) : null);
     const block = (id: number) => this.#blockById.get(id), flush = () => this.#writeNow(false);
     this.index.usePager(
-      new PagerOf(this.#blockDir, this.subjects, block, flush),
+      new PagerOf(this.#blockDir, this.subjects, block, flush, crypt),
       options.loadedIndexPages ?? 4,
     );
   }
@@ -187,7 +175,8 @@ export class FileStore extends RecoverableCore {
     const ids = listBlockIds(this.#blockDir);
     const hooks = { add: (b: Block) => this.#addBlock(b), seal: (b: Block) => this.#seal(b) };
     const dir = this.#blockDir, names = this.#subjects;
-    const recover = (useSums: boolean) => recoverBlocks(dir, ids, sink, names, useSums, hooks);
+    const recover = (useSums: boolean) =>
+      recoverBlocks(dir, ids, sink, names, useSums, hooks, this.#crypt);
     let last = recover(true);
     if (this.msgs === 0 && this.#blocks.some((b) => b.summarized)) {
       this.recoverReset();
@@ -212,6 +201,7 @@ export class FileStore extends RecoverableCore {
   #removeBlockFile(b: Block): void {
     this.#blockById.delete(b.id);
     this.#reader.invalidate(b.id);
+    this.#crypt?.forget(b.id);
     this.#compactCandidates.delete(b);
     // The summary first: a block file without one is scanned, never the other way round.
     removeIfExists(summaryPath(this.#blockDir, b.id));
@@ -223,12 +213,12 @@ export class FileStore extends RecoverableCore {
     const subjects = this.subjects;
     const each = indexEntries(this.index, b);
     const summary = summarize(b, tailCrc, blockCrc, each, (id) => subjects.byId(id)!.subject);
-    writeSummary(this.#blockDir, b, summary);
+    writeSummary(this.#blockDir, b, summary, this.#crypt);
     this.index.markSaved(b.id);
   }
 
   /** Block `b` is sealed: its summary is written and its messages become an index page. */
-  #seal(b: Block, tailCrc = readTailCrc(b.path, b.bytes) ?? 0): void {
+  #seal(b: Block, tailCrc = readTailCrc(b.path, b.bytes, this.#crypt?.block(b.id)) ?? 0): void {
     this.#writeSummary(b, tailCrc);
     if (b.firstMsgSeq > 0) this.index.seal(b.id, b.firstMsgSeq, b.lastMsgSeq);
   }
@@ -256,9 +246,9 @@ export class FileStore extends RecoverableCore {
     this.#active = b;
     this.#reader.invalidate(b.id);
     dropSummary(this.#blockDir, b);
-    const bytes = content ?? new Uint8Array(0);
-    const max = this.#blockSize;
-    this.#writer = new ActiveBlock(b, bytes, this.#syncAlways, capacity, max, onDisk, reuse);
+    const bytes = content ?? new Uint8Array(0), max = this.#blockSize, sync = this.#syncAlways;
+    const xor = this.#crypt?.block(b.id);
+    this.#writer = new ActiveBlock(b, bytes, sync, capacity, max, onDisk, reuse, xor);
     // A failed write (a full disk): its messages are forgotten, as never stored.
     this.#writer.onWriteFailed = (first) => first > 0 && this.rollbackAbove(first - 1);
     if (b.bytes === 0) this.#appendBase(b);
@@ -269,6 +259,7 @@ export class FileStore extends RecoverableCore {
     const b = newBlock(id, this.#blockDir, this.lastSeq, this.lastTs);
     removeIfExists(summaryPath(this.#blockDir, id));
     removeIfExists(b.path);
+    this.#crypt?.forget(id);
     this.#addBlock(b);
     this.#activate(b, undefined);
   }
@@ -277,7 +268,8 @@ export class FileStore extends RecoverableCore {
     b.baseLastSeq = b.lastUsedSeq = this.lastSeq;
     b.baseLastTs = b.lastUsedTs = this.lastTs;
     b.floor = this.firstSeq;
-    this.#append(RecordKind.Base, this.lastSeq, this.lastTs, null, null, floorBytes(this.firstSeq));
+    const data = newBaseData(this.#crypt, b.id, this.firstSeq);
+    this.#append(RecordKind.Base, this.lastSeq, this.lastTs, null, null, data);
   }
 
   /** Appends a record to the active block (rolling to a new one when full); returns its offset. */
@@ -352,7 +344,9 @@ export class FileStore extends RecoverableCore {
   /** The whole content of `b`. */
   #blockBuffer(b: Block): Uint8Array {
     if (b === this.#active) return this.#writer!.content();
-    return readFileOrNull(b.path)?.subarray(0, b.bytes) ?? new Uint8Array(0);
+    const buf = readFileOrNull(b.path)?.subarray(0, b.bytes) ?? new Uint8Array(0);
+    this.#crypt?.block(b.id)?.(buf, 0);
+    return buf;
   }
 
   /** Whether the record at `at` of `b` is in the active block's memory. */
@@ -435,7 +429,7 @@ export class FileStore extends RecoverableCore {
     const record = where.buf.slice(where.offset, where.offset + len);
     eraseRecordInPlace(record, 0);
     this.#reader.invalidate(b.id);
-    writeAt(b.path, at, record);
+    writeAt(b.path, at, diskBytes(this.#crypt, b.id, record, at));
   }
 
   protected persistSkip(seq: number, ts: bigint): void {
@@ -468,7 +462,7 @@ export class FileStore extends RecoverableCore {
     this.#blocks = this.#blocks.filter((b) => b.id <= target.id);
     this.#writer!.close();
     this.#writer = null;
-    writeFileAtomic(target.path, content);
+    writeFileAtomic(target.path, diskBytes(this.#crypt, target.id, content));
     this.#activate(target, content);
   }
 
@@ -505,7 +499,7 @@ export class FileStore extends RecoverableCore {
     const estimate = 64 + b.liveBytes + 32 * b.tombstones.size;
     if (b.liveBytes * 2 >= b.bytes || estimate * 2 > b.bytes) return;
     const content = this.#rewriteContent(b, b.lastMsgSeq, false);
-    writeFileAtomic(b.path, content);
+    writeFileAtomic(b.path, diskBytes(this.#crypt, b.id, content));
     b.bytes = content.length;
     this.#reader.invalidate(b.id);
     this.#writeSummary(b, tailCrcOf(content));
@@ -513,7 +507,8 @@ export class FileStore extends RecoverableCore {
 
   /** The rewritten content of `b` (block_rewrite.ts); moves the index offsets of its messages. */
   #rewriteContent(b: Block, upTo: number, allTombstones: boolean): Uint8Array {
-    return rewriteBlock(b, this.#blockBuffer(b), this.index, this.firstSeq, upTo, allTombstones);
+    const old = this.#blockBuffer(b), base = newBaseData(this.#crypt, b.id, this.firstSeq);
+    return rewriteBlock(b, old, this.index, this.firstSeq, upTo, allTombstones, base);
   }
 
   // ---- lifecycle ----
@@ -555,7 +550,7 @@ export class FileStore extends RecoverableCore {
     const c = new FileConsumerStore(`${this.#consumerDir}/${name}.state`, config, (c) => {
       this.#consumerStores.delete(c);
       this.consumers--;
-    });
+    }, this.#crypt);
     this.#consumerStores.add(c);
     this.consumers++;
     return c;
@@ -586,7 +581,7 @@ export class FileStore extends RecoverableCore {
       if (b === this.#active) {
         this.#writeSummary(b, this.#writer!.lastCrc(), fileCrc(b.path, b.bytes) ?? 0);
       } else if (!b.summarized) {
-        const crc = readTailCrc(b.path, b.bytes);
+        const crc = readTailCrc(b.path, b.bytes, this.#crypt?.block(b.id));
         if (crc !== null) this.#writeSummary(b, crc);
       }
     }

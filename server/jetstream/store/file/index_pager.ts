@@ -7,6 +7,7 @@
  */
 
 import { type Block, readFileOrNull } from "./file_block.ts";
+import type { StoreCrypt } from "./store_crypt.ts";
 import { type LiveEntry, readSummary, summarize, writeSummary } from "./summary_files.ts";
 import { type IndexPage, type IndexPager, isPresent, type PageColumns } from "../index_pages.ts";
 import type { SubjectTable } from "../subject_table.ts";
@@ -24,18 +25,21 @@ export class PagerOf implements IndexPager {
   #scratch: Uint8Array = new Uint8Array(0);
 
   readonly #beforeSave: () => void;
+  readonly #crypt: StoreCrypt | null;
 
   /**
    * Pages of the blocks of `blockDir` (`block` finds one by id); `beforeSave` runs before a page
    * is saved (the store writes its queued records: a summary never gets ahead of the tombstones
-   * behind its removals).
+   * behind its removals). With `crypt`, summaries are sealed and block files encrypted.
    */
   constructor(
     blockDir: string,
     subjects: SubjectTable,
     block: (id: number) => Block | undefined,
     beforeSave: () => void,
+    crypt: StoreCrypt | null = null,
   ) {
+    this.#crypt = crypt;
     this.#blockDir = blockDir;
     this.#subjects = subjects;
     this.#block = block;
@@ -43,8 +47,9 @@ export class PagerOf implements IndexPager {
   }
 
   load(page: IndexPage, cols: PageColumns): void {
-    let s = readSummary(this.#blockDir, page.key, this.#scratch);
-    if (s === null) {
+    const crypt = this.#crypt;
+    let s = readSummary(this.#blockDir, page.key, crypt ? undefined : this.#scratch, crypt);
+    if (s === null && !crypt) {
       // Maybe only too large for the scratch buffer: read it fresh, keep that buffer.
       s = readSummary(this.#blockDir, page.key);
       if (s !== null) this.#scratch = new Uint8Array(s.seqs.buffer as ArrayBuffer);
@@ -86,6 +91,7 @@ export class PagerOf implements IndexPager {
   #scanBlock(page: IndexPage, cols: PageColumns): void {
     const b = this.#block(page.key);
     const buf = b ? readFileOrNull(b.path)?.subarray(0, b.bytes) : null;
+    if (buf && this.#crypt) this.#crypt.block(b!.id)(buf, 0);
     if (!buf) throw new StoreError(StoreErrorCode.Corrupt, `block ${page.key}`);
     const r = new RecordScanner(buf);
     let found = 0;
@@ -132,7 +138,7 @@ export class PagerOf implements IndexPager {
     };
     const subjects = this.#subjects;
     const summary = summarize(b, b.tailCrc, 0, each, (id) => subjects.byId(id)!.subject);
-    writeSummary(this.#blockDir, b, summary);
+    writeSummary(this.#blockDir, b, summary, this.#crypt);
   }
 }
 

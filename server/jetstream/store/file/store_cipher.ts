@@ -166,7 +166,7 @@ export class StreamKeys {
   }
 
   /** The keystream of block `id` in its `generation` (bumped when the block is rewritten). */
-  block(id: number, generation = 0): BlockKeystream {
+  block(id: number, generation: number | string = 0): BlockKeystream {
     return new BlockKeystream(this.cipher, hmac(this.#seed, `blk:${id}:${generation}`));
   }
 

@@ -9,6 +9,7 @@
  */
 
 import { type Block, newBlock, readFileOrNull } from "./file_block.ts";
+import type { BlockXor, StoreCrypt } from "./store_crypt.ts";
 import { applySummary, replayBlock } from "./block_replay.ts";
 import type { ReplaySink } from "../stream_recovery.ts";
 import { readTailCrc, readValidSummary } from "./summary_files.ts";
@@ -31,7 +32,8 @@ export interface RecoveryHooks {
  * summary becomes an index page from its header alone (a small prefix of the file); the last
  * block's messages are resident, from its summary only when its content verifies (its whole-file
  * checksum, or every record). A block without a valid summary is replayed record by record.
- * Without `useSummaries` every block is replayed.
+ * Without `useSummaries` every block is replayed. With `crypt`, block files are decrypted as read
+ * and summaries opened.
  */
 export function recoverBlocks(
   blockDir: string,
@@ -40,6 +42,7 @@ export function recoverBlocks(
   subjects: SubjectDecoder,
   useSummaries: boolean,
   hooks: RecoveryHooks,
+  crypt: StoreCrypt | null = null,
 ): { bytes: number; crc: number } | null {
   let scratch: Uint8Array | undefined, replay: Uint8Array | undefined;
   let last: { bytes: number; crc: number } | null = null;
@@ -48,12 +51,13 @@ export function recoverBlocks(
     const path = block.path;
     hooks.add(block);
     const isLast = id === ids.at(-1);
+    const xor = crypt?.block(id);
     last = null;
     if (useSummaries && !isLast) {
       scratch ??= new Uint8Array(64 * 1024);
-      const header = readValidSummary(blockDir, path, id, scratch, true);
+      const header = readValidSummary(blockDir, path, id, scratch, true, crypt);
       if (header && applySummary(block, header, sink, true)) continue;
-      const full = header ? readValidSummary(blockDir, path, id, undefined, false) : null;
+      const full = header ? readValidSummary(blockDir, path, id, undefined, false, crypt) : null;
       if (full) {
         applySummary(block, full, sink, false);
         hooks.seal(block);
@@ -61,16 +65,16 @@ export function recoverBlocks(
       }
     }
     let summary = useSummaries && isLast
-      ? readValidSummary(blockDir, path, id, undefined, false)
+      ? readValidSummary(blockDir, path, id, undefined, false, crypt)
       : null;
-    if (summary && !lastBlockVerifies(path, summary)) summary = null;
+    if (summary && !lastBlockVerifies(path, summary, xor)) summary = null;
     if (summary) {
       applySummary(block, summary, sink, false);
       last = { bytes: summary.blockBytes, crc: summary.tailCrc };
       continue;
     }
     replay ??= new Uint8Array(REPLAY_CHUNK);
-    const got = replayFile(block, path, sink, subjects, replay);
+    const got = replayFile(block, path, sink, subjects, replay, xor);
     replay = got.buf;
     block.bytes = got.valid;
     if (got.valid < got.size) {
@@ -80,7 +84,7 @@ export function recoverBlocks(
         // Unwritable: the bytes past the cut are ignored anyway.
       }
     }
-    if (isLast) last = { bytes: block.bytes, crc: readTailCrc(path, block.bytes) ?? 0 };
+    if (isLast) last = { bytes: block.bytes, crc: readTailCrc(path, block.bytes, xor) ?? 0 };
     else hooks.seal(block);
   }
   return last;
@@ -100,6 +104,7 @@ function replayFile(
   sink: ReplaySink,
   subjects: SubjectDecoder,
   buf: Uint8Array,
+  xor?: BlockXor,
 ): { valid: number; size: number; buf: Uint8Array } {
   let f: Deno.FsFile;
   try {
@@ -114,7 +119,10 @@ function replayFile(
       while (!eof && filled < buf.length) {
         const r = f.readSync(buf.subarray(filled));
         if (r === null || r === 0) eof = true;
-        else filled += r;
+        else {
+          xor?.(buf.subarray(filled, filled + r), base + filled);
+          filled += r;
+        }
       }
       const view = buf.subarray(0, filled);
       const n = replayBlock(block, view, sink, subjects, base);
@@ -144,9 +152,10 @@ function replayFile(
  * Whether the last block (file `path`) is intact: its whole-file checksum as in `summary`, read
  * in chunks (the block itself is not kept in memory); without one, every record's.
  */
-function lastBlockVerifies(path: string, summary: BlockSummary): boolean {
+function lastBlockVerifies(path: string, summary: BlockSummary, xor?: BlockXor): boolean {
   if (summary.blockCrc !== 0) return fileCrc(path, summary.blockBytes) === summary.blockCrc;
   const buf = readFileOrNull(path);
+  if (buf !== null) xor?.(buf, 0);
   if (buf === null || buf.length !== summary.blockBytes) return false;
   const r = new RecordScanner(buf);
   for (let at = 0; at < buf.length;) {

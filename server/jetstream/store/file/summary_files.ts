@@ -6,6 +6,7 @@
  * Runs in the isolate that owns the stream.
  */
 
+import type { BlockXor, StoreCrypt } from "./store_crypt.ts";
 import {
   type Block,
   readFileOrNull,
@@ -119,8 +120,14 @@ export function summarize(
  * summary lost or torn by a power failure fails its checksum or size check and the block is
  * scanned instead.
  */
-export function writeSummary(blockDir: string, b: Block, summary: BlockSummary): void {
-  writeFileAtomic(summaryPath(blockDir, b.id), encodeBlockSummary(summary), false);
+export function writeSummary(
+  blockDir: string,
+  b: Block,
+  summary: BlockSummary,
+  crypt: StoreCrypt | null = null,
+): void {
+  const plain = encodeBlockSummary(summary);
+  writeFileAtomic(summaryPath(blockDir, b.id), crypt ? crypt.seal(plain) : plain, false);
   b.tailCrc = summary.tailCrc;
   b.summarized = true;
 }
@@ -132,8 +139,11 @@ export function dropSummary(blockDir: string, b: Block): void {
   b.summarized = false;
 }
 
-/** The CRC-32 in the last 4 bytes of the `size`-byte file at `path` (0 when shorter), or null. */
-export function readTailCrc(path: string, size: number): number | null {
+/**
+ * The CRC-32 in the last 4 bytes of the `size`-byte file at `path` (0 when shorter), or null;
+ * decrypted with `xor` (the block's keystream) when given.
+ */
+export function readTailCrc(path: string, size: number, xor?: BlockXor): number | null {
   let f: Deno.FsFile;
   try {
     f = Deno.openSync(path, { read: true });
@@ -141,7 +151,7 @@ export function readTailCrc(path: string, size: number): number | null {
     return null;
   }
   try {
-    return tailOfOpenFile(f, size);
+    return tailOfOpenFile(f, size, xor);
   } catch {
     return null;
   } finally {
@@ -150,7 +160,7 @@ export function readTailCrc(path: string, size: number): number | null {
 }
 
 /** The last 4 bytes of `f` as a u32 when it is `size` bytes long, else null. */
-function tailOfOpenFile(f: Deno.FsFile, size: number): number | null {
+function tailOfOpenFile(f: Deno.FsFile, size: number, xor?: BlockXor): number | null {
   if (f.statSync().size !== size) return null;
   if (size < 4) return 0;
   const tail = new Uint8Array(4);
@@ -161,6 +171,7 @@ function tailOfOpenFile(f: Deno.FsFile, size: number): number | null {
     if (r === null || r === 0) return null;
     n += r;
   }
+  xor?.(tail, size - 4);
   return tailCrcOf(tail);
 }
 
@@ -176,10 +187,14 @@ export function readValidSummary(
   id: number,
   scratch: Uint8Array | undefined,
   headerOnly: boolean,
+  crypt: StoreCrypt | null = null,
 ): BlockSummary | null {
   const path = summaryPath(blockDir, id);
   let s: BlockSummary | null;
-  if (headerOnly) {
+  if (crypt) {
+    // Sealed whole: no prefix of it can be read alone.
+    s = readSummary(blockDir, id, undefined, crypt);
+  } else if (headerOnly) {
     const prefix = readPrefix(path, 64 * 1024, scratch);
     s = prefix ? decodeSummaryHeader(prefix) : null;
     if (s === null && prefix !== null && prefix.length === 64 * 1024) {
@@ -191,7 +206,8 @@ export function readValidSummary(
     s = bytes ? decodeBlockSummary(bytes) : null;
   }
   if (!s) return null;
-  return readTailCrc(blockPath, s.blockBytes) === s.tailCrc ? s : null;
+  const xor = crypt?.block(id);
+  return readTailCrc(blockPath, s.blockBytes, xor) === s.tailCrc ? s : null;
 }
 
 /** Up to `n` first bytes of the file at `path` (into `scratch` when large enough), or null. */
@@ -223,7 +239,9 @@ export function readSummary(
   blockDir: string,
   id: number,
   scratch?: Uint8Array,
+  crypt: StoreCrypt | null = null,
 ): BlockSummary | null {
-  const bytes = readFileOrNull(summaryPath(blockDir, id), 0, scratch);
+  const read = readFileOrNull(summaryPath(blockDir, id), 0, crypt ? undefined : scratch);
+  const bytes = read && crypt ? crypt.open(read) : read;
   return bytes ? decodeBlockSummary(bytes) : null;
 }
