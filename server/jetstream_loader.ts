@@ -26,6 +26,9 @@ export async function loadJetStreamFor(options: ServerOptions): Promise<void> {
   if (!options.jetstreamConfig?.enabled) return;
   loaded ??= await import("./jetstream/enable.ts");
   await (await import("./jetstream/disk_free.ts")).prepareDiskFree();
+  if (options.jetstreamConfig.key) {
+    await (await import("./jetstream/store/file/stream_key_file.ts")).loadStoreCipher();
+  }
 }
 
 /**

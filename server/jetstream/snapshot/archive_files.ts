@@ -13,7 +13,7 @@
 import { s2Frame, s2Unframe } from "../store/archive/s2_frame.ts";
 import { REGULAR_TYPES, type TarEntry, tarPack, tarUnpack } from "../store/archive/tar.ts";
 import { ArchiveError } from "../store/archive/snappy_block.ts";
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../../protocol/sha256.ts";
 import type { StreamKeys } from "../store/file/store_cipher.ts";
 import { StoreCrypt } from "../store/file/store_crypt.ts";
 
@@ -27,7 +27,7 @@ function plainOf(rel: string, data: Uint8Array, keys: StreamKeys, dir: string): 
   }
   if (rel === "meta.sum") {
     const meta = keys.open(Deno.readFileSync(`${dir}/meta.inf`));
-    return meta && new TextEncoder().encode(createHash("sha256").update(meta).digest("hex"));
+    return meta && new TextEncoder().encode(sha256Hex(meta));
   }
   if (
     rel === "meta.inf" || /^obs\/[^/]+\.state$/.test(rel) || /^obs\/[^/]+\/meta\.inf$/.test(rel)

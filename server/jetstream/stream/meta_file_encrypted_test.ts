@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { listSavedStreams, readStreamMeta, streamDir, writeStreamMeta } from "./meta_file.ts";
-import { createStreamKeys } from "../store/file/stream_key_file.ts";
+import { createStreamKeys, loadStoreCipher } from "../store/file/stream_key_file.ts";
 import { config } from "./_test_util.ts";
+
+await loadStoreCipher();
 
 Deno.test("an encrypted stream's meta.inf is sealed and reads back with the key only", () => {
   const root = Deno.makeTempDirSync();

@@ -7,7 +7,9 @@ import {
   encryptSavedStream,
   encryptStoreFiles,
 } from "./store_convert.ts";
-import { openStreamKeys } from "./stream_key_file.ts";
+import { loadStoreCipher, openStreamKeys } from "./stream_key_file.ts";
+
+await loadStoreCipher();
 
 const enc = new TextEncoder();
 const ENC = { key: "k", cipher: "chacha" } as const;

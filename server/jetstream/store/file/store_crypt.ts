@@ -18,7 +18,6 @@
  * a failed one (a full disk).
  */
 
-import { randomBytes } from "node:crypto";
 import type { BlockKeystream, StreamKeys } from "./store_cipher.ts";
 import { blockPath } from "./file_block.ts";
 import { floorBytes, RecordKind, recordLength, RecordScanner } from "../record_codec.ts";
@@ -54,7 +53,7 @@ export class StoreCrypt {
   baseData(floor: Uint8Array): Uint8Array {
     const out = new Uint8Array(floor.length + NONCE_LEN);
     out.set(floor);
-    out.set(randomBytes(NONCE_LEN), floor.length);
+    out.set(crypto.getRandomValues(new Uint8Array(NONCE_LEN)), floor.length);
     return out;
   }
 

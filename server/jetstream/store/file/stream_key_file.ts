@@ -9,8 +9,24 @@
  * file calls.
  */
 
-import { keyEncryptionKey, type StoreCipherName, StreamKeys } from "./store_cipher.ts";
+import type * as Cipher from "./store_cipher.ts";
+import type { StoreCipherName, StreamKeys } from "./store_cipher.ts";
 import { writeFileAtomic } from "./file_block.ts";
+
+let cipher: typeof Cipher | null = null;
+
+/**
+ * Loads the ciphers (they pull in `node:crypto`, about 25 ms and 3 MB at start-up): JetStream
+ * awaits it before it starts when a `key` is configured (jetstream_loader.ts); tests call it.
+ */
+export async function loadStoreCipher(): Promise<void> {
+  cipher ??= await import("./store_cipher.ts");
+}
+
+function ciphers(): typeof Cipher {
+  if (cipher === null) throw new Error("store encryption not loaded: await loadStoreCipher()");
+  return cipher;
+}
 
 /** nats-server's file name. */
 export const META_KEY_FILE = "meta.key";
@@ -37,8 +53,8 @@ export function createStreamKeys(
   stream: string,
 ): StreamKeys {
   Deno.mkdirSync(dir, { recursive: true, mode: 0o750 });
-  const kek = keyEncryptionKey(enc.key, streamKeyContext(account, stream));
-  const { keys, sealed } = StreamKeys.create(enc.cipher, kek);
+  const kek = ciphers().keyEncryptionKey(enc.key, streamKeyContext(account, stream));
+  const { keys, sealed } = ciphers().StreamKeys.create(enc.cipher, kek);
   writeFileAtomic(`${dir}/${META_KEY_FILE}`, sealed);
   return keys;
 }
@@ -83,11 +99,11 @@ export function openStreamKeys(
     return { warning: `  Bad stream encryption key length of ${sealed.length}` };
   }
   if (enc === null) return decryptError("encryption not enabled");
-  const kek = keyEncryptionKey(enc.key, streamKeyContext(account, stream));
-  const keys = StreamKeys.open(enc.cipher, kek, sealed);
+  const kek = ciphers().keyEncryptionKey(enc.key, streamKeyContext(account, stream));
+  const keys = ciphers().StreamKeys.open(enc.cipher, kek, sealed);
   if (keys !== null) return { keys };
   const other = OTHER[enc.cipher];
-  const old = StreamKeys.open(other, kek, sealed);
+  const old = ciphers().StreamKeys.open(other, kek, sealed);
   if (old !== null) return { keys: old, other };
   return decryptError(AUTH_FAILED[other]);
 }

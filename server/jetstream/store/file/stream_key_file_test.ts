@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { createStreamKeys, META_KEY_FILE, openStreamKeys } from "./stream_key_file.ts";
+import {
+  createStreamKeys,
+  loadStoreCipher,
+  META_KEY_FILE,
+  openStreamKeys,
+} from "./stream_key_file.ts";
+
+await loadStoreCipher();
 
 Deno.test("meta.key opens with the same key, account and stream only", () => {
   const dir = Deno.makeTempDirSync();
