@@ -8,6 +8,7 @@
  * loop is bounded by a deadline and talks to loopback only. Also used by tests/hostile/.
  * Runs in the benchmark's (or a test's) `deno run -A` process.
  */
+import { prng } from "../server/protocol/prng.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -297,17 +298,7 @@ export function garbagePayloads(
   };
 }
 
-/** A small seeded PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 /**
  * One hostile connection: connect, send the payload, then wait (at most `waitMs`) for the

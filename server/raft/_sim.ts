@@ -11,18 +11,9 @@ import { MemoryLog, type RaftLog } from "./log.ts";
 import { type RaftOutput, RaftState } from "./core.ts";
 import { RaftNode } from "./node.ts";
 import { EntryType } from "./wire.ts";
+import { prng } from "../protocol/prng.ts";
 
-/** mulberry32: a small seeded PRNG returning [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 /** Network behaviour. */
 export interface NetworkOptions {
@@ -86,6 +77,23 @@ const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
 /** A simulated group and its checker. */
+
+/** A member not booted yet (its node and log come with its first boot). */
+function unbooted(id: string): SimNode {
+  return {
+    id,
+    node: undefined as unknown as RaftNode,
+    log: undefined as unknown as RaftLog,
+    up: true,
+    incarnation: 0,
+    subjects: new Set(),
+    state: [],
+    lastApplied: 0,
+    checked: 0,
+    retired: false,
+  };
+}
+
 export class Sim {
   readonly random: () => number;
   readonly nodes: SimNode[] = [];
@@ -116,20 +124,7 @@ export class Sim {
     this.net = net;
     this.side = new Array(size).fill(0);
     const ids = Array.from({ length: size }, (_, i) => `NODE${String(i).padStart(4, "0")}`);
-    for (const id of ids) {
-      this.nodes.push({
-        id,
-        node: undefined as unknown as RaftNode,
-        log: undefined as unknown as RaftLog,
-        up: true,
-        incarnation: 0,
-        subjects: new Set(),
-        state: [],
-        lastApplied: 0,
-        checked: 0,
-        retired: false,
-      });
-    }
+    for (const id of ids) this.nodes.push(unbooted(id));
     this.#members = ids;
     for (let i = 0; i < size; i++) this.#boot(i, ids);
   }
@@ -163,18 +158,7 @@ export class Sim {
    */
   join(id: string): number {
     const members = this.nodes.map((n) => n.id);
-    this.nodes.push({
-      id,
-      node: undefined as unknown as RaftNode,
-      log: undefined as unknown as RaftLog,
-      up: true,
-      incarnation: 0,
-      subjects: new Set(),
-      state: [],
-      lastApplied: 0,
-      checked: 0,
-      retired: false,
-    });
+    this.nodes.push(unbooted(id));
     this.side.push(0);
     const i = this.nodes.length - 1;
     this.#boot(i, members);

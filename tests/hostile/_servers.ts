@@ -12,6 +12,7 @@ import { RawClient } from "../helpers/raw_client.ts";
 import { pub, sub } from "../helpers/frames.ts";
 import assert from "node:assert/strict";
 import { LOOPBACK, type Target } from "../helpers/target.ts";
+import { prng } from "../../server/protocol/prng.ts";
 
 /** A running server with monitoring and a memory probe. */
 export interface HostileTarget extends Target {
@@ -114,17 +115,7 @@ export function hostileKinds(subprocess = false): HostileKind[] {
   return kinds;
 }
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same fuzz inputs. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
 export async function pool<T, R>(
