@@ -145,6 +145,20 @@ export function readFileOrNull(
   capacity = 0,
   into?: Uint8Array,
 ): Uint8Array | null {
+  return withReadFile(path, (f) => {
+    const size = f.statSync().size;
+    const buf = into && into.length >= size
+      ? into.subarray(0, size)
+      : new Uint8Array(Math.max(size, capacity)).subarray(0, size);
+    return buf.subarray(0, readFull(f, buf));
+  });
+}
+
+/**
+ * Runs `fn` on the file at `path` opened for reading and closes it; null when the file cannot
+ * be opened or `fn` throws.
+ */
+export function withReadFile<T>(path: string, fn: (f: Deno.FsFile) => T): T | null {
   let f: Deno.FsFile;
   try {
     f = Deno.openSync(path, { read: true });
@@ -152,22 +166,31 @@ export function readFileOrNull(
     return null;
   }
   try {
-    const size = f.statSync().size;
-    const buf = into && into.length >= size
-      ? into.subarray(0, size)
-      : new Uint8Array(Math.max(size, capacity)).subarray(0, size);
-    let n = 0;
-    while (n < size) {
-      const r = f.readSync(buf.subarray(n));
-      if (r === null || r === 0) break;
-      n += r;
-    }
-    return n === size ? buf : buf.subarray(0, n);
+    return fn(f);
   } catch {
     return null;
   } finally {
     f.close();
   }
+}
+
+/** Reads into `buf` until it is full or the file ends; returns the bytes read. */
+export function readFull(f: Deno.FsFile, buf: Uint8Array): number {
+  let got = 0;
+  while (got < buf.length) {
+    const r = f.readSync(buf.subarray(got));
+    if (r === null || r === 0) break;
+    got += r;
+  }
+  return got;
+}
+
+/** Up to `n` first bytes of the file at `path` (into `scratch` when large enough), or null. */
+export function readPrefix(path: string, n: number, scratch?: Uint8Array): Uint8Array | null {
+  return withReadFile(path, (f) => {
+    const buf = scratch && scratch.length >= n ? scratch.subarray(0, n) : new Uint8Array(n);
+    return buf.subarray(0, readFull(f, buf));
+  });
 }
 
 /** Saves `limits` as meta.json at `path` unless its text is `previous`; returns the text. */

@@ -19,7 +19,7 @@
  */
 
 import type { BlockKeystream, StreamKeys } from "./store_cipher.ts";
-import { blockPath } from "./file_block.ts";
+import { blockPath, readPrefix } from "./file_block.ts";
 import { floorBytes, RecordKind, recordLength, RecordScanner } from "../record_codec.ts";
 
 /** Encrypts or decrypts (the same XOR) `bytes`, which sit at `offset` in one block file. */
@@ -98,7 +98,7 @@ export class StoreCrypt {
     let head = offset === 0 ? bytes : new Uint8Array(0);
     let n = lengthOf(head);
     if (n === 0 || n > head.length) {
-      head = readPrefix(blockPath(this.#blockDir, id), MAX_BASE);
+      head = readPrefix(blockPath(this.#blockDir, id), MAX_BASE) ?? new Uint8Array(0);
       n = lengthOf(head);
     }
     if (n > 0 && n <= head.length) {
@@ -146,30 +146,6 @@ export function newBaseData(crypt: StoreCrypt | null, id: number, floor: number)
   const withNonce = crypt.baseData(data);
   crypt.noteBase(id, recordLength(0, 0, withNonce.length), withNonce);
   return withNonce;
-}
-
-/** Up to `max` first bytes of the file at `path` (empty when it cannot be read). */
-function readPrefix(path: string, max: number): Uint8Array {
-  let f: Deno.FsFile;
-  try {
-    f = Deno.openSync(path, { read: true });
-  } catch {
-    return new Uint8Array(0);
-  }
-  try {
-    const buf = new Uint8Array(max);
-    let got = 0;
-    while (got < max) {
-      const r = f.readSync(buf.subarray(got));
-      if (r === null || r === 0) break;
-      got += r;
-    }
-    return buf.subarray(0, got);
-  } catch {
-    return new Uint8Array(0);
-  } finally {
-    f.close();
-  }
 }
 
 /** `bytes` XORed by `xor` at `offset` as a copy (the argument is left as it is). */

@@ -8,7 +8,7 @@
  * Runs in the isolate that owns the stream.
  */
 
-import { type Block, newBlock, readFileOrNull } from "./file_block.ts";
+import { type Block, newBlock, readFileOrNull, withReadFile } from "./file_block.ts";
 import type { BlockXor, StoreCrypt } from "./store_crypt.ts";
 import { applySummary, replayBlock } from "./block_replay.ts";
 import type { ReplaySink } from "../stream_recovery.ts";
@@ -168,13 +168,7 @@ function lastBlockVerifies(path: string, summary: BlockSummary, xor?: BlockXor):
 
 /** The CRC-32 of the first `size` bytes of the file at `path`, read in 256 KiB chunks; or null. */
 export function fileCrc(path: string, size: number): number | null {
-  let f: Deno.FsFile;
-  try {
-    f = Deno.openSync(path, { read: true });
-  } catch {
-    return null;
-  }
-  try {
+  return withReadFile(path, (f) => {
     const chunk = new Uint8Array(Math.min(size, 256 * 1024));
     let crc = 0, done = 0;
     while (done < size) {
@@ -184,9 +178,5 @@ export function fileCrc(path: string, size: number): number | null {
       done += r;
     }
     return crc;
-  } catch {
-    return null;
-  } finally {
-    f.close();
-  }
+  });
 }

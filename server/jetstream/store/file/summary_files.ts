@@ -10,8 +10,10 @@ import type { BlockXor, StoreCrypt } from "./store_crypt.ts";
 import {
   type Block,
   readFileOrNull,
+  readPrefix,
   removeIfExists,
   summaryPath,
+  withReadFile,
   writeFileAtomic,
 } from "./file_block.ts";
 import {
@@ -144,19 +146,7 @@ export function dropSummary(blockDir: string, b: Block): void {
  * decrypted with `xor` (the block's keystream) when given.
  */
 export function readTailCrc(path: string, size: number, xor?: BlockXor): number | null {
-  let f: Deno.FsFile;
-  try {
-    f = Deno.openSync(path, { read: true });
-  } catch {
-    return null;
-  }
-  try {
-    return tailOfOpenFile(f, size, xor);
-  } catch {
-    return null;
-  } finally {
-    f.close();
-  }
+  return withReadFile(path, (f) => tailOfOpenFile(f, size, xor));
 }
 
 /** The last 4 bytes of `f` as a u32 when it is `size` bytes long, else null. */
@@ -208,30 +198,6 @@ export function readValidSummary(
   if (!s) return null;
   const xor = crypt?.block(id);
   return readTailCrc(blockPath, s.blockBytes, xor) === s.tailCrc ? s : null;
-}
-
-/** Up to `n` first bytes of the file at `path` (into `scratch` when large enough), or null. */
-function readPrefix(path: string, n: number, scratch: Uint8Array | undefined): Uint8Array | null {
-  let f: Deno.FsFile;
-  try {
-    f = Deno.openSync(path, { read: true });
-  } catch {
-    return null;
-  }
-  try {
-    const buf = scratch && scratch.length >= n ? scratch.subarray(0, n) : new Uint8Array(n);
-    let got = 0;
-    while (got < n) {
-      const r = f.readSync(buf.subarray(got));
-      if (r === null || r === 0) break;
-      got += r;
-    }
-    return buf.subarray(0, got);
-  } catch {
-    return null;
-  } finally {
-    f.close();
-  }
 }
 
 /** The whole summary of block `id` (its columns), not checked against the block file; or null. */
