@@ -367,6 +367,13 @@ export class Server implements ClientContext {
     this.#sweeper = setInterval(() => this.#sweep(), tick);
   }
 
+  /** Names of the servers routed to now (clustered JetStream maps node ids to them). */
+  routedServerNames(): string[] {
+    const table = this.#links.cluster?.table;
+    if (table === undefined) return [];
+    return [...table.remotes.values()].map((l) => l.remoteName).filter((n) => n !== "");
+  }
+
   /** JetStream, when the options enable it (its code loaded by `loadJetStreamFor`). */
   #startJetStream(): void {
     this.#jetstream = startLoadedJetStream(this, this.options, this.auth);

@@ -18,12 +18,19 @@ import { JetStream } from "./jetstream.ts";
 import { jetStreamBanner, resolveJetStream } from "./js_config.ts";
 import { machineProbe, prepareStoreDir } from "./machine.ts";
 import { startStreams } from "./stream/mod.ts";
+import { clusterProblem, startJsCluster } from "./cluster/mod.ts";
 
 import { JETSTREAM_FATAL_PREFIX } from "../transport/listen_errors.ts";
 
 /** What starting JetStream needs of the server. */
 export interface JetStreamServer extends InternalContext {
   readonly id: string;
+  /** The server name (clustered JetStream's node id is its hash). */
+  readonly name?: string;
+  /** A sharded server's worker role (null or absent: a single-isolate server). */
+  readonly shard?: unknown;
+  /** Names of the servers routed to now (clustered JetStream). */
+  routedServerNames?(): string[];
   readonly logger: Logger;
   bindAccount(name: string): Account;
   /** A sharded server's worker: resolves once the other workers applied its interest. */
@@ -50,17 +57,28 @@ export function startJetStream(
 ): JetStream | null {
   const cfg = options.jetstreamConfig;
   if (!cfg?.enabled) return null;
-  const standalone = (options.clusterConfig?.port ?? 0) === 0 &&
-    (options.gatewayConfig?.port ?? 0) === 0;
+  const clustered = (options.clusterConfig?.port ?? 0) !== 0;
+  const gateway = (options.gatewayConfig?.port ?? 0) !== 0;
+  const standalone = !clustered && !gateway;
   const system = configuredSystemAccount(options, auth.trust.systemAccount);
   const log = server.logger;
   log.notice("Starting JetStream");
-  if (!standalone) {
-    // nats-server runs clustered JetStream (a meta group over the routes) here; serving each
-    // server's streams on its own would answer every API request twice and fork every stream.
+  if (gateway || (clustered && (server.shard ?? null) !== null)) {
+    // A super-cluster's JetStream and clustered JetStream in a sharded server are not built:
+    // serving each server's streams on its own would answer every API request twice.
     throw new Error(
-      `${JETSTREAM_FATAL_PREFIX}denats runs JetStream only on a server without cluster and gateway ports (clustered JetStream is not built yet)`,
+      `${JETSTREAM_FATAL_PREFIX}denats runs clustered JetStream only in a cluster without gateways, in a server without --shards (not built yet)`,
     );
+  }
+  const cluster = clustered
+    ? {
+      clusterName: options.clusterConfig?.name ?? "",
+      routeCount: options.clusterConfig?.routes.length ?? 0,
+    }
+    : null;
+  if (cluster !== null) {
+    const problem = clusterProblem(cluster);
+    if (problem !== null) throw new Error(`${JETSTREAM_FATAL_PREFIX}${problem}`);
   }
   const resolved = resolveJetStream(cfg, machineProbe());
   const dirError = prepareStoreDir(resolved.storeDir);
@@ -78,8 +96,9 @@ export function startJetStream(
     // The global account is served too, answering that it has no JetStream.
     js.serveAccount(server.bindAccount(GLOBAL_ACCOUNT), null);
   }
-  startStreams(js, server, {
+  const engine = startStreams(js, server, {
     standalone,
+    clustered: cluster !== null,
     // File streams encrypted at rest (store/file/store_crypt.ts).
     encryption: resolved.cipher !== "" ? { key: cfg.key, cipher: resolved.cipher } : null,
     warn: (text) => log.warn(text),
@@ -87,6 +106,19 @@ export function startJetStream(
     debug: (text) => log.debug(text),
     notice: (text) => log.notice(text),
   });
+  if (cluster !== null) {
+    startJsCluster(js, engine, {
+      ctx: server,
+      system: server.bindAccount(system ?? "$SYS"),
+      serverName: server.name ?? server.id,
+      clusterName: cluster.clusterName,
+      tags: options.tags ?? [],
+      routeCount: cluster.routeCount,
+      routedNames: () => server.routedServerNames?.() ?? [],
+      notice: (text) => log.notice(text),
+      warn: (text) => log.warn(text),
+    });
+  }
   return js;
 }
 

@@ -75,6 +75,12 @@ export const API_COUNT: unique symbol = Symbol("jsApiCount");
 /** Values of {@link API_COUNT}. */
 export type ApiCount = "ok" | "error" | "none";
 
+/**
+ * A handler's answer meaning "another server answers this" (clustered JetStream: only the meta
+ * leader, or the stream's leader, answers): nothing is sent and nothing counted.
+ */
+export const NO_ANSWER: Record<string, unknown> = Object.freeze({});
+
 /** Where account info and `/varz` read stream usage (the stream engine). */
 export interface JsUsageSource {
   accountUsage(
@@ -226,10 +232,17 @@ export class JetStream implements JetStreamMonitor {
     return this.#usage;
   }
 
-  /** Adds an API operation handler, tried before the built-in ones. */
-  addHandler(handler: JsApiHandler): void {
-    this.#handlers.push(handler);
+  /**
+   * Adds an API operation handler, tried before the built-in ones (`first`: before the handlers
+   * added so far).
+   */
+  addHandler(handler: JsApiHandler, first = false): void {
+    if (first) this.#handlers.unshift(handler);
+    else this.#handlers.push(handler);
   }
+
+  /** Rewrites each answer before it is sent (clustered JetStream adds `cluster` members). */
+  decorate: ((req: JsApiRequest, response: Record<string, unknown>) => void) | null = null;
 
   /**
    * Serves `$JS.API.>` (and `$JS.<domain>.API.>`) in `account`, with JetStream on (`limits`)
@@ -320,8 +333,14 @@ export class JetStream implements JetStreamMonitor {
     return out;
   }
 
+  /** Clustered JetStream's `/jsz` `meta_cluster` (null: a standalone server). */
+  metaCluster: (() => Record<string, unknown>) | null = null;
+  /** Runs first when JetStream stops (clustered JetStream leaves its groups). */
+  beforeStop: (() => void) | null = null;
+
   /** Closes the API responders and stops the streams (their data stays). */
   async stop(): Promise<void> {
+    this.beforeStop?.();
     for (const c of this.#conns.values()) c.close();
     this.#conns.clear();
     await this.#usage?.stop();
@@ -338,19 +357,16 @@ export class JetStream implements JetStreamMonitor {
     response ??= this.#builtin(req);
     if (response instanceof Promise) {
       // An operation that waits (a stream delete, a create after one): answered when done.
-      response.then((r) => this.#send(jsa, msg, r, req.op)).catch(() => {});
+      response.then((r) => this.#send(req, r)).catch(() => {});
       return;
     }
-    this.#send(jsa, msg, response, req.op);
+    this.#send(req, response);
   }
 
-  #send(
-    jsa: JsAccount,
-    msg: InternalMsg,
-    response: Record<string, unknown> | null,
-    op: string,
-  ): void {
-    if (response === null) return;
+  #send(req: JsApiRequest, response: Record<string, unknown> | null): void {
+    if (response === null || response === NO_ANSWER) return;
+    const { jsa, msg, op } = req;
+    this.decorate?.(req, response);
     // Reads change no interest: answered at once.
     const wait = READ_ONLY_OPS.test(op) ? null : this.settle?.() ?? null;
     if (wait !== null) {

@@ -45,6 +45,7 @@ export interface JSInfo {
   consumers: number;
   messages: number;
   bytes: number;
+  meta_cluster?: Record<string, unknown>;
   account_details?: Record<string, unknown>[];
 }
 
@@ -65,6 +66,8 @@ export function jsz(server: MonitoredServer, opts: JszOptions = {}): JSInfo {
       ...js.stats(),
       ...js.totals(),
     };
+    const meta = js.metaCluster?.() ?? null;
+    if (meta !== null) info.meta_cluster = meta;
     const consumers = opts.consumer === true;
     const streams = consumers || opts.streams === true;
     const accounts = streams || opts.accounts === true;

@@ -34,5 +34,10 @@ export function validateOptions(o: ServerOptions): string | null {
   const cluster = o.clusterConfig;
   const problem = cluster && cluster.port !== 0 ? clusterConfigProblem(cluster) : null;
   if (problem) return problem;
+  // server.go validateJetStreamOptions: clustered JetStream names its nodes after the server.
+  if (o.jetstreamConfig?.enabled && cluster && cluster.port !== 0) {
+    if ((o.serverName ?? "") === "") return "jetstream cluster requires `server_name` to be set";
+    if ((cluster.name ?? "") === "") return "jetstream cluster requires `cluster.name` to be set";
+  }
   return validateTransportOptions(o);
 }

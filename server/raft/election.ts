@@ -86,7 +86,10 @@ export function onVoteResponse(core: RaftCore, now: number, data: Uint8Array): v
   // raft.go answers with the voter's term from before our request raised it, so a grant may
   // carry an older term (runAsCandidate: granted && nterm >= vresp.term); the per-campaign
   // inbox guarantees it answers this campaign.
-  if (!vr.granted || vr.term > core.term || !core.peers.get(vr.peer)?.known) return;
+  if (!vr.granted || vr.term > core.term) return;
+  // While a new group still has fewer known members than its expected size (a meta group
+  // bootstrapping from its configured routes), any server's vote counts, as in raft.go.
+  if (!core.peers.get(vr.peer)?.known && core.knownPeers().length >= core.clusterSize) return;
   core.votes.add(vr.peer);
   if (core.votes.size >= core.quorum) becomeLeader(core, now);
 }

@@ -122,7 +122,11 @@ function pendingAddPeer(core: RaftCore, peer: string): boolean {
 /** Commits the highest current-term index a quorum of members holds (raft.go trackResponse). */
 export function advanceCommit(core: RaftCore, now: number): void {
   const matched: number[] = [];
-  for (const info of core.peers.values()) if (info.known) matched.push(info.matchIndex);
+  // A group still below its expected size (bootstrapping) counts every responder, as raft.go.
+  const bootstrapping = core.knownPeers().length < core.clusterSize;
+  for (const info of core.peers.values()) {
+    if (info.known || bootstrapping) matched.push(info.matchIndex);
+  }
   matched.sort((a, b) => b - a);
   if (matched.length < core.quorum) return;
   const candidate = matched[core.quorum - 1];

@@ -136,24 +136,37 @@ for (const binary of BINARIES) {
   });
 }
 
-Deno.test("jetstream enable: refused with a cluster or gateway port (no clustered JetStream yet)", async () => {
+Deno.test("jetstream enable: a cluster needs server_name, cluster.name and routes; a gateway is refused", async () => {
   const dir = await Deno.makeTempDir({ prefix: "denats_js_cluster_" });
   try {
-    for (const extra of [["--cluster", "nats://127.0.0.1:-1"], []]) {
-      const conf = `${dir}/gw.conf`;
-      await Deno.writeTextFile(conf, 'gateway { name: G, listen: "127.0.0.1:-1" }\n');
-      const args = extra.length > 0 ? extra : ["-c", conf];
+    const gw = `${dir}/gw.conf`;
+    await Deno.writeTextFile(gw, 'server_name: A\ngateway { name: G, listen: "127.0.0.1:-1" }\n');
+    const cases: [string[], RegExp][] = [
+      // nats-server's option checks (validateJetStreamOptions), before anything starts.
+      [["--cluster", "nats://127.0.0.1:-1"], /jetstream cluster requires `server_name` to be set/],
+      [
+        ["-n", "A", "--cluster", "nats://127.0.0.1:-1"],
+        /jetstream cluster requires `cluster.name` to be set/,
+      ],
+      // enableJetStreamClustering: a cluster of one with no routes.
+      [
+        ["-n", "A", "--cluster", "nats://127.0.0.1:-1", "--cluster_name", "X"],
+        /\[FTL\] Can't start JetStream: JetStream cluster requires configured routes or solicited leafnode for the system account/,
+      ],
+      [
+        ["-c", gw],
+        /\[FTL\] Can't start JetStream: denats runs clustered JetStream only in a cluster without gateways/,
+      ],
+    ];
+    for (const [extra, expected] of cases) {
       const out = await new Deno.Command(DENATS, {
-        args: ["-p", "-1", "-js", "-sd", dir, ...args],
-        stdout: "null",
+        args: ["-p", "-1", "-js", "-sd", dir, ...extra],
+        stdout: "piped",
         stderr: "piped",
       }).output();
-      const log = new TextDecoder().decode(out.stderr);
+      const log = new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout);
       assert.equal(out.code, 1, log);
-      assert.match(
-        log,
-        /\[FTL\] Can't start JetStream: denats runs JetStream only on a server without cluster and gateway ports/,
-      );
+      assert.match(log, expected);
     }
   } finally {
     await Deno.remove(dir, { recursive: true });

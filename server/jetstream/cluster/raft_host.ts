@@ -28,6 +28,8 @@ export interface RaftHostOptions {
   apply(index: number, entries: Entry[]): void;
   /** Role, term or leader changes. */
   state?(s: StateOutput): void;
+  /** Called after each step's outputs were handled. */
+  afterStep?(): void;
   /** The clock in ms (default `Date.now`). */
   now?: () => number;
 }
@@ -53,14 +55,23 @@ export class RaftHost {
     this.#run(this.node.start(this.#now()));
   }
 
-  /** Proposes `data` (through the leader when this member is not the leader). */
-  propose(data: Uint8Array): void {
+  /**
+   * Proposes `data` (through the leader when this member is not the leader); answers the
+   * entry's index on the leader, 0 when forwarded.
+   */
+  propose(data: Uint8Array): number {
     const now = this.#now();
-    this.#run(
-      this.node.state === RaftState.Leader
-        ? this.node.propose(now, data)
-        : this.node.forwardProposal(now, data),
-    );
+    if (this.node.state !== RaftState.Leader) {
+      this.#run(this.node.forwardProposal(now, data));
+      return 0;
+    }
+    this.#run(this.node.propose(now, data));
+    return this.node.lastIndex;
+  }
+
+  /** Runs a node command (campaign, membership) on the real clock. */
+  command(f: (node: RaftNode, now: number) => RaftOutput[]): void {
+    this.#run(f(this.node, this.#now()));
   }
 
   /** Asks this member to give up leadership (to `preferred` when given). */
@@ -112,6 +123,7 @@ export class RaftHost {
           break;
       }
     }
+    this.#o.afterStep?.();
     this.#arm();
   }
 

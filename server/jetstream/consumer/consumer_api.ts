@@ -28,6 +28,7 @@ import { type ConsumerConfig, parseCreateConsumerRequest } from "../api/consumer
 import { consumerCreateCheck } from "../api/consumer_requests.ts";
 import { Consumer, type InterestWatch } from "./consumer.ts";
 import {
+  consumerMetaBody,
   readConsumerMetas,
   removeConsumerMeta,
   savedConsumerDirs,
@@ -66,6 +67,14 @@ export class ConsumerApi {
   readonly #registry: StreamRegistry;
   readonly #opts: ConsumerApiOptions;
   readonly #random: () => number;
+  /**
+   * A clustered stream's leader hands its durable consumers' saved configs to the stream's
+   * group (cluster/stream_replica.ts), so the replica that leads next recovers them.
+   */
+  replication: {
+    saved(view: StreamView, name: string, body: string): void;
+    removed(view: StreamView, name: string): void;
+  } | null = null;
 
   constructor(registry: StreamRegistry, opts: ConsumerApiOptions = {}) {
     this.#registry = registry;
@@ -151,6 +160,7 @@ export class ConsumerApi {
   #forget(view: StreamView, name: string): void {
     const dir = view.consumerDir ?? null;
     if (dir !== null) removeConsumerMeta(dir, name);
+    this.replication?.removed(view, name);
   }
 
   #create(req: JsApiRequest, subject: string, body: string): Json | null {
@@ -194,6 +204,10 @@ export class ConsumerApi {
     // consumers have no store (consumer.go addConsumerWithAssignment).
     if (dir !== null && !c.direct) {
       writeConsumerMeta(dir, c.name, c.config, c.created, view.sealer ?? null);
+      const durable = (c.config.durable_name ?? "") !== "";
+      if (durable) {
+        this.replication?.saved(view, c.name, consumerMetaBody(c.name, c.config, c.created));
+      }
     }
     return consumerInfoResponse("CONSUMER.CREATE", c.info());
   }

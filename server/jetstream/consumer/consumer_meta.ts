@@ -47,13 +47,27 @@ export function writeConsumerMeta(
   created: bigint,
   sealer: MetaSealer | null = null,
 ): void {
-  const cdir = `${dir}/${name}`;
-  Deno.mkdirSync(cdir, { recursive: true, mode: 0o750 });
-  const body = JSON.stringify({
+  writeConsumerMetaBody(dir, name, consumerMetaBody(name, config, created), sealer);
+}
+
+/** The JSON a consumer's `meta.inf` holds (before sealing). */
+export function consumerMetaBody(name: string, config: ConsumerConfig, created: bigint): string {
+  return JSON.stringify({
     name,
     created: goTimeNs(created),
     config: consumerConfigToJson(config),
   });
+}
+
+/** Writes a {@link consumerMetaBody} as `<dir>/<name>/meta.inf` (a replica saving its leader's). */
+export function writeConsumerMetaBody(
+  dir: string,
+  name: string,
+  body: string,
+  sealer: MetaSealer | null = null,
+): void {
+  const cdir = `${dir}/${name}`;
+  Deno.mkdirSync(cdir, { recursive: true, mode: 0o750 });
   const path = `${cdir}/${CONSUMER_META_FILE}`;
   const plain = new TextEncoder().encode(body);
   Deno.writeFileSync(`${path}.tmp`, sealer ? sealer.seal(plain) : plain, { mode: 0o640 });

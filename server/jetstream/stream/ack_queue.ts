@@ -12,6 +12,13 @@ import type { ApiError } from "../api/errors.ts";
 import { goJson, pubAckErrorBytes, storeFailedError } from "./inbound.ts";
 
 /** Where answers go: `publish(reply, bytes)`; `bytes` is only valid during the call. */
+/**
+ * A persistence that rejects with this sends no answer at all (a replicated stream's leader
+ * lost its leadership before the message was committed: the publisher retries, as with
+ * nats-server).
+ */
+export class AnswerDropped extends Error {}
+
 export interface AckSink {
   readonly closed: boolean;
   publish(subject: string, data: Uint8Array): unknown;
@@ -159,6 +166,8 @@ export class AckQueue {
         this.#head++;
         const sink = this.#sink;
         if (sink.closed) continue;
+        // A replicated message whose leader stepped down before its group committed it.
+        if (job.state === State.Failed && job.cause instanceof AnswerDropped) continue;
         sink.publish(job.reply, this.#bytesOf(job));
       }
       if (this.#head === jobs.length) {

@@ -8,6 +8,7 @@
  * Memory streams use the MemoryStore; file streams the FileStore (or the injected factory).
  * Runs in the isolate that owns the connections.
  */
+import type { ConsumerApi } from "../consumer/consumer_api.ts";
 import type { Account } from "../../accounts/account.ts";
 import { goQuote } from "../../protocol/wire_errors.ts";
 import {
@@ -75,6 +76,11 @@ export interface EngineOptions {
   maxStore: number;
   /** No cluster and no gateway (create with replicas > 1 is refused). */
   standalone: boolean;
+  /**
+   * Clustered JetStream: streams start as replicas that do not lead (cluster/js_cluster.ts
+   * elects their leaders); consumers are recovered by the leader.
+   */
+  clustered?: boolean;
   openFileStore?: FileStoreFactory;
   /** `jetstream { key, cipher }`: file streams are encrypted at rest (null or absent: not). */
   encryption?: StoreEncryption | null;
@@ -139,6 +145,14 @@ export class StreamEngine implements StreamRegistry {
   get standalone(): boolean {
     return this.#o.standalone;
   }
+
+  /** Clustered JetStream (see {@link EngineOptions.clustered}). */
+  get clustered(): boolean {
+    return this.#o.clustered === true;
+  }
+
+  /** The consumer API over these streams (set by consumer/mod.ts startConsumers). */
+  consumerApi: ConsumerApi | null = null;
 
   /** The JetStream clock (ns since the epoch). */
   now(): bigint {
@@ -273,7 +287,7 @@ export class StreamEngine implements StreamRegistry {
     }
     a.streams.set(config.name, stream);
     if (!save) stream.rebuildDedupeLater();
-    stream.start();
+    stream.start(this.#o.clustered !== true);
     stream.advise("create");
     return stream;
   }

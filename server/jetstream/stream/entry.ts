@@ -82,9 +82,26 @@ export interface SkipEntry {
   through: number;
 }
 
+/**
+ * A message the stream's leader stored, applied on a replica at the leader's sequence and time
+ * (with the leader's message id and rollup): a sequence already held is skipped, so the
+ * replicated log can be replayed over a store that kept its messages.
+ */
+export interface StoredEntry {
+  op: "stored";
+  subject: string;
+  header: Uint8Array | null;
+  data: Uint8Array;
+  seq: number;
+  ts: bigint;
+  msgId: string;
+  rollup: "" | "sub" | "all";
+}
+
 /** One state change of a stream. */
 export type StreamEntry =
   | MsgEntry
+  | StoredEntry
   | MirrorEntry
   | SkipEntry
   | PurgeEntry
@@ -114,6 +131,8 @@ export type EntryResult =
    */
   | { op: "mirror"; seq: number; mismatch: boolean; stored: boolean; persisted: Promise<unknown> }
   | { op: "skip"; skipped: number }
+  /** `stored` false: the sequence was held already (or the store refused: `persisted`). */
+  | { op: "stored"; stored: boolean; persisted: Promise<unknown> }
   | { op: "purge"; purged: number }
   | { op: "delete"; removed: boolean }
   | { op: "config" }
@@ -195,6 +214,23 @@ function applyMirror(m: StreamMachine, e: MirrorEntry, now: bigint): EntryResult
   return { op: "mirror", seq: e.seq, mismatch: false, stored: true, persisted };
 }
 
+function applyStored(m: StreamMachine, e: StoredEntry, now: bigint): EntryResult {
+  const store = m.store;
+  const last = store.state().lastSeq;
+  if (e.seq <= last) return { op: "stored", stored: false, persisted: Promise.resolve() };
+  if (e.seq - 1 > last) applySkip(m, e.seq - 1, now);
+  const persisted = store.storeRawMsg(e.subject, e.header, e.data, e.seq, e.ts);
+  persisted.catch(() => {}); // the replica reports it
+  if (store.state().lastSeq !== e.seq) return { op: "stored", stored: false, persisted };
+  m.lastMsgId = e.msgId;
+  if (e.msgId !== "" && m.config.duplicate_window > 0) {
+    m.dedupe.add({ id: e.msgId, seq: e.seq, ts: e.ts });
+  }
+  if (e.rollup === "sub") store.purgeEx(e.subject, 0, 1);
+  else if (e.rollup === "all") store.purgeEx("", 0, 1);
+  return { op: "stored", stored: true, persisted };
+}
+
 function applySkip(m: StreamMachine, through: number, now: bigint): EntryResult {
   const store = m.store;
   const st = store.state();
@@ -235,6 +271,8 @@ export function applyStreamEntry(m: StreamMachine, entry: StreamEntry, now: bigi
       return applyMsg(m, entry, now);
     case "mirror":
       return applyMirror(m, entry, now);
+    case "stored":
+      return applyStored(m, entry, now);
     case "skip":
       return applySkip(m, entry.through, now);
     case "purge": {

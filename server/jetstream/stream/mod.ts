@@ -24,6 +24,8 @@ export { Stream } from "./stream.ts";
 export interface StartStreamsOptions {
   /** No cluster and no gateway port (nats-server standAloneMode). Default true. */
   standalone?: boolean;
+  /** Clustered JetStream: streams start as replicas, their leaders run the consumers. */
+  clustered?: boolean;
   env?: StreamEnv;
   openFileStore?: FileStoreFactory;
   /** `jetstream { key, cipher }`: file streams encrypted at rest. */
@@ -50,6 +52,7 @@ export function startStreams(
     maxMemory: c.maxMemory,
     maxStore: c.maxStore,
     standalone: opts.standalone ?? true,
+    clustered: opts.clustered,
     openFileStore: opts.openFileStore,
     encryption: opts.encryption ?? null,
     warn: opts.warn ?? (() => {}),
@@ -80,11 +83,13 @@ export function startStreams(
       };
     }
     : local;
-  const consumers = startConsumers(js, engine, recovered, {
+  // Clustered: a stream's leader recovers its consumers once elected.
+  const consumers = startConsumers(js, engine, opts.clustered ? [] : recovered, {
     warn: opts.warn,
     notice: opts.notice,
     watchInterest,
   });
+  engine.consumerApi = consumers;
   js.addHandler(snapshotApiHandler({
     engine,
     events: js,

@@ -23,12 +23,18 @@ import { goTimeNs } from "../js_time.ts";
 import type { StreamEngine } from "./engine.ts";
 
 type Reply = Record<string, unknown> | null;
+type Answer = Reply | Promise<Reply>;
+
+/** The answer once a replicated stream's group committed the change (at once otherwise). */
+function afterCommit(committed: Promise<unknown> | undefined, answer: Reply): Answer {
+  return committed === undefined ? answer : committed.then(() => answer);
+}
 
 function errText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function purge(engine: StreamEngine, req: JsApiRequest, name: string): Reply {
+function purge(engine: StreamEngine, req: JsApiRequest, name: string): Answer {
   const none = { purged: 0 };
   if (req.jsa.limits === null) return response(T.purge, NOT_ENABLED_FOR_ACCOUNT, none);
   const a = engine.accountOf(req.jsa);
@@ -47,14 +53,15 @@ function purge(engine: StreamEngine, req: JsApiRequest, name: string): Reply {
   }
   try {
     const r = stream.apply({ op: "purge", filter, seq, keep });
-    return response(T.purge, null, { success: true, purged: r.op === "purge" ? r.purged : 0 });
+    const purged = r.op === "purge" ? r.purged : 0;
+    return afterCommit(r.committed, response(T.purge, null, { success: true, purged }));
   } catch (err) {
     const error = jsApiError("JSStreamGeneralErrorF", { err: errText(err) });
     return response(T.purge, error, none, "ok");
   }
 }
 
-function msgDelete(engine: StreamEngine, req: JsApiRequest, name: string): Reply {
+function msgDelete(engine: StreamEngine, req: JsApiRequest, name: string): Answer {
   if (req.jsa.limits === null) return response(T.msgDelete, NOT_ENABLED_FOR_ACCOUNT);
   const a = engine.accountOf(req.jsa);
   const body = req.msg.string();
@@ -73,9 +80,11 @@ function msgDelete(engine: StreamEngine, req: JsApiRequest, name: string): Reply
   }
   const seq = r.seq;
   let removed = false;
+  let committed: Promise<unknown> | undefined;
   try {
     const res = stream.apply({ op: "delete", seq, erase: r.no_erase !== true });
     removed = res.op === "delete" && res.removed;
+    committed = res.committed;
   } catch (err) {
     // nats-server's memory store reports a missing sequence as not removed; the file store
     // answers with its error text.
@@ -89,7 +98,7 @@ function msgDelete(engine: StreamEngine, req: JsApiRequest, name: string): Reply
   if (!removed) {
     return response(T.msgDelete, jsApiError("JSSequenceNotFoundErrF", { seq }), {}, "ok");
   }
-  return response(T.msgDelete, null, { success: true });
+  return afterCommit(committed, response(T.msgDelete, null, { success: true }));
 }
 
 function msgGet(engine: StreamEngine, req: JsApiRequest, name: string): Reply {
@@ -135,7 +144,7 @@ function clusterOnly(op: string): Reply {
 
 /** Answers purge, message get/delete and the clustered-only operations; null otherwise. */
 export function msgApiHandler(engine: StreamEngine) {
-  return (req: JsApiRequest): Reply => {
+  return (req: JsApiRequest): Answer => {
     const op = req.op;
     let name: string | null;
     if ((name = streamOp(op, "STREAM.PURGE")) !== null) return purge(engine, req, name);

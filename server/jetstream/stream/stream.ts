@@ -62,6 +62,18 @@ export interface StreamHooks {
   debug?(text: string): void;
 }
 
+/**
+ * How a replicated stream's leader hands each change to its group (cluster/stream_replica.ts):
+ * called after the leader applied `entry` at `now` with result `r`; resolves once the group
+ * committed it (null: nothing to replicate).
+ */
+export interface StreamReplication {
+  replicate(entry: StreamEntry, r: EntryResult, now: bigint): Promise<unknown> | null;
+}
+
+/** An entry's result with the promise of its replication (see {@link Stream.apply}). */
+export type AppliedResult = EntryResult & { committed?: Promise<unknown> };
+
 /** Construction options of a {@link Stream}. */
 export interface StreamOptions {
   account: Account;
@@ -116,6 +128,10 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
   #cancelDedupe: (() => void) | null = null;
   #closed = false;
   readonly #upstreams: Upstreams = new Upstreams(this);
+  /** Set on a stream of a clustered server (its RAFT group). */
+  #replication: StreamReplication | null = null;
+  /** A replica that is not its group's leader takes no messages and runs no consumers. */
+  #leader = true;
 
   constructor(o: StreamOptions) {
     this.account = o.account;
@@ -232,11 +248,43 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
     if (this.#dedupe.size > 0) this.#scheduleDedupe();
   }
 
-  /** Subscribes its subjects (and direct gets), starts its mirror or sources and timers. */
-  start(): void {
+  /**
+   * Subscribes its subjects (and direct gets), starts its mirror or sources and timers; a
+   * replica that is not (yet) its group's leader (`leader` false) only serves direct gets.
+   */
+  start(leader = true): void {
+    this.#leader = leader;
     this.#subscribe();
-    this.#upstreams.start();
+    if (leader) this.#upstreams.start();
     this.#scheduleExpiry();
+  }
+
+  /** The group this replicated stream's changes go through (null: not replicated). */
+  set replication(r: StreamReplication | null) {
+    this.#replication = r;
+  }
+
+  /** Whether this replica leads its group (always true on a standalone server). */
+  get isLeader(): boolean {
+    return this.#leader;
+  }
+
+  /**
+   * The group elected this replica (true) or another one (false): the leader takes the
+   * stream's messages and runs its mirror or sources; a follower stops its consumers (the new
+   * leader runs them).
+   */
+  setLeader(leader: boolean): void {
+    if (this.#closed || leader === this.#leader) return;
+    this.#leader = leader;
+    this.#subscribe();
+    if (leader) {
+      this.#upstreams.start();
+      return;
+    }
+    this.#upstreams.stop();
+    for (const c of this.#consumers.values()) c.stop();
+    this.#consumers.clear();
   }
 
   // ---- StreamView ----
@@ -273,9 +321,32 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
 
   // ---- state changes ----
 
-  /** Applies one entry now (the single place a stream changes). */
-  apply(entry: StreamEntry): EntryResult {
+  /**
+   * Applies one entry now (the single place a stream changes); on a replicated stream's leader
+   * the entry then goes to its group, and a message is only persisted (its PubAck sent) once
+   * the group committed it (`committed` for the other entries).
+   */
+  apply(entry: StreamEntry): AppliedResult {
     const now = this.#env.now();
+    const result = this.#applyAt(entry, now);
+    const r = this.#replication;
+    if (r === null || entry.op === "expire" || entry.op === "config") return result;
+    const committed = r.replicate(entry, result, now);
+    if (committed === null) return result;
+    if (result.op === "msg" || result.op === "mirror") {
+      const persisted = Promise.all([result.persisted, committed]);
+      persisted.catch(() => {});
+      return { ...result, persisted };
+    }
+    return { ...result, committed };
+  }
+
+  /** Applies an entry its group committed (on a replica, or replayed), at the entry's time. */
+  applyLogged(entry: StreamEntry, now: bigint): EntryResult {
+    return this.#applyAt(entry, now);
+  }
+
+  #applyAt(entry: StreamEntry, now: bigint): EntryResult {
     const old = this.config;
     const result = applyStreamEntry(this, entry, now);
     if (entry.op === "config") {
@@ -420,7 +491,8 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
     this.#republish = cfg.republish
       ? new SubjectTransform(cfg.republish.src ?? ">", cfg.republish.dest)
       : null;
-    const wanted = new Set(cfg.subjects ?? []);
+    // Only the leader takes messages (nats-server subscribes a replica once it leads).
+    const wanted = new Set(this.#leader ? cfg.subjects ?? [] : []);
     for (const [subject, sub] of this.#subs) {
       if (wanted.has(subject)) continue;
       sub.unsubscribe();

@@ -16,6 +16,8 @@ export class Upstreams {
   readonly #host: UpstreamHost;
   #mirror: MirrorLink | null = null;
   #sources: SourceSet | null = null;
+  /** Started and not stopped (a replica that does not lead runs none). */
+  #running = false;
 
   constructor(host: UpstreamHost) {
     this.#host = host;
@@ -23,6 +25,7 @@ export class Upstreams {
 
   /** Starts the mirror, or the sources, of the stream's config. */
   start(): void {
+    this.#running = true;
     const cfg = this.#host.config;
     if (cfg.mirror) {
       this.#mirror = new MirrorLink(this.#host, cfg.mirror);
@@ -35,6 +38,7 @@ export class Upstreams {
 
   /** A config update: sources added, removed or refiltered (a mirror cannot change). */
   configChanged(old: StreamConfig, next: StreamConfig): void {
+    if (!this.#running) return;
     if (next.mirror || this.#mirror !== null) return;
     const before = old.sources ?? [], after = next.sources ?? [];
     if (before.length === 0 && after.length === 0) return;
@@ -42,9 +46,13 @@ export class Upstreams {
     this.#sources.update(before, after);
   }
 
+  /** Stops the mirror or sources ({@link start} starts them again). */
   stop(): void {
     this.#mirror?.stop();
     this.#sources?.stop();
+    this.#mirror = null;
+    this.#sources = null;
+    this.#running = false;
   }
 
   /** Stream info's `mirror` and `sources` members. */

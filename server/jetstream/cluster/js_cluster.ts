@@ -1,0 +1,394 @@
+/**
+ * @module
+ * Clustered JetStream on one server (nats-server 2.9.10 jetstream_cluster.go
+ * `enableJetStreamClustering`, `setupMetaGroup`, `monitorCluster`, `applyMetaEntries`,
+ * `processStreamAssignment`, `processClusterCreateStream`, `processClusterDeleteStream`,
+ * `processStreamLeaderChange`): the meta group (a {@link RaftHost} over the system account,
+ * its log under `<store_dir>/jetstream/$SYS/_js_/_meta_`) holding every stream assignment in a
+ * {@link MetaState}; the streams this server was placed on, each with a {@link StreamReplica}
+ * whose leader takes the stream's messages and runs its consumers; and the answers the new
+ * leaders send (create, update, delete). The API decisions live in cluster_api.ts.
+ * IO shell: runs in the isolate that owns the connections (a single-isolate server).
+ */
+import type { Account } from "../../accounts/account.ts";
+import {
+  InternalConnection,
+  type InternalContext,
+  InternalKind,
+} from "../../internal/internal_connection.ts";
+import { marshal } from "../../monitor/format.ts";
+import {
+  type Entry,
+  EntryType,
+  META_GROUP,
+  nodeId,
+  RaftNode,
+  RaftState,
+  type RaftTiming,
+} from "../../raft/mod.ts";
+import { FileLog } from "../../raft/file/file_log.ts";
+import { parseJson } from "../api/go_json.ts";
+import { parseStreamConfig, type StreamConfig } from "../api/stream_config.ts";
+import type { JetStream } from "../jetstream.ts";
+import { msToNs, parseGoTimeNs } from "../js_time.ts";
+import { response, T } from "../stream/api_common.ts";
+import type { StreamEngine } from "../stream/engine.ts";
+import type { Stream } from "../stream/stream.ts";
+import { writeConsumerMetaBody } from "../consumer/consumer_meta.ts";
+import { removeConsumerMeta } from "../consumer/consumer_meta.ts";
+import { decodeJsonEntry, encodeJsonEntry, type EntryOp, goJsonText, member } from "./entries.ts";
+import { MetaState, type StreamAssignment } from "./meta_state.ts";
+import { RaftHost } from "./raft_host.ts";
+import { StreamReplica } from "./stream_replica.ts";
+import { EntryOp as Op } from "./entries.ts";
+import { clusterInfoOf, type PeerView } from "./cluster_info.ts";
+
+/** Options of a {@link JsCluster}. */
+export interface JsClusterOptions {
+  ctx: InternalContext;
+  system: Account;
+  js: JetStream;
+  engine: StreamEngine;
+  serverName: string;
+  clusterName: string;
+  tags: readonly string[];
+  /** The resolved store directory (`<store_dir>/jetstream`). */
+  storeDir: string;
+  /** Configured route URLs (the meta group's expected size, at least 2). */
+  routeCount: number;
+  /** Server names of the servers routed to now. */
+  routedNames(): Iterable<string>;
+  notice(text: string): void;
+  warn(text: string): void;
+  metaTiming?: Partial<RaftTiming>;
+  streamTiming?: Partial<RaftTiming>;
+}
+
+const key = (account: string, name: string) => `${account}\u0000${name}`;
+/** A peer not heard from for this long is offline (lostQuorumInterval). */
+const OFFLINE_MS = 10_000;
+/** A create or update answer waits this long for the replica to lead. */
+const ANSWER_TTL_MS = 30_000;
+
+function str(v: unknown): string {
+  return typeof v === "string" ? v : "";
+}
+
+/** The stream config of an assignment (null when it does not parse). */
+export function assignedConfig(sa: StreamAssignment): StreamConfig | null {
+  const parsed = parseStreamConfig(goJsonText(member(sa.body, "stream") ?? null));
+  return "config" in parsed ? parsed.config : null;
+}
+
+/** Clustered JetStream of one server (see the module doc). */
+export class JsCluster {
+  readonly state = new MetaState();
+  /** This server's node id. */
+  readonly self: string;
+  readonly #o: JsClusterOptions;
+  readonly #log: FileLog;
+  readonly #host: RaftHost;
+  readonly #bootstrapping: boolean;
+  readonly #replicas = new Map<string, StreamReplica>();
+  readonly #answers = new Map<string, { reply: string; type: "create" | "update"; at: number }>();
+  readonly #conns = new Map<string, InternalConnection>();
+  #leader = "";
+  #routeWait: ReturnType<typeof setInterval> | undefined;
+  #stopped = false;
+
+  constructor(o: JsClusterOptions) {
+    this.#o = o;
+    this.self = nodeId(o.serverName);
+    this.#log = new FileLog(`${o.storeDir}/$SYS/_js_/${META_GROUP}`);
+    this.#bootstrapping = this.#log.lastIndex() === 0 && this.#log.peerState() === undefined;
+    const node = new RaftNode({
+      group: META_GROUP,
+      id: this.self,
+      peers: [this.self],
+      clusterSize: Math.max(2, o.routeCount),
+      log: this.#log,
+      random: Math.random,
+      timing: o.metaTiming,
+    });
+    this.#host = new RaftHost({
+      conn: new InternalConnection(o.ctx, o.system, { kind: InternalKind.System, name: "js-meta" }),
+      node,
+      apply: (_index, entries) => this.#applyMeta(entries),
+      state: (s) => this.#onMetaState(s.state, s.leader),
+    });
+  }
+
+  /** Joins the meta group (campaigning once a route is up, when it is new). */
+  start(): void {
+    const o = this.#o;
+    o.notice("Starting JetStream cluster");
+    o.notice("Creating JetStream metadata controller");
+    o.notice(
+      this.#bootstrapping
+        ? "JetStream cluster bootstrapping"
+        : "JetStream cluster recovering state",
+    );
+    this.#host.start();
+    if (!this.#bootstrapping) return;
+    this.#routeWait = setInterval(() => {
+      if ([...o.routedNames()].length === 0) return;
+      clearInterval(this.#routeWait);
+      this.#routeWait = undefined;
+      if (this.#host.node.state !== RaftState.Leader && this.#leader === "") {
+        this.#host.command((n, now) => n.campaign(now));
+      }
+    }, 50);
+    Deno.unrefTimer(this.#routeWait as unknown as number);
+  }
+
+  /** Leaves every group (server shutdown); streams are stopped by the engine. */
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    clearInterval(this.#routeWait);
+    for (const r of this.#replicas.values()) r.stop();
+    this.#replicas.clear();
+    this.#host.stop();
+    this.#log.close();
+    for (const c of this.#conns.values()) c.close();
+  }
+
+  /** This server leads the meta group. */
+  get isMetaLeader(): boolean {
+    return this.#host.node.state === RaftState.Leader;
+  }
+
+  /** The meta leader's node id ("" when none is known). */
+  get metaLeader(): string {
+    return this.#leader;
+  }
+
+  get clusterName(): string {
+    return this.#o.clusterName;
+  }
+
+  get serverName(): string {
+    return this.#o.serverName;
+  }
+
+  /** The server name of node `id` ("" when not known). */
+  nameOf(id: string): string {
+    if (id === this.self) return this.#o.serverName;
+    for (const n of this.#o.routedNames()) if (nodeId(n) === id) return n;
+    return "";
+  }
+
+  /** The meta group's members as the placement sees them (this server first). */
+  candidates(): { id: string; cluster: string; online: boolean; tags: readonly string[] }[] {
+    const now = Date.now();
+    const out = [{ id: this.self, cluster: this.#o.clusterName, online: true, tags: this.#o.tags }];
+    for (const [id, p] of this.#host.node.peers()) {
+      if (id === this.self) continue;
+      const online = p.lastSeen > 0 && now - p.lastSeen < OFFLINE_MS && this.nameOf(id) !== "";
+      out.push({ id, cluster: this.#o.clusterName, online, tags: [] });
+    }
+    return out;
+  }
+
+  /** Proposes a meta entry (through the leader). */
+  propose(op: EntryOp, body: Record<string, unknown>): void {
+    this.#host.propose(encodeJsonEntry({ op, body: parseJson(marshal(body)) }));
+  }
+
+  /** The local replica of a stream this server was placed on. */
+  replica(account: string, name: string): StreamReplica | undefined {
+    return this.#replicas.get(key(account, name));
+  }
+
+  /** Stream info's `cluster` for a local replica. */
+  streamCluster(account: string, name: string): Record<string, unknown> {
+    const r = this.#replicas.get(key(account, name));
+    return clusterInfoOf(this.#peerView(), r?.host.node ?? null);
+  }
+
+  /** `/jsz` `meta_cluster` (nats-server MetaClusterInfo: replicas on the leader only). */
+  metaCluster(): Record<string, unknown> {
+    const node = this.#host.node;
+    const leaderName = this.nameOf(this.#leader);
+    const out: Record<string, unknown> = { name: this.#o.clusterName };
+    if (leaderName !== "") out.leader = leaderName;
+    out.peer = nodeId(leaderName);
+    if (this.isMetaLeader) {
+      const ci = clusterInfoOf(this.#peerView(), node);
+      if (ci.replicas !== undefined) out.replicas = ci.replicas;
+    }
+    out.cluster_size = node.clusterSize;
+    return out;
+  }
+
+  #peerView(): PeerView {
+    return {
+      clusterName: this.#o.clusterName,
+      serverName: this.#o.serverName,
+      self: this.self,
+      nameOf: (id) => this.nameOf(id),
+      now: Date.now(),
+    };
+  }
+
+  #onMetaState(state: string, leader: string): void {
+    if (leader === this.#leader) return;
+    this.#leader = leader;
+    if (state === RaftState.Leader) {
+      this.#o.notice("Self is new JetStream cluster metadata leader");
+    } else if (leader !== "") {
+      const name = this.nameOf(leader) || leader;
+      this.#o.notice(`JetStream cluster new metadata leader: ${name}/${this.#o.clusterName}`);
+    }
+  }
+
+  #applyMeta(entries: Entry[]): void {
+    for (const e of entries) {
+      if (e.type !== EntryType.Normal || e.data.length === 0) continue;
+      let reply = "";
+      if (e.data[0] === Op.RemoveStream) {
+        reply = str(member(decodeJsonEntry(e.data)?.body ?? null, "reply"));
+      }
+      let changes;
+      try {
+        changes = this.state.apply(e.data);
+      } catch (err) {
+        this.#o.warn(`JetStream cluster could not apply a meta entry: ${String(err)}`);
+        continue;
+      }
+      for (const c of changes) {
+        if (c.kind === "stream-added" || c.kind === "stream-updated") this.#place(c.stream, c.kind);
+        else if (c.kind === "stream-removed") this.#unplace(c.stream, reply, true);
+      }
+    }
+  }
+
+  /** A stream assigned (or reassigned): its local replica follows. */
+  #place(sa: StreamAssignment, kind: "stream-added" | "stream-updated"): void {
+    const k = key(sa.account, sa.name);
+    if (!sa.group.peers.includes(this.self)) {
+      if (this.#replicas.has(k)) this.#unplace(sa, "", false);
+      return;
+    }
+    const jsa = this.#o.js.account(sa.account);
+    const cfg = assignedConfig(sa);
+    if (jsa === undefined || jsa.limits === null || cfg === null) {
+      this.#o.warn(`JetStream cluster could not place stream '${sa.account} > ${sa.name}'`);
+      return;
+    }
+    const engine = this.#o.engine;
+    const a = engine.accountOf(jsa);
+    let stream = a.streams.get(sa.name);
+    const reply = str(member(sa.body, "reply"));
+    try {
+      if (stream === undefined) {
+        const created = parseGoTimeNs(str(member(sa.body, "created"))) ?? msToNs(Date.now());
+        stream = engine.createStream(a, cfg, created);
+      } else if (kind === "stream-updated") {
+        engine.updateStream(stream, cfg);
+      }
+    } catch (err) {
+      this.#o.warn(`JetStream cluster error creating stream '${sa.account} > ${sa.name}': ${err}`);
+      return;
+    }
+    const existing = this.#replicas.get(k);
+    if (existing !== undefined) {
+      existing.changePeers(sa.group.peers);
+      if (reply !== "" && existing.isLeader) this.#answer(stream, reply, "update");
+      return;
+    }
+    if (reply !== "") {
+      this.#answers.set(k, {
+        reply,
+        type: kind === "stream-added" ? "create" : "update",
+        at: Date.now(),
+      });
+    }
+    const s = stream;
+    const r = new StreamReplica({
+      conn: new InternalConnection(this.#o.ctx, this.#o.system, {
+        kind: InternalKind.System,
+        name: `js-${sa.group.name}`,
+      }),
+      group: sa.group,
+      self: this.self,
+      logDir: `${this.#o.storeDir}/$SYS/_js_/${sa.group.name}`,
+      stream: s,
+      timing: this.#o.streamTiming,
+      campaign: sa.group.preferred === this.self || sa.group.peers.length === 1,
+      onLeader: (leading) => this.#onStreamLeader(s, k, leading),
+      onConsumer: (rec) => {
+        const dir = s.consumerDir;
+        if (dir === null) return;
+        if (rec.kind === "consumer") writeConsumerMetaBody(dir, rec.name, rec.config, s.sealer);
+        else removeConsumerMeta(dir, rec.name);
+      },
+      warn: (text) => this.#o.warn(text),
+    });
+    this.#replicas.set(k, r);
+    r.start();
+  }
+
+  #onStreamLeader(stream: Stream, k: string, leading: boolean): void {
+    if (!leading) return;
+    this.#o.notice(
+      `JetStream cluster new stream leader for '${stream.account.name} > ${stream.name}'`,
+    );
+    this.#o.engine.consumerApi?.recover(stream);
+    const a = this.#answers.get(k);
+    this.#answers.delete(k);
+    if (a !== undefined && Date.now() - a.at < ANSWER_TTL_MS) this.#answer(stream, a.reply, a.type);
+  }
+
+  /** A stream removed (or moved off this server): its replica and local copy go. */
+  #unplace(sa: StreamAssignment, reply: string, removed: boolean): void {
+    const k = key(sa.account, sa.name);
+    const r = this.#replicas.get(k);
+    const wasLeader = r?.isLeader ?? false;
+    r?.remove();
+    this.#replicas.delete(k);
+    this.#answers.delete(k);
+    const jsa = this.#o.js.account(sa.account);
+    if (jsa === undefined || jsa.limits === null) return;
+    const a = this.#o.engine.accountOf(jsa);
+    const stream = a.streams.get(sa.name);
+    const done = stream === undefined ? Promise.resolve() : this.#o.engine.deleteStream(a, stream);
+    if (!removed || reply === "" || !wasLeader) return;
+    void done.then(() =>
+      this.#publish(sa.account, reply, response(T.delete, null, { success: true }))
+    );
+  }
+
+  /** The create or update answer of a replica that leads its stream. */
+  #answer(stream: Stream, reply: string, type: "create" | "update"): void {
+    const info: Record<string, unknown> = { ...stream.info({ domain: type !== "create" }) };
+    const out = response(type === "create" ? T.create : T.update, null);
+    for (const [k, v] of Object.entries(info)) {
+      out[k] = v;
+      if (k === "state") out.cluster = this.streamCluster(stream.account.name, stream.name);
+    }
+    if (type === "create") out.did_create = true;
+    this.#publish(stream.account.name, reply, out);
+  }
+
+  #publish(account: string, subject: string, body: Record<string, unknown>): void {
+    let conn = this.#conns.get(account);
+    if (conn === undefined) {
+      const jsa = this.#o.js.account(account);
+      if (jsa === undefined) return;
+      conn = new InternalConnection(this.#o.ctx, jsa.account, { kind: InternalKind.JetStream });
+      this.#conns.set(account, conn);
+    }
+    conn.publish(subject, new TextEncoder().encode(marshal(body)));
+  }
+
+  /** A per-account connection for the API layer's internal requests (cluster_api.ts). */
+  accountConn(account: Account): InternalConnection {
+    let conn = this.#conns.get(account.name);
+    if (conn === undefined) {
+      conn = new InternalConnection(this.#o.ctx, account, { kind: InternalKind.JetStream });
+      this.#conns.set(account.name, conn);
+    }
+    return conn;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * @module
+ * Where the meta leader puts a new stream (nats-server 2.9.10 jetstream_cluster.go
+ * `createGroupForStream`, `selectPeerGroup`, `selectPeerError`, `groupNameForStream`): `r`
+ * online JetStream peers of the wanted cluster that carry every placement tag, existing members
+ * kept first; otherwise nats-server's `no suitable peers for placement` text with its reasons.
+ * PURE: no Deno APIs, timers or console output.
+ */
+import { nodeId } from "../../raft/mod.ts";
+
+/** A meta group member as the leader sees it. */
+export interface PeerCandidate {
+  /** Node id. */
+  id: string;
+  cluster: string;
+  /** Heard from lately (or this server). */
+  online: boolean;
+  tags: readonly string[];
+}
+
+/** What a placement asks for. */
+export interface PlacementRequest {
+  replicas: number;
+  cluster: string;
+  tags: readonly string[];
+  /** Members to keep (a scale-up keeps the stream where it is). */
+  existing?: readonly string[];
+}
+
+/** The chosen peers (existing first), or nats-server's error text. */
+export function selectPeers(
+  req: PlacementRequest,
+  candidates: readonly PeerCandidate[],
+  random: () => number,
+): { peers: string[] } | { error: string } {
+  const existing = [...(req.existing ?? [])];
+  const need = req.replicas - existing.length;
+  if (need <= 0) return { peers: existing.slice(0, req.replicas) };
+  let offline = false;
+  const missing = new Set<string>();
+  const nodes: string[] = [];
+  for (const c of shuffled(candidates, random)) {
+    if (c.cluster !== req.cluster) continue;
+    if (!c.online) {
+      offline = true;
+      continue;
+    }
+    if (existing.includes(c.id)) continue;
+    const lacking = req.tags.filter((t) => !c.tags.includes(t));
+    if (lacking.length > 0) {
+      for (const t of lacking) missing.add(t);
+      continue;
+    }
+    nodes.push(c.id);
+  }
+  if (nodes.length < need) {
+    let text = "no suitable peers for placement";
+    if (offline) text += ", peer offline";
+    if (candidates.length === 0) text += ", jetstream not enabled in cluster";
+    if (missing.size > 0) {
+      text += `, tags not matched [${[...missing].map((t) => `'${t}'`).join(", ")}]`;
+    }
+    return { error: text };
+  }
+  return { peers: [...existing, ...nodes.slice(0, need)] };
+}
+
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/** groupNameForStream / groupNameForConsumer: `S-R3F-<8 characters>`. */
+export function groupName(
+  prefix: "S" | "C",
+  peers: number,
+  storage: string,
+  random: () => number,
+): string {
+  const seed = `${random()}-${random()}`;
+  return `${prefix}-R${peers}${storage === "memory" ? "M" : "F"}-${nodeId(seed)}`;
+}

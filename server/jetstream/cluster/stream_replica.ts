@@ -1,0 +1,275 @@
+/**
+ * @module
+ * One replica of a clustered stream (nats-server 2.9.10 jetstream_cluster.go
+ * `monitorStream`, `applyStreamEntries`, `processStreamLeaderChange`): the stream's RAFT group
+ * member (a {@link RaftHost} with its log in files), and the stream's
+ * {@link StreamReplication}. The leader applies each change itself first (with the checks, as
+ * on a single server) and proposes what it did (stream_entries.ts); a message's PubAck waits
+ * until the group committed it. A follower applies committed entries at the leader's sequence
+ * and time; a sequence it holds already is skipped, so the log can be replayed after a
+ * restart. A member that wins an election first applies what the earlier leaders committed,
+ * then takes the stream's subjects and runs its consumers.
+ * IO shell: the group runs on the real clock over the system account.
+ */
+import type { InternalConnection } from "../../internal/internal_connection.ts";
+import { type Entry, EntryType, RaftNode, RaftState, type RaftTiming } from "../../raft/mod.ts";
+import { FileLog } from "../../raft/file/file_log.ts";
+import type { EntryResult, StreamEntry } from "../stream/entry.ts";
+import { AnswerDropped } from "../stream/ack_queue.ts";
+import type { Stream, StreamReplication } from "../stream/stream.ts";
+import type { RaftGroupInfo } from "./entries.ts";
+import { RaftHost } from "./raft_host.ts";
+import {
+  type ConsumerRecord,
+  decodeStreamEntry,
+  encodeConsumerRecord,
+  encodeStreamEntry,
+  purgeBound,
+} from "./stream_entries.ts";
+
+/** Options of a {@link StreamReplica}. */
+export interface StreamReplicaOptions {
+  /** A system-account connection for the group's `$NRG` traffic (closed with the replica). */
+  conn: InternalConnection;
+  group: RaftGroupInfo;
+  /** This server's node id. */
+  self: string;
+  /** The group's log directory. */
+  logDir: string;
+  stream: Stream;
+  timing?: Partial<RaftTiming>;
+  /** This member was placed first: it campaigns at once instead of after a timeout. */
+  campaign: boolean;
+  /** The replica started (true) or stopped (false) leading. */
+  onLeader(leader: boolean): void;
+  /** A consumer record committed (every member saves it). */
+  onConsumer(r: ConsumerRecord): void;
+  warn(text: string): void;
+}
+
+interface Waiter {
+  index: number;
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+/** A stream's replica (see the module doc). */
+export class StreamReplica implements StreamReplication {
+  readonly host: RaftHost;
+  readonly #o: StreamReplicaOptions;
+  readonly #log: FileLog;
+  /** Proposals waiting for their commit, in index order. */
+  #waiters: Waiter[] = [];
+  /** Elected, and applying what earlier leaders committed up to this index. */
+  #catchingUpTo = 0;
+  /** Serving as the stream's leader: entries above `#servedFrom` were applied when proposed. */
+  #serving = false;
+  #servedFrom = 0;
+  #stopped = false;
+
+  constructor(o: StreamReplicaOptions) {
+    this.#o = o;
+    this.#log = new FileLog(o.logDir, { syncAppends: false });
+    const node = new RaftNode({
+      group: o.group.name,
+      id: o.self,
+      peers: o.group.peers,
+      log: this.#log,
+      random: Math.random,
+      timing: o.timing,
+    });
+    this.host = new RaftHost({
+      conn: o.conn,
+      node,
+      apply: (index, entries) => this.#apply(index, entries),
+      state: (s) => this.#onState(s.state),
+      afterStep: () => this.#afterStep(),
+    });
+  }
+
+  /** The group's name. */
+  get group(): string {
+    return this.#o.group.name;
+  }
+
+  /** Serving as the stream's leader. */
+  get isLeader(): boolean {
+    return this.#serving;
+  }
+
+  /** Joins the group (a placed-first member campaigns at once). */
+  start(): void {
+    this.#o.stream.replication = this;
+    this.host.start();
+    if (this.#o.campaign && this.host.node.state !== RaftState.Leader) {
+      this.host.command((n, now) => n.campaign(now));
+    }
+  }
+
+  /** StreamReplication: the leader applied `entry`; resolves once the group committed it. */
+  replicate(entry: StreamEntry, r: EntryResult, now: bigint): Promise<unknown> | null {
+    if (!this.#serving) return null;
+    const data = this.#encode(entry, r, now);
+    return data === null ? null : this.#propose(data);
+  }
+
+  /** Replicates a durable consumer's saved config or its removal (the leader only). */
+  replicateConsumer(r: ConsumerRecord): void {
+    if (this.#serving) void this.#propose(encodeConsumerRecord(r)).catch(() => {});
+  }
+
+  /** Asks the group to add or remove members (on its leader; membership of a new config). */
+  changePeers(peers: readonly string[]): void {
+    if (this.host.node.state !== RaftState.Leader) return;
+    const now = new Set(this.host.node.peers().keys());
+    for (const p of peers) {
+      if (!now.has(p)) this.host.command((n, t) => n.proposeAddPeer(t, p));
+    }
+    for (const p of now) {
+      if (!peers.includes(p)) this.host.command((n, t) => n.proposeRemovePeer(t, p));
+    }
+  }
+
+  /** Hands leadership to another member (STREAM.LEADER.STEPDOWN). */
+  stepDown(): void {
+    if (this.host.node.state === RaftState.Leader) this.host.stepDown();
+  }
+
+  /** Leaves the group: stops the member and closes its log (the files stay). */
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#o.stream.replication = null;
+    this.#drop();
+    this.host.stop();
+    this.#log.close();
+  }
+
+  /** Stops and removes the group's log (the stream was deleted or moved off this server). */
+  remove(): void {
+    this.stop();
+    try {
+      Deno.removeSync(this.#o.logDir, { recursive: true });
+    } catch { /* already gone */ }
+  }
+
+  #encode(entry: StreamEntry, r: EntryResult, now: bigint): Uint8Array | null {
+    switch (entry.op) {
+      case "msg": {
+        if (r.op !== "msg" || r.seq === 0) return null;
+        // A message refused by an account limit, or skipped for interest, used its sequence up.
+        if (entry.skip || r.limitError !== null) {
+          return encodeStreamEntry({ op: "skip", through: r.seq }, now);
+        }
+        return encodeStreamEntry({
+          op: "stored",
+          subject: entry.subject,
+          header: entry.header,
+          data: entry.data,
+          seq: r.seq,
+          ts: now,
+          msgId: entry.msgId,
+          rollup: entry.rollup,
+        }, now);
+      }
+      case "mirror":
+        if (r.op !== "mirror" || !r.stored) return null;
+        return encodeStreamEntry({
+          op: "stored",
+          subject: entry.subject,
+          header: entry.header,
+          data: entry.data,
+          seq: entry.seq,
+          ts: entry.ts === 0n ? now : entry.ts,
+          msgId: entry.msgId,
+          rollup: "",
+        }, now);
+      case "skip":
+        return r.op === "skip" && r.skipped > 0 ? encodeStreamEntry(entry, now) : null;
+      case "purge":
+        return encodeStreamEntry(entry, now, purgeBound(entry, this.#o.stream.store));
+      case "delete":
+        return r.op === "delete" && r.removed ? encodeStreamEntry(entry, now) : null;
+      case "remove":
+        return r.op === "remove" && r.removed ? encodeStreamEntry(entry, now) : null;
+      default:
+        return null;
+    }
+  }
+
+  #propose(data: Uint8Array): Promise<void> {
+    const index = this.host.propose(data);
+    if (index === 0) return Promise.reject(new AnswerDropped("not the leader"));
+    if (this.host.node.appliedIndex >= index) return Promise.resolve();
+    return new Promise((resolve, reject) => this.#waiters.push({ index, resolve, reject }));
+  }
+
+  #apply(index: number, entries: Entry[]): void {
+    const stream = this.#o.stream;
+    // The leader applied its own proposals when it made them.
+    const own = this.#serving && index > this.#servedFrom;
+    for (const e of entries) {
+      if (e.type !== EntryType.Normal || own) continue;
+      const d = decodeStreamEntry(e.data, stream.config);
+      if (d === null) continue;
+      if (d.kind !== "stream") {
+        this.#o.onConsumer(d);
+        continue;
+      }
+      try {
+        stream.applyLogged(d.entry, d.ts);
+      } catch (err) {
+        this.#o.warn(
+          `JetStream replica of '${stream.account.name} > ${stream.name}' could not apply an entry: ${
+            err instanceof Error ? err.message : String(err)
+          }`,
+        );
+      }
+    }
+    let done = 0;
+    while (done < this.#waiters.length && this.#waiters[done].index <= index) {
+      this.#waiters[done++].resolve();
+    }
+    if (done > 0) this.#waiters = this.#waiters.slice(done);
+  }
+
+  /** After each step: an elected member that applied what it had to starts serving. */
+  #afterStep(): void {
+    if (this.#catchingUpTo > 0 && this.host.node.appliedIndex >= this.#catchingUpTo) this.#serve();
+  }
+
+  #onState(state: string): void {
+    if (this.#stopped) return;
+    if (state === RaftState.Leader) {
+      if (this.#serving || this.#catchingUpTo > 0) return;
+      const node = this.host.node;
+      // Apply what earlier leaders committed (everything before our first entry, the peer
+      // state the new leader appends) before taking messages.
+      const target = node.lastIndex - 1;
+      if (node.appliedIndex >= target) this.#serve();
+      else this.#catchingUpTo = target;
+      return;
+    }
+    this.#catchingUpTo = 0;
+    if (!this.#serving) return;
+    this.#serving = false;
+    this.#drop();
+    this.#o.stream.setLeader(false);
+    this.#o.onLeader(false);
+  }
+
+  #serve(): void {
+    this.#catchingUpTo = 0;
+    this.#serving = true;
+    this.#servedFrom = this.host.node.lastIndex;
+    this.#o.stream.setLeader(true);
+    this.#o.onLeader(true);
+  }
+
+  /** Proposals that will not be answered (leadership lost, or stopped). */
+  #drop(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w.reject(new AnswerDropped("leadership lost"));
+  }
+}
