@@ -93,7 +93,12 @@ function groupJson(sa: StreamAssignment, peers: string[], preferred: string) {
   return g;
 }
 
-function create(c: JsCluster, engine: StreamEngine, req: JsApiRequest, name: string): Reply {
+async function create(
+  c: JsCluster,
+  engine: StreamEngine,
+  req: JsApiRequest,
+  name: string,
+): Promise<Record<string, unknown>> {
   const jsa = req.jsa;
   if (jsa.limits === null) return response(T.create, NOT_ENABLED_FOR_ACCOUNT);
   const r = streamCreateCheck(name, req.msg.string(), requestContext(c, engine, jsa));
@@ -108,6 +113,7 @@ function create(c: JsCluster, engine: StreamEngine, req: JsApiRequest, name: str
   }
   const cfg = r.config;
   const cluster = cfg.placement?.cluster || c.clusterName;
+  await c.refreshPeers();
   const sel = selectPeers(
     { replicas: cfg.num_replicas, cluster, tags: cfg.placement?.tags ?? [] },
     c.candidates(),
@@ -157,6 +163,7 @@ async function update(
   let peers = [...sa.group.peers];
   let preferred = "";
   if (cfg.num_replicas > peers.length) {
+    await c.refreshPeers();
     const sel = selectPeers(
       {
         replicas: cfg.num_replicas,

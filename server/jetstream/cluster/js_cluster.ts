@@ -42,6 +42,7 @@ import { RaftHost } from "./raft_host.ts";
 import { StreamReplica } from "./stream_replica.ts";
 import { EntryOp as Op } from "./entries.ts";
 import { clusterInfoOf, type PeerView } from "./cluster_info.ts";
+import { PeerDirectory } from "./peer_directory.ts";
 
 /** Options of a {@link JsCluster}. */
 export interface JsClusterOptions {
@@ -92,6 +93,7 @@ export class JsCluster {
   readonly #replicas = new Map<string, StreamReplica>();
   readonly #answers = new Map<string, { reply: string; type: "create" | "update"; at: number }>();
   readonly #conns = new Map<string, InternalConnection>();
+  readonly #directory: PeerDirectory;
   #leader = "";
   #routeWait: ReturnType<typeof setInterval> | undefined;
   #stopped = false;
@@ -110,6 +112,10 @@ export class JsCluster {
       random: Math.random,
       timing: o.metaTiming,
     });
+    this.#directory = new PeerDirectory(
+      new InternalConnection(o.ctx, o.system, { kind: InternalKind.System, name: "js-peers" }),
+      { name: o.serverName, cluster: o.clusterName, tags: [...o.tags], jetstream: true },
+    );
     this.#host = new RaftHost({
       conn: new InternalConnection(o.ctx, o.system, { kind: InternalKind.System, name: "js-meta" }),
       node,
@@ -128,6 +134,7 @@ export class JsCluster {
         ? "JetStream cluster bootstrapping"
         : "JetStream cluster recovering state",
     );
+    this.#directory.start();
     this.#host.start();
     if (!this.#bootstrapping) return;
     this.#routeWait = setInterval(() => {
@@ -150,6 +157,7 @@ export class JsCluster {
     this.#replicas.clear();
     this.#host.stop();
     this.#log.close();
+    this.#directory.close();
     for (const c of this.#conns.values()) c.close();
   }
 
@@ -175,7 +183,12 @@ export class JsCluster {
   nameOf(id: string): string {
     if (id === this.self) return this.#o.serverName;
     for (const n of this.#o.routedNames()) if (nodeId(n) === id) return n;
-    return "";
+    return this.#directory.get(id)?.name ?? "";
+  }
+
+  /** Learns the meta group members' clusters and tags (before a placement). */
+  refreshPeers(): Promise<void> {
+    return this.#directory.refresh([...this.#host.node.peers().keys()]);
   }
 
   /** The meta group's members as the placement sees them (this server first). */
@@ -185,7 +198,8 @@ export class JsCluster {
     for (const [id, p] of this.#host.node.peers()) {
       if (id === this.self) continue;
       const online = p.lastSeen > 0 && now - p.lastSeen < OFFLINE_MS && this.nameOf(id) !== "";
-      out.push({ id, cluster: this.#o.clusterName, online, tags: [] });
+      const info = this.#directory.get(id);
+      out.push({ id, cluster: info?.cluster || this.#o.clusterName, online, tags: info?.tags ?? [] });
     }
     return out;
   }
