@@ -46,7 +46,9 @@ export function selectPeers(
       continue;
     }
     if (existing.includes(c.id)) continue;
-    const lacking = req.tags.filter((t) => !c.tags.includes(t));
+    // Tags compare without case (server tags are kept lower-cased, as nats-server does).
+    const have = new Set(c.tags.map((t) => t.toLowerCase()));
+    const lacking = req.tags.filter((t) => !have.has(t.toLowerCase()));
     if (lacking.length > 0) {
       for (const t of lacking) missing.add(t);
       continue;
