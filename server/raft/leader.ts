@@ -242,15 +242,20 @@ export function stepDown(core: RaftCore, now: number, preferred: string): void {
   if (core.state !== RaftState.Leader) return;
   let next = "";
   let best = -1;
+  // A live member that holds everything committed, at random (raft.go takes the first such
+  // peer of its map, whose order is random); else the most up to date live one.
+  const current: string[] = [];
   for (const [peer, info] of core.peers) {
     if (peer === core.id || !info.known) continue;
     if (preferred !== "" && peer !== preferred) continue;
     if (now - info.lastSeen >= 3 * core.timing.heartbeat) continue;
+    if (info.matchIndex >= core.commit) current.push(peer);
     if (info.matchIndex > best) {
       best = info.matchIndex;
       next = peer;
     }
   }
+  if (current.length > 0) next = current[Math.floor(core.random() * current.length)];
   if (next !== "") {
     sendAppendEntry(core, now, [{ type: EntryType.LeaderTransfer, data: encoder.encode(next) }]);
   }

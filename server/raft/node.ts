@@ -238,15 +238,18 @@ export class RaftNode {
   }
 
   /**
-   * Snapshots the state machine at the applied index and compacts the log up to it
-   * (raft.go InstallSnapshot). Refused while a leader is catching a follower up.
+   * Snapshots the state machine at the applied index (or at `at`, at most the applied index)
+   * and compacts the log up to it (raft.go InstallSnapshot). Refused while a leader is catching a
+   * follower up.
    */
-  installSnapshot(data: Uint8Array): void {
+  installSnapshot(data: Uint8Array, at?: number): void {
     const core = this.#core;
     if (core.progress.size > 0) {
       throw new RaftError("raft: snapshot can not be installed while catchups running");
     }
-    const index = core.applied;
+    // `at`: an earlier applied index the data describes (the state persisted up to there).
+    const index = at === undefined ? core.applied : Math.min(at, core.applied);
+    if (index <= core.log.firstIndex() - 1) return;
     const term = core.log.termAt(index);
     if (index === 0 || term === undefined) return;
     core.log.installSnapshot({

@@ -199,7 +199,12 @@ export class JsCluster {
       if (id === this.self) continue;
       const online = p.lastSeen > 0 && now - p.lastSeen < OFFLINE_MS && this.nameOf(id) !== "";
       const info = this.#directory.get(id);
-      out.push({ id, cluster: info?.cluster || this.#o.clusterName, online, tags: info?.tags ?? [] });
+      out.push({
+        id,
+        cluster: info?.cluster || this.#o.clusterName,
+        online,
+        tags: info?.tags ?? [],
+      });
     }
     return out;
   }

@@ -16,7 +16,7 @@
  */
 import { getHeader } from "../../protocol/headers.ts";
 import type { StreamConfig } from "../api/stream_config.ts";
-import type { StreamEntry } from "../stream/entry.ts";
+import type { StoredEntry, StreamEntry } from "../stream/entry.ts";
 import type { StreamStore } from "../store/types.ts";
 import { JsHeader } from "../stream/inbound.ts";
 import { decodeCompressedStreamMsg, decodeStreamMsg, encodeStreamMsg, EntryOp } from "./entries.ts";
@@ -88,6 +88,32 @@ function rollupOf(header: Uint8Array | null, cfg: StreamConfig): "" | "sub" | "a
 }
 
 /**
+ * A message stored at `seq` and `ts` on the leader, as a replica applies it: its
+ * `Nats-Msg-Id` and rollup read back from the header.
+ */
+export function storedEntryOf(
+  subject: string,
+  header: Uint8Array | null,
+  data: Uint8Array,
+  seq: number,
+  ts: bigint,
+  cfg: StreamConfig,
+): StoredEntry {
+  const h = header !== null && header.length > 0 ? header : null;
+  const id = h === null ? null : getHeader(JsHeader.MsgId, h, 0, h.length);
+  return {
+    op: "stored",
+    subject,
+    header: h,
+    data,
+    seq,
+    ts,
+    msgId: id === null ? "" : dec.decode(id),
+    rollup: rollupOf(h, cfg),
+  };
+}
+
+/**
  * A group entry read back for a replica of a stream configured as `cfg`; null for an entry that
  * is not a stream entry (or is malformed: a replica skips it).
  */
@@ -98,18 +124,8 @@ export function decodeStreamEntry(data: Uint8Array, cfg: StreamConfig): Replicat
       ? decodeStreamMsg(data.subarray(1))
       : decodeCompressedStreamMsg(data.subarray(1));
     if (m === null) return null;
-    const header = m.header !== null && m.header.length > 0 ? m.header : null;
-    const id = header === null ? null : getHeader(JsHeader.MsgId, header, 0, header.length);
-    const entry: StreamEntry = {
-      op: "stored",
-      subject: m.subject,
-      header,
-      data: m.data ?? new Uint8Array(0),
-      seq: m.lastSeq + 1,
-      ts: m.ts,
-      msgId: id === null ? "" : dec.decode(id),
-      rollup: rollupOf(header, cfg),
-    };
+    const body = m.data ?? new Uint8Array(0);
+    const entry = storedEntryOf(m.subject, m.header, body, m.lastSeq + 1, m.ts, cfg);
     return { kind: "stream", entry, ts: m.ts };
   }
   if (data[0] !== DENATS_STREAM_OP) return null;

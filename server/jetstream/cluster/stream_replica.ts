@@ -19,6 +19,7 @@ import { AnswerDropped } from "../stream/ack_queue.ts";
 import type { Stream, StreamReplication } from "../stream/stream.ts";
 import type { RaftGroupInfo } from "./entries.ts";
 import { RaftHost } from "./raft_host.ts";
+import { catchUpStream, decodeStreamSnapshot, encodeStreamSnapshot } from "./stream_catchup.ts";
 import {
   type ConsumerRecord,
   decodeStreamEntry,
@@ -47,6 +48,11 @@ export interface StreamReplicaOptions {
   warn(text: string): void;
 }
 
+/** Applied entries between two compactions of a group's log. */
+const SNAPSHOT_EVERY = 8192;
+/** Catch-up attempts (a quarter second apart) before a memory replica gives missing messages up. */
+const CATCHUP_ATTEMPTS = 60;
+
 interface Waiter {
   index: number;
   resolve(): void;
@@ -66,6 +72,12 @@ export class StreamReplica implements StreamReplication {
   #serving = false;
   #servedFrom = 0;
   #stopped = false;
+  /** Entries applied since the last snapshot. */
+  #applied = 0;
+  /** The last message's persistence (a snapshot waits for it). */
+  #lastPersisted: Promise<unknown> = Promise.resolve();
+  /** Catching up from a snapshot: the entries that arrived meanwhile (null: not). */
+  #held: { index: number; entries: Entry[] }[] | null = null;
 
   constructor(o: StreamReplicaOptions) {
     this.#o = o;
@@ -109,6 +121,7 @@ export class StreamReplica implements StreamReplication {
   /** StreamReplication: the leader applied `entry`; resolves once the group committed it. */
   replicate(entry: StreamEntry, r: EntryResult, now: bigint): Promise<unknown> | null {
     if (!this.#serving) return null;
+    if (r.op === "msg" || r.op === "mirror") this.#lastPersisted = r.persisted;
     const data = this.#encode(entry, r, now);
     return data === null ? null : this.#propose(data);
   }
@@ -205,10 +218,19 @@ export class StreamReplica implements StreamReplication {
   }
 
   #apply(index: number, entries: Entry[]): void {
+    // Fetching what a snapshot said we lack: later entries wait their turn.
+    if (this.#held !== null) {
+      this.#held.push({ index, entries });
+      return;
+    }
     const stream = this.#o.stream;
     // The leader applied its own proposals when it made them.
     const own = this.#serving && index > this.#servedFrom;
     for (const e of entries) {
+      if (e.type === EntryType.Snapshot) {
+        this.#fromSnapshot(e.data);
+        continue;
+      }
       if (e.type !== EntryType.Normal || own) continue;
       const d = decodeStreamEntry(e.data, stream.config);
       if (d === null) continue;
@@ -217,7 +239,8 @@ export class StreamReplica implements StreamReplication {
         continue;
       }
       try {
-        stream.applyLogged(d.entry, d.ts);
+        const r = stream.applyLogged(d.entry, d.ts);
+        if (r.op === "stored") this.#lastPersisted = r.persisted;
       } catch (err) {
         this.#o.warn(
           `JetStream replica of '${stream.account.name} > ${stream.name}' could not apply an entry: ${
@@ -231,6 +254,89 @@ export class StreamReplica implements StreamReplication {
       this.#waiters[done++].resolve();
     }
     if (done > 0) this.#waiters = this.#waiters.slice(done);
+    this.#applied += entries.length;
+    if (this.#applied >= SNAPSHOT_EVERY) this.#snapshot();
+  }
+
+  /**
+   * Compacts the group's log (raft.go InstallSnapshot, as monitorStream does): the snapshot is
+   * the stream's first and last sequence, taken once the store persisted what was applied.
+   */
+  #snapshot(): void {
+    this.#applied = 0;
+    const node = this.host.node;
+    const at = node.appliedIndex;
+    const st = this.#o.stream.store.state();
+    const data = encodeStreamSnapshot({ first: st.firstSeq, last: st.lastSeq });
+    this.#lastPersisted.then(() => {
+      if (this.#stopped || this.#held !== null) return;
+      try {
+        node.installSnapshot(data, at);
+      } catch { /* a leader catching a follower up: the next one */ }
+    }, () => {});
+  }
+
+  /**
+   * The leader's snapshot reached us (we were behind its compacted log): drop what it no longer
+   * holds, fetch what we lack, then apply the entries that came meanwhile.
+   */
+  #fromSnapshot(data: Uint8Array): void {
+    const snap = decodeStreamSnapshot(data);
+    if (snap === null) return;
+    const stream = this.#o.stream;
+    const st = stream.store.state();
+    if (st.msgs > 0 && snap.first > st.firstSeq) {
+      stream.applyLogged({ op: "purge", filter: "", seq: snap.first, keep: 0 }, 0n);
+    }
+    if (snap.last <= st.lastSeq) return;
+    if (this.#o.group.peers.length === 1) {
+      // Nobody to fetch from (a memory stream of one replica after a restart): gone.
+      stream.applyLogged({ op: "skip", through: snap.last }, 0n);
+      return;
+    }
+    this.#held = [];
+    this.host.command((n, now) => {
+      n.setObserver(true, now);
+      return [];
+    });
+    const from = Math.max(st.lastSeq + 1, snap.first);
+    void this.#fetch(from, snap.last);
+  }
+
+  async #fetch(from: number, to: number): Promise<void> {
+    const stream = this.#o.stream;
+    for (let attempt = 0; !this.#stopped; attempt++) {
+      if (attempt === CATCHUP_ATTEMPTS && stream.config.storage === "memory") {
+        // No member has them (a whole group of memory replicas restarted): they are gone.
+        this.#o.warn(
+          `JetStream catchup of '${stream.account.name} > ${stream.name}' gave up: no replica has messages ${from} to ${to}`,
+        );
+        stream.applyLogged({ op: "skip", through: to }, 0n);
+        break;
+      }
+      try {
+        const start = Math.max(from, stream.store.state().lastSeq + 1);
+        await catchUpStream(stream, start, to, { closed: () => this.#stopped });
+        break;
+      } catch (err) {
+        if (attempt % 10 === 0) {
+          this.#o.warn(
+            `JetStream catchup of '${stream.account.name} > ${stream.name}' retrying: ${
+              err instanceof Error ? err.message : String(err)
+            }`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    const held = this.#held ?? [];
+    this.#held = null;
+    if (this.#stopped) return;
+    this.host.command((n, now) => {
+      n.setObserver(false, now);
+      return [];
+    });
+    for (const h of held) this.#apply(h.index, h.entries);
   }
 
   /** After each step: an elected member that applied what it had to starts serving. */
