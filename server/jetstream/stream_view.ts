@@ -40,6 +40,13 @@ export interface ConsumerHandle {
    * `/jsz` consumer_detail. Optional.
    */
   detail?(withConfig: boolean): Record<string, unknown>;
+  /**
+   * The consumer's state as its store encodes it (delivered, ack floor, pending, redelivered),
+   * for a clustered stream's replicas; null for a consumer without a store. Optional.
+   */
+  encodedState?(): Uint8Array | null;
+  /** The consumer's ack policy (a replica's store for it is made with it). Optional. */
+  readonly ackPolicy?: string;
   /** The stream is stopping (server shutdown): stop timers, flush state. */
   stop(): void;
   /** The stream is deleted, or the consumer is: stop and remove its state. */

@@ -34,8 +34,7 @@ import { msToNs, parseGoTimeNs } from "../js_time.ts";
 import { response, T } from "../stream/api_common.ts";
 import type { StreamEngine } from "../stream/engine.ts";
 import type { Stream } from "../stream/stream.ts";
-import { writeConsumerMetaBody } from "../consumer/consumer_meta.ts";
-import { removeConsumerMeta } from "../consumer/consumer_meta.ts";
+import { saveConsumerRecord } from "./consumer_records.ts";
 import { decodeJsonEntry, encodeJsonEntry, type EntryOp, goJsonText, member } from "./entries.ts";
 import { MetaState, type StreamAssignment } from "./meta_state.ts";
 import { RaftHost } from "./raft_host.ts";
@@ -336,12 +335,7 @@ export class JsCluster {
       timing: this.#o.streamTiming,
       campaign: sa.group.preferred === this.self || sa.group.peers.length === 1,
       onLeader: (leading) => this.#onStreamLeader(s, k, leading),
-      onConsumer: (rec) => {
-        const dir = s.consumerDir;
-        if (dir === null) return;
-        if (rec.kind === "consumer") writeConsumerMetaBody(dir, rec.name, rec.config, s.sealer);
-        else removeConsumerMeta(dir, rec.name);
-      },
+      onConsumer: (rec) => saveConsumerRecord(s, rec),
       warn: (text) => this.#o.warn(text),
     });
     this.#replicas.set(k, r);

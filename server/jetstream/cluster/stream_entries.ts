@@ -27,7 +27,9 @@ export const DENATS_STREAM_OP = 0x40;
 /** A durable consumer saved (config as JSON text) or removed on the leader. */
 export type ConsumerRecord =
   | { kind: "consumer"; name: string; config: string; created: string }
-  | { kind: "consumer-removed"; name: string };
+  | { kind: "consumer-removed"; name: string }
+  /** A consumer's state (consumer_state.ts encoding, base64) as its store had it. */
+  | { kind: "consumer-state"; name: string; ackPolicy: string; state: string };
 
 /** A decoded group entry: a stream change, or a consumer record. */
 export type ReplicatedEntry =
@@ -164,6 +166,13 @@ export function decodeStreamEntry(data: Uint8Array, cfg: StreamConfig): Replicat
       };
     case "consumer-removed":
       return { kind: "consumer-removed", name: str("name") };
+    case "consumer-state":
+      return {
+        kind: "consumer-state",
+        name: str("name"),
+        ackPolicy: str("ackPolicy"),
+        state: str("state"),
+      };
     default:
       return null;
   }

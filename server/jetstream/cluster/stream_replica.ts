@@ -48,6 +48,17 @@ export interface StreamReplicaOptions {
   warn(text: string): void;
 }
 
+/** How often a leader replicates its consumers' changed states. */
+const STATE_EVERY_MS = 1000;
+
+function encodeBase64(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(text);
+}
+
 /** Applied entries between two compactions of a group's log. */
 const SNAPSHOT_EVERY = 8192;
 /** Catch-up attempts (a quarter second apart) before a memory replica gives missing messages up. */
@@ -76,6 +87,9 @@ export class StreamReplica implements StreamReplication {
   #applied = 0;
   /** The last message's persistence (a snapshot waits for it). */
   #lastPersisted: Promise<unknown> = Promise.resolve();
+  /** The leader's consumer states as last replicated (base64), by consumer. */
+  readonly #sentStates = new Map<string, string>();
+  #stateTimer: ReturnType<typeof setInterval> | undefined;
   /** Catching up from a snapshot: the entries that arrived meanwhile (null: not). */
   #held: { index: number; entries: Entry[] }[] | null = null;
 
@@ -131,6 +145,30 @@ export class StreamReplica implements StreamReplication {
     if (this.#serving) void this.#propose(encodeConsumerRecord(r)).catch(() => {});
   }
 
+  /**
+   * The leader hands its consumers' changed states to the group (every second), so the replica
+   * that leads next resumes them where they were rather than from their start.
+   */
+  #replicateStates(): void {
+    for (const c of this.#o.stream.consumers.values()) {
+      if (c.direct === true || c.encodedState === undefined) continue;
+      let bytes: Uint8Array | null = null;
+      try {
+        bytes = c.encodedState();
+      } catch { /* a consumer being deleted */ }
+      if (bytes === null) continue;
+      const state = encodeBase64(bytes);
+      if (this.#sentStates.get(c.name) === state) continue;
+      this.#sentStates.set(c.name, state);
+      this.replicateConsumer({
+        kind: "consumer-state",
+        name: c.name,
+        ackPolicy: c.ackPolicy ?? "explicit",
+        state,
+      });
+    }
+  }
+
   /** Asks the group to add or remove members (on its leader; membership of a new config). */
   changePeers(peers: readonly string[]): void {
     if (this.host.node.state !== RaftState.Leader) return;
@@ -152,6 +190,8 @@ export class StreamReplica implements StreamReplication {
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
+    clearInterval(this.#stateTimer);
+    if (this.#serving) this.#replicateStates();
     this.#o.stream.replication = null;
     this.#drop();
     this.host.stop();
@@ -235,7 +275,13 @@ export class StreamReplica implements StreamReplication {
       const d = decodeStreamEntry(e.data, stream.config);
       if (d === null) continue;
       if (d.kind !== "stream") {
-        this.#o.onConsumer(d);
+        try {
+          this.#o.onConsumer(d);
+        } catch (err) {
+          this.#o.warn(
+            `JetStream replica of '${stream.account.name} > ${stream.name}' could not save consumer '${d.name}': ${err}`,
+          );
+        }
         continue;
       }
       try {
@@ -359,6 +405,7 @@ export class StreamReplica implements StreamReplication {
     this.#catchingUpTo = 0;
     if (!this.#serving) return;
     this.#serving = false;
+    clearInterval(this.#stateTimer);
     this.#drop();
     this.#o.stream.setLeader(false);
     this.#o.onLeader(false);
@@ -367,6 +414,9 @@ export class StreamReplica implements StreamReplication {
   #serve(): void {
     this.#catchingUpTo = 0;
     this.#serving = true;
+    this.#sentStates.clear();
+    this.#stateTimer = setInterval(() => this.#replicateStates(), STATE_EVERY_MS);
+    Deno.unrefTimer(this.#stateTimer as unknown as number);
     this.#servedFrom = this.host.node.lastIndex;
     this.#o.stream.setLeader(true);
     this.#o.onLeader(true);

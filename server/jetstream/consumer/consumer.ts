@@ -73,6 +73,16 @@ export class Consumer implements ConsumerHandle {
   config: ConsumerConfig;
   readonly engine: ConsumerEngine;
   /** Null for a direct consumer (a mirror's or source's: no state kept, as nats-server). */
+  /** ConsumerHandle: the state as the store encodes it (null: a direct consumer). */
+  encodedState(): Uint8Array | null {
+    return this.#store?.encodedState() ?? null;
+  }
+
+  /** ConsumerHandle: the ack policy. */
+  get ackPolicy(): string {
+    return this.config.ack_policy;
+  }
+
   readonly #store: ConsumerStore | null;
   readonly #subs: InternalSubscription[] = [];
   readonly #opts: ConsumerOptions;
