@@ -13,6 +13,7 @@ import type {
 } from "../../internal/internal_connection.ts";
 import {
   type Entry,
+  EntryType,
   type RaftNode,
   type RaftOutput,
   RaftState,
@@ -67,6 +68,19 @@ export class RaftHost {
     }
     this.#run(this.node.propose(now, data));
     return this.node.lastIndex;
+  }
+
+  /**
+   * Proposes several entries as one append entry (on the leader): they share its log index
+   * (as in raft.go, an index is one append entry), which is answered; 0 when this member is
+   * not the leader (nothing is proposed).
+   */
+  proposeBatch(datas: Uint8Array[]): number {
+    if (this.node.state !== RaftState.Leader || datas.length === 0) return 0;
+    const entries = datas.map((data) => ({ type: EntryType.Normal, data }));
+    const index = this.node.lastIndex + 1;
+    this.#run(this.node.proposeEntries(this.#now(), entries));
+    return index;
   }
 
   /** Runs a node command (campaign, membership) on the real clock. */

@@ -48,6 +48,9 @@ export interface StreamReplicaOptions {
   warn(text: string): void;
 }
 
+/** An append entry carries at most about this many bytes of proposals. */
+const MAX_BATCH_BYTES = 1024 * 1024;
+
 /** How often a leader replicates its consumers' changed states. */
 const STATE_EVERY_MS = 1000;
 
@@ -87,6 +90,10 @@ export class StreamReplica implements StreamReplication {
   #applied = 0;
   /** The last message's persistence (a snapshot waits for it). */
   #lastPersisted: Promise<unknown> = Promise.resolve();
+  /** Proposals waiting for the end of this turn of the event loop. */
+  #batch: { data: Uint8Array; resolve(): void; reject(err: Error): void }[] = [];
+  #batchBytes = 0;
+  #flushQueued = false;
   /** The leader's consumer states as last replicated (base64), by consumer. */
   readonly #sentStates = new Map<string, string>();
   #stateTimer: ReturnType<typeof setInterval> | undefined;
@@ -250,11 +257,38 @@ export class StreamReplica implements StreamReplication {
     }
   }
 
+  /**
+   * Proposes `data`; the entries proposed in one turn of the event loop (a socket read's
+   * publishes) go out as one append entry.
+   */
   #propose(data: Uint8Array): Promise<void> {
-    const index = this.host.propose(data);
-    if (index === 0) return Promise.reject(new AnswerDropped("not the leader"));
-    if (this.host.node.appliedIndex >= index) return Promise.resolve();
-    return new Promise((resolve, reject) => this.#waiters.push({ index, resolve, reject }));
+    return new Promise((resolve, reject) => {
+      this.#batch.push({ data, resolve, reject });
+      this.#batchBytes += data.length;
+      if (this.#batchBytes >= MAX_BATCH_BYTES) this.#flush();
+      else if (!this.#flushQueued) {
+        this.#flushQueued = true;
+        queueMicrotask(() => this.#flush());
+      }
+    });
+  }
+
+  #flush(): void {
+    this.#flushQueued = false;
+    const batch = this.#batch;
+    if (batch.length === 0) return;
+    this.#batch = [];
+    this.#batchBytes = 0;
+    const index = this.#serving ? this.host.proposeBatch(batch.map((b) => b.data)) : 0;
+    if (index === 0) {
+      for (const b of batch) b.reject(new AnswerDropped("not the leader"));
+      return;
+    }
+    const applied = this.host.node.appliedIndex;
+    for (const b of batch) {
+      if (applied >= index) b.resolve();
+      else this.#waiters.push({ index, resolve: b.resolve, reject: b.reject });
+    }
   }
 
   #apply(index: number, entries: Entry[]): void {
@@ -424,6 +458,10 @@ export class StreamReplica implements StreamReplication {
 
   /** Proposals that will not be answered (leadership lost, or stopped). */
   #drop(): void {
+    const batch = this.#batch;
+    this.#batch = [];
+    this.#batchBytes = 0;
+    for (const b of batch) b.reject(new AnswerDropped("leadership lost"));
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const w of waiters) w.reject(new AnswerDropped("leadership lost"));
