@@ -301,6 +301,10 @@ export function clusterApiHandler(c: JsCluster, engine: StreamEngine) {
     const sa = c.state.stream(req.jsa.account.name, name);
     if (sa === undefined) return leader ? null : NO_ANSWER;
     const r = c.replica(req.jsa.account.name, name);
+    if (leader && streamOp(op, "STREAM.INFO") !== null && offline(c, sa)) {
+      // jsStreamInfoRequest: every member of the stream is offline.
+      return response(T.info, jsApiError("JSStreamOfflineErr"), { total: 0, offset: 0, limit: 0 });
+    }
     if (r === undefined || !r.isLeader) return NO_ANSWER;
     if (streamOp(op, "STREAM.LEADER.STEPDOWN") !== null) {
       r.stepDown();
@@ -308,6 +312,12 @@ export function clusterApiHandler(c: JsCluster, engine: StreamEngine) {
     }
     return null;
   };
+}
+
+/** None of the stream's members is online (as the meta leader sees them). */
+function offline(c: JsCluster, sa: StreamAssignment): boolean {
+  const online = new Set(c.candidates().filter((p) => p.online).map((p) => p.id));
+  return sa.group.peers.every((p) => !online.has(p));
 }
 
 /** Operations denats does not run in a cluster yet. */

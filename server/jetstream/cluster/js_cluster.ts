@@ -264,8 +264,16 @@ export class JsCluster {
     for (const e of entries) {
       if (e.type !== EntryType.Normal || e.data.length === 0) continue;
       let reply = "";
-      if (e.data[0] === Op.RemoveStream) {
-        reply = str(member(decodeJsonEntry(e.data)?.body ?? null, "reply"));
+      if (e.data[0] === Op.RemoveStream || e.data[0] === Op.AssignStream) {
+        const body = decodeJsonEntry(e.data)?.body ?? null;
+        reply = str(member(body, "reply"));
+        // Two creates of one stream proposed before either applied: the first one stands
+        // (nats-server reuses the inflight assignment).
+        const name = str(member(member(body, "stream"), "name"));
+        const account = str(member(member(body, "client"), "acc"));
+        if (e.data[0] === Op.AssignStream && this.state.stream(account, name) !== undefined) {
+          continue;
+        }
       }
       let changes;
       try {
