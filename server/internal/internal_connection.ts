@@ -282,7 +282,8 @@ export class InternalConnection implements Receiver, Publisher, Responder {
       if (done !== null) return done;
       // Routes, gateways and leafs carry the shown subject as `reply@shown` (client.go
       // processMsgResults); fan_out shows it again to local subscribers.
-      op = this.#op.set(deliver, reply === "" ? "" : `${reply}@${subject}`, payload, headers);
+      const text = String(reply);
+      op = this.#op.set(deliver, text === "" ? "" : `${text}@${subject}`, payload, headers);
     }
     return this.#ctx.fanOut.publish(this, op);
   }

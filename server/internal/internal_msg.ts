@@ -8,6 +8,7 @@
  */
 import { buildHeaders, getHeader, type HeaderBlock, parseHeaders } from "../protocol/headers.ts";
 import type { MsgOp } from "../protocol/sink.ts";
+import type { ReplyBytes } from "./internal_op.ts";
 
 const dec = new TextDecoder();
 
@@ -22,8 +23,8 @@ export type HeadersInit =
 
 /** Options of a reply or publish. */
 export interface PublishOptions {
-  /** Reply subject ("" or absent for none). */
-  reply?: string;
+  /** Reply subject ("" or absent for none), as text or as bytes it writes itself. */
+  reply?: string | ReplyBytes;
   headers?: HeadersInit;
   /**
    * Route by this subject instead (nats-server's `pa.deliver`): subscribers of `deliverTo`

@@ -9,6 +9,19 @@ import { writeUtf8 } from "../protocol/chars.ts";
 import { OpFields } from "../protocol/sink.ts";
 
 /**
+ * A reply subject that writes its own UTF-8 bytes (a consumer's ack reply, made of a prefix and
+ * numbers): the op is filled without building and encoding the string per message.
+ * `toString()` gives the same text (for the forms that need a string).
+ */
+export interface ReplyBytes {
+  /** The bytes {@link write} writes. */
+  readonly byteLength: number;
+  /** Writes the subject's UTF-8 bytes at `at`; returns the end. */
+  write(buf: Uint8Array, at: number): number;
+  toString(): string;
+}
+
+/**
  * One reusable op: subject, reply and size digits live in `argBuf`; the payload is the caller's
  * buffer (or, with headers, one buffer holding the header block then the payload, as HPUB).
  *
@@ -26,23 +39,31 @@ export class InternalOp extends OpFields {
   override argBuf: Uint8Array = new Uint8Array(128);
 
   /**
-   * Points the op at `subject`, `reply` ("" for none) and `payload`; with a non-empty `headers`
+   * Points the op at `subject`, `reply` ("" for none; text or {@link ReplyBytes}) and `payload`; with a non-empty `headers`
    * block the op is an HPUB (`headerSize` = block length, `size` = block + payload).
    */
-  set(subject: string, reply: string, payload: Uint8Array, headers?: Uint8Array | null): this {
+  set(
+    subject: string,
+    reply: string | ReplyBytes,
+    payload: Uint8Array,
+    headers?: Uint8Array | null,
+  ): this {
     const hasHeaders = headers !== undefined && headers !== null && headers.length > 0;
     const total = hasHeaders ? headers.length + payload.length : payload.length;
     const hdrLen = hasHeaders ? headers.length : -1;
     // Written in place (no TextEncoder call or temporary array per publish): at most 20 digits
     // for each size. A UTF-16 unit takes at most 3 bytes (a surrogate pair, 2 units, takes 4),
     // so the bound needs no pass over the strings.
-    const need = (subject.length + reply.length) * 3 + 40;
+    const literal = typeof reply === "string";
+    const need = subject.length * 3 + (literal ? reply.length * 3 : reply.byteLength) + 40;
     if (this.argBuf.length < need) this.argBuf = new Uint8Array(need * 2);
     const buf = this.argBuf;
     this.subjectStart = 0;
     this.subjectEnd = writeUtf8(buf, 0, subject);
     this.replyStart = this.subjectEnd;
-    this.replyEnd = writeUtf8(buf, this.replyStart, reply);
+    this.replyEnd = literal
+      ? writeUtf8(buf, this.replyStart, reply)
+      : reply.write(buf, this.replyStart);
     let at = this.replyEnd;
     if (hasHeaders) {
       this.headerSizeStart = at;

@@ -133,6 +133,18 @@ const dec = new TextDecoder();
 /** API operations that only read (their answers need no {@link JetStream.settle}). */
 const READ_ONLY_OPS =
   /^(INFO$|STREAM\.(INFO|MSG\.GET)\.|STREAM\.(LIST|NAMES)$|CONSUMER\.(INFO|LIST|NAMES)\.|DIRECT\.GET\.)/;
+/**
+ * Whether `op` (under `prefix`) is answered by a subscription of its own and never by the API
+ * handlers: direct gets (each stream subscribes them under every API prefix) and `$JS.API.`
+ * pull requests (the consumer's own subscription; a domain's are forwarded by the consumer
+ * API). nats-server subscribes each API subject apart, so these never reach its API; here they
+ * also match `$JS.API.>`, and every handler would parse them only to answer nothing (a direct
+ * get, request/reply bound, spent a tenth of its CPU there).
+ */
+function ownSubscriptionOp(op: string, prefix: string): boolean {
+  return op.startsWith("DIRECT.GET.") ||
+    (prefix === "$JS.API." && op.startsWith("CONSUMER.MSG.NEXT."));
+}
 const ZERO_USAGE = { memory: 0, storage: 0, streams: 0, consumers: 0 };
 
 /** The zero `JetStreamAccountLimits` nats-server reports at the top level with tiers. */
@@ -335,6 +347,8 @@ export class JetStream implements JetStreamMonitor {
 
   /** Clustered JetStream's `/jsz` `meta_cluster` (null: a standalone server). */
   metaCluster: (() => Record<string, unknown>) | null = null;
+  /** Clustered JetStream's `/healthz` problem (null: a standalone server). */
+  clusterHealth: ((serverOnly: boolean) => string | null) | null = null;
   /** Runs first when JetStream stops (clustered JetStream leaves its groups). */
   beforeStop: (() => void) | null = null;
 
@@ -348,7 +362,9 @@ export class JetStream implements JetStreamMonitor {
 
   #dispatch(jsa: JsAccount, msg: InternalMsg, prefix: string): void {
     if (msg.reply === "") return;
-    const req: JsApiRequest = { jsa, op: msg.subject.slice(prefix.length), msg };
+    const op = msg.subject.slice(prefix.length);
+    if (ownSubscriptionOp(op, prefix)) return;
+    const req: JsApiRequest = { jsa, op, msg };
     let response: ReturnType<JsApiHandler> = null;
     for (const h of this.#handlers) {
       response = h(req);

@@ -26,15 +26,29 @@ export const GO_ZERO_TIME = "0001-01-01T00:00:00Z";
 export function goTimeNs(ns: bigint): string {
   if (ns === 0n) return GO_ZERO_TIME;
   let seconds = ns / NS_PER_S;
-  let frac = ns % NS_PER_S;
-  if (frac < 0n) {
-    frac += NS_PER_S;
+  let frac = Number(ns - seconds * NS_PER_S);
+  if (frac < 0) {
+    frac += 1_000_000_000;
     seconds -= 1n;
   }
-  const iso = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
-  if (frac === 0n) return `${iso}Z`;
-  return `${iso}.${frac.toString().padStart(9, "0").replace(/0+$/, "")}Z`;
+  // Timestamps come in bursts of the same second (a direct get's header per message): the
+  // date part of the last one is kept.
+  if (seconds !== lastSeconds) {
+    lastIso = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
+    lastSeconds = seconds;
+  }
+  if (frac === 0) return `${lastIso}Z`;
+  // Nine fraction digits, trailing zeros dropped.
+  let digits = 9;
+  while (frac % 10 === 0) {
+    frac /= 10;
+    digits--;
+  }
+  return `${lastIso}.${String(frac).padStart(digits, "0")}Z`;
 }
+
+let lastSeconds = -1n;
+let lastIso = "";
 
 /**
  * Parses Go's `time.Time` JSON text (RFC 3339, any offset) into nanoseconds; null when invalid.

@@ -173,13 +173,17 @@ export interface HealthzOptions {
 
 /**
  * Health, as nats-server's `healthz`: "ok" while the server accepts connections; with JetStream
- * configured but not running, "unavailable" with `JetStream not enabled`. A single server has no
- * meta group, so `js-enabled-only` and `js-server-only` stop where nats-server's do: after the
- * enabled check.
+ * configured but not running, "unavailable" with `JetStream not enabled`; in a JetStream
+ * cluster also without a meta leader, behind it, or with a stream of this server not current
+ * (`js-enabled-only` stops after the enabled check, `js-server-only` before the streams).
  */
-export function healthz(server: MonitoredServer, _opts: HealthzOptions = {}): HealthStatus {
+export function healthz(server: MonitoredServer, opts: HealthzOptions = {}): HealthStatus {
   if (server.options.jetstreamConfig?.enabled && !server.jetstream) {
     return { status: "unavailable", error: "JetStream not enabled" };
   }
+  if (opts.jsEnabledOnly) return { status: "ok" };
+  // Clustered: the meta leader, then this server's streams.
+  const problem = server.jetstream?.clusterHealth?.(opts.jsServerOnly === true) ?? null;
+  if (problem !== null) return { status: "unavailable", error: problem };
   return { status: "ok" };
 }

@@ -155,6 +155,11 @@ export interface JetStreamMonitor {
   totals(): { streams: number; consumers: number; messages: number; bytes: number };
   /** Clustered JetStream's `meta_cluster` (null or absent: standalone). */
   metaCluster?: (() => Record<string, unknown>) | null;
+  /**
+   * Clustered JetStream's health (nats-server healthz): the first problem's text, or null;
+   * `serverOnly` skips the streams. Absent or null: standalone.
+   */
+  clusterHealth?: ((serverOnly: boolean) => string | null) | null;
 }
 
 /** A route's entry in `/routez` (nats-server `RouteInfo`). */

@@ -48,6 +48,8 @@ export class Node {
     readonly clusterPort: number,
     readonly storeDir: string,
     readonly routes: number[],
+    /** More configuration for every server (accounts, a system account). */
+    readonly extra = "",
   ) {}
 
   conf(): string {
@@ -60,6 +62,7 @@ export class Node {
       `  listen: "127.0.0.1:${this.clusterPort}"`,
       `  routes: [${this.routes.map((p) => JSON.stringify(`nats://127.0.0.1:${p}`)).join(", ")}]`,
       "}",
+      this.extra,
       "",
     ].join("\n");
   }
@@ -108,11 +111,11 @@ export class Cluster implements AsyncDisposable {
     this.nodes = nodes;
   }
 
-  static async start(): Promise<Cluster> {
+  static async start(extra = ""): Promise<Cluster> {
     const root = await Deno.makeTempDir({ prefix: "denats_jscluster_" });
     const ports = NAMES.map(() => freePort());
     const nodes = NAMES.map((n, i) =>
-      new Node(n, ports[i], `${root}/${n}`, ports.filter((_, j) => j !== i))
+      new Node(n, ports[i], `${root}/${n}`, ports.filter((_, j) => j !== i), extra)
     );
     const c = new Cluster(root, nodes);
     try {

@@ -293,9 +293,11 @@ export function clusterApiHandler(c: JsCluster, engine: StreamEngine) {
     if (op.startsWith("STREAM.TEMPLATE.") || op.startsWith("STREAM.RESTORE.")) {
       return leader ? notInCluster(op) : NO_ANSWER;
     }
-    if (op.startsWith("STREAM.PEER.REMOVE.") || op === "META.LEADER.STEPDOWN") {
-      return leader ? notInCluster(op) : NO_ANSWER;
-    }
+    // The system account's subscription (js_cluster.ts); an account's request reaches it too
+    // in nats-server 2.9.10 (through the account's `$JS.API.>` import).
+    if (op === "META.LEADER.STEPDOWN") return leader ? c.metaStepDown() : NO_ANSWER;
+    if (op === "SERVER.REMOVE") return NO_ANSWER;
+    if (op.startsWith("STREAM.PEER.REMOVE.")) return leader ? notInCluster(op) : NO_ANSWER;
     const name = streamOfOp(op);
     if (name === null) return leader ? null : NO_ANSWER;
     const sa = c.state.stream(req.jsa.account.name, name);
@@ -326,9 +328,7 @@ function notInCluster(op: string): Record<string, unknown> {
     ? "io.nats.jetstream.api.v1.stream_template_create_response"
     : op.startsWith("STREAM.RESTORE.")
     ? "io.nats.jetstream.api.v1.stream_restore_response"
-    : op.startsWith("STREAM.PEER.REMOVE.")
-    ? T.removePeer
-    : "io.nats.jetstream.api.v1.meta_leader_stepdown_response";
+    : T.removePeer;
   return response(type, jsApiError("JSClusterUnSupportFeatureErr"));
 }
 

@@ -28,6 +28,7 @@ import {
 } from "../../raft/mod.ts";
 import { FileLog } from "../../raft/file/file_log.ts";
 import { parseJson } from "../api/go_json.ts";
+import { jsApiError } from "../api/errors.ts";
 import { parseStreamConfig, type StreamConfig } from "../api/stream_config.ts";
 import type { JetStream } from "../jetstream.ts";
 import { msToNs, parseGoTimeNs } from "../js_time.ts";
@@ -93,6 +94,9 @@ export class JsCluster {
   readonly #answers = new Map<string, { reply: string; type: "create" | "update"; at: number }>();
   readonly #conns = new Map<string, InternalConnection>();
   readonly #directory: PeerDirectory;
+  /** System-account requests only the meta leader serves. */
+  readonly #sysConn: InternalConnection;
+  #stepdownSub: { unsubscribe(): void } | null = null;
   #leader = "";
   #routeWait: ReturnType<typeof setInterval> | undefined;
   #stopped = false;
@@ -110,6 +114,10 @@ export class JsCluster {
       log: this.#log,
       random: Math.random,
       timing: o.metaTiming,
+    });
+    this.#sysConn = new InternalConnection(o.ctx, o.system, {
+      kind: InternalKind.System,
+      name: "js-meta-requests",
     });
     this.#directory = new PeerDirectory(
       new InternalConnection(o.ctx, o.system, { kind: InternalKind.System, name: "js-peers" }),
@@ -157,6 +165,7 @@ export class JsCluster {
     this.#host.stop();
     this.#log.close();
     this.#directory.close();
+    this.#sysConn.close();
     for (const c of this.#conns.values()) c.close();
   }
 
@@ -224,6 +233,26 @@ export class JsCluster {
     return clusterInfoOf(this.#peerView(), r?.host.node ?? null);
   }
 
+  /**
+   * nats-server healthz for clustered JetStream: the meta leader known and current, then every
+   * stream of this server current; the problem's text, or null.
+   */
+  health(serverOnly: boolean): string | null {
+    const now = Date.now();
+    const meta = this.#host.node;
+    if (meta.leader === "") return "JetStream has not established contact with a meta leader";
+    if (!meta.isCurrent(now)) return "JetStream is not current with the meta leader";
+    if (serverOnly) return null;
+    for (const sa of this.state.streams()) {
+      const r = this.#replicas.get(key(sa.account, sa.name));
+      if (!sa.group.peers.includes(this.self)) continue;
+      if (r === undefined || !r.host.node.isCurrent(now)) {
+        return `JetStream stream '${sa.account} > ${sa.name}' is not current`;
+      }
+    }
+    return null;
+  }
+
   /** `/jsz` `meta_cluster` (nats-server MetaClusterInfo: replicas on the leader only). */
   metaCluster(): Record<string, unknown> {
     const node = this.#host.node;
@@ -250,6 +279,7 @@ export class JsCluster {
   }
 
   #onMetaState(state: string, leader: string): void {
+    this.#leaderOnly(state === RaftState.Leader);
     if (leader === this.#leader) return;
     this.#leader = leader;
     if (state === RaftState.Leader) {
@@ -258,6 +288,40 @@ export class JsCluster {
       const name = this.nameOf(leader) || leader;
       this.#o.notice(`JetStream cluster new metadata leader: ${name}/${this.#o.clusterName}`);
     }
+  }
+
+  /**
+   * The meta leader's system-account requests (nats-server startUpdatesSub):
+   * `$JS.API.META.LEADER.STEPDOWN` hands the meta group to another online member.
+   */
+  #leaderOnly(leading: boolean): void {
+    if (!leading) {
+      this.#stepdownSub?.unsubscribe();
+      this.#stepdownSub = null;
+      return;
+    }
+    if (this.#stepdownSub !== null || this.#stopped) return;
+    this.#stepdownSub = this.#sysConn.subscribe("$JS.API.META.LEADER.STEPDOWN", (m) => {
+      const body = this.metaStepDown();
+      if (m.reply !== "") this.#sysConn.publish(m.reply, marshal(body));
+    });
+  }
+
+  /**
+   * jsLeaderStepDownRequest on the meta leader: hands the meta group to another online member
+   * (the answer is sent before the step-down takes effect).
+   */
+  metaStepDown(): Record<string, unknown> {
+    const type = "io.nats.jetstream.api.v1.meta_leader_stepdown_response";
+    const others = this.candidates().filter((p) => p.id !== this.self && p.online);
+    if (others.length === 0) {
+      const err = "no replacement peer connected";
+      return { type, error: jsApiError("JSClusterNoPeersErrF", { err }) };
+    }
+    queueMicrotask(() => {
+      if (this.isMetaLeader) this.#host.stepDown();
+    });
+    return { type, success: true };
   }
 
   #applyMeta(entries: Entry[]): void {

@@ -66,6 +66,14 @@ export function appendHeaders(hdr: Uint8Array | null, pairs: [string, string][])
 
 /** The direct-get reply header of a stored message. */
 export function directGetHeader(stream: string, m: StoredMsg): Uint8Array {
+  if (m.header === null || m.header.length <= 2) {
+    // No header of its own (a KV value): the block in one string, no pair list.
+    return enc.encode(
+      `NATS/1.0\r\nNats-Stream: ${stream}\r\nNats-Subject: ${m.subject}\r\nNats-Sequence: ${m.seq}\r\nNats-Time-Stamp: ${
+        goTimeNs(m.ts)
+      }\r\n\r\n`,
+    );
+  }
   return appendHeaders(m.header, [
     ["Nats-Stream", stream],
     ["Nats-Subject", m.subject],

@@ -68,7 +68,7 @@ export class Harness {
           this.sent.push({
             subject,
             shown: shown ?? subject,
-            reply,
+            reply: String(reply),
             header: header === null ? "" : dec.decode(header),
             data: data === null ? "" : dec.decode(data),
           });

@@ -32,6 +32,110 @@ export function ackReply(
   return `${prefix}.${deliveries}.${streamSeq}.${consumerSeq}.${ts}.${pending}`;
 }
 
+/** Decimal digits of a non-negative integer. */
+function digitCount(n: number): number {
+  let d = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    d++;
+  }
+  return d;
+}
+
+/** Writes the digits of a non-negative integer at `at`; returns the end. */
+function writeNumber(buf: Uint8Array, at: number, n: number, digits: number): number {
+  for (let i = at + digits - 1; i >= at; i--) {
+    buf[i] = 48 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return at + digits;
+}
+
+/**
+ * The reply subject of one delivery (what {@link ackReply} makes) kept as its parts, so the
+ * publish writes its bytes directly: no string built and encoded per message. `toString()`
+ * (and so a template literal) gives the same text; `length` is that text's length.
+ *
+ * @example
+ * ```ts
+ * import { AckReply, ackReply } from "./ack.ts";
+ * const r = new AckReply(AckReply.prefixOf("$JS.ACK.S.C"), 1, 5, 2, 17n, 3);
+ * const buf = new Uint8Array(r.byteLength);
+ * const text = new TextDecoder().decode(buf.subarray(0, r.write(buf, 0)));
+ * if (text !== ackReply("$JS.ACK.S.C", 1, 5, 2, 17n, 3) || `${r}` !== text) throw new Error();
+ * ```
+ */
+export class AckReply {
+  readonly prefix: AckReplyPrefix;
+  readonly deliveries: number;
+  readonly streamSeq: number;
+  readonly consumerSeq: number;
+  readonly pending: number;
+  readonly #ts: string;
+  readonly #digits: number;
+
+  constructor(
+    prefix: AckReplyPrefix,
+    deliveries: number,
+    streamSeq: number,
+    consumerSeq: number,
+    ts: bigint,
+    pending: number,
+  ) {
+    this.prefix = prefix;
+    this.deliveries = deliveries;
+    this.streamSeq = streamSeq;
+    this.consumerSeq = consumerSeq;
+    this.pending = pending;
+    this.#ts = ts.toString();
+    this.#digits = digitCount(deliveries) + digitCount(streamSeq) + digitCount(consumerSeq) +
+      digitCount(pending);
+  }
+
+  /** The encoded prefix of `prefix` (`$JS.ACK.<stream>.<consumer>`), once per consumer. */
+  static prefixOf(prefix: string): AckReplyPrefix {
+    return { text: prefix, bytes: new TextEncoder().encode(prefix) };
+  }
+
+  /** The text's length (UTF-16 units, as `String.length`). */
+  get length(): number {
+    return this.prefix.text.length + 5 + this.#digits + this.#ts.length;
+  }
+
+  /** The UTF-8 byte length. */
+  get byteLength(): number {
+    return this.prefix.bytes.length + 5 + this.#digits + this.#ts.length;
+  }
+
+  /** Writes the subject's UTF-8 bytes at `at`; returns the end. */
+  write(buf: Uint8Array, at: number): number {
+    const p = this.prefix.bytes;
+    buf.set(p, at);
+    at += p.length;
+    buf[at++] = 46;
+    at = writeNumber(buf, at, this.deliveries, digitCount(this.deliveries));
+    buf[at++] = 46;
+    at = writeNumber(buf, at, this.streamSeq, digitCount(this.streamSeq));
+    buf[at++] = 46;
+    at = writeNumber(buf, at, this.consumerSeq, digitCount(this.consumerSeq));
+    buf[at++] = 46;
+    const ts = this.#ts;
+    for (let i = 0; i < ts.length; i++) buf[at++] = ts.charCodeAt(i);
+    buf[at++] = 46;
+    return writeNumber(buf, at, this.pending, digitCount(this.pending));
+  }
+
+  toString(): string {
+    return `${this.prefix.text}.${this.deliveries}.${this.streamSeq}.${this.consumerSeq}.${this.#ts}.${this.pending}`;
+  }
+}
+
+/** A consumer's ack reply prefix as text and as UTF-8 bytes. */
+export interface AckReplyPrefix {
+  readonly text: string;
+  readonly bytes: Uint8Array;
+}
+
 /** What an ack reply subject encodes; zeros when the subject is not one. */
 export interface AckReplyInfo {
   streamSeq: number;

@@ -13,7 +13,7 @@
  * PURE: no Deno APIs, timers or console output.
  */
 import type { ConsumerStore, PendingEntry, StoredMsg, StreamStore } from "../../store/types.ts";
-import { ackPrefix, ackReply } from "./ack.ts";
+import { ackPrefix, AckReply, type AckReplyPrefix } from "./ack.ts";
 import type { EngineConfig } from "./config.ts";
 import { ACK_WAIT_DELAY } from "./redelivery.ts";
 import { subjectMatches } from "../../../sublist/sublist.ts";
@@ -38,11 +38,12 @@ import {
 export interface ConsumerOutput {
   /**
    * Publishes a message to `subject`; a delivery shows the stored message's subject (`shown`,
-   * nats-server's `pa.deliver`). Returns false when nothing received it.
+   * nats-server's `pa.deliver`) and has its ack reply as an {@link AckReply} (written as bytes;
+   * `String(reply)` is the subject). Returns false when nothing received it.
    */
   send(
     subject: string,
-    reply: string,
+    reply: string | AckReply,
     header: Uint8Array | null,
     data: Uint8Array | null,
     shown?: string,
@@ -114,7 +115,7 @@ interface Parked {
   msg: StoredMsg;
   dc: number;
   subject: string;
-  reply: string;
+  reply: AckReply;
   header: Uint8Array | null;
   data: Uint8Array | null;
   size: number;
@@ -175,7 +176,7 @@ export class ConsumerEngine {
   deleteAt = 0n;
   /** Inactive threshold with jitter (nats-server `dthresh`). */
   dthresh = 0n;
-  #prefix: string;
+  #prefix: AckReplyPrefix;
   #replay = false;
   #replayLast = 0;
   #lts = 0n;
@@ -185,7 +186,7 @@ export class ConsumerEngine {
   constructor(config: EngineConfig, deps: EngineDeps, now: bigint) {
     this.config = config;
     this.deps = deps;
-    this.#prefix = ackPrefix(config.stream, config.name);
+    this.#prefix = AckReply.prefixOf(ackPrefix(config.stream, config.name));
     this.waiting = config.deliverSubject === "" ? new WaitQueue(config.maxWaiting) : null;
     if (this.waiting) this.waiting.last = now;
     const cs = deps.consumerStore;
@@ -520,7 +521,7 @@ export class ConsumerEngine {
   /** Builds the delivery of `msg`; for pull, picks the request (null: none, redo later). */
   #prepare(msg: StoredMsg, dc: number, now: bigint): Parked | null {
     if (dc === 1 && this.npcm > 0) this.npc--;
-    const reply = ackReply(this.#prefix, dc, msg.seq, this.dseq, msg.ts, this.numPending());
+    const reply = new AckReply(this.#prefix, dc, msg.seq, this.dseq, msg.ts, this.numPending());
     let header = msg.header;
     let data: Uint8Array | null = msg.data;
     if (this.config.headersOnly) {

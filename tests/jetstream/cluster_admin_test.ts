@@ -1,0 +1,105 @@
+/**
+ * @module
+ * Clustered JetStream with accounts and a system account (three real `bin/denats`
+ * processes): `/healthz` is ok on every server once the meta group formed (also with
+ * `js-server-only`), a system user's `$JS.API.META.LEADER.STEPDOWN` hands the meta group to
+ * another server (`meta_leader_stepdown_response` with `success`), then an account user's does
+ * too (nats-server 2.9.10 takes it through the account's `$JS.API.>` import), an R3 stream in
+ * the JetStream account works, and with two servers gone the last one reports
+ * `JetStream has not established contact with a meta leader`.
+ * `JS_CLUSTER_BIN=/usr/sbin/nats-server` runs the same checks on the reference.
+ */
+import assert from "node:assert/strict";
+import { connect } from "@nats-io/transport-node";
+import { waitFor } from "../helpers/poll.ts";
+import { Cluster, FAILOVER_MS, type Json } from "./_js_cluster.ts";
+
+const ACCOUNTS = `
+accounts {
+  SYS { users: [{ user: sys, password: sys }] }
+  APP { jetstream: enabled, users: [{ user: app, password: app }] }
+}
+system_account: SYS
+no_auth_user: app
+`;
+
+async function healthz(c: Cluster, name: string, query = ""): Promise<Json> {
+  const res = await fetch(`${c.node(name).up.monitorUrl}/healthz${query}`);
+  return await res.json();
+}
+
+Deno.test("clustered JetStream: healthz, the meta leader step-down, an account's R3 stream", async () => {
+  await using c = await Cluster.start(ACCOUNTS);
+  const { leader } = await c.metaLeader();
+  for (const n of c.nodes) {
+    assert.deepEqual(await healthz(c, n.name), { status: "ok" }, n.name);
+    assert.deepEqual(await healthz(c, n.name, "?js-server-only=true"), { status: "ok" });
+  }
+
+  const sys = await connect({ port: c.node(leader).up.port, user: "sys", pass: "sys" });
+  try {
+    const r = (await sys.request("$JS.API.META.LEADER.STEPDOWN", "", { timeout: 5000 }))
+      .json<Json>();
+    assert.deepEqual(r, {
+      type: "io.nats.jetstream.api.v1.meta_leader_stepdown_response",
+      success: true,
+    });
+  } finally {
+    await sys.close();
+  }
+  const after = await waitFor(
+    async () => {
+      const m = await c.metaLeader();
+      return m.leader !== leader ? m.leader : null;
+    },
+    FAILOVER_MS,
+    "another meta leader",
+  );
+  assert.notEqual(after, leader);
+
+  // An account's request does the same (2.9.10 lets it through).
+  const r2 = (await (await c.client(after)).request("$JS.API.META.LEADER.STEPDOWN", "", {
+    timeout: 5000,
+  })).json<Json>();
+  assert.equal(r2.success, true, JSON.stringify(r2));
+  const third = await waitFor(
+    async () => {
+      const m = await c.metaLeader();
+      return m.leader !== after ? m.leader : null;
+    },
+    FAILOVER_MS,
+    "a third meta leader",
+  );
+
+  // The JetStream account's streams work under the new meta leader.
+  const jsm = await c.jsm(third);
+  const si = await waitFor(
+    () => jsm.streams.add({ name: "ADM", subjects: ["adm.>"], num_replicas: 3 }).catch(() => null),
+    FAILOVER_MS,
+    "R3 stream created",
+  );
+  assert.equal(si.config.num_replicas, 3);
+  const ack = await (await c.js(third)).publish("adm.1", "x");
+  assert.equal(ack.seq, 1);
+
+  // Two servers gone: the last one first hears nothing from its meta leader, then (after an
+  // election it cannot win) knows none.
+  const last = c.nodes.find((n) => n.name !== third)!;
+  for (const n of c.nodes) if (n !== last) await n.kill();
+  const seen = new Set<string>();
+  await waitFor(
+    async () => {
+      const h = await healthz(c, last.name);
+      if (h.status !== "ok") seen.add(`${h.status}: ${h.error}`);
+      return h.error === "JetStream has not established contact with a meta leader";
+    },
+    FAILOVER_MS,
+    "unavailable without a meta leader",
+  );
+  for (const s of seen) {
+    assert.match(
+      s,
+      /^unavailable: JetStream (is not current with|has not established contact with) a meta leader$|^unavailable: JetStream is not current with the meta leader$/,
+    );
+  }
+});
