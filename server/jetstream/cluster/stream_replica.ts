@@ -90,6 +90,10 @@ export class StreamReplica implements StreamReplication {
   #applied = 0;
   /** The last message's persistence (a snapshot waits for it). */
   #lastPersisted: Promise<unknown> = Promise.resolve();
+  /** The leader's proposed log indexes with the stream's last sequence when proposed. */
+  #proposedSeqs: { index: number; seq: number }[] = [];
+  /** The last sequence the group committed (the leader's stored messages above it are not). */
+  #committedSeq = 0;
   /** Proposals waiting for the end of this turn of the event loop. */
   #batch: { data: Uint8Array; resolve(): void; reject(err: Error): void }[] = [];
   #batchBytes = 0;
@@ -284,6 +288,7 @@ export class StreamReplica implements StreamReplication {
       for (const b of batch) b.reject(new AnswerDropped("not the leader"));
       return;
     }
+    this.#proposedSeqs.push({ index, seq: this.#o.stream.store.state().lastSeq });
     const applied = this.host.node.appliedIndex;
     for (const b of batch) {
       if (applied >= index) b.resolve();
@@ -329,6 +334,12 @@ export class StreamReplica implements StreamReplication {
         );
       }
     }
+    // What the leader stored is committed up to this index's last sequence.
+    let n = 0;
+    while (n < this.#proposedSeqs.length && this.#proposedSeqs[n].index <= index) {
+      this.#committedSeq = this.#proposedSeqs[n++].seq;
+    }
+    if (n > 0) this.#proposedSeqs = this.#proposedSeqs.slice(n);
     let done = 0;
     while (done < this.#waiters.length && this.#waiters[done].index <= index) {
       this.#waiters[done++].resolve();
@@ -441,6 +452,7 @@ export class StreamReplica implements StreamReplication {
     this.#serving = false;
     clearInterval(this.#stateTimer);
     this.#drop();
+    this.#rollback();
     this.#o.stream.setLeader(false);
     this.#o.onLeader(false);
   }
@@ -448,12 +460,42 @@ export class StreamReplica implements StreamReplication {
   #serve(): void {
     this.#catchingUpTo = 0;
     this.#serving = true;
+    this.#proposedSeqs = [];
+    this.#committedSeq = this.#o.stream.store.state().lastSeq;
     this.#sentStates.clear();
     this.#stateTimer = setInterval(() => this.#replicateStates(), STATE_EVERY_MS);
     Deno.unrefTimer(this.#stateTimer as unknown as number);
     this.#servedFrom = this.host.node.lastIndex;
     this.#o.stream.setLeader(true);
     this.#o.onLeader(true);
+  }
+
+  /**
+   * A leader that lost its leadership drops the messages it stored that the group did not
+   * commit (none of them was acknowledged): the next leader may give those sequences to other
+   * messages, which this replica then stores (nats-server resets its clustered state likewise).
+   */
+  #rollback(): void {
+    const stream = this.#o.stream;
+    const st = stream.store.state();
+    const keep = this.#committedSeq;
+    this.#proposedSeqs = [];
+    if (st.lastSeq <= keep) return;
+    // truncate() needs a sequence that holds a message: the last one at or below `keep`.
+    for (let seq = keep; seq >= Math.max(st.firstSeq, keep - 1024); seq--) {
+      try {
+        stream.store.truncate(seq);
+        this.#o.warn(
+          `JetStream replica of '${stream.account.name} > ${stream.name}' dropped sequences ${
+            seq + 1
+          } to ${st.lastSeq} its group did not commit`,
+        );
+        return;
+      } catch { /* a deleted sequence: the one below */ }
+    }
+    this.#o.warn(
+      `JetStream replica of '${stream.account.name} > ${stream.name}' could not drop sequences above ${keep} its group did not commit`,
+    );
   }
 
   /** Proposals that will not be answered (leadership lost, or stopped). */
