@@ -1,0 +1,120 @@
+/**
+ * @module
+ * The changes a stream's leader makes besides storing messages reach its replicas: a purge
+ * keeping the last messages of one subject, a message delete, a config update, work-queue
+ * acknowledgements removing messages, and a memory stream's messages; each replica's own
+ * `/jsz` copy ends equal to the leader's (count, bytes, first and last sequence, deletes), and
+ * the memory stream keeps its messages when its leader is killed. Three real `bin/denats`
+ * processes (the same checks pass on nats-server 2.9.10 with `JS_CLUSTER_BIN`).
+ */
+import assert from "node:assert/strict";
+import { AckPolicy } from "@nats-io/jetstream";
+import { waitFor } from "../helpers/poll.ts";
+import { Cluster, FAILOVER_MS, type Json, streamInfo } from "./_js_cluster.ts";
+
+/** Every replica's copy of `stream`, once all of them equal `expect` (the leader's state). */
+async function replicasEqual(c: Cluster, stream: string, expect: Json): Promise<void> {
+  const fields = ["messages", "bytes", "first_seq", "last_seq", "num_deleted"];
+  const want = fields.map((f) => expect[f] ?? 0);
+  let last: unknown[] = [];
+  await waitFor(
+    async () => {
+      for (const n of c.nodes) {
+        const s = (await n.localStream(stream))?.state ?? {};
+        last = [n.name, ...fields.map((f) => s[f] ?? 0)];
+        if (JSON.stringify(last.slice(1)) !== JSON.stringify(want)) return false;
+      }
+      return true;
+    },
+    10_000,
+    `every replica of ${stream} at ${JSON.stringify(want)}`,
+  ).catch((err) => {
+    throw new Error(`${err.message}; last seen ${JSON.stringify(last)}`);
+  });
+}
+
+Deno.test("clustered JetStream: purge, delete, update, work-queue acks and a memory stream replicate", async (t) => {
+  await using c = await Cluster.start();
+  await c.metaLeader();
+  const jsm = await c.jsm("n2");
+  const js = await c.js("n3");
+  const nc = await c.client("n1");
+
+  await t.step("purge keeping 5 of a subject, then a message delete", async () => {
+    await jsm.streams.add({ name: "OPS", subjects: ["ops.*"], num_replicas: 3 });
+    for (let i = 0; i < 90; i++) await js.publish(`ops.${["a", "b", "c"][i % 3]}`, `m${i}`);
+    const purged = await jsm.streams.purge("OPS", { filter: "ops.a", keep: 5 });
+    assert.equal(purged.purged, 25);
+    assert.equal(await jsm.streams.deleteMessage("OPS", 50), true);
+    const info = await streamInfo(nc, "OPS");
+    assert.equal(info?.state.messages, 64);
+    await replicasEqual(c, "OPS", info!.state);
+  });
+
+  await t.step("a config update reaches every replica", async () => {
+    const si = await jsm.streams.update("OPS", { subjects: ["ops.*", "more.>"], max_msgs: 50 });
+    assert.deepEqual(si.config.subjects, ["ops.*", "more.>"]);
+    assert.equal((await js.publish("more.x", "new")).stream, "OPS");
+    const info = await streamInfo(nc, "OPS");
+    assert.equal(info?.state.messages, 50);
+    await replicasEqual(c, "OPS", info!.state);
+    for (const n of c.nodes) {
+      const jsz = await n.jsz("?streams=true&config=true");
+      const s = (jsz.account_details?.[0]?.stream_detail as Json[]).find((x) => x.name === "OPS");
+      assert.equal(s?.config?.max_msgs, 50, n.name);
+    }
+  });
+
+  await t.step("work-queue acks remove the messages on every replica", async () => {
+    await jsm.streams.add({
+      name: "WQ",
+      subjects: ["wq.>"],
+      retention: "workqueue" as never,
+      num_replicas: 3,
+    });
+    for (let i = 0; i < 20; i++) await js.publish("wq.job", `j${i}`);
+    await jsm.consumers.add("WQ", { durable_name: "W", ack_policy: AckPolicy.Explicit });
+    const consumer = await js.consumers.get("WQ", "W");
+    const batch = await consumer.fetch({ max_messages: 12, expires: 5000 });
+    for await (const m of batch) assert.equal(await m.ackAck(), true);
+    const info = await waitFor(
+      async () => {
+        const i = await streamInfo(nc, "WQ");
+        return i?.state.messages === 8 ? i : null;
+      },
+      10_000,
+      "eight jobs left",
+    );
+    assert.equal(info.state.first_seq, 13);
+    await replicasEqual(c, "WQ", info.state);
+  });
+
+  await t.step("a memory stream keeps its messages when its leader is killed", async () => {
+    const si = await jsm.streams.add({
+      name: "MEM",
+      subjects: ["mem.>"],
+      storage: "memory" as never,
+      num_replicas: 3,
+    });
+    for (let i = 0; i < 30; i++) await js.publish("mem.x", `v${i}`);
+    const before = await streamInfo(nc, "MEM");
+    await replicasEqual(c, "MEM", before!.state);
+    const leader = si.cluster?.leader ?? "";
+    const other = c.nodes.find((n) => n.name !== leader)!.name;
+    await c.dropClient(leader);
+    await c.node(leader).kill();
+    const survivor = await c.client(other);
+    const after = await waitFor(
+      async () => {
+        const i = await streamInfo(survivor, "MEM");
+        return i?.cluster?.leader && i.cluster.leader !== leader ? i : null;
+      },
+      FAILOVER_MS,
+      "a new leader of the memory stream",
+    );
+    assert.equal(after.state.messages, 30);
+    assert.equal(after.state.last_seq, 30);
+    const m = await (await c.jsm(other)).streams.getMessage("MEM", { seq: 17 });
+    assert.equal(m?.string(), "v16");
+  });
+});
