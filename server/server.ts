@@ -342,7 +342,8 @@ export class Server implements ClientContext {
       this.#monitorListeners.push(m);
       log.notice(`Starting ${m.protocol} monitor on ${joinHostPort(m.host, m.port)}`);
     }
-    this.#startJetStream();
+    // JetStream, when the options enable it (its code loaded by `loadJetStreamFor`).
+    this.#jetstream = startLoadedJetStream(this, this.options, this.auth);
     this.#transports = new ClientTransports(
       this,
       (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),
@@ -367,18 +368,6 @@ export class Server implements ClientContext {
     this.#sweeper = setInterval(() => this.#sweep(), tick);
   }
 
-  /** Names of the servers routed to now (clustered JetStream maps node ids to them). */
-  routedServerNames(): string[] {
-    const table = this.#links.cluster?.table;
-    if (table === undefined) return [];
-    return [...table.remotes.values()].map((l) => l.remoteName).filter((n) => n !== "");
-  }
-
-  /** JetStream, when the options enable it (its code loaded by `loadJetStreamFor`). */
-  #startJetStream(): void {
-    this.#jetstream = startLoadedJetStream(this, this.options, this.auth);
-  }
-
   /** A shard listens on the shared port with SO_REUSEPORT; the main isolate logs for it. */
   #startShard(): void {
     const o = this.options;
@@ -386,7 +375,8 @@ export class Server implements ClientContext {
       // The JetStream worker: no client listener; its streams and API are internal
       // subscriptions, reached from the shards through the mesh.
       this.#running = true;
-      this.#startJetStream();
+      // JetStream, when the options enable it (its code loaded by `loadJetStreamFor`).
+      this.#jetstream = startLoadedJetStream(this, this.options, this.auth);
       this.#sweeper = setInterval(() => this.#sweep(), 1000);
       return;
     }

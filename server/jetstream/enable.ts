@@ -29,8 +29,8 @@ export interface JetStreamServer extends InternalContext {
   readonly name?: string;
   /** A sharded server's worker role (null or absent: a single-isolate server). */
   readonly shard?: unknown;
-  /** Names of the servers routed to now (clustered JetStream). */
-  routedServerNames?(): string[];
+  /** The routes (clustered JetStream maps node ids to the routed servers' names). */
+  readonly cluster?: { routedServerNames(): string[] } | null;
   readonly logger: Logger;
   bindAccount(name: string): Account;
   /** A sharded server's worker: resolves once the other workers applied its interest. */
@@ -114,7 +114,7 @@ export function startJetStream(
       clusterName: cluster.clusterName,
       tags: options.tags ?? [],
       routeCount: cluster.routeCount,
-      routedNames: () => server.routedServerNames?.() ?? [],
+      routedNames: () => server.cluster?.routedServerNames() ?? [],
       notice: (text) => log.notice(text),
       warn: (text) => log.warn(text),
     });

@@ -13,13 +13,13 @@ import type { StreamKeys } from "../store/file/store_cipher.ts";
 import type { Account } from "../../accounts/account.ts";
 import { SubjectTransform } from "../../accounts/mapping.ts";
 import type { InternalConnection, InternalMsg } from "../../internal/internal_connection.ts";
-import { getHeader } from "../../protocol/headers.ts";
 import type { ApiError } from "../api/errors.ts";
 import type { StreamConfig } from "../api/stream_config.ts";
 import { subjectHasWildcard, subjectIsSubsetMatch } from "../api/_subjects.ts";
 import type { StreamStore } from "../store/types.ts";
 import type { ConsumerHandle, StreamView } from "../stream_view.ts";
-import { DedupeTable } from "./dedupe.ts";
+import type { DedupeTable } from "./dedupe.ts";
+import { DedupeWindow } from "./dedupe_window.ts";
 import { directGetReply } from "./direct_get.ts";
 import { republishOf } from "./republish.ts";
 import {
@@ -28,13 +28,7 @@ import {
   type StreamEntry,
   type StreamMachine,
 } from "./entry.ts";
-import {
-  checkInbound,
-  DUPLICATE_MSG_ID,
-  type InboundMsg,
-  type InboundState,
-  JsHeader,
-} from "./inbound.ts";
+import { checkInbound, DUPLICATE_MSG_ID, type InboundMsg, type InboundState } from "./inbound.ts";
 import { AckQueue } from "./ack_queue.ts";
 import { type StreamAction, streamActionAdvisory } from "./advisory.ts";
 import { apiStreamState, streamInfoJson } from "./stream_info.ts";
@@ -94,8 +88,6 @@ export interface StreamOptions {
   sealer?: StreamKeys | null;
 }
 
-const dec = new TextDecoder();
-
 /** A stream (see the module doc). */
 export class Stream implements StreamView, StreamMachine, InboundState, UpstreamHost {
   readonly account: Account;
@@ -104,12 +96,7 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
   readonly created: bigint;
   readonly consumerDir: string | null;
   readonly sealer: StreamKeys | null;
-  readonly #dedupe = new DedupeTable();
-  #lastMsgId = "";
-  /** False after a recovery until the duplicate window is rebuilt (on first use, as 2.9.10). */
-  #dedupeLoaded = true;
-  /** Set once a message was stored since the recovery: its id is the last one. */
-  #lastMsgIdKnown = true;
+  readonly #window: DedupeWindow;
   config: StreamConfig;
   readonly #env: StreamEnv;
   readonly #hooks: StreamHooks;
@@ -125,7 +112,6 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
   #republish: SubjectTransform | null = null;
   #expiryAt: bigint | null = null;
   #cancelExpiry: (() => void) | null = null;
-  #cancelDedupe: (() => void) | null = null;
   #closed = false;
   readonly #upstreams: Upstreams = new Upstreams(this);
   /** Set on a stream of a clustered server (its RAFT group). */
@@ -146,6 +132,11 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
     this.#domain = o.domain;
     this.#apiPrefixes = o.apiPrefixes;
     this.#acks = new AckQueue(o.conn, o.config.name, o.domain);
+    this.#window = new DedupeWindow({
+      store: o.store,
+      windowNs: () => BigInt(this.config.duplicate_window),
+      isClosed: () => this.#closed,
+    }, o.env);
     this.store.registerStorageUpdates((msgs, bytes, seq, subject) => {
       if (bytes !== 0) this.#hooks.usage(this.config.storage, bytes);
       // One message removed (limits, age, delete, ack): consumers adjust (stream.go storeUpdates).
@@ -197,55 +188,23 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
     return this.#env.now();
   }
 
-  /**
-   * After recovery: the duplicate window is rebuilt when first needed (a message id to check,
-   * an expected last id, a message stored with an id), not before the stream serves, as
-   * nats-server 2.9.10 does (stream.go ddloaded): reading every message of the window made a
-   * restart of a million-message stream take seconds.
-   */
+  /** After recovery: the duplicate window is rebuilt when first needed (dedupe_window.ts). */
   rebuildDedupeLater(): void {
-    this.#dedupeLoaded = false;
-    this.#lastMsgIdKnown = false;
+    this.#window.rebuildLater();
   }
 
   /** The `Nats-Msg-Id`s inside the duplicate window. */
   get dedupe(): DedupeTable {
-    if (!this.#dedupeLoaded) this.#rebuildDedupe();
-    return this.#dedupe;
+    return this.#window.table;
   }
 
   /** The id of the last message stored ("" when it had none). */
   get lastMsgId(): string {
-    if (!this.#lastMsgIdKnown) this.#rebuildDedupe();
-    return this.#lastMsgId;
+    return this.#window.lastMsgId;
   }
 
   set lastMsgId(id: string) {
-    this.#lastMsgId = id;
-    this.#lastMsgIdKnown = true;
-  }
-
-  /**
-   * The `Nats-Msg-Id`s of the stored messages still inside the duplicate window, and the last
-   * message's id unless one was stored since (nats-server rebuildDedupe).
-   */
-  #rebuildDedupe(): void {
-    this.#dedupeLoaded = true;
-    const knewLast = this.#lastMsgIdKnown;
-    this.#lastMsgIdKnown = true;
-    const window = BigInt(this.config.duplicate_window);
-    if (window <= 0n) return;
-    const last = this.store.state().lastSeq;
-    const start = this.store.getSeqFromTime(this.#env.now() - window);
-    if (start === 0) return;
-    this.store.scanHeaders(start, (seq, ts, header) => {
-      const v = getHeader(JsHeader.MsgId, header, 0, header.length);
-      if (v === null || v.length === 0) return;
-      const id = dec.decode(v);
-      this.#dedupe.add({ id, seq, ts });
-      if (seq === last && !knewLast) this.#lastMsgId = id;
-    });
-    if (this.#dedupe.size > 0) this.#scheduleDedupe();
+    this.#window.lastMsgId = id;
   }
 
   /**
@@ -430,8 +389,7 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
     seq: number,
     prevLast: number,
   ): void {
-    const ids = this.#dedupeLoaded && this.#dedupe.size > 0;
-    if (this.config.duplicate_window > 0 && ids) this.#scheduleDedupe();
+    this.#window.stored();
     if (this.#republish !== null) {
       const headersOnly = this.config.republish?.headers_only === true;
       const m = { subject, header, data, seq, last: prevLast };
@@ -439,23 +397,6 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
       if (r !== null) this.conn.publish(r.dest, r.data, { headers: r.headers });
     }
     for (const cb of this.#storedCbs) cb(seq, subject);
-  }
-
-  #scheduleDedupe(): void {
-    if (this.#cancelDedupe !== null) return;
-    // The window is read when the timer fires (an update may have changed it).
-    const fire = () => {
-      this.#cancelDedupe = null;
-      if (this.#closed) return;
-      const next = this.#dedupe.expire(this.#env.now(), BigInt(this.config.duplicate_window));
-      if (next !== null) this.#armDedupe(next, fire);
-    };
-    this.#armDedupe(this.#env.now() + BigInt(this.config.duplicate_window), fire);
-  }
-
-  #armDedupe(at: bigint, fire: () => void): void {
-    const ms = Math.max(50, Number((at - this.#env.now()) / 1_000_000n));
-    this.#cancelDedupe = this.#env.setTimer(ms, fire);
   }
 
   #scheduleExpiry(): void {
@@ -600,7 +541,7 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
     this.#upstreams.stop();
     this.#unsubscribe();
     this.#cancelExpiry?.();
-    this.#cancelDedupe?.();
+    this.#window.stop();
     return true;
   }
 }

@@ -162,6 +162,11 @@ export class ClusterManager implements ClusterEffects {
   }
 
   /** The current cluster name (dynamic names may change once routes connect). */
+  /** Names of the servers routed to now (clustered JetStream maps node ids to them). */
+  routedServerNames(): string[] {
+    return [...this.table.remotes.values()].map((l) => l.remoteName).filter((n) => n !== "");
+  }
+
   get clusterName(): string {
     return this.table.clusterName;
   }
