@@ -97,8 +97,9 @@ export class Node {
     return details.flatMap((a) => (a.stream_detail ?? []) as Json[]).find((s) => s.name === stream);
   }
 
-  async kill(): Promise<void> {
-    await this.srv?.close("SIGKILL");
+  /** Stops the server (SIGKILL by default; SIGTERM for a clean shutdown). */
+  async kill(signal: Deno.Signal = "SIGKILL"): Promise<void> {
+    await this.srv?.close(signal);
     this.srv = null;
   }
 }
