@@ -115,6 +115,7 @@ export function startJetStream(
       tags: options.tags ?? [],
       routeCount: cluster.routeCount,
       routedNames: () => server.cluster?.routedServerNames() ?? [],
+      bindAccount: (name) => server.bindAccount(name),
       notice: (text) => log.notice(text),
       warn: (text) => log.warn(text),
     });

@@ -59,6 +59,8 @@ export interface JsClusterOptions {
   routeCount: number;
   /** Server names of the servers routed to now. */
   routedNames(): Iterable<string>;
+  /** Looks an account up (registering it, as a client of it would). */
+  bindAccount?(name: string): Account;
   notice(text: string): void;
   warn(text: string): void;
   metaTiming?: Partial<RaftTiming>;
@@ -360,6 +362,8 @@ export class JsCluster {
       if (this.#replicas.has(k)) this.#unplace(sa, "", false);
       return;
     }
+    // An account not in use here yet (a JWT account) is looked up, which enables its JetStream.
+    if (this.#o.js.account(sa.account) === undefined) this.#o.bindAccount?.(sa.account);
     const jsa = this.#o.js.account(sa.account);
     const cfg = assignedConfig(sa);
     if (jsa === undefined || jsa.limits === null || cfg === null) {

@@ -23,6 +23,7 @@ export interface JsClusterServer {
   tags: readonly string[];
   routeCount: number;
   routedNames(): Iterable<string>;
+  bindAccount(name: string): Account;
   notice(text: string): void;
   warn(text: string): void;
 }
@@ -54,6 +55,7 @@ export function startJsCluster(js: JetStream, engine: StreamEngine, s: JsCluster
     storeDir: js.config.storeDir,
     routeCount: s.routeCount,
     routedNames: () => s.routedNames(),
+    bindAccount: (name) => s.bindAccount(name),
     notice: s.notice,
     warn: s.warn,
   });

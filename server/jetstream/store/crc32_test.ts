@@ -4,7 +4,7 @@
  */
 
 import assert from "node:assert/strict";
-import { crc32 } from "./crc32.ts";
+import { crc32, NATIVE_MIN } from "./crc32.ts";
 
 /** Bit-at-a-time reference CRC-32. */
 function reference(buf: Uint8Array, start: number, end: number): number {
@@ -31,4 +31,19 @@ Deno.test("crc32 equals a bitwise reference for every length and offset up to 40
       assert.equal(crc32(buf, start, end), reference(buf, start, end), `${start}..${end}`);
     }
   }
+});
+
+Deno.test("crc32 above the native threshold equals the reference, chained or not", () => {
+  const buf = new Uint8Array(4 * NATIVE_MIN + 9);
+  for (let i = 0; i < buf.length; i++) buf[i] = (i * 197 + 11) & 0xff;
+  for (const len of [NATIVE_MIN - 1, NATIVE_MIN, NATIVE_MIN + 1, 170, 3 * NATIVE_MIN + 5]) {
+    for (const start of [0, 1, 3, 8]) {
+      assert.equal(crc32(buf, start, start + len), reference(buf, start, start + len), `${len}`);
+    }
+  }
+  // A checksum continued over chunks on both sides of the threshold.
+  const cut = 37;
+  const whole = reference(buf, 0, buf.length);
+  assert.equal(crc32(buf, cut, buf.length, crc32(buf, 0, cut)), whole);
+  assert.equal(crc32(buf, buf.length - cut, buf.length, crc32(buf, 0, buf.length - cut)), whole);
 });
