@@ -5,7 +5,8 @@
  * `js-server-only`), a system user's `$JS.API.META.LEADER.STEPDOWN` hands the meta group to
  * another server (`meta_leader_stepdown_response` with `success`), then an account user's does
  * too (nats-server 2.9.10 takes it through the account's `$JS.API.>` import), an R3 stream in
- * the JetStream account works, and with two servers gone the last one reports
+ * the JetStream account works, a replica moved off a server (`STREAM.PEER.REMOVE`: with no
+ * server to take it, 10075) and `SERVER.REMOVE` of an unknown server (10044), and with two servers gone the last one reports
  * `JetStream has not established contact with a meta leader`.
  * `JS_CLUSTER_BIN=/usr/sbin/nats-server` runs the same checks on the reference.
  */
@@ -81,6 +82,45 @@ Deno.test("clustered JetStream: healthz, the meta leader step-down, an account's
   assert.equal(si.config.num_replicas, 3);
   const ack = await (await c.js(third)).publish("adm.1", "x");
   assert.equal(ack.seq, 1);
+
+  // A stream's replica moved off a server: with no fourth server to take it, the group shrinks
+  // and the answer says the remap failed (nats-server 10075); that server drops its copy.
+  const info = (await (await c.client(third)).request("$JS.API.STREAM.INFO.ADM", "", {
+    timeout: 5000,
+  })).json<Json>();
+  const gone = (info.cluster.replicas as Json[])[0].name as string;
+  const moved = (await (await c.client(third)).request(
+    "$JS.API.STREAM.PEER.REMOVE.ADM",
+    JSON.stringify({ peer: gone }),
+    { timeout: 5000 },
+  )).json<Json>();
+  assert.deepEqual(moved, {
+    type: "io.nats.jetstream.api.v1.stream_remove_peer_response",
+    error: { code: 503, err_code: 10075, description: "peer remap failed" },
+  });
+  await waitFor(
+    async () => (await c.node(gone).localStream("ADM")) === undefined,
+    FAILOVER_MS,
+    `${gone} drops its copy`,
+  );
+  const notMember = (await (await c.client(third)).request(
+    "$JS.API.STREAM.PEER.REMOVE.ADM",
+    JSON.stringify({ peer: gone }),
+    { timeout: 5000 },
+  )).json<Json>();
+  assert.equal(notMember.error?.err_code, 10040, JSON.stringify(notMember));
+  const sys2 = await connect({ port: c.node(third).up.port, user: "sys", pass: "sys" });
+  try {
+    const r = (await sys2.request("$JS.API.SERVER.REMOVE", JSON.stringify({ peer: "nobody" }), {
+      timeout: 5000,
+    })).json<Json>();
+    assert.deepEqual(r, {
+      type: "io.nats.jetstream.api.v1.meta_server_remove_response",
+      error: { code: 400, err_code: 10044, description: "server is not a member of the cluster" },
+    });
+  } finally {
+    await sys2.close();
+  }
 
   // Two servers gone: the last one first hears nothing from its meta leader, then (after an
   // election it cannot win) knows none.

@@ -33,6 +33,7 @@ import { nodeId } from "../../raft/mod.ts";
 import { EntryOp } from "./entries.ts";
 import { assignedConfig, type JsCluster } from "./js_cluster.ts";
 import { groupName, selectPeers } from "./placement.ts";
+import { removeServer, removeStreamPeer } from "./peer_remove.ts";
 import type { StreamAssignment } from "./meta_state.ts";
 
 type Reply = Record<string, unknown> | null | Promise<Record<string, unknown> | null>;
@@ -296,8 +297,9 @@ export function clusterApiHandler(c: JsCluster, engine: StreamEngine) {
     // The system account's subscription (js_cluster.ts); an account's request reaches it too
     // in nats-server 2.9.10 (through the account's `$JS.API.>` import).
     if (op === "META.LEADER.STEPDOWN") return leader ? c.metaStepDown() : NO_ANSWER;
-    if (op === "SERVER.REMOVE") return NO_ANSWER;
-    if (op.startsWith("STREAM.PEER.REMOVE.")) return leader ? notInCluster(op) : NO_ANSWER;
+    if (op === "SERVER.REMOVE") return leader ? removeServer(c, req.msg.string()) : NO_ANSWER;
+    const peerRemove = streamOp(op, "STREAM.PEER.REMOVE");
+    if (peerRemove !== null) return leader ? removeStreamPeer(c, req, peerRemove) : NO_ANSWER;
     const name = streamOfOp(op);
     if (name === null) return leader ? null : NO_ANSWER;
     const sa = c.state.stream(req.jsa.account.name, name);
@@ -326,9 +328,7 @@ function offline(c: JsCluster, sa: StreamAssignment): boolean {
 function notInCluster(op: string): Record<string, unknown> {
   const type = op.startsWith("STREAM.TEMPLATE.")
     ? "io.nats.jetstream.api.v1.stream_template_create_response"
-    : op.startsWith("STREAM.RESTORE.")
-    ? "io.nats.jetstream.api.v1.stream_restore_response"
-    : T.removePeer;
+    : "io.nats.jetstream.api.v1.stream_restore_response";
   return response(type, jsApiError("JSClusterUnSupportFeatureErr"));
 }
 

@@ -43,6 +43,7 @@ import { StreamReplica } from "./stream_replica.ts";
 import { EntryOp as Op } from "./entries.ts";
 import { clusterInfoOf, type PeerView } from "./cluster_info.ts";
 import { PeerDirectory } from "./peer_directory.ts";
+import { removeServer } from "./peer_remove.ts";
 
 /** Options of a {@link JsCluster}. */
 export interface JsClusterOptions {
@@ -100,6 +101,8 @@ export class JsCluster {
   readonly #sysConn: InternalConnection;
   #stepdownSub: { unsubscribe(): void } | null = null;
   #leader = "";
+  /** When the servers were last asked for their statsz (names of unknown peers). */
+  #askedAt = 0;
   #routeWait: ReturnType<typeof setInterval> | undefined;
   #stopped = false;
 
@@ -193,7 +196,15 @@ export class JsCluster {
   nameOf(id: string): string {
     if (id === this.self) return this.#o.serverName;
     for (const n of this.#o.routedNames()) if (nodeId(n) === id) return n;
-    return this.#directory.get(id)?.name ?? "";
+    const name = this.#directory.get(id)?.name;
+    if (name !== undefined) return name;
+    // Not heard of yet (its statsz went out before the routes were up): ask, for next time.
+    const now = Date.now();
+    if (now - this.#askedAt > 500) {
+      this.#askedAt = now;
+      void this.refreshPeers().catch(() => {});
+    }
+    return "";
   }
 
   /** Learns the meta group members' clusters and tags (before a placement). */
@@ -217,6 +228,16 @@ export class JsCluster {
       });
     }
     return out;
+  }
+
+  /** The meta group's members (node ids). */
+  metaPeers(): string[] {
+    return [...this.#host.node.peers()].filter(([, p]) => p.known).map(([id]) => id);
+  }
+
+  /** Takes a server out of the meta group (SERVER.REMOVE). */
+  removeMetaPeer(id: string): void {
+    this.#host.command((n, now) => n.proposeRemovePeer(now, id));
   }
 
   /** Proposes a meta entry (through the leader). */
@@ -284,6 +305,8 @@ export class JsCluster {
     this.#leaderOnly(state === RaftState.Leader);
     if (leader === this.#leader) return;
     this.#leader = leader;
+    // Learn every member's name, cluster and tags early (placements and cluster infos).
+    void this.refreshPeers().catch(() => {});
     if (state === RaftState.Leader) {
       this.#o.notice("Self is new JetStream cluster metadata leader");
     } else if (leader !== "") {
@@ -303,10 +326,20 @@ export class JsCluster {
       return;
     }
     if (this.#stepdownSub !== null || this.#stopped) return;
-    this.#stepdownSub = this.#sysConn.subscribe("$JS.API.META.LEADER.STEPDOWN", (m) => {
+    const stepdown = this.#sysConn.subscribe("$JS.API.META.LEADER.STEPDOWN", (m) => {
       const body = this.metaStepDown();
       if (m.reply !== "") this.#sysConn.publish(m.reply, marshal(body));
     });
+    const remove = this.#sysConn.subscribe("$JS.API.SERVER.REMOVE", (m) => {
+      const body = removeServer(this, m.string());
+      if (m.reply !== "") this.#sysConn.publish(m.reply, marshal(body));
+    });
+    this.#stepdownSub = {
+      unsubscribe: () => {
+        stepdown.unsubscribe();
+        remove.unsubscribe();
+      },
+    };
   }
 
   /**
@@ -387,7 +420,7 @@ export class JsCluster {
     }
     const existing = this.#replicas.get(k);
     if (existing !== undefined) {
-      existing.changePeers(sa.group.peers);
+      existing.setPeers(sa.group.peers);
       if (reply !== "" && existing.isLeader) this.#answer(stream, reply, "update");
       return;
     }

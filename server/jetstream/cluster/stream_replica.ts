@@ -90,6 +90,8 @@ export class StreamReplica implements StreamReplication {
   #applied = 0;
   /** The last message's persistence (a snapshot waits for it). */
   #lastPersisted: Promise<unknown> = Promise.resolve();
+  /** The members the stream's assignment names (the group follows them while leading). */
+  #peers: string[];
   /** The leader's proposed log indexes with the stream's last sequence when proposed. */
   #proposedSeqs: { index: number; seq: number }[] = [];
   /** The last sequence the group committed (the leader's stored messages above it are not). */
@@ -106,6 +108,7 @@ export class StreamReplica implements StreamReplication {
 
   constructor(o: StreamReplicaOptions) {
     this.#o = o;
+    this.#peers = [...o.group.peers];
     this.#log = new FileLog(o.logDir, { syncAppends: false });
     const node = new RaftNode({
       group: o.group.name,
@@ -180,8 +183,16 @@ export class StreamReplica implements StreamReplication {
     }
   }
 
-  /** Asks the group to add or remove members (on its leader; membership of a new config). */
-  changePeers(peers: readonly string[]): void {
+  /**
+   * The assignment's members changed (a scale or a move): the leader adds and removes them in
+   * the group now, a member that leads later when it starts to.
+   */
+  setPeers(peers: readonly string[]): void {
+    this.#peers = [...peers];
+    this.#changePeers(peers);
+  }
+
+  #changePeers(peers: readonly string[]): void {
     if (this.host.node.state !== RaftState.Leader) return;
     const now = new Set(this.host.node.peers().keys());
     for (const p of peers) {
@@ -462,6 +473,7 @@ export class StreamReplica implements StreamReplication {
     this.#serving = true;
     this.#proposedSeqs = [];
     this.#committedSeq = this.#o.stream.store.state().lastSeq;
+    this.#changePeers(this.#peers);
     this.#sentStates.clear();
     this.#stateTimer = setInterval(() => this.#replicateStates(), STATE_EVERY_MS);
     Deno.unrefTimer(this.#stateTimer as unknown as number);
