@@ -29,6 +29,10 @@ export async function loadJetStreamFor(options: ServerOptions): Promise<void> {
   if (options.jetstreamConfig.key) {
     await (await import("./jetstream/store/file/stream_key_file.ts")).loadStoreCipher();
   }
+  // The native CRC-32 once the server runs (loading it would delay a restart by ~30 ms).
+  const crc = await import("./jetstream/store/crc32.ts");
+  const t = setTimeout(() => void crc.loadNativeCrc32().catch(() => {}), 1000);
+  Deno.unrefTimer(t);
 }
 
 /**

@@ -38,6 +38,14 @@ const ALLOWED = new Set([
   "server/jetstream/stream/real_env.ts",
   // A RAFT member's IO shell: its timers and clock.
   "server/jetstream/cluster/raft_host.ts",
+  // Clustered JetStream's IO shells: the meta group and stream replicas on the real clock
+  // (election waits, consumer-state timers, catch-up retries, group logs on disk), the statsz
+  // directory, and the consumer files a replica writes. The decisions they apply are pure
+  // (placement, cluster_info, stream_entries, meta_state, entries, cluster_api).
+  "server/jetstream/cluster/js_cluster.ts",
+  "server/jetstream/cluster/stream_replica.ts",
+  "server/jetstream/cluster/peer_directory.ts",
+  "server/jetstream/cluster/consumer_records.ts",
 ]);
 const BANNED = /\bDeno\.|\bsetTimeout\b|\bsetInterval\b|\bconsole\./;
 

@@ -1,13 +1,21 @@
 /**
  * @module
  * CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320): slicing-by-8 in TypeScript (about 4x the
- * byte-at-a-time table loop) for short inputs, the runtime's zlib `crc32` (node:zlib, native) from
- * {@link NATIVE_MIN} bytes on, where its fixed call cost is paid back (a 170-byte record: about
- * half the time; a whole file: a tenth). Checksums every file-store record and the consumer state
- * file.
+ * byte-at-a-time table loop) for short inputs, and once {@link loadNativeCrc32} loaded it, the
+ * runtime's zlib `crc32` (node:zlib, native) from {@link NATIVE_MIN} bytes on, where its fixed
+ * call cost is paid back (a 170-byte record: about half the time; a whole file: a tenth). The
+ * native one is loaded after start-up (loading node:zlib costs about 30 ms and 2 MB, which a
+ * restart should not wait for). Checksums every file-store record and the consumer state file.
  * PURE: no Deno APIs, timers or console output.
  */
-import { crc32 as zlibCrc32 } from "node:zlib";
+
+/** The native checksum once loaded (null: the TypeScript one for every input). */
+let zlibCrc32: ((data: Uint8Array, value?: number) => number) | null = null;
+
+/** Loads the native checksum (the results do not change, only their cost). */
+export async function loadNativeCrc32(): Promise<void> {
+  zlibCrc32 ??= (await import("node:zlib")).crc32;
+}
 
 /** Inputs from this many bytes on go to the native zlib checksum. */
 export const NATIVE_MIN = 128;
@@ -42,7 +50,9 @@ const TABLES = (() => {
  * ```
  */
 export function crc32(buf: Uint8Array, start = 0, end = buf.length, prev = 0): number {
-  if (end - start >= NATIVE_MIN) return zlibCrc32(buf.subarray(start, end), prev);
+  if (zlibCrc32 !== null && end - start >= NATIVE_MIN) {
+    return zlibCrc32(buf.subarray(start, end), prev);
+  }
   const t = TABLES;
   let c = ~prev;
   let i = start;
