@@ -345,6 +345,8 @@ export class JetStream implements JetStreamMonitor {
     return out;
   }
 
+  /** Clustered JetStream: this server leads the meta group (null: a standalone server). */
+  isMetaLeader: (() => boolean) | null = null;
   /** Clustered JetStream's `/jsz` `meta_cluster` (null: a standalone server). */
   metaCluster: (() => Record<string, unknown>) | null = null;
   /** Clustered JetStream's `/healthz` problem (null: a standalone server). */

@@ -58,7 +58,11 @@ export interface JSInfo {
 export function jsz(server: MonitoredServer, opts: JszOptions = {}): JSInfo {
   const js = server.jetstream;
   if (js) {
-    // A single server is its own leader: `leader-only` answers like the plain request.
+    // A single server is its own leader: `leader-only` answers like the plain request; in a
+    // cluster only the meta leader answers it.
+    if (opts.leaderOnly && js.isMetaLeader?.() === false) {
+      throw new QueryError("filtered response: not leader");
+    }
     const info: JSInfo = {
       server_id: server.id,
       now: goTime(preciseNow()),

@@ -153,6 +153,8 @@ export interface JetStreamMonitor {
   accountDetail?(name: string, opts: JszDetailOptions): Record<string, unknown> | null;
   /** Streams, consumers, messages and bytes over every account. */
   totals(): { streams: number; consumers: number; messages: number; bytes: number };
+  /** Clustered JetStream: whether this server leads the meta group (null or absent: standalone). */
+  isMetaLeader?: (() => boolean) | null;
   /** Clustered JetStream's `meta_cluster` (null or absent: standalone). */
   metaCluster?: (() => Record<string, unknown>) | null;
   /**

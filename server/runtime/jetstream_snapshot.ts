@@ -23,7 +23,9 @@ export interface JetStreamData {
 }
 
 /** What {@link jetStreamData} reads of a running JetStream (`server/jetstream/jetstream.ts`). */
-export type JetStreamSource = Required<Omit<JetStreamMonitor, "metaCluster" | "clusterHealth">>;
+export type JetStreamSource = Required<
+  Omit<JetStreamMonitor, "metaCluster" | "clusterHealth" | "isMetaLeader">
+>;
 
 /** A query flag as nats-server's `decodeBool` reads it (an invalid value: false here). */
 function flag(params: Readonly<Record<string, string>>, name: string): boolean {

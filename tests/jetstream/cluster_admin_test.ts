@@ -2,11 +2,12 @@
  * @module
  * Clustered JetStream with accounts and a system account (three real `bin/denats`
  * processes): `/healthz` is ok on every server once the meta group formed (also with
- * `js-server-only`), a system user's `$JS.API.META.LEADER.STEPDOWN` hands the meta group to
- * another server (`meta_leader_stepdown_response` with `success`), then an account user's does
- * too (nats-server 2.9.10 takes it through the account's `$JS.API.>` import), an R3 stream in
- * the JetStream account works, a replica moved off a server (`STREAM.PEER.REMOVE`: with no
- * server to take it, 10075) and `SERVER.REMOVE` of an unknown server (10044), and with two servers gone the last one reports
+ * `js-server-only`); a system user's `$JS.API.META.LEADER.STEPDOWN` hands the meta group to
+ * another server (`meta_leader_stepdown_response` with `success`); `/jsz?leader-only=true`
+ * answers on the meta leader only; an account user's step-down works too (nats-server 2.9.10
+ * takes it through the account's `$JS.API.>` import); an R3 stream in the JetStream account
+ * works; a replica moved off a server (`STREAM.PEER.REMOVE`: with no server to take it, 10075)
+ * and `SERVER.REMOVE` of an unknown server (10044); with two servers gone the last one reports
  * `JetStream has not established contact with a meta leader`.
  * `JS_CLUSTER_BIN=/usr/sbin/nats-server` runs the same checks on the reference.
  */
@@ -57,6 +58,18 @@ Deno.test("clustered JetStream: healthz, the meta leader step-down, an account's
     "another meta leader",
   );
   assert.notEqual(after, leader);
+
+  // `/jsz?leader-only=true` is answered by the meta leader only.
+  for (const n of c.nodes) {
+    const res = await fetch(`${n.up.monitorUrl}/jsz?leader-only=true`);
+    const text = await res.text();
+    if (n.name === after) {
+      assert.equal(res.status, 200, text);
+      assert.equal(JSON.parse(text).meta_cluster.leader, after);
+    } else {
+      assert.notEqual(res.status, 200, `${n.name}: ${text}`);
+    }
+  }
 
   // An account's request does the same (2.9.10 lets it through).
   const r2 = (await (await c.client(after)).request("$JS.API.META.LEADER.STEPDOWN", "", {

@@ -62,6 +62,7 @@ export function startJsCluster(js: JetStream, engine: StreamEngine, s: JsCluster
   js.addHandler(clusterApiHandler(c, engine), true);
   js.decorate = clusterDecorator(c, js);
   js.metaCluster = () => c.metaCluster();
+  js.isMetaLeader = () => c.isMetaLeader;
   js.clusterHealth = (serverOnly) => c.health(serverOnly);
   js.beforeStop = () => c.stop();
   const consumers = engine.consumerApi;
