@@ -4,13 +4,14 @@
  * keeping the last messages of one subject, a message delete, a config update, work-queue
  * acknowledgements removing messages, and a memory stream's messages; each replica's own
  * `/jsz` copy ends equal to the leader's (count, bytes, first and last sequence, deletes), and
+ * two identical creates sent at once are both answered with one stream made, and
  * the memory stream keeps its messages when its leader is killed. Three real `bin/denats`
  * processes (the same checks pass on nats-server 2.9.10 with `JS_CLUSTER_BIN`).
  */
 import assert from "node:assert/strict";
 import { AckPolicy } from "@nats-io/jetstream";
 import { waitFor } from "../helpers/poll.ts";
-import { Cluster, FAILOVER_MS, type Json, streamInfo } from "./_js_cluster.ts";
+import { api, Cluster, FAILOVER_MS, type Json, streamInfo } from "./_js_cluster.ts";
 
 /** Every replica's copy of `stream`, once all of them equal `expect` (the leader's state). */
 async function replicasEqual(c: Cluster, stream: string, expect: Json): Promise<void> {
@@ -37,7 +38,9 @@ Deno.test("clustered JetStream: purge, delete, update, work-queue acks and a mem
   await using c = await Cluster.start();
   await c.metaLeader();
   const jsm = await c.jsm("n2");
-  const js = await c.js("n3");
+  // Publishes and fetches through the server the changes are made on (another server may
+  // learn of a new stream's or consumer's subjects a moment after the answer).
+  const js = await c.js("n2");
   const nc = await c.client("n1");
 
   await t.step("purge keeping 5 of a subject, then a message delete", async () => {
@@ -87,6 +90,21 @@ Deno.test("clustered JetStream: purge, delete, update, work-queue acks and a mem
     );
     assert.equal(info.state.first_seq, 13);
     await replicasEqual(c, "WQ", info.state);
+  });
+
+  await t.step("two identical creates at once: both answered, one stream", async () => {
+    const cfg = JSON.stringify({ name: "TWICE", subjects: ["twice.>"], num_replicas: 3 });
+    const [a, b] = await Promise.all([
+      nc.request("$JS.API.STREAM.CREATE.TWICE", cfg, { timeout: 10_000 }),
+      nc.request("$JS.API.STREAM.CREATE.TWICE", cfg, { timeout: 10_000 }),
+    ]);
+    for (const r of [a.json<Json>(), b.json<Json>()]) {
+      assert.equal(r.error, undefined, JSON.stringify(r));
+      assert.equal(r.config.name, "TWICE");
+      assert.equal(r.type, "io.nats.jetstream.api.v1.stream_create_response");
+    }
+    const names = await api(nc, "$JS.API.STREAM.NAMES", {});
+    assert.equal((names.streams as string[]).filter((n) => n === "TWICE").length, 1);
   });
 
   await t.step("a memory stream keeps its messages when its leader is killed", async () => {

@@ -69,6 +69,15 @@ export interface JsClusterOptions {
 }
 
 const key = (account: string, name: string) => `${account}\u0000${name}`;
+
+/** A create or update answer waiting for the stream's replica to lead. */
+interface PendingAnswer {
+  reply: string;
+  type: "create" | "update";
+  /** A create answer with `did_create`. */
+  created: boolean;
+  at: number;
+}
 /** A peer not heard from for this long is offline (lostQuorumInterval). */
 const OFFLINE_MS = 10_000;
 /** A create or update answer waits this long for the replica to lead. */
@@ -94,7 +103,7 @@ export class JsCluster {
   readonly #host: RaftHost;
   readonly #bootstrapping: boolean;
   readonly #replicas = new Map<string, StreamReplica>();
-  readonly #answers = new Map<string, { reply: string; type: "create" | "update"; at: number }>();
+  readonly #answers = new Map<string, PendingAnswer[]>();
   readonly #conns = new Map<string, InternalConnection>();
   readonly #directory: PeerDirectory;
   /** System-account requests only the meta leader serves. */
@@ -371,6 +380,15 @@ export class JsCluster {
         const name = str(member(member(body, "stream"), "name"));
         const account = str(member(member(body, "client"), "acc"));
         if (e.data[0] === Op.AssignStream && this.state.stream(account, name) !== undefined) {
+          // Its leader answers the later create with the stream's info (no did_create).
+          const r = this.#replicas.get(key(account, name));
+          const s = this.#o.js.account(account) === undefined
+            ? undefined
+            : this.#o.engine.stream(account, name);
+          if (reply !== "" && r !== undefined && s !== undefined) {
+            if (r.isLeader) this.#answer(s, reply, "create", false);
+            else this.#answerLater(key(account, name), { reply, type: "create", created: false });
+          }
           continue;
         }
       }
@@ -425,11 +443,7 @@ export class JsCluster {
       return;
     }
     if (reply !== "") {
-      this.#answers.set(k, {
-        reply,
-        type: kind === "stream-added" ? "create" : "update",
-        at: Date.now(),
-      });
+      this.#answerLater(k, { reply, type: kind === "stream-added" ? "create" : "update" });
     }
     const s = stream;
     const r = new StreamReplica({
@@ -457,9 +471,18 @@ export class JsCluster {
       `JetStream cluster new stream leader for '${stream.account.name} > ${stream.name}'`,
     );
     this.#o.engine.consumerApi?.recover(stream);
-    const a = this.#answers.get(k);
+    const pending = this.#answers.get(k) ?? [];
     this.#answers.delete(k);
-    if (a !== undefined && Date.now() - a.at < ANSWER_TTL_MS) this.#answer(stream, a.reply, a.type);
+    for (const a of pending) {
+      if (Date.now() - a.at < ANSWER_TTL_MS) this.#answer(stream, a.reply, a.type, a.created);
+    }
+  }
+
+  /** An answer the stream's leader sends once this replica leads it. */
+  #answerLater(k: string, a: Omit<PendingAnswer, "at" | "created"> & { created?: boolean }): void {
+    const list = this.#answers.get(k) ?? [];
+    list.push({ ...a, created: a.created ?? true, at: Date.now() });
+    this.#answers.set(k, list);
   }
 
   /** A stream removed (or moved off this server): its replica and local copy go. */
@@ -482,14 +505,14 @@ export class JsCluster {
   }
 
   /** The create or update answer of a replica that leads its stream. */
-  #answer(stream: Stream, reply: string, type: "create" | "update"): void {
+  #answer(stream: Stream, reply: string, type: "create" | "update", created = true): void {
     const info: Record<string, unknown> = { ...stream.info({ domain: type !== "create" }) };
     const out = response(type === "create" ? T.create : T.update, null);
     for (const [k, v] of Object.entries(info)) {
       out[k] = v;
       if (k === "state") out.cluster = this.streamCluster(stream.account.name, stream.name);
     }
-    if (type === "create") out.did_create = true;
+    if (type === "create" && created) out.did_create = true;
     this.#publish(stream.account.name, reply, out);
   }
 
