@@ -6,7 +6,8 @@
  * another server (`meta_leader_stepdown_response` with `success`); `/jsz?leader-only=true`
  * answers on the meta leader only; an account user's step-down works too (nats-server 2.9.10
  * takes it through the account's `$JS.API.>` import); an R3 stream in the JetStream account
- * works; a replica moved off a server (`STREAM.PEER.REMOVE`: with no server to take it, 10075)
+ * works; stream and consumer leader step-downs (404 10014 for a missing consumer); a replica
+ * moved off a server (`STREAM.PEER.REMOVE`: with no server to take it, 10075)
  * and `SERVER.REMOVE` of an unknown server (10044); with two servers gone the last one reports
  * `JetStream has not established contact with a meta leader`.
  * `JS_CLUSTER_BIN=/usr/sbin/nats-server` runs the same checks on the reference.
@@ -96,11 +97,54 @@ Deno.test("clustered JetStream: healthz, the meta leader step-down, an account's
   const ack = await (await c.js(third)).publish("adm.1", "x");
   assert.equal(ack.seq, 1);
 
-  // A stream's replica moved off a server: with no fourth server to take it, the group shrinks
-  // and the answer says the remap failed (nats-server 10075); that server drops its copy.
-  const info = (await (await c.client(third)).request("$JS.API.STREAM.INFO.ADM", "", {
+  // Stream and consumer leader step-downs hand the stream to another member.
+  const app3 = await c.client(third);
+  const stepInfo = (await app3.request("$JS.API.STREAM.INFO.ADM", "", { timeout: 5000 }))
+    .json<Json>();
+  const sd = (await app3.request("$JS.API.STREAM.LEADER.STEPDOWN.ADM", "", { timeout: 5000 }))
+    .json<Json>();
+  assert.deepEqual(sd, {
+    type: "io.nats.jetstream.api.v1.stream_leader_stepdown_response",
+    success: true,
+  });
+  await waitFor(
+    async () => {
+      const i = (await app3.request("$JS.API.STREAM.INFO.ADM", "", { timeout: 2000 })
+        .catch(() => null))?.json<Json>();
+      return i?.cluster?.leader && i.cluster.leader !== stepInfo.cluster.leader;
+    },
+    FAILOVER_MS,
+    "another leader of ADM",
+  );
+  await jsm.consumers.add("ADM", { durable_name: "C", ack_policy: "explicit" as never });
+  const missing = (await app3.request("$JS.API.CONSUMER.LEADER.STEPDOWN.ADM.NOPE", "", {
     timeout: 5000,
   })).json<Json>();
+  assert.equal(missing.error?.err_code, 10014, JSON.stringify(missing));
+  const csd = await waitFor(
+    () =>
+      app3.request("$JS.API.CONSUMER.LEADER.STEPDOWN.ADM.C", "", { timeout: 2000 })
+        .then((m) => m.json<Json>()).catch(() => null),
+    FAILOVER_MS,
+    "a consumer step-down answer",
+  );
+  assert.deepEqual(csd, {
+    type: "io.nats.jetstream.api.v1.consumer_leader_stepdown_response",
+    success: true,
+  });
+
+  // A stream's replica moved off a server: with no fourth server to take it, the group shrinks
+  // and the answer says the remap failed (nats-server 10075); that server drops its copy.
+  // (A request sent in the moment between two leaders goes unanswered, as with nats-server.)
+  const info = await waitFor(
+    async () => {
+      const i = (await app3.request("$JS.API.STREAM.INFO.ADM", "", { timeout: 2000 })
+        .catch(() => null))?.json<Json>();
+      return i?.cluster?.leader ? i : null;
+    },
+    FAILOVER_MS,
+    "a leader of ADM after the consumer step-down",
+  );
   const gone = (info.cluster.replicas as Json[])[0].name as string;
   const moved = (await (await c.client(third)).request(
     "$JS.API.STREAM.PEER.REMOVE.ADM",

@@ -311,8 +311,23 @@ export function clusterApiHandler(c: JsCluster, engine: StreamEngine) {
     }
     if (r === undefined || !r.isLeader) return NO_ANSWER;
     if (streamOp(op, "STREAM.LEADER.STEPDOWN") !== null) {
+      if (!isEmptyRequest(req.msg.string())) {
+        return response(T.leaderStepdown, jsApiError("JSBadRequestErr"));
+      }
       r.stepDown();
       return response(T.leaderStepdown, null, { success: true });
+    }
+    const consumerStepdown = /^CONSUMER\.LEADER\.STEPDOWN\.[^.]+\.([^.]+)$/.exec(op);
+    if (consumerStepdown !== null) {
+      // A consumer runs on its stream's leader: it moves with the stream's leadership.
+      const type = "io.nats.jetstream.api.v1.consumer_leader_stepdown_response";
+      const consumer = engine.stream(req.jsa.account.name, name)?.consumers.get(
+        consumerStepdown[1],
+      );
+      if (consumer === undefined) return response(type, jsApiError("JSConsumerNotFoundErr"));
+      if (!isEmptyRequest(req.msg.string())) return response(type, jsApiError("JSBadRequestErr"));
+      r.stepDown();
+      return response(type, null, { success: true });
     }
     return null;
   };
