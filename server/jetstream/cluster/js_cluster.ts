@@ -43,6 +43,7 @@ import { StreamReplica } from "./stream_replica.ts";
 import { EntryOp as Op } from "./entries.ts";
 import { clusterInfoOf, type PeerView } from "./cluster_info.ts";
 import { PeerDirectory } from "./peer_directory.ts";
+import { encodeSnappyLiterals } from "../store/archive/snappy_block.ts";
 import { removeServer } from "./peer_remove.ts";
 
 /** Options of a {@link JsCluster}. */
@@ -80,6 +81,8 @@ interface PendingAnswer {
 }
 /** A peer not heard from for this long is offline (lostQuorumInterval). */
 const OFFLINE_MS = 10_000;
+/** Applied meta entries between two compactions of the meta log. */
+const META_SNAPSHOT_EVERY = 256;
 /** A create or update answer waits this long for the replica to lead. */
 const ANSWER_TTL_MS = 30_000;
 
@@ -110,6 +113,8 @@ export class JsCluster {
   readonly #sysConn: InternalConnection;
   #stepdownSub: { unsubscribe(): void } | null = null;
   #leader = "";
+  /** Meta entries applied since the last meta snapshot. */
+  #metaApplied = 0;
   /** When the servers were last asked for their statsz (names of unknown peers). */
   #askedAt = 0;
   #routeWait: ReturnType<typeof setInterval> | undefined;
@@ -142,6 +147,7 @@ export class JsCluster {
       node,
       apply: (_index, entries) => this.#applyMeta(entries),
       state: (s) => this.#onMetaState(s.state, s.leader),
+      afterStep: () => this.#maybeSnapshotMeta(),
     });
   }
 
@@ -369,7 +375,12 @@ export class JsCluster {
   }
 
   #applyMeta(entries: Entry[]): void {
+    this.#metaApplied += entries.length;
     for (const e of entries) {
+      if (e.type === EntryType.Snapshot) {
+        this.#applyMetaSnapshot(e.data);
+        continue;
+      }
       if (e.type !== EntryType.Normal || e.data.length === 0) continue;
       let reply = "";
       if (e.data[0] === Op.RemoveStream || e.data[0] === Op.AssignStream) {
@@ -404,6 +415,50 @@ export class JsCluster {
         else if (c.kind === "stream-removed") this.#unplace(c.stream, reply, true);
       }
     }
+  }
+
+  /**
+   * A meta snapshot (at start-up from our own compacted log, or the leader's when we were
+   * behind): the assignments become the snapshot's, and the local replicas follow the streams
+   * that came, went or changed.
+   */
+  #applyMetaSnapshot(data: Uint8Array): void {
+    const shape = (sa: StreamAssignment) =>
+      goJsonText(member(sa.body, "stream") ?? null) + goJsonText(member(sa.body, "group") ?? null);
+    const before = new Map(
+      [...this.state.streams()].map((sa) => [key(sa.account, sa.name), shape(sa)]),
+    );
+    let changes;
+    try {
+      changes = this.state.applySnapshot(data);
+    } catch (err) {
+      this.#o.warn(`JetStream cluster could not apply a meta snapshot: ${String(err)}`);
+      return;
+    }
+    for (const c of changes) {
+      if (c.kind === "stream-added") this.#place(c.stream, "stream-added");
+      else if (c.kind === "stream-removed") this.#unplace(c.stream, "", true);
+    }
+    for (const sa of this.state.streams()) {
+      const old = before.get(key(sa.account, sa.name));
+      if (old !== undefined && old !== shape(sa)) this.#place(sa, "stream-updated");
+    }
+  }
+
+  /**
+   * After each meta step: every {@link META_SNAPSHOT_EVERY} applied entries the meta log is
+   * compacted to a snapshot of the assignments (nats-server's metaSnapshot JSON in an S2 block).
+   */
+  #maybeSnapshotMeta(): void {
+    if (this.#metaApplied < META_SNAPSHOT_EVERY || this.#stopped) return;
+    this.#metaApplied = 0;
+    const text = this.state.snapshotJson();
+    const data = text === ""
+      ? new Uint8Array(0)
+      : encodeSnappyLiterals(new TextEncoder().encode(text));
+    try {
+      this.#host.node.installSnapshot(data);
+    } catch { /* a leader catching a member up: the next time */ }
   }
 
   /** A stream assigned (or reassigned): its local replica follows. */

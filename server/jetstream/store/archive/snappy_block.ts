@@ -113,3 +113,41 @@ export function decodeSnappyBlock(block: Uint8Array, maxLength: number): Uint8Ar
   if (d !== length) throw new ArchiveError(CORRUPT);
   return out;
 }
+
+/**
+ * A Snappy block of `data` as literals only (no compression): what any Snappy or S2 decoder
+ * reads back, for the few places that must write a block (a meta snapshot).
+ *
+ * @example
+ * ```ts
+ * import { decodeSnappyBlock, encodeSnappyLiterals } from "./snappy_block.ts";
+ * const data = new TextEncoder().encode("hello, hello");
+ * const back = decodeSnappyBlock(encodeSnappyLiterals(data), 100);
+ * if (new TextDecoder().decode(back) !== "hello, hello") throw new Error();
+ * ```
+ */
+export function encodeSnappyLiterals(data: Uint8Array): Uint8Array {
+  const CHUNK = 65536;
+  const parts: number[] = [];
+  for (let n = data.length;; n = Math.floor(n / 128)) {
+    if (n < 0x80) {
+      parts.push(n);
+      break;
+    }
+    parts.push((n & 0x7f) | 0x80);
+  }
+  const chunks = Math.ceil(data.length / CHUNK);
+  const out = new Uint8Array(parts.length + chunks * 3 + data.length);
+  out.set(parts, 0);
+  let d = parts.length;
+  for (let s = 0; s < data.length; s += CHUNK) {
+    const n = Math.min(CHUNK, data.length - s);
+    // Tag 61: a literal whose length - 1 follows in two bytes, little-endian.
+    out[d++] = 61 << 2;
+    out[d++] = (n - 1) & 0xff;
+    out[d++] = (n - 1) >>> 8;
+    out.set(data.subarray(s, s + n), d);
+    d += n;
+  }
+  return out;
+}
