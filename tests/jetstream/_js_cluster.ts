@@ -150,7 +150,11 @@ export class Cluster implements AsyncDisposable {
   }
 
   async jsm(name: string): Promise<JetStreamManager> {
-    return await jetstreamManager(await this.client(name), { timeout: API_TIMEOUT_MS });
+    // No account-info check on creation: that needs the meta leader, which may be electing.
+    return await jetstreamManager(await this.client(name), {
+      timeout: API_TIMEOUT_MS,
+      checkAPI: false,
+    });
   }
 
   async js(name: string): Promise<JetStreamClient> {

@@ -109,7 +109,9 @@ Deno.test(
       extra: ["accounts { LEAFACC { users: [ { user: lc, password: lcp } ] } }"],
       remotes: [`url: "nats-leaf://lu:lp@127.0.0.1:${leafPort}", account: LEAFACC`],
     });
+    // Both sides register the connection (the leaf's may come a moment after the hub's).
     await waitLeafs(hub);
+    await waitLeafs(leaf);
     const hubLeafs = leafz(hub.handle.server).leafs ?? [];
     assert.deepEqual(hubLeafs.map((l) => l.account), ["HUBACC"]);
     assert.deepEqual((leafz(leaf.handle.server).leafs ?? []).map((l) => l.account), ["LEAFACC"]);
