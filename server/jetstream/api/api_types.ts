@@ -356,7 +356,8 @@ export interface StoredMsg {
   time: string;
 }
 
-function base64(bytes: Uint8Array): string {
+/** Standard base64 of `bytes` (message bodies and headers in API answers). */
+export function base64(bytes: Uint8Array): string {
   let s = "";
   for (let i = 0; i < bytes.length; i += 0x8000) {
     s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));

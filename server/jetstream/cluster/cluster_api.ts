@@ -15,7 +15,6 @@ import { jsApiError } from "../api/errors.ts";
 import { isEmptyRequest, parsePagedRequest } from "../api/api_types.ts";
 import { streamCreateCheck, streamUpdateCheck } from "../api/stream_requests.ts";
 import type { StreamRequestContext } from "../api/stream_requests.ts";
-import { streamConfigToJson } from "../api/stream_config.ts";
 import type { StreamConfig } from "../api/stream_config.ts";
 import { subjectsCollide } from "../api/_subjects.ts";
 import {
@@ -31,8 +30,9 @@ import type { StreamEngine } from "../stream/engine.ts";
 import { LIST_LIMIT, NAMES_LIMIT } from "../stream/stream_api.ts";
 import { nodeId } from "../../raft/mod.ts";
 import { EntryOp } from "./entries.ts";
-import { assignedConfig, type JsCluster } from "./js_cluster.ts";
+import type { JsCluster } from "./js_cluster.ts";
 import { groupName, selectPeers } from "./placement.ts";
+import { assignedConfig, assignedCreated, assignmentBody, groupWithPeers } from "./assignment.ts";
 import { removeServer, removeStreamPeer } from "./peer_remove.ts";
 import type { StreamAssignment } from "./meta_state.ts";
 
@@ -69,29 +69,21 @@ function requestContext(c: JsCluster, engine: StreamEngine, jsa: JsAccount): Str
   return { ...ctx, streams: assignedStreams(c, jsa.account.name), standalone: false };
 }
 
-/** An assignment body (jetstream_cluster.go streamAssignment) for the meta group. */
-function assignmentBody(
+/** The assignment body of a request (its subject and reply are answered by the leader). */
+function requestAssignment(
   req: JsApiRequest,
-  cfg: StreamConfig,
+  config: StreamConfig,
   group: Record<string, unknown>,
   created: string,
-): Record<string, unknown> {
-  return {
-    client: { acc: req.jsa.account.name },
-    created,
-    stream: streamConfigToJson(cfg),
+) {
+  return assignmentBody({
+    account: req.jsa.account.name,
+    config,
     group,
-    sync: `$JSC.SYNC.${nodeId(String(Math.random()))}`,
+    created,
     subject: req.msg.subject,
     reply: req.msg.reply,
-  };
-}
-
-function groupJson(sa: StreamAssignment, peers: string[], preferred: string) {
-  const g: Record<string, unknown> = { name: sa.group.name, peers, store: sa.group.store };
-  if (sa.group.cluster) g.cluster = sa.group.cluster;
-  if (preferred !== "") g.preferred = preferred;
-  return g;
+  });
 }
 
 async function create(
@@ -130,7 +122,7 @@ async function create(
     cluster,
     preferred: sel.peers[0],
   };
-  c.propose(EntryOp.AssignStream, assignmentBody(req, cfg, group, goTimeNs(msToNs(Date.now()))));
+  c.propose(EntryOp.AssignStream, requestAssignment(req, cfg, group, goTimeNs(msToNs(Date.now()))));
   return NO_ANSWER;
 }
 
@@ -188,15 +180,10 @@ async function update(
       .slice(0, cfg.num_replicas);
   }
   // The assignment keeps its creation time.
-  const created = assignedCreated(sa) ?? goTimeNs(msToNs(Date.now()));
-  const body = assignmentBody(req, cfg, groupJson(sa, peers, preferred), created);
+  const created = assignedCreated(sa) || goTimeNs(msToNs(Date.now()));
+  const body = requestAssignment(req, cfg, groupWithPeers(sa, peers, preferred), created);
   c.propose(EntryOp.UpdateStream, body);
   return NO_ANSWER;
-}
-
-function assignedCreated(sa: StreamAssignment): string | null {
-  const v = (sa.body as { entries?: [string, unknown][] }).entries?.find(([k]) => k === "created");
-  return v !== undefined && typeof v[1] === "string" ? v[1] : null;
 }
 
 function remove(c: JsCluster, req: JsApiRequest, name: string): Reply {
@@ -209,12 +196,7 @@ function remove(c: JsCluster, req: JsApiRequest, name: string): Reply {
   if (sa === undefined) return response(T.delete, jsApiError("JSStreamNotFoundErr"));
   const cfg = assignedConfig(sa);
   if (cfg === null) return response(T.delete, jsApiError("JSStreamNotFoundErr"));
-  const body = assignmentBody(
-    req,
-    cfg,
-    groupJson(sa, sa.group.peers, ""),
-    assignedCreated(sa) ?? "",
-  );
+  const body = requestAssignment(req, cfg, groupWithPeers(sa, sa.group.peers), assignedCreated(sa));
   c.propose(EntryOp.RemoveStream, body);
   return NO_ANSWER;
 }

@@ -9,6 +9,7 @@
  */
 import { removeConsumerMeta, writeConsumerMetaBody } from "../consumer/consumer_meta.ts";
 import { decodeConsumerState } from "../store/consumer_state.ts";
+import { decodeBase64 } from "../../accounts/nkey.ts";
 import type { AckPolicy } from "../store/types.ts";
 import type { Stream } from "../stream/stream.ts";
 import type { ConsumerRecord } from "./stream_entries.ts";
@@ -36,7 +37,7 @@ export function saveConsumerRecord(s: Stream, rec: ConsumerRecord): void {
     case "consumer-state": {
       // Only for a consumer whose config was saved (an ephemeral's state is not kept).
       if (!exists(`${dir}/${rec.name}`)) return;
-      const bytes = Uint8Array.from(atob(rec.state), (c) => c.charCodeAt(0));
+      const bytes = decodeBase64(rec.state, "std");
       const cs = s.store.consumerStore(rec.name, { ackPolicy: rec.ackPolicy as AckPolicy });
       try {
         cs.update(decodeConsumerState(bytes));

@@ -29,7 +29,6 @@ import {
 import { FileLog } from "../../raft/file/file_log.ts";
 import { parseJson } from "../api/go_json.ts";
 import { jsApiError } from "../api/errors.ts";
-import { parseStreamConfig, type StreamConfig } from "../api/stream_config.ts";
 import type { JetStream } from "../jetstream.ts";
 import { msToNs, parseGoTimeNs } from "../js_time.ts";
 import { response, T } from "../stream/api_common.ts";
@@ -38,6 +37,7 @@ import type { Stream } from "../stream/stream.ts";
 import { saveConsumerRecord } from "./consumer_records.ts";
 import { decodeJsonEntry, encodeJsonEntry, type EntryOp, goJsonText, member } from "./entries.ts";
 import { MetaState, type StreamAssignment } from "./meta_state.ts";
+import { assignedConfig } from "./assignment.ts";
 import { RaftHost } from "./raft_host.ts";
 import { StreamReplica } from "./stream_replica.ts";
 import { EntryOp as Op } from "./entries.ts";
@@ -90,12 +90,6 @@ function str(v: unknown): string {
   return typeof v === "string" ? v : "";
 }
 
-/** The stream config of an assignment (null when it does not parse). */
-export function assignedConfig(sa: StreamAssignment): StreamConfig | null {
-  const parsed = parseStreamConfig(goJsonText(member(sa.body, "stream") ?? null));
-  return "config" in parsed ? parsed.config : null;
-}
-
 /** Clustered JetStream of one server (see the module doc). */
 export class JsCluster {
   readonly state = new MetaState();
@@ -113,6 +107,8 @@ export class JsCluster {
   readonly #sysConn: InternalConnection;
   #stepdownSub: { unsubscribe(): void } | null = null;
   #leader = "";
+  /** Node ids of the server names seen (nodeId hashes). */
+  readonly #ids = new Map<string, string>();
   /** Meta entries applied since the last meta snapshot. */
   #metaApplied = 0;
   /** When the servers were last asked for their statsz (names of unknown peers). */
@@ -210,7 +206,7 @@ export class JsCluster {
   /** The server name of node `id` ("" when not known). */
   nameOf(id: string): string {
     if (id === this.self) return this.#o.serverName;
-    for (const n of this.#o.routedNames()) if (nodeId(n) === id) return n;
+    for (const n of this.#o.routedNames()) if (this.#idOf(n) === id) return n;
     const name = this.#directory.get(id)?.name;
     if (name !== undefined) return name;
     // Not heard of yet (its statsz went out before the routes were up): ask, for next time.
@@ -220,6 +216,16 @@ export class JsCluster {
       void this.refreshPeers().catch(() => {});
     }
     return "";
+  }
+
+  /** A server name's node id (hashed once per name). */
+  #idOf(name: string): string {
+    let id = this.#ids.get(name);
+    if (id === undefined) {
+      id = nodeId(name);
+      this.#ids.set(name, id);
+    }
+    return id;
   }
 
   /** Learns the meta group members' clusters and tags (before a placement). */
@@ -572,14 +578,8 @@ export class JsCluster {
   }
 
   #publish(account: string, subject: string, body: Record<string, unknown>): void {
-    let conn = this.#conns.get(account);
-    if (conn === undefined) {
-      const jsa = this.#o.js.account(account);
-      if (jsa === undefined) return;
-      conn = new InternalConnection(this.#o.ctx, jsa.account, { kind: InternalKind.JetStream });
-      this.#conns.set(account, conn);
-    }
-    conn.publish(subject, new TextEncoder().encode(marshal(body)));
+    const jsa = this.#o.js.account(account);
+    if (jsa !== undefined) this.accountConn(jsa.account).publish(subject, marshal(body));
   }
 
   /** A per-account connection for the API layer's internal requests (cluster_api.ts). */

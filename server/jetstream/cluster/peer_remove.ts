@@ -15,9 +15,9 @@ import { isEmptyRequest } from "../api/api_types.ts";
 import { type JsApiRequest, NOT_ENABLED_FOR_ACCOUNT } from "../jetstream.ts";
 import { response, T } from "../stream/api_common.ts";
 import { nodeId } from "../../raft/mod.ts";
-import { EntryOp, member } from "./entries.ts";
-import { streamConfigToJson } from "../api/stream_config.ts";
-import { assignedConfig, type JsCluster } from "./js_cluster.ts";
+import { EntryOp } from "./entries.ts";
+import { assignedConfig, assignedCreated, assignmentBody, groupWithPeers } from "./assignment.ts";
+import type { JsCluster } from "./js_cluster.ts";
 import { selectPeers } from "./placement.ts";
 import type { StreamAssignment } from "./meta_state.ts";
 
@@ -37,19 +37,11 @@ function bodyOf(text: string): { body: Json } | { error: ReturnType<typeof jsApi
 
 /** The assignment with `peers` as its group (no reply: nobody answers the move itself). */
 function movedAssignment(sa: StreamAssignment, peers: string[]): Json | null {
-  const cfg = assignedConfig(sa);
-  if (cfg === null) return null;
-  const group: Json = { name: sa.group.name, peers, store: sa.group.store };
-  if (sa.group.cluster) group.cluster = sa.group.cluster;
-  const created = member(sa.body, "created");
-  return {
-    client: { acc: sa.account },
-    created: typeof created === "string" ? created : "",
-    stream: streamConfigToJson(cfg),
-    group,
-    subject: "",
-    reply: "",
-  };
+  const config = assignedConfig(sa);
+  if (config === null) return null;
+  const group = groupWithPeers(sa, peers);
+  const created = assignedCreated(sa);
+  return assignmentBody({ account: sa.account, config, group, created, subject: "", reply: "" });
 }
 
 /** `STREAM.PEER.REMOVE.<stream>` on the meta leader. */

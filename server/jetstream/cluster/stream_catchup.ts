@@ -10,6 +10,7 @@
 import type { Stream } from "../stream/stream.ts";
 import { parseGoTimeNs } from "../js_time.ts";
 import { storedEntryOf } from "./stream_entries.ts";
+import { decodeBase64 } from "../../accounts/nkey.ts";
 
 /** The stream state a stream group's snapshot carries. */
 export interface StreamSnapshot {
@@ -37,8 +38,7 @@ export function decodeStreamSnapshot(data: Uint8Array): StreamSnapshot | null {
 }
 
 function fromBase64(text: unknown): Uint8Array | null {
-  if (typeof text !== "string" || text === "") return null;
-  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  return typeof text === "string" && text !== "" ? decodeBase64(text, "std") : null;
 }
 
 type Fetched = { seq: number; entry: ReturnType<typeof storedEntryOf> } | { seq: number };

@@ -16,6 +16,7 @@ import { type Entry, EntryType, RaftNode, RaftState, type RaftTiming } from "../
 import { FileLog } from "../../raft/file/file_log.ts";
 import type { EntryResult, StreamEntry } from "../stream/entry.ts";
 import { AnswerDropped } from "../stream/ack_queue.ts";
+import { base64 } from "../api/api_types.ts";
 import type { Stream, StreamReplication } from "../stream/stream.ts";
 import type { RaftGroupInfo } from "./entries.ts";
 import { RaftHost } from "./raft_host.ts";
@@ -53,14 +54,6 @@ const MAX_BATCH_BYTES = 1024 * 1024;
 
 /** How often a leader replicates its consumers' changed states. */
 const STATE_EVERY_MS = 1000;
-
-function encodeBase64(bytes: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(text);
-}
 
 /** Applied entries between two compactions of a group's log. */
 const SNAPSHOT_EVERY = 8192;
@@ -171,7 +164,7 @@ export class StreamReplica implements StreamReplication {
         bytes = c.encodedState();
       } catch { /* a consumer being deleted */ }
       if (bytes === null) continue;
-      const state = encodeBase64(bytes);
+      const state = base64(bytes);
       if (this.#sentStates.get(c.name) === state) continue;
       this.#sentStates.set(c.name, state);
       this.replicateConsumer({
