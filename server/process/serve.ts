@@ -9,7 +9,7 @@ import { formatLogTime, Logger } from "../log/logger.ts";
 import { FileLog, stderrSink } from "../log/file_sink.ts";
 import type { ServerOptions } from "../options.ts";
 import { Server } from "../server.ts";
-import { ShardedServer } from "../runtime/sharded.ts";
+import type { ShardedServer } from "../runtime/sharded.ts";
 import { prepareAuth } from "../accounts/bcrypt.ts";
 import { Authenticator } from "../accounts/auth.ts";
 import { diffOptions } from "../reload_diff.ts";
@@ -150,7 +150,7 @@ export async function serve(
   await prepareIoYield();
   await loadJetStreamFor(options);
   const server = (options.shards ?? 1) > 1
-    ? new ShardedServer(options, logger)
+    ? new (await import("../runtime/sharded.ts")).ShardedServer(options, logger)
     : new Server(options, logger);
   try {
     await server.start();
