@@ -5,11 +5,13 @@
  * acknowledgements removing messages, and a memory stream's messages; each replica's own
  * `/jsz` copy ends equal to the leader's (count, bytes, first and last sequence, deletes), and
  * two identical creates sent at once are both answered with one stream made, and
- * the memory stream keeps its messages when its leader is killed. Three real `bin/denats`
+ * the memory stream keeps its messages and consumers (durable at its ack floor, ephemeral)
+ * through a step-down and a killed leader. Three real `bin/denats`
  * processes (the same checks pass on nats-server 2.9.10 with `JS_CLUSTER_BIN`).
  */
 import assert from "node:assert/strict";
 import { AckPolicy } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { waitFor } from "../helpers/poll.ts";
 import { api, Cluster, FAILOVER_MS, type Json, streamInfo } from "./_js_cluster.ts";
 
@@ -107,34 +109,86 @@ Deno.test("clustered JetStream: purge, delete, update, work-queue acks and a mem
     assert.equal((names.streams as string[]).filter((n) => n === "TWICE").length, 1);
   });
 
-  await t.step("a memory stream keeps its messages when its leader is killed", async () => {
-    const si = await jsm.streams.add({
-      name: "MEM",
-      subjects: ["mem.>"],
-      storage: "memory" as never,
-      num_replicas: 3,
-    });
-    for (let i = 0; i < 30; i++) await js.publish("mem.x", `v${i}`);
-    const before = await streamInfo(nc, "MEM");
-    await replicasEqual(c, "MEM", before!.state);
-    const leader = si.cluster?.leader ?? "";
-    const other = c.nodes.find((n) => n.name !== leader)!.name;
-    await c.dropClient(leader);
-    await c.node(leader).kill();
-    const survivor = await c.client(other);
-    const after = await waitFor(
-      async () => {
-        const i = await streamInfo(survivor, "MEM");
-        return i?.cluster?.leader && i.cluster.leader !== leader ? i : null;
-      },
-      FAILOVER_MS,
-      "a new leader of the memory stream",
-    );
-    assert.equal(after.state.messages, 30);
-    assert.equal(after.state.last_seq, 30);
-    // Read through the stream's leader (the meta group may still be electing: the killed
-    // server may have led it too, and a JetStream manager asks the meta leader first).
-    const m = await api(survivor, "$JS.API.STREAM.MSG.GET.MEM", { seq: 17 });
-    assert.equal(atob(m.message?.data ?? ""), "v16", JSON.stringify(m));
-  });
+  await t.step(
+    "a memory stream keeps its messages and consumers when its leader changes",
+    async () => {
+      const si = await jsm.streams.add({
+        name: "MEM",
+        subjects: ["mem.>"],
+        storage: "memory" as never,
+        num_replicas: 3,
+      });
+      for (let i = 0; i < 30; i++) await js.publish("mem.x", `v${i}`);
+      const before = await streamInfo(nc, "MEM");
+      await replicasEqual(c, "MEM", before!.state);
+      // A durable with 10 acks, and an ephemeral (kept a while without a client).
+      await jsm.consumers.add("MEM", { durable_name: "MD", ack_policy: AckPolicy.Explicit });
+      const eph = await jsm.consumers.add("MEM", {
+        ack_policy: AckPolicy.Explicit,
+        inactive_threshold: 120_000_000_000,
+      });
+      const batch = await (await js.consumers.get("MEM", "MD")).fetch({
+        max_messages: 10,
+        expires: 5000,
+      });
+      for await (const m of batch) assert.equal(await m.ackAck(), true);
+
+      // A step-down hands the consumers' latest states over first: MD resumes at exactly 10.
+      const first = si.cluster?.leader ?? "";
+      const sd = await api(nc, "$JS.API.STREAM.LEADER.STEPDOWN.MEM");
+      assert.equal(sd.success, true, JSON.stringify(sd));
+      const second = (await newLeader(nc, "MEM", first)).cluster.leader as string;
+      const md = await consumerInfo(nc, "MEM", "MD");
+      assert.equal(md.ack_floor?.stream_seq, 10, JSON.stringify(md));
+      assert.equal(md.num_pending, 20);
+      assert.equal((await consumerInfo(nc, "MEM", eph.name)).name, eph.name);
+
+      // The new leader killed: messages and the durable's ack floor survive on the others.
+      const other = c.nodes.find((n) => n.name !== second)!.name;
+      await c.dropClient(second);
+      await c.node(second).kill();
+      const survivor = await c.client(other);
+      const after = await newLeader(survivor, "MEM", second);
+      assert.equal(after.state.messages, 30);
+      assert.equal(after.state.last_seq, 30);
+      // Read through the stream's leader (the meta group may still be electing: the killed
+      // server may have led it too, and a JetStream manager asks the meta leader first).
+      const m = await api(survivor, "$JS.API.STREAM.MSG.GET.MEM", { seq: 17 });
+      assert.equal(atob(m.message?.data ?? ""), "v16", JSON.stringify(m));
+      const md2 = await consumerInfo(survivor, "MEM", "MD");
+      assert.equal(md2.ack_floor?.stream_seq, 10, JSON.stringify(md2));
+      // (no mux: the message comes with its own subject, not the request's inbox)
+      const next = await survivor.request("$JS.API.CONSUMER.MSG.NEXT.MEM.MD", "", {
+        timeout: 5000,
+        noMux: true,
+      });
+      assert.equal(next.string(), "v10");
+    },
+  );
 });
+
+/** Stream info once a leader other than `old` answers. */
+function newLeader(nc: NatsConnection, stream: string, old: string): Promise<Json> {
+  return waitFor(
+    async () => {
+      const i = await streamInfo(nc, stream);
+      return i?.cluster?.leader && i.cluster.leader !== old ? i : null;
+    },
+    FAILOVER_MS,
+    `a leader of ${stream} other than ${old}`,
+  );
+}
+
+/** Consumer info answered by the stream's leader (retried while the leader settles). */
+function consumerInfo(nc: NatsConnection, stream: string, name: string): Promise<Json> {
+  return waitFor(
+    async () => {
+      const r = await api(nc, `$JS.API.CONSUMER.INFO.${stream}.${name}`, undefined, 2000).catch(
+        () => null,
+      );
+      return r && !r.error ? r : null;
+    },
+    FAILOVER_MS,
+    `consumer ${stream} > ${name}`,
+  );
+}

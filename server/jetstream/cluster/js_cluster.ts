@@ -531,7 +531,11 @@ export class JsCluster {
     this.#o.notice(
       `JetStream cluster new stream leader for '${stream.account.name} > ${stream.name}'`,
     );
-    this.#o.engine.consumerApi?.recover(stream);
+    const api = this.#o.engine.consumerApi;
+    if (api) {
+      api.recover(stream);
+      this.#replicas.get(k)?.consumers.resume(stream, api, (text) => this.#o.warn(text));
+    }
     const pending = this.#answers.get(k) ?? [];
     this.#answers.delete(k);
     for (const a of pending) {

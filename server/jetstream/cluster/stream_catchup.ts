@@ -16,14 +16,30 @@ import { decodeBase64 } from "../../accounts/nkey.ts";
 export interface StreamSnapshot {
   first: number;
   last: number;
+  /** The consumers the group carried (config body, state base64 or null). */
+  consumers?: HeldConsumer[];
+}
+
+/** A consumer a stream group carried: its saved config body and last replicated state. */
+export interface HeldConsumer {
+  name: string;
+  body: string;
+  state: string | null;
 }
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-/** The snapshot bytes of a stream group (JSON `{"first":F,"last":L}`). */
+/** The snapshot bytes of a stream group (JSON `{"first":F,"last":L,"consumers":[...]}`). */
 export function encodeStreamSnapshot(s: StreamSnapshot): Uint8Array {
-  return enc.encode(JSON.stringify({ first: s.first, last: s.last }));
+  return enc.encode(JSON.stringify({ first: s.first, last: s.last, consumers: s.consumers ?? [] }));
+}
+
+function heldConsumer(v: unknown): HeldConsumer | null {
+  if (typeof v !== "object" || v === null) return null;
+  const c = v as Partial<HeldConsumer>;
+  if (typeof c.name !== "string" || typeof c.body !== "string") return null;
+  return { name: c.name, body: c.body, state: typeof c.state === "string" ? c.state : null };
 }
 
 /** A stream group's snapshot read back (null: not one). */
@@ -31,7 +47,10 @@ export function decodeStreamSnapshot(data: Uint8Array): StreamSnapshot | null {
   try {
     const v = JSON.parse(dec.decode(data)) as Partial<StreamSnapshot>;
     if (typeof v.first !== "number" || typeof v.last !== "number") return null;
-    return { first: v.first, last: v.last };
+    const consumers = Array.isArray(v.consumers)
+      ? v.consumers.map(heldConsumer).filter((c): c is HeldConsumer => c !== null)
+      : [];
+    return { first: v.first, last: v.last, consumers };
   } catch {
     return null;
   }

@@ -85,7 +85,17 @@ Deno.test("stream entries: consumer records and stream snapshots round-trip", ()
   ] as const;
   for (const r of recs) assert.deepEqual(decodeStreamEntry(encodeConsumerRecord(r), cfg), r);
   const snap = encodeStreamSnapshot({ first: 5, last: 90 });
-  assert.deepEqual(decodeStreamSnapshot(snap), { first: 5, last: 90 });
+  assert.deepEqual(decodeStreamSnapshot(snap), { first: 5, last: 90, consumers: [] });
+  const held = [{ name: "D", body: '{"name":"D"}', state: "AQID" }, {
+    name: "E",
+    body: '{"name":"E"}',
+    state: null,
+  }];
+  const withConsumers = encodeStreamSnapshot({ first: 1, last: 2, consumers: held });
+  assert.deepEqual(decodeStreamSnapshot(withConsumers), { first: 1, last: 2, consumers: held });
+  // An older snapshot (no consumers) reads back with none.
+  const old = new TextEncoder().encode('{"first":3,"last":4}');
+  assert.deepEqual(decodeStreamSnapshot(old), { first: 3, last: 4, consumers: [] });
   assert.equal(decodeStreamSnapshot(new TextEncoder().encode("{}")), null);
 });
 

@@ -20,6 +20,7 @@ import { base64 } from "../api/api_types.ts";
 import type { Stream, StreamReplication } from "../stream/stream.ts";
 import type { RaftGroupInfo } from "./entries.ts";
 import { RaftHost } from "./raft_host.ts";
+import { ReplicaConsumers } from "./consumer_records.ts";
 import { catchUpStream, decodeStreamSnapshot, encodeStreamSnapshot } from "./stream_catchup.ts";
 import {
   type ConsumerRecord,
@@ -93,6 +94,8 @@ export class StreamReplica implements StreamReplication {
   #batch: { data: Uint8Array; resolve(): void; reject(err: Error): void }[] = [];
   #batchBytes = 0;
   #flushQueued = false;
+  /** The consumers the group carried (what a memory stream's new leader resumes). */
+  readonly consumers = new ReplicaConsumers();
   /** The leader's consumer states as last replicated (base64), by consumer. */
   readonly #sentStates = new Map<string, string>();
   #stateTimer: ReturnType<typeof setInterval> | undefined;
@@ -147,16 +150,19 @@ export class StreamReplica implements StreamReplication {
     return data === null ? null : this.#propose(data);
   }
 
-  /** Replicates a durable consumer's saved config or its removal (the leader only). */
-  replicateConsumer(r: ConsumerRecord): void {
-    if (this.#serving) void this.#propose(encodeConsumerRecord(r)).catch(() => {});
+  /** Replicates a consumer's saved config, state or removal (the leader only). */
+  replicateConsumer(r: ConsumerRecord): Promise<void> {
+    if (!this.#serving) return Promise.resolve();
+    this.consumers.apply(r);
+    return this.#propose(encodeConsumerRecord(r)).then(() => {}, () => {});
   }
 
   /**
    * The leader hands its consumers' changed states to the group (every second), so the replica
    * that leads next resumes them where they were rather than from their start.
    */
-  #replicateStates(): void {
+  #replicateStates(): Promise<void>[] {
+    const out: Promise<void>[] = [];
     for (const c of this.#o.stream.consumers.values()) {
       if (c.direct === true || c.encodedState === undefined) continue;
       let bytes: Uint8Array | null = null;
@@ -167,13 +173,14 @@ export class StreamReplica implements StreamReplication {
       const state = base64(bytes);
       if (this.#sentStates.get(c.name) === state) continue;
       this.#sentStates.set(c.name, state);
-      this.replicateConsumer({
+      out.push(this.replicateConsumer({
         kind: "consumer-state",
         name: c.name,
         ackPolicy: c.ackPolicy ?? "explicit",
         state,
-      });
+      }));
     }
+    return out;
   }
 
   /**
@@ -198,7 +205,14 @@ export class StreamReplica implements StreamReplication {
 
   /** Hands leadership to another member (STREAM.LEADER.STEPDOWN). */
   stepDown(): void {
-    if (this.host.node.state === RaftState.Leader) this.host.stepDown();
+    if (this.host.node.state !== RaftState.Leader) return;
+    // The consumers' latest states first, so that the next leader resumes them exactly.
+    const states = this.#serving ? this.#replicateStates() : [];
+    const handOver = () => {
+      if (!this.#stopped && this.host.node.state === RaftState.Leader) this.host.stepDown();
+    };
+    if (states.length === 0) handOver();
+    else void Promise.allSettled(states).then(handOver);
   }
 
   /** Leaves the group: stops the member and closes its log (the files stay). */
@@ -318,6 +332,7 @@ export class StreamReplica implements StreamReplication {
       const d = decodeStreamEntry(e.data, stream.config);
       if (d === null) continue;
       if (d.kind !== "stream") {
+        this.consumers.apply(d);
         try {
           this.#o.onConsumer(d);
         } catch (err) {
@@ -362,7 +377,11 @@ export class StreamReplica implements StreamReplication {
     const node = this.host.node;
     const at = node.appliedIndex;
     const st = this.#o.stream.store.state();
-    const data = encodeStreamSnapshot({ first: st.firstSeq, last: st.lastSeq });
+    const data = encodeStreamSnapshot({
+      first: st.firstSeq,
+      last: st.lastSeq,
+      consumers: this.consumers.list(),
+    });
     this.#lastPersisted.then(() => {
       if (this.#stopped || this.#held !== null) return;
       try {
@@ -379,6 +398,11 @@ export class StreamReplica implements StreamReplication {
     const snap = decodeStreamSnapshot(data);
     if (snap === null) return;
     const stream = this.#o.stream;
+    for (const rec of this.consumers.replace(snap.consumers ?? [])) {
+      try {
+        this.#o.onConsumer(rec);
+      } catch { /* reported when its next record comes */ }
+    }
     const st = stream.store.state();
     if (st.msgs > 0 && snap.first > st.firstSeq) {
       stream.applyLogged({ op: "purge", filter: "", seq: snap.first, keep: 0 }, 0n);

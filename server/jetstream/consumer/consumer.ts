@@ -16,6 +16,7 @@ import { subjectMatches } from "../../sublist/sublist.ts";
 import type { ConsumerConfig } from "../api/consumer_config.ts";
 import { type ConsumerInfo, consumerInfoJson } from "../api/api_types.ts";
 import type { ConsumerStore } from "../store/types.ts";
+import { decodeConsumerState } from "../store/consumer_state.ts";
 import type { ConsumerHandle, StreamView } from "../stream_view.ts";
 import { ackSubscription } from "./engine/ack.ts";
 import { engineConfig } from "./engine/config.ts";
@@ -57,6 +58,11 @@ export interface ConsumerOptions {
   watchInterest?: InterestWatch;
   /** A number in [0, 1) (jitter, ids). */
   random?: () => number;
+  /**
+   * The state to start from (consumer_state.ts encoding): a clustered stream's new leader
+   * resuming a consumer its group replicated but its store does not hold (a memory stream's).
+   */
+  state?: Uint8Array;
 }
 
 const enc = new TextEncoder();
@@ -116,6 +122,7 @@ export class Consumer implements ConsumerHandle {
     this.#store = config.direct
       ? null
       : stream.store.consumerStore(name, { ackPolicy: config.ack_policy });
+    if (opts.state !== undefined) this.#store?.update(decodeConsumerState(opts.state));
     const sc = stream.config;
     const burst = sc.max_msg_size > 0 ? sc.max_msg_size : (opts.maxPayload ?? 1024 * 1024);
     const conn = stream.conn;

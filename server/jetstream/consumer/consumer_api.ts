@@ -121,9 +121,11 @@ export class ConsumerApi {
     name: string,
     config: ConsumerConfig,
     created?: bigint,
+    state?: Uint8Array,
   ): Consumer {
     const c = new Consumer(view, name, config, {
       created,
+      state,
       maxPayload: this.#opts.maxPayload,
       random: this.#random,
       watchInterest: this.#opts.watchInterest,
@@ -202,12 +204,11 @@ export class ConsumerApi {
     const dir = view.consumerDir ?? null;
     // Ephemerals are saved too (nats-server): recovered, they go once inactive. Direct
     // consumers have no store (consumer.go addConsumerWithAssignment).
-    if (dir !== null && !c.direct) {
-      writeConsumerMeta(dir, c.name, c.config, c.created, view.sealer ?? null);
-      const durable = (c.config.durable_name ?? "") !== "";
-      if (durable) {
-        this.replication?.saved(view, c.name, consumerMetaBody(c.name, c.config, c.created));
-      }
+    if (!c.direct) {
+      if (dir !== null) writeConsumerMeta(dir, c.name, c.config, c.created, view.sealer ?? null);
+      // A clustered stream's group carries every consumer (a memory stream's and ephemerals
+      // too), so that the replica leading next resumes it.
+      this.replication?.saved(view, c.name, consumerMetaBody(c.name, c.config, c.created));
     }
     return consumerInfoResponse("CONSUMER.CREATE", c.info());
   }

@@ -113,28 +113,42 @@ export function readConsumerMetas(
       continue;
     }
     try {
-      parseGoJson(text); // Go's syntax error texts
-      const v = unmarshalStruct(
-        { name: K.string, created: K.string, config: K.struct(CONSUMER_CONFIG_FIELDS) },
-        text,
-      );
-      const config = {
-        deliver_policy: "all",
-        ack_policy: "none",
-        replay_policy: "instant",
-        num_replicas: 0,
-        ...(v.config as Record<string, unknown>),
-      } as ConsumerConfig;
-      out.push({
-        name: (v.name as string | undefined) ?? name,
-        config,
-        created: rfc3339ToNanos(v.created as string | undefined),
-      });
+      out.push(parseConsumerMetaBody(text, name));
     } catch (err) {
       warn(`    Error unmarshalling consumer metafile ${goQuote(path)}: ${errText(err)}`);
     }
   }
   return out.sort((a, b) => a.name < b.name ? -1 : 1);
+}
+
+/**
+ * A {@link consumerMetaBody} read back (`name` when the body has none); throws Go's JSON errors.
+ *
+ * @example
+ * ```ts
+ * import { consumerMetaBody, parseConsumerMetaBody } from "./consumer_meta.ts";
+ * const body = consumerMetaBody("C", { ack_policy: "explicit" } as never, 0n);
+ * if (parseConsumerMetaBody(body, "C").config.ack_policy !== "explicit") throw new Error();
+ * ```
+ */
+export function parseConsumerMetaBody(text: string, name: string): SavedConsumer {
+  parseGoJson(text); // Go's syntax error texts
+  const v = unmarshalStruct(
+    { name: K.string, created: K.string, config: K.struct(CONSUMER_CONFIG_FIELDS) },
+    text,
+  );
+  const config = {
+    deliver_policy: "all",
+    ack_policy: "none",
+    replay_policy: "instant",
+    num_replicas: 0,
+    ...(v.config as Record<string, unknown>),
+  } as ConsumerConfig;
+  return {
+    name: (v.name as string | undefined) ?? name,
+    config,
+    created: rfc3339ToNanos(v.created as string | undefined),
+  };
 }
 
 /** The consumer directories under `dir` (what nats-server counts when it recovers them). */

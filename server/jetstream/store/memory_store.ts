@@ -119,8 +119,10 @@ export class MemoryConsumerStore extends ConsumerStateMachine implements Consume
     this.#onStop = onStop;
   }
 
+  /** True once a state was given (a clustered stream's new leader resuming the consumer). */
   hasState(): boolean {
-    return false;
+    const st = this.state();
+    return st.delivered.consumerSeq > 0 || st.delivered.streamSeq > 0;
   }
 
   flush(): void {}
