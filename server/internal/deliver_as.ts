@@ -47,7 +47,8 @@ function allLocal(r: Matched, deliver: string, depth: number): boolean {
 /**
  * Delivers `op` (showing its own subject) to the subscribers of `deliver` in `account`: every
  * plain subscription but `skip`'s and one member of each queue group. Returns whether anything
- * received it, or null when a non-local receiver has interest (the caller publishes instead).
+ * received it, or null when a non-local receiver has interest or nothing here does (the caller
+ * publishes instead).
  */
 export function deliverAs(
   account: Account,
@@ -57,6 +58,9 @@ export function deliverAs(
   random: () => number = Math.random,
 ): boolean | null {
   const r = account.sublist.matchString(deliver);
+  // Nothing subscribed here: a gateway may still carry it (a `_GR_.` reply, or another
+  // cluster's interest), so the ordinary publish decides.
+  if (r.psubs.length === 0 && r.qsubs.length === 0) return null;
   if (!allLocal(r, deliver, 0)) return null;
   return deliverLocal(r, deliver, op, skip, random, 0) > 0;
 }

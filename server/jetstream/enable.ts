@@ -31,6 +31,10 @@ export interface JetStreamServer extends InternalContext {
   readonly shard?: unknown;
   /** The routes (clustered JetStream maps node ids to the routed servers' names). */
   readonly cluster?: { routedServerNames(): string[] } | null;
+  /** The gateways (a super-cluster's JetStream places streams in the requester's cluster). */
+  readonly gateway?: {
+    router: { interestCluster(account: Account, subject: string): string | null };
+  } | null;
   readonly logger: Logger;
   bindAccount(name: string): Account;
   /** A sharded server's worker: resolves once the other workers applied its interest. */
@@ -63,27 +67,30 @@ export function startJetStream(
   const system = configuredSystemAccount(options, auth.trust.systemAccount);
   const log = server.logger;
   log.notice("Starting JetStream");
-  if (gateway || (clustered && (server.shard ?? null) !== null)) {
-    // A super-cluster's JetStream and clustered JetStream in a sharded server are not built:
-    // serving each server's streams on its own would answer every API request twice.
+  if (!standalone && (server.shard ?? null) !== null) {
+    // Clustered JetStream in a sharded server is not built: serving each shard's streams on
+    // its own would answer every API request twice.
     throw new Error(
-      `${JETSTREAM_FATAL_PREFIX}denats runs clustered JetStream only in a cluster without gateways, in a server without --shards (not built yet)`,
+      `${JETSTREAM_FATAL_PREFIX}denats runs clustered JetStream only in a server without --shards (not built yet)`,
     );
   }
-  const cluster = clustered
-    ? {
-      clusterName: options.clusterConfig?.name ?? "",
-      routeCount: options.clusterConfig?.routes.length ?? 0,
-    }
-    : null;
-  if (cluster !== null) {
-    const problem = clusterProblem(cluster);
-    if (problem !== null) throw new Error(`${JETSTREAM_FATAL_PREFIX}${problem}`);
-  }
+  // A gateway makes a server clustered too (nats-server standAloneMode): its meta group spans
+  // the super-cluster.
+  const cluster = standalone ? null : {
+    clusterName: options.clusterConfig?.name || options.gatewayConfig?.name || "",
+    routeCount: options.clusterConfig?.routes.length ?? 0,
+    gatewayUrls: remoteGatewayUrls(options),
+  };
   const resolved = resolveJetStream(cfg, machineProbe());
   const dirError = prepareStoreDir(resolved.storeDir);
   if (dirError !== null) throw new Error(`${JETSTREAM_FATAL_PREFIX}${dirError}`);
   for (const line of jetStreamBanner(resolved)) log.notice(line);
+  // enableJetStreamClustering: its checks follow the banner and the cluster's first line.
+  const problem = cluster === null ? null : clusterProblem(cluster);
+  if (problem !== null) {
+    log.notice("Starting JetStream cluster");
+    throw new Error(`${JETSTREAM_FATAL_PREFIX}${problem}`);
+  }
   const js = new JetStream(server, resolved, server.id);
   if (server.pongBarrier) js.settle = () => server.pongBarrier!();
   const configured = [...auth.accounts.values()].filter((a) => a.name !== system);
@@ -114,13 +121,28 @@ export function startJetStream(
       clusterName: cluster.clusterName,
       tags: options.tags ?? [],
       routeCount: cluster.routeCount,
+      gatewayUrls: cluster.gatewayUrls,
       routedNames: () => server.cluster?.routedServerNames() ?? [],
+      remoteCluster: (account, reply) =>
+        server.gateway?.router.interestCluster(account, reply) ?? null,
       bindAccount: (name) => server.bindAccount(name),
       notice: (text) => log.notice(text),
       warn: (text) => log.warn(text),
     });
   }
   return js;
+}
+
+/**
+ * The URLs of the other clusters' gateways this server is configured with (nats-server
+ * bootstrapRaftNode adds them to the meta group's expected size).
+ */
+function remoteGatewayUrls(options: ServerOptions): number {
+  const gw = options.gatewayConfig;
+  if (gw === undefined || gw.port === 0) return 0;
+  let n = 0;
+  for (const r of gw.gateways) if (r.name !== gw.name) n += r.urls.length;
+  return n;
 }
 
 /** What {@link serveJwtJetStream} reads of the authenticator. */

@@ -136,7 +136,7 @@ for (const binary of BINARIES) {
   });
 }
 
-Deno.test("jetstream enable: a cluster needs server_name, cluster.name and routes; a gateway is refused", async () => {
+Deno.test("jetstream enable: a cluster needs server_name, cluster.name and routes, a gateway too", async () => {
   const dir = await Deno.makeTempDir({ prefix: "denats_js_cluster_" });
   try {
     const gw = `${dir}/gw.conf`;
@@ -153,9 +153,10 @@ Deno.test("jetstream enable: a cluster needs server_name, cluster.name and route
         ["-n", "A", "--cluster", "nats://127.0.0.1:-1", "--cluster_name", "X"],
         /\[FTL\] Can't start JetStream: JetStream cluster requires configured routes or solicited leafnode for the system account/,
       ],
+      // A gateway without routes (nats-server standAloneMode is false with a gateway port).
       [
         ["-c", gw],
-        /\[FTL\] Can't start JetStream: denats runs clustered JetStream only in a cluster without gateways/,
+        /\[FTL\] Can't start JetStream: JetStream cluster requires configured routes or solicited leafnode for the system account/,
       ],
     ];
     for (const [extra, expected] of cases) {

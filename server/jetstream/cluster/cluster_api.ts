@@ -31,7 +31,7 @@ import { LIST_LIMIT, NAMES_LIMIT } from "../stream/stream_api.ts";
 import { nodeId } from "../../raft/mod.ts";
 import { EntryOp } from "./entries.ts";
 import type { JsCluster } from "./js_cluster.ts";
-import { groupName, selectPeers } from "./placement.ts";
+import { groupName, selectPeers, selectPeersIn } from "./placement.ts";
 import { assignedConfig, assignedCreated, assignmentBody, groupWithPeers } from "./assignment.ts";
 import { removeServer, removeStreamPeer } from "./peer_remove.ts";
 import type { StreamAssignment } from "./meta_state.ts";
@@ -105,13 +105,13 @@ async function create(
     return NO_ANSWER;
   }
   const cfg = r.config;
-  const cluster = cfg.placement?.cluster || c.clusterName;
-  await c.refreshPeers();
-  const sel = selectPeers(
-    { replicas: cfg.num_replicas, cluster, tags: cfg.placement?.tags ?? [] },
-    c.candidates(),
-    Math.random,
-  );
+  await c.peers.refresh();
+  // The placement's cluster, else the requester's, then the others (createGroupForStream).
+  const want = { replicas: cfg.num_replicas, tags: cfg.placement?.tags ?? [] };
+  const clusters = cfg.placement?.cluster
+    ? [cfg.placement.cluster]
+    : c.peers.clustersFrom(c.peers.requesterCluster(req.jsa.account, req.msg.reply));
+  const sel = selectPeersIn(want, clusters, c.peers.candidates(), Math.random);
   if ("error" in sel) {
     return response(T.create, jsApiError("JSClusterNoPeersErrF", { err: sel.error }));
   }
@@ -119,7 +119,7 @@ async function create(
     name: groupName("S", sel.peers.length, cfg.storage, Math.random),
     peers: sel.peers,
     store: cfg.storage,
-    cluster,
+    cluster: sel.cluster,
     preferred: sel.peers[0],
   };
   c.propose(EntryOp.AssignStream, requestAssignment(req, cfg, group, goTimeNs(msToNs(Date.now()))));
@@ -156,7 +156,7 @@ async function update(
   let peers = [...sa.group.peers];
   let preferred = "";
   if (cfg.num_replicas > peers.length) {
-    await c.refreshPeers();
+    await c.peers.refresh();
     const sel = selectPeers(
       {
         replicas: cfg.num_replicas,
@@ -164,7 +164,7 @@ async function update(
         tags: cfg.placement?.tags ?? [],
         existing: peers,
       },
-      c.candidates(),
+      c.peers.candidates(),
       Math.random,
     );
     if ("error" in sel) {
@@ -317,7 +317,7 @@ export function clusterApiHandler(c: JsCluster, engine: StreamEngine) {
 
 /** None of the stream's members is online (as the meta leader sees them). */
 function offline(c: JsCluster, sa: StreamAssignment): boolean {
-  const online = new Set(c.candidates().filter((p) => p.online).map((p) => p.id));
+  const online = new Set(c.peers.candidates().filter((p) => p.online).map((p) => p.id));
   return sa.group.peers.every((p) => !online.has(p));
 }
 

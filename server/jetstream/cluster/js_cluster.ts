@@ -43,6 +43,7 @@ import { StreamReplica } from "./stream_replica.ts";
 import { EntryOp as Op } from "./entries.ts";
 import { clusterInfoOf, type PeerView } from "./cluster_info.ts";
 import { PeerDirectory } from "./peer_directory.ts";
+import { MetaPeers } from "./meta_peers.ts";
 import { encodeSnappyLiterals } from "../store/archive/snappy_block.ts";
 import { removeServer } from "./peer_remove.ts";
 
@@ -57,8 +58,11 @@ export interface JsClusterOptions {
   tags: readonly string[];
   /** The resolved store directory (`<store_dir>/jetstream`). */
   storeDir: string;
-  /** Configured route URLs (the meta group's expected size, at least 2). */
+  /** Configured route URLs and other clusters' gateway URLs: the meta group's expected size. */
   routeCount: number;
+  gatewayUrls?: number;
+  /** The remote cluster a reply would go to through a gateway (null: none). */
+  remoteCluster?(account: Account, reply: string): string | null;
   /** Server names of the servers routed to now. */
   routedNames(): Iterable<string>;
   /** Looks an account up (registering it, as a client of it would). */
@@ -79,8 +83,6 @@ interface PendingAnswer {
   created: boolean;
   at: number;
 }
-/** A peer not heard from for this long is offline (lostQuorumInterval). */
-const OFFLINE_MS = 10_000;
 /** Applied meta entries between two compactions of the meta log. */
 const META_SNAPSHOT_EVERY = 256;
 /** A create or update answer waits this long for the replica to lead. */
@@ -103,16 +105,14 @@ export class JsCluster {
   readonly #answers = new Map<string, PendingAnswer[]>();
   readonly #conns = new Map<string, InternalConnection>();
   readonly #directory: PeerDirectory;
+  /** The meta group's members: names, clusters, tags, liveness. */
+  readonly peers: MetaPeers;
   /** System-account requests only the meta leader serves. */
   readonly #sysConn: InternalConnection;
   #stepdownSub: { unsubscribe(): void } | null = null;
   #leader = "";
-  /** Node ids of the server names seen (nodeId hashes). */
-  readonly #ids = new Map<string, string>();
   /** Meta entries applied since the last meta snapshot. */
   #metaApplied = 0;
-  /** When the servers were last asked for their statsz (names of unknown peers). */
-  #askedAt = 0;
   #routeWait: ReturnType<typeof setInterval> | undefined;
   #stopped = false;
 
@@ -125,7 +125,7 @@ export class JsCluster {
       group: META_GROUP,
       id: this.self,
       peers: [this.self],
-      clusterSize: Math.max(2, o.routeCount),
+      clusterSize: Math.max(2, o.routeCount + (o.gatewayUrls ?? 0)),
       log: this.#log,
       random: Math.random,
       timing: o.metaTiming,
@@ -138,6 +138,16 @@ export class JsCluster {
       new InternalConnection(o.ctx, o.system, { kind: InternalKind.System, name: "js-peers" }),
       { name: o.serverName, cluster: o.clusterName, tags: [...o.tags], jetstream: true },
     );
+    this.peers = new MetaPeers({
+      self: this.self,
+      serverName: o.serverName,
+      clusterName: o.clusterName,
+      tags: o.tags,
+      routedNames: o.routedNames,
+      remoteCluster: o.remoteCluster,
+      members: () => this.#host.node.peers(),
+      directory: this.#directory,
+    });
     this.#host = new RaftHost({
       conn: new InternalConnection(o.ctx, o.system, { kind: InternalKind.System, name: "js-meta" }),
       node,
@@ -205,50 +215,7 @@ export class JsCluster {
 
   /** The server name of node `id` ("" when not known). */
   nameOf(id: string): string {
-    if (id === this.self) return this.#o.serverName;
-    for (const n of this.#o.routedNames()) if (this.#idOf(n) === id) return n;
-    const name = this.#directory.get(id)?.name;
-    if (name !== undefined) return name;
-    // Not heard of yet (its statsz went out before the routes were up): ask, for next time.
-    const now = Date.now();
-    if (now - this.#askedAt > 500) {
-      this.#askedAt = now;
-      void this.refreshPeers().catch(() => {});
-    }
-    return "";
-  }
-
-  /** A server name's node id (hashed once per name). */
-  #idOf(name: string): string {
-    let id = this.#ids.get(name);
-    if (id === undefined) {
-      id = nodeId(name);
-      this.#ids.set(name, id);
-    }
-    return id;
-  }
-
-  /** Learns the meta group members' clusters and tags (before a placement). */
-  refreshPeers(): Promise<void> {
-    return this.#directory.refresh([...this.#host.node.peers().keys()]);
-  }
-
-  /** The meta group's members as the placement sees them (this server first). */
-  candidates(): { id: string; cluster: string; online: boolean; tags: readonly string[] }[] {
-    const now = Date.now();
-    const out = [{ id: this.self, cluster: this.#o.clusterName, online: true, tags: this.#o.tags }];
-    for (const [id, p] of this.#host.node.peers()) {
-      if (id === this.self) continue;
-      const online = p.lastSeen > 0 && now - p.lastSeen < OFFLINE_MS && this.nameOf(id) !== "";
-      const info = this.#directory.get(id);
-      out.push({
-        id,
-        cluster: info?.cluster || this.#o.clusterName,
-        online,
-        tags: info?.tags ?? [],
-      });
-    }
-    return out;
+    return this.peers.nameOf(id);
   }
 
   /** The meta group's members (node ids). */
@@ -327,13 +294,10 @@ export class JsCluster {
     if (leader === this.#leader) return;
     this.#leader = leader;
     // Learn every member's name, cluster and tags early (placements and cluster infos).
-    void this.refreshPeers().catch(() => {});
+    void this.peers.refresh().catch(() => {});
     if (state === RaftState.Leader) {
       this.#o.notice("Self is new JetStream cluster metadata leader");
-    } else if (leader !== "") {
-      const name = this.nameOf(leader) || leader;
-      this.#o.notice(`JetStream cluster new metadata leader: ${name}/${this.#o.clusterName}`);
-    }
+    } else if (leader !== "") this.#o.notice(this.peers.leaderNotice(leader));
   }
 
   /**
@@ -369,7 +333,7 @@ export class JsCluster {
    */
   metaStepDown(): Record<string, unknown> {
     const type = "io.nats.jetstream.api.v1.meta_leader_stepdown_response";
-    const others = this.candidates().filter((p) => p.id !== this.self && p.online);
+    const others = this.peers.candidates().filter((p) => p.id !== this.self && p.online);
     if (others.length === 0) {
       const err = "no replacement peer connected";
       return { type, error: jsApiError("JSClusterNoPeersErrF", { err }) };

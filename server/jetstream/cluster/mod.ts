@@ -22,7 +22,11 @@ export interface JsClusterServer {
   clusterName: string;
   tags: readonly string[];
   routeCount: number;
+  /** The other clusters' configured gateway URLs. */
+  gatewayUrls?: number;
   routedNames(): Iterable<string>;
+  /** The remote cluster a reply would go to through a gateway (null: none). */
+  remoteCluster?(account: Account, reply: string): string | null;
   bindAccount(name: string): Account;
   notice(text: string): void;
   warn(text: string): void;
@@ -54,7 +58,9 @@ export function startJsCluster(js: JetStream, engine: StreamEngine, s: JsCluster
     tags: s.tags,
     storeDir: js.config.storeDir,
     routeCount: s.routeCount,
+    gatewayUrls: s.gatewayUrls ?? 0,
     routedNames: () => s.routedNames(),
+    remoteCluster: s.remoteCluster,
     bindAccount: (name) => s.bindAccount(name),
     notice: s.notice,
     warn: s.warn,

@@ -61,7 +61,7 @@ export async function removeStreamPeer(
   const id = nodeId(peer);
   if (!sa.group.peers.includes(id)) return response(type, jsApiError("JSClusterPeerNotMemberErr"));
   const rest = sa.group.peers.filter((p) => p !== id);
-  await c.refreshPeers();
+  await c.peers.refresh();
   const sel = selectPeers(
     {
       replicas: sa.group.peers.length,
@@ -69,7 +69,7 @@ export async function removeStreamPeer(
       tags: assignedConfig(sa)?.placement?.tags ?? [],
       existing: rest,
     },
-    c.candidates().filter((p) => p.id !== id),
+    c.peers.candidates().filter((p) => p.id !== id),
     Math.random,
   );
   const peers = "peers" in sel ? sel.peers : rest;

@@ -27,22 +27,27 @@ export interface PlacementRequest {
   existing?: readonly string[];
 }
 
-/** The chosen peers (existing first), or nats-server's error text. */
-export function selectPeers(
+/** Why a cluster could not take a stream (selectPeerError's flags). */
+interface Shortfall {
+  offline: boolean;
+  missing: Set<string>;
+}
+
+/** The chosen peers of `req.cluster`, or what was lacking there. */
+function pick(
   req: PlacementRequest,
   candidates: readonly PeerCandidate[],
   random: () => number,
-): { peers: string[] } | { error: string } {
+  why: Shortfall,
+): string[] | null {
   const existing = [...(req.existing ?? [])];
   const need = req.replicas - existing.length;
-  if (need <= 0) return { peers: existing.slice(0, req.replicas) };
-  let offline = false;
-  const missing = new Set<string>();
+  if (need <= 0) return existing.slice(0, req.replicas);
   const nodes: string[] = [];
   for (const c of shuffled(candidates, random)) {
     if (c.cluster !== req.cluster) continue;
     if (!c.online) {
-      offline = true;
+      why.offline = true;
       continue;
     }
     if (existing.includes(c.id)) continue;
@@ -50,21 +55,52 @@ export function selectPeers(
     const have = new Set(c.tags.map((t) => t.toLowerCase()));
     const lacking = req.tags.filter((t) => !have.has(t.toLowerCase()));
     if (lacking.length > 0) {
-      for (const t of lacking) missing.add(t);
+      for (const t of lacking) why.missing.add(t);
       continue;
     }
     nodes.push(c.id);
   }
-  if (nodes.length < need) {
-    let text = "no suitable peers for placement";
-    if (offline) text += ", peer offline";
-    if (candidates.length === 0) text += ", jetstream not enabled in cluster";
-    if (missing.size > 0) {
-      text += `, tags not matched [${[...missing].map((t) => `'${t}'`).join(", ")}]`;
-    }
-    return { error: text };
+  return nodes.length < need ? null : [...existing, ...nodes.slice(0, need)];
+}
+
+function shortfallText(why: Shortfall, candidates: readonly PeerCandidate[]): string {
+  let text = "no suitable peers for placement";
+  if (why.offline) text += ", peer offline";
+  if (candidates.length === 0) text += ", jetstream not enabled in cluster";
+  if (why.missing.size > 0) {
+    text += `, tags not matched [${[...why.missing].map((t) => `'${t}'`).join(", ")}]`;
   }
-  return { peers: [...existing, ...nodes.slice(0, need)] };
+  return text;
+}
+
+/** The chosen peers (existing first), or nats-server's error text. */
+export function selectPeers(
+  req: PlacementRequest,
+  candidates: readonly PeerCandidate[],
+  random: () => number,
+): { peers: string[] } | { error: string } {
+  const why: Shortfall = { offline: false, missing: new Set() };
+  const peers = pick(req, candidates, random, why);
+  return peers === null ? { error: shortfallText(why, candidates) } : { peers };
+}
+
+/**
+ * A new stream without a placement cluster (createGroupForStream): the first of `clusters`
+ * (the requester's, then the others nearest first) with enough suitable peers; when none has,
+ * the error names every reason met in any of them.
+ */
+export function selectPeersIn(
+  req: Omit<PlacementRequest, "cluster">,
+  clusters: readonly string[],
+  candidates: readonly PeerCandidate[],
+  random: () => number,
+): { peers: string[]; cluster: string } | { error: string } {
+  const why: Shortfall = { offline: false, missing: new Set() };
+  for (const cluster of clusters) {
+    const peers = pick({ ...req, cluster }, candidates, random, why);
+    if (peers !== null) return { peers, cluster };
+  }
+  return { error: shortfallText(why, candidates) };
 }
 
 function shuffled<T>(items: readonly T[], random: () => number): T[] {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { groupName, type PeerCandidate, selectPeers } from "./placement.ts";
+import { groupName, type PeerCandidate, selectPeers, selectPeersIn } from "./placement.ts";
 import { prng as seededRandom } from "../../protocol/prng.ts";
 
 const peer = (id: string, over: Partial<PeerCandidate> = {}): PeerCandidate => ({
@@ -58,5 +58,28 @@ Deno.test("placement: group names are <S|C>-R<n><F|M>-<8 characters>", () => {
   assert.notEqual(
     groupName("S", 3, "file", seededRandom(5)),
     groupName("S", 3, "file", seededRandom(6)),
+  );
+});
+
+Deno.test("placement: the requester's cluster first, then the others; reasons from all", () => {
+  const peers = [
+    { id: "A1", cluster: "A", online: true, tags: ["cloud:x"] },
+    { id: "A2", cluster: "A", online: false, tags: [] },
+    { id: "B1", cluster: "B", online: true, tags: ["cloud:y"] },
+    { id: "B2", cluster: "B", online: true, tags: ["cloud:y"] },
+  ];
+  assert.deepEqual(
+    selectPeersIn({ replicas: 1, tags: [] }, ["A", "B"], peers, seededRandom(1)),
+    { peers: ["A1"], cluster: "A" },
+  );
+  // A cannot take two (A2 is offline): B can (overflow placement).
+  const two = selectPeersIn({ replicas: 2, tags: [] }, ["A", "B"], peers, seededRandom(2));
+  assert.equal("cluster" in two && two.cluster, "B");
+  // Tags decide the cluster too.
+  const tagged = selectPeersIn({ replicas: 1, tags: ["cloud:y"] }, ["A", "B"], peers, () => 0);
+  assert.ok("cluster" in tagged && tagged.cluster === "B" && tagged.peers[0][0] === "B");
+  assert.deepEqual(
+    selectPeersIn({ replicas: 3, tags: ["cloud:z"] }, ["A", "B"], peers, Math.random),
+    { error: "no suitable peers for placement, peer offline, tags not matched ['cloud:z']" },
   );
 });

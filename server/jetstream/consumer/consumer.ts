@@ -45,6 +45,12 @@ export type InterestWatch = (
 ) => () => void;
 
 /** Options of a {@link Consumer}. */
+/**
+ * Whether a reply in `account` without a local subscriber is still wanted: with gateways or
+ * leafnodes, when the request is `young` (under 2 s) or a gateway would carry the reply.
+ */
+export type RemoteInterest = (account: Account, subject: string, young: boolean) => boolean;
+
 export interface ConsumerOptions {
   /** Creation time (ns); the stream's clock when absent. */
   created?: bigint;
@@ -58,6 +64,8 @@ export interface ConsumerOptions {
   watchInterest?: InterestWatch;
   /** A number in [0, 1) (jitter, ids). */
   random?: () => number;
+  /** Interest beyond this cluster in a pull request's reply (see {@link RemoteInterest}). */
+  remoteInterest?: RemoteInterest;
   /**
    * The state to start from (consumer_state.ts encoding): a clustered stream's new leader
    * resuming a consumer its group replicated but its store does not hold (a memory stream's).
@@ -134,6 +142,9 @@ export class Consumer implements ConsumerHandle {
       passLimit: PUSH_PASS_LIMIT,
       random: this.#random,
       hasInterest: (subject) => hasSubscriberInterest(conn.account, subject),
+      remoteInterest: opts.remoteInterest
+        ? (subject, young) => opts.remoteInterest!(conn.account, subject, young)
+        : undefined,
       output: {
         send: (subject, reply, header, data, shown) =>
           !conn.closed && conn.publish(shown ?? subject, data ?? undefined, {
@@ -293,7 +304,12 @@ export class Consumer implements ConsumerHandle {
     const subject = this.config.deliver_subject ?? "";
     const group = this.config.deliver_group ?? "";
     const sublist = this.stream.conn.account.sublist;
-    if (group === "") return hasSubscriberInterest(this.stream.conn.account, subject);
+    if (group === "") {
+      // Or beyond a gateway (nats-server hasDeliveryInterest: a mirror in another cluster).
+      const account = this.stream.conn.account;
+      return hasSubscriberInterest(account, subject) ||
+        (this.#opts.remoteInterest?.(account, subject, false) ?? false);
+    }
     return sublist.matchString(subject).qsubs.some((g) => g.length > 0 && g[0].queue === group);
   }
 

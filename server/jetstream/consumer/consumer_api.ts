@@ -26,7 +26,7 @@ import { type ApiOp, parseApiSubject } from "../api/api_subjects.ts";
 import { jsApiError } from "../api/errors.ts";
 import { type ConsumerConfig, parseCreateConsumerRequest } from "../api/consumer_config.ts";
 import { consumerCreateCheck } from "../api/consumer_requests.ts";
-import { Consumer, type InterestWatch } from "./consumer.ts";
+import { Consumer, type InterestWatch, type RemoteInterest } from "./consumer.ts";
 import {
   consumerMetaBody,
   readConsumerMetas,
@@ -48,6 +48,8 @@ export interface ConsumerApiOptions {
   random?: () => number;
   /** Watches interest changes (push consumers start as soon as a subscriber comes). */
   watchInterest?: InterestWatch;
+  /** Interest beyond this cluster in pull request replies. */
+  remoteInterest?: RemoteInterest;
   /** Reports a saved consumer that could not be recovered. */
   warn?: (text: string) => void;
 }
@@ -129,6 +131,7 @@ export class ConsumerApi {
       maxPayload: this.#opts.maxPayload,
       random: this.#random,
       watchInterest: this.#opts.watchInterest,
+      remoteInterest: this.#opts.remoteInterest,
       warn: this.#opts.warn,
       onDeleted: (gone) => this.#forget(view, gone.name),
     });

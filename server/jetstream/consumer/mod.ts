@@ -8,7 +8,7 @@
 import type { JetStream } from "../jetstream.ts";
 import type { StreamRegistry, StreamView } from "../stream_view.ts";
 import { ConsumerApi } from "./consumer_api.ts";
-import type { InterestWatch } from "./consumer.ts";
+import type { InterestWatch, RemoteInterest } from "./consumer.ts";
 
 export { Consumer } from "./consumer.ts";
 export { ConsumerApi } from "./consumer_api.ts";
@@ -19,6 +19,8 @@ export interface StartConsumersOptions {
   maxPayload?: number;
   /** The server's interest changes (push consumers start as soon as a subscriber comes). */
   watchInterest?: InterestWatch;
+  /** Interest beyond this cluster in pull request replies. */
+  remoteInterest?: RemoteInterest;
   warn?: (text: string) => void;
   notice?: (text: string) => void;
 }
@@ -37,6 +39,7 @@ export function startConsumers(
     maxPayload: opts.maxPayload,
     warn: opts.warn,
     watchInterest: opts.watchInterest,
+    remoteInterest: opts.remoteInterest,
   });
   js.addHandler(api.handle);
   for (const s of streams) {

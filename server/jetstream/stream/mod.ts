@@ -14,7 +14,8 @@ import { streamApiHandler } from "./stream_api.ts";
 import { templateApiHandler } from "./template_api.ts";
 import { startConsumers } from "../consumer/mod.ts";
 import { snapshotApiHandler } from "../snapshot/snapshot_api.ts";
-import type { InterestWatch } from "../consumer/consumer.ts";
+import type { InterestWatch, RemoteInterest } from "../consumer/consumer.ts";
+import type { Account } from "../../accounts/account.ts";
 import type { StoreEncryption } from "../store/file/stream_key_file.ts";
 
 export { StreamEngine } from "./engine.ts";
@@ -88,6 +89,7 @@ export function startStreams(
     warn: opts.warn,
     notice: opts.notice,
     watchInterest,
+    remoteInterest: remoteInterestOf(ctx),
   });
   engine.consumerApi = consumers;
   js.addHandler(snapshotApiHandler({
@@ -101,4 +103,23 @@ export function startStreams(
     notice: opts.notice ?? (() => {}),
   }));
   return engine;
+}
+
+/**
+ * Pull request replies beyond this cluster (nats-server nextWaiting): with gateways or
+ * leafnodes, a young request's reply, or one a gateway would carry (its routed `_GR_.`
+ * replies, or a subject another cluster is interested in). Undefined for a context without
+ * links (tests, the JetStream worker).
+ */
+function remoteInterestOf(ctx: unknown): RemoteInterest | undefined {
+  const links = ctx as Partial<{
+    gateway: { router: { interested(account: Account, subject: string): boolean } } | null;
+    leafnodes: unknown | null;
+  }>;
+  if (!("gateway" in links) && !("leafnodes" in links)) return undefined;
+  return (account, subject, young) => {
+    const gw = links.gateway ?? null;
+    if (gw === null && (links.leafnodes ?? null) === null) return false;
+    return young || (gw !== null && gw.router.interested(account, subject));
+  };
 }

@@ -207,6 +207,7 @@ export class GatewayRouter implements GatewayForwarder {
     if (kind === RoutedReply.New) {
       const s = op.subjectStart + GW_CLUSTER_OFFSET;
       dstHash = dec.decode(buf.subarray(s, s + GW_HASH_LEN));
+      if (dstHash === this.#table.clusterHash) return this.#ownClusterReply(account, op);
     } else if (kind === RoutedReply.Old) {
       const s = op.subjectStart + OLD_GW_REPLY_PREFIX.length;
       dstHash = dec.decode(buf.subarray(s, s + 4));
@@ -259,6 +260,31 @@ export class GatewayRouter implements GatewayForwarder {
   }
 
   /**
+   * A routed reply naming this cluster, published here (a JetStream stream leader answering a
+   * request another cluster's server forwarded to the meta leader): to the server it names,
+   * over its route, or to the local subscribers of the plain reply.
+   */
+  #ownClusterReply(account: Account, op: MsgOp): boolean {
+    const ss = op.subjectStart;
+    const serverHash = dec.decode(
+      op.argBuf.subarray(ss + GW_SERVER_OFFSET, ss + GW_SERVER_OFFSET + GW_HASH_LEN),
+    );
+    if (serverHash !== this.#table.serverHash) {
+      const route = this.#table.routeByServerHash(serverHash);
+      if (route === null || route.closed) return false;
+      appendRoutedMsg(route.out, accountNameBytes(account), op, [], 0, route.remoteHeaders);
+      route.noteDelivery(op.size);
+      return true;
+    }
+    op.subjectStart = ss + GW_SUBJECT_OFFSET;
+    try {
+      return this.#table.server.fanOut.deliver(Kind.Route, account, op, null, null);
+    } finally {
+      op.subjectStart = ss;
+    }
+  }
+
+  /**
    * Whether a message on `subject` in `account` would go to a gateway: a routed reply when an
    * outbound link is up, else when an outbound link has interest (the system account's events
    * and answers are built only when someone listens).
@@ -274,6 +300,26 @@ export class GatewayRouter implements GatewayForwarder {
       if (i.plain || i.queues !== null) return true;
     }
     return false;
+  }
+
+  /**
+   * The remote cluster a reply on `subject` would go to: the one a `_GR_.` reply names, else
+   * the nearest with interest in it (null: none). Clustered JetStream places a new stream in
+   * the requester's cluster, found as the one its reply inbox lives in.
+   */
+  interestCluster(account: Account, subject: string): string | null {
+    const buf = enc.encode(subject);
+    const links = this.#table.outOrdered.filter((l) => !l.closed);
+    if (routedReplyKind(buf, 0, buf.length) === RoutedReply.New) {
+      const h = subject.slice(GW_CLUSTER_OFFSET, GW_CLUSTER_OFFSET + GW_HASH_LEN);
+      if (h === this.#table.clusterHash) return null;
+      return links.find((l) => gatewayHash(l.remoteName) === h)?.remoteName ?? null;
+    }
+    for (const link of links) {
+      const i = link.outInterest!.interest(account.name, buf, 0, buf.length);
+      if (i.plain || i.queues !== null) return link.remoteName;
+    }
+    return null;
   }
 
   // ---- replies delivered to local clients --------------------------------------------------

@@ -71,6 +71,12 @@ export interface EngineDeps {
   output: ConsumerOutput;
   /** Whether anything is subscribed to `subject` (pull request replies). */
   hasInterest(subject: string): boolean;
+  /**
+   * Interest beyond this cluster, for a pull request's reply without a local subscriber
+   * (nats-server nextWaiting/processWaiting): with gateways or leafnodes, a request younger
+   * than 2 s (`young`) or a reply a gateway would carry. Absent: none.
+   */
+  remoteInterest?(subject: string, young: boolean): boolean;
   /** A number in [0, 1) (jitter, sampling, flow control ids). */
   random(): number;
   /** Rate limit burst: the stream's max message size, else the max payload. */
@@ -582,7 +588,9 @@ export class ConsumerEngine {
   #didNotDeliver(seq: number, now: bigint): void {
     if (!this.isPull) {
       this.active = false;
-      if (!this.deps.hasInterest(this.config.deliverSubject)) this.#updateInterest(false, now);
+      const deliver = this.config.deliverSubject;
+      const remote = this.deps.remoteInterest?.(deliver, false) ?? false;
+      if (!remote && !this.deps.hasInterest(deliver)) this.#updateInterest(false, now);
     } else if (this.pending.has(seq) && !this.rdqi.has(seq)) {
       this.addToRedeliverQueue(seq);
     }

@@ -88,12 +88,23 @@ export function takeWaiting(o: ConsumerEngine, size: number, now: bigint): Waiti
         continue;
       }
     }
-    if ((wr.expires === 0n || now < wr.expires) && o.deps.hasInterest(wr.reply)) {
+    if ((wr.expires === 0n || now < wr.expires) && replyInterest(o, wr, now)) {
       return wq.pop()!;
     }
     wq.removeHead();
   }
   return null;
+}
+
+/** nats-server defaultGatewayRecentSubExpiration: how long a request's reply counts as wanted. */
+const GATEWAY_RECENT_NS = 2_000_000_000n;
+
+/** Whether a waiting request's reply is still wanted (here, or beyond a gateway or leafnode). */
+function replyInterest(o: ConsumerEngine, wr: WaitingRequest, now: bigint): boolean {
+  if (o.deps.hasInterest(wr.reply)) return true;
+  const remote = o.deps.remoteInterest;
+  return remote !== undefined &&
+    remote.call(o.deps, wr.reply, now - wr.received < GATEWAY_RECENT_NS);
 }
 
 /**
@@ -120,7 +131,7 @@ export function processWaiting(
       sendStatus(o, wr.reply, requestTimeout(wr.n, wr.b));
       return false;
     }
-    if (!o.deps.hasInterest(wr.reply)) return false;
+    if (!replyInterest(o, wr, now)) return false;
     brp += wr.n;
     if (wr.hbt !== 0n) {
       if (now > wr.hbt) {
