@@ -94,6 +94,32 @@ Deno.test("clustered JetStream: purge, delete, update, work-queue acks and a mem
     await replicasEqual(c, "WQ", info.state);
   });
 
+  await t.step("a placement tag update moves a stream to the tagged server", async () => {
+    const cfg = { name: "TAGM", subjects: ["tagm.>"], placement: { tags: ["az:a"] } };
+    const made = await api(nc, "$JS.API.STREAM.CREATE.TAGM", cfg);
+    assert.equal(made.cluster?.leader, "n1", JSON.stringify(made));
+    for (let i = 0; i < 10; i++) await js.publish("tagm.x", `t${i}`);
+    const up = await api(nc, "$JS.API.STREAM.UPDATE.TAGM", {
+      ...made.config,
+      placement: { tags: ["az:b"] },
+    });
+    assert.equal(up.error, undefined, JSON.stringify(up));
+    const moved = await waitFor(
+      async () => {
+        const i = await streamInfo(nc, "TAGM");
+        return i?.cluster?.leader === "n2" && (i.cluster.replicas ?? []).length === 0 ? i : null;
+      },
+      FAILOVER_MS,
+      "TAGM on n2 alone",
+    );
+    assert.equal(moved.state.messages, 10);
+    await waitFor(
+      async () => (await c.node("n1").localStream("TAGM")) === undefined,
+      FAILOVER_MS,
+      "n1 without TAGM",
+    );
+  });
+
   await t.step("two identical creates at once: both answered, one stream", async () => {
     const cfg = JSON.stringify({ name: "TWICE", subjects: ["twice.>"], num_replicas: 3 });
     const [a, b] = await Promise.all([

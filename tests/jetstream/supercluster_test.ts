@@ -218,6 +218,46 @@ Deno.test("JetStream super-cluster: one meta group over gateways, streams in the
     assert.equal(atob(m.message?.data ?? ""), "a6", JSON.stringify(m));
   });
 
+  await t.step("a placement update moves a stream to the other cluster", async () => {
+    const nc = await sc.client("a1");
+    const mv = await create(nc, { name: "MV", subjects: ["mv.>"], num_replicas: 2 });
+    assert.equal(mv.cluster?.name, "A", JSON.stringify(mv));
+    const js = jetstream(nc, { timeout: API_TIMEOUT_MS });
+    for (let i = 0; i < 50; i++) await js.publish("mv.x", `m${i}`);
+    const cfg = { ...mv.config, placement: { cluster: "B" } };
+    // Moving and scaling at once is refused (10123).
+    const both = await api(nc, "$JS.API.STREAM.UPDATE.MV", { ...cfg, num_replicas: 1 });
+    assert.equal(both.error?.err_code, 10123, JSON.stringify(both));
+    const up = await api(nc, "$JS.API.STREAM.UPDATE.MV", cfg);
+    assert.equal(up.error, undefined, JSON.stringify(up));
+    const moved = await waitFor(
+      async () => {
+        const i = await api(nc, "$JS.API.STREAM.INFO.MV").catch(() => null);
+        const members = [
+          i?.cluster?.leader,
+          ...((i?.cluster?.replicas ?? []) as Json[])
+            .map((r) => r.name),
+        ].sort();
+        return i?.cluster?.name === "B" && members.join() === "b1,b2" ? i : null;
+      },
+      FAILOVER_MS,
+      "MV led in B by b1 and b2 only",
+    );
+    assert.equal(moved.state.messages, 50);
+    assert.equal(moved.config.placement?.cluster, "B");
+    const m = await api(nc, "$JS.API.STREAM.MSG.GET.MV", { seq: 50 });
+    assert.equal(atob(m.message?.data ?? ""), "m49", JSON.stringify(m));
+    // The old servers dropped their copies.
+    await waitFor(
+      async () =>
+        (await sc.node("a1").localStream("MV")) === undefined &&
+        (await sc.node("a2").localStream("MV")) === undefined,
+      FAILOVER_MS,
+      "a1 and a2 without MV",
+    );
+    assert.equal((await js.publish("mv.x", "after")).seq, 51);
+  });
+
   await t.step(
     "the meta group outlives its leader: a new one, and creates still placed",
     async () => {

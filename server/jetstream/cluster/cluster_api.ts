@@ -34,6 +34,7 @@ import type { JsCluster } from "./js_cluster.ts";
 import { groupName, selectPeers, selectPeersIn } from "./placement.ts";
 import { assignedConfig, assignedCreated, assignmentBody, groupWithPeers } from "./assignment.ts";
 import { removeServer, removeStreamPeer } from "./peer_remove.ts";
+import { isMoveRequest, type MoveInfo, movePeerSet, moveProgressText } from "./stream_move.ts";
 import type { StreamAssignment } from "./meta_state.ts";
 
 type Reply = Record<string, unknown> | null | Promise<Record<string, unknown> | null>;
@@ -126,6 +127,26 @@ async function create(
   return NO_ANSWER;
 }
 
+/** How far a move got (10124's text), from the stream leader's info. */
+async function moveProgress(
+  c: JsCluster,
+  req: JsApiRequest,
+  name: string,
+  sa: StreamAssignment,
+): Promise<string> {
+  const peers = sa.group.peers.length;
+  if (offline(c, sa)) return moveProgressText(peers, null, true);
+  try {
+    const m = await c.accountConn(req.jsa.account).request(`$JS.API.STREAM.INFO.${name}`, "", {
+      timeoutMs: 2000,
+    });
+    const info = JSON.parse(dec.decode(m.data)) as { cluster?: MoveInfo };
+    return moveProgressText(peers, info.cluster ?? null, false);
+  } catch (err) {
+    return moveProgressText(peers, null, false, err instanceof Error ? err.message : String(err));
+  }
+}
+
 /** The stream's current leader (asked of the stream, as nats-server asks `$JSC.SI`). */
 async function currentLeader(c: JsCluster, req: JsApiRequest, name: string): Promise<string> {
   try {
@@ -155,7 +176,30 @@ async function update(
   const cfg = r.config;
   let peers = [...sa.group.peers];
   let preferred = "";
-  if (cfg.num_replicas > peers.length) {
+  const was = assignedConfig(sa);
+  const move = was !== null && isMoveRequest(was, cfg);
+  if (move && was.num_replicas !== peers.length) {
+    const msg = await moveProgress(c, req, name, sa);
+    return response(T.update, jsApiError("JSStreamMoveInProgressF", { msg }));
+  }
+  if (move && cfg.num_replicas !== was.num_replicas) {
+    return response(T.update, jsApiError("JSStreamMoveAndScaleErr"));
+  }
+  if (move && cfg.num_replicas === was.num_replicas) {
+    // The new members after the old ones (createGroupForStream for the new placement).
+    await c.peers.refresh();
+    const want = { replicas: cfg.num_replicas, tags: cfg.placement?.tags ?? [] };
+    const clusters = cfg.placement?.cluster
+      ? [cfg.placement.cluster]
+      : c.peers.clustersFrom(c.peers.requesterCluster(req.jsa.account, req.msg.reply));
+    const sel = selectPeersIn(want, clusters, c.peers.candidates(), Math.random);
+    if ("error" in sel) {
+      return response(T.update, jsApiError("JSClusterNoPeersErrF", { err: sel.error }));
+    }
+    const moving = movePeerSet(peers, sel.peers);
+    if (peers.length === 1) preferred = moving[0];
+    peers = moving;
+  } else if (cfg.num_replicas > peers.length) {
     await c.peers.refresh();
     const sel = selectPeers(
       {

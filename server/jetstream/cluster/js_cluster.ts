@@ -37,7 +37,7 @@ import type { Stream } from "../stream/stream.ts";
 import { saveConsumerRecord } from "./consumer_records.ts";
 import { decodeJsonEntry, encodeJsonEntry, type EntryOp, goJsonText, member } from "./entries.ts";
 import { MetaState, type StreamAssignment } from "./meta_state.ts";
-import { assignedConfig } from "./assignment.ts";
+import { assignedConfig, assignedCreated, assignmentBody, groupWithPeers } from "./assignment.ts";
 import { RaftHost } from "./raft_host.ts";
 import { StreamReplica } from "./stream_replica.ts";
 import { EntryOp as Op } from "./entries.ts";
@@ -484,10 +484,28 @@ export class JsCluster {
       campaign: sa.group.preferred === this.self || sa.group.peers.length === 1,
       onLeader: (leading) => this.#onStreamLeader(s, k, leading),
       onConsumer: (rec) => saveConsumerRecord(s, rec),
+      onMoved: (peers) => this.#moved(sa.account, sa.name, peers),
+      notice: (text) => this.#o.notice(text),
+      nameOf: (id) => this.nameOf(id),
       warn: (text) => this.#o.warn(text),
     });
     this.#replicas.set(k, r);
     r.start();
+  }
+
+  /** A move finished on this new leader: the assignment keeps `peers`, in this cluster. */
+  #moved(account: string, name: string, peers: string[]): void {
+    const sa = this.state.stream(account, name);
+    const config = sa === undefined ? null : assignedConfig(sa);
+    if (sa === undefined || config === null) return;
+    const group = { ...groupWithPeers(sa, peers, this.self), cluster: this.#o.clusterName };
+    const created = assignedCreated(sa);
+    this.propose(
+      Op.UpdateStream,
+      assignmentBody({ account, config, group, created, subject: "", reply: "" }),
+    );
+    const names = peers.map((p) => this.nameOf(p) || p).join(" ");
+    this.#o.notice(`Scaling down '${account} > ${name}' to [${names}]`);
   }
 
   #onStreamLeader(stream: Stream, k: string, leading: boolean): void {

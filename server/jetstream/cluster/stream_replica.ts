@@ -21,6 +21,7 @@ import type { Stream, StreamReplication } from "../stream/stream.ts";
 import type { RaftGroupInfo } from "./entries.ts";
 import { RaftHost } from "./raft_host.ts";
 import { ReplicaConsumers } from "./consumer_records.ts";
+import { moveStep } from "./stream_move.ts";
 import { catchUpStream, decodeStreamSnapshot, encodeStreamSnapshot } from "./stream_catchup.ts";
 import {
   type ConsumerRecord,
@@ -47,6 +48,11 @@ export interface StreamReplicaOptions {
   onLeader(leader: boolean): void;
   /** A consumer record committed (every member saves it). */
   onConsumer(r: ConsumerRecord): void;
+  /** A move is done on this new leader: the assignment keeps only `peers` (stream_move.ts). */
+  onMoved?(peers: string[]): void;
+  /** Server log notices (a move's steps), and a member's server name. */
+  notice?(text: string): void;
+  nameOf?(id: string): string;
   warn(text: string): void;
 }
 
@@ -94,6 +100,9 @@ export class StreamReplica implements StreamReplication {
   #batch: { data: Uint8Array; resolve(): void; reject(err: Error): void }[] = [];
   #batchBytes = 0;
   #flushQueued = false;
+  /** The members a move was finished for (once per member list). */
+  #moved = "";
+  #movedAt = 0;
   /** The consumers the group carried (what a memory stream's new leader resumes). */
   readonly consumers = new ReplicaConsumers();
   /** The leader's consumer states as last replicated (base64), by consumer. */
@@ -184,6 +193,34 @@ export class StreamReplica implements StreamReplication {
   }
 
   /**
+   * A moving stream's leader (stream_move.ts): an old one hands over to a caught-up new member,
+   * a new one takes the old members out and has the assignment updated.
+   */
+  #checkMove(): void {
+    const node = this.host.node;
+    if (!this.#serving || node.state !== RaftState.Leader) return;
+    const current = new Set(node.peerReport().filter((p) => p.current).map((p) => p.id));
+    const step = moveStep(this.#o.self, this.#peers, this.#o.stream.config.num_replicas, current);
+    if (step === null) return;
+    const stream = this.#o.stream;
+    const what = `'${stream.account.name} > ${stream.name}'`;
+    if (step.kind === "transfer") {
+      this.#o.notice?.(
+        `Transfer of stream leader for ${what} to '${this.#o.nameOf?.(step.to) ?? step.to}'`,
+      );
+      this.stepDown(step.to);
+      return;
+    }
+    // Once per member list (again after 10 s: the assignment update may have been lost).
+    const members = this.#peers.join(",");
+    if (this.#moved === members && Date.now() - this.#movedAt < 10_000) return;
+    this.#moved = members;
+    this.#movedAt = Date.now();
+    for (const p of step.old) this.host.command((n, t) => n.proposeRemovePeer(t, p));
+    this.#o.onMoved?.(step.peers);
+  }
+
+  /**
    * The assignment's members changed (a scale or a move): the leader adds and removes them in
    * the group now, a member that leads later when it starts to.
    */
@@ -204,12 +241,14 @@ export class StreamReplica implements StreamReplication {
   }
 
   /** Hands leadership to another member (STREAM.LEADER.STEPDOWN). */
-  stepDown(): void {
+  stepDown(preferred = ""): void {
     if (this.host.node.state !== RaftState.Leader) return;
     // The consumers' latest states first, so that the next leader resumes them exactly.
     const states = this.#serving ? this.#replicateStates() : [];
     const handOver = () => {
-      if (!this.#stopped && this.host.node.state === RaftState.Leader) this.host.stepDown();
+      if (!this.#stopped && this.host.node.state === RaftState.Leader) {
+        this.host.stepDown(preferred);
+      }
     };
     if (states.length === 0) handOver();
     else void Promise.allSettled(states).then(handOver);
@@ -492,7 +531,10 @@ export class StreamReplica implements StreamReplication {
     this.#committedSeq = this.#o.stream.store.state().lastSeq;
     this.#changePeers(this.#peers);
     this.#sentStates.clear();
-    this.#stateTimer = setInterval(() => this.#replicateStates(), STATE_EVERY_MS);
+    this.#stateTimer = setInterval(() => {
+      this.#replicateStates();
+      this.#checkMove();
+    }, STATE_EVERY_MS);
     Deno.unrefTimer(this.#stateTimer as unknown as number);
     this.#servedFrom = this.host.node.lastIndex;
     this.#o.stream.setLeader(true);
