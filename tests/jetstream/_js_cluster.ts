@@ -104,10 +104,38 @@ export class Node {
   }
 }
 
+/** One client per server that stays on it (no cluster URL updates; re-made once closed). */
+export class PinnedClients {
+  readonly #clients = new Map<string, NatsConnection>();
+
+  async get(name: string, port: number): Promise<NatsConnection> {
+    let nc = this.#clients.get(name);
+    if (nc === undefined || nc.isClosed()) {
+      nc = await connect({
+        port,
+        name: `client-${name}`,
+        ignoreClusterUpdates: true,
+        maxReconnectAttempts: 0,
+      });
+      this.#clients.set(name, nc);
+    }
+    return nc;
+  }
+
+  async drop(name: string): Promise<void> {
+    await this.#clients.get(name)?.close().catch(() => {});
+    this.#clients.delete(name);
+  }
+
+  async closeAll(): Promise<void> {
+    for (const name of [...this.#clients.keys()]) await this.drop(name);
+  }
+}
+
 /** The three servers, one client per server (re-made after a restart). */
 export class Cluster implements AsyncDisposable {
   readonly nodes: Node[];
-  readonly #clients = new Map<string, NatsConnection>();
+  readonly #clients = new PinnedClients();
   private constructor(readonly root: string, nodes: Node[]) {
     this.nodes = nodes;
   }
@@ -135,18 +163,8 @@ export class Cluster implements AsyncDisposable {
   }
 
   /** A client that stays on `name` (no cluster URL updates). */
-  async client(name: string): Promise<NatsConnection> {
-    let nc = this.#clients.get(name);
-    if (nc === undefined || nc.isClosed()) {
-      nc = await connect({
-        port: this.node(name).up.port,
-        name: `client-${name}`,
-        ignoreClusterUpdates: true,
-        maxReconnectAttempts: 0,
-      });
-      this.#clients.set(name, nc);
-    }
-    return nc;
+  client(name: string): Promise<NatsConnection> {
+    return this.#clients.get(name, this.node(name).up.port);
   }
 
   async jsm(name: string): Promise<JetStreamManager> {
@@ -161,9 +179,8 @@ export class Cluster implements AsyncDisposable {
     return jetstream(await this.client(name), { timeout: API_TIMEOUT_MS });
   }
 
-  async dropClient(name: string): Promise<void> {
-    await this.#clients.get(name)?.close().catch(() => {});
-    this.#clients.delete(name);
+  dropClient(name: string): Promise<void> {
+    return this.#clients.drop(name);
   }
 
   /**
@@ -190,7 +207,7 @@ export class Cluster implements AsyncDisposable {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    for (const nc of this.#clients.values()) await nc.close().catch(() => {});
+    await this.#clients.closeAll();
     for (const n of this.nodes) await n.kill().catch(() => {});
     await Deno.remove(this.root, { recursive: true }).catch(() => {});
   }

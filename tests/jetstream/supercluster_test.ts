@@ -9,11 +9,11 @@
  * pass on nats-server 2.9.10 (`JS_CLUSTER_BIN=/usr/sbin/nats-server`).
  */
 import assert from "node:assert/strict";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { waitFor } from "../helpers/poll.ts";
 import { freePort } from "../cluster/_cluster.ts";
-import { api, API_TIMEOUT_MS, FAILOVER_MS, type Json, Node } from "./_js_cluster.ts";
+import { api, API_TIMEOUT_MS, FAILOVER_MS, type Json, Node, PinnedClients } from "./_js_cluster.ts";
 
 const CLUSTERS: Record<string, string[]> = { A: ["a1", "a2"], B: ["b1", "b2"] };
 
@@ -49,7 +49,7 @@ class ScNode extends Node {
 
 /** The four servers, one client per server. */
 class SuperCluster implements AsyncDisposable {
-  readonly #clients = new Map<string, NatsConnection>();
+  readonly #clients = new PinnedClients();
   private constructor(readonly root: string, readonly nodes: ScNode[]) {}
 
   static async start(): Promise<SuperCluster> {
@@ -93,23 +93,12 @@ class SuperCluster implements AsyncDisposable {
     return this.nodes.find((n) => n.name === name)!;
   }
 
-  async client(name: string): Promise<NatsConnection> {
-    let nc = this.#clients.get(name);
-    if (nc === undefined || nc.isClosed()) {
-      nc = await connect({
-        port: this.node(name).up.port,
-        name: `client-${name}`,
-        ignoreClusterUpdates: true,
-        maxReconnectAttempts: 0,
-      });
-      this.#clients.set(name, nc);
-    }
-    return nc;
+  client(name: string): Promise<NatsConnection> {
+    return this.#clients.get(name, this.node(name).up.port);
   }
 
-  async dropClient(name: string): Promise<void> {
-    await this.#clients.get(name)?.close().catch(() => {});
-    this.#clients.delete(name);
+  dropClient(name: string): Promise<void> {
+    return this.#clients.drop(name);
   }
 
   /**
@@ -133,7 +122,7 @@ class SuperCluster implements AsyncDisposable {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    for (const nc of this.#clients.values()) await nc.close().catch(() => {});
+    await this.#clients.closeAll();
     for (const n of this.nodes) await n.kill().catch(() => {});
     await Deno.remove(this.root, { recursive: true }).catch(() => {});
   }

@@ -87,6 +87,19 @@ function requestAssignment(
   });
 }
 
+/**
+ * Where a new stream (or a moved one) goes (createGroupForStream): the placement's cluster, else
+ * the requester's, then the others.
+ */
+async function placeNew(c: JsCluster, req: JsApiRequest, cfg: StreamConfig) {
+  await c.peers.refresh();
+  const want = { replicas: cfg.num_replicas, tags: cfg.placement?.tags ?? [] };
+  const clusters = cfg.placement?.cluster
+    ? [cfg.placement.cluster]
+    : c.peers.clustersFrom(c.peers.requesterCluster(req.jsa.account, req.msg.reply));
+  return selectPeersIn(want, clusters, c.peers.candidates(), Math.random);
+}
+
 async function create(
   c: JsCluster,
   engine: StreamEngine,
@@ -106,13 +119,7 @@ async function create(
     return NO_ANSWER;
   }
   const cfg = r.config;
-  await c.peers.refresh();
-  // The placement's cluster, else the requester's, then the others (createGroupForStream).
-  const want = { replicas: cfg.num_replicas, tags: cfg.placement?.tags ?? [] };
-  const clusters = cfg.placement?.cluster
-    ? [cfg.placement.cluster]
-    : c.peers.clustersFrom(c.peers.requesterCluster(req.jsa.account, req.msg.reply));
-  const sel = selectPeersIn(want, clusters, c.peers.candidates(), Math.random);
+  const sel = await placeNew(c, req, cfg);
   if ("error" in sel) {
     return response(T.create, jsApiError("JSClusterNoPeersErrF", { err: sel.error }));
   }
@@ -186,13 +193,8 @@ async function update(
     return response(T.update, jsApiError("JSStreamMoveAndScaleErr"));
   }
   if (move && cfg.num_replicas === was.num_replicas) {
-    // The new members after the old ones (createGroupForStream for the new placement).
-    await c.peers.refresh();
-    const want = { replicas: cfg.num_replicas, tags: cfg.placement?.tags ?? [] };
-    const clusters = cfg.placement?.cluster
-      ? [cfg.placement.cluster]
-      : c.peers.clustersFrom(c.peers.requesterCluster(req.jsa.account, req.msg.reply));
-    const sel = selectPeersIn(want, clusters, c.peers.candidates(), Math.random);
+    // The new members after the old ones (placed as a new stream would be).
+    const sel = await placeNew(c, req, cfg);
     if ("error" in sel) {
       return response(T.update, jsApiError("JSClusterNoPeersErrF", { err: sel.error }));
     }
