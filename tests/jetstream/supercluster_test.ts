@@ -135,7 +135,7 @@ async function create(nc: NatsConnection, cfg: Json): Promise<Json> {
 
 Deno.test("JetStream super-cluster: one meta group over gateways, streams in the requester's cluster", async (t) => {
   await using sc = await SuperCluster.start();
-  const leader = await sc.metaLeader();
+  let leader = await sc.metaLeader();
   const clusterOf = (server: string) => server[0].toUpperCase();
 
   await t.step("a new stream goes to the cluster of the client that asked", async () => {
@@ -245,6 +245,19 @@ Deno.test("JetStream super-cluster: one meta group over gateways, streams in the
       "a1 and a2 without MV",
     );
     assert.equal((await js.publish("mv.x", "after")).seq, 51);
+  });
+
+  await t.step("a meta leader step-down to a named cluster", async () => {
+    const nc = await sc.client("a1");
+    const other = clusterOf(leader) === "A" ? "B" : "A";
+    const tags = await api(nc, "$JS.API.META.LEADER.STEPDOWN", { placement: { tags: ["x"] } });
+    assert.equal(tags.error?.err_code, 10011, JSON.stringify(tags));
+    const none = await api(nc, "$JS.API.META.LEADER.STEPDOWN", { placement: { cluster: "Z" } });
+    assert.equal(none.error?.description, "no replacement peer connected", JSON.stringify(none));
+    const ok = await api(nc, "$JS.API.META.LEADER.STEPDOWN", { placement: { cluster: other } });
+    assert.equal(ok.success, true, JSON.stringify(ok));
+    leader = await sc.metaLeader(4, leader);
+    assert.equal(clusterOf(leader), other);
   });
 
   await t.step(

@@ -324,7 +324,9 @@ export function clusterApiHandler(c: JsCluster, engine: StreamEngine) {
     }
     // The system account's subscription (js_cluster.ts); an account's request reaches it too
     // in nats-server 2.9.10 (through the account's `$JS.API.>` import).
-    if (op === "META.LEADER.STEPDOWN") return leader ? c.metaStepDown() : NO_ANSWER;
+    if (op === "META.LEADER.STEPDOWN") {
+      return leader ? c.metaStepDown(req.msg.string()) : NO_ANSWER;
+    }
     if (op === "SERVER.REMOVE") return leader ? removeServer(c, req.msg.string()) : NO_ANSWER;
     const peerRemove = streamOp(op, "STREAM.PEER.REMOVE");
     if (peerRemove !== null) return leader ? removeStreamPeer(c, req, peerRemove) : NO_ANSWER;

@@ -43,7 +43,7 @@ import { StreamReplica } from "./stream_replica.ts";
 import { EntryOp as Op } from "./entries.ts";
 import { clusterInfoOf, type PeerView } from "./cluster_info.ts";
 import { PeerDirectory } from "./peer_directory.ts";
-import { MetaPeers } from "./meta_peers.ts";
+import { MetaPeers, stepDownTarget } from "./meta_peers.ts";
 import { encodeSnappyLiterals } from "../store/archive/snappy_block.ts";
 import { removeServer } from "./peer_remove.ts";
 
@@ -312,7 +312,7 @@ export class JsCluster {
     }
     if (this.#stepdownSub !== null || this.#stopped) return;
     const stepdown = this.#sysConn.subscribe("$JS.API.META.LEADER.STEPDOWN", (m) => {
-      const body = this.metaStepDown();
+      const body = this.metaStepDown(m.string());
       if (m.reply !== "") this.#sysConn.publish(m.reply, marshal(body));
     });
     const remove = this.#sysConn.subscribe("$JS.API.SERVER.REMOVE", (m) => {
@@ -331,15 +331,23 @@ export class JsCluster {
    * jsLeaderStepDownRequest on the meta leader: hands the meta group to another online member
    * (the answer is sent before the step-down takes effect).
    */
-  metaStepDown(): Record<string, unknown> {
+  metaStepDown(body = ""): Record<string, unknown> {
     const type = "io.nats.jetstream.api.v1.meta_leader_stepdown_response";
-    const others = this.peers.candidates().filter((p) => p.id !== this.self && p.online);
+    const target = stepDownTarget(body);
+    if ("error" in target) return { type, error: target.error };
+    const others = this.peers.candidates().filter((p) =>
+      p.id !== this.self && p.online && (target.cluster === null || p.cluster === target.cluster)
+    );
     if (others.length === 0) {
       const err = "no replacement peer connected";
       return { type, error: jsApiError("JSClusterNoPeersErrF", { err }) };
     }
+    // With a placement: a random member of its cluster (jsLeaderStepDownRequest).
+    const preferred = target.cluster === null
+      ? ""
+      : others[Math.floor(Math.random() * others.length)].id;
     queueMicrotask(() => {
-      if (this.isMetaLeader) this.#host.stepDown();
+      if (this.isMetaLeader) this.#host.stepDown(preferred);
     });
     return { type, success: true };
   }

@@ -10,6 +10,8 @@ import type { Account } from "../../accounts/account.ts";
 import { nodeId } from "../../raft/mod.ts";
 import type { PeerCandidate } from "./placement.ts";
 import type { PeerDirectory } from "./peer_directory.ts";
+import { isEmptyRequest } from "../api/api_types.ts";
+import { type ApiError, jsApiError } from "../api/errors.ts";
 
 /** A peer not heard from for this long is offline (lostQuorumInterval). */
 const OFFLINE_MS = 10_000;
@@ -115,4 +117,21 @@ export class MetaPeers {
       (routed ? this.#o.clusterName : "");
     return `JetStream cluster new metadata leader: ${name}${cluster ? `/${cluster}` : ""}`;
   }
+}
+
+/**
+ * The cluster a meta leader step-down request names (null: any member), or its error: invalid
+ * JSON (10025), tags (10011, not supported for this operation).
+ */
+export function stepDownTarget(body: string): { cluster: string | null } | { error: ApiError } {
+  if (isEmptyRequest(body)) return { cluster: null };
+  let req: { placement?: { cluster?: unknown; tags?: unknown } };
+  try {
+    req = JSON.parse(body) ?? {};
+  } catch {
+    return { error: jsApiError("JSInvalidJSONErr") };
+  }
+  const p = typeof req === "object" ? req.placement ?? {} : {};
+  if (Array.isArray(p.tags) && p.tags.length > 0) return { error: jsApiError("JSClusterTagsErr") };
+  return { cluster: typeof p.cluster === "string" ? p.cluster : "" };
 }
