@@ -171,6 +171,19 @@ export class RaftNode {
     return this.proposeEntries(now, [{ type: EntryType.AddPeer, data: encoder.encode(peer) }]);
   }
 
+  /**
+   * raft.go AdjustBootClusterSize: a group that never had a leader expects `size` members (at
+   * least 2) instead of its bootstrap estimate (JetStream servers among routed ones without it).
+   * Returns false once a leader is or was known.
+   */
+  adjustBootClusterSize(size: number): boolean {
+    const core = this.#core;
+    if (core.leader !== "" || this.hadPreviousLeader) return false;
+    core.clusterSize = Math.max(2, size);
+    core.quorum = Math.floor(core.clusterSize / 2) + 1;
+    return true;
+  }
+
   /** Proposes removing a peer, forwarding to `$NRG.RP.<group>` off the leader. */
   proposeRemovePeer(now: number, peer: string): RaftOutput[] {
     if (this.#core.state === RaftState.Leader) this.#removePeer(now, peer);

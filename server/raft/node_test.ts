@@ -382,3 +382,22 @@ Deno.test("a paused follower replicates but applies only when resumed, in order"
   assert.deepEqual(h.payloads(follower), ["m0", "m1", "m2", "m3"]);
   assert.equal(follower.node.commit, leader.node.commit);
 });
+
+Deno.test("a cold-booting group's expected size can be adjusted, to 2 at least", () => {
+  const node = new RaftNode({
+    group: "G",
+    id: IDS[0],
+    peers: [IDS[0]],
+    clusterSize: 4,
+    log: new MemoryLog(),
+    random: prng(3),
+  });
+  node.start(0);
+  assert.equal(node.clusterSize, 4);
+  assert.equal(node.quorum, 3);
+  assert.equal(node.adjustBootClusterSize(1), true);
+  assert.equal(node.clusterSize, 2, "the bootstrap floor");
+  assert.equal(node.quorum, 2);
+  assert.equal(node.adjustBootClusterSize(3), true);
+  assert.equal(node.quorum, 2);
+});

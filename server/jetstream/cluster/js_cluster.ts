@@ -28,7 +28,6 @@ import {
 } from "../../raft/mod.ts";
 import { FileLog } from "../../raft/file/file_log.ts";
 import { parseJson } from "../api/go_json.ts";
-import { jsApiError } from "../api/errors.ts";
 import type { JetStream } from "../jetstream.ts";
 import { msToNs, parseGoTimeNs } from "../js_time.ts";
 import { response, T } from "../stream/api_common.ts";
@@ -43,7 +42,7 @@ import { StreamReplica } from "./stream_replica.ts";
 import { EntryOp as Op } from "./entries.ts";
 import { clusterInfoOf, type PeerView } from "./cluster_info.ts";
 import { PeerDirectory } from "./peer_directory.ts";
-import { MetaPeers, stepDownTarget } from "./meta_peers.ts";
+import { MetaPeers } from "./meta_peers.ts";
 import { encodeSnappyLiterals } from "../store/archive/snappy_block.ts";
 import { removeServer } from "./peer_remove.ts";
 
@@ -114,6 +113,7 @@ export class JsCluster {
   /** Meta entries applied since the last meta snapshot. */
   #metaApplied = 0;
   #routeWait: ReturnType<typeof setInterval> | undefined;
+  #bootCheck: ReturnType<typeof setInterval> | undefined;
   #stopped = false;
 
   constructor(o: JsClusterOptions) {
@@ -170,6 +170,8 @@ export class JsCluster {
     this.#directory.start();
     this.#host.start();
     if (!this.#bootstrapping) return;
+    this.#bootCheck = setInterval(() => this.#checkBootSize(), 1000);
+    Deno.unrefTimer(this.#bootCheck as unknown as number);
     this.#routeWait = setInterval(() => {
       if ([...o.routedNames()].length === 0) return;
       clearInterval(this.#routeWait);
@@ -181,11 +183,23 @@ export class JsCluster {
     Deno.unrefTimer(this.#routeWait as unknown as number);
   }
 
+  /** A cold boot among servers without JetStream: expect only the JetStream ones. */
+  #checkBootSize(): void {
+    const node = this.#host.node;
+    if (node.leader !== "" || node.hadPreviousLeader) return clearInterval(this.#bootCheck);
+    const size = this.peers.bootSize(node.clusterSize);
+    if (size === null) return;
+    const from = node.clusterSize;
+    this.#o.notice(`Adjusting JetStream expected peer set size to ${size} from original ${from}`);
+    node.adjustBootClusterSize(size);
+  }
+
   /** Leaves every group (server shutdown); streams are stopped by the engine. */
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#routeWait);
+    clearInterval(this.#bootCheck);
     for (const r of this.#replicas.values()) r.stop();
     this.#replicas.clear();
     this.#host.stop();
@@ -332,24 +346,14 @@ export class JsCluster {
    * (the answer is sent before the step-down takes effect).
    */
   metaStepDown(body = ""): Record<string, unknown> {
-    const type = "io.nats.jetstream.api.v1.meta_leader_stepdown_response";
-    const target = stepDownTarget(body);
-    if ("error" in target) return { type, error: target.error };
-    const others = this.peers.candidates().filter((p) =>
-      p.id !== this.self && p.online && (target.cluster === null || p.cluster === target.cluster)
-    );
-    if (others.length === 0) {
-      const err = "no replacement peer connected";
-      return { type, error: jsApiError("JSClusterNoPeersErrF", { err }) };
+    const r = this.peers.stepDownTo(body);
+    if (r.preferred !== null) {
+      const preferred = r.preferred;
+      queueMicrotask(() => {
+        if (this.isMetaLeader) this.#host.stepDown(preferred);
+      });
     }
-    // With a placement: a random member of its cluster (jsLeaderStepDownRequest).
-    const preferred = target.cluster === null
-      ? ""
-      : others[Math.floor(Math.random() * others.length)].id;
-    queueMicrotask(() => {
-      if (this.isMetaLeader) this.#host.stepDown(preferred);
-    });
-    return { type, success: true };
+    return r.answer;
   }
 
   #applyMeta(entries: Entry[]): void {

@@ -108,6 +108,59 @@ export class MetaPeers {
     return [first, ...[...others].sort()];
   }
 
+  /**
+   * nats-server trackedJetStreamServers over this server and the ones it routes to: how many
+   * run JetStream, of how many (null until every routed server's statsz told).
+   */
+  trackedServers(): { js: number; total: number } | null {
+    let js = 1;
+    let total = 1;
+    for (const name of this.#o.routedNames()) {
+      const info = this.#o.directory.get(this.#idOf(name));
+      if (info === undefined) {
+        void this.refresh().catch(() => {});
+        return null;
+      }
+      total++;
+      if (info.jetstream) js++;
+    }
+    return { js, total };
+  }
+
+  /**
+   * monitorCluster's cold-boot check (a group that never had a leader, expecting `cs`): the
+   * JetStream servers' count when some routed servers run without JetStream, else null.
+   */
+  bootSize(cs: number): number | null {
+    const t = this.trackedServers();
+    return t !== null && t.js < t.total && t.total >= cs && t.js !== cs ? t.js : null;
+  }
+
+  /**
+   * jsLeaderStepDownRequest's answer, and the member to hand the meta group to ("" for any,
+   * null when it stays): with a placement cluster, a random online member of it.
+   */
+  stepDownTo(body: string): { answer: Record<string, unknown>; preferred: string | null } {
+    const type = "io.nats.jetstream.api.v1.meta_leader_stepdown_response";
+    const target = stepDownTarget(body);
+    if ("error" in target) return { answer: { type, error: target.error }, preferred: null };
+    const others = this.candidates().filter((p) =>
+      p.id !== this.#o.self && p.online &&
+      (target.cluster === null || p.cluster === target.cluster)
+    );
+    if (others.length === 0) {
+      const err = "no replacement peer connected";
+      return {
+        answer: { type, error: jsApiError("JSClusterNoPeersErrF", { err }) },
+        preferred: null,
+      };
+    }
+    const preferred = target.cluster === null
+      ? ""
+      : others[Math.floor(Math.random() * others.length)].id;
+    return { answer: { type, success: true }, preferred };
+  }
+
   /** nats-server processLeaderChange's notice of another server leading the meta group. */
   leaderNotice(leader: string): string {
     const name = this.nameOf(leader);
