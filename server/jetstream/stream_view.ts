@@ -72,6 +72,11 @@ export interface StreamView {
    * a work-queue stream removes it; an interest stream removes it once no consumer needs it.
    */
   acked(consumer: ConsumerHandle, seq: number): void;
+  /**
+   * A consumer's acknowledgements were applied: a clustered stream's leader replicates the
+   * consumers' states soon (not only on its timer). Absent: nothing to do.
+   */
+  consumerChanged?(): void;
   /** The consumers of the stream, by name. */
   readonly consumers: ReadonlyMap<string, ConsumerHandle>;
   attachConsumer(c: ConsumerHandle): void;

@@ -61,6 +61,8 @@ const MAX_BATCH_BYTES = 1024 * 1024;
 
 /** How often a leader replicates its consumers' changed states. */
 const STATE_EVERY_MS = 1000;
+/** How soon after acks a leader replicates the consumers' states (a fail-over redelivers less). */
+const ACK_STATE_MS = 50;
 
 /** Applied entries between two compactions of a group's log. */
 const SNAPSHOT_EVERY = 8192;
@@ -108,6 +110,7 @@ export class StreamReplica implements StreamReplication {
   /** The leader's consumer states as last replicated (base64), by consumer. */
   readonly #sentStates = new Map<string, string>();
   #stateTimer: ReturnType<typeof setInterval> | undefined;
+  #ackStateTimer: ReturnType<typeof setTimeout> | undefined;
   /** Catching up from a snapshot: the entries that arrived meanwhile (null: not). */
   #held: { index: number; entries: Entry[] }[] | null = null;
 
@@ -164,6 +167,15 @@ export class StreamReplica implements StreamReplication {
     if (!this.#serving) return Promise.resolve();
     this.consumers.apply(r);
     return this.#propose(encodeConsumerRecord(r)).then(() => {}, () => {});
+  }
+
+  /** StreamReplication: acks were applied; their states go within {@link ACK_STATE_MS}. */
+  consumerChanged(): void {
+    if (!this.#serving || this.#ackStateTimer !== undefined) return;
+    this.#ackStateTimer = setTimeout(() => {
+      this.#ackStateTimer = undefined;
+      if (this.#serving) this.#replicateStates();
+    }, ACK_STATE_MS);
   }
 
   /**
@@ -259,6 +271,8 @@ export class StreamReplica implements StreamReplication {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#stateTimer);
+    clearTimeout(this.#ackStateTimer);
+    this.#ackStateTimer = undefined;
     if (this.#serving) this.#replicateStates();
     this.#o.stream.replication = null;
     this.#drop();
@@ -518,6 +532,8 @@ export class StreamReplica implements StreamReplication {
     if (!this.#serving) return;
     this.#serving = false;
     clearInterval(this.#stateTimer);
+    clearTimeout(this.#ackStateTimer);
+    this.#ackStateTimer = undefined;
     this.#drop();
     this.#rollback();
     this.#o.stream.setLeader(false);

@@ -248,6 +248,7 @@ export class Consumer implements ConsumerHandle {
     this.#acks = [];
     if (this.#stopped) return;
     this.engine.applyAcks(acks, this.stream.now());
+    this.stream.consumerChanged?.();
     this.#arm();
     this.#continueLater();
   }

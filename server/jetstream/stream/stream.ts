@@ -63,6 +63,8 @@ export interface StreamHooks {
  */
 export interface StreamReplication {
   replicate(entry: StreamEntry, r: EntryResult, now: bigint): Promise<unknown> | null;
+  /** A consumer's state changed (acks applied): replicate the consumers' states soon. */
+  consumerChanged?(): void;
 }
 
 /** An entry's result with the promise of its replication (see {@link Stream.apply}). */
@@ -251,6 +253,10 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
   onStored(cb: (seq: number, subject: string) => void): () => void {
     this.#storedCbs.add(cb);
     return () => this.#storedCbs.delete(cb);
+  }
+
+  consumerChanged(): void {
+    this.#replication?.consumerChanged?.();
   }
 
   acked(consumer: ConsumerHandle, seq: number): void {
