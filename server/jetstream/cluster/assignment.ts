@@ -20,8 +20,13 @@ export function assignmentBody(o: {
   created: string;
   subject: string;
   reply: string;
+  /**
+   * The account the answer to `reply` goes in when not the stream's (the system account's
+   * move requests; a denats field, nats-server answers every API request in that account).
+   */
+  replyAccount?: string;
 }): Json {
-  return {
+  const body: Json = {
     client: { acc: o.account },
     created: o.created,
     stream: streamConfigToJson(o.config),
@@ -30,6 +35,8 @@ export function assignmentBody(o: {
     subject: o.subject,
     reply: o.reply,
   };
+  if (o.replyAccount) body.reply_account = o.replyAccount;
+  return body;
 }
 
 /** The `group` of an existing assignment with `peers` (and a preferred first leader). */

@@ -34,8 +34,8 @@ import type { JsCluster } from "./js_cluster.ts";
 import { groupName, selectPeers, selectPeersIn } from "./placement.ts";
 import { assignedConfig, assignedCreated, assignmentBody, groupWithPeers } from "./assignment.ts";
 import { removeServer, removeStreamPeer } from "./peer_remove.ts";
-import { isMoveRequest, type MoveInfo, movePeerSet, moveProgressText } from "./stream_move.ts";
-import type { StreamAssignment } from "./meta_state.ts";
+import { isMoveRequest, movePeerSet } from "./stream_move.ts";
+import { moveProgress, streamOffline } from "./account_move.ts";
 
 type Reply = Record<string, unknown> | null | Promise<Record<string, unknown> | null>;
 
@@ -134,26 +134,6 @@ async function create(
   return NO_ANSWER;
 }
 
-/** How far a move got (10124's text), from the stream leader's info. */
-async function moveProgress(
-  c: JsCluster,
-  req: JsApiRequest,
-  name: string,
-  sa: StreamAssignment,
-): Promise<string> {
-  const peers = sa.group.peers.length;
-  if (offline(c, sa)) return moveProgressText(peers, null, true);
-  try {
-    const m = await c.accountConn(req.jsa.account).request(`$JS.API.STREAM.INFO.${name}`, "", {
-      timeoutMs: 2000,
-    });
-    const info = JSON.parse(dec.decode(m.data)) as { cluster?: MoveInfo };
-    return moveProgressText(peers, info.cluster ?? null, false);
-  } catch (err) {
-    return moveProgressText(peers, null, false, err instanceof Error ? err.message : String(err));
-  }
-}
-
 /** The stream's current leader (asked of the stream, as nats-server asks `$JSC.SI`). */
 async function currentLeader(c: JsCluster, req: JsApiRequest, name: string): Promise<string> {
   try {
@@ -186,7 +166,7 @@ async function update(
   const was = assignedConfig(sa);
   const move = was !== null && isMoveRequest(was, cfg);
   if (move && was.num_replicas !== peers.length) {
-    const msg = await moveProgress(c, req, name, sa);
+    const msg = await moveProgress(c, req.jsa.account, sa);
     return response(T.update, jsApiError("JSStreamMoveInProgressF", { msg }));
   }
   if (move && cfg.num_replicas !== was.num_replicas) {
@@ -335,7 +315,7 @@ export function clusterApiHandler(c: JsCluster, engine: StreamEngine) {
     const sa = c.state.stream(req.jsa.account.name, name);
     if (sa === undefined) return leader ? null : NO_ANSWER;
     const r = c.replica(req.jsa.account.name, name);
-    if (leader && streamOp(op, "STREAM.INFO") !== null && offline(c, sa)) {
+    if (leader && streamOp(op, "STREAM.INFO") !== null && streamOffline(c, sa)) {
       // jsStreamInfoRequest: every member of the stream is offline.
       return response(T.info, jsApiError("JSStreamOfflineErr"), { total: 0, offset: 0, limit: 0 });
     }
@@ -364,10 +344,6 @@ export function clusterApiHandler(c: JsCluster, engine: StreamEngine) {
 }
 
 /** None of the stream's members is online (as the meta leader sees them). */
-function offline(c: JsCluster, sa: StreamAssignment): boolean {
-  const online = new Set(c.peers.candidates().filter((p) => p.online).map((p) => p.id));
-  return sa.group.peers.every((p) => !online.has(p));
-}
 
 /** Operations denats does not run in a cluster yet. */
 function notInCluster(op: string): Record<string, unknown> {

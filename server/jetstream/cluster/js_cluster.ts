@@ -44,7 +44,7 @@ import { clusterInfoOf, type PeerView } from "./cluster_info.ts";
 import { PeerDirectory } from "./peer_directory.ts";
 import { MetaPeers } from "./meta_peers.ts";
 import { encodeSnappyLiterals } from "../store/archive/snappy_block.ts";
-import { removeServer } from "./peer_remove.ts";
+import { LeaderRequests } from "./leader_requests.ts";
 
 /** Options of a {@link JsCluster}. */
 export interface JsClusterOptions {
@@ -80,6 +80,8 @@ interface PendingAnswer {
   type: "create" | "update";
   /** A create answer with `did_create`. */
   created: boolean;
+  /** The account the answer goes in ("" for the stream's). */
+  account?: string;
   at: number;
 }
 /** Applied meta entries between two compactions of the meta log. */
@@ -108,7 +110,7 @@ export class JsCluster {
   readonly peers: MetaPeers;
   /** System-account requests only the meta leader serves. */
   readonly #sysConn: InternalConnection;
-  #stepdownSub: { unsubscribe(): void } | null = null;
+  readonly #leaderRequests: LeaderRequests;
   #leader = "";
   /** Meta entries applied since the last meta snapshot. */
   #metaApplied = 0;
@@ -134,6 +136,7 @@ export class JsCluster {
       kind: InternalKind.System,
       name: "js-meta-requests",
     });
+    this.#leaderRequests = new LeaderRequests(this, this.#sysConn);
     this.#directory = new PeerDirectory(
       new InternalConnection(o.ctx, o.system, { kind: InternalKind.System, name: "js-peers" }),
       { name: o.serverName, cluster: o.clusterName, tags: [...o.tags], jetstream: true },
@@ -304,7 +307,7 @@ export class JsCluster {
   }
 
   #onMetaState(state: string, leader: string): void {
-    this.#leaderOnly(state === RaftState.Leader);
+    this.#leaderRequests.set(state === RaftState.Leader);
     if (leader === this.#leader) return;
     this.#leader = leader;
     // Learn every member's name, cluster and tags early (placements and cluster infos).
@@ -314,31 +317,18 @@ export class JsCluster {
     } else if (leader !== "") this.#o.notice(this.peers.leaderNotice(leader));
   }
 
-  /**
-   * The meta leader's system-account requests (nats-server startUpdatesSub):
-   * `$JS.API.META.LEADER.STEPDOWN` hands the meta group to another online member.
-   */
-  #leaderOnly(leading: boolean): void {
-    if (!leading) {
-      this.#stepdownSub?.unsubscribe();
-      this.#stepdownSub = null;
-      return;
-    }
-    if (this.#stepdownSub !== null || this.#stopped) return;
-    const stepdown = this.#sysConn.subscribe("$JS.API.META.LEADER.STEPDOWN", (m) => {
-      const body = this.metaStepDown(m.string());
-      if (m.reply !== "") this.#sysConn.publish(m.reply, marshal(body));
-    });
-    const remove = this.#sysConn.subscribe("$JS.API.SERVER.REMOVE", (m) => {
-      const body = removeServer(this, m.string());
-      if (m.reply !== "") this.#sysConn.publish(m.reply, marshal(body));
-    });
-    this.#stepdownSub = {
-      unsubscribe: () => {
-        stepdown.unsubscribe();
-        remove.unsubscribe();
-      },
-    };
+  /** The system account's name (its requests are answered there). */
+  get systemAccount(): string {
+    return this.#o.system.name;
+  }
+
+  /** An account with JetStream here, by name. */
+  account(name: string): Account | undefined {
+    return this.#o.js.account(name)?.account;
+  }
+
+  notice(text: string): void {
+    this.#o.notice(text);
   }
 
   /**
@@ -462,6 +452,7 @@ export class JsCluster {
     const a = engine.accountOf(jsa);
     let stream = a.streams.get(sa.name);
     const reply = str(member(sa.body, "reply"));
+    const replyIn = str(member(sa.body, "reply_account"));
     try {
       if (stream === undefined) {
         const created = parseGoTimeNs(str(member(sa.body, "created"))) ?? msToNs(Date.now());
@@ -476,11 +467,15 @@ export class JsCluster {
     const existing = this.#replicas.get(k);
     if (existing !== undefined) {
       existing.setPeers(sa.group.peers);
-      if (reply !== "" && existing.isLeader) this.#answer(stream, reply, "update");
+      if (reply !== "" && existing.isLeader) this.#answer(stream, reply, "update", true, replyIn);
       return;
     }
     if (reply !== "") {
-      this.#answerLater(k, { reply, type: kind === "stream-added" ? "create" : "update" });
+      this.#answerLater(k, {
+        reply,
+        type: kind === "stream-added" ? "create" : "update",
+        account: replyIn,
+      });
     }
     const s = stream;
     const r = new StreamReplica({
@@ -533,7 +528,9 @@ export class JsCluster {
     const pending = this.#answers.get(k) ?? [];
     this.#answers.delete(k);
     for (const a of pending) {
-      if (Date.now() - a.at < ANSWER_TTL_MS) this.#answer(stream, a.reply, a.type, a.created);
+      if (Date.now() - a.at < ANSWER_TTL_MS) {
+        this.#answer(stream, a.reply, a.type, a.created, a.account);
+      }
     }
   }
 
@@ -564,7 +561,13 @@ export class JsCluster {
   }
 
   /** The create or update answer of a replica that leads its stream. */
-  #answer(stream: Stream, reply: string, type: "create" | "update", created = true): void {
+  #answer(
+    stream: Stream,
+    reply: string,
+    type: "create" | "update",
+    created = true,
+    account = "",
+  ): void {
     const info: Record<string, unknown> = { ...stream.info({ domain: type !== "create" }) };
     const out = response(type === "create" ? T.create : T.update, null);
     for (const [k, v] of Object.entries(info)) {
@@ -572,10 +575,11 @@ export class JsCluster {
       if (k === "state") out.cluster = this.streamCluster(stream.account.name, stream.name);
     }
     if (type === "create" && created) out.did_create = true;
-    this.#publish(stream.account.name, reply, out);
+    this.#publish(account || stream.account.name, reply, out);
   }
 
   #publish(account: string, subject: string, body: Record<string, unknown>): void {
+    if (account === this.#o.system.name) return void this.#sysConn.publish(subject, marshal(body));
     const jsa = this.#o.js.account(account);
     if (jsa !== undefined) this.accountConn(jsa.account).publish(subject, marshal(body));
   }
