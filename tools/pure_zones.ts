@@ -46,6 +46,7 @@ const ALLOWED = new Set([
   "server/jetstream/cluster/stream_replica.ts",
   "server/jetstream/cluster/peer_directory.ts",
   "server/jetstream/cluster/consumer_records.ts",
+  "server/jetstream/cluster/consumer_state_sync.ts",
 ]);
 const BANNED = /\bDeno\.|\bsetTimeout\b|\bsetInterval\b|\bconsole\./;
 

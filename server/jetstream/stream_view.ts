@@ -77,6 +77,11 @@ export interface StreamView {
    * consumers' states soon (not only on its timer). Absent: nothing to do.
    */
   consumerChanged?(): void;
+  /**
+   * Resolves once the consumers' current states are replicated (a clustered stream's leader:
+   * an ack's confirmation waits for it); null when there is nothing to wait for.
+   */
+  consumerReplicated?(): Promise<void> | null;
   /** The consumers of the stream, by name. */
   readonly consumers: ReadonlyMap<string, ConsumerHandle>;
   attachConsumer(c: ConsumerHandle): void;

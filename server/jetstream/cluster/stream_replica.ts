@@ -16,11 +16,11 @@ import { type Entry, EntryType, RaftNode, RaftState, type RaftTiming } from "../
 import { FileLog } from "../../raft/file/file_log.ts";
 import type { EntryResult, StreamEntry } from "../stream/entry.ts";
 import { AnswerDropped } from "../stream/ack_queue.ts";
-import { base64 } from "../api/api_types.ts";
 import type { Stream, StreamReplication } from "../stream/stream.ts";
 import type { RaftGroupInfo } from "./entries.ts";
 import { RaftHost } from "./raft_host.ts";
 import { ReplicaConsumers } from "./consumer_records.ts";
+import { ConsumerStateSync } from "./consumer_state_sync.ts";
 import { moveStep } from "./stream_move.ts";
 import { catchUpStream, decodeStreamSnapshot, encodeStreamSnapshot } from "./stream_catchup.ts";
 import {
@@ -61,8 +61,6 @@ const MAX_BATCH_BYTES = 1024 * 1024;
 
 /** How often a leader replicates its consumers' changed states. */
 const STATE_EVERY_MS = 1000;
-/** How soon after acks a leader replicates the consumers' states (a fail-over redelivers less). */
-const ACK_STATE_MS = 50;
 
 /** Applied entries between two compactions of a group's log. */
 const SNAPSHOT_EVERY = 8192;
@@ -107,16 +105,16 @@ export class StreamReplica implements StreamReplication {
   #movedAt = 0;
   /** The consumers the group carried (what a memory stream's new leader resumes). */
   readonly consumers = new ReplicaConsumers();
-  /** The leader's consumer states as last replicated (base64), by consumer. */
-  readonly #sentStates = new Map<string, string>();
+  /** The consumers' states handed to the group while this replica leads. */
+  readonly #states: ConsumerStateSync;
   #stateTimer: ReturnType<typeof setInterval> | undefined;
-  #ackStateTimer: ReturnType<typeof setTimeout> | undefined;
   /** Catching up from a snapshot: the entries that arrived meanwhile (null: not). */
   #held: { index: number; entries: Entry[] }[] | null = null;
 
   constructor(o: StreamReplicaOptions) {
     this.#o = o;
     this.#peers = [...o.group.peers];
+    this.#states = new ConsumerStateSync(o.stream, this.consumers, (d) => this.#propose(d));
     this.#log = new FileLog(o.logDir, { syncAppends: false });
     const node = new RaftNode({
       group: o.group.name,
@@ -169,39 +167,14 @@ export class StreamReplica implements StreamReplication {
     return this.#propose(encodeConsumerRecord(r)).then(() => {}, () => {});
   }
 
-  /** StreamReplication: acks were applied; their states go within {@link ACK_STATE_MS}. */
+  /** StreamReplication: acks were applied (their states go soon). */
   consumerChanged(): void {
-    if (!this.#serving || this.#ackStateTimer !== undefined) return;
-    this.#ackStateTimer = setTimeout(() => {
-      this.#ackStateTimer = undefined;
-      if (this.#serving) this.#replicateStates();
-    }, ACK_STATE_MS);
+    this.#states.changed();
   }
 
-  /**
-   * The leader hands its consumers' changed states to the group (every second), so the replica
-   * that leads next resumes them where they were rather than from their start.
-   */
-  #replicateStates(): Promise<void>[] {
-    const out: Promise<void>[] = [];
-    for (const c of this.#o.stream.consumers.values()) {
-      if (c.direct === true || c.encodedState === undefined) continue;
-      let bytes: Uint8Array | null = null;
-      try {
-        bytes = c.encodedState();
-      } catch { /* a consumer being deleted */ }
-      if (bytes === null) continue;
-      const state = base64(bytes);
-      if (this.#sentStates.get(c.name) === state) continue;
-      this.#sentStates.set(c.name, state);
-      out.push(this.replicateConsumer({
-        kind: "consumer-state",
-        name: c.name,
-        ackPolicy: c.ackPolicy ?? "explicit",
-        state,
-      }));
-    }
-    return out;
+  /** StreamReplication: resolves once the consumers' states now were committed. */
+  consumerReplicated(): Promise<void> {
+    return this.#states.replicated();
   }
 
   /**
@@ -256,14 +229,13 @@ export class StreamReplica implements StreamReplication {
   stepDown(preferred = ""): void {
     if (this.host.node.state !== RaftState.Leader) return;
     // The consumers' latest states first, so that the next leader resumes them exactly.
-    const states = this.#serving ? this.#replicateStates() : [];
     const handOver = () => {
       if (!this.#stopped && this.host.node.state === RaftState.Leader) {
         this.host.stepDown(preferred);
       }
     };
-    if (states.length === 0) handOver();
-    else void Promise.allSettled(states).then(handOver);
+    if (!this.#serving) handOver();
+    else void this.#states.send().then(handOver);
   }
 
   /** Leaves the group: stops the member and closes its log (the files stay). */
@@ -271,9 +243,8 @@ export class StreamReplica implements StreamReplication {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#stateTimer);
-    clearTimeout(this.#ackStateTimer);
-    this.#ackStateTimer = undefined;
-    if (this.#serving) this.#replicateStates();
+    if (this.#serving) void this.#states.send();
+    this.#states.stop();
     this.#o.stream.replication = null;
     this.#drop();
     this.host.stop();
@@ -532,8 +503,7 @@ export class StreamReplica implements StreamReplication {
     if (!this.#serving) return;
     this.#serving = false;
     clearInterval(this.#stateTimer);
-    clearTimeout(this.#ackStateTimer);
-    this.#ackStateTimer = undefined;
+    this.#states.stop();
     this.#drop();
     this.#rollback();
     this.#o.stream.setLeader(false);
@@ -546,9 +516,9 @@ export class StreamReplica implements StreamReplication {
     this.#proposedSeqs = [];
     this.#committedSeq = this.#o.stream.store.state().lastSeq;
     this.#changePeers(this.#peers);
-    this.#sentStates.clear();
+    this.#states.start();
     this.#stateTimer = setInterval(() => {
-      this.#replicateStates();
+      void this.#states.send();
       this.#checkMove();
     }, STATE_EVERY_MS);
     Deno.unrefTimer(this.#stateTimer as unknown as number);

@@ -74,6 +74,7 @@ export interface ConsumerOptions {
 }
 
 const enc = new TextEncoder();
+const EMPTY_DATA = new Uint8Array(0);
 
 function nuid(random: () => number): string {
   return randomBase62(22, random);
@@ -153,6 +154,12 @@ export class Consumer implements ConsumerHandle {
             deliverTo: subject,
           }),
         streamAcked: (seq) => this.stream.acked(this, seq),
+        confirm: (reply) => {
+          const send = () => !conn.closed && conn.publish(reply, EMPTY_DATA);
+          const replicated = this.stream.consumerReplicated?.();
+          if (replicated === undefined || replicated === null) send();
+          else void replicated.then(send, () => {});
+        },
         advisory: (subject, body) => this.#advisory(subject, body),
         inactive: () => queueMicrotask(() => this.#deleteInactive()),
         warn: (text) =>

@@ -65,6 +65,8 @@ export interface StreamReplication {
   replicate(entry: StreamEntry, r: EntryResult, now: bigint): Promise<unknown> | null;
   /** A consumer's state changed (acks applied): replicate the consumers' states soon. */
   consumerChanged?(): void;
+  /** Resolves once the consumers' current states are replicated (rejects: not leading). */
+  consumerReplicated?(): Promise<void>;
 }
 
 /** An entry's result with the promise of its replication (see {@link Stream.apply}). */
@@ -257,6 +259,10 @@ export class Stream implements StreamView, StreamMachine, InboundState, Upstream
 
   consumerChanged(): void {
     this.#replication?.consumerChanged?.();
+  }
+
+  consumerReplicated(): Promise<void> | null {
+    return this.#replication?.consumerReplicated?.() ?? null;
   }
 
   acked(consumer: ConsumerHandle, seq: number): void {

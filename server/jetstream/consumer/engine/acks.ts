@@ -47,7 +47,10 @@ export function applyAck(
     case AckKind.Unknown:
       break;
   }
-  if (reply !== "" && !skipReply) o.deps.output.send(reply, "", null, EMPTY);
+  if (reply === "" || skipReply) return;
+  const out = o.deps.output;
+  if (out.confirm !== undefined) out.confirm(reply);
+  else out.send(reply, "", null, EMPTY);
 }
 
 function event(o: ConsumerEngine, type: string, fields: Record<string, unknown>) {

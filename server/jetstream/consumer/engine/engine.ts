@@ -50,6 +50,8 @@ export interface ConsumerOutput {
   ): boolean;
   /** The consumer acknowledged `seq` (interest and work-queue streams remove messages). */
   streamAcked(seq: number): void;
+  /** Confirms an ack that asked for it (once replicated, in a cluster); absent: sent at once. */
+  confirm?(reply: string): void;
   /** An advisory or metric: `body` without `id`/`timestamp` (the shell adds them). */
   advisory(subject: string, body: Record<string, unknown>): void;
   /** The inactive threshold passed: the consumer should be deleted. */
