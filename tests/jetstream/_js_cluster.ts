@@ -24,6 +24,15 @@ export const BIN = Deno.env.get("JS_CLUSTER_BIN") ??
 export const NAMES = ["n1", "n2", "n3"];
 /** Each server's tag (`server_tags`), for the placement case. */
 export const TAG: Record<string, string> = { n1: "az:a", n2: "az:b", n3: "az:c" };
+/** A system account with user `sys` and a JetStream account `APP` (user `app`, the default). */
+export const SYS_APP_ACCOUNTS = `
+accounts {
+  SYS { users: [{ user: sys, password: sys }] }
+  APP { jetstream: enabled, users: [{ user: app, password: app }] }
+}
+system_account: SYS
+no_auth_user: app
+`;
 /** Deadline of anything that may wait for an election. */
 export const FAILOVER_MS = 30_000;
 export const API_TIMEOUT_MS = 10_000;

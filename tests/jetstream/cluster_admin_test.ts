@@ -15,16 +15,7 @@
 import assert from "node:assert/strict";
 import { connect } from "@nats-io/transport-node";
 import { waitFor } from "../helpers/poll.ts";
-import { Cluster, FAILOVER_MS, type Json } from "./_js_cluster.ts";
-
-const ACCOUNTS = `
-accounts {
-  SYS { users: [{ user: sys, password: sys }] }
-  APP { jetstream: enabled, users: [{ user: app, password: app }] }
-}
-system_account: SYS
-no_auth_user: app
-`;
+import { Cluster, FAILOVER_MS, type Json, SYS_APP_ACCOUNTS } from "./_js_cluster.ts";
 
 async function healthz(c: Cluster, name: string, query = ""): Promise<Json> {
   const res = await fetch(`${c.node(name).up.monitorUrl}/healthz${query}`);
@@ -32,7 +23,7 @@ async function healthz(c: Cluster, name: string, query = ""): Promise<Json> {
 }
 
 Deno.test("clustered JetStream: healthz, the meta leader step-down, an account's R3 stream", async () => {
-  await using c = await Cluster.start(ACCOUNTS);
+  await using c = await Cluster.start(SYS_APP_ACCOUNTS);
   const { leader } = await c.metaLeader();
   for (const n of c.nodes) {
     assert.deepEqual(await healthz(c, n.name), { status: "ok" }, n.name);

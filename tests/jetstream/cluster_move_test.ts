@@ -11,19 +11,18 @@ import assert from "node:assert/strict";
 import { connect } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
 import { waitFor } from "../helpers/poll.ts";
-import { api, API_TIMEOUT_MS, Cluster, FAILOVER_MS, type Json, streamInfo } from "./_js_cluster.ts";
-
-const ACCOUNTS = `
-accounts {
-  SYS { users: [{ user: sys, password: sys }] }
-  APP { jetstream: enabled, users: [{ user: app, password: app }] }
-}
-system_account: SYS
-no_auth_user: app
-`;
+import {
+  api,
+  API_TIMEOUT_MS,
+  Cluster,
+  FAILOVER_MS,
+  type Json,
+  streamInfo,
+  SYS_APP_ACCOUNTS,
+} from "./_js_cluster.ts";
 
 Deno.test("clustered JetStream: the system account moves a stream off a server", async () => {
-  await using c = await Cluster.start(ACCOUNTS);
+  await using c = await Cluster.start(SYS_APP_ACCOUNTS);
   await c.metaLeader();
   const app = await c.client("n2");
   const made = await api(app, "$JS.API.STREAM.CREATE.MV", { name: "MV", subjects: ["mv.>"] });

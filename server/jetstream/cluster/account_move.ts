@@ -57,13 +57,13 @@ export async function moveProgress(
 function target(
   c: JsCluster,
   subject: string,
-): { account: Account; sa: StreamAssignment; config: StreamConfig } | Json {
+): { account: Account; sa: StreamAssignment; config: StreamConfig } | { error: Json } {
   const t = subject.split(".");
   const account = c.account(t[5] ?? "");
-  if (account === undefined) return fail("JSNoAccountErr");
+  if (account === undefined) return { error: fail("JSNoAccountErr") };
   const sa = c.state.stream(account.name, t[6] ?? "");
   const config = sa === undefined ? null : assignedConfig(sa);
-  if (sa === undefined || config === null) return fail("JSStreamNotFoundErr");
+  if (sa === undefined || config === null) return { error: fail("JSStreamNotFoundErr") };
   return { account, sa, config };
 }
 
@@ -109,18 +109,15 @@ export async function streamMove(
   const server = typeof req.server === "string" ? req.server : "";
   const cluster = typeof req.cluster === "string" ? req.cluster : "";
   const found = target(c, subject);
-  if (!("sa" in found)) return found;
-  const { account, sa, config } = found as {
-    account: Account;
-    sa: StreamAssignment;
-    config: StreamConfig;
-  };
+  if ("error" in found) return found.error;
+  const { account, sa, config } = found;
   const current = [...sa.group.peers];
   await c.peers.refresh();
+  const candidates = c.peers.candidates();
   if (server !== "") {
+    const clusterOf = new Map(candidates.map((p) => [p.id, p.cluster]));
     const src = c.metaPeers().find((id) =>
-      c.nameOf(id) === server &&
-      (cluster === "" || c.peers.candidates().find((p) => p.id === id)?.cluster === cluster)
+      c.nameOf(id) === server && (cluster === "" || clusterOf.get(id) === cluster)
     );
     if (src === undefined) return fail("JSClusterServerNotMemberErr");
     const at = current.indexOf(src);
@@ -134,7 +131,6 @@ export async function streamMove(
   ];
   const r = config.num_replicas;
   const home = sa.group.cluster || c.clusterName;
-  const candidates = c.peers.candidates();
   // One more member in the stream's cluster (the named one goes), else R in another.
   let sel = selectPeers(
     { replicas: r + 1, cluster: home, tags, existing: current },
@@ -166,8 +162,8 @@ export async function streamMove(
 /** `ACCOUNT.STREAM.CANCEL_MOVE`: the answer, or null when the stream's leader answers. */
 export function cancelMove(c: JsCluster, subject: string, reply: string): Json | null {
   const found = target(c, subject);
-  if (!("sa" in found)) return found;
-  const { sa, config } = found as { sa: StreamAssignment; config: StreamConfig };
+  if ("error" in found) return found.error;
+  const { sa, config } = found;
   const r = config.num_replicas;
   if (sa.group.peers.length <= r) return fail("JSStreamMoveNotInProgress");
   const peers = sa.group.peers.slice(0, r);
