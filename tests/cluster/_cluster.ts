@@ -17,8 +17,9 @@ import {
   TempDir,
 } from "../process/_proc.ts";
 import { waitFor } from "../helpers/poll.ts";
+import { freePort } from "../helpers/free_port.ts";
 
-export { TempDir, waitFor };
+export { freePort, TempDir, waitFor };
 
 /** What every node kind offers the tests. */
 export interface ClusterNode {
@@ -34,29 +35,6 @@ export interface ClusterNode {
   /** Stops the node (SIGKILL for processes, shutdown for in-process servers). */
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
-}
-
-const usedPorts = new Set<number>();
-
-/**
- * A port that was free a moment ago, for configs that must name their ports (restarts reuse
- * them). Chosen below the kernel's ephemeral range (32768+ on Linux), so outgoing connections
- * of parallel tests cannot take it between this check and the server's bind.
- */
-export function freePort(): number {
-  for (let attempt = 0; attempt < 1000; attempt++) {
-    const port = 20000 + Math.floor(Math.random() * 12000);
-    if (usedPorts.has(port)) continue;
-    try {
-      const l = Deno.listen({ hostname: "127.0.0.1", port });
-      l.close();
-      usedPorts.add(port);
-      return port;
-    } catch {
-      // taken: try another
-    }
-  }
-  throw new Error("no free port found");
 }
 
 /** True when the reference nats-server is installed; warns visibly once when it is not. */

@@ -14,18 +14,12 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { natsServerAvailable, natsServerBinary, spawnFromConf } from "../helpers/spawn_server.ts";
 import { until } from "./_mirror_scenarios.ts";
+import { freePort } from "../helpers/free_port.ts";
 
 const DENATS = new URL("../../bin/denats", import.meta.url).pathname;
 const HAVE_NATS_SERVER = natsServerAvailable();
 
 type Spawned = Awaited<ReturnType<typeof spawnFromConf>>;
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
 
 /** A request's JSON answer, or "timeout". */
 async function ask(nc: NatsConnection, subject: string, data: string): Promise<unknown> {

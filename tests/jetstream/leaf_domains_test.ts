@@ -12,6 +12,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import { natsServerAvailable, natsServerBinary, spawnFromConf } from "../helpers/spawn_server.ts";
 import { messagesOf, type MsgView, until } from "./_mirror_scenarios.ts";
+import { freePort } from "../helpers/free_port.ts";
 
 const DENATS = new URL("../../bin/denats", import.meta.url).pathname;
 const HAVE_NATS_SERVER = natsServerAvailable();
@@ -47,13 +48,6 @@ class Node {
     await this.stop();
     await Deno.remove(this.store, { recursive: true }).catch(() => {});
   }
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
 }
 
 async function withClient<T>(

@@ -18,6 +18,7 @@ import { waitFor } from "../helpers/poll.ts";
 import { openElsewhere, openRaw, type Placed, workerOf } from "../helpers/shard_placement.ts";
 import { wsBlock } from "../websocket/ws_cases.ts";
 import { WsClient } from "../websocket/ws_client.ts";
+import { freePort } from "../helpers/free_port.ts";
 
 const SHARDS = 2;
 const CONNECT = 'CONNECT {"verbose":false,"pedantic":false,"protocol":1}\r\n';
@@ -55,14 +56,6 @@ function capture(): { logger: Logger; lines: string[] } {
     logtimeUTC: false,
   });
   return { logger, lines };
-}
-
-/** A port that was free a moment ago. */
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
 }
 
 Deno.test("a random WebSocket port is shared by every shard and logged once by the main isolate", async () => {
