@@ -136,6 +136,14 @@ export interface ServerOptions {
   resolver?: unknown;
   resolverPreload?: RawSection;
   shards?: number;
+  /**
+   * denats only (embedding): an edge server that binds no port of its own, for hosts that only
+   * offer HTTP and WebSocket (Deno Deploy and the like). Clients connect over WebSocket and
+   * monitoring is answered through `ServerHandle.fetch` (the host's `Deno.serve`); leafnode
+   * remotes must be `ws://`/`wss://` and are dialed with the `WebSocket` API. Listeners
+   * (`cluster`, `gateway`, `leafnodes { port }`, `http_port`) and `shards` > 1 are refused.
+   */
+  edge?: boolean;
 
   // added by the config pipeline (nats-server 2.9.10 options it accepts)
   /** `disable_sublist_cache` / `no_sublist_cache`. */

@@ -1,3 +1,6 @@
+/** The peer of a request handed to {@link Server.fetch} without one. */
+const NO_PEER: HttpPeer = { hostname: "0.0.0.0", port: 0 };
+
 /**
  * @module
  * Composition root of one NATS server in the current isolate: builds the long-lived objects
@@ -33,6 +36,8 @@ import { localInterest } from "./local_interest.ts";
 import type { OptionChange } from "./reload_diff.ts";
 import { applyReload } from "./reload.ts";
 import { type MonitorListener, startMonitorListener } from "./monitor/http.ts";
+import { handleMonitorRequest } from "./monitor/router.ts";
+import type { HttpPeer } from "./transport/ws_listener.ts";
 import { MonitorState } from "./monitor/state.ts";
 import type { LinkMonitor } from "./monitor/types.ts";
 import type { ClusterManager } from "./links/route/cluster_manager.ts";
@@ -337,7 +342,7 @@ export class Server implements ClientContext {
     const who = { name: this.name, id: this.id, cluster, configFile: o.configFile, jetstream };
     for (const line of startupLines(who)) log.notice(line);
     for (const secure of [false, true]) {
-      if ((secure ? o.httpsPort : o.httpPort) === 0) continue;
+      if ((secure ? o.httpsPort : o.httpPort) === 0 || o.edge) continue;
       const m = startMonitorListener(this, secure);
       this.#monitorListeners.push(m);
       log.notice(`Starting ${m.protocol} monitor on ${joinHostPort(m.host, m.port)}`);
@@ -348,22 +353,33 @@ export class Server implements ClientContext {
       this,
       (t, h, p, ctx) => this.#serveClient(t, h, p, ctx),
       // Leafnodes on the WebSocket listener's `/leafnode` (the leaf manager starts below).
-      o.leafnodeConfig?.port
-        ? { onLeafWebSocket: (t, h, p, c) => this.#links.leaf?.adoptWebSocket(t, h, p, c) }
-        : {},
+      {
+        noListener: o.edge === true,
+        ...(o.leafnodeConfig?.port
+          ? {
+            onLeafWebSocket: (t: Transport, h: string, p: number, c?: boolean) =>
+              this.#links.leaf?.adoptWebSocket(t, h, p, c),
+          }
+          : {}),
+      },
     );
     // server.go Start: the leafnode listener and remotes before the client listener.
     this.#links.startLeafs(this);
-    this.#listener = listenClientPort(o.host, o.port, false);
-    this.#port = (this.#listener.addr as Deno.NetAddr).port;
+    if (o.edge) {
+      // An edge server: its host's HTTP server hands requests to `fetch`.
+      log.notice("Serving WebSocket clients and monitoring through fetch (edge: no listeners)");
+    } else {
+      this.#listener = listenClientPort(o.host, o.port, false);
+      this.#port = (this.#listener.addr as Deno.NetAddr).port;
+      log.notice(`Listening for client connections on ${joinHostPort(o.host, this.#port)}`);
+      if (this.#transports.tls) log.notice("TLS required for client connections");
+    }
     this.#infoBase = this.#buildInfoBase();
-    log.notice(`Listening for client connections on ${joinHostPort(o.host, this.#port)}`);
-    if (this.#transports.tls) log.notice("TLS required for client connections");
     log.notice(`Server is ready`);
     this.#running = true;
     this.#system?.start();
     this.#links.startClusterLinks(this.localSubscriptions());
-    this.#acceptLoop = this.#accept(this.#listener);
+    if (this.#listener) this.#acceptLoop = this.#accept(this.#listener);
     const tick = Math.max(50, Math.min(1000, o.writeDeadlineMs / 2));
     this.#sweeper = setInterval(() => this.#sweep(), tick);
   }
@@ -424,6 +440,25 @@ export class Server implements ClientContext {
         this.#serveClient(this.#transports!.wrap(conn), host, port, this),
       error: (err) => this.logger.error(`Error accepting client connection: ${err}`),
     });
+  }
+
+  /**
+   * Answers an HTTP request of an application's or edge host's `Deno.serve`: a WebSocket
+   * upgrade becomes a client (or a leafnode on `/leafnode`, with a leafnode port); any other
+   * request gets the monitoring endpoints when `http_port`/`https_port` is set (an edge server
+   * binds neither), else 404.
+   */
+  fetch(req: Request, peer: HttpPeer = NO_PEER): Response {
+    const t = this.#transports;
+    if (t === null || !this.#running) return new Response(null, { status: 503 });
+    if (req.headers.get("upgrade") !== null) return t.requests(req, peer);
+    const o = this.options;
+    if (o.httpPort === 0 && o.httpsPort === 0) return new Response(null, { status: 404 });
+    try {
+      return handleMonitorRequest(this, req);
+    } catch (err) {
+      return new Response(`monitoring error: ${err}`, { status: 500 });
+    }
   }
 
   /** Runs a client connection on any transport (TCP, TLS, WebSocket). */

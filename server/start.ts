@@ -17,7 +17,8 @@ import { type StartOptions, unknownStartOptions } from "./start_options.ts";
 import { loadConfigFile } from "./config/load.ts";
 import { formatConfigFailure, formatIssues } from "./config/issues.ts";
 import { mergeOptions } from "./config/merge.ts";
-import { prepareIoYield } from "./conn/io_yield.ts";
+import { prepareIoYield, yieldWithoutSockets } from "./conn/io_yield.ts";
+import { edgeConfigProblem } from "./edge_options.ts";
 import { loadJetStreamFor } from "./jetstream_loader.ts";
 
 const enc = new TextEncoder();
@@ -40,6 +41,14 @@ export interface ServerHandle {
   readonly server: Server;
   /** The control plane of a sharded server (`shards > 1`), else undefined. */
   readonly sharded?: ShardedServer;
+  /**
+   * Answers an HTTP request from a `Deno.serve` of the embedding program (or an edge host): a
+   * WebSocket upgrade becomes a NATS client (any path; `/leafnode` is a leafnode connection
+   * when a leafnode port is configured), other requests get the monitoring endpoints when
+   * `httpPort`/`httpsPort` is set, else 404. Bound to the server: `Deno.serve(handle.fetch)`.
+   * A sharded server answers 501.
+   */
+  readonly fetch: (req: Request, info?: Deno.ServeHandlerInfo) => Response;
   /** Closes listeners and all connections. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -101,7 +110,11 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
   const linkErrors = resolveLinkConfigs(options);
   if (linkErrors.length > 0) throw new Error(linkErrors.join("\n"));
   await prepareAuth(options);
-  await prepareIoYield(); // the read loops' fairness yield, open before the first client
+  const edgeProblem = edgeConfigProblem(options);
+  if (edgeProblem) throw new Error(edgeProblem);
+  // The read loops' fairness yield, open before the first client (no sockets on an edge).
+  if (options.edge) yieldWithoutSockets();
+  else await prepareIoYield();
   await loadJetStreamFor(options);
   const auth = new Authenticator(options);
   const refused = auth.configErrors[0] ?? leafConfigProblem(options, auth.trust.systemAccount) ??
@@ -134,6 +147,11 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
       return server;
     },
     sharded,
+    fetch: (req, info) => {
+      if (!server) return new Response("fetch needs a single-isolate server\n", { status: 501 });
+      const addr = info?.remoteAddr;
+      return server.fetch(req, addr && "hostname" in addr ? addr : undefined);
+    },
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -78,6 +78,7 @@ const START_OPTION_NAMES: Record<keyof StartOptions, true> = {
   leafnodes: true,
   websocket: true,
   mqtt: true,
+  edge: true,
   jetstream: true,
   operator: true,
   resolver: true,

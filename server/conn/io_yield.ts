@@ -110,11 +110,19 @@ async function openDoorbell(): Promise<Doorbell | null> {
  */
 export function yieldToIo(): Promise<void> {
   if (doorbell) return doorbell.wait();
-  if (doorbell === undefined) void prepareIoYield();
+  if (doorbell === undefined && socketsAllowed) void prepareIoYield();
   return yieldTask();
 }
 
 let opening: Promise<void> | null = null;
+/** False on an edge server: it opens no socket, so the yields use the MessageChannel. */
+let socketsAllowed = true;
+
+/** An edge server's isolate: no doorbell sockets from now on (hosts that refuse them). */
+export function yieldWithoutSockets(): void {
+  socketsAllowed = false;
+  closeIoYield();
+}
 
 /**
  * Opens this isolate's doorbell now (servers call it at start, so that the first yields under
@@ -122,7 +130,7 @@ let opening: Promise<void> | null = null;
  * to be unavailable.
  */
 export function prepareIoYield(): Promise<void> {
-  if (doorbell) return Promise.resolve();
+  if (doorbell || !socketsAllowed) return Promise.resolve();
   if (opening) return opening;
   doorbell = null;
   return opening = openDoorbell().then((d) => {

@@ -299,13 +299,24 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
       transport.close();
       return null;
     }
+    return this.#run(transport, host, port, null, null);
+  }
+
+  /** The kind's link on a ready transport (adopted, or opened by `openTransport`). */
+  #run(
+    transport: LinkTransport,
+    host: string,
+    port: number,
+    target: T | null,
+    request: DialRequest<T, C> | null,
+  ): L {
     const link = this.spec.createLink({
       transport,
       cid: this.spec.allocateId(),
       remoteHost: host,
       remotePort: port,
-      target: null,
-      request: null,
+      target,
+      request,
     });
     this.#active.add(link);
     this.#track(this.#readLoop(transport, link));
@@ -398,12 +409,15 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
           if (report(attempts + 1)) log.notice(text);
           else log.debug(text);
         } else log.debug(spec.texts.trying(target, address));
-        let conn: Deno.TcpConn | null = null;
+        const open = spec.openTransport?.(target) ?? null;
+        let conn: Deno.TcpConn | LinkTransport | null = null;
         let error = "";
         try {
-          conn = await this.#dialOnce(host, target.port);
+          conn = await this.#bounded(
+            open ? open() : Deno.connect({ hostname: host, port: target.port }),
+          );
         } catch (e) {
-          error = goDialError(host, target.port, e);
+          error = open ? `${(e as Error).message ?? e}` : goDialError(host, target.port, e);
         }
         if (conn === null) {
           const text = spec.texts.dialError(attempts + 1, error, target, address);
@@ -416,7 +430,8 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
           closeQuietly(conn);
           return;
         }
-        this.#admit(conn, target, request);
+        if (open) this.#run(conn, host, target.port, target, request);
+        else this.#admit(conn as Deno.TcpConn, target, request);
         return;
       }
       if (!dialed) {
@@ -436,8 +451,8 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
     }
   }
 
-  /** `Deno.connect` bounded by the kind's dial timeout (Go net.DialTimeout). */
-  #dialOnce(hostname: string, port: number): Promise<Deno.TcpConn> {
+  /** A dial bounded by the kind's dial timeout (Go net.DialTimeout); a late one is closed. */
+  #bounded<X extends { close(): void }>(dialing: Promise<X>): Promise<X> {
     return new Promise((resolve, reject) => {
       let done = false;
       const t = setTimeout(() => {
@@ -446,10 +461,10 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
         reject(new Deno.errors.TimedOut("i/o timeout"));
       }, this.spec.dialTimeoutMs);
       this.#timers.add(t);
-      Deno.connect({ hostname, port }).then((conn) => {
+      dialing.then((conn) => {
         clearTimeout(t);
         this.#timers.delete(t);
-        if (done) conn.close();
+        if (done) closeQuietly(conn);
         else resolve(conn);
       }, (e) => {
         clearTimeout(t);

@@ -16,7 +16,11 @@ import { TlsConfigError } from "./tls_options.ts";
 import type { TlsSetup } from "./tls_setup.ts";
 import { tlsImpl } from "./tls_loader.ts";
 import { WebSocketAuth, webSocketClientContext } from "./ws_context.ts";
-import { WebSocketListener } from "./ws_listener.ts";
+import {
+  WebSocketListener,
+  type WebSocketRequestHandler,
+  webSocketRequestHandler,
+} from "./ws_listener.ts";
 import { RawWebSocketListener } from "./ws_raw_listener.ts";
 import {
   enabledWebSocket,
@@ -83,7 +87,22 @@ export interface ClientTransportsOptions {
    * ring links, as it does before accepting on the client port); their input is queued meanwhile.
    */
   acceptAfter?: Promise<void>;
+  /** No WebSocket listener even with `websocket { port }` (an edge server: `fetch` only). */
+  noListener?: boolean;
 }
+
+/** WebSocket settings of `ServerHandle.fetch` without a `websocket {}` block. */
+const FETCH_WEBSOCKET: WebSocketSettings = {
+  host: "",
+  port: 0,
+  noTls: true,
+  tls: null,
+  sameOrigin: false,
+  allowedOrigins: [],
+  handshakeTimeoutMs: 0,
+  compression: false,
+  authTimeout: 0,
+};
 
 /** The client-side listeners and wrappers of one server. */
 export class ClientTransports {
@@ -94,7 +113,10 @@ export class ClientTransports {
    * `compression` is on (`Deno.serve` cannot negotiate permessage-deflate), else `Deno.serve`.
    */
   readonly websocket: WebSocketListener | RawWebSocketListener | null = null;
+  /** WebSocket upgrade requests arriving through `ServerHandle.fetch` (no listener of ours). */
+  readonly requests: WebSocketRequestHandler;
   #wsTls: TlsSetup | null = null;
+  #accepting = true;
 
   /**
    * Loads TLS material (throws {@link TlsConfigError} with nats-server's message) and starts
@@ -110,13 +132,19 @@ export class ClientTransports {
       : null;
     if (!options.shard) { for (const w of clientTransportWarnings(o)) server.logger.warn(w); }
     const parsed = enabledWebSocket(o);
-    if (parsed === null) return;
-    const ws = options.websocketPort ? { ...parsed, port: options.websocketPort } : parsed;
-    const invalid = validateWebSocketSettings(o, parsed);
-    if (invalid) throw new TlsConfigError(invalid);
-    this.#wsTls = this.#webSocketTls(ws, log);
-    const auth = new WebSocketAuth(server, ws);
-    if (optionsUseBcrypt(webSocketAuthOptions(o, ws))) void loadBcrypt();
+    const ws = parsed && options.websocketPort
+      ? { ...parsed, port: options.websocketPort }
+      : parsed;
+    if (parsed !== null && ws !== null && !options.noListener) {
+      const invalid = validateWebSocketSettings(o, parsed);
+      if (invalid) throw new TlsConfigError(invalid);
+      this.#wsTls = this.#webSocketTls(ws, log);
+    }
+    // `ServerHandle.fetch` takes WebSocket clients with the `websocket {}` settings (its port
+    // aside), or with the defaults when there is none.
+    const wsSettings = ws ?? FETCH_WEBSOCKET;
+    const auth = new WebSocketAuth(server, wsSettings);
+    if (optionsUseBcrypt(webSocketAuthOptions(o, wsSettings))) void loadBcrypt();
     const ctx = webSocketClientContext(server, auth);
     const gate = options.acceptAfter;
     let open = gate === undefined;
@@ -125,6 +153,11 @@ export class ClientTransports {
       if (open) serve(transport, host, port, ctx);
       else void gate!.then(() => serve(transport, host, port, ctx));
     };
+    this.requests = webSocketRequestHandler(wsSettings, null, server.logger, onClient, {
+      onLeaf: options.onLeafWebSocket,
+      accepting: () => this.#accepting,
+    });
+    if (ws === null || options.noListener) return;
     const Listener = ws.compression ? RawWebSocketListener : WebSocketListener;
     this.websocket = new Listener(ws, this.#wsTls, server.logger, onClient, {
       reusePort: options.shard === true,
@@ -174,6 +207,7 @@ export class ClientTransports {
 
   /** Stops accepting WebSocket clients (lame duck mode). */
   stopAccepting(): void {
+    this.#accepting = false;
     void this.websocket?.close();
   }
 

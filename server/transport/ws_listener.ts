@@ -97,6 +97,77 @@ export function checkUpgrade(
   return null;
 }
 
+/** The peer of an HTTP request (`Deno.ServeHandlerInfo.remoteAddr`). */
+export interface HttpPeer {
+  readonly hostname: string;
+  readonly port: number;
+}
+
+/** Answers one HTTP request for a WebSocket connection (client, or leafnode on `/leafnode`). */
+export type WebSocketRequestHandler = (req: Request, peer: HttpPeer) => Response;
+
+/**
+ * The request handler of a WebSocket listener (websocket.go wsUpgrade): checks the upgrade as
+ * nats-server does, answers failures with Go's status texts and the `websocket handshake error`
+ * log line, and hands each opened WebSocket to `onClient` (or `onLeaf` on `/leafnode`). Used by
+ * the listener and by `ServerHandle.fetch` (an edge host's or an application's `Deno.serve`).
+ * `accepting` false (lame duck, shutdown) answers 503. `secure` null: TLS is judged per request by
+ * its URL's scheme (behind a host that terminates TLS).
+ */
+export function webSocketRequestHandler(
+  settings: WebSocketSettings,
+  secure: boolean | null,
+  logger: Logger,
+  onClient: WebSocketClientHandler,
+  options: { onLeaf?: WebSocketClientHandler; accepting?: () => boolean } = {},
+): WebSocketRequestHandler {
+  const { policy, errors } = originPolicy(settings.sameOrigin, settings.allowedOrigins);
+  for (const e of errors) logger.error(e);
+  return (req, peer) => {
+    const remote = { hostname: remoteHost(peer.hostname), port: peer.port };
+    const remoteText = remote.hostname.includes(":")
+      ? `[${remote.hostname}]:${remote.port}`
+      : `${remote.hostname}:${remote.port}`;
+    if (options.accepting && !options.accepting()) return new Response(null, { status: 503 });
+    const bad = checkUpgrade(req, policy, secure ?? req.url.startsWith("https:"));
+    if (bad) {
+      logger.error(`${remoteText} - websocket handshake error: ${bad.reason}`);
+      return new Response(`${STATUS_TEXT[bad.status]}\n`, {
+        status: bad.status,
+        headers: {
+          "content-type": "text/plain; charset=utf-8",
+          "x-content-type-options": "nosniff",
+          "sec-websocket-version": "13",
+        },
+      });
+    }
+    // Read the request before upgrading: the request is closed afterwards.
+    const path = new URL(req.url).pathname;
+    const ua = req.headers.get("user-agent") ?? "";
+    const fwd = req.headers.get("x-forwarded-for");
+    const client: WebSocketClientInfo = {
+      browser: ua.startsWith("Mozilla/"),
+      forwardedFor: fwd && isIp(fwd) ? fwd : undefined,
+      cookieJwt: settings.jwtCookie ? cookie(req.headers, settings.jwtCookie) : undefined,
+    };
+    const { socket, response } = Deno.upgradeWebSocket(req);
+    if (path.startsWith("/leafnode")) {
+      const onLeaf = options.onLeaf;
+      if (onLeaf === undefined) {
+        logger.error("Not configured to accept leaf node connections");
+        socket.addEventListener("open", () => socket.close());
+        return response;
+      }
+      const leaf = new WebSocketTransport(socket, { browser: false });
+      socket.addEventListener("open", () => onLeaf(leaf, remote.hostname, remote.port));
+      return response;
+    }
+    const transport = new WebSocketTransport(socket, client);
+    socket.addEventListener("open", () => onClient(transport, remote.hostname, remote.port));
+    return response;
+  };
+}
+
 /** The running WebSocket listener. */
 export class WebSocketListener {
   readonly host: string;
@@ -115,53 +186,13 @@ export class WebSocketListener {
     onClient: WebSocketClientHandler,
     options: WebSocketListenerOptions = {},
   ) {
-    const { policy, errors } = originPolicy(settings.sameOrigin, settings.allowedOrigins);
-    for (const e of errors) logger.error(e);
     this.scheme = tls ? "wss" : "ws";
-    const secure = tls !== null;
-    const handler = (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>): Response => {
-      const remote = { ...info.remoteAddr, hostname: remoteHost(info.remoteAddr.hostname) };
-      const remoteText = remote.hostname.includes(":")
-        ? `[${remote.hostname}]:${remote.port}`
-        : `${remote.hostname}:${remote.port}`;
-      if (!this.#accepting) return new Response(null, { status: 503 });
-      const bad = checkUpgrade(req, policy, secure);
-      if (bad) {
-        logger.error(`${remoteText} - websocket handshake error: ${bad.reason}`);
-        return new Response(`${STATUS_TEXT[bad.status]}\n`, {
-          status: bad.status,
-          headers: {
-            "content-type": "text/plain; charset=utf-8",
-            "x-content-type-options": "nosniff",
-            "sec-websocket-version": "13",
-          },
-        });
-      }
-      // Read the request before upgrading: the request is closed afterwards.
-      const path = new URL(req.url).pathname;
-      const ua = req.headers.get("user-agent") ?? "";
-      const fwd = req.headers.get("x-forwarded-for");
-      const client: WebSocketClientInfo = {
-        browser: ua.startsWith("Mozilla/"),
-        forwardedFor: fwd && isIp(fwd) ? fwd : undefined,
-        cookieJwt: settings.jwtCookie ? cookie(req.headers, settings.jwtCookie) : undefined,
-      };
-      const { socket, response } = Deno.upgradeWebSocket(req);
-      if (path.startsWith("/leafnode")) {
-        const onLeaf = options.onLeaf;
-        if (onLeaf === undefined) {
-          logger.error("Not configured to accept leaf node connections");
-          socket.addEventListener("open", () => socket.close());
-          return response;
-        }
-        const leaf = new WebSocketTransport(socket, { browser: false });
-        socket.addEventListener("open", () => onLeaf(leaf, remote.hostname, remote.port));
-        return response;
-      }
-      const transport = new WebSocketTransport(socket, client);
-      socket.addEventListener("open", () => onClient(transport, remote.hostname, remote.port));
-      return response;
-    };
+    const handle = webSocketRequestHandler(settings, tls !== null, logger, onClient, {
+      onLeaf: options.onLeaf,
+      accepting: () => this.#accepting,
+    });
+    const handler = (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>): Response =>
+      handle(req, info.remoteAddr);
     const port = settings.port <= 0 ? 0 : settings.port;
     const common = {
       hostname: listenHostname(settings.host),

@@ -133,6 +133,9 @@ export class WebSocketTransport {
   close(reason?: string): void {
     if (this.#closed) return;
     this.#closed = true;
+    // Reads end now: the peer's answer to the close frame (and so the "close" event) may never
+    // come (nats-server does not answer a leafnode's).
+    this.#incoming.end();
     const socket = this.#socket;
     if (socket.readyState !== WebSocket.OPEN && socket.readyState !== WebSocket.CONNECTING) {
       return;
@@ -142,7 +145,12 @@ export class WebSocketTransport {
       if (status === 1006 || status === 1015) socket.close();
       else socket.close(status, closeBody(reason ?? ""));
     } catch {
-      // already closing
+      // A dialed WebSocket (an edge leafnode) may only send 1000 or 3000-4999.
+      try {
+        socket.close();
+      } catch {
+        // already closing
+      }
     }
   }
 }

@@ -164,6 +164,12 @@ export interface LinkSpec<T extends LinkUrl, C, L extends ManagedLink> {
    * the read loop and the link use what it returns. Default: the socket itself.
    */
   wrapTransport?(ready: ReadyTransport<T, C>): LinkTransport;
+  /**
+   * Opens a dialed link's transport some other way than a TCP socket (an edge server's
+   * leafnode remotes: the `WebSocket` API); null dials TCP. The transport is the link's as it
+   * is: no TLS handshake and no {@link wrapTransport}. Bounded by {@link dialTimeoutMs}.
+   */
+  openTransport?(target: T): (() => Promise<LinkTransport>) | null;
   /** Turns a ready transport into the kind's protocol link (which sends its first bytes). */
   createLink(ready: ReadyTransport<T, C>): L;
   /** Shutdown: closes every link the kind knows (default: each active one, "Server Shutdown"). */

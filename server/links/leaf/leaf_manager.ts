@@ -18,6 +18,7 @@ import type { InterestChange, RemoteEntry } from "../../interest/remote_interest
 import type { LeafNodeConfig } from "../../link_options.ts";
 import { LinkManager } from "../../link_io/link_manager.ts";
 import { WsLinkTransport } from "../../link_io/ws_link_transport.ts";
+import { leafWebSocketEndpoint, openWebSocket } from "../../link_io/ws_api_dial.ts";
 import { signWithCredentials } from "../../link_io/leaf_credentials.ts";
 import { tlsImpl } from "../../transport/tls_loader.ts";
 import type { TlsSetup } from "../../transport/tls_setup.ts";
@@ -173,6 +174,13 @@ export class LeafManager implements LeafLinkHost {
       allocateId: () => s.allocateConnectionId(),
       stillWanted: () => this.#running,
       wrapTransport: (ready) => this.#webSocket(ready),
+      // An edge server dials with the WebSocket API only (edge_options.ts allows ws(s) URLs).
+      openTransport: (url) =>
+        !s.options.edge
+          ? null
+          : isWebSocketUrl(url)
+          ? () => openWebSocket(leafWebSocketEndpoint(url))
+          : () => Promise.reject(new Error(`edge: ${url.scheme}:// is not dialed without TCP`)),
       acceptPreface: (cid) => {
         const nonce = newNonce();
         // Bounded: a failed handshake never creates its link (oldest entries go first).

@@ -1,0 +1,254 @@
+/**
+ * @module
+ * Edge servers (`edge: true`): a server that binds no port, run in this isolate with
+ * `Deno.listen`, `Deno.connect` and their TLS forms made to throw, as on a host that only serves
+ * HTTP. The test's `Deno.serve` hands requests to `handle.fetch`; real clients connect with
+ * `wsconnect`; monitoring answers through the same handler; a nats-server hub takes the edge as
+ * a leafnode dialed with the `WebSocket` API, bridging interest both ways, and the edge's
+ * local clients keep working while the hub is down. Also the refusals of `edgeConfigProblem`.
+ */
+import assert from "node:assert/strict";
+import { connect, type NatsConnection, wsconnect } from "@nats-io/transport-node";
+import { startServer } from "../../mod.ts";
+import type { ServerHandle } from "../../server/start.ts";
+import { waitFor } from "../helpers/poll.ts";
+import { freePort } from "../helpers/free_port.ts";
+import {
+  natsServerAvailable,
+  natsServerBinary,
+  type SpawnedServer,
+  spawnFromConf,
+} from "../helpers/spawn_server.ts";
+
+type SocketApi = "listen" | "connect" | "listenTls" | "connectTls";
+const SOCKET_APIS: SocketApi[] = ["listen", "connect", "listenTls", "connectTls"];
+
+/** Makes the raw socket APIs throw while `fn` runs (an HTTP-only host). */
+async function withoutSockets<T>(fn: (calls: string[]) => Promise<T>): Promise<T> {
+  const d = Deno as unknown as Record<SocketApi, unknown>;
+  const saved = SOCKET_APIS.map((k) => d[k]);
+  const calls: string[] = [];
+  for (const k of SOCKET_APIS) {
+    d[k] = () => {
+      calls.push(k);
+      throw new Deno.errors.NotCapable(`Deno.${k} is not available on this host`);
+    };
+  }
+  try {
+    return await fn(calls);
+  } finally {
+    SOCKET_APIS.forEach((k, i) => (d[k] = saved[i]));
+  }
+}
+
+/** The edge server behind a `Deno.serve` of the test, as an edge host runs it. */
+async function serveEdge(
+  options: Parameters<typeof startServer>[0],
+): Promise<{ nats: ServerHandle; url: string; close(): Promise<void> }> {
+  const nats = await startServer({ edge: true, quiet: true, ...options });
+  const http = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, nats.fetch);
+  return {
+    nats,
+    url: `ws://127.0.0.1:${http.addr.port}`,
+    async close() {
+      await nats.close();
+      await http.shutdown();
+    },
+  };
+}
+
+/** Subscribes on `sub`, publishes on `pub` until one message arrives (interest is async). */
+async function crosses(pub: NatsConnection, sub: NatsConnection, subject: string): Promise<void> {
+  let received: string | undefined;
+  const s = sub.subscribe(subject, {
+    callback: (_e, m) => {
+      received ??= m.string();
+    },
+  });
+  await sub.flush();
+  await waitFor(
+    async () => {
+      pub.publish(subject, "hello");
+      await pub.flush();
+      await new Promise((r) => setTimeout(r, 20));
+      return received === "hello";
+    },
+    15_000,
+    `${subject} delivered`,
+  );
+  s.unsubscribe();
+}
+
+Deno.test("edge: WebSocket clients and monitoring through fetch, no socket of its own", async () => {
+  await withoutSockets(async (calls) => {
+    const edge = await serveEdge({ serverName: "edge-1", httpPort: -1 });
+    const a = await wsconnect({ servers: edge.url });
+    const b = await wsconnect({ servers: edge.url });
+    try {
+      assert.equal(a.info?.server_name, "edge-1");
+      await crosses(a, b, "edge.local");
+      b.subscribe("svc.time", { callback: (_e, m) => void m.respond("now") });
+      await b.flush();
+      assert.equal((await a.request("svc.time", "", { timeout: 2000 })).string(), "now");
+
+      const varz = await (await fetch(edge.url.replace("ws:", "http:") + "/varz")).json();
+      assert.equal(varz.server_name, "edge-1");
+      assert.equal(varz.connections, 2);
+      const connz = await (await fetch(edge.url.replace("ws:", "http:") + "/connz")).json();
+      assert.equal(connz.num_connections, 2);
+      const health = await fetch(edge.url.replace("ws:", "http:") + "/healthz");
+      assert.equal(health.status, 200);
+      await health.body?.cancel();
+      assert.deepEqual(calls, [], "no raw socket API was called");
+    } finally {
+      await a.close();
+      await b.close();
+      await edge.close();
+    }
+  });
+});
+
+Deno.test("edge: without http_port, plain requests get 404; upgrades still connect", async () => {
+  const edge = await serveEdge({});
+  try {
+    const res = await fetch(edge.url.replace("ws:", "http:") + "/varz");
+    assert.equal(res.status, 404);
+    await res.body?.cancel();
+    const nc = await wsconnect({ servers: edge.url });
+    await nc.flush();
+    await nc.close();
+  } finally {
+    await edge.close();
+  }
+});
+
+Deno.test("edge: what needs a listener or TCP is refused before the start", async () => {
+  const cases: [Parameters<typeof startServer>[0], RegExp][] = [
+    [{ shards: 2 }, /edge: an edge server runs in one isolate/],
+    [{ cluster: { port: -1, name: "C" } }, /edge: 'cluster' needs a listener/],
+    [{ gateway: { name: "G", port: -1 } }, /edge: 'gateway' needs a listener/],
+    [{ leafnodes: { port: -1 } }, /edge: 'leafnodes \{ port \}' needs a listener/],
+    [
+      { tls: { cert_file: "server-cert.pem", key_file: "server-key.pem" } },
+      /edge: 'tls' secures the client port, which an edge server does not bind/,
+    ],
+    [
+      { leafnodes: { remotes: [{ url: "nats://u:secret@127.0.0.1:7422" }] } },
+      /edge: leafnode remote 'nats:\/\/u:xxxxx@127\.0\.0\.1:7422' must be a ws:\/\/ or wss:\/\//,
+    ],
+    [
+      { leafnodes: { remotes: [{ url: "ws://127.0.0.1:8080", ws_no_masking: true }] } },
+      /edge: 'ws_no_masking' and 'ws_compression'/,
+    ],
+  ];
+  for (const [options, text] of cases) {
+    await assert.rejects(startServer({ edge: true, quiet: true, ...options }), text);
+  }
+});
+
+Deno.test({
+  name: "edge: a leafnode of a nats-server hub over the WebSocket API, surviving the hub's outage",
+  ignore: !natsServerAvailable(),
+  fn: async () => {
+    const wsPort = freePort();
+    const hubConf =
+      `server_name: hub\nwebsocket { listen: "127.0.0.1:${wsPort}", no_tls: true }\n` +
+      `leafnodes { listen: "127.0.0.1:-1" }\n`;
+    let hub: SpawnedServer | null = await spawnFromConf(natsServerBinary(), hubConf, {
+      monitor: true,
+    });
+    const leafz = async () =>
+      hub ? await (await fetch(`${hub.monitorUrl}/leafz`)).json().catch(() => ({})) : {};
+    await withoutSockets(async (calls) => {
+      const edge = await serveEdge({
+        serverName: "edge-2",
+        leafnodes: { remotes: [{ url: `ws://127.0.0.1:${wsPort}` }] },
+      });
+      const local = await wsconnect({ servers: edge.url });
+      const peer = await wsconnect({ servers: edge.url });
+      let central = await connect({ port: hub!.port });
+      try {
+        await waitFor(async () => (await leafz()).leafnodes === 1, 10_000, "the edge leafnode");
+        const leaf = (await leafz()).leafs[0];
+        assert.equal(leaf.account, "$G", JSON.stringify(leaf));
+        await crosses(local, central, "to.hub");
+        await crosses(central, local, "to.edge");
+
+        // The hub goes away: the edge's own clients keep working.
+        await central.close();
+        await hub!.close();
+        hub = null;
+        await crosses(local, peer, "while.down");
+
+        // The hub comes back on the same WebSocket port: the edge dials it again.
+        hub = await spawnFromConf(natsServerBinary(), hubConf, { monitor: true });
+        central = await connect({ port: hub.port });
+        await waitFor(async () => (await leafz()).leafnodes === 1, 15_000, "the edge back");
+        await crosses(local, central, "to.hub.again");
+        await crosses(central, local, "to.edge.again");
+        assert.deepEqual(calls, [], "no raw socket API was called");
+      } finally {
+        await local.close();
+        await peer.close();
+        await central.close().catch(() => {});
+        await edge.close();
+      }
+    });
+    await hub?.close();
+  },
+});
+
+Deno.test({
+  name:
+    "edge: examples/edge.ts runs with --allow-net for its port and the hub and --allow-env only",
+  ignore: !natsServerAvailable(),
+  fn: async () => {
+    const wsPort = freePort();
+    const port = freePort();
+    await using hub = await spawnFromConf(
+      natsServerBinary(),
+      `websocket { listen: "127.0.0.1:${wsPort}", no_tls: true }\nleafnodes { listen: "127.0.0.1:-1" }\n`,
+    );
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        `--allow-net=0.0.0.0:${port},127.0.0.1:${wsPort}`,
+        "--allow-env",
+        new URL("../../examples/edge.ts", import.meta.url).pathname,
+      ],
+      env: { PORT: String(port), NATS_HUB: `ws://127.0.0.1:${wsPort}`, NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    let log = "";
+    const pump = (async () => {
+      for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) log += chunk;
+    })();
+    const central = await connect({ port: hub.port });
+    let local: NatsConnection | null = null;
+    try {
+      // Ready once its host's HTTP server answers (monitoring through fetch).
+      await waitFor(
+        () =>
+          fetch(`http://127.0.0.1:${port}/healthz`).then(async (r) => {
+            await r.body?.cancel();
+            return r.ok;
+          }, () => false),
+        30_000,
+        "the edge's HTTP server",
+      );
+      assert.match(log, /Serving WebSocket clients and monitoring through fetch/);
+      local = await wsconnect({ servers: `ws://127.0.0.1:${port}` });
+      await crosses(local, central, "example.to.hub");
+      await crosses(central, local, "example.to.edge");
+      assert.doesNotMatch(log, /NotCapable|PermissionDenied|Requires .* access/);
+    } finally {
+      await local?.close();
+      await central.close();
+      child.kill("SIGTERM");
+      await child.status;
+      await pump;
+    }
+  },
+});
