@@ -74,8 +74,14 @@ export async function checkQueueFailover(
   await waitForInterest(pub, [local, ...remotes]);
   const remoteTotal = () => remoteCounts.reduce((a, b) => a + b, 0);
   let batch = 0;
-  /** Publishes 30 messages once `ready` holds for a probe; returns their texts. */
+  /**
+   * Publishes 30 messages once `ready` holds and three probes in a row went to the `what`
+   * side; returns their texts. (Interest settles asynchronously: a sharded leaf's link worker
+   * withdraws the hub's queue members from the shards a moment after a shard's member
+   * returns, and one probe may be served locally by chance meanwhile.)
+   */
   const send = async (ready: () => boolean, what: string) => {
+    let streak = 0;
     await waitFor(
       async () => {
         const before = { local: localCount, remote: remoteTotal() };
@@ -86,7 +92,9 @@ export async function checkQueueFailover(
           2000,
           "probe delivered",
         ).catch(() => {});
-        return ready() && (localCount > before.local) === (what === "local");
+        const served = ready() && (localCount > before.local) === (what === "local");
+        streak = served ? streak + 1 : 0;
+        return streak >= 3;
       },
       15_000,
       `${what} member serving`,
