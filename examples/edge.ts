@@ -12,17 +12,20 @@
  * ```
  *
  * Environment: `PORT` (default 8000), `NATS_HUB` (optional), `NATS_HUB_CREDS` (optional
- * credentials file of the hub's account).
+ * credentials file of the hub's account), `NATS_JS_DOMAIN` (optional: JetStream with memory
+ * streams in this domain; a hub with JetStream reaches them through `$JS.<domain>.API`).
  */
 import { startServer } from "../mod.ts";
 
 const hub = Deno.env.get("NATS_HUB");
 const creds = Deno.env.get("NATS_HUB_CREDS");
+const domain = Deno.env.get("NATS_JS_DOMAIN");
 const nats = await startServer({
   edge: true,
   serverName: Deno.env.get("NATS_SERVER_NAME") ?? "edge",
   // Monitoring through fetch (nothing is bound on an edge server).
   httpPort: -1,
+  ...(domain ? { jetstream: { domain } } : {}),
   ...(hub
     ? { leafnodes: { remotes: [{ url: hub, ...(creds ? { credentials: creds } : {}) }] } }
     : {}),

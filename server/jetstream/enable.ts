@@ -49,6 +49,9 @@ export interface JetStreamAccounts {
   readonly trust: { readonly systemAccount: string | undefined };
 }
 
+/** An edge host's machine: nothing is probed (no file storage; memory as configured). */
+const EDGE_PROBE = { tmpDir: "", systemMemory: 0, diskAvailable: () => 0 };
+
 /**
  * Starts JetStream when the options enable it; returns null when it is off. Throws
  * `Can't start JetStream: <reason>` as nats-server exits with. A server without cluster and
@@ -81,8 +84,12 @@ export function startJetStream(
     routeCount: options.clusterConfig?.routes.length ?? 0,
     gatewayUrls: remoteGatewayUrls(options),
   };
-  const resolved = resolveJetStream(cfg, machineProbe());
-  const dirError = prepareStoreDir(resolved.storeDir);
+  // An edge server without a store_dir keeps memory streams only: no file storage at all.
+  const memoryOnly = options.edge === true && cfg.storeDir === "";
+  const resolved = memoryOnly
+    ? { ...resolveJetStream({ ...cfg, maxStore: 0 }, EDGE_PROBE), storeDir: "" }
+    : resolveJetStream(cfg, machineProbe());
+  const dirError = memoryOnly ? null : prepareStoreDir(resolved.storeDir);
   if (dirError !== null) throw new Error(`${JETSTREAM_FATAL_PREFIX}${dirError}`);
   for (const line of jetStreamBanner(resolved)) log.notice(line);
   // enableJetStreamClustering: its checks follow the banner and the cluster's first line.

@@ -12,6 +12,7 @@ import { connect, type NatsConnection, wsconnect } from "@nats-io/transport-node
 import { startServer } from "../../mod.ts";
 import type { ServerHandle } from "../../server/start.ts";
 import { waitFor } from "../helpers/poll.ts";
+import { withoutSockets } from "./_edge.ts";
 import { freePort } from "../helpers/free_port.ts";
 import {
   natsServerAvailable,
@@ -19,27 +20,6 @@ import {
   type SpawnedServer,
   spawnFromConf,
 } from "../helpers/spawn_server.ts";
-
-type SocketApi = "listen" | "connect" | "listenTls" | "connectTls";
-const SOCKET_APIS: SocketApi[] = ["listen", "connect", "listenTls", "connectTls"];
-
-/** Makes the raw socket APIs throw while `fn` runs (an HTTP-only host). */
-async function withoutSockets<T>(fn: (calls: string[]) => Promise<T>): Promise<T> {
-  const d = Deno as unknown as Record<SocketApi, unknown>;
-  const saved = SOCKET_APIS.map((k) => d[k]);
-  const calls: string[] = [];
-  for (const k of SOCKET_APIS) {
-    d[k] = () => {
-      calls.push(k);
-      throw new Deno.errors.NotCapable(`Deno.${k} is not available on this host`);
-    };
-  }
-  try {
-    return await fn(calls);
-  } finally {
-    SOCKET_APIS.forEach((k, i) => (d[k] = saved[i]));
-  }
-}
 
 /** The edge server behind a `Deno.serve` of the test, as an edge host runs it. */
 async function serveEdge(
