@@ -193,6 +193,14 @@ export class RaftCore {
   /** Leader-transfer target waiting to campaign (raft.go lxfer). */
   transferring = false;
   votes = new Set<string>();
+  /**
+   * Elections left that a new group's campaigning member (term 0 when told to campaign) starts
+   * again after a short wait rather than an election timeout: its first vote requests are lost
+   * when the other members have not created the group yet (a busy server applies the
+   * assignment later), and waiting 4-9 s for each retry would hold the stream's creation up
+   * for as long. Cleared once a leader is known.
+   */
+  eagerElections = 0;
   catchup: CatchupState | undefined;
   progress = new Map<string, CatchupProgress>();
   /** Append entries that arrived ahead of a gap, by pindex; since when the gap is open. */
@@ -387,6 +395,7 @@ export class RaftCore {
   /** Becomes a follower of `leader` ("" when unknown) (raft.go switchToFollower). */
   becomeFollower(leader: string, now: number): void {
     const wasLeader = this.state === RaftState.Leader;
+    if (leader !== "") this.eagerElections = 0;
     this.transferring = false;
     this.state = RaftState.Follower;
     this.leader = leader;

@@ -17,6 +17,9 @@ import {
   encodeVoteResponse,
 } from "./vote_wire.ts";
 
+/** The wait for votes before an eager election starts again (plus a campaign delay). */
+const EAGER_RETRY_MS = 1000;
+
 /** Starts an election: next term, vote for ourselves, ask everyone (raft.go switchToCandidate). */
 export function campaign(core: RaftCore, now: number): void {
   core.term++;
@@ -27,6 +30,12 @@ export function campaign(core: RaftCore, now: number): void {
   core.transferring = false;
   core.votes = new Set([core.id]);
   core.resetElectionTimeout(now);
+  if (core.eagerElections > 0) {
+    // A new group's first campaigns: try again soon when the votes do not come (core.ts).
+    core.eagerElections--;
+    core.electionDeadline = now + EAGER_RETRY_MS +
+      core.randomBetween(core.timing.minCampaign, core.timing.maxCampaign);
+  }
   core.emitState();
   core.out.push({ kind: "unsubscribe", subject: core.voteReply });
   core.voteReply = newReplyInbox(core.random);
@@ -97,6 +106,7 @@ export function onVoteResponse(core: RaftCore, now: number, data: Uint8Array): v
 /** Takes leadership and announces the peer state as our first entry (raft.go switchToLeader). */
 export function becomeLeader(core: RaftCore, now: number): void {
   core.state = RaftState.Leader;
+  core.eagerElections = 0;
   core.leader = core.id;
   core.transferring = false;
   core.votes.clear();

@@ -49,6 +49,9 @@ export class RaftError extends Error {}
 const encoder = new TextEncoder();
 const FAR_AWAY = 48 * 3600 * 1000;
 
+/** Elections a new group's campaigning member retries quickly (core.ts `eagerElections`). */
+const EAGER_ELECTIONS = 5;
+
 /** A RAFT group member. */
 export class RaftNode {
   #core: RaftCore;
@@ -198,10 +201,15 @@ export class RaftNode {
     return this.#drain();
   }
 
-  /** Campaigns soon, after 100-800ms (raft.go Campaign). */
+  /**
+   * Campaigns soon, after 100-800ms (raft.go Campaign). A new group's member (term 0) retries
+   * its first elections after about a second instead of an election timeout (core.ts
+   * `eagerElections`).
+   */
   campaign(now: number): RaftOutput[] {
     const core = this.#core;
     if (core.state === RaftState.Leader) throw new RaftError("raft: already leader");
+    if (core.term === 0 && core.leader === "") core.eagerElections = EAGER_ELECTIONS;
     core.electionDeadline = now +
       core.randomBetween(core.timing.minCampaign, core.timing.maxCampaign);
     return this.#drain();

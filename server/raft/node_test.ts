@@ -401,3 +401,34 @@ Deno.test("a cold-booting group's expected size can be adjusted, to 2 at least",
   assert.equal(node.adjustBootClusterSize(3), true);
   assert.equal(node.quorum, 2);
 });
+
+Deno.test("a new group's campaigning member retries unanswered elections after about a second, five times", () => {
+  const { node } = lone();
+  node.campaign(0);
+  let at = node.nextDeadline();
+  assert.ok(at >= 100 && at < 800, `first campaign at ${at}`);
+  node.tick(at);
+  assert.equal(node.state, "CANDIDATE");
+  for (let term = 2; term <= 6; term++) {
+    const next = node.nextDeadline();
+    assert.ok(next - at >= 1100 && next - at < 1800, `term ${term} after ${next - at} ms`);
+    node.tick(next);
+    assert.equal(node.term, term);
+    at = next;
+  }
+  const next = node.nextDeadline();
+  assert.ok(next - at >= 4000 && next - at < 9000, `then the election timeout: ${next - at} ms`);
+});
+
+Deno.test("a campaign in a group that already had a term waits election timeouts on failure", () => {
+  const { node } = lone();
+  node.tick(node.nextDeadline()); // an election of its own: term 1, unanswered
+  assert.equal(node.term, 1);
+  const now = node.nextDeadline() - 1;
+  node.campaign(now);
+  const at = node.nextDeadline();
+  node.tick(at);
+  assert.equal(node.term, 2);
+  const next = node.nextDeadline();
+  assert.ok(next - at >= 4000 && next - at < 9000, `${next - at} ms`);
+});
