@@ -11,9 +11,11 @@
  * NATS_HUB=ws://127.0.0.1:8080 deno run --allow-net --allow-env examples/edge.ts
  * ```
  *
- * Environment: `PORT` (default 8000), `NATS_HUB` (optional), `NATS_HUB_CREDS` (optional
- * credentials file of the hub's account), `NATS_JS_DOMAIN` (optional: JetStream with memory
- * streams in this domain; a hub with JetStream reaches them through `$JS.<domain>.API`).
+ * Environment: `PORT` (default 8000), `NATS_SERVER_NAME` (default `edge`), `NATS_HUB`
+ * (optional), `NATS_HUB_CREDS` (optional credentials file of the hub's account; reading it needs
+ * `--allow-read` for that file), `NATS_JS_DOMAIN` (optional: JetStream with memory streams in
+ * this domain, 256 MB by default; a hub with JetStream reaches them through
+ * `$JS.<domain>.API`).
  */
 import { startServer } from "../mod.ts";
 

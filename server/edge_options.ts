@@ -1,9 +1,10 @@
 /**
  * @module
  * What an edge server (`edge: true`, denats only) cannot do, checked before it starts: it binds
- * no port, so every listener is refused, and it dials leafnode remotes with the `WebSocket`
- * API, so their URLs must be `ws://`/`wss://` and TLS settings the API cannot apply are
- * refused. Pure; any isolate.
+ * no port, so every listener is refused (the `websocket {}` block's settings apply to `fetch`,
+ * its port is not bound, its TLS and compression are refused), and it dials leafnode remotes
+ * with the `WebSocket` API, so their URLs must be `ws://`/`wss://` and TLS settings the API
+ * cannot apply are refused. Pure; any isolate.
  */
 import type { ServerOptions } from "./options.ts";
 
@@ -16,6 +17,7 @@ type EdgeOptions = Pick<
   | "leafnodeConfig"
   | "tls"
   | "mqtt"
+  | "websocketConfig"
 >;
 
 const NO_PORT = "an edge server binds no port (its host's HTTP server calls fetch)";
@@ -42,6 +44,13 @@ export function edgeConfigProblem(o: EdgeOptions): string | null {
   if (o.tls) {
     return "edge: 'tls' secures the client port, which an edge server does not bind (its host " +
       "terminates TLS)";
+  }
+  const ws = o.websocketConfig;
+  if (ws?.tls) {
+    return "edge: 'websocket { tls }' cannot be used: an edge server's host terminates TLS";
+  }
+  if (ws?.compression) {
+    return "edge: 'websocket { compression }' cannot be negotiated through the host's HTTP server";
   }
   const leaf = o.leafnodeConfig;
   if (!leaf) return null;

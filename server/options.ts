@@ -140,8 +140,11 @@ export interface ServerOptions {
    * denats only (embedding): an edge server that binds no port of its own, for hosts that only
    * offer HTTP and WebSocket (Deno Deploy and the like). Clients connect over WebSocket and
    * monitoring is answered through `ServerHandle.fetch` (the host's `Deno.serve`); leafnode
-   * remotes must be `ws://`/`wss://` and are dialed with the `WebSocket` API. Listeners
-   * (`cluster`, `gateway`, `leafnodes { port }`, `http_port`) and `shards` > 1 are refused.
+   * remotes must be `ws://`/`wss://` and are dialed with the `WebSocket` API. `http_port` (any
+   * value but 0) turns monitoring through `fetch` on; nothing is bound. What needs a listener
+   * or TCP (`cluster`, `gateway`, `leafnodes { port }`, `tls`, `mqtt`, a `nats://` remote) and
+   * `shards` > 1 are refused (edge_options.ts). JetStream without a `store_dir` keeps memory
+   * streams only.
    */
   edge?: boolean;
 

@@ -1,6 +1,3 @@
-/** The peer of a request handed to {@link Server.fetch} without one. */
-const NO_PEER: HttpPeer = { hostname: "0.0.0.0", port: 0 };
-
 /**
  * @module
  * Composition root of one NATS server in the current isolate: builds the long-lived objects
@@ -52,6 +49,9 @@ import type { JetStream } from "./jetstream/jetstream.ts";
 import { jetStreamModule, startLoadedJetStream, stopJetStream } from "./jetstream_loader.ts";
 import type { InternalConnection } from "./internal/internal_connection.ts";
 import { PeerInterest } from "./mesh/peer_interest.ts";
+
+/** The peer of a request handed to {@link Server.fetch} without one. */
+const NO_PEER: HttpPeer = { hostname: "0.0.0.0", port: 0 };
 
 export type { ShardIdentity } from "./shard_identity.ts";
 export type { InterestListener, ServerEvents } from "./server_events.ts";

@@ -31,11 +31,17 @@ export interface ServerHandle {
   readonly serverId: string;
   /** The host clients are accepted on. */
   readonly host: string;
-  /** The bound client port (the real one when `port` was -1 or 0). */
+  /** The bound client port (the real one when `port` was -1 or 0); 0 on an edge server. */
   readonly port: number;
-  /** `nats://host:port` for clients (loopback when listening on all interfaces). */
+  /**
+   * `nats://host:port` for clients (loopback when listening on all interfaces); on an edge
+   * server, which binds nothing, it names port 0 and clients come through {@link fetch}.
+   */
   readonly clientUrl: string;
-  /** `http(s)://host:port` of the monitoring listener, when monitoring is enabled. */
+  /**
+   * `http(s)://host:port` of the monitoring listener, when monitoring is enabled (undefined on
+   * an edge server: monitoring is answered by {@link fetch}).
+   */
   readonly monitorUrl?: string;
   /** The server itself (single-isolate mode), for monitoring and tests. */
   readonly server: Server;

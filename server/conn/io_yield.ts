@@ -118,7 +118,10 @@ let opening: Promise<void> | null = null;
 /** False on an edge server: it opens no socket, so the yields use the MessageChannel. */
 let socketsAllowed = true;
 
-/** An edge server's isolate: no doorbell sockets from now on (hosts that refuse them). */
+/**
+ * An edge server's isolate: no doorbell sockets from now on (hosts that refuse them). This is
+ * isolate-wide and for good: other servers of the isolate yield through the MessageChannel too.
+ */
 export function yieldWithoutSockets(): void {
   socketsAllowed = false;
   closeIoYield();

@@ -83,6 +83,8 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
   #closed = false;
   #ticker: ReturnType<typeof setInterval> | undefined;
   #timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Dials in flight (each rejects and aborts when called). */
+  #cancels = new Set<() => void>();
   #wakers = new Set<() => void>();
   #tasks = new Set<Promise<void>>();
   /** Links still ticking: open ones and closed ones flushing their last bytes. */
@@ -414,7 +416,7 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
         let error = "";
         try {
           conn = await this.#bounded(
-            open ? open() : Deno.connect({ hostname: host, port: target.port }),
+            open ?? (() => Deno.connect({ hostname: host, port: target.port })),
           );
         } catch (e) {
           error = open ? `${(e as Error).message ?? e}` : goDialError(host, target.port, e);
@@ -451,26 +453,42 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
     }
   }
 
-  /** A dial bounded by the kind's dial timeout (Go net.DialTimeout); a late one is closed. */
-  #bounded<X extends { close(): void }>(dialing: Promise<X>): Promise<X> {
+  /**
+   * A dial bounded by the kind's dial timeout (Go net.DialTimeout). A timeout or {@link close}
+   * rejects it and aborts `dial`'s signal (a WebSocket still connecting is closed); a late
+   * connection is closed.
+   */
+  #bounded<X extends { close(): void }>(dial: (signal: AbortSignal) => Promise<X>): Promise<X> {
+    const abort = new AbortController();
     return new Promise((resolve, reject) => {
       let done = false;
-      const t = setTimeout(() => {
+      const settle = () => {
         done = true;
+        clearTimeout(t);
         this.#timers.delete(t);
-        reject(new Deno.errors.TimedOut("i/o timeout"));
-      }, this.spec.dialTimeoutMs);
+        this.#cancels.delete(cancel);
+      };
+      const fail = (e: unknown) => {
+        if (done) return;
+        settle();
+        abort.abort();
+        reject(e);
+      };
+      const cancel = () => fail(new Error("dial cancelled: the server is shutting down"));
+      const t = setTimeout(
+        () => fail(new Deno.errors.TimedOut("i/o timeout")),
+        this.spec.dialTimeoutMs,
+      );
       this.#timers.add(t);
-      dialing.then((conn) => {
-        clearTimeout(t);
-        this.#timers.delete(t);
-        if (done) closeQuietly(conn);
-        else resolve(conn);
-      }, (e) => {
-        clearTimeout(t);
-        this.#timers.delete(t);
-        if (!done) reject(e);
-      });
+      this.#cancels.add(cancel);
+      dial(abort.signal).then((conn) => {
+        if (done) {
+          closeQuietly(conn);
+          return;
+        }
+        settle();
+        resolve(conn);
+      }, fail);
     });
   }
 
@@ -483,6 +501,7 @@ export class LinkManager<T extends LinkUrl, C, L extends ManagedLink> {
     this.#closed = true;
     this.#running = false;
     if (this.#listener) closeQuietly(this.#listener);
+    for (const cancel of [...this.#cancels]) cancel();
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     for (const conn of this.#handshaking) closeQuietly(conn);

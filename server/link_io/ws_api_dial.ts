@@ -18,9 +18,15 @@ export function leafWebSocketEndpoint(u: { scheme: string; host: string; port: n
 /**
  * Opens a WebSocket to `url`; resolves once it is open, rejects with the runtime's reason when
  * it fails first. Messages that arrive right after the opening are queued in the transport.
+ * `signal` gives up: a socket still connecting is closed (the WebSocket API has no handshake
+ * timeout of its own), an open one is the caller's.
  */
-export function openWebSocket(url: string): Promise<LinkTransport> {
+export function openWebSocket(url: string, signal?: AbortSignal): Promise<LinkTransport> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new Error("websocket: dial aborted"));
+      return;
+    }
     let socket: WebSocket;
     try {
       socket = new WebSocket(url);
@@ -30,6 +36,12 @@ export function openWebSocket(url: string): Promise<LinkTransport> {
     }
     const transport = new WebSocketTransport(socket, { browser: false });
     let settled = false;
+    signal?.addEventListener("abort", () => {
+      if (settled) return;
+      settled = true;
+      transport.close();
+      reject(new Error("websocket: dial aborted"));
+    }, { once: true });
     socket.addEventListener("open", () => {
       settled = true;
       resolve(transport);

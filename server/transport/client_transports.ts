@@ -131,14 +131,17 @@ export class ClientTransports {
       ? new (tlsImpl().TlsSetup)(settings, o.allowNonTls === true, server.logger)
       : null;
     if (!options.shard) { for (const w of clientTransportWarnings(o)) server.logger.warn(w); }
-    const parsed = enabledWebSocket(o);
+    // An edge server (no listener) takes the block whatever its port: nothing is bound.
+    const parsed = options.noListener ? o.websocketConfig ?? null : enabledWebSocket(o);
     const ws = parsed && options.websocketPort
       ? { ...parsed, port: options.websocketPort }
       : parsed;
-    if (parsed !== null && ws !== null && !options.noListener) {
-      const invalid = validateWebSocketSettings(o, parsed);
+    if (parsed !== null && ws !== null) {
+      // Behind a host's HTTP server its host terminates TLS: no TLS of ours is required.
+      const checked = options.noListener ? { ...parsed, noTls: true } : parsed;
+      const invalid = validateWebSocketSettings(o, checked);
       if (invalid) throw new TlsConfigError(invalid);
-      this.#wsTls = this.#webSocketTls(ws, log);
+      if (!options.noListener) this.#wsTls = this.#webSocketTls(ws, log);
     }
     // `ServerHandle.fetch` takes WebSocket clients with the `websocket {}` settings (its port
     // aside), or with the defaults when there is none.
@@ -153,9 +156,16 @@ export class ClientTransports {
       if (open) serve(transport, host, port, ctx);
       else void gate!.then(() => serve(transport, host, port, ctx));
     };
-    this.requests = webSocketRequestHandler(wsSettings, null, server.logger, onClient, {
+    // Requests through `fetch`: a client opening after the server stopped is closed at once.
+    const onFetched = (transport: Transport, host: string, port: number) => {
+      if (this.#accepting) onClient(transport, host, port);
+      else transport.close();
+    };
+    this.requests = webSocketRequestHandler(wsSettings, null, server.logger, onFetched, {
       onLeaf: options.onLeafWebSocket,
       accepting: () => this.#accepting,
+      // The listener below logs the origin errors of the same settings.
+      quiet: ws !== null && !options.noListener,
     });
     if (ws === null || options.noListener) return;
     const Listener = ws.compression ? RawWebSocketListener : WebSocketListener;
@@ -213,6 +223,7 @@ export class ClientTransports {
 
   /** Closes the WebSocket listener and stops TLS timers. */
   async close(): Promise<void> {
+    this.#accepting = false;
     this.tls?.close();
     this.#wsTls?.close();
     await this.websocket?.close();

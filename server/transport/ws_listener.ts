@@ -112,17 +112,18 @@ export type WebSocketRequestHandler = (req: Request, peer: HttpPeer) => Response
  * log line, and hands each opened WebSocket to `onClient` (or `onLeaf` on `/leafnode`). Used by
  * the listener and by `ServerHandle.fetch` (an edge host's or an application's `Deno.serve`).
  * `accepting` false (lame duck, shutdown) answers 503. `secure` null: TLS is judged per request by
- * its URL's scheme (behind a host that terminates TLS).
+ * its URL's scheme (behind a host that terminates TLS). `quiet`: the origin errors are logged
+ * elsewhere (another handler of the same settings).
  */
 export function webSocketRequestHandler(
   settings: WebSocketSettings,
   secure: boolean | null,
   logger: Logger,
   onClient: WebSocketClientHandler,
-  options: { onLeaf?: WebSocketClientHandler; accepting?: () => boolean } = {},
+  options: { onLeaf?: WebSocketClientHandler; accepting?: () => boolean; quiet?: boolean } = {},
 ): WebSocketRequestHandler {
   const { policy, errors } = originPolicy(settings.sameOrigin, settings.allowedOrigins);
-  for (const e of errors) logger.error(e);
+  if (!options.quiet) { for (const e of errors) logger.error(e); }
   return (req, peer) => {
     const remote = { hostname: remoteHost(peer.hostname), port: peer.port };
     const remoteText = remote.hostname.includes(":")

@@ -120,6 +120,7 @@ Deno.test("edge: what needs a listener or TCP is refused before the start", asyn
       { leafnodes: { remotes: [{ url: "ws://127.0.0.1:8080", ws_no_masking: true }] } },
       /edge: 'ws_no_masking' and 'ws_compression'/,
     ],
+    [{ websocket: { compression: true } }, /edge: 'websocket \{ compression \}'/],
   ];
   for (const [options, text] of cases) {
     await assert.rejects(startServer({ edge: true, quiet: true, ...options }), text);
@@ -231,4 +232,82 @@ Deno.test({
       await pump;
     }
   },
+});
+
+Deno.test("edge: the websocket {} block applies to fetch without a port, and is validated", async () => {
+  const edge = await serveEdge({ websocket: { same_origin: true } });
+  try {
+    const url = edge.url.replace("ws:", "http:");
+    const bad = await fetch(url, {
+      headers: {
+        upgrade: "websocket",
+        connection: "Upgrade",
+        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+        "sec-websocket-version": "13",
+        origin: "http://elsewhere.example.com",
+      },
+    });
+    assert.equal(bad.status, 403);
+    assert.equal(await bad.text(), "Forbidden\n");
+    const nc = await wsconnect({ servers: edge.url }); // no Origin header: allowed
+    await nc.close();
+  } finally {
+    await edge.close();
+  }
+  await assert.rejects(
+    startServer({
+      edge: true,
+      quiet: true,
+      users: [{ user: "a", password: "a" }],
+      websocket: { no_auth_user: "b" },
+    }),
+    /no_auth_user: "b" not present as user/,
+  );
+});
+
+Deno.test("edge: a hub that never answers the upgrade: each dial is closed, shutdown is prompt", async () => {
+  const silent = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const c of silent) accepted.push(c);
+  })();
+  try {
+    await withoutSockets(async () => {
+      const edge = await serveEdge({
+        leafnodes: {
+          reconnect: 1,
+          remotes: [{ url: `ws://127.0.0.1:${(silent.addr as Deno.NetAddr).port}` }],
+        },
+      });
+      try {
+        await waitFor(() => accepted.length >= 2, 15_000, "a second dial");
+        // The first dial timed out: the edge closed its socket (after its upgrade request,
+        // the read ends).
+        const buf = new Uint8Array(4096);
+        let request = "";
+        const reading = (async () => {
+          for (let n; (n = await accepted[0].read(buf).catch(() => null)) !== null;) {
+            request += new TextDecoder().decode(buf.subarray(0, n));
+          }
+          return true;
+        })();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const ended = await Promise.race([
+          reading,
+          new Promise<false>((r) => (timer = setTimeout(() => r(false), 5000))),
+        ]);
+        clearTimeout(timer);
+        assert.ok(ended, "the timed-out dial's socket was closed");
+        assert.match(request, /^GET \/leafnode HTTP\/1\.1\r\n/);
+      } finally {
+        const started = performance.now();
+        await edge.close();
+        assert.ok(performance.now() - started < 2000, "shutdown did not wait for the dial");
+      }
+    });
+  } finally {
+    silent.close();
+    await accepting;
+    for (const c of accepted) c.close();
+  }
 });

@@ -48,6 +48,7 @@ export interface AdvisorySink {
 export interface SnapshotApiOptions {
   engine: StreamEngine;
   events: AdvisorySink;
+  /** "" for a memory-only JetStream: restores are refused (10047). */
   storeDir: string;
   maxStore: number;
   /** Starts the consumers saved in a stream's `obs/` (ConsumerApi.recover). */
@@ -180,6 +181,8 @@ class SnapshotApi {
     const checked = streamRestoreCheck(name, body, engine.requestContext(a));
     if ("error" in checked) return fail(checked.error);
     const cfg = checked.config;
+    // A memory-only JetStream (an edge server) has no store to restore into.
+    if (this.#o.storeDir === "") return fail(jsApiError("JSStorageResourcesExceededErr"));
     const account = a.account.name;
     this.#o.notice(`Starting restore for stream '${account} > ${cfg.name}'`);
     const start = performance.now();

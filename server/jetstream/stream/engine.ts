@@ -70,6 +70,7 @@ export const openFileStore: FileStoreFactory = (dir, config, keys) =>
 export interface EngineOptions {
   ctx: InternalContext;
   env: StreamEnv;
+  /** The `jetstream` directory of the store; "" for a memory-only JetStream (nothing on disk). */
   storeDir: string;
   domain: string;
   maxMemory: number;
@@ -314,7 +315,8 @@ export class StreamEngine implements StreamRegistry {
     const dir = streamDir(this.#o.storeDir, a.account.name, stream.name);
     const done = stream.delete().catch(() => {}).finally(() => {
       stream.conn.close();
-      removeStreamDir(dir);
+      // A memory-only JetStream (an edge server: no store directory) has no files to remove.
+      if (this.#o.storeDir !== "") removeStreamDir(dir);
       if (this.#deleting.get(dir) === done) this.#deleting.delete(dir);
     });
     this.#deleting.set(dir, done);
@@ -357,7 +359,9 @@ export class StreamEngine implements StreamRegistry {
     // Templates first: the streams they made name them (jetstream.go enableJetStreamAccounts).
     this.templates.recover(jsaOf);
     const enc = this.#o.encryption ?? null;
-    const saved = listSavedStreams(this.#o.storeDir, (text) => this.#o.warn(text), enc);
+    const saved = this.#o.storeDir === ""
+      ? []
+      : listSavedStreams(this.#o.storeDir, (text) => this.#o.warn(text), enc);
     for (const s of saved) {
       const jsa = jsaOf(s.account);
       if (jsa === undefined || jsa.limits === null) continue;

@@ -166,7 +166,8 @@ export class StreamTemplates {
     if (mine === undefined) {
       mine = new Map();
       this.#byAccount.set(account, mine);
-      this.#saved.set(account, checked.config.storage !== "memory");
+      // Nothing is saved by a memory-only JetStream (no store directory).
+      this.#saved.set(account, checked.config.storage !== "memory" && this.#storeDir !== "");
     } else if (mine.has(cfg.name)) {
       return fail(`template with name ${goQuote(cfg.name)} already exists`);
     }
@@ -260,6 +261,7 @@ export class StreamTemplates {
    * name their owner), with nats-server's warnings.
    */
   recover(jsaOf: (account: string) => JsAccount | undefined): void {
+    if (this.#storeDir === "") return;
     for (const account of savedAccounts(this.#storeDir)) {
       const jsa = jsaOf(account);
       if (jsa === undefined || jsa.limits === null) continue;

@@ -167,9 +167,10 @@ export interface LinkSpec<T extends LinkUrl, C, L extends ManagedLink> {
   /**
    * Opens a dialed link's transport some other way than a TCP socket (an edge server's
    * leafnode remotes: the `WebSocket` API); null dials TCP. The transport is the link's as it
-   * is: no TLS handshake and no {@link wrapTransport}. Bounded by {@link dialTimeoutMs}.
+   * is: no TLS handshake and no {@link wrapTransport}. Bounded by {@link dialTimeoutMs}; the
+   * signal aborts when the dial timed out or the manager closed (the opener must give up then).
    */
-  openTransport?(target: T): (() => Promise<LinkTransport>) | null;
+  openTransport?(target: T): ((signal: AbortSignal) => Promise<LinkTransport>) | null;
   /** Turns a ready transport into the kind's protocol link (which sends its first bytes). */
   createLink(ready: ReadyTransport<T, C>): L;
   /** Shutdown: closes every link the kind knows (default: each active one, "Server Shutdown"). */

@@ -179,7 +179,7 @@ export class LeafManager implements LeafLinkHost {
         !s.options.edge
           ? null
           : isWebSocketUrl(url)
-          ? () => openWebSocket(leafWebSocketEndpoint(url))
+          ? (signal) => openWebSocket(leafWebSocketEndpoint(url), signal)
           : () => Promise.reject(new Error(`edge: ${url.scheme}:// is not dialed without TCP`)),
       acceptPreface: (cid) => {
         const nonce = newNonce();
