@@ -128,10 +128,15 @@ Deno.test({
       assert.equal(node.clusterSize, 4);
       const goLeader = node.leader;
 
-      // 2. We campaign and the Go servers vote for us.
+      // 2. We campaign and the Go servers vote for us (we campaign again when a Go member
+      //    won the round first).
       node.setObserver(false, now());
-      await bridge(node.campaign(now()));
-      assert.ok(await pump(() => node.state === "LEADER", 15_000), `state ${node.state}`);
+      let won = false;
+      for (let round = 0; round < 3 && !won; round++) {
+        if (node.state === "FOLLOWER") await bridge(node.campaign(now()));
+        won = await pump(() => node.state === "LEADER", 10_000);
+      }
+      assert.ok(won, `state ${node.state}`);
       const ourFirst = node.lastIndex; // our peer state entry
 
       // 3. Go followers acknowledge and our entries commit with their votes of confidence.
