@@ -6,6 +6,7 @@
  * and warnings nats-server prints for them. Runs in the isolate that owns the listeners.
  */
 import { loadBcrypt, optionsUseBcrypt } from "../accounts/bcrypt.ts";
+import { defaultWebSocketSettings } from "../config/websocket_block.ts";
 import type { Transport } from "../client/client.ts";
 import type { ClientContext } from "../client/context.ts";
 import { type Logger, silentLogger } from "../log/logger.ts";
@@ -92,17 +93,7 @@ export interface ClientTransportsOptions {
 }
 
 /** WebSocket settings of `ServerHandle.fetch` without a `websocket {}` block. */
-const FETCH_WEBSOCKET: WebSocketSettings = {
-  host: "",
-  port: 0,
-  noTls: true,
-  tls: null,
-  sameOrigin: false,
-  allowedOrigins: [],
-  handshakeTimeoutMs: 0,
-  compression: false,
-  authTimeout: 0,
-};
+const FETCH_WEBSOCKET: WebSocketSettings = { ...defaultWebSocketSettings(), noTls: true };
 
 /** The client-side listeners and wrappers of one server. */
 export class ClientTransports {
