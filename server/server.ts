@@ -34,6 +34,7 @@ import type { OptionChange } from "./reload_diff.ts";
 import { applyReload } from "./reload.ts";
 import { type MonitorListener, startMonitorListener } from "./monitor/http.ts";
 import { handleMonitorRequest } from "./monitor/router.ts";
+import { HISTORY_INTERVAL_MS, recordSample } from "./monitor/history.ts";
 import type { HttpPeer } from "./transport/ws_listener.ts";
 import { MonitorState } from "./monitor/state.ts";
 import type { LinkMonitor } from "./monitor/types.ts";
@@ -81,6 +82,8 @@ export class Server implements ClientContext {
   #nextCid = 1;
   readonly #flush = new FlushQueue();
   #sweeper: ReturnType<typeof setInterval> | undefined;
+  /** An edge server's dashboard history sampler (a monitor listener samples otherwise). */
+  #historySampler: ReturnType<typeof setInterval> | undefined;
   #infoBase = "";
   #acceptLoop: Promise<void> | null = null;
   #running = false;
@@ -368,6 +371,13 @@ export class Server implements ClientContext {
     if (o.edge) {
       // An edge server: its host's HTTP server hands requests to `fetch`.
       log.notice("Serving WebSocket clients and monitoring through fetch (edge: no listeners)");
+      if (o.httpPort !== 0 || o.httpsPort !== 0) {
+        this.#historySampler = setInterval(
+          () => recordSample(this, Date.now()),
+          HISTORY_INTERVAL_MS,
+        );
+        Deno.unrefTimer(this.#historySampler);
+      }
     } else {
       this.#listener = listenClientPort(o.host, o.port, false);
       this.#port = (this.#listener.addr as Deno.NetAddr).port;
@@ -612,6 +622,7 @@ export class Server implements ClientContext {
     await stopJetStream(this.#jetstream, (line) => this.#notice(line), this.logger);
     this.#running = false;
     clearInterval(this.#sweeper);
+    clearInterval(this.#historySampler);
     // Lame duck waits end here (their sleeps never resolve; the mode checks #running).
     this.#sleeps.cancelAll();
     closeListener(this.#listener);

@@ -79,6 +79,16 @@ Deno.test("edge: WebSocket clients and monitoring through fetch, no socket of it
       const health = await fetch(edge.url.replace("ws:", "http:") + "/healthz");
       assert.equal(health.status, 200);
       await health.body?.cancel();
+      // The dashboard's history is sampled without a monitor listener too.
+      await waitFor(
+        async () => {
+          const h = await (await fetch(edge.url.replace("ws:", "http:") + "/dashboard/history"))
+            .json();
+          return h.samples.length > 0;
+        },
+        5000,
+        "a history sample",
+      );
       assert.deepEqual(calls, [], "no raw socket API was called");
     } finally {
       await a.close();
