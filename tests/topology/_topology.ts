@@ -30,6 +30,8 @@ export interface TopoSpec {
   leafPort?: number;
   /** One remote with these hub leaf ports as its URLs, tried in order. */
   leafRemote?: number[];
+  /** `websocket { listen, no_tls }` port (WebSocket clients and leafnodes). */
+  wsPort?: number;
 }
 
 /** Ports for a node named `name`. */
@@ -71,6 +73,7 @@ export function topoConf(s: TopoSpec): string {
       "}",
     );
   }
+  if (s.wsPort) lines.push(`websocket { listen: "127.0.0.1:${s.wsPort}", no_tls: true }`);
   if (s.leafPort || s.leafRemote) {
     lines.push("leafnodes {");
     if (s.leafPort) lines.push(`  listen: "127.0.0.1:${s.leafPort}"`);

@@ -4,12 +4,16 @@
  * by gateways, leaf node LA on a1 (its remote lists a1 then a2), LB on b2, and LLA a leaf of LA.
  * With nats-server installed, a2 and LB are the reference nats-server (otherwise denats, with a
  * visible message); a1 is a `bin/denats` process so it can be SIGKILLed. One topology is reused
- * across the steps: request/reply and pub/sub across every pair of {LLA, LA, a1, b1, LB}, queue
+ * across the steps: request/reply and pub/sub across every pair of {LLA, LA, a1, b1, LB, EDGE},
+ * EDGE being an edge server (`edge: true`, in this isolate behind a `Deno.serve`, its client on
+ * WebSocket) that is a leaf of LB over WebSocket, dialed with the WebSocket API; queue
  * locality with fail-over across the super-cluster, and a hub killed mid-traffic whose leaf fails
  * over to the other hub without duplicates. Real processes and sockets. Runs in the test isolate.
  */
 import assert from "node:assert/strict";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { wsconnect } from "@nats-io/transport-node";
+import { startServer } from "../../mod.ts";
 import { haveNatsServer } from "../process/_proc.ts";
 import {
   type NodeKind,
@@ -95,6 +99,9 @@ Deno.test("massive topology: clusters, gateways, leafs and leafs of leafs", OPTS
   la.leafPort = spec("x").port;
   la.leafRemote = [a1.leafPort!, a2.leafPort!];
   lb.leafRemote = [b2.leafPort!];
+  // LB accepts the edge server's leafnode on its WebSocket listener.
+  lb.leafPort = spec("x").port;
+  lb.wsPort = spec("x").port;
   lla.leafRemote = [la.leafPort];
 
   await using nA1 = await TopoNode.start(dir, a1, "denats-process");
@@ -113,6 +120,15 @@ Deno.test("massive topology: clusters, gateways, leafs and leafs of leafs", OPTS
     [nLB, { leafs: 1 }],
     [nLLA, { leafs: 1 }],
   ]);
+  // EDGE: binds nothing; its host's HTTP server (here the test's) hands it every request.
+  await using edge = await startServer({
+    edge: true,
+    quiet: true,
+    serverName: "EDGE",
+    leafnodes: { reconnect: 1, remotes: [{ url: `ws://127.0.0.1:${lb.wsPort}` }] },
+  });
+  await using edgeHttp = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, edge.fetch);
+  await waitLinks([[nLB, { leafs: 2 }]]);
 
   const conns: NatsConnection[] = [];
   const client = async (n: TopoNode) => {
@@ -126,12 +142,19 @@ Deno.test("massive topology: clusters, gateways, leafs and leafs of leafs", OPTS
     const cA1 = await client(nA1);
     const cB1 = await client(nB1);
     const cLB = await client(nLB);
-    const five: [string, NatsConnection][] = [
+    const cEDGE = await wsconnect({
+      servers: `ws://127.0.0.1:${edgeHttp.addr.port}`,
+      name: "EDGE",
+      maxReconnectAttempts: 0,
+    });
+    conns.push(cEDGE);
+    const ends: [string, NatsConnection][] = [
       ["LLA", cLLA],
       ["LA", cLA],
       ["a1", cA1],
       ["b1", cB1],
       ["LB", cLB],
+      ["EDGE", cEDGE],
     ];
 
     await t.step("request/reply from every leaf to services on leafs and clusters", async () => {
@@ -143,7 +166,8 @@ Deno.test("massive topology: clusters, gateways, leafs and leafs of leafs", OPTS
         });
         await nc.flush();
       }
-      for (const [from, nc] of [["LLA", cLLA], ["LA", cLA], ["LB", cLB]] as const) {
+      const requesters = [["LLA", cLLA], ["LA", cLA], ["LB", cLB], ["EDGE", cEDGE]] as const;
+      for (const [from, nc] of requesters) {
         for (const [name] of services) {
           const reply = await requestUntil(nc, `svc.${name}`, () => true);
           assert.equal(reply, `${name}:ping`, `${from} -> ${name}`);
@@ -165,7 +189,7 @@ Deno.test("massive topology: clusters, gateways, leafs and leafs of leafs", OPTS
       const N = 50;
       const got = new Map<string, number[]>();
       const done = new Map<string, boolean>();
-      for (const [dst, nc] of five) {
+      for (const [dst, nc] of ends) {
         nc.subscribe(`p.${dst}.*`, {
           callback: (_e, m) => {
             const key = `${m.subject.split(".")[2]}->${dst}`;
@@ -176,28 +200,28 @@ Deno.test("massive topology: clusters, gateways, leafs and leafs of leafs", OPTS
         });
         await nc.flush();
       }
-      for (const [src, pub] of five) {
-        for (const [dst, sub] of five) {
+      for (const [src, pub] of ends) {
+        for (const [dst, sub] of ends) {
           if (src !== dst) await waitInterest(pub, sub, `probe.${src}.${dst}`);
         }
       }
       // Interest in p.<dst>.* crossed with the probes' (same paths); publish on all pairs at once.
-      for (const [src, pub] of five) {
-        for (const [dst] of five) {
+      for (const [src, pub] of ends) {
+        for (const [dst] of ends) {
           if (src === dst) continue;
           for (let i = 0; i < N; i++) pub.publish(`p.${dst}.${src}`, String(i));
           pub.publish(`p.${dst}.${src}`, "end");
         }
         await pub.flush();
       }
-      const pairs = five.flatMap(([s]) => five.filter(([d]) => d !== s).map(([d]) => `${s}->${d}`));
+      const pairs = ends.flatMap(([s]) => ends.filter(([d]) => d !== s).map(([d]) => `${s}->${d}`));
       await waitFor(() => pairs.every((p) => done.get(p)), 20_000, "every pair's end marker")
         .catch((e) => {
           const missing = pairs.filter((p) => !done.get(p));
           throw new Error(`${e.message}: missing ${missing.join(" ")}`);
         });
       // A second round-trip through each destination lets any late duplicate arrive first.
-      for (const [, nc] of five) await nc.flush();
+      for (const [, nc] of ends) await nc.flush();
       for (const p of pairs) assert.deepEqual(got.get(p), [...Array(N).keys()], p);
     });
 
