@@ -233,7 +233,10 @@ export async function api(
   return (await nc.request(subject, data, { timeout })).json<Json>();
 }
 
-/** Stream info answered by a leader (null while there is none: timeout or no responders). */
+/**
+ * Stream info answered by a leader within 2 s (null while there is none: timeout or no
+ * responders, or an error answer); poll it (`waitFor`) where one answer is needed.
+ */
 export async function streamInfo(nc: NatsConnection, stream: string): Promise<Json | null> {
   try {
     const info = await api(nc, `$JS.API.STREAM.INFO.${stream}`, undefined, 2000);

@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { AckPolicy } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { waitFor } from "../helpers/poll.ts";
-import { api, Cluster, FAILOVER_MS, type Json, streamInfo } from "./_js_cluster.ts";
+import { api, API_TIMEOUT_MS, Cluster, FAILOVER_MS, type Json, streamInfo } from "./_js_cluster.ts";
 
 /** Every replica's copy of `stream`, once all of them equal `expect` (the leader's state). */
 async function replicasEqual(c: Cluster, stream: string, expect: Json): Promise<void> {
@@ -51,7 +51,7 @@ Deno.test("clustered JetStream: purge, delete, update, work-queue acks and a mem
     const purged = await jsm.streams.purge("OPS", { filter: "ops.a", keep: 5 });
     assert.equal(purged.purged, 25);
     assert.equal(await jsm.streams.deleteMessage("OPS", 50), true);
-    const info = await streamInfo(nc, "OPS");
+    const info = await waitFor(() => streamInfo(nc, "OPS"), API_TIMEOUT_MS, "OPS info");
     assert.equal(info?.state.messages, 64);
     await replicasEqual(c, "OPS", info!.state);
   });
@@ -60,7 +60,7 @@ Deno.test("clustered JetStream: purge, delete, update, work-queue acks and a mem
     const si = await jsm.streams.update("OPS", { subjects: ["ops.*", "more.>"], max_msgs: 50 });
     assert.deepEqual(si.config.subjects, ["ops.*", "more.>"]);
     assert.equal((await js.publish("more.x", "new")).stream, "OPS");
-    const info = await streamInfo(nc, "OPS");
+    const info = await waitFor(() => streamInfo(nc, "OPS"), API_TIMEOUT_MS, "OPS info");
     assert.equal(info?.state.messages, 50);
     await replicasEqual(c, "OPS", info!.state);
     for (const n of c.nodes) {
@@ -145,7 +145,7 @@ Deno.test("clustered JetStream: purge, delete, update, work-queue acks and a mem
         num_replicas: 3,
       });
       for (let i = 0; i < 30; i++) await js.publish("mem.x", `v${i}`);
-      const before = await streamInfo(nc, "MEM");
+      const before = await waitFor(() => streamInfo(nc, "MEM"), API_TIMEOUT_MS, "MEM info");
       await replicasEqual(c, "MEM", before!.state);
       // A durable with 10 acks, and an ephemeral (kept a while without a client).
       await jsm.consumers.add("MEM", { durable_name: "MD", ack_policy: AckPolicy.Explicit });
