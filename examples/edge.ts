@@ -11,27 +11,14 @@
  * NATS_HUB=ws://127.0.0.1:8080 deno run --allow-net --allow-env examples/edge.ts
  * ```
  *
- * Environment: `PORT` (default 8000), `NATS_SERVER_NAME` (default `edge`), `NATS_HUB`
- * (optional), `NATS_HUB_CREDS` (optional credentials file of the hub's account; reading it needs
- * `--allow-read` for that file), `NATS_JS_DOMAIN` (optional: JetStream with memory streams in
- * this domain, 256 MB by default; a hub with JetStream reaches them through
- * `$JS.<domain>.API`).
+ * Environment: `PORT` (default 8000), and the options of `_edge_env.ts` (`NATS_HUB`,
+ * `NATS_HUB_CREDS`, `NATS_JS_DOMAIN`, `NATS_SERVER_NAME`). `examples/edge_serve.ts` is the same
+ * server for `deno serve`.
  */
 import { startServer } from "../mod.ts";
+import { edgeOptionsFromEnv } from "./_edge_env.ts";
 
-const hub = Deno.env.get("NATS_HUB");
-const creds = Deno.env.get("NATS_HUB_CREDS");
-const domain = Deno.env.get("NATS_JS_DOMAIN");
-const nats = await startServer({
-  edge: true,
-  serverName: Deno.env.get("NATS_SERVER_NAME") ?? "edge",
-  // Monitoring through fetch (nothing is bound on an edge server).
-  httpPort: -1,
-  ...(domain ? { jetstream: { domain } } : {}),
-  ...(hub
-    ? { leafnodes: { remotes: [{ url: hub, ...(creds ? { credentials: creds } : {}) }] } }
-    : {}),
-});
+const nats = await startServer(edgeOptionsFromEnv());
 const server = Deno.serve({ port: Number(Deno.env.get("PORT") ?? 8000) }, nats.fetch);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   try {

@@ -189,60 +189,85 @@ Deno.test({
   },
 });
 
-Deno.test({
-  name:
-    "edge: examples/edge.ts runs with --allow-net for its port and the hub and --allow-env only",
-  ignore: !natsServerAvailable(),
-  fn: async () => {
-    const wsPort = freePort();
-    const port = freePort();
-    await using hub = await spawnFromConf(
-      natsServerBinary(),
-      `websocket { listen: "127.0.0.1:${wsPort}", no_tls: true }\nleafnodes { listen: "127.0.0.1:-1" }\n`,
-    );
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        `--allow-net=0.0.0.0:${port},127.0.0.1:${wsPort}`,
-        "--allow-env",
-        new URL("../../examples/edge.ts", import.meta.url).pathname,
-      ],
-      env: { PORT: String(port), NATS_HUB: `ws://127.0.0.1:${wsPort}`, NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    let log = "";
-    const pump = (async () => {
-      for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) log += chunk;
-    })();
-    const central = await connect({ port: hub.port });
-    let local: NatsConnection | null = null;
-    try {
-      // Ready once its host's HTTP server answers (monitoring through fetch).
-      await waitFor(
-        () =>
-          fetch(`http://127.0.0.1:${port}/healthz`).then(async (r) => {
-            await r.body?.cancel();
-            return r.ok;
-          }, () => false),
-        30_000,
-        "the edge's HTTP server",
-      );
-      assert.match(log, /Serving WebSocket clients and monitoring through fetch/);
-      local = await wsconnect({ servers: `ws://127.0.0.1:${port}` });
-      await crosses(local, central, "example.to.hub");
-      await crosses(central, local, "example.to.edge");
-      assert.doesNotMatch(log, /NotCapable|PermissionDenied|Requires .* access/);
-    } finally {
-      await local?.close();
-      await central.close();
-      child.kill("SIGTERM");
-      await child.status;
-      await pump;
-    }
+/** The two edge entry points, with the permissions each needs and nothing more. */
+const EXAMPLES: { file: string; args: (port: number, hub: number) => string[] }[] = [
+  {
+    file: "edge.ts",
+    args: (port, hub) => ["run", `--allow-net=0.0.0.0:${port},127.0.0.1:${hub}`, "--allow-env"],
   },
-});
+  {
+    // `deno serve` grants its own port.
+    file: "edge_serve.ts",
+    args: (
+      port,
+      hub,
+    ) => ["serve", "--port", String(port), `--allow-net=127.0.0.1:${hub}`, "--allow-env"],
+  },
+];
+
+for (const example of EXAMPLES) {
+  Deno.test({
+    name:
+      `edge: examples/${example.file} runs with network access to its port and the hub and env only`,
+    ignore: !natsServerAvailable(),
+    fn: async () => {
+      const wsPort = freePort();
+      const port = freePort();
+      await using hub = await spawnFromConf(
+        natsServerBinary(),
+        `websocket { listen: "127.0.0.1:${wsPort}", no_tls: true }\nleafnodes { listen: "127.0.0.1:-1" }\n`,
+      );
+      const child = new Deno.Command(Deno.execPath(), {
+        args: [
+          ...example.args(port, wsPort),
+          new URL(`../../examples/${example.file}`, import.meta.url).pathname,
+        ],
+        env: { PORT: String(port), NATS_HUB: `ws://127.0.0.1:${wsPort}`, NO_COLOR: "1" },
+        stdin: "null",
+        stdout: "null",
+        stderr: "piped",
+      }).spawn();
+      let log = "";
+      const pump = (async () => {
+        for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) log += chunk;
+      })();
+      const central = await connect({ port: hub.port });
+      let local: NatsConnection | null = null;
+      try {
+        // Ready once its host's HTTP server answers (monitoring through fetch).
+        await waitFor(
+          () =>
+            fetch(`http://127.0.0.1:${port}/healthz`).then(async (r) => {
+              await r.body?.cancel();
+              return r.ok;
+            }, () => false),
+          30_000,
+          "the edge's HTTP server",
+        );
+        assert.match(log, /Serving WebSocket clients and monitoring through fetch/);
+        local = await wsconnect({ servers: `ws://127.0.0.1:${port}` });
+        await crosses(local, central, "example.to.hub");
+        await crosses(central, local, "example.to.edge");
+        assert.doesNotMatch(log, /NotCapable|PermissionDenied|Requires .* access/);
+      } finally {
+        await local?.close();
+        await central.close();
+        child.kill("SIGTERM");
+        // It exits on SIGTERM (the example closes the server); a hang is killed and reported.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const exited = await Promise.race([
+          child.status.then(() => true),
+          new Promise<false>((r) => (timer = setTimeout(() => r(false), 10_000))),
+        ]);
+        clearTimeout(timer);
+        if (!exited) child.kill("SIGKILL");
+        await child.status;
+        await pump;
+        assert.ok(exited, `${example.file} did not exit on SIGTERM`);
+      }
+    },
+  });
+}
 
 Deno.test("edge: the websocket {} block applies to fetch without a port, and is validated", async () => {
   const edge = await serveEdge({ websocket: { same_origin: true } });
