@@ -48,7 +48,11 @@ export function connDuplex(conn: Deno.Conn, pre: Uint8Array | null): Duplex {
         n = await conn.read(buf);
       } catch (err) {
         pumping = false;
-        if (!duplex.destroyed) duplex.destroy(err as Error);
+        // A read cut short because the conn was closed (our side shutting the connection down)
+        // ends the stream; an 'error' then may find no listener left and go uncaught.
+        const closed = err instanceof Deno.errors.Interrupted ||
+          err instanceof Deno.errors.BadResource;
+        if (!duplex.destroyed) duplex.destroy(closed ? undefined : err as Error);
         return;
       }
       if (n === null) {
