@@ -172,6 +172,12 @@ async function collect(
   const inbox = listen ?? `_INBOX.compat.${crypto.randomUUID().slice(0, 8)}`;
   const lines: string[] = [];
   const replies: string[] = [];
+  if (listen) {
+    // Push deliveries start with the interest: the message is stored first, so the pending
+    // counts in the ack replies do not depend on which comes first on the server.
+    nc.publish(subject, body);
+    await nc.flush();
+  }
   const sub = nc.subscribe(inbox, {
     callback: (_err, m) => {
       // Heartbeats are timing-dependent: only their text counts, once.
@@ -182,7 +188,7 @@ async function collect(
     },
   });
   await nc.flush();
-  nc.publish(subject, body, listen ? {} : { reply: inbox });
+  if (!listen) nc.publish(subject, body, { reply: inbox });
   await new Promise((r) => setTimeout(r, ms));
   sub.unsubscribe();
   return { lines, replies };
