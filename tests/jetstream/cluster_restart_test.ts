@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { AckPolicy } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import { waitFor } from "../helpers/poll.ts";
-import { Cluster, FAILOVER_MS, streamInfo } from "./_js_cluster.ts";
+import { Cluster, FAILOVER_MS, publishRetrying, streamInfo } from "./_js_cluster.ts";
 
 Deno.test("clustered JetStream: the whole cluster restarted keeps streams, consumers and KV", async () => {
   await using c = await Cluster.start();
@@ -19,7 +19,11 @@ Deno.test("clustered JetStream: the whole cluster restarted keeps streams, consu
   const js = await c.js("n2");
   await jsm.streams.add({ name: "R3S", subjects: ["r3.>"], num_replicas: 3 });
   await jsm.streams.add({ name: "R1S", subjects: ["r1.>"], num_replicas: 1 });
-  for (let i = 0; i < 40; i++) {
+  // n2 learns of the new streams' subjects a moment after the creates' answers (no responders
+  // until then): the first message of each is retried until acknowledged.
+  await publishRetrying(js, "r3.x", "a0", "a0");
+  await publishRetrying(js, "r1.x", "b0", "b0");
+  for (let i = 1; i < 40; i++) {
     await js.publish("r3.x", `a${i}`);
     await js.publish("r1.x", `b${i}`);
   }
