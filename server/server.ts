@@ -32,9 +32,8 @@ import type { ShardIdentity } from "./shard_identity.ts";
 import { localInterest } from "./local_interest.ts";
 import type { OptionChange } from "./reload_diff.ts";
 import { applyReload } from "./reload.ts";
-import { type MonitorListener, startMonitorListener } from "./monitor/http.ts";
-import { handleMonitorRequest } from "./monitor/router.ts";
-import { HISTORY_INTERVAL_MS, recordSample } from "./monitor/history.ts";
+import { type MonitorListener, startHistorySampler, startMonitorListener } from "./monitor/http.ts";
+import { answerHttp } from "./http_fetch.ts";
 import type { HttpPeer } from "./transport/ws_listener.ts";
 import { MonitorState } from "./monitor/state.ts";
 import type { LinkMonitor } from "./monitor/types.ts";
@@ -50,9 +49,6 @@ import type { JetStream } from "./jetstream/jetstream.ts";
 import { jetStreamModule, startLoadedJetStream, stopJetStream } from "./jetstream_loader.ts";
 import type { InternalConnection } from "./internal/internal_connection.ts";
 import { PeerInterest } from "./mesh/peer_interest.ts";
-
-/** The peer of a request handed to {@link Server.fetch} without one. */
-const NO_PEER: HttpPeer = { hostname: "0.0.0.0", port: 0 };
 
 export type { ShardIdentity } from "./shard_identity.ts";
 export type { InterestListener, ServerEvents } from "./server_events.ts";
@@ -83,7 +79,7 @@ export class Server implements ClientContext {
   readonly #flush = new FlushQueue();
   #sweeper: ReturnType<typeof setInterval> | undefined;
   /** An edge server's dashboard history sampler (a monitor listener samples otherwise). */
-  #historySampler: ReturnType<typeof setInterval> | undefined;
+  #stopSampling: (() => void) | null = null;
   #infoBase = "";
   #acceptLoop: Promise<void> | null = null;
   #running = false;
@@ -358,12 +354,9 @@ export class Server implements ClientContext {
       // Leafnodes on the WebSocket listener's `/leafnode` (the leaf manager starts below).
       {
         noListener: o.edge === true,
-        ...(o.leafnodeConfig?.port
-          ? {
-            onLeafWebSocket: (t: Transport, h: string, p: number, c?: boolean) =>
-              this.#links.leaf?.adoptWebSocket(t, h, p, c),
-          }
-          : {}),
+        onLeafWebSocket: o.leafnodeConfig?.port
+          ? (t, h, p, c) => this.#links.leaf?.adoptWebSocket(t, h, p, c)
+          : undefined,
       },
     );
     // server.go Start: the leafnode listener and remotes before the client listener.
@@ -371,13 +364,7 @@ export class Server implements ClientContext {
     if (o.edge) {
       // An edge server: its host's HTTP server hands requests to `fetch`.
       log.notice("Serving WebSocket clients and monitoring through fetch (edge: no listeners)");
-      if (o.httpPort !== 0 || o.httpsPort !== 0) {
-        this.#historySampler = setInterval(
-          () => recordSample(this, Date.now()),
-          HISTORY_INTERVAL_MS,
-        );
-        Deno.unrefTimer(this.#historySampler);
-      }
+      if (o.httpPort !== 0 || o.httpsPort !== 0) this.#stopSampling = startHistorySampler(this);
     } else {
       this.#listener = listenClientPort(o.host, o.port, false);
       this.#port = (this.#listener.addr as Deno.NetAddr).port;
@@ -452,23 +439,10 @@ export class Server implements ClientContext {
     });
   }
 
-  /**
-   * Answers an HTTP request of an application's or edge host's `Deno.serve`: a WebSocket
-   * upgrade becomes a client (or a leafnode on `/leafnode`, with a leafnode port); any other
-   * request gets the monitoring endpoints when `http_port`/`https_port` is set (an edge server
-   * binds neither), else 404.
-   */
-  fetch(req: Request, peer: HttpPeer = NO_PEER): Response {
-    const t = this.#transports;
-    if (t === null || !this.#running) return new Response(null, { status: 503 });
-    if (req.headers.get("upgrade") !== null) return t.requests(req, peer);
-    const o = this.options;
-    if (o.httpPort === 0 && o.httpsPort === 0) return new Response(null, { status: 404 });
-    try {
-      return handleMonitorRequest(this, req);
-    } catch (err) {
-      return new Response(`monitoring error: ${err}`, { status: 500 });
-    }
+  /** An HTTP request of the embedding program's or edge host's `Deno.serve` (http_fetch.ts). */
+  fetch(req: Request, peer?: HttpPeer): Response {
+    const requests = this.#running ? this.#transports?.requests ?? null : null;
+    return answerHttp(this, requests, req, peer);
   }
 
   /** Runs a client connection on any transport (TCP, TLS, WebSocket). */
@@ -622,7 +596,7 @@ export class Server implements ClientContext {
     await stopJetStream(this.#jetstream, (line) => this.#notice(line), this.logger);
     this.#running = false;
     clearInterval(this.#sweeper);
-    clearInterval(this.#historySampler);
+    this.#stopSampling?.();
     // Lame duck waits end here (their sleeps never resolve; the mode checks #running).
     this.#sleeps.cancelAll();
     closeListener(this.#listener);

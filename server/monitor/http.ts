@@ -36,6 +36,28 @@ function tlsFiles(server: MonitoredServer): { cert: string; key: string } {
 }
 
 /**
+ * The dashboard's history: a sample now and one a second while monitoring runs (by the
+ * monitoring listener, or by an edge server that answers monitoring through `fetch`). Returns
+ * the function that stops it.
+ */
+export function startHistorySampler(
+  server: MonitoredServer,
+  snapshot?: () => Promise<MonitoredServer>,
+): () => void {
+  const sample = async () => {
+    try {
+      recordSample(snapshot ? await snapshot() : server, Date.now());
+    } catch {
+      // a worker is restarting or gone: skip this second
+    }
+  };
+  void sample();
+  const sampler = setInterval(sample, HISTORY_INTERVAL_MS);
+  Deno.unrefTimer(sampler);
+  return () => clearInterval(sampler);
+}
+
+/**
  * Starts the monitoring listener (`secure` selects `https_port`). Throws nats-server's
  * "can't listen to the monitor port: ..." when the port cannot be bound.
  *
@@ -76,24 +98,14 @@ export function startMonitorListener(
     if (text.startsWith("can't listen")) throw err;
     throw new Error(MONITOR_LISTEN_PREFIX + listenErrorText(host, configured, err));
   }
-  // The dashboard's history: a sample now and one a second while monitoring runs.
-  const sample = async () => {
-    try {
-      recordSample(snapshot ? await snapshot() : server, Date.now());
-    } catch {
-      // a worker is restarting or gone: skip this second
-    }
-  };
-  void sample();
-  const sampler = setInterval(sample, HISTORY_INTERVAL_MS);
-  Deno.unrefTimer(sampler);
+  const stopSampling = startHistorySampler(server, snapshot);
   let closing: Promise<void> | null = null;
   return {
     protocol: secure ? "https" : "http",
     host,
     port: httpServer.addr.port,
     close() {
-      clearInterval(sampler);
+      stopSampling();
       closing ??= httpServer.shutdown().catch(() => {});
       return closing;
     },
